@@ -1,0 +1,54 @@
+import type { JsonValue } from './json.js';
+import type { StepError } from './records.js';
+import type { StepState, TaskState } from './states.js';
+
+/** Every event the engine emits: one per durable transition, after it is durable (DESIGN.md section 4). */
+export const EVENT_TYPES = [
+  'task.started',
+  'task.resumed',
+  'task.completed',
+  'task.failed',
+  'task.cancelled',
+  'task.resolved_manually',
+  'step.started',
+  'step.retry_scheduled',
+  'step.completed',
+  'step.failed',
+  'step.cancelled',
+  'step.resolved_manually',
+  'step.reset',
+] as const;
+
+/** The name of an engine event, e.g. `step.failed`. */
+export type EngineEventType = (typeof EVENT_TYPES)[number];
+
+/** What every engine event carries. */
+export interface EngineEvent {
+  type: EngineEventType;
+  taskId: string;
+  namespace: string;
+  /** The task template's name, e.g. `process_order`. */
+  name: string;
+  version: string;
+  correlationId: string;
+  /** Present on `step.*` events. */
+  stepName?: string;
+  from: TaskState | StepState;
+  to: TaskState | StepState;
+  /** The step's attempt number on `step.*` events. */
+  attempt?: number;
+  /** The attempt's duration on `step.completed|failed|retry_scheduled`; the task's run time on `task.*` outcomes. */
+  durationMs?: number;
+  error?: StepError;
+  /** The step's result on `step.completed` and `step.resolved_manually`. */
+  results?: JsonValue;
+  /** When a step `waiting_for_retry` starts again, on `step.retry_scheduled`. */
+  nextRetryAt?: number;
+  /** Who caused the transition: `engine`, or the operator an action named. */
+  by: string;
+  reason?: string;
+  at: number;
+}
+
+/** An event name, or a pattern: `'*'` for all, `'step.*'` for every step event. */
+export type EventPattern = EngineEventType | 'task.*' | 'step.*' | '*';

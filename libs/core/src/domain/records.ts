@@ -1,0 +1,87 @@
+import type { JsonObject, JsonValue } from './json.js';
+import type { StepState, TaskState } from './states.js';
+import type { StepSettings } from './template.js';
+
+/** An error as it is stored and shown: plain JSON, whatever the handler threw. */
+export interface StepError {
+  message: string;
+  /** A stable machine-readable code, e.g. `STEP_TIMEOUT` or one a handler's error carried. */
+  code: string;
+  /** The thrown error's class name. */
+  name: string;
+}
+
+/** A task as the store keeps it: one row, queryable by every field of {@link TaskFilter}. */
+export interface TaskRecord {
+  id: string;
+  namespace: string;
+  name: string;
+  version: string;
+  state: TaskState;
+  context: JsonObject;
+  correlationId: string;
+  idempotencyKey?: string;
+  initiator?: string;
+  sourceSystem?: string;
+  reason?: string;
+  tags: string[];
+  /** Most steps of this task that run at once. */
+  maxParallelSteps: number;
+  /** Name of the task handler whose hooks run for this task. */
+  taskHandler?: string;
+  /** Why the task failed, summarised from its failed steps. */
+  errorMessage?: string;
+  /** Milliseconds since the epoch, from the engine's clock. */
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  completedAt?: number;
+}
+
+/** A step of one task as the store keeps it, with the settings in force for this task. */
+export interface StepRecord {
+  taskId: string;
+  name: string;
+  handler: string;
+  dependsOn: string[];
+  settings: StepSettings;
+  config: JsonObject;
+  state: StepState;
+  /** Attempts started so far, across operator retries of the task. */
+  attempts: number;
+  /** Attempts that had been made when the current retry budget began (an operator's retry resets the budget). */
+  budgetBase: number;
+  results?: JsonValue;
+  error?: StepError;
+  /** When the latest attempt started. */
+  startedAt?: number;
+  /** When the step reached `completed`, `failed`, `cancelled` or `resolved_manually`. */
+  completedAt?: number;
+  /** Duration of the latest attempt in milliseconds. */
+  durationMs?: number;
+  /** When a step `waiting_for_retry` starts its next attempt. */
+  nextRetryAt?: number;
+}
+
+/** One entry of a task's history: a task or step moved from one state to another. */
+export interface TransitionRecord {
+  taskId: string;
+  /** Absent for a transition of the task itself. */
+  stepName?: string;
+  from: TaskState | StepState;
+  to: TaskState | StepState;
+  attempt?: number;
+  error?: StepError;
+  /** Who caused it: `engine` for the engine's own decisions, else the operator named in the request. */
+  by: string;
+  reason?: string;
+  at: number;
+}
+
+/** A typed JSON note on a task, written by a task handler's `updateAnnotations` hook. */
+export interface AnnotationRecord {
+  taskId: string;
+  type: string;
+  content: JsonValue;
+  createdAt: number;
+}

@@ -1,0 +1,92 @@
+import type { JsonObject } from '../domain/json.js';
+import type { StepRecord, TaskRecord } from '../domain/records.js';
+import { MACHINE_VERSION } from '../machines/machine-version.js';
+import type { TaskMachineInput } from '../machines/task-context.js';
+import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
+import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
+import type { EventTaskInfo } from './events-from-write.js';
+
+/** What a running step needs of its definition. */
+export interface ActiveStep {
+  handler: string;
+  config: JsonObject;
+  dependsOn: string[];
+}
+
+/** A task this engine runs now: its actor and what its handlers and events need, kept out of the actor. */
+export class ActiveTask {
+  readonly info: EventTaskInfo & { context: JsonObject; taskHandler?: string };
+  readonly steps: Map<string, ActiveStep>;
+  /** What a fresh task actor is created from. */
+  readonly input: TaskMachineInput;
+  actor!: TaskActor;
+  readonly #ancestors = new Map<string, Set<string>>();
+  readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
+
+  constructor(task: TaskRecord, steps: StepRecord[]) {
+    this.info = {
+      taskId: task.id,
+      namespace: task.namespace,
+      name: task.name,
+      version: task.version,
+      correlationId: task.correlationId,
+      context: task.context,
+      ...(task.startedAt === undefined ? {} : { startedAt: task.startedAt }),
+      ...(task.taskHandler === undefined ? {} : { taskHandler: task.taskHandler }),
+    };
+    this.steps = new Map(
+      steps.map((step) => [step.name, { handler: step.handler, config: step.config, dependsOn: step.dependsOn }]),
+    );
+    this.input = {
+      taskId: task.id,
+      maxParallelSteps: task.maxParallelSteps,
+      steps: steps.map(({ name, dependsOn, settings }) => ({ name, dependsOn, settings })),
+    };
+  }
+
+  /** Whether the task (or, for a resolution of a running step, that step) takes `event` in its current state. */
+  accepts(event: TaskMachineEvent): boolean {
+    const snapshot = this.actor.getSnapshot();
+    if (!snapshot.can(event)) return false;
+    if (event.type !== 'RESOLVE_STEP' || snapshot.context.steps[event.stepName]?.state !== 'running') return true;
+    const step = snapshot.children[event.stepName];
+    return step?.getSnapshot().can({ type: 'RESOLVE', results: event.results }) ?? false;
+  }
+
+  /** Calls `resolve` once a durable write of this task matches. */
+  awaitWrite(matches: (write: TaskWrite) => boolean, resolve: () => void): void {
+    this.#writeWatchers.add({ matches, resolve });
+  }
+
+  /** Told of each durable write of this task. */
+  wroteDurably(write: TaskWrite): void {
+    for (const watcher of this.#writeWatchers) {
+      if (watcher.matches(write)) {
+        this.#writeWatchers.delete(watcher);
+        watcher.resolve();
+      }
+    }
+  }
+
+  /** The task actor's persisted snapshot, stamped with the machines' version. */
+  snapshot = (): StoredSnapshot => ({ machineVersion: MACHINE_VERSION, state: this.actor.getPersistedSnapshot() });
+
+  /** Every step that `stepName` depends on, directly or not: the steps whose results it may read. */
+  ancestorsOf(stepName: string): Set<string> {
+    let ancestors = this.#ancestors.get(stepName);
+    if (!ancestors) {
+      ancestors = new Set<string>();
+      const visit = (name: string) => {
+        for (const dependency of this.steps.get(name)?.dependsOn ?? []) {
+          if (!ancestors!.has(dependency)) {
+            ancestors!.add(dependency);
+            visit(dependency);
+          }
+        }
+      };
+      visit(stepName);
+      this.#ancestors.set(stepName, ancestors);
+    }
+    return ancestors;
+  }
+}

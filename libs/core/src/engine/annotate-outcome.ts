@@ -1,0 +1,58 @@
+import type { JsonValue } from '../domain/json.js';
+import type { AnnotationRecord } from '../domain/records.js';
+import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { StepSummary } from '../handlers/task-handler.js';
+import type { TaskWrite } from '../store/task-store.js';
+import type { ActiveTask } from './active-task.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Adds the annotations of the task handler's `updateAnnotations` hook to the write that records the task's
+ * outcome (`completed`, `failed` or `resolved_manually`), so they are stored with it. A hook that throws is
+ * logged and adds nothing: analytics never fail a task.
+ */
+export async function annotateOutcome(
+  task: ActiveTask,
+  write: TaskWrite,
+  handlers: HandlerRegistry,
+  logger: Logger,
+): Promise<TaskWrite> {
+  const state = write.task?.state;
+  const handlerName = task.info.taskHandler;
+  if (handlerName === undefined || (state !== 'completed' && state !== 'failed' && state !== 'resolved_manually')) {
+    return write;
+  }
+  const handler = handlers.taskHandler(handlerName);
+  if (!handler) return write;
+  const at = write.task?.updatedAt ?? Date.now();
+  const annotations: AnnotationRecord[] = [];
+  const steps: StepSummary[] = Object.values(task.actor.getSnapshot().context.steps).map((step) => ({
+    name: step.name,
+    state: step.state === 'running' ? 'in_progress' : step.state,
+    attempts: step.attempts,
+    ...(step.results === undefined ? {} : { results: step.results }),
+    ...(step.error ? { error: step.error } : {}),
+    ...(step.durationMs === undefined ? {} : { durationMs: step.durationMs }),
+  }));
+  const { taskId, namespace, name, version, correlationId, context } = task.info;
+  try {
+    await handler.updateAnnotations(
+      {
+        id: taskId,
+        namespace,
+        name,
+        version,
+        correlationId,
+        context: structuredClone(context),
+        state,
+        annotate: (type: string, content: JsonValue) =>
+          annotations.push({ taskId, type, content: structuredClone(content), createdAt: at }),
+      },
+      steps,
+    );
+  } catch (error) {
+    logger.error({ err: error, taskId, handler: handlerName }, 'updateAnnotations failed; no annotations recorded');
+    return write;
+  }
+  return annotations.length === 0 ? write : { ...write, annotations: [...(write.annotations ?? []), ...annotations] };
+}

@@ -1,0 +1,79 @@
+import { fromPromise } from 'xstate';
+import type { JsonValue } from '../domain/json.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import { PermanentError } from '../errors/permanent-error.js';
+import type { StepContext } from '../handlers/step-context.js';
+import type { StepProcess } from '../handlers/handler-registry.js';
+import type { AttemptInput } from '../machines/machine-environment.js';
+import type { Logger } from './logger.js';
+import type { ActiveTask } from './active-task.js';
+
+/** What the attempt actor needs from the engine. */
+export interface AttemptHost {
+  activeTask(taskId: string): ActiveTask | undefined;
+  stepHandler(name: string): StepProcess | undefined;
+  logger: Logger;
+  /** Told when an attempt starts and ends, so that a stopping engine can wait for running handlers. */
+  attemptStarted(): void;
+  attemptEnded(): void;
+}
+
+function toJson(value: unknown): JsonValue {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+}
+
+function resultsReader(task: ActiveTask, stepName: string) {
+  const ancestors = task.ancestorsOf(stepName);
+  return <T>(name: string): T => {
+    if (!ancestors.has(name)) {
+      throw new InvalidRequestError('results', `step '${stepName}' does not depend on '${name}', so it cannot read its result`);
+    }
+    return task.actor.getSnapshot().context.steps[name]?.results as T;
+  };
+}
+
+/**
+ * The promise actor that runs one attempt of a step's handler with the step's context. It starts the handler one
+ * microtask late: XState restarts the promise of a restored actor, and the engine tells that actor it was
+ * interrupted (the RESUME event) first, which aborts the signal before any user code runs.
+ */
+export function createAttemptLogic(host: AttemptHost) {
+  return fromPromise<JsonValue, AttemptInput>(async ({ input, signal }) => {
+    await Promise.resolve();
+    if (signal.aborted) return null;
+    const task = host.activeTask(input.taskId);
+    const step = task?.steps.get(input.stepName);
+    if (!task || !step) throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
+    const process = host.stepHandler(step.handler);
+    if (!process) {
+      throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, { code: 'INVALID_HANDLER' });
+    }
+    const { info } = task;
+    const ctx: StepContext = {
+      task: {
+        id: info.taskId,
+        namespace: info.namespace,
+        name: info.name,
+        version: info.version,
+        context: info.context,
+        correlationId: info.correlationId,
+      },
+      step: { name: input.stepName, attempt: input.attempt, config: step.config },
+      results: resultsReader(task, input.stepName),
+      idempotencyKey: `${info.taskId}:${input.stepName}`,
+      signal,
+      log: host.logger.child({
+        taskId: info.taskId,
+        correlationId: info.correlationId,
+        step: input.stepName,
+        attempt: input.attempt,
+      }),
+    };
+    host.attemptStarted();
+    try {
+      return toJson(await process(ctx));
+    } finally {
+      host.attemptEnded();
+    }
+  });
+}

@@ -1,0 +1,68 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { BackoffPolicy } from '../domain/template.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { VersionResolver } from '../templates/version-resolver.js';
+import { systemClock, type Clock } from './clock.js';
+import { Engine } from './engine.js';
+import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
+import { silentLogger, type Logger } from './logger.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
+
+/** How to build an engine; every field is optional. */
+export interface EngineOptions {
+  /** Where tasks live; a fresh `createMemoryStore()` when absent. */
+  store?: TaskStore;
+  /** Time and timers; the wall clock when absent, XState's `SimulatedClock` in tests. */
+  clock?: Clock;
+  /** Most tasks this engine runs at once; the rest wait in the store. 100 when absent. */
+  concurrency?: number;
+  /** Step settings for steps that set none, and the per-task step parallelism. */
+  defaults?: Partial<Omit<EngineDefaults, 'backoff'>> & { backoff?: Partial<BackoffPolicy> };
+  /** An XState inspection observer given to every task actor (e.g. `@statelyai/inspect`). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Structured logger (pino fits); silent when absent. */
+  logger?: Logger;
+  /** Source of randomness for backoff jitter; `Math.random` when absent. */
+  random?: () => number;
+  /** How a requested version is matched; exact or latest when absent. `@tasker/template` offers semver ranges. */
+  resolveVersion?: VersionResolver;
+  /** How long `stop()` lets running handlers finish by default. 30 s when absent. */
+  stopGracePeriodMs?: number;
+}
+
+/**
+ * Creates an engine.
+ *
+ * @example
+ * const engine = createEngine({ store: createMemoryStore(), concurrency: 50 });
+ * engine.registerHandler('ValidateCart', async (ctx) => ({ total: 42 }));
+ * engine.registerTemplate({ namespace: 'ecommerce', name: 'process_order', version: '1.0.0', steps: [
+ *   { name: 'validate_cart', handler: 'ValidateCart' },
+ * ] });
+ * await engine.start();
+ * const { taskId } = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: {} });
+ * const task = await engine.waitForTask(taskId);
+ */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const concurrency = options.concurrency ?? 100;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidRequestError('concurrency', 'must be a positive whole number of tasks');
+  }
+  const defaults: EngineDefaults = {
+    ...DEFAULT_ENGINE_DEFAULTS,
+    ...options.defaults,
+    backoff: { ...DEFAULT_ENGINE_DEFAULTS.backoff, ...options.defaults?.backoff },
+  };
+  return new Engine({
+    store: options.store ?? createMemoryStore(),
+    clock: options.clock ?? systemClock,
+    concurrency,
+    defaults,
+    logger: options.logger ?? silentLogger,
+    random: options.random ?? Math.random,
+    stopGracePeriodMs: options.stopGracePeriodMs ?? 30_000,
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
+  });
+}

@@ -1,0 +1,105 @@
+import type { JsonObject, JsonValue } from '../domain/json.js';
+import type { AnnotationRecord, StepError, TransitionRecord } from '../domain/records.js';
+import type { StepState, TaskState } from '../domain/states.js';
+import type { BackoffPolicy, StepSettings } from '../domain/template.js';
+
+/** A request to run one task of a registered template. */
+export interface RunTaskRequest {
+  namespace: string;
+  name: string;
+  /** Exact version (or what the engine's version resolver understands); the latest when absent. */
+  version?: string;
+  context: JsonObject;
+  /** A repeated request with the same key (per namespace and name) returns the first task instead of a new run. */
+  idempotencyKey?: string;
+  /** Ties the task's logs and events to the request that caused it; generated when absent. */
+  correlationId?: string;
+  initiator?: string;
+  sourceSystem?: string;
+  reason?: string;
+  tags?: string[];
+}
+
+/** What `runTask` answers, once the task is durably stored. */
+export interface RunTaskResult {
+  taskId: string;
+  correlationId: string;
+  state: TaskState;
+  /** `false` when an earlier request with the same idempotency key created the task. */
+  created: boolean;
+}
+
+/** Who performs an operator action and why, kept in the task's history. */
+export interface ActionOptions {
+  by?: string;
+  reason?: string;
+}
+
+/** A step of a task as queries show it. */
+export interface StepView {
+  name: string;
+  handler: string;
+  dependsOn: string[];
+  state: StepState;
+  attempts: number;
+  /** Attempts the step may still make in its current budget. */
+  attemptsLeft: number;
+  settings: StepSettings;
+  results?: JsonValue;
+  errorMessage?: string;
+  errorCode?: string;
+  error?: StepError;
+  startedAt?: number;
+  completedAt?: number;
+  durationMs?: number;
+  nextRetryAt?: number;
+}
+
+/** A task as queries show it: its row, its steps and its annotations. */
+export interface TaskView {
+  id: string;
+  namespace: string;
+  name: string;
+  version: string;
+  state: TaskState;
+  context: JsonObject;
+  correlationId: string;
+  idempotencyKey?: string;
+  initiator?: string;
+  sourceSystem?: string;
+  reason?: string;
+  tags: string[];
+  errorMessage?: string;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  completedAt?: number;
+  /** From start to the terminal state, in milliseconds. */
+  durationMs?: number;
+  steps: StepView[];
+  annotations: AnnotationRecord[];
+}
+
+/** A task's history, oldest first. */
+export type TaskHistory = TransitionRecord[];
+
+/** Settings applied to every step that does not set its own. */
+export interface EngineDefaults {
+  retryable: boolean;
+  retryLimit: number;
+  timeoutMs?: number;
+  backoff: BackoffPolicy;
+  /** Most steps of one task that run at once. */
+  maxParallelSteps: number;
+}
+
+/** The defaults of DESIGN.md section 4: retryable, three retries, 1 s doubling backoff capped at 5 min. */
+export const DEFAULT_ENGINE_DEFAULTS: EngineDefaults = {
+  retryable: true,
+  retryLimit: 3,
+  backoff: { baseMs: 1_000, factor: 2, maxMs: 300_000, jitter: 0.1 },
+  maxParallelSteps: 8,
+};
+
+/** A task as lists show it: without steps and annotations. */
+export type TaskSummary = Omit<TaskView, 'steps' | 'annotations'>;

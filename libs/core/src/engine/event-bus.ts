@@ -1,0 +1,49 @@
+import type { EngineEvent, EventPattern } from '../domain/events.js';
+import type { Logger } from './logger.js';
+
+/** A function called with every event that matches its pattern. */
+export type EventListener = (event: EngineEvent) => void | Promise<void>;
+
+function patternMatches(pattern: EventPattern, type: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
+  return pattern === type;
+}
+
+/**
+ * Delivers engine events to listeners. A listener that throws, rejects or takes long never delays or breaks
+ * the engine: each runs in a microtask of its own, and its errors are logged.
+ */
+export class EventBus {
+  readonly #listeners = new Set<{ pattern: EventPattern; listener: EventListener }>();
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  /** Subscribes `listener` to events matching `pattern`; returns the function that unsubscribes it. */
+  on(pattern: EventPattern, listener: EventListener): () => void {
+    const entry = { pattern, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  emit(event: EngineEvent): void {
+    for (const { pattern, listener } of this.#listeners) {
+      if (!patternMatches(pattern, event.type)) continue;
+      queueMicrotask(() => {
+        try {
+          const result = listener(event);
+          if (result instanceof Promise) result.catch((error: unknown) => this.#report(error, event));
+        } catch (error) {
+          this.#report(error, event);
+        }
+      });
+    }
+  }
+
+  #report(error: unknown, event: EngineEvent): void {
+    this.#logger.error({ err: error, event: event.type, taskId: event.taskId }, 'event listener failed');
+  }
+}

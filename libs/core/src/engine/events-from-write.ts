@@ -1,0 +1,52 @@
+import type { EngineEvent, EngineEventType } from '../domain/events.js';
+import type { TransitionRecord } from '../domain/records.js';
+import type { TaskWrite } from '../store/task-store.js';
+
+/** The task fields every event of the task repeats. */
+export interface EventTaskInfo {
+  taskId: string;
+  namespace: string;
+  name: string;
+  version: string;
+  correlationId: string;
+  startedAt?: number;
+}
+
+function eventType(transition: TransitionRecord): EngineEventType {
+  if (transition.stepName === undefined) {
+    if (transition.to === 'in_progress') return transition.from === 'pending' ? 'task.started' : 'task.resumed';
+    return `task.${transition.to}` as EngineEventType;
+  }
+  if (transition.to === 'in_progress') return 'step.started';
+  if (transition.to === 'pending') return 'step.reset';
+  return `step.${transition.to}` as EngineEventType;
+}
+
+/** The events of a committed write: one per transition it recorded. */
+export function eventsFromWrite(task: EventTaskInfo, write: TaskWrite): EngineEvent[] {
+  return (write.transitions ?? []).map((transition) => {
+    const step = transition.stepName === undefined ? undefined : write.steps?.find((patch) => patch.name === transition.stepName);
+    const taskEnd = transition.stepName === undefined ? write.task?.completedAt : undefined;
+    const event: EngineEvent = {
+      type: eventType(transition),
+      taskId: task.taskId,
+      namespace: task.namespace,
+      name: task.name,
+      version: task.version,
+      correlationId: task.correlationId,
+      from: transition.from,
+      to: transition.to,
+      by: transition.by,
+      at: transition.at,
+    };
+    if (transition.stepName !== undefined) event.stepName = transition.stepName;
+    if (transition.attempt !== undefined) event.attempt = transition.attempt;
+    if (transition.error) event.error = transition.error;
+    if (transition.reason !== undefined) event.reason = transition.reason;
+    if (step?.durationMs !== undefined) event.durationMs = step.durationMs;
+    if (taskEnd !== undefined && task.startedAt !== undefined) event.durationMs = taskEnd - task.startedAt;
+    if (step && 'results' in step && step.results !== undefined) event.results = step.results;
+    if (step?.nextRetryAt !== undefined) event.nextRetryAt = step.nextRetryAt;
+    return event;
+  });
+}

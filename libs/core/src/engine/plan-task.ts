@@ -1,0 +1,117 @@
+import type { JsonObject } from '../domain/json.js';
+import type { StepRecord, TaskRecord } from '../domain/records.js';
+import type { TaskTemplate } from '../domain/template.js';
+import { templateKey } from '../domain/template.js';
+import { ContextValidationError } from '../errors/context-validation-error.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
+import type { EngineDefaults, RunTaskRequest } from './engine-types.js';
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Refuses a malformed request before anything is looked up or stored. */
+export function checkRequest(request: RunTaskRequest): void {
+  if (!isPlainObject(request)) throw new InvalidRequestError('request', 'must be an object');
+  for (const field of ['namespace', 'name'] as const) {
+    if (typeof request[field] !== 'string' || request[field] === '') {
+      throw new InvalidRequestError(field, 'must be a non-empty string');
+    }
+  }
+  if (!isPlainObject(request.context)) throw new InvalidRequestError('context', 'must be a JSON object');
+  for (const field of ['version', 'idempotencyKey', 'correlationId', 'initiator', 'sourceSystem', 'reason'] as const) {
+    if (request[field] !== undefined && typeof request[field] !== 'string') {
+      throw new InvalidRequestError(field, 'must be a string');
+    }
+  }
+  if (request.tags !== undefined && !(Array.isArray(request.tags) && request.tags.every((tag) => typeof tag === 'string'))) {
+    throw new InvalidRequestError('tags', 'must be an array of strings');
+  }
+}
+
+function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {
+  return template.steps.map((step) => ({
+    name: step.name,
+    handler: step.handler,
+    dependsOn: [...(step.dependsOn ?? [])],
+    retryable: step.retryable ?? defaults.retryable,
+    retryLimit: step.retryLimit ?? defaults.retryLimit,
+    ...((step.timeoutMs ?? defaults.timeoutMs) === undefined ? {} : { timeoutMs: step.timeoutMs ?? defaults.timeoutMs }),
+    backoff: { ...defaults.backoff, ...step.backoff },
+    config: structuredClone(step.config ?? {}),
+  }));
+}
+
+function checkAdjusted(steps: AdjustableStep[], handlerName: string): void {
+  steps.forEach((step, index) => {
+    const at = `${handlerName}: steps[${index}] (${step.name})`;
+    if (!Number.isInteger(step.retryLimit) || step.retryLimit < 0) throw new InvalidRequestError(`${at}.retryLimit`, 'must be a whole number, 0 or more');
+    if (step.timeoutMs !== undefined && !(step.timeoutMs > 0)) throw new InvalidRequestError(`${at}.timeoutMs`, 'must be positive');
+  });
+}
+
+/** Everything needed to create a task: its row and its step rows, with the task handler's adjustments applied. */
+export interface TaskPlan {
+  task: TaskRecord;
+  steps: StepRecord[];
+}
+
+/**
+ * Turns a valid request into the rows of a new task: validates the context against the template's schema,
+ * applies engine defaults and the task handler's `establishStepDependenciesAndDefaults`.
+ */
+export async function planTask(
+  request: RunTaskRequest,
+  template: TaskTemplate,
+  options: { id: string; correlationId: string; now: number; defaults: EngineDefaults; taskHandler?: TaskHandler },
+): Promise<TaskPlan> {
+  const violations = template.validateContext?.(request.context) ?? [];
+  if (violations.length > 0) throw new ContextValidationError(templateKey(template), violations);
+  const task: TaskRecord = {
+    id: options.id,
+    namespace: template.namespace,
+    name: template.name,
+    version: template.version,
+    state: 'pending',
+    context: structuredClone(request.context),
+    correlationId: options.correlationId,
+    tags: request.tags ?? [],
+    maxParallelSteps: template.maxParallelSteps ?? options.defaults.maxParallelSteps,
+    createdAt: options.now,
+    updatedAt: options.now,
+    ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
+    ...(request.initiator === undefined ? {} : { initiator: request.initiator }),
+    ...(request.sourceSystem === undefined ? {} : { sourceSystem: request.sourceSystem }),
+    ...(request.reason === undefined ? {} : { reason: request.reason }),
+    ...(template.taskHandler === undefined ? {} : { taskHandler: template.taskHandler }),
+  };
+  const steps = adjustableSteps(template, options.defaults);
+  if (options.taskHandler) {
+    const { id, namespace, name, version, context, correlationId, state } = task;
+    await options.taskHandler.establishStepDependenciesAndDefaults(
+      { id, namespace, name, version, context: structuredClone(context), correlationId, state },
+      steps,
+    );
+    checkAdjusted(steps, template.taskHandler ?? 'task handler');
+  }
+  return {
+    task,
+    steps: steps.map((step) => ({
+      taskId: task.id,
+      name: step.name,
+      handler: step.handler,
+      dependsOn: [...step.dependsOn],
+      settings: {
+        retryable: step.retryable,
+        retryLimit: step.retryLimit,
+        ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+        backoff: step.backoff,
+      },
+      config: step.config,
+      state: 'pending',
+      attempts: 0,
+      budgetBase: 0,
+    })),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Every stable error code the engine produces, with when it is raised. Codes never change meaning; adapters such
+ * as the REST API map each one to a status in one place.
+ */
+export const ERROR_CODES = {
+  HANDLER_ERROR: 'A step handler threw an error that carried no code of its own; retried by default.',
+  PERMANENT_ERROR: 'A step handler threw PermanentError: the step fails without retrying.',
+  RETRYABLE_ERROR: 'A step handler threw RetryableError: the step retries within its budget.',
+  STEP_TIMEOUT: "An attempt ran longer than its step's timeoutMs and was aborted.",
+  ATTEMPT_INTERRUPTED: 'The process stopped while an attempt ran; the attempt counts and the step retries.',
+  INVALID_TEMPLATE: 'A task template breaks a rule: unknown handler or dependency, cycle, duplicate step, bad setting.',
+  DUPLICATE_TEMPLATE: 'A template of the same namespace, name and version is registered already.',
+  TEMPLATE_NOT_FOUND: 'No registered template matches the requested namespace, name and version.',
+  INVALID_HANDLER: 'A handler registration names nothing usable as a step or task handler.',
+  INVALID_REQUEST: 'A task request or operator action is malformed (a missing or mistyped field).',
+  INVALID_CONTEXT: "A task request's context violates the template's context schema.",
+  TASK_NOT_FOUND: 'No task has the given id.',
+  STEP_NOT_FOUND: 'The task has no step of the given name.',
+  INVALID_TRANSITION: 'The action is not allowed in the current state of the task or step.',
+  WAIT_TIMEOUT: 'waitForTask gave up before the task reached a terminal state.',
+  SNAPSHOT_VERSION_MISMATCH: 'A stored snapshot was written by other machines than this engine runs.',
+  ENGINE_STOPPED: 'The engine is stopping or stopped and takes no new work.',
+} as const;
+
+/** A stable machine-readable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,38 @@
+import type { JsonObject, JsonValue } from '../domain/json.js';
+import type { Logger } from '../engine/logger.js';
+
+/** What a step handler is told about the task it works for. */
+export interface StepTaskInfo {
+  id: string;
+  namespace: string;
+  name: string;
+  version: string;
+  context: JsonObject;
+  correlationId: string;
+}
+
+/** What a step handler is told about its own step. */
+export interface StepInfo {
+  name: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The step's `config` (YAML `handler_config`). */
+  config: JsonObject;
+}
+
+/** Everything a step handler gets for one attempt. */
+export interface StepContext {
+  task: StepTaskInfo;
+  step: StepInfo;
+  /**
+   * The result of a completed (or manually resolved) dependency.
+   * @throws InvalidRequestError when `stepName` is not one of this step's dependencies.
+   */
+  results<T = JsonValue>(stepName: string): T;
+  /** `taskId:stepName`: the same for every attempt, so a downstream service can drop a repeated call. */
+  idempotencyKey: string;
+  /** Aborted when the attempt times out, the task is cancelled or the engine stops. */
+  signal: AbortSignal;
+  /** A logger bound to the task id, step, attempt and correlation id. */
+  log: Logger;
+}

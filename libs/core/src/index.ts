@@ -1,0 +1,88 @@
+/**
+ * Tasker's engine core.
+ *
+ * Terminology:
+ * - **Task template**: a versioned (`namespace/name@version`) DAG of step templates with a schema for the task's
+ *   context, written in YAML (`@tasker/template`) or in TypeScript ({@link TaskTemplate}).
+ * - **Task**: one run of a template with a context. **Step**: one node of that run.
+ * - **Step handler**: user code that does a step's work and returns its JSON result ({@link StepHandler}).
+ * - **Task handler**: optional hooks around every task of a template ({@link TaskHandler}).
+ * - **Store**: where tasks, steps, history, annotations and actor snapshots live ({@link TaskStore}).
+ * - **Engine**: what a service embeds: it registers templates and handlers, runs tasks as XState actors, answers
+ *   queries and emits events ({@link createEngine}).
+ */
+export type { JsonObject, JsonValue } from './domain/json.js';
+export type { BackoffPolicy, ContextViolation, StepSettings, StepTemplate, TaskTemplate } from './domain/template.js';
+export { templateKey } from './domain/template.js';
+export { STEP_STATES, TASK_STATES, isStepDone, isTaskTerminal } from './domain/states.js';
+export type { SettledStepState, StepState, TaskState } from './domain/states.js';
+export type { AnnotationRecord, StepError, StepRecord, TaskRecord, TransitionRecord } from './domain/records.js';
+export { EVENT_TYPES } from './domain/events.js';
+export type { EngineEvent, EngineEventType, EventPattern } from './domain/events.js';
+
+export { ERROR_CODES } from './errors/error-codes.js';
+export type { ErrorCode } from './errors/error-codes.js';
+export { TaskerError } from './errors/tasker-error.js';
+export { PermanentError } from './errors/permanent-error.js';
+export { RetryableError } from './errors/retryable-error.js';
+export { StepTimeoutError } from './errors/step-timeout-error.js';
+export { AttemptInterruptedError } from './errors/attempt-interrupted-error.js';
+export { TemplateValidationError } from './errors/template-validation-error.js';
+export type { TemplateProblem } from './errors/template-validation-error.js';
+export { ContextValidationError } from './errors/context-validation-error.js';
+export { NotFoundError } from './errors/not-found-error.js';
+export { InvalidTransitionError } from './errors/invalid-transition-error.js';
+export { InvalidRequestError } from './errors/invalid-request-error.js';
+
+export { StepHandler } from './handlers/step-handler.js';
+export type { StepHandlerFunction } from './handlers/step-handler.js';
+export type { StepContext, StepInfo, StepTaskInfo } from './handlers/step-context.js';
+export { TaskHandler } from './handlers/task-handler.js';
+export type { AdjustableStep, AnnotatableTask, StepSummary, TaskHookInfo } from './handlers/task-handler.js';
+export { HandlerRegistry } from './handlers/handler-registry.js';
+export type { HandlerRegistration } from './handlers/handler-registry.js';
+
+export { TemplateRegistry } from './templates/template-registry.js';
+export { validateTemplate } from './templates/validate-template.js';
+export { dependencyLevels, findCycle } from './templates/dependency-graph.js';
+export { compareVersions, exactOrLatest } from './templates/version-resolver.js';
+export type { VersionResolver } from './templates/version-resolver.js';
+export { backoffDelay, planRetry } from './retry/plan-retry.js';
+
+export type {
+  CreateTaskResult,
+  StepPatch,
+  StoredSnapshot,
+  TaskFilter,
+  TaskPage,
+  TaskPatch,
+  TaskStore,
+  TaskWrite,
+} from './store/task-store.js';
+export { MemoryStore, createMemoryStore } from './store/memory-store.js';
+export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
+export { applyPatch } from './store/apply-patch.js';
+export { mergeWrites } from './store/merge-writes.js';
+export { MACHINE_VERSION } from './machines/machine-version.js';
+
+export { createEngine } from './engine/create-engine.js';
+export type { EngineOptions } from './engine/create-engine.js';
+export { Engine } from './engine/engine.js';
+export type { EventListener } from './engine/event-bus.js';
+export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';
+export type {
+  ActionOptions,
+  EngineDefaults,
+  RunTaskRequest,
+  RunTaskResult,
+  StepView,
+  TaskHistory,
+  TaskSummary,
+  TaskView,
+} from './engine/engine-types.js';
+export type { Clock } from './engine/clock.js';
+export { systemClock } from './engine/clock.js';
+export type { Logger, LogFields } from './engine/logger.js';
+export { silentLogger } from './engine/logger.js';
+export { createTaskMachine } from './machines/task.machine.js';
+export { createStepMachine } from './machines/step.machine.js';

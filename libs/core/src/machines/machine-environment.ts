@@ -1,0 +1,33 @@
+import type { AnyActorRef, PromiseActorLogic } from 'xstate';
+import type { JsonValue } from '../domain/json.js';
+import type { TaskWrite } from '../store/task-store.js';
+
+/** What the attempt actor needs to run one attempt of a step's handler. */
+export interface AttemptInput {
+  taskId: string;
+  stepName: string;
+  attempt: number;
+}
+
+/** The event an actor receives once a write it recorded is durable. */
+export interface CommittedEvent {
+  type: 'COMMITTED';
+}
+
+/**
+ * What the machines need from the engine that runs them. Keeping it in one seam keeps the machines free of I/O:
+ * they describe the lifecycle, the engine does the work.
+ */
+export interface MachineEnvironment {
+  /** The engine clock's time. */
+  now(): number;
+  /** A number in [0, 1) for backoff jitter. */
+  random(): number;
+  /**
+   * Makes `write` durable (group-committed with other tasks' writes, the task's snapshot attached), emits its
+   * events, then sends {@link CommittedEvent} to `recorder`.
+   */
+  record(recorder: AnyActorRef, write: TaskWrite): void;
+  /** Runs one attempt of a step's handler; resolves with the step's JSON result. */
+  attempt: PromiseActorLogic<JsonValue, AttemptInput>;
+}

@@ -1,0 +1,231 @@
+import { assign, enqueueActions, not, sendParent, setup, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import type { JsonValue } from '../domain/json.js';
+import type { SettledStepState, StepState } from '../domain/states.js';
+import type { StepSettings } from '../domain/template.js';
+import { AttemptInterruptedError } from '../errors/attempt-interrupted-error.js';
+import { StepTimeoutError } from '../errors/step-timeout-error.js';
+import { toStepError } from '../errors/to-step-error.js';
+import { planRetry } from '../retry/plan-retry.js';
+import type { MachineEnvironment } from './machine-environment.js';
+import { stepWrite, type StepFacts } from './step-write.js';
+
+/** An operator's manual resolution of a step, with the results its dependants will read. */
+export interface StepResolution {
+  results: JsonValue;
+  by?: string;
+  reason?: string;
+}
+
+/** What a task actor hands a step actor it spawns. */
+export interface StepMachineInput {
+  taskId: string;
+  name: string;
+  settings: StepSettings;
+  /** The step's state when spawned: `pending`, or `failed` when it is spawned to be resolved manually. */
+  state: 'pending' | 'failed';
+  /** Attempts made before this actor (by earlier budgets of an operator-retried task). */
+  attempts: number;
+  budgetBase: number;
+  /** Present when the actor is spawned only to record a manual resolution instead of running the handler. */
+  resolution?: StepResolution;
+}
+
+export interface StepMachineContext extends StepFacts {
+  settings: StepSettings;
+  /** Set while the engine shuts down: a due retry waits for the next engine instead of starting. */
+  paused?: boolean;
+  /** Spawned to record a manual resolution, not to run the handler. */
+  resolveOnSpawn: boolean;
+}
+
+/** What a step actor tells its task actor when it reaches a final state. */
+export interface StepSettledEvent {
+  type: 'STEP.SETTLED';
+  name: string;
+  state: SettledStepState;
+  attempts: number;
+  results?: JsonValue;
+  error?: StepMachineContext['error'];
+  durationMs?: number;
+}
+
+export type StepMachineEvent =
+  | { type: 'COMMITTED' }
+  /** Sent to every actor of a restored task: re-arms timers and settles what was in flight. */
+  | { type: 'RESUME' }
+  /** Stop starting attempts (the engine is shutting down); the running one may finish. */
+  | { type: 'PAUSE' }
+  | { type: 'CANCEL'; by?: string; reason?: string }
+  | { type: 'RESOLVE'; results: JsonValue; by?: string; reason?: string }
+  | { type: 'TIMEOUT' };
+
+const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
+
+/**
+ * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution.
+ * Every state change is recorded durably (a `recording` state waits for the commit) before the step moves on,
+ * so a dependant never starts on a result that a crash could lose.
+ */
+export function createStepMachine(env: MachineEnvironment) {
+  return setup({
+    types: {} as { context: StepMachineContext; input: StepMachineInput; events: StepMachineEvent },
+    actors: { attempt: env.attempt },
+    delays: {
+      untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? 0) - env.now()),
+    },
+    guards: {
+      isResolution: ({ context }) => context.resolveOnSpawn,
+      willRetry: ({ context }) => context.retryAt !== undefined,
+      isPaused: ({ context }) => context.paused === true,
+    },
+    actions: {
+      /** Records the move to `to` durably; the machine waits in a `recording` state for COMMITTED. */
+      record: enqueueActions(({ context, self, enqueue }, params: { to: StepState }) => {
+        const write = stepWrite(context, params.to, env.now());
+        enqueue(() => env.record(self, write));
+        enqueue.assign({ state: params.to });
+      }),
+      startAttempt: assign(({ context }) => ({
+        attempts: context.attempts + 1,
+        startedAt: env.now(),
+        runningSince: undefined,
+        retryAt: undefined,
+      })),
+      armTimeout: enqueueActions(({ context, enqueue }) => {
+        enqueue.assign({ runningSince: env.now() });
+        const timeoutMs = context.settings.timeoutMs;
+        if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
+      }),
+      disarmTimeout: enqueueActions(({ enqueue }) => enqueue.cancel(ATTEMPT_TIMEOUT_ID)),
+      keepResult: assign(({ event }) => ({ results: (event as unknown as DoneActorEvent<JsonValue>).output })),
+      /** Keeps the attempt's error and, when the step may retry, when it will. */
+      failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
+        const error =
+          params.cause === 'timeout'
+            ? new StepTimeoutError(context.name, context.settings.timeoutMs ?? 0)
+            : params.cause === 'interrupted'
+              ? new AttemptInterruptedError(context.name, context.attempts)
+              : (event as unknown as ErrorActorEvent).error;
+        return {
+          error: toStepError(error),
+          retryAt: planRetry({
+            settings: context.settings,
+            attemptsInBudget: context.attempts - context.budgetBase,
+            thrown: error,
+            now: env.now(),
+            random: env.random,
+          }),
+        };
+      }),
+      rememberOperator: assign(({ event }) =>
+        event.type === 'CANCEL' || event.type === 'RESOLVE' ? { by: event.by, reason: event.reason } : {},
+      ),
+      keepResolution: assign(({ event }) => (event.type === 'RESOLVE' ? { results: event.results } : {})),
+      settle: sendParent(({ context }, params: { state: SettledStepState }): StepSettledEvent => ({
+        type: 'STEP.SETTLED',
+        name: context.name,
+        state: params.state,
+        attempts: context.attempts,
+        results: context.results,
+        error: context.error,
+        durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
+      })),
+    },
+  }).createMachine({
+    id: 'step',
+    context: ({ input }) => ({
+      taskId: input.taskId,
+      name: input.name,
+      settings: input.settings,
+      state: input.state,
+      attempts: input.attempts,
+      budgetBase: input.budgetBase,
+      ...input.resolution,
+      resolveOnSpawn: input.resolution !== undefined,
+    }),
+    initial: 'spawned',
+    on: {
+      PAUSE: { actions: assign({ paused: true }) },
+    },
+    states: {
+      spawned: {
+        always: [{ guard: 'isResolution', target: 'resolving' }, { target: 'in_progress' }],
+      },
+      in_progress: {
+        entry: 'startAttempt',
+        initial: 'recording',
+        on: {
+          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+        },
+        states: {
+          recording: {
+            entry: { type: 'record', params: { to: 'in_progress' } },
+            on: { COMMITTED: 'running', RESUME: 'running' },
+          },
+          running: {
+            entry: 'armTimeout',
+            exit: 'disarmTimeout',
+            invoke: {
+              src: 'attempt',
+              input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
+              onDone: { target: '#step.completing', actions: 'keepResult' },
+              onError: { target: '#step.attempt_failed', actions: { type: 'failAttempt', params: { cause: 'thrown' } } },
+            },
+            on: {
+              TIMEOUT: { target: '#step.attempt_failed', actions: { type: 'failAttempt', params: { cause: 'timeout' } } },
+              // Restored while its handler ran: that attempt's outcome is unknown, so it counts as failed.
+              RESUME: {
+                target: '#step.attempt_failed',
+                actions: { type: 'failAttempt', params: { cause: 'interrupted' } },
+              },
+            },
+          },
+        },
+      },
+      attempt_failed: {
+        always: [{ guard: 'willRetry', target: 'waiting_for_retry' }, { target: 'failing' }],
+      },
+      waiting_for_retry: {
+        initial: 'recording',
+        on: {
+          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+          RESOLVE: { target: 'resolving', actions: ['rememberOperator', 'keepResolution'] },
+        },
+        states: {
+          recording: {
+            entry: { type: 'record', params: { to: 'waiting_for_retry' } },
+            on: { COMMITTED: 'waiting', RESUME: 'waiting' },
+          },
+          waiting: {
+            after: { untilRetry: { guard: not('isPaused'), target: '#step.in_progress' } },
+            on: { RESUME: { target: 'waiting', reenter: true, actions: assign({ paused: false }) } },
+          },
+        },
+      },
+      completing: {
+        entry: { type: 'record', params: { to: 'completed' } },
+        on: { COMMITTED: 'completed', RESUME: 'completed' },
+      },
+      failing: {
+        entry: { type: 'record', params: { to: 'failed' } },
+        on: { COMMITTED: 'failed', RESUME: 'failed' },
+      },
+      cancelling: {
+        entry: { type: 'record', params: { to: 'cancelled' } },
+        on: { COMMITTED: 'cancelled', RESUME: 'cancelled' },
+      },
+      resolving: {
+        entry: { type: 'record', params: { to: 'resolved_manually' } },
+        on: { COMMITTED: 'resolved_manually', RESUME: 'resolved_manually' },
+      },
+      completed: { type: 'final', entry: { type: 'settle', params: { state: 'completed' } } },
+      failed: { type: 'final', entry: { type: 'settle', params: { state: 'failed' } } },
+      cancelled: { type: 'final', entry: { type: 'settle', params: { state: 'cancelled' } } },
+      resolved_manually: { type: 'final', entry: { type: 'settle', params: { state: 'resolved_manually' } } },
+    },
+  });
+}
+
+/** The step machine an engine runs. */
+export type StepMachine = ReturnType<typeof createStepMachine>;
+export type StepActorRef = ActorRefFrom<StepMachine>;

@@ -1,0 +1,53 @@
+import type { StepState, TaskState } from '../domain/states.js';
+import type { TransitionRecord } from '../domain/records.js';
+import type { StepPatch, TaskPatch, TaskWrite } from '../store/task-store.js';
+import type { TaskMachineContext } from './task-context.js';
+
+/** A step that changes state together with its task. */
+export type StepChange = { name: string; from: StepState; to: StepState; patch: StepPatch };
+
+/** What moves together with a task transition besides the task row's state. */
+export type TaskWriteChanges = { task?: TaskPatch; steps?: StepChange[] };
+
+/**
+ * The durable write of a task moving from `context.state` to `to`, with the step changes that move with it
+ * (failed steps reset by a retry, pending steps cancelled with the task).
+ */
+export function taskWrite(
+  context: TaskMachineContext,
+  to: TaskState,
+  now: number,
+  extra: TaskWriteChanges = {},
+): TaskWrite {
+  const by = context.by ?? 'engine';
+  const reason = context.reason === undefined ? {} : { reason: context.reason };
+  const transitions: TransitionRecord[] = [
+    { taskId: context.taskId, from: context.state, to, by, ...reason, at: now },
+    ...(extra.steps ?? []).map(
+      (change): TransitionRecord => ({
+        taskId: context.taskId,
+        stepName: change.name,
+        from: change.from,
+        to: change.to,
+        attempt: context.steps[change.name]?.attempts ?? 0,
+        by,
+        ...reason,
+        at: now,
+      }),
+    ),
+  ];
+  return {
+    taskId: context.taskId,
+    task: { state: to, updatedAt: now, ...extra.task },
+    ...(extra.steps?.length ? { steps: extra.steps.map((change) => change.patch) } : {}),
+    transitions,
+  };
+}
+
+/** A summary of why a task failed, from its failed steps. */
+export function failureSummary(context: TaskMachineContext): string {
+  return Object.values(context.steps)
+    .filter((step) => step.state === 'failed')
+    .map((step) => `Step '${step.name}' failed: ${step.error?.message ?? 'unknown error'}`)
+    .join('; ');
+}

@@ -1,0 +1,277 @@
+import { assign, enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import { isStepDone, type TaskState } from '../domain/states.js';
+import type { MachineEnvironment } from './machine-environment.js';
+import type { StepMachine, StepMachineInput, StepResolution, StepSettledEvent } from './step.machine.js';
+import type { TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
+import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
+
+export type TaskMachineEvent =
+  | { type: 'START' }
+  | { type: 'COMMITTED' }
+  /** Sent right after a stored task is restored: settles what was in flight and re-arms its steps' timers. */
+  | { type: 'RESUME' }
+  | { type: 'PAUSE' }
+  | StepSettledEvent
+  | { type: 'CANCEL'; by?: string; reason?: string }
+  | { type: 'RETRY'; by?: string; reason?: string }
+  | ({ type: 'RESOLVE_STEP'; stepName: string } & StepResolution);
+
+/** The durable change that goes with a task transition, besides the task row's state. */
+type TransitionChanges = 'none' | 'started' | 'finished' | 'failed' | 'reopened' | 'cancelled';
+
+const steps = (context: TaskMachineContext) => Object.values(context.steps);
+const runningSteps = (context: TaskMachineContext) => steps(context).filter((step) => step.state === 'running');
+const isHalted = (context: TaskMachineContext) => steps(context).some((step) => step.state === 'failed');
+const anyResolvedManually = (context: TaskMachineContext) =>
+  steps(context).some((step) => step.state === 'resolved_manually');
+
+function stepInput(context: TaskMachineContext, step: TaskStepEntry, resolution?: StepResolution): StepMachineInput {
+  return {
+    taskId: context.taskId,
+    name: step.name,
+    settings: step.settings,
+    state: step.state === 'failed' ? 'failed' : 'pending',
+    attempts: step.attempts,
+    budgetBase: step.budgetBase,
+    ...(resolution ? { resolution } : {}),
+  };
+}
+
+function stepChanges(
+  context: TaskMachineContext,
+  from: 'failed' | 'pending',
+  to: 'pending' | 'cancelled',
+  now: number,
+): StepChange[] {
+  return steps(context)
+    .filter((step) => step.state === from)
+    .map((step) => ({
+      name: step.name,
+      from,
+      to,
+      patch:
+        to === 'pending'
+          ? { name: step.name, state: to, budgetBase: step.attempts, error: undefined, completedAt: undefined }
+          : { name: step.name, state: to, completedAt: now },
+    }));
+}
+
+function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: number): TaskWriteChanges {
+  switch (kind) {
+    case 'none':
+      return {};
+    case 'started':
+      return { task: { startedAt: now } };
+    case 'finished':
+      return { task: { completedAt: now } };
+    case 'failed':
+      return { task: { errorMessage: failureSummary(context), completedAt: now } };
+    case 'reopened':
+      // A retry gives failed steps a fresh budget; a manual resolution changes its one step through a step actor.
+      return {
+        task: { errorMessage: undefined, completedAt: undefined },
+        steps: context.resolution ? [] : stepChanges(context, 'failed', 'pending', now),
+      };
+    case 'cancelled':
+      return { task: { completedAt: now }, steps: stepChanges(context, 'pending', 'cancelled', now) };
+  }
+}
+
+/**
+ * The lifecycle of one task: the supervisor of its steps. It spawns a step actor for every step whose
+ * dependencies are done (up to `maxParallelSteps` at once), folds each settled step back into its context, and
+ * ends `completed` (or `resolved_manually`) when all steps are done, `failed` once a step failed and the running
+ * ones settled, or `cancelled`. Each transition is recorded durably before the task moves on.
+ */
+export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMachine) {
+  return setup({
+    types: {} as { context: TaskMachineContext; input: TaskMachineInput; events: TaskMachineEvent },
+    actors: { step: stepMachine },
+    guards: {
+      allDone: ({ context }) => steps(context).every((step) => isStepDone(step.state)),
+      haltedAndIdle: ({ context }) => isHalted(context) && runningSteps(context).length === 0,
+      idle: ({ context }) => runningSteps(context).length === 0,
+      anyResolvedManually: ({ context }) => anyResolvedManually(context),
+      resolvesRunningStep: ({ context, event }) =>
+        event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'running',
+      resolvesIdleStep: ({ context, event }) => {
+        if (event.type !== 'RESOLVE_STEP') return false;
+        const state = context.steps[event.stepName]?.state;
+        return state === 'pending' || state === 'failed';
+      },
+    },
+    actions: {
+      /** Records the task's move to `to` (the outcome, for `completed`) with the changes of `changes`. */
+      record: enqueueActions(
+        ({ context, self, enqueue }, params: { to: TaskState | 'outcome'; changes: TransitionChanges }) => {
+          const now = env.now();
+          const to = params.to !== 'outcome' ? params.to : anyResolvedManually(context) ? 'resolved_manually' : 'completed';
+          const write = taskWrite(context, to, now, changesFor(params.changes, context, now));
+          enqueue(() => env.record(self, write));
+          enqueue.assign({ state: to, by: undefined, reason: undefined });
+        },
+      ),
+      markStarted: assign(() => ({ startedAt: env.now() })),
+      rememberOperator: assign(({ event }) =>
+        event.type === 'CANCEL' || event.type === 'RETRY' || event.type === 'RESOLVE_STEP'
+          ? { by: event.by, reason: event.reason }
+          : {},
+      ),
+      rememberResolution: assign(({ event }) =>
+        event.type === 'RESOLVE_STEP'
+          ? { resolution: { stepName: event.stepName, results: event.results, by: event.by, reason: event.reason } }
+          : {},
+      ),
+      startReadySteps: enqueueActions(({ context, enqueue }) => {
+        if (context.paused) return;
+        const next = { ...context.steps };
+        const { resolution } = context;
+        let active = runningSteps(context).length;
+        if (resolution) {
+          const step = next[resolution.stepName]!;
+          const { stepName: _stepName, ...resolved } = resolution;
+          enqueue.spawnChild('step', { id: step.name, input: stepInput(context, step, resolved) });
+          next[step.name] = { ...step, state: 'running' };
+          active++;
+        }
+        const halted = steps(context).some((step) => step.state === 'failed' && step.name !== resolution?.stepName);
+        let spawned = resolution !== undefined;
+        for (const name of halted ? [] : context.order) {
+          if (active >= context.maxParallelSteps) break;
+          const step = next[name]!;
+          if (step.state !== 'pending' || !step.dependsOn.every((dependency) => isStepDone(next[dependency]!.state))) {
+            continue;
+          }
+          enqueue.spawnChild('step', { id: name, input: stepInput(context, step) });
+          next[name] = { ...step, state: 'running' };
+          active++;
+          spawned = true;
+        }
+        if (spawned) enqueue.assign({ steps: next, resolution: undefined });
+      }),
+      foldSettledStep: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'STEP.SETTLED') return;
+        const step = context.steps[event.name]!;
+        const { type: _type, name, ...outcome } = event;
+        enqueue.assign({ steps: { ...context.steps, [name]: { ...step, ...outcome } } });
+        // A finished child would otherwise stay in every snapshot of the task.
+        enqueue.stopChild(name);
+      }),
+      forwardToSteps: enqueueActions(({ context, event, enqueue }) => {
+        for (const step of runningSteps(context)) enqueue.sendTo(step.name, event);
+      }),
+      forwardResolution: enqueueActions(({ event, enqueue }) => {
+        if (event.type !== 'RESOLVE_STEP') return;
+        const { stepName, type: _type, ...resolution } = event;
+        enqueue.sendTo(stepName, { type: 'RESOLVE', ...resolution });
+      }),
+      resetFailedSteps: assign(({ context }) =>
+        context.resolution
+          ? {}
+          : {
+              steps: Object.fromEntries(
+                steps(context).map((step) => [
+                  step.name,
+                  step.state === 'failed'
+                    ? { ...step, state: 'pending' as const, budgetBase: step.attempts, error: undefined }
+                    : step,
+                ]),
+              ),
+            },
+      ),
+      cancelPendingSteps: assign(({ context }) => ({
+        steps: Object.fromEntries(
+          steps(context).map((step) => [step.name, step.state === 'pending' ? { ...step, state: 'cancelled' as const } : step]),
+        ),
+      })),
+    },
+  }).createMachine({
+    id: 'task',
+    context: ({ input }) => ({
+      taskId: input.taskId,
+      state: 'pending',
+      maxParallelSteps: input.maxParallelSteps,
+      order: input.steps.map((step) => step.name),
+      steps: Object.fromEntries(
+        input.steps.map((step) => [step.name, { ...step, state: 'pending' as const, attempts: 0, budgetBase: 0 }]),
+      ),
+    }),
+    initial: 'pending',
+    on: {
+      PAUSE: { actions: [assign({ paused: true }), 'forwardToSteps'] },
+    },
+    states: {
+      pending: {
+        on: {
+          START: 'starting',
+          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+        },
+      },
+      starting: {
+        entry: ['markStarted', { type: 'record', params: { to: 'in_progress', changes: 'started' } }],
+        on: { COMMITTED: 'running', RESUME: 'running' },
+      },
+      running: {
+        entry: 'startReadySteps',
+        always: [
+          { guard: 'allDone', target: 'completing' },
+          { guard: 'haltedAndIdle', target: 'failing' },
+        ],
+        on: {
+          'STEP.SETTLED': { actions: ['foldSettledStep', 'startReadySteps'] },
+          RESUME: { actions: [assign({ paused: false }), 'forwardToSteps', 'startReadySteps'] },
+          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+          RESOLVE_STEP: [
+            { guard: 'resolvesRunningStep', actions: 'forwardResolution' },
+            { guard: 'resolvesIdleStep', actions: ['rememberResolution', 'startReadySteps'] },
+          ],
+        },
+      },
+      completing: {
+        entry: { type: 'record', params: { to: 'outcome', changes: 'finished' } },
+        on: {
+          COMMITTED: [{ guard: 'anyResolvedManually', target: 'resolved_manually' }, { target: 'completed' }],
+          RESUME: [{ guard: 'anyResolvedManually', target: 'resolved_manually' }, { target: 'completed' }],
+        },
+      },
+      failing: {
+        entry: { type: 'record', params: { to: 'failed', changes: 'failed' } },
+        on: { COMMITTED: 'failed', RESUME: 'failed' },
+      },
+      failed: {
+        on: {
+          RETRY: { target: 'reopening', actions: 'rememberOperator' },
+          RESOLVE_STEP: {
+            guard: 'resolvesIdleStep',
+            target: 'reopening',
+            actions: ['rememberOperator', 'rememberResolution'],
+          },
+          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+        },
+      },
+      reopening: {
+        entry: [{ type: 'record', params: { to: 'in_progress', changes: 'reopened' } }, 'resetFailedSteps'],
+        on: { COMMITTED: 'running', RESUME: 'running' },
+      },
+      cancelling: {
+        entry: 'forwardToSteps',
+        always: { guard: 'idle', target: 'recordingCancel' },
+        on: {
+          'STEP.SETTLED': { actions: 'foldSettledStep' },
+          RESUME: { actions: 'forwardToSteps' },
+        },
+      },
+      recordingCancel: {
+        entry: [{ type: 'record', params: { to: 'cancelled', changes: 'cancelled' } }, 'cancelPendingSteps'],
+        on: { COMMITTED: 'cancelled', RESUME: 'cancelled' },
+      },
+      completed: { type: 'final' },
+      cancelled: { type: 'final' },
+      resolved_manually: { type: 'final' },
+    },
+  });
+}
+
+/** The task machine an engine runs. */
+export type TaskMachine = ReturnType<typeof createTaskMachine>;
+export type TaskActor = ActorRefFrom<TaskMachine>;

@@ -1,0 +1,105 @@
+import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
+import type { TaskState } from '../domain/states.js';
+
+/**
+ * A task actor's persisted XState snapshot, stamped with the version of the machines that produced it so that a
+ * snapshot of other machines is refused instead of misread.
+ */
+export interface StoredSnapshot {
+  machineVersion: number;
+  /** `actor.getPersistedSnapshot()` of the task actor: plain JSON. */
+  state: unknown;
+}
+
+/** Fields of a step row that a transition changes; `name` picks the row. */
+export type StepPatch = Pick<StepRecord, 'name'> &
+  Partial<
+    Pick<
+      StepRecord,
+      | 'state'
+      | 'attempts'
+      | 'budgetBase'
+      | 'results'
+      | 'error'
+      | 'startedAt'
+      | 'completedAt'
+      | 'durationMs'
+      | 'nextRetryAt'
+    >
+  >;
+
+/** Fields of a task row that a transition changes. */
+export type TaskPatch = Partial<Pick<TaskRecord, 'state' | 'errorMessage' | 'startedAt' | 'completedAt' | 'updatedAt'>>;
+
+/**
+ * One durable change of one task: row updates, history to append, annotations to add, and the task actor's
+ * snapshot taken after the change. A field set to `undefined` in a patch clears the stored value.
+ */
+export interface TaskWrite {
+  taskId: string;
+  task?: TaskPatch;
+  steps?: StepPatch[];
+  transitions?: TransitionRecord[];
+  annotations?: AnnotationRecord[];
+  snapshot?: StoredSnapshot;
+}
+
+/** What {@link TaskStore.createTask} did: a new task, or the one that already held the idempotency key. */
+export interface CreateTaskResult {
+  task: TaskRecord;
+  created: boolean;
+}
+
+/** Which tasks {@link TaskStore.listTasks} returns. Every field narrows the result; none means all tasks. */
+export interface TaskFilter {
+  state?: TaskState | TaskState[];
+  namespace?: string;
+  name?: string;
+  version?: string;
+  correlationId?: string;
+  /** Tasks carrying at least one annotation of this type. */
+  annotationType?: string;
+  /** Created at or after this time (ms since the epoch). */
+  createdFrom?: number;
+  /** Created before this time (ms since the epoch). */
+  createdTo?: number;
+  /** Page size; 50 when absent, 500 at most. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One page of tasks, newest first. */
+export interface TaskPage {
+  tasks: TaskRecord[];
+  /** Present when more tasks match: pass it as `cursor` for the next page. */
+  nextCursor?: string;
+}
+
+/**
+ * The port through which the engine saves and reads everything durable. Adapters (memory, SQLite and PostgreSQL
+ * through knex, Redis) implement it and pass the contract suite of `@tasker/core/testing`.
+ *
+ * Promises:
+ * - `createTask` stores a task with all its steps atomically, or nothing; a second request with the same
+ *   `(namespace, name, idempotencyKey)` returns the first task and stores nothing.
+ * - `commit` applies all writes of the batch in one transaction, in order, or none of them; the engine retries a
+ *   rejected batch. Writes of one task within a batch are applied in the order given.
+ * - Reads return copies: changing a returned object never changes the store.
+ *
+ * It exposes no connection or transaction type, so the engine cannot depend on any one database.
+ */
+export interface TaskStore {
+  createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult>;
+  commit(writes: readonly TaskWrite[]): Promise<void>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  getSteps(taskId: string): Promise<StepRecord[]>;
+  getTransitions(taskId: string): Promise<TransitionRecord[]>;
+  getAnnotations(taskId: string): Promise<AnnotationRecord[]>;
+  getSnapshot(taskId: string): Promise<StoredSnapshot | undefined>;
+  listTasks(filter?: TaskFilter): Promise<TaskPage>;
+  /** Ids of tasks `pending` or `in_progress`, oldest first: the work a starting engine resumes. */
+  listUnfinishedTaskIds(): Promise<string[]>;
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import type { Logger } from '../engine/logger.js';
+import { mergeWrites } from './merge-writes.js';
+import type { StoredSnapshot, TaskStore, TaskWrite } from './task-store.js';
+
+interface Pending {
+  write: TaskWrite;
+  snapshotOf: () => StoredSnapshot;
+}
+
+/** How the queue waits between attempts to commit a batch the store rejected. */
+export interface WriteRetryPolicy {
+  baseMs: number;
+  maxMs: number;
+}
+
+/**
+ * Group commit (DESIGN.md section 5): writes of all tasks that arrive while the previous batch commits are
+ * committed together in one transaction, one write per task, with the task's snapshot taken when the batch is
+ * sealed. Every state a snapshot shows was therefore recorded in the same or an earlier batch. Batches commit one
+ * at a time, in order; a batch the store rejects is retried with backoff until it commits, so a store outage
+ * delays work but loses none of it.
+ */
+export class WriteQueue {
+  readonly #store: TaskStore;
+  readonly #logger: Logger;
+  readonly #retry: WriteRetryPolicy;
+  #open = new Map<string, Pending>();
+  #waiters: Array<{ resolve: () => void }> = [];
+  #flushing: Promise<void> | undefined;
+  #scheduled = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(store: TaskStore, logger: Logger, retry: WriteRetryPolicy = { baseMs: 50, maxMs: 5_000 }) {
+    this.#store = store;
+    this.#logger = logger;
+    this.#retry = retry;
+  }
+
+  /** Resolves once `write` (with the snapshot `snapshotOf` gives at sealing) is durable. */
+  enqueue(write: TaskWrite, snapshotOf: () => StoredSnapshot): Promise<void> {
+    const open = this.#open.get(write.taskId);
+    this.#open.set(write.taskId, { write: open ? mergeWrites(open.write, write) : write, snapshotOf });
+    const done = new Promise<void>((resolve) => this.#waiters.push({ resolve }));
+    this.#schedule();
+    return done;
+  }
+
+  /** Resolves when nothing is queued or committing. */
+  whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #isIdle(): boolean {
+    return this.#open.size === 0 && this.#flushing === undefined && !this.#scheduled;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#flushing) return;
+    this.#scheduled = true;
+    // One macrotask of collecting lets every actor that settles in this turn join the batch.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flushing = this.#flush().finally(() => {
+        this.#flushing = undefined;
+        if (this.#open.size > 0) this.#schedule();
+        else if (this.#isIdle()) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+      });
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = [...this.#open.values()].map(({ write, snapshotOf }) => ({ ...write, snapshot: snapshotOf() }));
+    const waiters = this.#waiters;
+    this.#open = new Map();
+    this.#waiters = [];
+    for (let failures = 0; ; failures++) {
+      try {
+        await this.#store.commit(batch);
+        break;
+      } catch (error) {
+        const delayMs = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** failures);
+        this.#logger.warn({ err: error, writes: batch.length, failures: failures + 1, retryInMs: delayMs }, 'store commit failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    for (const waiter of waiters) waiter.resolve();
+  }
+}

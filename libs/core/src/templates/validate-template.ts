@@ -1,0 +1,91 @@
+import type { TaskTemplate } from '../domain/template.js';
+import type { TemplateProblem } from '../errors/template-validation-error.js';
+import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import { findCycle } from './dependency-graph.js';
+
+const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+function isNonNegativeInteger(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function settingProblems(template: TaskTemplate): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const bad = (path: string, message: string) => problems.push({ code: 'INVALID_SETTING', path, message });
+  if (!template.namespace) bad('namespace', 'is required');
+  if (!template.name) bad('name', 'is required');
+  if (!VERSION.test(template.version ?? '')) bad('version', `'${template.version}' is not a semantic version (1.2.3)`);
+  if (template.maxParallelSteps !== undefined && !(isNonNegativeInteger(template.maxParallelSteps) && template.maxParallelSteps > 0)) {
+    bad('maxParallelSteps', 'must be a positive integer');
+  }
+  template.steps.forEach((step, index) => {
+    const at = `steps[${index}]`;
+    if (!step.name) bad(`${at}.name`, 'is required');
+    if (step.retryLimit !== undefined && !isNonNegativeInteger(step.retryLimit)) {
+      bad(`${at}.retryLimit`, 'must be a whole number of retries, 0 or more');
+    }
+    if (step.timeoutMs !== undefined && !(typeof step.timeoutMs === 'number' && step.timeoutMs > 0)) {
+      bad(`${at}.timeoutMs`, 'must be a positive number of milliseconds');
+    }
+    const backoff = step.backoff ?? {};
+    if (backoff.baseMs !== undefined && !(backoff.baseMs >= 0)) bad(`${at}.backoff.baseMs`, 'must be 0 or more');
+    if (backoff.factor !== undefined && !(backoff.factor >= 1)) bad(`${at}.backoff.factor`, 'must be 1 or more');
+    if (backoff.maxMs !== undefined && !(backoff.maxMs >= 0)) bad(`${at}.backoff.maxMs`, 'must be 0 or more');
+    if (backoff.jitter !== undefined && !(backoff.jitter >= 0 && backoff.jitter <= 1)) {
+      bad(`${at}.backoff.jitter`, 'must be between 0 and 1');
+    }
+  });
+  return problems;
+}
+
+function graphProblems(template: TaskTemplate, handlers: HandlerRegistry): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  if (template.steps.length === 0) {
+    problems.push({ code: 'EMPTY_TEMPLATE', path: 'steps', message: 'a template needs at least one step' });
+  }
+  if (template.taskHandler !== undefined && handlers.kindOf(template.taskHandler) !== 'task') {
+    problems.push({
+      code: 'UNKNOWN_HANDLER',
+      path: 'taskHandler',
+      message: `task handler '${template.taskHandler}' is not registered`,
+    });
+  }
+  const seen = new Set<string>();
+  const names = new Set(template.steps.map((step) => step.name));
+  template.steps.forEach((step, index) => {
+    const at = `steps[${index}]`;
+    if (seen.has(step.name)) {
+      problems.push({ code: 'DUPLICATE_STEP', path: `${at}.name`, message: `step '${step.name}' is declared twice` });
+    }
+    seen.add(step.name);
+    if (handlers.kindOf(step.handler) !== 'step') {
+      problems.push({
+        code: 'UNKNOWN_HANDLER',
+        path: `${at}.handler`,
+        message: `step '${step.name}' names handler '${step.handler}', which is not registered as a step handler`,
+      });
+    }
+    (step.dependsOn ?? []).forEach((dependency, dependencyIndex) => {
+      const path = `${at}.dependsOn[${dependencyIndex}]`;
+      if (dependency === step.name) {
+        problems.push({ code: 'SELF_DEPENDENCY', path, message: `step '${step.name}' depends on itself` });
+      } else if (!names.has(dependency)) {
+        problems.push({
+          code: 'UNKNOWN_DEPENDENCY',
+          path,
+          message: `step '${step.name}' depends on '${dependency}', which is not a step of this template`,
+        });
+      }
+    });
+  });
+  const cycle = findCycle(template.steps.map((step) => ({ ...step, dependsOn: (step.dependsOn ?? []).filter((d) => d !== step.name) })));
+  if (cycle) {
+    problems.push({ code: 'DEPENDENCY_CYCLE', path: 'steps', message: `dependency cycle: ${cycle.join(' -> ')}` });
+  }
+  return problems;
+}
+
+/** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
+export function validateTemplate(template: TaskTemplate, handlers: HandlerRegistry): TemplateProblem[] {
+  return [...settingProblems(template), ...graphProblems(template, handlers)];
+}
