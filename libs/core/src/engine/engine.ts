@@ -21,7 +21,7 @@ import { validateTemplate } from '../templates/validate-template.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
 import { ActiveTask } from './active-task.js';
 import { createAttemptLogic } from './attempt-logic.js';
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
 import type {
   ActionOptions,
   EngineDefaults,
@@ -33,7 +33,7 @@ import type {
 } from './engine-types.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { eventsFromWrite } from './events-from-write.js';
-import { silentLogger, type Logger } from './logger.js';
+import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
 import { annotateOutcome } from './annotate-outcome.js';
 import { toTaskView } from './task-view.js';

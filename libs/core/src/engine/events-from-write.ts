@@ -19,6 +19,7 @@ function eventType(transition: TransitionRecord): EngineEventType {
   }
   if (transition.to === 'in_progress') return 'step.started';
   if (transition.to === 'pending') return 'step.reset';
+  if (transition.to === 'waiting_for_retry') return 'step.retry_scheduled';
   return `step.${transition.to}` as EngineEventType;
 }
 

@@ -160,7 +160,14 @@ export function createStepMachine(env: MachineEnvironment) {
         states: {
           recording: {
             entry: { type: 'record', params: { to: 'in_progress' } },
-            on: { COMMITTED: 'running', RESUME: 'running' },
+            on: {
+              COMMITTED: 'running',
+              // The start was durable, and the handler may have run after it: the attempt counts as interrupted.
+              RESUME: {
+                target: '#step.attempt_failed',
+                actions: { type: 'failAttempt', params: { cause: 'interrupted' } },
+              },
+            },
           },
           running: {
             entry: 'armTimeout',

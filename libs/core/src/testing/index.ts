@@ -1,0 +1,11 @@
+/**
+ * Helpers for testing code built on the engine, and the store contract suite every `TaskStore` adapter runs.
+ * Imports vitest: use it from tests only.
+ */
+export { SimulatedClock } from 'xstate';
+export { waitForEvent, recordEvents } from './wait-for-event.js';
+export { deferred } from './deferred.js';
+export type { Deferred } from './deferred.js';
+export { describeStoreContract } from './store-contract.js';
+export type { StoreFactory } from './store-contract.js';
+export { sampleTask, sampleSteps } from './sample-records.js';

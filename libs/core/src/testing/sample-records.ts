@@ -1,0 +1,41 @@
+import type { StepRecord, TaskRecord } from '../domain/records.js';
+
+let sequence = 0;
+
+/** A task row for store tests; each call gets a fresh id. */
+export function sampleTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
+  sequence++;
+  return {
+    id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+    namespace: 'ecommerce',
+    name: 'process_order',
+    version: '1.0.0',
+    state: 'pending',
+    context: { cart_items: [{ product_id: 1, quantity: 2, price: 9.5 }], customer_info: { email: 'a@example.com' } },
+    correlationId: `corr-${sequence}`,
+    tags: ['checkout'],
+    maxParallelSteps: 8,
+    createdAt: 1_700_000_000_000 + sequence,
+    updatedAt: 1_700_000_000_000 + sequence,
+    ...overrides,
+  };
+}
+
+/** A two-step chain of rows (`validate_cart` then `process_payment`) for `taskId`. */
+export function sampleSteps(taskId: string): StepRecord[] {
+  const settings = { retryable: true, retryLimit: 3, backoff: { baseMs: 1000, factor: 2, maxMs: 60_000, jitter: 0 } };
+  return [
+    { taskId, name: 'validate_cart', handler: 'ValidateCart', dependsOn: [], settings, config: {}, state: 'pending', attempts: 0, budgetBase: 0 },
+    {
+      taskId,
+      name: 'process_payment',
+      handler: 'ProcessPayment',
+      dependsOn: ['validate_cart'],
+      settings: { ...settings, timeoutMs: 30_000 },
+      config: { gateway: 'test' },
+      state: 'pending',
+      attempts: 0,
+      budgetBase: 0,
+    },
+  ];
+}

@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TaskStore } from '../store/task-store.js';
+import { sampleSteps, sampleTask } from './sample-records.js';
+
+/** Makes a fresh, empty store for one test; `close` is called after it. */
+export type StoreFactory = () => Promise<TaskStore> | TaskStore;
+
+/**
+ * The behaviour every {@link TaskStore} promises, as a vitest suite. Each adapter runs it against its real backend:
+ *
+ * @example
+ * describeStoreContract('PostgreSQL', async () => createKnexStore({ client: 'pg', connection: url }));
+ */
+export function describeStoreContract(name: string, makeStore: StoreFactory): void {
+  describe(`TaskStore contract: ${name}`, () => {
+    let store: TaskStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('stores a task with its steps and reads them back equal', async () => {
+      const task = sampleTask();
+      const steps = sampleSteps(task.id);
+      expect(await store.createTask(task, steps)).toEqual({ task, created: true });
+      expect(await store.getTask(task.id)).toEqual(task);
+      expect((await store.getSteps(task.id)).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+        [...steps].sort((a, b) => a.name.localeCompare(b.name)),
+      );
+      expect(await store.getTransitions(task.id)).toEqual([]);
+      expect(await store.getAnnotations(task.id)).toEqual([]);
+      expect(await store.getSnapshot(task.id)).toBeUndefined();
+    });
+
+    it('answers a repeated idempotency key with the first task and stores nothing new', async () => {
+      const first = sampleTask({ idempotencyKey: 'order-42' });
+      await store.createTask(first, sampleSteps(first.id));
+      const again = sampleTask({ idempotencyKey: 'order-42' });
+      const result = await store.createTask(again, sampleSteps(again.id));
+      expect(result.created).toBe(false);
+      expect(result.task.id).toBe(first.id);
+      expect(await store.getTask(again.id)).toBeUndefined();
+      expect(await store.getSteps(again.id)).toEqual([]);
+    });
+
+    it('scopes idempotency keys to a namespace and template name', async () => {
+      const payments = sampleTask({ namespace: 'payments', idempotencyKey: 'k' });
+      const ecommerce = sampleTask({ namespace: 'ecommerce', idempotencyKey: 'k' });
+      expect((await store.createTask(payments, [])).created).toBe(true);
+      expect((await store.createTask(ecommerce, [])).created).toBe(true);
+    });
+
+    it('applies a write: row fields set and cleared, history and annotations appended, snapshot kept', async () => {
+      const task = sampleTask({ errorMessage: 'old' });
+      await store.createTask(task, sampleSteps(task.id));
+      const snapshot = { machineVersion: 1, state: { value: 'running', context: { nested: [1, { a: null }] } } };
+      await store.commit([
+        {
+          taskId: task.id,
+          task: { state: 'in_progress', startedAt: 5, updatedAt: 5, errorMessage: undefined },
+          steps: [{ name: 'validate_cart', state: 'completed', attempts: 1, results: { total: 19 }, durationMs: 3, completedAt: 5 }],
+          transitions: [
+            { taskId: task.id, from: 'pending', to: 'in_progress', by: 'engine', at: 5 },
+            { taskId: task.id, stepName: 'validate_cart', from: 'in_progress', to: 'completed', attempt: 1, by: 'engine', at: 5 },
+          ],
+          annotations: [{ taskId: task.id, type: 'payment_processed', content: { amount: 19 }, createdAt: 5 }],
+          snapshot,
+        },
+      ]);
+      const stored = await store.getTask(task.id);
+      expect(stored).toMatchObject({ state: 'in_progress', startedAt: 5, updatedAt: 5 });
+      expect(stored?.errorMessage).toBeUndefined();
+      const step = (await store.getSteps(task.id)).find((candidate) => candidate.name === 'validate_cart');
+      expect(step).toMatchObject({ state: 'completed', attempts: 1, results: { total: 19 }, durationMs: 3, completedAt: 5 });
+      expect((await store.getTransitions(task.id)).map((transition) => transition.to)).toEqual(['in_progress', 'completed']);
+      expect(await store.getAnnotations(task.id)).toEqual([
+        { taskId: task.id, type: 'payment_processed', content: { amount: 19 }, createdAt: 5 },
+      ]);
+      expect(await store.getSnapshot(task.id)).toEqual(snapshot);
+    });
+
+    it('clears a step field written as undefined', async () => {
+      const task = sampleTask();
+      await store.createTask(task, sampleSteps(task.id));
+      const error = { message: 'boom', code: 'HANDLER_ERROR', name: 'Error' };
+      await store.commit([{ taskId: task.id, steps: [{ name: 'validate_cart', state: 'waiting_for_retry', error, nextRetryAt: 99 }] }]);
+      await store.commit([{ taskId: task.id, steps: [{ name: 'validate_cart', state: 'in_progress', nextRetryAt: undefined }] }]);
+      const step = (await store.getSteps(task.id)).find((candidate) => candidate.name === 'validate_cart');
+      expect(step?.nextRetryAt).toBeUndefined();
+      expect(step?.error).toEqual(error);
+    });
+
+    it('keeps history in commit order across batches', async () => {
+      const task = sampleTask();
+      await store.createTask(task, sampleSteps(task.id));
+      const states = ['in_progress', 'waiting_for_retry', 'in_progress', 'completed'] as const;
+      for (const [index, to] of states.entries()) {
+        await store.commit([
+          { taskId: task.id, transitions: [{ taskId: task.id, stepName: 'validate_cart', from: 'pending', to, attempt: index, by: 'engine', at: 10 }] },
+        ]);
+      }
+      expect((await store.getTransitions(task.id)).map((transition) => transition.to)).toEqual([...states]);
+    });
+
+    it('commits a batch of several tasks all or nothing', async () => {
+      const known = sampleTask();
+      await store.createTask(known, sampleSteps(known.id));
+      await expect(
+        store.commit([
+          { taskId: known.id, task: { state: 'in_progress' } },
+          { taskId: sampleTask().id, task: { state: 'in_progress' } },
+        ]),
+      ).rejects.toThrow();
+      expect((await store.getTask(known.id))?.state).toBe('pending');
+    });
+
+    it('returns copies that callers cannot change the store through', async () => {
+      const task = sampleTask();
+      await store.createTask(task, sampleSteps(task.id));
+      const read = await store.getTask(task.id);
+      (read!.context as { cart_items: unknown[] }).cart_items.push('tampered');
+      read!.tags.push('tampered');
+      expect(await store.getTask(task.id)).toEqual(task);
+    });
+
+    it('lists tasks newest first with every filter', async () => {
+      const a = sampleTask({ namespace: 'payments', name: 'process_refund', createdAt: 1000, correlationId: 'c-a' });
+      const b = sampleTask({ state: 'completed', createdAt: 2000, version: '2.0.0' });
+      const c = sampleTask({ state: 'failed', createdAt: 3000 });
+      for (const task of [a, b, c]) await store.createTask(task, []);
+      await store.commit([{ taskId: c.id, annotations: [{ taskId: c.id, type: 'flagged', content: true, createdAt: 3000 }] }]);
+      const ids = async (filter: Parameters<TaskStore['listTasks']>[0]) => (await store.listTasks(filter)).tasks.map((task) => task.id);
+      expect(await ids({})).toEqual([c.id, b.id, a.id]);
+      expect(await ids({ state: 'completed' })).toEqual([b.id]);
+      expect(await ids({ state: ['failed', 'pending'] })).toEqual([c.id, a.id]);
+      expect(await ids({ namespace: 'payments' })).toEqual([a.id]);
+      expect(await ids({ name: 'process_refund' })).toEqual([a.id]);
+      expect(await ids({ version: '2.0.0' })).toEqual([b.id]);
+      expect(await ids({ correlationId: 'c-a' })).toEqual([a.id]);
+      expect(await ids({ createdFrom: 2000 })).toEqual([c.id, b.id]);
+      expect(await ids({ createdTo: 2000 })).toEqual([a.id]);
+      expect(await ids({ annotationType: 'flagged' })).toEqual([c.id]);
+    });
+
+    it('pages through tasks with a cursor, ties broken by id', async () => {
+      const tasks = Array.from({ length: 5 }, () => sampleTask({ createdAt: 7000 }));
+      for (const task of tasks) await store.createTask(task, []);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listTasks({ limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.tasks.map((task) => task.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(tasks.map((task) => task.id).sort().reverse());
+    });
+
+    it('refuses a malformed cursor or page size by naming the field', async () => {
+      await expect(store.listTasks({ cursor: 'not-a-cursor' })).rejects.toThrow(/cursor/);
+      await expect(store.listTasks({ limit: 0 })).rejects.toThrow(/limit/);
+    });
+
+    it('lists unfinished tasks oldest first', async () => {
+      const old = sampleTask({ state: 'in_progress', createdAt: 1 });
+      const done = sampleTask({ state: 'completed', createdAt: 2 });
+      const fresh = sampleTask({ state: 'pending', createdAt: 3 });
+      for (const task of [fresh, done, old]) await store.createTask(task, []);
+      expect(await store.listUnfinishedTaskIds()).toEqual([old.id, fresh.id]);
+    });
+
+    it('answers nothing for an unknown task', async () => {
+      const id = sampleTask().id;
+      expect(await store.getTask(id)).toBeUndefined();
+      expect(await store.getSteps(id)).toEqual([]);
+      expect(await store.getTransitions(id)).toEqual([]);
+      expect(await store.getSnapshot(id)).toBeUndefined();
+    });
+  });
+}
