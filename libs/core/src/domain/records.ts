@@ -42,6 +42,8 @@ export interface TaskRecord {
 export interface StepRecord {
   taskId: string;
   name: string;
+  /** Index of the step in its template: queries list steps in this order. */
+  position: number;
   handler: string;
   dependsOn: string[];
   settings: StepSettings;

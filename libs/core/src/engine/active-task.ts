@@ -2,6 +2,8 @@ import type { JsonObject } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import type { TaskMachineInput } from '../machines/task-context.js';
+import type { TaskDefinition } from '../machines/task-definition.js';
+import type { StepSettings } from '../domain/template.js';
 import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
 import type { EventTaskInfo } from './events-from-write.js';
@@ -11,12 +13,15 @@ export interface ActiveStep {
   handler: string;
   config: JsonObject;
   dependsOn: string[];
+  settings: StepSettings;
 }
 
 /** A task this engine runs now: its actor and what its handlers and events need, kept out of the actor. */
-export class ActiveTask {
+export class ActiveTask implements TaskDefinition {
   readonly info: EventTaskInfo & { context: JsonObject; taskHandler?: string };
   readonly steps: Map<string, ActiveStep>;
+  readonly order: string[];
+  readonly maxParallelSteps: number;
   /** What a fresh task actor is created from. */
   readonly input: TaskMachineInput;
   actor!: TaskActor;
@@ -35,13 +40,11 @@ export class ActiveTask {
       ...(task.taskHandler === undefined ? {} : { taskHandler: task.taskHandler }),
     };
     this.steps = new Map(
-      steps.map((step) => [step.name, { handler: step.handler, config: step.config, dependsOn: step.dependsOn }]),
+      steps.map(({ name, handler, config, dependsOn, settings }) => [name, { handler, config, dependsOn, settings }]),
     );
-    this.input = {
-      taskId: task.id,
-      maxParallelSteps: task.maxParallelSteps,
-      steps: steps.map(({ name, dependsOn, settings }) => ({ name, dependsOn, settings })),
-    };
+    this.order = steps.map((step) => step.name);
+    this.maxParallelSteps = task.maxParallelSteps;
+    this.input = { taskId: task.id, stepNames: this.order };
   }
 
   /** Whether the task (or, for a resolution of a running step, that step) takes `event` in its current state. */

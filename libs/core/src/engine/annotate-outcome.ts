@@ -6,6 +6,12 @@ import type { TaskWrite } from '../store/task-store.js';
 import type { ActiveTask } from './active-task.js';
 import type { Logger } from './logger.js';
 
+/** Whether `write` records the outcome of a task whose template has a task handler. */
+export function needsAnnotations(task: ActiveTask, write: TaskWrite): boolean {
+  const state = write.task?.state;
+  return task.info.taskHandler !== undefined && (state === 'completed' || state === 'failed' || state === 'resolved_manually');
+}
+
 /**
  * Adds the annotations of the task handler's `updateAnnotations` hook to the write that records the task's
  * outcome (`completed`, `failed` or `resolved_manually`), so they are stored with it. A hook that throws is
@@ -19,15 +25,12 @@ export async function annotateOutcome(
 ): Promise<TaskWrite> {
   const state = write.task?.state;
   const handlerName = task.info.taskHandler;
-  if (handlerName === undefined || (state !== 'completed' && state !== 'failed' && state !== 'resolved_manually')) {
-    return write;
-  }
-  const handler = handlers.taskHandler(handlerName);
-  if (!handler) return write;
+  const handler = handlerName === undefined ? undefined : handlers.taskHandler(handlerName);
+  if (!handler || !needsAnnotations(task, write)) return write;
   const at = write.task?.updatedAt ?? Date.now();
   const annotations: AnnotationRecord[] = [];
-  const steps: StepSummary[] = Object.values(task.actor.getSnapshot().context.steps).map((step) => ({
-    name: step.name,
+  const steps: StepSummary[] = Object.entries(task.actor.getSnapshot().context.steps).map(([name, step]) => ({
+    name,
     state: step.state === 'running' ? 'in_progress' : step.state,
     attempts: step.attempts,
     ...(step.results === undefined ? {} : { results: step.results }),
@@ -44,7 +47,7 @@ export async function annotateOutcome(
         version,
         correlationId,
         context: structuredClone(context),
-        state,
+        state: state!,
         annotate: (type: string, content: JsonValue) =>
           annotations.push({ taskId, type, content: structuredClone(content), createdAt: at }),
       },

@@ -35,7 +35,7 @@ import { EventBus, type EventListener } from './event-bus.js';
 import { eventsFromWrite } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
-import { annotateOutcome } from './annotate-outcome.js';
+import { annotateOutcome, needsAnnotations } from './annotate-outcome.js';
 import { toTaskView } from './task-view.js';
 
 /** What an engine is built from. */
@@ -89,6 +89,7 @@ export class Engine {
       now: () => settings.clock.now(),
       random: settings.random,
       record: (recorder, write) => this.#record(recorder, write),
+      definition: (taskId) => this.#active.get(taskId)!,
       attempt: createAttemptLogic({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => this.handlers.stepHandler(name),
@@ -187,8 +188,7 @@ export class Engine {
       this.store.getAnnotations(taskId),
     ]);
     if (!task) throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
-    const order = new Map(steps.map((step, index) => [step.name, index]));
-    return toTaskView(task, steps.sort((a, b) => order.get(a.name)! - order.get(b.name)!), annotations);
+    return toTaskView(task, steps, annotations);
   }
 
   /** Every transition of the task and its steps, oldest first. @throws NotFoundError `TASK_NOT_FOUND` */
@@ -375,19 +375,23 @@ export class Engine {
     const task = this.#active.get(write.taskId);
     if (!task) return;
     this.#writesInFlight++;
-    void annotateOutcome(task, write, this.handlers, this.#logger)
-      .then((annotated) => this.#queue.enqueue(annotated, task.snapshot).then(() => annotated))
-      .then((committed) => {
-        if (committed.task?.startedAt !== undefined) task.info.startedAt = committed.task.startedAt;
-        for (const event of eventsFromWrite(task.info, committed)) this.#events.emit(event);
-        recorder.send({ type: 'COMMITTED' });
-        task.wroteDurably(committed);
-        const state = committed.task?.state;
-        if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
-      })
-      .finally(() => {
-        if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
-      });
+    const enqueue = (annotated: TaskWrite) =>
+      this.#queue.enqueue(annotated, task.snapshot, () => this.#committed(task, recorder, annotated));
+    if (needsAnnotations(task, write)) void annotateOutcome(task, write, this.handlers, this.#logger).then(enqueue);
+    else enqueue(write);
+  }
+
+  /** After a write is durable: its events, the recorder's COMMITTED, and the task's release once it is over. */
+  #committed(task: ActiveTask, recorder: AnyActorRef, write: TaskWrite): void {
+    if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
+    if (write.transitions?.length && this.#events.listening) {
+      for (const event of eventsFromWrite(task.info, write)) this.#events.emit(event);
+    }
+    recorder.send({ type: 'COMMITTED' });
+    task.wroteDurably(write);
+    const state = write.task?.state;
+    if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
+    if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
   }
 
   #deactivate(task: ActiveTask): void {

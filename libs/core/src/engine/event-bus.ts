@@ -29,6 +29,11 @@ export class EventBus {
     return () => this.#listeners.delete(entry);
   }
 
+  /** Whether anyone listens: lets the engine skip building events nobody reads. */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   emit(event: EngineEvent): void {
     for (const { pattern, listener } of this.#listeners) {
       if (!patternMatches(pattern, event.type)) continue;

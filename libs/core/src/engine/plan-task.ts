@@ -97,9 +97,10 @@ export async function planTask(
   }
   return {
     task,
-    steps: steps.map((step) => ({
+    steps: steps.map((step, position) => ({
       taskId: task.id,
       name: step.name,
+      position,
       handler: step.handler,
       dependsOn: [...step.dependsOn],
       settings: {

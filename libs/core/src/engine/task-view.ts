@@ -9,7 +9,7 @@ export function attemptsLeft(step: StepRecord): number {
 
 /** A step row as queries show it. */
 export function toStepView(step: StepRecord): StepView {
-  const { taskId: _taskId, budgetBase: _budgetBase, config: _config, ...view } = step;
+  const { taskId: _taskId, position: _position, budgetBase: _budgetBase, config: _config, ...view } = step;
   return {
     ...view,
     attemptsLeft: attemptsLeft(step),

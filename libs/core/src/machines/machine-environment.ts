@@ -1,6 +1,7 @@
 import type { AnyActorRef, PromiseActorLogic } from 'xstate';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskWrite } from '../store/task-store.js';
+import type { TaskDefinition } from './task-definition.js';
 
 /** What the attempt actor needs to run one attempt of a step's handler. */
 export interface AttemptInput {
@@ -28,6 +29,8 @@ export interface MachineEnvironment {
    * events, then sends {@link CommittedEvent} to `recorder`.
    */
   record(recorder: AnyActorRef, write: TaskWrite): void;
+  /** The fixed steps and settings of a task the engine runs. */
+  definition(taskId: string): TaskDefinition;
   /** Runs one attempt of a step's handler; resolves with the step's JSON result. */
   attempt: PromiseActorLogic<JsonValue, AttemptInput>;
 }

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, not, sendParent, setup, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { assign, cancel, enqueueActions, not, sendParent, setup, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 import type { JsonValue } from '../domain/json.js';
 import type { SettledStepState, StepState } from '../domain/states.js';
 import type { StepSettings } from '../domain/template.js';
@@ -20,7 +20,6 @@ export interface StepResolution {
 export interface StepMachineInput {
   taskId: string;
   name: string;
-  settings: StepSettings;
   /** The step's state when spawned: `pending`, or `failed` when it is spawned to be resolved manually. */
   state: 'pending' | 'failed';
   /** Attempts made before this actor (by earlier budgets of an operator-retried task). */
@@ -31,7 +30,6 @@ export interface StepMachineInput {
 }
 
 export interface StepMachineContext extends StepFacts {
-  settings: StepSettings;
   /** Set while the engine shuts down: a due retry waits for the next engine instead of starting. */
   paused?: boolean;
   /** Spawned to record a manual resolution, not to run the handler. */
@@ -67,6 +65,9 @@ const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
  * so a dependant never starts on a result that a crash could lose.
  */
 export function createStepMachine(env: MachineEnvironment) {
+  const settingsOf = (context: StepMachineContext): StepSettings =>
+    env.definition(context.taskId).steps.get(context.name)!.settings;
+
   return setup({
     types: {} as { context: StepMachineContext; input: StepMachineInput; events: StepMachineEvent },
     actors: { attempt: env.attempt },
@@ -93,23 +94,22 @@ export function createStepMachine(env: MachineEnvironment) {
       })),
       armTimeout: enqueueActions(({ context, enqueue }) => {
         enqueue.assign({ runningSince: env.now() });
-        const timeoutMs = context.settings.timeoutMs;
+        const timeoutMs = settingsOf(context).timeoutMs;
         if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
       }),
-      disarmTimeout: enqueueActions(({ enqueue }) => enqueue.cancel(ATTEMPT_TIMEOUT_ID)),
       keepResult: assign(({ event }) => ({ results: (event as unknown as DoneActorEvent<JsonValue>).output })),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
         const error =
           params.cause === 'timeout'
-            ? new StepTimeoutError(context.name, context.settings.timeoutMs ?? 0)
+            ? new StepTimeoutError(context.name, settingsOf(context).timeoutMs ?? 0)
             : params.cause === 'interrupted'
               ? new AttemptInterruptedError(context.name, context.attempts)
               : (event as unknown as ErrorActorEvent).error;
         return {
           error: toStepError(error),
           retryAt: planRetry({
-            settings: context.settings,
+            settings: settingsOf(context),
             attemptsInBudget: context.attempts - context.budgetBase,
             thrown: error,
             now: env.now(),
@@ -136,7 +136,6 @@ export function createStepMachine(env: MachineEnvironment) {
     context: ({ input }) => ({
       taskId: input.taskId,
       name: input.name,
-      settings: input.settings,
       state: input.state,
       attempts: input.attempts,
       budgetBase: input.budgetBase,
@@ -171,7 +170,7 @@ export function createStepMachine(env: MachineEnvironment) {
           },
           running: {
             entry: 'armTimeout',
-            exit: 'disarmTimeout',
+            exit: cancel(ATTEMPT_TIMEOUT_ID),
             invoke: {
               src: 'attempt',
               input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),

@@ -1,14 +1,10 @@
 import type { JsonValue } from '../domain/json.js';
 import type { StepError } from '../domain/records.js';
 import type { SettledStepState, TaskState } from '../domain/states.js';
-import type { StepSettings } from '../domain/template.js';
 import type { StepResolution } from './step.machine.js';
 
 /** A step as its task actor tracks it: `running` while a step actor for it is alive. */
 export interface TaskStepEntry {
-  name: string;
-  dependsOn: string[];
-  settings: StepSettings;
   state: 'pending' | 'running' | SettledStepState;
   attempts: number;
   budgetBase: number;
@@ -21,10 +17,8 @@ export interface TaskMachineContext {
   taskId: string;
   /** The public state of the task's last durable transition. */
   state: TaskState;
+  /** By step name. */
   steps: Record<string, TaskStepEntry>;
-  /** Step names in template order: steps become ready in this order. */
-  order: string[];
-  maxParallelSteps: number;
   startedAt?: number;
   /** Set while the engine shuts down: no step starts. */
   paused?: boolean;
@@ -38,6 +32,5 @@ export interface TaskMachineContext {
 /** What the engine hands a task actor it creates for a stored task. */
 export interface TaskMachineInput {
   taskId: string;
-  maxParallelSteps: number;
-  steps: Array<Pick<TaskStepEntry, 'name' | 'dependsOn' | 'settings'>>;
+  stepNames: readonly string[];
 }

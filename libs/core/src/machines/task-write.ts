@@ -46,8 +46,8 @@ export function taskWrite(
 
 /** A summary of why a task failed, from its failed steps. */
 export function failureSummary(context: TaskMachineContext): string {
-  return Object.values(context.steps)
-    .filter((step) => step.state === 'failed')
-    .map((step) => `Step '${step.name}' failed: ${step.error?.message ?? 'unknown error'}`)
+  return Object.entries(context.steps)
+    .filter(([, step]) => step.state === 'failed')
+    .map(([name, step]) => `Step '${name}' failed: ${step.error?.message ?? 'unknown error'}`)
     .join('; ');
 }

@@ -19,17 +19,20 @@ export type TaskMachineEvent =
 /** The durable change that goes with a task transition, besides the task row's state. */
 type TransitionChanges = 'none' | 'started' | 'finished' | 'failed' | 'reopened' | 'cancelled';
 
-const steps = (context: TaskMachineContext) => Object.values(context.steps);
-const runningSteps = (context: TaskMachineContext) => steps(context).filter((step) => step.state === 'running');
-const isHalted = (context: TaskMachineContext) => steps(context).some((step) => step.state === 'failed');
+const entries = (context: TaskMachineContext) => Object.entries(context.steps);
+const namesIn = (context: TaskMachineContext, state: TaskStepEntry['state']) =>
+  entries(context)
+    .filter(([, step]) => step.state === state)
+    .map(([name]) => name);
+const isHalted = (context: TaskMachineContext) => entries(context).some(([, step]) => step.state === 'failed');
 const anyResolvedManually = (context: TaskMachineContext) =>
-  steps(context).some((step) => step.state === 'resolved_manually');
+  entries(context).some(([, step]) => step.state === 'resolved_manually');
 
-function stepInput(context: TaskMachineContext, step: TaskStepEntry, resolution?: StepResolution): StepMachineInput {
+function stepInput(context: TaskMachineContext, name: string, resolution?: StepResolution): StepMachineInput {
+  const step = context.steps[name]!;
   return {
     taskId: context.taskId,
-    name: step.name,
-    settings: step.settings,
+    name,
     state: step.state === 'failed' ? 'failed' : 'pending',
     attempts: step.attempts,
     budgetBase: step.budgetBase,
@@ -43,17 +46,15 @@ function stepChanges(
   to: 'pending' | 'cancelled',
   now: number,
 ): StepChange[] {
-  return steps(context)
-    .filter((step) => step.state === from)
-    .map((step) => ({
-      name: step.name,
-      from,
-      to,
-      patch:
-        to === 'pending'
-          ? { name: step.name, state: to, budgetBase: step.attempts, error: undefined, completedAt: undefined }
-          : { name: step.name, state: to, completedAt: now },
-    }));
+  return namesIn(context, from).map((name) => ({
+    name,
+    from,
+    to,
+    patch:
+      to === 'pending'
+        ? { name, state: to, budgetBase: context.steps[name]!.attempts, error: undefined, completedAt: undefined }
+        : { name, state: to, completedAt: now },
+  }));
 }
 
 function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: number): TaskWriteChanges {
@@ -77,6 +78,17 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
   }
 }
 
+/** `steps` with the entries of `names` changed by `change`. */
+function withSteps(
+  context: TaskMachineContext,
+  names: readonly string[],
+  change: (step: TaskStepEntry) => TaskStepEntry,
+): TaskMachineContext['steps'] {
+  const steps = { ...context.steps };
+  for (const name of names) steps[name] = change(steps[name]!);
+  return steps;
+}
+
 /**
  * The lifecycle of one task: the supervisor of its steps. It spawns a step actor for every step whose
  * dependencies are done (up to `maxParallelSteps` at once), folds each settled step back into its context, and
@@ -88,9 +100,9 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     types: {} as { context: TaskMachineContext; input: TaskMachineInput; events: TaskMachineEvent },
     actors: { step: stepMachine },
     guards: {
-      allDone: ({ context }) => steps(context).every((step) => isStepDone(step.state)),
-      haltedAndIdle: ({ context }) => isHalted(context) && runningSteps(context).length === 0,
-      idle: ({ context }) => runningSteps(context).length === 0,
+      allDone: ({ context }) => entries(context).every(([, step]) => isStepDone(step.state)),
+      haltedAndIdle: ({ context }) => isHalted(context) && namesIn(context, 'running').length === 0,
+      idle: ({ context }) => namesIn(context, 'running').length === 0,
       anyResolvedManually: ({ context }) => anyResolvedManually(context),
       resolvesRunningStep: ({ context, event }) =>
         event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'running',
@@ -124,41 +136,42 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       ),
       startReadySteps: enqueueActions(({ context, enqueue }) => {
         if (context.paused) return;
-        const next = { ...context.steps };
+        const { maxParallelSteps, order, steps: definitions } = env.definition(context.taskId);
         const { resolution } = context;
-        let active = runningSteps(context).length;
+        const starting: string[] = [];
         if (resolution) {
-          const step = next[resolution.stepName]!;
-          const { stepName: _stepName, ...resolved } = resolution;
-          enqueue.spawnChild('step', { id: step.name, input: stepInput(context, step, resolved) });
-          next[step.name] = { ...step, state: 'running' };
+          const { stepName, ...resolved } = resolution;
+          enqueue.spawnChild('step', { id: stepName, input: stepInput(context, stepName, resolved) });
+          starting.push(stepName);
+        }
+        const halted = entries(context).some(([name, step]) => step.state === 'failed' && name !== resolution?.stepName);
+        let active = namesIn(context, 'running').length + starting.length;
+        for (const name of halted ? [] : order) {
+          if (active >= maxParallelSteps) break;
+          const ready =
+            context.steps[name]!.state === 'pending' &&
+            definitions.get(name)!.dependsOn.every((dependency) => isStepDone(context.steps[dependency]!.state));
+          if (!ready) continue;
+          enqueue.spawnChild('step', { id: name, input: stepInput(context, name) });
+          starting.push(name);
           active++;
         }
-        const halted = steps(context).some((step) => step.state === 'failed' && step.name !== resolution?.stepName);
-        let spawned = resolution !== undefined;
-        for (const name of halted ? [] : context.order) {
-          if (active >= context.maxParallelSteps) break;
-          const step = next[name]!;
-          if (step.state !== 'pending' || !step.dependsOn.every((dependency) => isStepDone(next[dependency]!.state))) {
-            continue;
-          }
-          enqueue.spawnChild('step', { id: name, input: stepInput(context, step) });
-          next[name] = { ...step, state: 'running' };
-          active++;
-          spawned = true;
+        if (starting.length > 0) {
+          enqueue.assign({
+            steps: withSteps(context, starting, (step) => ({ ...step, state: 'running' })),
+            resolution: undefined,
+          });
         }
-        if (spawned) enqueue.assign({ steps: next, resolution: undefined });
       }),
       foldSettledStep: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'STEP.SETTLED') return;
-        const step = context.steps[event.name]!;
         const { type: _type, name, ...outcome } = event;
-        enqueue.assign({ steps: { ...context.steps, [name]: { ...step, ...outcome } } });
+        enqueue.assign({ steps: withSteps(context, [name], (step) => ({ ...step, ...outcome })) });
         // A finished child would otherwise stay in every snapshot of the task.
         enqueue.stopChild(name);
       }),
       forwardToSteps: enqueueActions(({ context, event, enqueue }) => {
-        for (const step of runningSteps(context)) enqueue.sendTo(step.name, event);
+        for (const name of namesIn(context, 'running')) enqueue.sendTo(name, event);
       }),
       forwardResolution: enqueueActions(({ event, enqueue }) => {
         if (event.type !== 'RESOLVE_STEP') return;
@@ -169,20 +182,16 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         context.resolution
           ? {}
           : {
-              steps: Object.fromEntries(
-                steps(context).map((step) => [
-                  step.name,
-                  step.state === 'failed'
-                    ? { ...step, state: 'pending' as const, budgetBase: step.attempts, error: undefined }
-                    : step,
-                ]),
-              ),
+              steps: withSteps(context, namesIn(context, 'failed'), (step) => ({
+                ...step,
+                state: 'pending',
+                budgetBase: step.attempts,
+                error: undefined,
+              })),
             },
       ),
       cancelPendingSteps: assign(({ context }) => ({
-        steps: Object.fromEntries(
-          steps(context).map((step) => [step.name, step.state === 'pending' ? { ...step, state: 'cancelled' as const } : step]),
-        ),
+        steps: withSteps(context, namesIn(context, 'pending'), (step) => ({ ...step, state: 'cancelled' })),
       })),
     },
   }).createMachine({
@@ -190,10 +199,8 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     context: ({ input }) => ({
       taskId: input.taskId,
       state: 'pending',
-      maxParallelSteps: input.maxParallelSteps,
-      order: input.steps.map((step) => step.name),
       steps: Object.fromEntries(
-        input.steps.map((step) => [step.name, { ...step, state: 'pending' as const, attempts: 0, budgetBase: 0 }]),
+        input.stepNames.map((name) => [name, { state: 'pending' as const, attempts: 0, budgetBase: 0 }]),
       ),
     }),
     initial: 'pending',

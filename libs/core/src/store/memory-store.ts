@@ -44,7 +44,7 @@ export class MemoryStore implements TaskStore {
     if (key !== undefined) this.#idempotencyKeys.set(key, task.id);
     this.#tasks.set(task.id, {
       task: clone(task),
-      steps: new Map(steps.map((step) => [step.name, clone(step)])),
+      steps: new Map([...steps].sort((a, b) => a.position - b.position).map((step) => [step.name, clone(step)])),
       transitions: [],
       annotations: [],
     });
@@ -54,15 +54,16 @@ export class MemoryStore implements TaskStore {
   async commit(writes: readonly TaskWrite[]): Promise<void> {
     const missing = writes.find((write) => !this.#tasks.has(write.taskId));
     if (missing) throw new Error(`MemoryStore: no task ${missing.taskId} to write to`);
+    // Writes are not copied: the engine never changes a write once it is queued, and every read copies.
     for (const write of writes) {
       const stored = this.#tasks.get(write.taskId)!;
-      if (write.task) applyPatch(stored.task, clone(write.task));
+      if (write.task) applyPatch(stored.task, write.task);
       for (const patch of write.steps ?? []) {
         const step = stored.steps.get(patch.name);
-        if (step) applyPatch(step, clone(patch));
+        if (step) applyPatch(step, patch);
       }
-      stored.transitions.push(...clone(write.transitions ?? []));
-      stored.annotations.push(...clone(write.annotations ?? []));
+      if (write.transitions) stored.transitions.push(...write.transitions);
+      if (write.annotations) stored.annotations.push(...write.annotations);
       if (write.snapshot) stored.snapshot = write.snapshot;
     }
   }

@@ -93,6 +93,7 @@ export interface TaskStore {
   createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult>;
   commit(writes: readonly TaskWrite[]): Promise<void>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
+  /** The task's steps in template order (by `position`). */
   getSteps(taskId: string): Promise<StepRecord[]>;
   getTransitions(taskId: string): Promise<TransitionRecord[]>;
   getAnnotations(taskId: string): Promise<AnnotationRecord[]>;

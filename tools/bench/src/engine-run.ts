@@ -1,0 +1,31 @@
+import { createEngine, createMemoryStore } from '@tasker/core';
+import { drive, type RunFigures } from './measure.js';
+import type { Workload } from './workloads.js';
+
+/** Runs `count` tasks of `workload` on the engine with the in-memory store and no-op handlers. */
+export async function runOnEngine(workload: Workload, count: number, concurrency: number): Promise<RunFigures> {
+  const engine = createEngine({ store: createMemoryStore(), concurrency });
+  engine.registerHandler('noop', () => null);
+  engine.registerTemplate({
+    namespace: 'bench',
+    name: workload.name,
+    version: '1.0.0',
+    steps: workload.steps.map((step) => ({ ...step, handler: 'noop' })),
+  });
+  const finished = new Map<string, () => void>();
+  const early = new Set<string>();
+  engine.on('task.completed', (event) => {
+    const resolve = finished.get(event.taskId);
+    if (resolve) resolve();
+    else early.add(event.taskId);
+  });
+  await engine.start();
+  const figures = await drive(count, concurrency, workload.steps.length, async () => {
+    const { taskId } = await engine.runTask({ namespace: 'bench', name: workload.name, context: {} });
+    if (early.delete(taskId)) return;
+    await new Promise<void>((resolve) => finished.set(taskId, resolve));
+    finished.delete(taskId);
+  });
+  await engine.stop();
+  return figures;
+}
