@@ -67,7 +67,7 @@ describe('task requests', () => {
         { path: '/email', message: 'must be a string' },
         { path: '/items', message: 'must be an array' },
       ],
-      message: 'Context of a shop/order@1.0.0 task is invalid:\n  - /email: must be a string\n  - /items: must be an array',
+      message: 'Task context for shop/order@1.0.0 is invalid:\n  - /email: must be a string\n  - /items: must be an array',
     });
     expect((await engine.listTasks()).tasks).toEqual([]);
   });

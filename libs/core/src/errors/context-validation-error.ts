@@ -7,7 +7,7 @@ export class ContextValidationError extends TaskerError {
 
   constructor(templateName: string, violations: ContextViolation[]) {
     const lines = violations.map((violation) => `  - ${violation.path || '(root)'}: ${violation.message}`);
-    super('INVALID_CONTEXT', `Context of a ${templateName} task is invalid:\n${lines.join('\n')}`);
+    super('INVALID_CONTEXT', `Task context for ${templateName} is invalid:\n${lines.join('\n')}`);
     this.violations = violations;
   }
 }

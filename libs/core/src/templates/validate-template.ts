@@ -43,11 +43,15 @@ function graphProblems(template: TaskTemplate, handlers: HandlerRegistry): Templ
   if (template.steps.length === 0) {
     problems.push({ code: 'EMPTY_TEMPLATE', path: 'steps', message: 'a template needs at least one step' });
   }
-  if (template.taskHandler !== undefined && handlers.kindOf(template.taskHandler) !== 'task') {
+  const taskHandlerKind = template.taskHandler === undefined ? 'task' : handlers.kindOf(template.taskHandler);
+  if (taskHandlerKind !== 'task') {
     problems.push({
       code: 'UNKNOWN_HANDLER',
       path: 'taskHandler',
-      message: `task handler '${template.taskHandler}' is not registered`,
+      message:
+        taskHandlerKind === 'step'
+          ? `'${template.taskHandler}' is registered as a step handler, not a task handler`
+          : `task handler '${template.taskHandler}' is not registered`,
     });
   }
   const seen = new Set<string>();

@@ -1,0 +1,95 @@
+import * as z from 'zod';
+import { jsonObject } from './json-object.js';
+
+/** A zod error option: `is required` for a missing key, `message` for a value of the wrong type. */
+function expect(message: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message) };
+}
+
+const IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+const identifier = z
+  .string(expect('must be a string'))
+  .regex(IDENTIFIER, { error: (issue) => `'${String(issue.input)}' may hold only letters, digits, '_', '.' and '-'` });
+
+const className = z.string(expect('must be a handler name (a string)')).min(1, 'must not be empty');
+
+const version = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required'
+        : typeof issue.input === 'number'
+          ? "must be a semantic version such as '1.0.0'; YAML read a number here, so write all three parts or quote it"
+          : "must be a semantic version such as '1.0.0'",
+  })
+  // Whether the string is a semantic version is core's rule (validateTemplate), reported at this key all the same.
+  .min(1, 'must not be empty');
+
+const backoff = z.strictObject(
+  {
+    base_ms: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
+    factor: z.number(expect('must be a number')).min(1, 'must be 1 or more').optional(),
+    max_ms: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
+    jitter: z.number(expect('must be a number')).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+  },
+  expect('must be a mapping of base_ms, factor, max_ms and jitter'),
+);
+
+/** The settings of a step that an environment may override. */
+const stepSettings = {
+  description: z.string(expect('must be a string')).optional(),
+  handler_class: className,
+  retryable: z.boolean(expect('must be true or false')).optional(),
+  retry_limit: z.int(expect('must be a whole number of retries')).min(0, 'must be 0 or more').optional(),
+  timeout: z.number(expect('must be a number of milliseconds')).positive('must be a positive number of milliseconds').optional(),
+  backoff: backoff.optional(),
+  handler_config: jsonObject.optional(),
+};
+
+/** One entry of `step_templates`. */
+export const stepDocument = z.strictObject(
+  {
+    name: identifier,
+    ...stepSettings,
+    depends_on_step: z.string(expect('must be the name of a step')).optional(),
+    depends_on_steps: z.array(z.string(expect('must be the name of a step')), expect('must be a list of step names')).optional(),
+  },
+  expect('must be a mapping (a step)'),
+);
+
+/** One entry of `environments.<env>.step_templates`: a step's name and the settings to merge over it. */
+export const stepOverride = z.strictObject(
+  { name: z.string(expect('must be the name of a step')), ...z.object(stepSettings).partial().shape },
+  expect('must be a mapping (a step override)'),
+);
+
+const environment = z.strictObject(
+  { step_templates: z.array(stepOverride, expect('must be a list of step overrides')) },
+  expect('must be a mapping with step_templates'),
+);
+
+/** A task template file as written: the seed's YAML format, snake_case keys, nothing unknown allowed. */
+export const templateDocument = z.strictObject(
+  {
+    name: identifier,
+    namespace_name: identifier,
+    version,
+    task_handler_class: className.optional(),
+    description: z.string(expect('must be a string')).optional(),
+    schema: jsonObject.optional(),
+    max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+    step_templates: z
+      .array(stepDocument, expect('must be a list of steps'))
+      .min(1, 'needs at least one step'),
+    environments: z.record(z.string(), environment, expect('must be a mapping of environment names')).optional(),
+  },
+  expect('must be a mapping (a task template)'),
+);
+
+/** A template file that passed the schema. */
+export type TemplateDocument = z.infer<typeof templateDocument>;
+/** A step of a template file that passed the schema. */
+export type StepDocument = z.infer<typeof stepDocument>;
+/** An environment's override of one step. */
+export type StepOverride = z.infer<typeof stepOverride>;
