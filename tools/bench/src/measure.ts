@@ -6,6 +6,8 @@ export interface RunFigures {
   /** Per-task latency from request to completion, in milliseconds, sorted ascending. */
   latenciesMs: number[];
   peakRssMb: number;
+  /** CPU time (user + system) the process spent per step: steadier than wall time on a shared machine. */
+  cpuMicrosPerStep: number;
 }
 
 /** The value below which `fraction` of the sorted `values` lie. */
@@ -28,6 +30,7 @@ export async function drive(
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const latencies: number[] = [];
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const lane = async () => {
     while (next < count) {
@@ -39,6 +42,7 @@ export async function drive(
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const seconds = (performance.now() - started) / 1_000;
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return {
@@ -47,5 +51,6 @@ export async function drive(
     seconds,
     latenciesMs: latencies.sort((a, b) => a - b),
     peakRssMb: peakRss / 2 ** 20,
+    cpuMicrosPerStep: (cpu.user + cpu.system) / (count * stepsPerTask),
   };
 }

@@ -384,9 +384,7 @@ export class Engine {
   /** After a write is durable: its events, the recorder's COMMITTED, and the task's release once it is over. */
   #committed(task: ActiveTask, recorder: AnyActorRef, write: TaskWrite): void {
     if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
-    if (write.transitions?.length && this.#events.listening) {
-      for (const event of eventsFromWrite(task.info, write)) this.#events.emit(event);
-    }
+    for (const event of eventsFromWrite(task.info, write, (type) => this.#events.wants(type))) this.#events.emit(event);
     recorder.send({ type: 'COMMITTED' });
     task.wroteDurably(write);
     const state = write.task?.state;

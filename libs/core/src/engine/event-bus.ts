@@ -29,9 +29,10 @@ export class EventBus {
     return () => this.#listeners.delete(entry);
   }
 
-  /** Whether anyone listens: lets the engine skip building events nobody reads. */
-  get listening(): boolean {
-    return this.#listeners.size > 0;
+  /** Whether anyone listens to `type`: lets the engine skip building events nobody reads. */
+  wants(type: string): boolean {
+    for (const { pattern } of this.#listeners) if (patternMatches(pattern, type)) return true;
+    return false;
   }
 
   emit(event: EngineEvent): void {

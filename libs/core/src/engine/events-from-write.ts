@@ -23,31 +23,42 @@ function eventType(transition: TransitionRecord): EngineEventType {
   return `step.${transition.to}` as EngineEventType;
 }
 
-/** The events of a committed write: one per transition it recorded. */
-export function eventsFromWrite(task: EventTaskInfo, write: TaskWrite): EngineEvent[] {
-  return (write.transitions ?? []).map((transition) => {
-    const step = transition.stepName === undefined ? undefined : write.steps?.find((patch) => patch.name === transition.stepName);
-    const taskEnd = transition.stepName === undefined ? write.task?.completedAt : undefined;
-    const event: EngineEvent = {
-      type: eventType(transition),
-      taskId: task.taskId,
-      namespace: task.namespace,
-      name: task.name,
-      version: task.version,
-      correlationId: task.correlationId,
-      from: transition.from,
-      to: transition.to,
-      by: transition.by,
-      at: transition.at,
-    };
-    if (transition.stepName !== undefined) event.stepName = transition.stepName;
-    if (transition.attempt !== undefined) event.attempt = transition.attempt;
-    if (transition.error) event.error = transition.error;
-    if (transition.reason !== undefined) event.reason = transition.reason;
-    if (step?.durationMs !== undefined) event.durationMs = step.durationMs;
-    if (taskEnd !== undefined && task.startedAt !== undefined) event.durationMs = taskEnd - task.startedAt;
-    if (step && 'results' in step && step.results !== undefined) event.results = step.results;
-    if (step?.nextRetryAt !== undefined) event.nextRetryAt = step.nextRetryAt;
-    return event;
-  });
+/** The events of a committed write that `wanted` accepts: one per transition it recorded. */
+export function eventsFromWrite(
+  task: EventTaskInfo,
+  write: TaskWrite,
+  wanted: (type: EngineEventType) => boolean = () => true,
+): EngineEvent[] {
+  const events: EngineEvent[] = [];
+  for (const transition of write.transitions ?? []) {
+    const type = eventType(transition);
+    if (wanted(type)) events.push(toEvent(task, write, transition, type));
+  }
+  return events;
+}
+
+function toEvent(task: EventTaskInfo, write: TaskWrite, transition: TransitionRecord, type: EngineEventType): EngineEvent {
+  const step = transition.stepName === undefined ? undefined : write.steps?.find((patch) => patch.name === transition.stepName);
+  const taskEnd = transition.stepName === undefined ? write.task?.completedAt : undefined;
+  const event: EngineEvent = {
+    type,
+    taskId: task.taskId,
+    namespace: task.namespace,
+    name: task.name,
+    version: task.version,
+    correlationId: task.correlationId,
+    from: transition.from,
+    to: transition.to,
+    by: transition.by,
+    at: transition.at,
+  };
+  if (transition.stepName !== undefined) event.stepName = transition.stepName;
+  if (transition.attempt !== undefined) event.attempt = transition.attempt;
+  if (transition.error) event.error = transition.error;
+  if (transition.reason !== undefined) event.reason = transition.reason;
+  if (step?.durationMs !== undefined) event.durationMs = step.durationMs;
+  if (taskEnd !== undefined && task.startedAt !== undefined) event.durationMs = taskEnd - task.startedAt;
+  if (step && 'results' in step && step.results !== undefined) event.results = step.results;
+  if (step?.nextRetryAt !== undefined) event.nextRetryAt = step.nextRetryAt;
+  return event;
 }

@@ -19,14 +19,23 @@ export type TaskMachineEvent =
 /** The durable change that goes with a task transition, besides the task row's state. */
 type TransitionChanges = 'none' | 'started' | 'finished' | 'failed' | 'reopened' | 'cancelled';
 
-const entries = (context: TaskMachineContext) => Object.entries(context.steps);
-const namesIn = (context: TaskMachineContext, state: TaskStepEntry['state']) =>
-  entries(context)
-    .filter(([, step]) => step.state === state)
-    .map(([name]) => name);
-const isHalted = (context: TaskMachineContext) => entries(context).some(([, step]) => step.state === 'failed');
-const anyResolvedManually = (context: TaskMachineContext) =>
-  entries(context).some(([, step]) => step.state === 'resolved_manually');
+// These run on every event of a running task: plain loops, no intermediate arrays.
+function namesIn(context: TaskMachineContext, state: TaskStepEntry['state']): string[] {
+  const names: string[] = [];
+  for (const name in context.steps) if (context.steps[name]!.state === state) names.push(name);
+  return names;
+}
+function countIn(context: TaskMachineContext, state: TaskStepEntry['state']): number {
+  let count = 0;
+  for (const name in context.steps) if (context.steps[name]!.state === state) count++;
+  return count;
+}
+const isHalted = (context: TaskMachineContext) => countIn(context, 'failed') > 0;
+const anyResolvedManually = (context: TaskMachineContext) => countIn(context, 'resolved_manually') > 0;
+function allDone(context: TaskMachineContext): boolean {
+  for (const name in context.steps) if (!isStepDone(context.steps[name]!.state)) return false;
+  return true;
+}
 
 function stepInput(context: TaskMachineContext, name: string, resolution?: StepResolution): StepMachineInput {
   const step = context.steps[name]!;
@@ -100,9 +109,9 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     types: {} as { context: TaskMachineContext; input: TaskMachineInput; events: TaskMachineEvent },
     actors: { step: stepMachine },
     guards: {
-      allDone: ({ context }) => entries(context).every(([, step]) => isStepDone(step.state)),
-      haltedAndIdle: ({ context }) => isHalted(context) && namesIn(context, 'running').length === 0,
-      idle: ({ context }) => namesIn(context, 'running').length === 0,
+      allDone: ({ context }) => allDone(context),
+      haltedAndIdle: ({ context }) => isHalted(context) && countIn(context, 'running') === 0,
+      idle: ({ context }) => countIn(context, 'running') === 0,
       anyResolvedManually: ({ context }) => anyResolvedManually(context),
       resolvesRunningStep: ({ context, event }) =>
         event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'running',
@@ -144,8 +153,9 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           enqueue.spawnChild('step', { id: stepName, input: stepInput(context, stepName, resolved) });
           starting.push(stepName);
         }
-        const halted = entries(context).some(([name, step]) => step.state === 'failed' && name !== resolution?.stepName);
-        let active = namesIn(context, 'running').length + starting.length;
+        // The step being resolved no longer holds the task back.
+        const halted = countIn(context, 'failed') > (context.steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
+        let active = countIn(context, 'running') + starting.length;
         for (const name of halted ? [] : order) {
           if (active >= maxParallelSteps) break;
           const ready =
