@@ -1,10 +1,15 @@
-import { createEngine, createMemoryStore } from '@tasker/core';
+import { createEngine, createMemoryStore, type TaskStore } from '@tasker/core';
 import { drive, type RunFigures } from './measure.js';
 import type { Workload } from './workloads.js';
 
-/** Runs `count` tasks of `workload` on the engine with the in-memory store and no-op handlers. */
-export async function runOnEngine(workload: Workload, count: number, concurrency: number): Promise<RunFigures> {
-  const engine = createEngine({ store: createMemoryStore(), concurrency });
+/** Runs `count` tasks of `workload` on the engine with no-op handlers, on `store` (in memory by default). */
+export async function runOnEngine(
+  workload: Workload,
+  count: number,
+  concurrency: number,
+  store: TaskStore = createMemoryStore(),
+): Promise<RunFigures> {
+  const engine = createEngine({ store, concurrency });
   engine.registerHandler('noop', () => null);
   engine.registerTemplate({
     namespace: 'bench',
