@@ -88,7 +88,7 @@ export class Engine {
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
-      record: (recorder, write) => this.#record(recorder, write),
+      record: (write, waiting) => this.#record(write, waiting),
       definition: (taskId) => this.#active.get(taskId)!,
       attempt: createAttemptLogic({
         activeTask: (taskId) => this.#active.get(taskId),
@@ -371,21 +371,21 @@ export class Engine {
     if (activation === 'resume') task.actor.send({ type: 'RESUME' });
   }
 
-  #record(recorder: AnyActorRef, write: TaskWrite): void {
+  #record(write: TaskWrite, waiting: AnyActorRef | undefined): void {
     const task = this.#active.get(write.taskId);
     if (!task) return;
     this.#writesInFlight++;
     const enqueue = (annotated: TaskWrite) =>
-      this.#queue.enqueue(annotated, task.snapshot, () => this.#committed(task, recorder, annotated));
+      this.#queue.enqueue(annotated, task.snapshot, () => this.#committed(task, annotated, waiting));
     if (needsAnnotations(task, write)) void annotateOutcome(task, write, this.handlers, this.#logger).then(enqueue);
     else enqueue(write);
   }
 
-  /** After a write is durable: its events, the recorder's COMMITTED, and the task's release once it is over. */
-  #committed(task: ActiveTask, recorder: AnyActorRef, write: TaskWrite): void {
+  /** After a write is durable: its events, the waiting actor's COMMITTED, and the task's release once it is over. */
+  #committed(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
     if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
     for (const event of eventsFromWrite(task.info, write, (type) => this.#events.wants(type))) this.#events.emit(event);
-    recorder.send({ type: 'COMMITTED' });
+    waiting?.send({ type: 'COMMITTED' });
     task.wroteDurably(write);
     const state = write.task?.state;
     if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);

@@ -25,10 +25,11 @@ export interface MachineEnvironment {
   /** A number in [0, 1) for backoff jitter. */
   random(): number;
   /**
-   * Makes `write` durable (group-committed with other tasks' writes, the task's snapshot attached), emits its
-   * events, then sends {@link CommittedEvent} to `recorder`.
+   * Makes `write` durable (group-committed with other tasks' writes, the task's snapshot attached) and emits its
+   * events, then sends {@link CommittedEvent} to `waiting`, the actor that may not go on before the write is
+   * durable (when there is one).
    */
-  record(recorder: AnyActorRef, write: TaskWrite): void;
+  record(write: TaskWrite, waiting?: AnyActorRef): void;
   /** The fixed steps and settings of a task the engine runs. */
   definition(taskId: string): TaskDefinition;
   /** Runs one attempt of a step's handler; resolves with the step's JSON result. */

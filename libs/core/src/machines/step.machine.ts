@@ -80,10 +80,13 @@ export function createStepMachine(env: MachineEnvironment) {
       isPaused: ({ context }) => context.paused === true,
     },
     actions: {
-      /** Records the move to `to` durably; the machine waits in a `recording` state for COMMITTED. */
-      record: enqueueActions(({ context, self, enqueue }, params: { to: StepState }) => {
+      /**
+       * Records the move to `to`. With `wait`, the machine waits in a `recording` state for COMMITTED; an outcome
+       * needs no wait, because whatever depends on it is recorded later in the same ordered queue (see ENGINE.md).
+       */
+      record: enqueueActions(({ context, self, enqueue }, params: { to: StepState; wait?: boolean }) => {
         const write = stepWrite(context, params.to, env.now());
-        enqueue(() => env.record(self, write));
+        enqueue(() => env.record(write, params.wait ? self : undefined));
         enqueue.assign({ state: params.to });
       }),
       startAttempt: assign(({ context }) => ({
@@ -148,17 +151,17 @@ export function createStepMachine(env: MachineEnvironment) {
     },
     states: {
       spawned: {
-        always: [{ guard: 'isResolution', target: 'resolving' }, { target: 'in_progress' }],
+        always: [{ guard: 'isResolution', target: 'resolved_manually' }, { target: 'in_progress' }],
       },
       in_progress: {
         entry: 'startAttempt',
         initial: 'recording',
         on: {
-          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+          CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
         },
         states: {
           recording: {
-            entry: { type: 'record', params: { to: 'in_progress' } },
+            entry: { type: 'record', params: { to: 'in_progress', wait: true } },
             on: {
               COMMITTED: 'running',
               // The start was durable, and the handler may have run after it: the attempt counts as interrupted.
@@ -174,7 +177,7 @@ export function createStepMachine(env: MachineEnvironment) {
             invoke: {
               src: 'attempt',
               input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
-              onDone: { target: '#step.completing', actions: 'keepResult' },
+              onDone: { target: '#step.completed', actions: 'keepResult' },
               onError: { target: '#step.attempt_failed', actions: { type: 'failAttempt', params: { cause: 'thrown' } } },
             },
             on: {
@@ -189,45 +192,34 @@ export function createStepMachine(env: MachineEnvironment) {
         },
       },
       attempt_failed: {
-        always: [{ guard: 'willRetry', target: 'waiting_for_retry' }, { target: 'failing' }],
+        always: [{ guard: 'willRetry', target: 'waiting_for_retry' }, { target: 'failed' }],
       },
       waiting_for_retry: {
-        initial: 'recording',
+        // No wait for the commit: the next attempt's start is recorded after this in the same ordered queue.
+        entry: { type: 'record', params: { to: 'waiting_for_retry' } },
+        initial: 'waiting',
         on: {
-          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
-          RESOLVE: { target: 'resolving', actions: ['rememberOperator', 'keepResolution'] },
+          CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
+          RESOLVE: { target: 'resolved_manually', actions: ['rememberOperator', 'keepResolution'] },
         },
         states: {
-          recording: {
-            entry: { type: 'record', params: { to: 'waiting_for_retry' } },
-            on: { COMMITTED: 'waiting', RESUME: 'waiting' },
-          },
           waiting: {
             after: { untilRetry: { guard: not('isPaused'), target: '#step.in_progress' } },
             on: { RESUME: { target: 'waiting', reenter: true, actions: assign({ paused: false }) } },
           },
         },
       },
-      completing: {
-        entry: { type: 'record', params: { to: 'completed' } },
-        on: { COMMITTED: 'completed', RESUME: 'completed' },
+      // Outcomes: recorded, then reported to the task at once (the task stops this actor).
+      completed: { type: 'final', entry: [{ type: 'record', params: { to: 'completed' } }, { type: 'settle', params: { state: 'completed' } }] },
+      failed: { type: 'final', entry: [{ type: 'record', params: { to: 'failed' } }, { type: 'settle', params: { state: 'failed' } }] },
+      cancelled: { type: 'final', entry: [{ type: 'record', params: { to: 'cancelled' } }, { type: 'settle', params: { state: 'cancelled' } }] },
+      resolved_manually: {
+        type: 'final',
+        entry: [
+          { type: 'record', params: { to: 'resolved_manually' } },
+          { type: 'settle', params: { state: 'resolved_manually' } },
+        ],
       },
-      failing: {
-        entry: { type: 'record', params: { to: 'failed' } },
-        on: { COMMITTED: 'failed', RESUME: 'failed' },
-      },
-      cancelling: {
-        entry: { type: 'record', params: { to: 'cancelled' } },
-        on: { COMMITTED: 'cancelled', RESUME: 'cancelled' },
-      },
-      resolving: {
-        entry: { type: 'record', params: { to: 'resolved_manually' } },
-        on: { COMMITTED: 'resolved_manually', RESUME: 'resolved_manually' },
-      },
-      completed: { type: 'final', entry: { type: 'settle', params: { state: 'completed' } } },
-      failed: { type: 'final', entry: { type: 'settle', params: { state: 'failed' } } },
-      cancelled: { type: 'final', entry: { type: 'settle', params: { state: 'cancelled' } } },
-      resolved_manually: { type: 'final', entry: { type: 'settle', params: { state: 'resolved_manually' } } },
     },
   });
 }

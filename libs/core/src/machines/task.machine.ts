@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import { and, assign, enqueueActions, setup, type ActorRefFrom } from 'xstate';
 import { isStepDone, type TaskState } from '../domain/states.js';
 import type { MachineEnvironment } from './machine-environment.js';
 import type { StepMachine, StepMachineInput, StepResolution, StepSettledEvent } from './step.machine.js';
@@ -7,7 +7,6 @@ import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } fro
 
 export type TaskMachineEvent =
   | { type: 'START' }
-  | { type: 'COMMITTED' }
   /** Sent right after a stored task is restored: settles what was in flight and re-arms its steps' timers. */
   | { type: 'RESUME' }
   | { type: 'PAUSE' }
@@ -17,7 +16,7 @@ export type TaskMachineEvent =
   | ({ type: 'RESOLVE_STEP'; stepName: string } & StepResolution);
 
 /** The durable change that goes with a task transition, besides the task row's state. */
-type TransitionChanges = 'none' | 'started' | 'finished' | 'failed' | 'reopened' | 'cancelled';
+type TransitionChanges = 'started' | 'finished' | 'failed' | 'reopened' | 'cancelled';
 
 // These run on every event of a running task: plain loops, no intermediate arrays.
 function namesIn(context: TaskMachineContext, state: TaskStepEntry['state']): string[] {
@@ -68,8 +67,6 @@ function stepChanges(
 
 function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: number): TaskWriteChanges {
   switch (kind) {
-    case 'none':
-      return {};
     case 'started':
       return { task: { startedAt: now } };
     case 'finished':
@@ -122,16 +119,16 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       },
     },
     actions: {
-      /** Records the task's move to `to` (the outcome, for `completed`) with the changes of `changes`. */
-      record: enqueueActions(
-        ({ context, self, enqueue }, params: { to: TaskState | 'outcome'; changes: TransitionChanges }) => {
-          const now = env.now();
-          const to = params.to !== 'outcome' ? params.to : anyResolvedManually(context) ? 'resolved_manually' : 'completed';
-          const write = taskWrite(context, to, now, changesFor(params.changes, context, now));
-          enqueue(() => env.record(self, write));
-          enqueue.assign({ state: to, by: undefined, reason: undefined });
-        },
-      ),
+      /**
+       * Records the task's move to `to` with the changes of `changes`. The task never waits for the commit: every
+       * write that depends on this one (a step's start, say) is queued after it, and queued writes commit in order.
+       */
+      record: enqueueActions(({ context, enqueue }, params: { to: TaskState; changes: TransitionChanges }) => {
+        const now = env.now();
+        const write = taskWrite(context, params.to, now, changesFor(params.changes, context, now));
+        enqueue(() => env.record(write));
+        enqueue.assign({ state: params.to, by: undefined, reason: undefined });
+      }),
       markStarted: assign(() => ({ startedAt: env.now() })),
       rememberOperator: assign(({ event }) =>
         event.type === 'CANCEL' || event.type === 'RETRY' || event.type === 'RESOLVE_STEP'
@@ -220,19 +217,19 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     states: {
       pending: {
         on: {
-          START: 'starting',
+          START: {
+            target: 'running',
+            actions: ['markStarted', { type: 'record', params: { to: 'in_progress', changes: 'started' } }],
+          },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
-      },
-      starting: {
-        entry: ['markStarted', { type: 'record', params: { to: 'in_progress', changes: 'started' } }],
-        on: { COMMITTED: 'running', RESUME: 'running' },
       },
       running: {
         entry: 'startReadySteps',
         always: [
-          { guard: 'allDone', target: 'completing' },
-          { guard: 'haltedAndIdle', target: 'failing' },
+          { guard: and(['allDone', 'anyResolvedManually']), target: 'resolved_manually' },
+          { guard: 'allDone', target: 'completed' },
+          { guard: 'haltedAndIdle', target: 'failed' },
         ],
         on: {
           'STEP.SETTLED': { actions: ['foldSettledStep', 'startReadySteps'] },
@@ -244,47 +241,32 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           ],
         },
       },
-      completing: {
-        entry: { type: 'record', params: { to: 'outcome', changes: 'finished' } },
-        on: {
-          COMMITTED: [{ guard: 'anyResolvedManually', target: 'resolved_manually' }, { target: 'completed' }],
-          RESUME: [{ guard: 'anyResolvedManually', target: 'resolved_manually' }, { target: 'completed' }],
-        },
-      },
-      failing: {
-        entry: { type: 'record', params: { to: 'failed', changes: 'failed' } },
-        on: { COMMITTED: 'failed', RESUME: 'failed' },
-      },
       failed: {
+        entry: { type: 'record', params: { to: 'failed', changes: 'failed' } },
         on: {
-          RETRY: { target: 'reopening', actions: 'rememberOperator' },
+          RETRY: { target: 'running', actions: ['rememberOperator', { type: 'record', params: { to: 'in_progress', changes: 'reopened' } }, 'resetFailedSteps'] },
           RESOLVE_STEP: {
             guard: 'resolvesIdleStep',
-            target: 'reopening',
-            actions: ['rememberOperator', 'rememberResolution'],
+            target: 'running',
+            actions: ['rememberOperator', 'rememberResolution', { type: 'record', params: { to: 'in_progress', changes: 'reopened' } }],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
       },
-      reopening: {
-        entry: [{ type: 'record', params: { to: 'in_progress', changes: 'reopened' } }, 'resetFailedSteps'],
-        on: { COMMITTED: 'running', RESUME: 'running' },
-      },
       cancelling: {
         entry: 'forwardToSteps',
-        always: { guard: 'idle', target: 'recordingCancel' },
+        always: { guard: 'idle', target: 'cancelled' },
         on: {
           'STEP.SETTLED': { actions: 'foldSettledStep' },
           RESUME: { actions: 'forwardToSteps' },
         },
       },
-      recordingCancel: {
+      completed: { type: 'final', entry: { type: 'record', params: { to: 'completed', changes: 'finished' } } },
+      resolved_manually: { type: 'final', entry: { type: 'record', params: { to: 'resolved_manually', changes: 'finished' } } },
+      cancelled: {
+        type: 'final',
         entry: [{ type: 'record', params: { to: 'cancelled', changes: 'cancelled' } }, 'cancelPendingSteps'],
-        on: { COMMITTED: 'cancelled', RESUME: 'cancelled' },
       },
-      completed: { type: 'final' },
-      cancelled: { type: 'final' },
-      resolved_manually: { type: 'final' },
     },
   });
 }
