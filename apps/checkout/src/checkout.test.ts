@@ -24,8 +24,15 @@ describe('the checkout app', () => {
     const { taskId } = await engine.runTask(order('tok_flaky'));
     const task = await engine.waitForTask(taskId, { timeoutMs: 5_000 });
     expect(task.state).toBe('completed');
-    expect(task.steps.find((step) => step.name === 'validate_cart')?.results).toMatchObject({ subtotal: 259, tax: 20.72, total: 279.72 });
-    expect(task.steps.find((step) => step.name === 'process_payment')).toMatchObject({ attempts: 3, state: 'completed' });
+    expect(task.steps.find((step) => step.name === 'validate_cart')?.results).toMatchObject({
+      subtotal: 259,
+      tax: 20.72,
+      total: 279.72,
+    });
+    expect(task.steps.find((step) => step.name === 'process_payment')).toMatchObject({
+      attempts: 3,
+      state: 'completed',
+    });
     expect(payments.charges).toBe(1);
     expect(catalog.find(2)?.stock).toBe(8);
     expect(mailer.sent).toEqual([`sarah@growthcorp.example:ord_${taskId.slice(0, 8)}`]);
@@ -46,7 +53,9 @@ describe('the checkout app', () => {
   it('gives express orders the seed’s shorter payment timeout and fewer retries', async () => {
     const { engine } = await started();
     const { taskId } = await engine.runTask(order('tok_success', 'express'));
-    const settings = Object.fromEntries((await engine.waitForTask(taskId)).steps.map((step) => [step.name, step.settings]));
+    const settings = Object.fromEntries(
+      (await engine.waitForTask(taskId)).steps.map((step) => [step.name, step.settings]),
+    );
     expect(settings.process_payment).toMatchObject({ timeoutMs: 15_000, retryLimit: 1 });
     expect(settings.send_confirmation).toMatchObject({ retryLimit: 2 });
   });

@@ -13,11 +13,14 @@ const cart = [
 function print(title: string, task: TaskView): void {
   console.log(`\n${title}: task ${task.id} ${task.state} (correlation id ${task.correlationId})`);
   for (const step of task.steps) {
-    console.log(`  ${step.name}: ${step.state} (${step.durationMs ?? 0}ms, ${step.attempts} attempt${step.attempts === 1 ? '' : 's'})`);
+    console.log(
+      `  ${step.name}: ${step.state} (${step.durationMs ?? 0}ms, ${step.attempts} attempt${step.attempts === 1 ? '' : 's'})`,
+    );
     if (step.state === 'completed') console.log(`    Result: ${JSON.stringify(step.results)}`);
     if (step.errorMessage) console.log(`    Error: ${step.errorMessage}`);
   }
-  for (const annotation of task.annotations) console.log(`  annotation ${annotation.type}: ${JSON.stringify(annotation.content)}`);
+  for (const annotation of task.annotations)
+    console.log(`  annotation ${annotation.type}: ${JSON.stringify(annotation.content)}`);
 }
 
 const { engine, payments } = await createCheckoutEngine({ defaults: { backoff: { baseMs: 200, jitter: 0 } } });

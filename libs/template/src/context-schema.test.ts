@@ -60,15 +60,19 @@ describe('the context schema', () => {
   });
 
   test('formats are checked, and keys outside additionalProperties: false are named', () => {
-    const template = parseTemplate(withSchema(`
+    const template = parseTemplate(
+      withSchema(`
       type: object
       additionalProperties: false
       properties:
         email: { type: string, format: email }
         signed_up_at: { type: string, format: date-time }
-    `));
+    `),
+    );
 
-    expect(template.validateContext?.({ email: 'sarah@growthcorp.example', signed_up_at: '2024-11-29T03:00:00Z' })).toEqual([]);
+    expect(
+      template.validateContext?.({ email: 'sarah@growthcorp.example', signed_up_at: '2024-11-29T03:00:00Z' }),
+    ).toEqual([]);
     expect(template.validateContext?.({ email: 'not an address', signed_up_at: 'yesterday', plan: 'pro' })).toEqual([
       { path: '/plan', message: 'is not allowed' },
       { path: '/email', message: 'must match format "email"' },
@@ -88,25 +92,34 @@ describe('the context schema', () => {
     expect(draft07.validateContext?.({ point: [1, 'x'] })).toEqual([{ path: '/point/1', message: 'must be number' }]);
 
     // Array-form `items` was replaced by `prefixItems` in 2020-12, so the same schema is refused by default.
-    expect(brief(await issuesOf(() => parseTemplate(withSchema(tuple))))).toEqual(['13:18 schema.properties.point.items: must be object or boolean']);
+    expect(brief(await issuesOf(() => parseTemplate(withSchema(tuple))))).toEqual([
+      '13:18 schema.properties.point.items: must be object or boolean',
+    ]);
 
-    const draft2020 = parseTemplate(withSchema(`
+    const draft2020 = parseTemplate(
+      withSchema(`
       $schema: https://json-schema.org/draft/2020-12/schema
       type: object
       properties:
         point: { type: array, prefixItems: [{ type: number }, { type: number }], items: false }
-    `));
-    expect(draft2020.validateContext?.({ point: [1, 2, 3] })).toEqual([{ path: '/point', message: 'must NOT have more than 2 items' }]);
+    `),
+    );
+    expect(draft2020.validateContext?.({ point: [1, 2, 3] })).toEqual([
+      { path: '/point', message: 'must NOT have more than 2 items' },
+    ]);
   });
 
   test('an invalid schema is refused at the line of the offending keyword', async () => {
     const issues = await issuesOf(() =>
-      parseTemplate(withSchema(`
+      parseTemplate(
+        withSchema(`
       type: object
       properties:
         email: { type: strng }
         age: { type: integer, minimum: young }
-    `), { file: 'signup.yaml' }),
+    `),
+        { file: 'signup.yaml' },
+      ),
     );
 
     expect(issues.map((issue) => issue.code)).toEqual(['INVALID_SCHEMA', 'INVALID_SCHEMA']);
@@ -117,21 +130,29 @@ describe('the context schema', () => {
   });
 
   test('a misspelt keyword is refused rather than silently checking nothing', async () => {
-    const issues = await issuesOf(() => parseTemplate(withSchema(`
+    const issues = await issuesOf(() =>
+      parseTemplate(
+        withSchema(`
       type: object
       properties:
         email: { type: string }
       requried: [email]
-    `)));
+    `),
+      ),
+    );
 
     expect(brief(issues)).toEqual(["12:7 schema.requried: unknown keyword 'requried'; did you mean 'required'?"]);
   });
 
   test('an unsupported $schema is refused, naming the dialects that are', async () => {
-    const issues = await issuesOf(() => parseTemplate(withSchema(`
+    const issues = await issuesOf(() =>
+      parseTemplate(
+        withSchema(`
       $schema: http://json-schema.org/draft-04/schema#
       type: object
-    `)));
+    `),
+      ),
+    );
 
     expect(brief(issues)).toEqual([
       '9:16 schema.$schema: unsupported JSON Schema dialect "http://json-schema.org/draft-04/schema#"; use draft 2020-12 (the default), 2019-09 or draft-07',

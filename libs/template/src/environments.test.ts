@@ -59,7 +59,12 @@ describe('environment overrides', () => {
     const production = parseTemplate(REFUND, { env: 'production' });
     const staging = parseTemplate(REFUND, { env: 'staging' });
 
-    expect(production.steps[1]).toMatchObject({ handler: 'Refund', retryLimit: 3, timeoutMs: 60_000, backoff: { baseMs: 1000, factor: 2 } });
+    expect(production.steps[1]).toMatchObject({
+      handler: 'Refund',
+      retryLimit: 3,
+      timeoutMs: 60_000,
+      backoff: { baseMs: 1000, factor: 2 },
+    });
     expect(staging.steps[1]).toMatchObject({ handler: 'Refund', retryLimit: 3, timeoutMs: 30_000 });
     expect(production.steps[0]).toEqual({ name: 'validate', handler: 'Validate' });
   });
@@ -79,7 +84,10 @@ describe('environment overrides', () => {
   });
 
   test('an override of a step that does not exist is refused in every environment, not only the running one', async () => {
-    const text = REFUND.replace('      - name: refund\n        timeout: 60000', '      - name: refnud\n        timeout: 60000');
+    const text = REFUND.replace(
+      '      - name: refund\n        timeout: 60000',
+      '      - name: refnud\n        timeout: 60000',
+    );
 
     expect(brief(await issuesOf(() => parseTemplate(text, { env: 'development' })))).toEqual([
       "28:15 environments.production.step_templates[0].name: environment 'production' overrides step 'refnud', which is not a step of this template",
@@ -107,7 +115,9 @@ describe('environment overrides', () => {
     const engine = createEngine();
     engine.registerHandler('Validate', () => ({})).registerHandler('Refund', () => ({}));
 
-    const issues = await issuesOf(() => registerTemplates(engine, [parseTemplate(REFUND, { env: 'development', file: 'refund.yaml' })]));
+    const issues = await issuesOf(() =>
+      registerTemplates(engine, [parseTemplate(REFUND, { env: 'development', file: 'refund.yaml' })]),
+    );
 
     expect(issues).toEqual([
       {

@@ -59,7 +59,12 @@ describe('loadTemplates', () => {
     const syntax = await write('c_syntax.yaml', 'name: broken\n  namespace_name: x\n');
     const cycle = await write(
       'd_cycle.yaml',
-      template('payments', 'cycle', '1.0.0', '    depends_on_step: other\n  - name: other\n    handler_class: Other\n    depends_on_step: only\n'),
+      template(
+        'payments',
+        'cycle',
+        '1.0.0',
+        '    depends_on_step: other\n  - name: other\n    handler_class: Other\n    depends_on_step: only\n',
+      ),
     );
 
     const error = await loadTemplates(root).catch((thrown: unknown) => thrown);

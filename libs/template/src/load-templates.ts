@@ -55,7 +55,11 @@ function duplicateIssues(templates: readonly TaskTemplate[]): TemplateIssue[] {
     }
     const at = originOf(earlier)?.source;
     const where = at ? `${at.file}:${at.position(['version']).line}` : 'another file';
-    const issue = originOf(template)?.source.issue(['version'], 'DUPLICATE_TEMPLATE', `${key} is defined already in ${where}`);
+    const issue = originOf(template)?.source.issue(
+      ['version'],
+      'DUPLICATE_TEMPLATE',
+      `${key} is defined already in ${where}`,
+    );
     if (issue) issues.push(issue);
   }
   return issues;
@@ -71,7 +75,10 @@ function duplicateIssues(templates: readonly TaskTemplate[]): TemplateIssue[] {
  * const templates = await loadTemplates('config/tasker/tasks', { env: 'production' });
  * registerTemplates(engine, templates);
  */
-export async function loadTemplates(dirOrFiles: string | readonly string[], options: LoadTemplatesOptions = {}): Promise<TaskTemplate[]> {
+export async function loadTemplates(
+  dirOrFiles: string | readonly string[],
+  options: LoadTemplatesOptions = {},
+): Promise<TaskTemplate[]> {
   const env = options.env ?? defaultEnvironment();
   const { files, issues } = await templateFiles(typeof dirOrFiles === 'string' ? [dirOrFiles] : dirOrFiles);
   const templates: TaskTemplate[] = [];

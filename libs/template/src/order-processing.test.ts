@@ -81,7 +81,12 @@ describe("the seed's order processing template", () => {
   test('loads from its YAML file and runs end to end on the in-memory engine', async () => {
     await startCheckout();
 
-    const { taskId } = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', version: '1.0.0', context: order() });
+    const { taskId } = await engine.runTask({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      version: '1.0.0',
+      context: order(),
+    });
     const task = await engine.waitForTask(taskId, { timeoutMs: 5_000 });
 
     expect(task.state).toBe('completed');
@@ -99,7 +104,11 @@ describe("the seed's order processing template", () => {
   test("a normal order keeps the YAML's retry limits and timeout", async () => {
     await startCheckout();
 
-    const { taskId } = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: order({ priority: 'standard' }) });
+    const { taskId } = await engine.runTask({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      context: order({ priority: 'standard' }),
+    });
     const { steps } = await engine.getTask(taskId);
 
     expect(steps.map((step) => [step.name, step.settings.retryLimit, step.settings.timeoutMs])).toEqual([
@@ -115,7 +124,11 @@ describe("the seed's order processing template", () => {
   test('an express order gets a 15 s payment timeout, one payment retry and two email retries', async () => {
     await startCheckout();
 
-    const { taskId } = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: order({ priority: 'express' }) });
+    const { taskId } = await engine.runTask({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      context: order({ priority: 'express' }),
+    });
     const { steps } = await engine.getTask(taskId);
 
     expect(steps.map((step) => [step.name, step.settings.retryLimit, step.settings.timeoutMs])).toEqual([

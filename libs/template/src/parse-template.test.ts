@@ -66,7 +66,8 @@ describe('parseTemplate', () => {
   });
 
   test('backoff, handler_config, max_parallel_steps and both dependency keys are carried over', () => {
-    const template = parseTemplate(refund(yaml`
+    const template = parseTemplate(
+      refund(yaml`
       max_parallel_steps: 2
       step_templates:
         - name: a
@@ -82,7 +83,8 @@ describe('parseTemplate', () => {
           handler_config:
             endpoint: https://payments.example/refunds
             currencies: [EUR, USD]
-    `));
+    `),
+    );
 
     expect(template.maxParallelSteps).toBe(2);
     expect(template.steps[2]).toEqual({
@@ -112,26 +114,58 @@ describe('parseTemplate', () => {
     );
 
     expect(issues).toEqual([
-      { file: 'refund.yaml', line: 7, column: 5, path: 'step_templates[0].retry_limt', code: 'UNKNOWN_KEY', message: "unknown key 'retry_limt'; did you mean 'retry_limit'?" },
-      { file: 'refund.yaml', line: 8, column: 5, path: 'step_templates[0].timout', code: 'UNKNOWN_KEY', message: "unknown key 'timout'; did you mean 'timeout'?" },
-      { file: 'refund.yaml', line: 9, column: 5, path: 'step_templates[0].colour', code: 'UNKNOWN_KEY', message: "unknown key 'colour'" },
-      { file: 'refund.yaml', line: 10, column: 16, path: 'step_templates[0].backoff.base', code: 'UNKNOWN_KEY', message: "unknown key 'base'; did you mean 'base_ms'?" },
+      {
+        file: 'refund.yaml',
+        line: 7,
+        column: 5,
+        path: 'step_templates[0].retry_limt',
+        code: 'UNKNOWN_KEY',
+        message: "unknown key 'retry_limt'; did you mean 'retry_limit'?",
+      },
+      {
+        file: 'refund.yaml',
+        line: 8,
+        column: 5,
+        path: 'step_templates[0].timout',
+        code: 'UNKNOWN_KEY',
+        message: "unknown key 'timout'; did you mean 'timeout'?",
+      },
+      {
+        file: 'refund.yaml',
+        line: 9,
+        column: 5,
+        path: 'step_templates[0].colour',
+        code: 'UNKNOWN_KEY',
+        message: "unknown key 'colour'",
+      },
+      {
+        file: 'refund.yaml',
+        line: 10,
+        column: 16,
+        path: 'step_templates[0].backoff.base',
+        code: 'UNKNOWN_KEY',
+        message: "unknown key 'base'; did you mean 'base_ms'?",
+      },
     ]);
   });
 
-  test("a key short of its full name gets the full name as suggestion (depends_on -> depends_on_step)", async () => {
+  test('a key short of its full name gets the full name as suggestion (depends_on -> depends_on_step)', async () => {
     const issues = await issuesOf(() =>
-      parseTemplate(refund(yaml`
+      parseTemplate(
+        refund(yaml`
         step_templates:
           - name: a
             handler_class: A
           - name: b
             handler_class: B
             depends_on: a
-      `)),
+      `),
+      ),
     );
 
-    expect(brief(issues)).toEqual(["9:5 step_templates[1].depends_on: unknown key 'depends_on'; did you mean 'depends_on_step'?"]);
+    expect(brief(issues)).toEqual([
+      "9:5 step_templates[1].depends_on: unknown key 'depends_on'; did you mean 'depends_on_step'?",
+    ]);
   });
 
   test('a missing key is reported at the mapping that lacks it', async () => {
@@ -145,7 +179,9 @@ describe('parseTemplate', () => {
       `),
     );
 
-    expect(issues.map(({ code, ...rest }) => [code, `${rest.line}:${rest.column} ${rest.path}: ${rest.message}`])).toEqual([
+    expect(
+      issues.map(({ code, ...rest }) => [code, `${rest.line}:${rest.column} ${rest.path}: ${rest.message}`]),
+    ).toEqual([
       ['MISSING_KEY', '1:1 namespace_name: is required'],
       ['MISSING_KEY', '4:5 step_templates[0].handler_class: is required'],
     ]);
@@ -191,26 +227,37 @@ describe('parseTemplate', () => {
   });
 
   test('a version that is not semantic is refused', async () => {
-    const issues = await issuesOf(() => parseTemplate(yaml`
+    const issues = await issuesOf(() =>
+      parseTemplate(yaml`
       name: refund
       namespace_name: payments
       version: v1.2
       step_templates:
         - name: a
           handler_class: A
-    `));
+    `),
+    );
 
     expect(brief(issues)).toEqual(["3:10 version: 'v1.2' is not a semantic version (1.2.3)"]);
   });
 
   test('a template without steps is refused', async () => {
-    expect(brief(await issuesOf(() => parseTemplate(refund('step_templates: []\n'))))).toEqual(['4:17 step_templates: needs at least one step']);
+    expect(brief(await issuesOf(() => parseTemplate(refund('step_templates: []\n'))))).toEqual([
+      '4:17 step_templates: needs at least one step',
+    ]);
   });
 
   test('a YAML syntax error is reported with its line and column', async () => {
     const tabbed = refund('step_templates:\n  - name: a\n\thandler_class: A\n');
     expect(await issuesOf(() => parseTemplate(tabbed, { file: 'tabbed.yaml' }))).toEqual([
-      { file: 'tabbed.yaml', line: 6, column: 1, path: '', code: 'YAML_SYNTAX', message: 'Tabs are not allowed as indentation' },
+      {
+        file: 'tabbed.yaml',
+        line: 6,
+        column: 1,
+        path: '',
+        code: 'YAML_SYNTAX',
+        message: 'Tabs are not allowed as indentation',
+      },
     ]);
 
     const unclosed = refund('description: "never closed\nstep_templates: []\n');
@@ -219,13 +266,15 @@ describe('parseTemplate', () => {
 
   test('a key written twice in one mapping is refused rather than silently overwritten', async () => {
     const issues = await issuesOf(() =>
-      parseTemplate(refund(yaml`
+      parseTemplate(
+        refund(yaml`
         step_templates:
           - name: a
             handler_class: A
             retry_limit: 3
             retry_limit: 5
-      `)),
+      `),
+      ),
     );
 
     expect(brief(issues)).toEqual(['8:5 Map keys must be unique']);
@@ -233,12 +282,19 @@ describe('parseTemplate', () => {
 
   test('a file that holds no mapping is refused', async () => {
     expect(brief(await issuesOf(() => parseTemplate('')))).toEqual(['1:1 must be a mapping (a task template)']);
-    expect(brief(await issuesOf(() => parseTemplate('- a\n- b\n')))).toEqual(['1:1 must be a mapping (a task template)']);
+    expect(brief(await issuesOf(() => parseTemplate('- a\n- b\n')))).toEqual([
+      '1:1 must be a mapping (a task template)',
+    ]);
   });
 
   test('a document whose aliases expand beyond reason is refused instead of exhausting memory', async () => {
     const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (const level of 'bcdefgh') laughs.push(`${level}: &${level} [${Array(10).fill(`*${String.fromCharCode(level.charCodeAt(0) - 1)}`).join(', ')}]`);
+    for (const level of 'bcdefgh')
+      laughs.push(
+        `${level}: &${level} [${Array(10)
+          .fill(`*${String.fromCharCode(level.charCodeAt(0) - 1)}`)
+          .join(', ')}]`,
+      );
 
     expect(brief(await issuesOf(() => parseTemplate(`${laughs.join('\n')}\n`)))).toEqual([
       '1:1 Excessive alias count indicates a resource exhaustion attack',
@@ -252,13 +308,16 @@ describe('parseTemplate', () => {
     expect(error.message).toBe('Task templates are invalid (1 problem):\n  a.yaml:1:9 Missing closing "quote');
 
     try {
-      parseTemplate(refund(yaml`
+      parseTemplate(
+        refund(yaml`
         step_templates:
           - name: a
             handler_class: A
             retry_limt: 3
             retryable: sometimes
-      `), { file: 'config/tasker/tasks/payments/refund.yaml' });
+      `),
+        { file: 'config/tasker/tasks/payments/refund.yaml' },
+      );
       expect.unreachable();
     } catch (thrown) {
       expect(thrown).toBeInstanceOf(TemplateLoadError);

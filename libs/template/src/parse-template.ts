@@ -29,19 +29,26 @@ function withoutUndefined<T extends object>(value: T): T {
 /** A step's dependencies (`depends_on_step` first, then `depends_on_steps`), each once, with its YAML path. */
 function dependencies(step: StepDocument, index: number): Array<{ name: string; path: KeyPath }> {
   const listed = [
-    ...(step.depends_on_step === undefined ? [] : [{ name: step.depends_on_step, path: ['step_templates', index, 'depends_on_step'] }]),
-    ...(step.depends_on_steps ?? []).map((name, at) => ({ name, path: ['step_templates', index, 'depends_on_steps', at] })),
+    ...(step.depends_on_step === undefined
+      ? []
+      : [{ name: step.depends_on_step, path: ['step_templates', index, 'depends_on_step'] }]),
+    ...(step.depends_on_steps ?? []).map((name, at) => ({
+      name,
+      path: ['step_templates', index, 'depends_on_steps', at],
+    })),
   ];
   return listed.filter((entry, at) => listed.findIndex((other) => other.name === entry.name) === at);
 }
 
 function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
-  const backoff = step.backoff && withoutUndefined({
-    baseMs: step.backoff.base_ms,
-    factor: step.backoff.factor,
-    maxMs: step.backoff.max_ms,
-    jitter: step.backoff.jitter,
-  });
+  const backoff =
+    step.backoff &&
+    withoutUndefined({
+      baseMs: step.backoff.base_ms,
+      factor: step.backoff.factor,
+      maxMs: step.backoff.max_ms,
+      jitter: step.backoff.jitter,
+    });
   return withoutUndefined({
     name: step.name,
     description: step.description,
@@ -55,14 +62,21 @@ function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
   });
 }
 
-function buildTemplate(source: YamlSource, document: TemplateDocument, env: string): { template: TaskTemplate; origin: TemplateOrigin } {
+function buildTemplate(
+  source: YamlSource,
+  document: TemplateDocument,
+  env: string,
+): { template: TaskTemplate; origin: TemplateOrigin } {
   const { steps, overrides } = applyEnvironment(document, env);
   const origins: StepOrigin[] = [];
   const stepTemplates = steps.map((step, index) => {
     const found = dependencies(step, index);
     const override = overrides.get(index);
     origins.push({ index, dependsOn: found.map((entry) => entry.path), ...(override ? { override } : {}) });
-    return toStepTemplate(step, found.map((entry) => entry.name));
+    return toStepTemplate(
+      step,
+      found.map((entry) => entry.name),
+    );
   });
   const template: TaskTemplate = withoutUndefined({
     namespace: document.namespace_name,
@@ -81,7 +95,11 @@ function buildTemplate(source: YamlSource, document: TemplateDocument, env: stri
  * The context schema's own issues even when the rest of the file is broken, so that one run reports both; only
  * when the schema is a mapping the structure check had nothing to say about.
  */
-function contextSchemaIssues(source: YamlSource, value: unknown, structural: readonly TemplateIssue[]): TemplateIssue[] {
+function contextSchemaIssues(
+  source: YamlSource,
+  value: unknown,
+  structural: readonly TemplateIssue[],
+): TemplateIssue[] {
   const schema = (value as { schema?: unknown } | null)?.schema;
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [];
   if (structural.some((issue) => /^schema(?:$|[.[])/.test(issue.path))) return [];
@@ -89,7 +107,11 @@ function contextSchemaIssues(source: YamlSource, value: unknown, structural: rea
 }
 
 /** Parses one template file: the template, or every issue found in it. Never throws for bad input. */
-export function readTemplate(text: string, file: string, env: string): { template?: TaskTemplate; issues: TemplateIssue[] } {
+export function readTemplate(
+  text: string,
+  file: string,
+  env: string,
+): { template?: TaskTemplate; issues: TemplateIssue[] } {
   const source = new YamlSource(file, text);
   const syntax = source.syntaxIssues();
   if (syntax.length > 0) return { issues: sortIssues(syntax) };
@@ -101,11 +123,15 @@ export function readTemplate(text: string, file: string, env: string): { templat
     return { issues: [source.issue([], 'YAML_SYNTAX', error instanceof Error ? error.message : String(error))] };
   }
   const checked = checkTemplateDocument(source, value);
-  if (!checked.document) return { issues: sortIssues([...checked.issues, ...contextSchemaIssues(source, value, checked.issues)]) };
+  if (!checked.document)
+    return { issues: sortIssues([...checked.issues, ...contextSchemaIssues(source, value, checked.issues)]) };
   const { template, origin } = buildTemplate(source, checked.document, env);
   rememberOrigin(template, origin);
   // Handlers are checked when the template is registered on an engine, which is the only place they are known.
-  const graph = problemIssues(template, validateTemplate(template, new HandlerRegistry()).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'));
+  const graph = problemIssues(
+    template,
+    validateTemplate(template, new HandlerRegistry()).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
+  );
   const compiled = template.contextSchema ? compileContextSchema(source, template.contextSchema) : undefined;
   const issues = [...overrideIssues(source, checked.document), ...graph, ...(compiled?.issues ?? [])];
   if (issues.length > 0) return { issues: sortIssues(issues) };

@@ -34,9 +34,12 @@ describe('registerTemplates', () => {
     expect(engine.templates.list().map(templateKey)).toEqual(['ecommerce/process_order@1.0.0']);
   });
 
-  test("an unknown handler_class is refused at registration, at the YAML line, with the name it is closest to", async () => {
+  test('an unknown handler_class is refused at registration, at the YAML line, with the name it is closest to', async () => {
     const engine = seedEngine();
-    const text = SEED_YAML.replace('ProcessPaymentHandler', 'ProcessPaymentHandlr').replace('CreateOrderHandler', 'Orders::Create');
+    const text = SEED_YAML.replace('ProcessPaymentHandler', 'ProcessPaymentHandlr').replace(
+      'CreateOrderHandler',
+      'Orders::Create',
+    );
 
     const issues = await issuesOf(() => registerTemplates(engine, [parseTemplate(text, { file: FILE, env: 'test' })]));
 
@@ -56,7 +59,8 @@ describe('registerTemplates', () => {
         column: 20,
         path: 'step_templates[3].handler_class',
         code: 'UNKNOWN_HANDLER',
-        message: "step 'create_order' names handler 'Ecommerce::StepHandlers::Orders::Create', which is not registered as a step handler",
+        message:
+          "step 'create_order' names handler 'Ecommerce::StepHandlers::Orders::Create', which is not registered as a step handler",
       },
     ]);
     expect(engine.templates.list()).toEqual([]);
@@ -64,7 +68,10 @@ describe('registerTemplates', () => {
 
   test('task_handler_class must name a registered task handler, not a step handler', async () => {
     const engine = seedEngine();
-    const text = SEED_YAML.replace('task_handler_class: Ecommerce::OrderProcessingHandler', 'task_handler_class: Ecommerce::StepHandlers::ValidateCartHandler');
+    const text = SEED_YAML.replace(
+      'task_handler_class: Ecommerce::OrderProcessingHandler',
+      'task_handler_class: Ecommerce::StepHandlers::ValidateCartHandler',
+    );
 
     const issues = await issuesOf(() => registerTemplates(engine, [parseTemplate(text, { file: FILE, env: 'test' })]));
 
@@ -73,9 +80,12 @@ describe('registerTemplates', () => {
     ]);
   });
 
-  test("a misspelt task_handler_class gets the registered task handler it is closest to", async () => {
+  test('a misspelt task_handler_class gets the registered task handler it is closest to', async () => {
     const engine = seedEngine();
-    const text = SEED_YAML.replace('task_handler_class: Ecommerce::OrderProcessingHandler', 'task_handler_class: Ecommerce::OrderProcesingHandler');
+    const text = SEED_YAML.replace(
+      'task_handler_class: Ecommerce::OrderProcessingHandler',
+      'task_handler_class: Ecommerce::OrderProcesingHandler',
+    );
 
     const issues = await issuesOf(() => registerTemplates(engine, [parseTemplate(text, { env: 'test' })]));
 
@@ -87,10 +97,13 @@ describe('registerTemplates', () => {
   test('registers all templates or none: one bad template keeps the good ones out', async () => {
     const engine = seedEngine();
     const good = parseTemplate(SEED_YAML, { file: 'good.yaml', env: 'test' });
-    const bad = parseTemplate(SEED_YAML.replace('version: 1.0.0', 'version: 2.0.0').replace('CreateOrderHandler', 'Missing'), {
-      file: 'bad.yaml',
-      env: 'test',
-    });
+    const bad = parseTemplate(
+      SEED_YAML.replace('version: 1.0.0', 'version: 2.0.0').replace('CreateOrderHandler', 'Missing'),
+      {
+        file: 'bad.yaml',
+        env: 'test',
+      },
+    );
 
     expect(brief(await issuesOf(() => registerTemplates(engine, [good, bad])))).toEqual([
       "64:20 step_templates[3].handler_class: step 'create_order' names handler 'Ecommerce::StepHandlers::Missing', which is not registered as a step handler",
@@ -102,10 +115,19 @@ describe('registerTemplates', () => {
     const engine = seedEngine();
     registerTemplates(engine, [parseTemplate(SEED_YAML, { env: 'test' })]);
 
-    const issues = await issuesOf(() => registerTemplates(engine, [parseTemplate(SEED_YAML, { file: 'again.yaml', env: 'test' })]));
+    const issues = await issuesOf(() =>
+      registerTemplates(engine, [parseTemplate(SEED_YAML, { file: 'again.yaml', env: 'test' })]),
+    );
 
     expect(issues).toEqual([
-      { file: 'again.yaml', line: 4, column: 10, path: 'version', code: 'DUPLICATE_TEMPLATE', message: 'ecommerce/process_order@1.0.0 is registered already' },
+      {
+        file: 'again.yaml',
+        line: 4,
+        column: 10,
+        path: 'version',
+        code: 'DUPLICATE_TEMPLATE',
+        message: 'ecommerce/process_order@1.0.0 is registered already',
+      },
     ]);
   });
 
@@ -113,7 +135,9 @@ describe('registerTemplates', () => {
     const engine = createEngine();
 
     const issues = await issuesOf(() =>
-      registerTemplates(engine, [{ namespace: 'ops', name: 'nightly', version: '1.0.0', steps: [{ name: 'backup', handler: 'Backup' }] }]),
+      registerTemplates(engine, [
+        { namespace: 'ops', name: 'nightly', version: '1.0.0', steps: [{ name: 'backup', handler: 'Backup' }] },
+      ]),
     );
 
     expect(issues).toEqual([
@@ -128,11 +152,13 @@ describe('registerTemplates', () => {
     ]);
   });
 
-  test("engine.registerTemplate accepts what parseTemplate produces", () => {
+  test('engine.registerTemplate accepts what parseTemplate produces', () => {
     const engine = seedEngine();
 
     engine.registerTemplate(parseTemplate(SEED_YAML, { env: 'test' }));
 
-    expect(engine.templates.resolve('ecommerce', 'process_order').taskHandler).toBe('Ecommerce::OrderProcessingHandler');
+    expect(engine.templates.resolve('ecommerce', 'process_order').taskHandler).toBe(
+      'Ecommerce::OrderProcessingHandler',
+    );
   });
 });

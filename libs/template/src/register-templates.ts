@@ -13,8 +13,12 @@ import { didYouMean } from './schema/suggest.js';
 import { originOf } from './yaml/template-origin.js';
 
 /** The handler name a core UNKNOWN_HANDLER problem is about, and the kind it must be registered as. */
-function unknownHandler(template: TaskTemplate, problem: TemplateProblem): { name: string; kind: 'step' | 'task' } | undefined {
-  if (problem.path === 'taskHandler' && template.taskHandler !== undefined) return { name: template.taskHandler, kind: 'task' };
+function unknownHandler(
+  template: TaskTemplate,
+  problem: TemplateProblem,
+): { name: string; kind: 'step' | 'task' } | undefined {
+  if (problem.path === 'taskHandler' && template.taskHandler !== undefined)
+    return { name: template.taskHandler, kind: 'task' };
   const index = /^steps\[(\d+)\]\.handler$/.exec(problem.path)?.[1];
   const step = index === undefined ? undefined : template.steps[Number(index)];
   return step ? { name: step.handler, kind: 'step' } : undefined;
@@ -30,9 +34,13 @@ function withHandlerHints(engine: Engine, template: TaskTemplate, problems: Temp
     if (!handler) return problem;
     const registeredAs = engine.handlers.kindOf(handler.name);
     // Core already says so for a step handler named as the task handler.
-    if (registeredAs === 'task') return { ...problem, message: `${problem.message}; it is registered as a task handler` };
+    if (registeredAs === 'task')
+      return { ...problem, message: `${problem.message}; it is registered as a task handler` };
     if (registeredAs !== undefined) return problem;
-    const candidates = engine.handlers.list().filter((entry) => entry.kind === handler.kind).map((entry) => entry.name);
+    const candidates = engine.handlers
+      .list()
+      .filter((entry) => entry.kind === handler.kind)
+      .map((entry) => entry.name);
     return { ...problem, message: `${problem.message}${didYouMean(handler.name, candidates)}` };
   });
 }
@@ -50,7 +58,10 @@ function registrationIssues(engine: Engine, templates: readonly TaskTemplate[]):
     const key = templateKey(template);
     const duplicate = taken.has(key) ? [duplicateIssue(template, `${key} is registered already`)] : [];
     taken.add(key);
-    return [...problemIssues(template, withHandlerHints(engine, template, validateTemplate(template, engine.handlers))), ...duplicate];
+    return [
+      ...problemIssues(template, withHandlerHints(engine, template, validateTemplate(template, engine.handlers))),
+      ...duplicate,
+    ];
   });
 }
 
@@ -72,7 +83,8 @@ export function registerTemplates(engine: Engine, templates: readonly TaskTempla
       engine.registerTemplate(template);
     } catch (error) {
       // Reached only if the engine's rules outgrow validateTemplate; still report them at the YAML lines.
-      if (error instanceof TemplateValidationError) throw new TemplateLoadError(problemIssues(template, error.problems));
+      if (error instanceof TemplateValidationError)
+        throw new TemplateLoadError(problemIssues(template, error.problems));
       throw error;
     }
   }

@@ -26,7 +26,11 @@ const bareStep = setup({
  * overhead is measured against.
  */
 const bareTask = setup({
-  types: {} as { context: BareTaskContext; input: { steps: Workload['steps'] }; events: { type: 'STEP_DONE'; name: string } },
+  types: {} as {
+    context: BareTaskContext;
+    input: { steps: Workload['steps'] };
+    events: { type: 'STEP_DONE'; name: string };
+  },
   actors: { step: bareStep },
   actions: {
     startReady: enqueueActions(({ context, enqueue }) => {

@@ -49,8 +49,20 @@ function row(label: string, figures: RunFigures): string {
 
 async function main(): Promise<void> {
   console.log(`Tasker in-memory throughput: ${TASKS} tasks per run, ${CONCURRENCY} concurrent`);
-  console.log(`${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`);
-  console.log(['run'.padEnd(28), 'tasks/s'.padStart(9), 'steps/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'RSS MB'.padStart(8), 'CPU us/step'.padStart(10)].join(' '));
+  console.log(
+    `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`,
+  );
+  console.log(
+    [
+      'run'.padEnd(28),
+      'tasks/s'.padStart(9),
+      'steps/s'.padStart(9),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'RSS MB'.padStart(8),
+      'CPU us/step'.padStart(10),
+    ].join(' '),
+  );
   for (const workload of Object.keys(WORKLOADS) as WorkloadName[]) {
     const engine = await inChild('engine', workload);
     const bare = await inChild('bare', workload);
@@ -58,7 +70,9 @@ async function main(): Promise<void> {
     console.log(row(`xstate  ${WORKLOADS[workload].name}`, bare));
     const ratio = engine.steps / engine.seconds / (bare.steps / bare.seconds);
     const cpuRatio = bare.cpuMicrosPerStep / engine.cpuMicrosPerStep;
-    console.log(`  engine / bare XState: ${ratio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by CPU per step (target >= 0.60)`);
+    console.log(
+      `  engine / bare XState: ${ratio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by CPU per step (target >= 0.60)`,
+    );
   }
 }
 

@@ -1,4 +1,10 @@
-import { TaskHandler, type AdjustableStep, type AnnotatableTask, type StepSummary, type TaskHookInfo } from '@tasker/core';
+import {
+  TaskHandler,
+  type AdjustableStep,
+  type AnnotatableTask,
+  type StepSummary,
+  type TaskHookInfo,
+} from '@tasker/core';
 
 /** The seed's `Ecommerce::OrderProcessingHandler`: express orders, and annotations for analytics. */
 export class OrderProcessingHandler extends TaskHandler {

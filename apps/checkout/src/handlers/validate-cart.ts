@@ -21,7 +21,13 @@ export class ValidateCartHandler extends StepHandler {
       const product = this.catalog.find(item.product_id);
       if (!product) throw new PermanentError(`Product ${item.product_id} not found`);
       if (product.stock < item.quantity) throw new PermanentError(`Insufficient stock for ${product.name}`);
-      return { product_id: product.id, name: product.name, price: product.price, quantity: item.quantity, line_total: cents(product.price * item.quantity) };
+      return {
+        product_id: product.id,
+        name: product.name,
+        price: product.price,
+        quantity: item.quantity,
+        line_total: cents(product.price * item.quantity),
+      };
     });
     const subtotal = cents(validated.reduce((sum, item) => sum + item.line_total, 0));
     const tax = cents(subtotal * 0.08);

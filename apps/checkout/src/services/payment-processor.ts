@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 /** What a charge answers. */
 export type ChargeResult =
-  | { ok: true; id: string; amount: number }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+  { ok: true; id: string; amount: number } | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
 
 /**
  * A simulated payment processor. Test tokens behave like the seed's: `tok_success` charges, `tok_insufficient_funds`

@@ -9,7 +9,10 @@ import type { Logger } from './logger.js';
 /** Whether `write` records the outcome of a task whose template has a task handler. */
 export function needsAnnotations(task: ActiveTask, write: TaskWrite): boolean {
   const state = write.task?.state;
-  return task.info.taskHandler !== undefined && (state === 'completed' || state === 'failed' || state === 'resolved_manually');
+  return (
+    task.info.taskHandler !== undefined &&
+    (state === 'completed' || state === 'failed' || state === 'resolved_manually')
+  );
 }
 
 /**

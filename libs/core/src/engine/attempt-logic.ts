@@ -26,7 +26,10 @@ function resultsReader(task: ActiveTask, stepName: string) {
   const ancestors = task.ancestorsOf(stepName);
   return <T>(name: string): T => {
     if (!ancestors.has(name)) {
-      throw new InvalidRequestError('results', `step '${stepName}' does not depend on '${name}', so it cannot read its result`);
+      throw new InvalidRequestError(
+        'results',
+        `step '${stepName}' does not depend on '${name}', so it cannot read its result`,
+      );
     }
     return task.actor.getSnapshot().context.steps[name]?.results as T;
   };
@@ -46,7 +49,9 @@ export function createAttemptLogic(host: AttemptHost) {
     if (!task || !step) throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
     const process = host.stepHandler(step.handler);
     if (!process) {
-      throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, { code: 'INVALID_HANDLER' });
+      throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {
+        code: 'INVALID_HANDLER',
+      });
     }
     const { info } = task;
     const ctx: StepContext = {

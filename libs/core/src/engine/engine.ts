@@ -136,7 +136,8 @@ export class Engine {
   async runTask(request: RunTaskRequest): Promise<RunTaskResult> {
     checkRequest(request);
     const template = this.templates.resolve(request.namespace, request.name, request.version);
-    const taskHandler = template.taskHandler === undefined ? undefined : this.handlers.taskHandler(template.taskHandler);
+    const taskHandler =
+      template.taskHandler === undefined ? undefined : this.handlers.taskHandler(template.taskHandler);
     const plan = await planTask(request, template, {
       id: randomUUID(),
       correlationId: request.correlationId ?? randomUUID(),
@@ -215,7 +216,8 @@ export class Engine {
    */
   async retryTask(taskId: string, options: ActionOptions = {}): Promise<void> {
     const task = await this.#requireTask(taskId);
-    if (task.state !== 'failed') throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; only a failed task can be retried`);
+    if (task.state !== 'failed')
+      throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; only a failed task can be retried`);
     await this.#act(taskId, { type: 'RETRY', ...options }, (write) => write.task?.state === 'in_progress');
   }
 
@@ -244,7 +246,9 @@ export class Engine {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; its steps cannot be resolved`);
     }
     if (!['pending', 'waiting_for_retry', 'failed'].includes(step.state)) {
-      throw new InvalidTransitionError(`Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`);
+      throw new InvalidTransitionError(
+        `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
+      );
     }
     if (results === undefined) throw new InvalidRequestError('results', 'must be JSON');
     await this.#act(
@@ -402,5 +406,4 @@ export class Engine {
   get activeTaskCount(): number {
     return this.#active.size;
   }
-
 }

@@ -37,8 +37,14 @@ export function eventsFromWrite(
   return events;
 }
 
-function toEvent(task: EventTaskInfo, write: TaskWrite, transition: TransitionRecord, type: EngineEventType): EngineEvent {
-  const step = transition.stepName === undefined ? undefined : write.steps?.find((patch) => patch.name === transition.stepName);
+function toEvent(
+  task: EventTaskInfo,
+  write: TaskWrite,
+  transition: TransitionRecord,
+  type: EngineEventType,
+): EngineEvent {
+  const step =
+    transition.stepName === undefined ? undefined : write.steps?.find((patch) => patch.name === transition.stepName);
   const taskEnd = transition.stepName === undefined ? write.task?.completedAt : undefined;
   const event: EngineEvent = {
     type,

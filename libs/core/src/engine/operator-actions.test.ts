@@ -25,12 +25,18 @@ describe('operator actions', () => {
     expect(task.state).toBe('cancelled');
     expect(task.steps.map((step) => step.state)).toEqual(['cancelled', 'cancelled']);
     const history = await engine.getHistory(taskId);
-    expect(history.filter((entry) => entry.to === 'cancelled').map((entry) => [entry.stepName, entry.by, entry.reason])).toEqual([
+    expect(
+      history.filter((entry) => entry.to === 'cancelled').map((entry) => [entry.stepName, entry.by, entry.reason]),
+    ).toEqual([
       ['charge', 'ops@example.com', 'customer called'],
       [undefined, 'ops@example.com', 'customer called'],
       ['ship', 'ops@example.com', 'customer called'],
     ]);
-    expect(stepTrail(events, taskId).slice(-3)).toEqual(['step.cancelled:charge', 'task.cancelled', 'step.cancelled:ship']);
+    expect(stepTrail(events, taskId).slice(-3)).toEqual([
+      'step.cancelled:charge',
+      'task.cancelled',
+      'step.cancelled:ship',
+    ]);
     await expect(engine.cancelTask(taskId)).rejects.toThrow(InvalidTransitionError);
   });
 
@@ -82,14 +88,10 @@ describe('operator actions', () => {
     expect(done.steps[1]).toMatchObject({ state: 'completed', attempts: 3, attemptsLeft: 1, results: 'charged' });
     expect(validateCalls).toBe(1);
     expect(chargeCalls).toBe(3);
-    expect(stepTrail(events, taskId).filter((type) => type.startsWith('task.') || type.startsWith('step.reset'))).toEqual([
-      'task.started',
-      'task.failed',
-      'task.resumed',
-      'step.reset:charge',
-      'task.completed',
-    ]);
-    await expect(engine.retryTask(taskId)).rejects.toThrow("only a failed task can be retried");
+    expect(
+      stepTrail(events, taskId).filter((type) => type.startsWith('task.') || type.startsWith('step.reset')),
+    ).toEqual(['task.started', 'task.failed', 'task.resumed', 'step.reset:charge', 'task.completed']);
+    await expect(engine.retryTask(taskId)).rejects.toThrow('only a failed task can be retried');
   });
 
   it('resolves a failed step by hand: dependants run with the given results', async () => {
@@ -108,7 +110,9 @@ describe('operator actions', () => {
       ['charge', 'resolved_manually', { payment_id: 'manual-7' }],
       ['ship', 'completed', { shippedFor: { payment_id: 'manual-7' } }],
     ]);
-    const resolution = (await engine.getHistory(taskId)).find((entry) => entry.to === 'resolved_manually' && entry.stepName);
+    const resolution = (await engine.getHistory(taskId)).find(
+      (entry) => entry.to === 'resolved_manually' && entry.stepName,
+    );
     expect(resolution).toMatchObject({ from: 'failed', by: 'ops', reason: 'charged by phone' });
   });
 

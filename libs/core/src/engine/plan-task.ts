@@ -25,7 +25,10 @@ export function checkRequest(request: RunTaskRequest): void {
       throw new InvalidRequestError(field, 'must be a string');
     }
   }
-  if (request.tags !== undefined && !(Array.isArray(request.tags) && request.tags.every((tag) => typeof tag === 'string'))) {
+  if (
+    request.tags !== undefined &&
+    !(Array.isArray(request.tags) && request.tags.every((tag) => typeof tag === 'string'))
+  ) {
     throw new InvalidRequestError('tags', 'must be an array of strings');
   }
 }
@@ -37,7 +40,9 @@ function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): Adju
     dependsOn: [...(step.dependsOn ?? [])],
     retryable: step.retryable ?? defaults.retryable,
     retryLimit: step.retryLimit ?? defaults.retryLimit,
-    ...((step.timeoutMs ?? defaults.timeoutMs) === undefined ? {} : { timeoutMs: step.timeoutMs ?? defaults.timeoutMs }),
+    ...((step.timeoutMs ?? defaults.timeoutMs) === undefined
+      ? {}
+      : { timeoutMs: step.timeoutMs ?? defaults.timeoutMs }),
     backoff: { ...defaults.backoff, ...step.backoff },
     config: structuredClone(step.config ?? {}),
   }));
@@ -46,8 +51,10 @@ function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): Adju
 function checkAdjusted(steps: AdjustableStep[], handlerName: string): void {
   steps.forEach((step, index) => {
     const at = `${handlerName}: steps[${index}] (${step.name})`;
-    if (!Number.isInteger(step.retryLimit) || step.retryLimit < 0) throw new InvalidRequestError(`${at}.retryLimit`, 'must be a whole number, 0 or more');
-    if (step.timeoutMs !== undefined && !(step.timeoutMs > 0)) throw new InvalidRequestError(`${at}.timeoutMs`, 'must be positive');
+    if (!Number.isInteger(step.retryLimit) || step.retryLimit < 0)
+      throw new InvalidRequestError(`${at}.retryLimit`, 'must be a whole number, 0 or more');
+    if (step.timeoutMs !== undefined && !(step.timeoutMs > 0))
+      throw new InvalidRequestError(`${at}.timeoutMs`, 'must be positive');
   });
 }
 

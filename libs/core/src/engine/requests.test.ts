@@ -43,7 +43,9 @@ describe('task requests', () => {
       tags: ['express'],
       context: { order: 1 },
     });
-    expect((await engine.listTasks({ correlationId: 'req_abc123' })).tasks.map((found) => found.id)).toEqual([result.taskId]);
+    expect((await engine.listTasks({ correlationId: 'req_abc123' })).tasks.map((found) => found.id)).toEqual([
+      result.taskId,
+    ]);
   });
 
   it('refuses a context that breaks the template schema, listing every violation, and stores nothing', async () => {
@@ -67,7 +69,8 @@ describe('task requests', () => {
         { path: '/email', message: 'must be a string' },
         { path: '/items', message: 'must be an array' },
       ],
-      message: 'Task context for shop/order@1.0.0 is invalid:\n  - /email: must be a string\n  - /items: must be an array',
+      message:
+        'Task context for shop/order@1.0.0 is invalid:\n  - /email: must be a string\n  - /items: must be an array',
     });
     expect((await engine.listTasks()).tasks).toEqual([]);
   });
@@ -75,7 +78,12 @@ describe('task requests', () => {
   it('names the field of a malformed request and the template that does not exist', async () => {
     const engine = createEngine();
     engine.registerHandler('a', () => null);
-    engine.registerTemplate({ namespace: 'shop', name: 'order', version: '1.0.0', steps: [{ name: 'a', handler: 'a' }] });
+    engine.registerTemplate({
+      namespace: 'shop',
+      name: 'order',
+      version: '1.0.0',
+      steps: [{ name: 'a', handler: 'a' }],
+    });
     await expect(engine.runTask({ namespace: '', name: 'order', context: {} })).rejects.toThrow(
       new InvalidRequestError('namespace', 'must be a non-empty string'),
     );
@@ -105,7 +113,9 @@ describe('task requests', () => {
   });
 
   it('gives up waiting for a task after timeoutMs with WAIT_TIMEOUT', async () => {
-    const { engine, run } = await startFixture([{ name: 'a', handler: 'a' }], { a: () => new Promise(() => undefined) });
+    const { engine, run } = await startFixture([{ name: 'a', handler: 'a' }], {
+      a: () => new Promise(() => undefined),
+    });
     const taskId = await run();
     await expect(engine.waitForTask(taskId, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'WAIT_TIMEOUT' });
     await expect(engine.getTask('missing')).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });

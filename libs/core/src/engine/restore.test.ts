@@ -14,7 +14,13 @@ import { settle } from '../test-fixtures/settle.js';
 type Handlers = Record<string, (ctx: StepContext) => unknown>;
 
 /** An engine as a fresh process would build it: same store and clock, its own handlers. */
-async function boot(store: TaskStore, clock: SimulatedClock, steps: StepTemplate[], handlers: Handlers, logger = silentLogger) {
+async function boot(
+  store: TaskStore,
+  clock: SimulatedClock,
+  steps: StepTemplate[],
+  handlers: Handlers,
+  logger = silentLogger,
+) {
   const engine = createEngine({ store, clock, logger, defaults: { backoff: EXACT_BACKOFF } });
   for (const [name, handler] of Object.entries(handlers)) engine.registerHandler(name, handler as never);
   engine.registerTemplate({ namespace: 'test', name: 'flow', version: '1.0.0', steps });
@@ -44,7 +50,10 @@ describe('restoring tasks in a new engine', () => {
 
     const second = await boot(store, clock, steps, {
       validate: () => calls.push('validate#again'),
-      charge: (ctx) => (calls.push(`charge#${ctx.step.attempt}`), { paid: ctx.results<{ total: number }>('validate').total }),
+      charge: (ctx) => (
+        calls.push(`charge#${ctx.step.attempt}`),
+        { paid: ctx.results<{ total: number }>('validate').total }
+      ),
       ship: (ctx) => (calls.push('ship'), ctx.results('charge')),
     });
     const retry = await waitForEvent(second, 'step.retry_scheduled');

@@ -108,7 +108,9 @@ describe('retries, backoff and timeouts', () => {
 
   it('makes exactly one attempt of a step that is not retryable', async () => {
     const flaky = failing(1);
-    const { engine, run } = await startFixture([{ name: 'once', handler: 'once', retryable: false }], { once: flaky.handler });
+    const { engine, run } = await startFixture([{ name: 'once', handler: 'once', retryable: false }], {
+      once: flaky.handler,
+    });
     const task = await engine.waitForTask(await run());
     expect(task.state).toBe('failed');
     expect(flaky.attempts).toEqual([1]);
@@ -134,7 +136,9 @@ describe('retries, backoff and timeouts', () => {
     const slow = (ctx: StepContext) => {
       signals.push(ctx.signal);
       if (ctx.step.attempt > 1) return 'fast enough';
-      return new Promise<never>((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      return new Promise<never>((_resolve, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
     };
     const { engine, clock, run } = await startFixture([{ name: 'slow', handler: 'slow', timeoutMs: 5_000 }], { slow });
     const scheduled = waitForEvent(engine, 'step.retry_scheduled');
@@ -147,7 +151,11 @@ describe('retries, backoff and timeouts', () => {
     clock.increment(1);
     const event = await scheduled;
     expect(signals[0]?.aborted).toBe(true);
-    expect(event.error).toEqual({ code: 'STEP_TIMEOUT', message: "Step 'slow' timed out after 5000 ms", name: 'StepTimeoutError' });
+    expect(event.error).toEqual({
+      code: 'STEP_TIMEOUT',
+      message: "Step 'slow' timed out after 5000 ms",
+      name: 'StepTimeoutError',
+    });
     clock.increment(1_000);
     expect((await engine.waitForTask(taskId)).steps[0]?.results).toBe('fast enough');
   });

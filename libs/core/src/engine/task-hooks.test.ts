@@ -48,7 +48,13 @@ async function checkoutEngine(mail: () => unknown = () => 'sent') {
     .registerHandler('Ecommerce::OrderProcessingHandler', OrderProcessing)
     .registerHandler('pay', () => ({ payment_id: 'pi_1234', amount_charged: 156.32 }))
     .registerHandler('mail', mail as never)
-    .registerTemplate({ namespace: 'ecommerce', name: 'process_order', version: '1.0.0', taskHandler: 'Ecommerce::OrderProcessingHandler', steps });
+    .registerTemplate({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      version: '1.0.0',
+      taskHandler: 'Ecommerce::OrderProcessingHandler',
+      steps,
+    });
   await engine.start();
   return engine;
 }
@@ -61,7 +67,11 @@ describe('task handler hooks', () => {
     const express = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: order('express') });
     const normal = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: order('standard') });
     const settingsOf = async (taskId: string) =>
-      (await engine.waitForTask(taskId)).steps.map((step) => [step.name, step.settings.timeoutMs, step.settings.retryLimit]);
+      (await engine.waitForTask(taskId)).steps.map((step) => [
+        step.name,
+        step.settings.timeoutMs,
+        step.settings.retryLimit,
+      ]);
     expect(await settingsOf(express.taskId)).toEqual([
       ['process_payment', 15_000, 1],
       ['send_confirmation', undefined, 2],
@@ -74,20 +84,30 @@ describe('task handler hooks', () => {
 
   it('records the annotations of updateAnnotations with the outcome', async () => {
     const engine = await checkoutEngine();
-    const { taskId } = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: order('standard') });
+    const { taskId } = await engine.runTask({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      context: order('standard'),
+    });
     const task = await engine.waitForTask(taskId);
     expect(task.annotations.map((annotation) => [annotation.type, annotation.content])).toEqual([
       ['payment_processed', { payment_id: 'pi_1234', amount_charged: 156.32, processing_time_ms: 0 }],
       ['checkout_completed', { total_duration_ms: 0, steps_completed: 2, customer_email: 'sarah@growthcorp.example' }],
     ]);
-    expect((await engine.listTasks({ annotationType: 'checkout_completed' })).tasks.map((found) => found.id)).toEqual([taskId]);
+    expect((await engine.listTasks({ annotationType: 'checkout_completed' })).tasks.map((found) => found.id)).toEqual([
+      taskId,
+    ]);
   });
 
   it('annotates a failed task with what did complete', async () => {
     const engine = await checkoutEngine(() => {
       throw new PermanentError('mailbox full');
     });
-    const { taskId } = await engine.runTask({ namespace: 'ecommerce', name: 'process_order', context: order('standard') });
+    const { taskId } = await engine.runTask({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      context: order('standard'),
+    });
     const task = await engine.waitForTask(taskId);
     expect(task.state).toBe('failed');
     expect(task.annotations.map((annotation) => annotation.type)).toEqual(['payment_processed']);

@@ -5,11 +5,7 @@ import { TaskHandler } from './task-handler.js';
 
 /** What `registerHandler` accepts: a step handler (class, instance or function) or a task handler (class or instance). */
 export type HandlerRegistration =
-  | StepHandler
-  | (new () => StepHandler)
-  | StepHandlerFunction
-  | TaskHandler
-  | (new () => TaskHandler);
+  StepHandler | (new () => StepHandler) | StepHandlerFunction | TaskHandler | (new () => TaskHandler);
 
 /** A step handler reduced to the one call the engine makes. */
 export type StepProcess = (ctx: StepContext) => ReturnType<StepHandlerFunction>;

@@ -24,7 +24,14 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
   const durationMs = facts.runningSince === undefined ? undefined : now - facts.runningSince;
   switch (to) {
     case 'in_progress':
-      return { name: facts.name, state: to, attempts: facts.attempts, budgetBase: facts.budgetBase, startedAt: facts.startedAt, nextRetryAt: undefined };
+      return {
+        name: facts.name,
+        state: to,
+        attempts: facts.attempts,
+        budgetBase: facts.budgetBase,
+        startedAt: facts.startedAt,
+        nextRetryAt: undefined,
+      };
     case 'waiting_for_retry':
       return { name: facts.name, state: to, error: facts.error, durationMs, nextRetryAt: facts.retryAt };
     case 'completed':
@@ -36,7 +43,15 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
     case 'resolved_manually':
       return { name: facts.name, state: to, results: facts.results, nextRetryAt: undefined, completedAt: now };
     case 'pending':
-      return { name: facts.name, state: to, budgetBase: facts.budgetBase, error: undefined, results: undefined, completedAt: undefined, nextRetryAt: undefined };
+      return {
+        name: facts.name,
+        state: to,
+        budgetBase: facts.budgetBase,
+        error: undefined,
+        results: undefined,
+        completedAt: undefined,
+        nextRetryAt: undefined,
+      };
   }
 }
 

@@ -1,4 +1,14 @@
-import { assign, cancel, enqueueActions, not, sendParent, setup, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import {
+  assign,
+  cancel,
+  enqueueActions,
+  not,
+  sendParent,
+  setup,
+  type ActorRefFrom,
+  type DoneActorEvent,
+  type ErrorActorEvent,
+} from 'xstate';
 import type { JsonValue } from '../domain/json.js';
 import type { SettledStepState, StepState } from '../domain/states.js';
 import type { StepSettings } from '../domain/template.js';
@@ -178,10 +188,16 @@ export function createStepMachine(env: MachineEnvironment) {
               src: 'attempt',
               input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
               onDone: { target: '#step.completed', actions: 'keepResult' },
-              onError: { target: '#step.attempt_failed', actions: { type: 'failAttempt', params: { cause: 'thrown' } } },
+              onError: {
+                target: '#step.attempt_failed',
+                actions: { type: 'failAttempt', params: { cause: 'thrown' } },
+              },
             },
             on: {
-              TIMEOUT: { target: '#step.attempt_failed', actions: { type: 'failAttempt', params: { cause: 'timeout' } } },
+              TIMEOUT: {
+                target: '#step.attempt_failed',
+                actions: { type: 'failAttempt', params: { cause: 'timeout' } },
+              },
               // Restored while its handler ran: that attempt's outcome is unknown, so it counts as failed.
               RESUME: {
                 target: '#step.attempt_failed',
@@ -210,9 +226,27 @@ export function createStepMachine(env: MachineEnvironment) {
         },
       },
       // Outcomes: recorded, then reported to the task at once (the task stops this actor).
-      completed: { type: 'final', entry: [{ type: 'record', params: { to: 'completed' } }, { type: 'settle', params: { state: 'completed' } }] },
-      failed: { type: 'final', entry: [{ type: 'record', params: { to: 'failed' } }, { type: 'settle', params: { state: 'failed' } }] },
-      cancelled: { type: 'final', entry: [{ type: 'record', params: { to: 'cancelled' } }, { type: 'settle', params: { state: 'cancelled' } }] },
+      completed: {
+        type: 'final',
+        entry: [
+          { type: 'record', params: { to: 'completed' } },
+          { type: 'settle', params: { state: 'completed' } },
+        ],
+      },
+      failed: {
+        type: 'final',
+        entry: [
+          { type: 'record', params: { to: 'failed' } },
+          { type: 'settle', params: { state: 'failed' } },
+        ],
+      },
+      cancelled: {
+        type: 'final',
+        entry: [
+          { type: 'record', params: { to: 'cancelled' } },
+          { type: 'settle', params: { state: 'cancelled' } },
+        ],
+      },
       resolved_manually: {
         type: 'final',
         entry: [

@@ -23,18 +23,16 @@ export function taskWrite(
   const reason = context.reason === undefined ? {} : { reason: context.reason };
   const transitions: TransitionRecord[] = [
     { taskId: context.taskId, from: context.state, to, by, ...reason, at: now },
-    ...(extra.steps ?? []).map(
-      (change): TransitionRecord => ({
-        taskId: context.taskId,
-        stepName: change.name,
-        from: change.from,
-        to: change.to,
-        attempt: context.steps[change.name]?.attempts ?? 0,
-        by,
-        ...reason,
-        at: now,
-      }),
-    ),
+    ...(extra.steps ?? []).map((change): TransitionRecord => ({
+      taskId: context.taskId,
+      stepName: change.name,
+      from: change.from,
+      to: change.to,
+      attempt: context.steps[change.name]?.attempts ?? 0,
+      by,
+      ...reason,
+      at: now,
+    })),
   ];
   return {
     taskId: context.taskId,

@@ -151,7 +151,8 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           starting.push(stepName);
         }
         // The step being resolved no longer holds the task back.
-        const halted = countIn(context, 'failed') > (context.steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
+        const halted =
+          countIn(context, 'failed') > (context.steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
         let active = countIn(context, 'running') + starting.length;
         for (const name of halted ? [] : order) {
           if (active >= maxParallelSteps) break;
@@ -244,11 +245,22 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       failed: {
         entry: { type: 'record', params: { to: 'failed', changes: 'failed' } },
         on: {
-          RETRY: { target: 'running', actions: ['rememberOperator', { type: 'record', params: { to: 'in_progress', changes: 'reopened' } }, 'resetFailedSteps'] },
+          RETRY: {
+            target: 'running',
+            actions: [
+              'rememberOperator',
+              { type: 'record', params: { to: 'in_progress', changes: 'reopened' } },
+              'resetFailedSteps',
+            ],
+          },
           RESOLVE_STEP: {
             guard: 'resolvesIdleStep',
             target: 'running',
-            actions: ['rememberOperator', 'rememberResolution', { type: 'record', params: { to: 'in_progress', changes: 'reopened' } }],
+            actions: [
+              'rememberOperator',
+              'rememberResolution',
+              { type: 'record', params: { to: 'in_progress', changes: 'reopened' } },
+            ],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
@@ -262,7 +274,10 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         },
       },
       completed: { type: 'final', entry: { type: 'record', params: { to: 'completed', changes: 'finished' } } },
-      resolved_manually: { type: 'final', entry: { type: 'record', params: { to: 'resolved_manually', changes: 'finished' } } },
+      resolved_manually: {
+        type: 'final',
+        entry: { type: 'record', params: { to: 'resolved_manually', changes: 'finished' } },
+      },
       cancelled: {
         type: 'final',
         entry: [{ type: 'record', params: { to: 'cancelled', changes: 'cancelled' } }, 'cancelPendingSteps'],

@@ -9,7 +9,9 @@ const settings = { retryable: true, retryLimit: 3, backoff: policy };
 describe('backoff', () => {
   it('grows by the factor and stops at the cap', () => {
     const exact = { ...policy, jitter: 0 };
-    expect([1, 2, 3, 4, 5].map((retry) => backoffDelay(exact, retry, Math.random))).toEqual([100, 300, 900, 2_700, 5_000]);
+    expect([1, 2, 3, 4, 5].map((retry) => backoffDelay(exact, retry, Math.random))).toEqual([
+      100, 300, 900, 2_700, 5_000,
+    ]);
   });
 
   it('keeps every jittered delay between (1 - jitter) and 1 times the exact delay', () => {

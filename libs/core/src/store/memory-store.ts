@@ -27,7 +27,8 @@ function matches(task: TaskRecord, filter: TaskFilter, annotations: AnnotationRe
   );
 }
 
-const newestFirst = (a: TaskRecord, b: TaskRecord) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const newestFirst = (a: TaskRecord, b: TaskRecord) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /**
  * A {@link TaskStore} in process memory: the engine's default, for tests and for apps that need no durability
@@ -97,7 +98,10 @@ export class MemoryStore implements TaskStore {
       .filter((stored) => matches(stored.task, filter, stored.annotations))
       .map((stored) => stored.task)
       .sort(newestFirst)
-      .filter((task) => !after || task.createdAt < after.createdAt || (task.createdAt === after.createdAt && task.id < after.id));
+      .filter(
+        (task) =>
+          !after || task.createdAt < after.createdAt || (task.createdAt === after.createdAt && task.id < after.id),
+      );
     const tasks = clone(found.slice(0, limit));
     const last = tasks.at(-1);
     return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };

@@ -13,6 +13,6 @@ export function mergeWrites(earlier: TaskWrite, later: TaskWrite): TaskWrite {
     ...(steps.size > 0 ? { steps: [...steps.values()] } : {}),
     transitions: [...(earlier.transitions ?? []), ...(later.transitions ?? [])],
     annotations: [...(earlier.annotations ?? []), ...(later.annotations ?? [])],
-    ...(later.snapshot ?? earlier.snapshot ? { snapshot: later.snapshot ?? earlier.snapshot } : {}),
+    ...((later.snapshot ?? earlier.snapshot) ? { snapshot: later.snapshot ?? earlier.snapshot } : {}),
   };
 }

@@ -82,7 +82,10 @@ export class WriteQueue {
         break;
       } catch (error) {
         const delayMs = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** failures);
-        this.#logger.warn({ err: error, writes: batch.length, failures: failures + 1, retryInMs: delayMs }, 'store commit failed; retrying');
+        this.#logger.warn(
+          { err: error, writes: batch.length, failures: failures + 1, retryInMs: delayMs },
+          'store commit failed; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }

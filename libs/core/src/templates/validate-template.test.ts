@@ -55,7 +55,11 @@ describe('template registration refusals', () => {
       ]),
     );
     expect(error.problems).toEqual([
-      { code: 'UNKNOWN_DEPENDENCY', path: 'steps[0].dependsOn[0]', message: "step 'a' depends on 'ghost', which is not a step of this template" },
+      {
+        code: 'UNKNOWN_DEPENDENCY',
+        path: 'steps[0].dependsOn[0]',
+        message: "step 'a' depends on 'ghost', which is not a step of this template",
+      },
       { code: 'SELF_DEPENDENCY', path: 'steps[1].dependsOn[0]', message: "step 'b' depends on itself" },
     ]);
   });
@@ -69,18 +73,29 @@ describe('template registration refusals', () => {
         { name: 'd', handler: 'ok' },
       ]),
     );
-    expect(error.problems).toEqual([{ code: 'DEPENDENCY_CYCLE', path: 'steps', message: 'dependency cycle: a -> c -> b -> a' }]);
+    expect(error.problems).toEqual([
+      { code: 'DEPENDENCY_CYCLE', path: 'steps', message: 'dependency cycle: a -> c -> b -> a' },
+    ]);
   });
 
   it('refuses duplicate steps, an empty template and impossible settings', () => {
-    expect(refusal(template([{ name: 'a', handler: 'ok' }, { name: 'a', handler: 'ok' }])).problems[0]).toEqual({
+    expect(
+      refusal(
+        template([
+          { name: 'a', handler: 'ok' },
+          { name: 'a', handler: 'ok' },
+        ]),
+      ).problems[0],
+    ).toEqual({
       code: 'DUPLICATE_STEP',
       path: 'steps[1].name',
       message: "step 'a' is declared twice",
     });
     expect(refusal(template([])).problems.map((problem) => problem.code)).toEqual(['EMPTY_TEMPLATE']);
     const settings = refusal(
-      template([{ name: 'a', handler: 'ok', retryLimit: 1.5, timeoutMs: 0, backoff: { factor: 0.5, jitter: 2 } }], { version: 'v1' }),
+      template([{ name: 'a', handler: 'ok', retryLimit: 1.5, timeoutMs: 0, backoff: { factor: 0.5, jitter: 2 } }], {
+        version: 'v1',
+      }),
     );
     expect(settings.problems.map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
       "version: 'v1' is not a semantic version (1.2.3)",
@@ -103,7 +118,9 @@ describe('template registration refusals', () => {
     expect(() => createEngine().registerHandler('x', class Plain {} as never)).toThrow(
       "Handler 'x' is a class that extends neither StepHandler nor TaskHandler",
     );
-    expect(() => createEngine().registerHandler('y', 42 as never)).toThrow("Handler 'y' is not a function, StepHandler or TaskHandler");
+    expect(() => createEngine().registerHandler('y', 42 as never)).toThrow(
+      "Handler 'y' is not a function, StepHandler or TaskHandler",
+    );
     class Ok extends StepHandler {
       process() {
         return null;

@@ -15,7 +15,10 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   if (!template.namespace) bad('namespace', 'is required');
   if (!template.name) bad('name', 'is required');
   if (!VERSION.test(template.version ?? '')) bad('version', `'${template.version}' is not a semantic version (1.2.3)`);
-  if (template.maxParallelSteps !== undefined && !(isNonNegativeInteger(template.maxParallelSteps) && template.maxParallelSteps > 0)) {
+  if (
+    template.maxParallelSteps !== undefined &&
+    !(isNonNegativeInteger(template.maxParallelSteps) && template.maxParallelSteps > 0)
+  ) {
     bad('maxParallelSteps', 'must be a positive integer');
   }
   template.steps.forEach((step, index) => {
@@ -82,7 +85,9 @@ function graphProblems(template: TaskTemplate, handlers: HandlerRegistry): Templ
       }
     });
   });
-  const cycle = findCycle(template.steps.map((step) => ({ ...step, dependsOn: (step.dependsOn ?? []).filter((d) => d !== step.name) })));
+  const cycle = findCycle(
+    template.steps.map((step) => ({ ...step, dependsOn: (step.dependsOn ?? []).filter((d) => d !== step.name) })),
+  );
   if (cycle) {
     problems.push({ code: 'DEPENDENCY_CYCLE', path: 'steps', message: `dependency cycle: ${cycle.join(' -> ')}` });
   }

@@ -25,7 +25,18 @@ export function sampleTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
 export function sampleSteps(taskId: string): StepRecord[] {
   const settings = { retryable: true, retryLimit: 3, backoff: { baseMs: 1000, factor: 2, maxMs: 60_000, jitter: 0 } };
   return [
-    { taskId, name: 'validate_cart', position: 0, handler: 'ValidateCart', dependsOn: [], settings, config: {}, state: 'pending', attempts: 0, budgetBase: 0 },
+    {
+      taskId,
+      name: 'validate_cart',
+      position: 0,
+      handler: 'ValidateCart',
+      dependsOn: [],
+      settings,
+      config: {},
+      state: 'pending',
+      attempts: 0,
+      budgetBase: 0,
+    },
     {
       taskId,
       name: 'process_payment',

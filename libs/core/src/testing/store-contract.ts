@@ -58,10 +58,27 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         {
           taskId: task.id,
           task: { state: 'in_progress', startedAt: 5, updatedAt: 5, errorMessage: undefined },
-          steps: [{ name: 'validate_cart', state: 'completed', attempts: 1, results: { total: 19 }, durationMs: 3, completedAt: 5 }],
+          steps: [
+            {
+              name: 'validate_cart',
+              state: 'completed',
+              attempts: 1,
+              results: { total: 19 },
+              durationMs: 3,
+              completedAt: 5,
+            },
+          ],
           transitions: [
             { taskId: task.id, from: 'pending', to: 'in_progress', by: 'engine', at: 5 },
-            { taskId: task.id, stepName: 'validate_cart', from: 'in_progress', to: 'completed', attempt: 1, by: 'engine', at: 5 },
+            {
+              taskId: task.id,
+              stepName: 'validate_cart',
+              from: 'in_progress',
+              to: 'completed',
+              attempt: 1,
+              by: 'engine',
+              at: 5,
+            },
           ],
           annotations: [{ taskId: task.id, type: 'payment_processed', content: { amount: 19 }, createdAt: 5 }],
           snapshot,
@@ -71,8 +88,17 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(stored).toMatchObject({ state: 'in_progress', startedAt: 5, updatedAt: 5 });
       expect(stored?.errorMessage).toBeUndefined();
       const step = (await store.getSteps(task.id)).find((candidate) => candidate.name === 'validate_cart');
-      expect(step).toMatchObject({ state: 'completed', attempts: 1, results: { total: 19 }, durationMs: 3, completedAt: 5 });
-      expect((await store.getTransitions(task.id)).map((transition) => transition.to)).toEqual(['in_progress', 'completed']);
+      expect(step).toMatchObject({
+        state: 'completed',
+        attempts: 1,
+        results: { total: 19 },
+        durationMs: 3,
+        completedAt: 5,
+      });
+      expect((await store.getTransitions(task.id)).map((transition) => transition.to)).toEqual([
+        'in_progress',
+        'completed',
+      ]);
       expect(await store.getAnnotations(task.id)).toEqual([
         { taskId: task.id, type: 'payment_processed', content: { amount: 19 }, createdAt: 5 },
       ]);
@@ -83,8 +109,12 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       const task = sampleTask();
       await store.createTask(task, sampleSteps(task.id));
       const error = { message: 'boom', code: 'HANDLER_ERROR', name: 'Error' };
-      await store.commit([{ taskId: task.id, steps: [{ name: 'validate_cart', state: 'waiting_for_retry', error, nextRetryAt: 99 }] }]);
-      await store.commit([{ taskId: task.id, steps: [{ name: 'validate_cart', state: 'in_progress', nextRetryAt: undefined }] }]);
+      await store.commit([
+        { taskId: task.id, steps: [{ name: 'validate_cart', state: 'waiting_for_retry', error, nextRetryAt: 99 }] },
+      ]);
+      await store.commit([
+        { taskId: task.id, steps: [{ name: 'validate_cart', state: 'in_progress', nextRetryAt: undefined }] },
+      ]);
       const step = (await store.getSteps(task.id)).find((candidate) => candidate.name === 'validate_cart');
       expect(step?.nextRetryAt).toBeUndefined();
       expect(step?.error).toEqual(error);
@@ -96,7 +126,12 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       const states = ['in_progress', 'waiting_for_retry', 'in_progress', 'completed'] as const;
       for (const [index, to] of states.entries()) {
         await store.commit([
-          { taskId: task.id, transitions: [{ taskId: task.id, stepName: 'validate_cart', from: 'pending', to, attempt: index, by: 'engine', at: 10 }] },
+          {
+            taskId: task.id,
+            transitions: [
+              { taskId: task.id, stepName: 'validate_cart', from: 'pending', to, attempt: index, by: 'engine', at: 10 },
+            ],
+          },
         ]);
       }
       expect((await store.getTransitions(task.id)).map((transition) => transition.to)).toEqual([...states]);
@@ -128,8 +163,11 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       const b = sampleTask({ state: 'completed', createdAt: 2000, version: '2.0.0' });
       const c = sampleTask({ state: 'failed', createdAt: 3000 });
       for (const task of [a, b, c]) await store.createTask(task, []);
-      await store.commit([{ taskId: c.id, annotations: [{ taskId: c.id, type: 'flagged', content: true, createdAt: 3000 }] }]);
-      const ids = async (filter: Parameters<TaskStore['listTasks']>[0]) => (await store.listTasks(filter)).tasks.map((task) => task.id);
+      await store.commit([
+        { taskId: c.id, annotations: [{ taskId: c.id, type: 'flagged', content: true, createdAt: 3000 }] },
+      ]);
+      const ids = async (filter: Parameters<TaskStore['listTasks']>[0]) =>
+        (await store.listTasks(filter)).tasks.map((task) => task.id);
       expect(await ids({})).toEqual([c.id, b.id, a.id]);
       expect(await ids({ state: 'completed' })).toEqual([b.id]);
       expect(await ids({ state: ['failed', 'pending'] })).toEqual([c.id, a.id]);
@@ -152,7 +190,12 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         seen.push(...page.tasks.map((task) => task.id));
         cursor = page.nextCursor;
       } while (cursor);
-      expect(seen).toEqual(tasks.map((task) => task.id).sort().reverse());
+      expect(seen).toEqual(
+        tasks
+          .map((task) => task.id)
+          .sort()
+          .reverse(),
+      );
     });
 
     it('refuses a malformed cursor or page size by naming the field', async () => {

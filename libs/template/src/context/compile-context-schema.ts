@@ -33,7 +33,12 @@ const DIALECTS: Record<string, () => AnyAjv> = {
 
 /** The validator for the schema's `$schema` (draft 2020-12 when absent), or `undefined` for another dialect. */
 function createAjv(dialect: unknown): AnyAjv | undefined {
-  const key = dialect === undefined ? DEFAULT_DIALECT : typeof dialect === 'string' ? dialect.replace(/^https?:\/\//, '').replace(/#$/, '') : '';
+  const key =
+    dialect === undefined
+      ? DEFAULT_DIALECT
+      : typeof dialect === 'string'
+        ? dialect.replace(/^https?:\/\//, '').replace(/#$/, '')
+        : '';
   const ajv = DIALECTS[key]?.();
   // ajv-formats is CommonJS: under nodenext its default import is the module object, whose `default` is the plugin.
   if (ajv) addFormats.default(ajv as Ajv);
@@ -86,7 +91,9 @@ export function compileContextSchema(
   source: YamlSource,
   schema: JsonObject,
   at: KeyPath = ['schema'],
-): { validateContext: (context: JsonObject) => ContextViolation[]; issues: [] } | { validateContext?: undefined; issues: TemplateIssue[] } {
+):
+  | { validateContext: (context: JsonObject) => ContextViolation[]; issues: [] }
+  | { validateContext?: undefined; issues: TemplateIssue[] } {
   const ajv = createAjv(schema.$schema);
   if (!ajv) {
     const message = `unsupported JSON Schema dialect ${JSON.stringify(schema.$schema)}; use draft 2020-12 (the default), 2019-09 or draft-07`;
@@ -101,7 +108,9 @@ export function compileContextSchema(
     if (keyword !== undefined) {
       const path = schemaKeywordPath(schema, keyword) ?? [];
       const hint = didYouMean(keyword, Object.keys(ajv.RULES.keywords));
-      return { issues: [source.issue([...at, ...path], 'INVALID_SCHEMA', `unknown keyword '${keyword}'${hint}`, 'key')] };
+      return {
+        issues: [source.issue([...at, ...path], 'INVALID_SCHEMA', `unknown keyword '${keyword}'${hint}`, 'key')],
+      };
     }
     return { issues: [source.issue(at, 'INVALID_SCHEMA', message)] };
   }

@@ -1,5 +1,12 @@
 /** Keywords whose value maps names to subschemas, so the names themselves are not keywords. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
+const SCHEMA_MAPS = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'dependencies',
+]);
 /** Keywords whose value is data, not a schema. */
 const DATA = new Set(['enum', 'const', 'default', 'examples', 'required', 'dependentRequired']);
 
@@ -7,7 +14,11 @@ const DATA = new Set(['enum', 'const', 'default', 'examples', 'required', 'depen
  * The path of the first place `keyword` is used as a keyword in `schema` (not as a property name or inside
  * data), so ajv's strict-mode complaint, which carries no path, can be pointed at a line.
  */
-export function schemaKeywordPath(schema: unknown, keyword: string, path: Array<string | number> = []): Array<string | number> | undefined {
+export function schemaKeywordPath(
+  schema: unknown,
+  keyword: string,
+  path: Array<string | number> = [],
+): Array<string | number> | undefined {
   if (Array.isArray(schema)) {
     for (const [index, item] of schema.entries()) {
       const found = schemaKeywordPath(item, keyword, [...path, index]);

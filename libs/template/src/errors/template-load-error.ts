@@ -49,7 +49,10 @@ export class TemplateLoadError extends TaskerError {
 
   constructor(issues: TemplateIssue[]) {
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super('INVALID_TEMPLATE', `Task templates are invalid (${count}):\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`);
+    super(
+      'INVALID_TEMPLATE',
+      `Task templates are invalid (${count}):\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`,
+    );
     this.issues = issues;
   }
 }

@@ -8,9 +8,9 @@ import { issuesOf } from '../test-fixtures/issues-of.js';
 const dag = fc.integer({ min: 1, max: 12 }).chain((size) =>
   fc.tuple(
     fc.constant(size),
-    fc.array(fc.subarray([...Array(size).keys()]), { minLength: size, maxLength: size }).map((picks) =>
-      picks.map((candidates, index) => candidates.filter((dependency) => dependency < index)),
-    ),
+    fc
+      .array(fc.subarray([...Array(size).keys()]), { minLength: size, maxLength: size })
+      .map((picks) => picks.map((candidates, index) => candidates.filter((dependency) => dependency < index))),
   ),
 );
 
@@ -29,7 +29,9 @@ function toYaml(dependsOn: number[][], order: number[]): string {
     step_templates: order.map((index) => ({
       name: `s${index}`,
       handler_class: 'Step',
-      ...(dependsOn[index]!.length > 0 ? { depends_on_steps: dependsOn[index]!.map((dependency) => `s${dependency}`) } : {}),
+      ...(dependsOn[index]!.length > 0
+        ? { depends_on_steps: dependsOn[index]!.map((dependency) => `s${dependency}`) }
+        : {}),
     })),
   });
 }
@@ -37,10 +39,15 @@ function toYaml(dependsOn: number[][], order: number[]): string {
 describe('dependency graphs', () => {
   test('any generated DAG without a cycle loads, whatever order its steps are written in', () => {
     fc.assert(
-      fc.property(dag.chain(([size, dependsOn]) => fc.tuple(fc.constant(dependsOn), fc.shuffledSubarray([...Array(size).keys()], { minLength: size }))), ([dependsOn, order]) => {
-        const template = parseTemplate(toYaml(dependsOn, order), { env: 'test' });
-        expect(template.steps).toHaveLength(order.length);
-      }),
+      fc.property(
+        dag.chain(([size, dependsOn]) =>
+          fc.tuple(fc.constant(dependsOn), fc.shuffledSubarray([...Array(size).keys()], { minLength: size })),
+        ),
+        ([dependsOn, order]) => {
+          const template = parseTemplate(toYaml(dependsOn, order), { env: 'test' });
+          expect(template.steps).toHaveLength(order.length);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -57,7 +64,10 @@ describe('dependency graphs', () => {
         const issues = await issuesOf(() => parseTemplate(toYaml(withCycle, [...Array(size).keys()]), { env: 'test' }));
 
         expect(issues.map((issue) => issue.code)).toEqual(['DEPENDENCY_CYCLE']);
-        const named = /dependency cycle: (.*)$/.exec(issues[0]!.message)![1]!.split(' -> ').map((name) => Number(name.slice(1)));
+        const named = /dependency cycle: (.*)$/
+          .exec(issues[0]!.message)![1]!
+          .split(' -> ')
+          .map((name) => Number(name.slice(1)));
         expect(named.at(0)).toBe(named.at(-1));
         for (let at = 0; at + 1 < named.length; at++) expect(withCycle[named[at]!]).toContain(named[at + 1]);
         expect(issues[0]!.path).toMatch(/^step_templates\[\d+\]\.depends_on_steps\[\d+\]$/);

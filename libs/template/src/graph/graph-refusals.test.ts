@@ -11,7 +11,8 @@ function refund(body: string): string {
 describe('the dependency graph of a template file', () => {
   test('a dependency on an unknown step, on itself and a repeated step name are refused at their lines', async () => {
     const issues = await issuesOf(() =>
-      parseTemplate(refund(yaml`
+      parseTemplate(
+        refund(yaml`
         step_templates:
           - name: validate
             handler_class: Validate
@@ -20,7 +21,8 @@ describe('the dependency graph of a template file', () => {
             depends_on_steps: [validate, valdate, charge]
           - name: validate
             handler_class: Validate
-      `)),
+      `),
+      ),
     );
 
     expect(issues.map((issue) => issue.code)).toEqual(['UNKNOWN_DEPENDENCY', 'SELF_DEPENDENCY', 'DUPLICATE_STEP']);
@@ -31,9 +33,10 @@ describe('the dependency graph of a template file', () => {
     ]);
   });
 
-  test("a cycle is refused naming its steps, at the dependency that closes it", async () => {
+  test('a cycle is refused naming its steps, at the dependency that closes it', async () => {
     const issues = await issuesOf(() =>
-      parseTemplate(refund(yaml`
+      parseTemplate(
+        refund(yaml`
         step_templates:
           - name: a
             handler_class: A
@@ -46,7 +49,8 @@ describe('the dependency graph of a template file', () => {
             depends_on_step: b
           - name: d
             handler_class: D
-      `)),
+      `),
+      ),
     );
 
     expect(issues).toEqual([

@@ -7,7 +7,12 @@ import { originOf } from '../yaml/template-origin.js';
  * cycle's first step on the next one.
  */
 function cyclePath(template: TaskTemplate): string {
-  const cycle = findCycle(template.steps.map((step) => ({ name: step.name, dependsOn: (step.dependsOn ?? []).filter((d) => d !== step.name) })));
+  const cycle = findCycle(
+    template.steps.map((step) => ({
+      name: step.name,
+      dependsOn: (step.dependsOn ?? []).filter((d) => d !== step.name),
+    })),
+  );
   const index = cycle ? template.steps.findIndex((step) => step.name === cycle[0]) : -1;
   const dependency = cycle && index >= 0 ? (template.steps[index]!.dependsOn ?? []).indexOf(cycle[1]!) : -1;
   return dependency >= 0 ? `steps[${index}].dependsOn[${dependency}]` : 'steps';

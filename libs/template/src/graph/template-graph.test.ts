@@ -33,7 +33,13 @@ describe('templateGraph', () => {
       { from: 'update_inventory', to: 'create_order' },
       { from: 'create_order', to: 'send_confirmation' },
     ]);
-    expect(graph.levels).toEqual([['validate_cart'], ['process_payment'], ['update_inventory'], ['create_order'], ['send_confirmation']]);
+    expect(graph.levels).toEqual([
+      ['validate_cart'],
+      ['process_payment'],
+      ['update_inventory'],
+      ['create_order'],
+      ['send_confirmation'],
+    ]);
     expect(graph.criticalPath).toEqual({
       steps: ['validate_cart', 'process_payment', 'update_inventory', 'create_order', 'send_confirmation'],
       weight: 30_004,
@@ -56,7 +62,13 @@ describe('templateGraph', () => {
   });
 
   test('a cyclic template has no graph to show', () => {
-    const cyclic: TaskTemplate = { ...diamond, steps: [{ name: 'a', handler: 'A', dependsOn: ['b'] }, { name: 'b', handler: 'B', dependsOn: ['a'] }] };
+    const cyclic: TaskTemplate = {
+      ...diamond,
+      steps: [
+        { name: 'a', handler: 'A', dependsOn: ['b'] },
+        { name: 'b', handler: 'B', dependsOn: ['a'] },
+      ],
+    };
 
     expect(() => templateGraph(cyclic)).toThrow('Template data/nightly@1.0.0 has a dependency cycle: a -> b -> a');
   });

@@ -1,4 +1,11 @@
-import { TaskerError, dependencyLevels, findCycle, templateKey, type StepTemplate, type TaskTemplate } from '@tasker/core';
+import {
+  TaskerError,
+  dependencyLevels,
+  findCycle,
+  templateKey,
+  type StepTemplate,
+  type TaskTemplate,
+} from '@tasker/core';
 
 /** A step as a graph node. */
 export interface GraphNode {
@@ -41,7 +48,11 @@ const timeoutOrOne: StepWeight = (step) => step.timeoutMs ?? 1;
  */
 export function templateGraph(template: TaskTemplate, options: { weight?: StepWeight } = {}): TemplateGraph {
   const cycle = findCycle(template.steps);
-  if (cycle) throw new TaskerError('INVALID_TEMPLATE', `Template ${templateKey(template)} has a dependency cycle: ${cycle.join(' -> ')}`);
+  if (cycle)
+    throw new TaskerError(
+      'INVALID_TEMPLATE',
+      `Template ${templateKey(template)} has a dependency cycle: ${cycle.join(' -> ')}`,
+    );
   const weigh = options.weight ?? timeoutOrOne;
   const names = new Set(template.steps.map((step) => step.name));
   const nodes = template.steps.map((step) => ({

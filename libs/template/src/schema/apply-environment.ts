@@ -42,9 +42,17 @@ export function overrideIssues(source: YamlSource, document: TemplateDocument): 
     overrides.forEach((override, index) => {
       const path = ['environments', env, 'step_templates', index, 'name'];
       if (!names.has(override.name)) {
-        issues.push(source.issue(path, 'UNKNOWN_STEP', `environment '${env}' overrides step '${override.name}', which is not a step of this template`));
+        issues.push(
+          source.issue(
+            path,
+            'UNKNOWN_STEP',
+            `environment '${env}' overrides step '${override.name}', which is not a step of this template`,
+          ),
+        );
       } else if (seen.has(override.name)) {
-        issues.push(source.issue(path, 'DUPLICATE_STEP', `environment '${env}' overrides step '${override.name}' twice`));
+        issues.push(
+          source.issue(path, 'DUPLICATE_STEP', `environment '${env}' overrides step '${override.name}' twice`),
+        );
       }
       seen.add(override.name);
     });
@@ -63,7 +71,10 @@ export function applyEnvironment(document: TemplateDocument, env: string): Envir
     const found = byName.get(step.name);
     if (!found) return step;
     const { name: _name, ...settings } = found.override;
-    overrides.set(stepIndex, { path: ['environments', env, 'step_templates', found.index], keys: new Set(Object.keys(settings)) });
+    overrides.set(stepIndex, {
+      path: ['environments', env, 'step_templates', found.index],
+      keys: new Set(Object.keys(settings)),
+    });
     return deepMerge(step, settings) as StepDocument;
   });
   return { steps, overrides };

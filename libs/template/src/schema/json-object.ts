@@ -5,7 +5,8 @@ type Found = { path: Array<string | number>; message: string };
 /** The first value under `value` that JSON cannot carry (an infinite number, a date, a binary), with its path. */
 function firstNonJson(value: unknown, path: Array<string | number> = []): Found | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, message: `${value} is not a JSON number` };
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? undefined : { path, message: `${value} is not a JSON number` };
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = firstNonJson(item, [...path, index]);

@@ -31,7 +31,11 @@ const backoff = z.strictObject(
     base_ms: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
     factor: z.number(expect('must be a number')).min(1, 'must be 1 or more').optional(),
     max_ms: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
-    jitter: z.number(expect('must be a number')).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+    jitter: z
+      .number(expect('must be a number'))
+      .min(0, 'must be between 0 and 1')
+      .max(1, 'must be between 0 and 1')
+      .optional(),
   },
   expect('must be a mapping of base_ms, factor, max_ms and jitter'),
 );
@@ -42,7 +46,10 @@ const stepSettings = {
   handler_class: className,
   retryable: z.boolean(expect('must be true or false')).optional(),
   retry_limit: z.int(expect('must be a whole number of retries')).min(0, 'must be 0 or more').optional(),
-  timeout: z.number(expect('must be a number of milliseconds')).positive('must be a positive number of milliseconds').optional(),
+  timeout: z
+    .number(expect('must be a number of milliseconds'))
+    .positive('must be a positive number of milliseconds')
+    .optional(),
   backoff: backoff.optional(),
   handler_config: jsonObject.optional(),
 };
@@ -53,7 +60,9 @@ export const stepDocument = z.strictObject(
     name: identifier,
     ...stepSettings,
     depends_on_step: z.string(expect('must be the name of a step')).optional(),
-    depends_on_steps: z.array(z.string(expect('must be the name of a step')), expect('must be a list of step names')).optional(),
+    depends_on_steps: z
+      .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
+      .optional(),
   },
   expect('must be a mapping (a step)'),
 );
@@ -79,9 +88,7 @@ export const templateDocument = z.strictObject(
     description: z.string(expect('must be a string')).optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
-    step_templates: z
-      .array(stepDocument, expect('must be a list of steps'))
-      .min(1, 'needs at least one step'),
+    step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),
     environments: z.record(z.string(), environment, expect('must be a mapping of environment names')).optional(),
   },
   expect('must be a mapping (a task template)'),

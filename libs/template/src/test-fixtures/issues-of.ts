@@ -13,5 +13,7 @@ export async function issuesOf(action: () => unknown): Promise<TemplateIssue[]> 
 
 /** Each issue as `line:column path: message` (or `line:column message` for the whole file), what tests pin down. */
 export function brief(issues: readonly TemplateIssue[]): string[] {
-  return issues.map((issue) => `${issue.line}:${issue.column} ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`);
+  return issues.map(
+    (issue) => `${issue.line}:${issue.column} ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`,
+  );
 }

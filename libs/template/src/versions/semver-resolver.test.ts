@@ -9,7 +9,10 @@ function refund(namespace: string, version: string, handler = 'Refund'): string 
 function engineWith(...texts: string[]): Engine {
   const engine = createEngine({ resolveVersion: semverResolver });
   engine.registerHandler('Refund', () => ({})).registerHandler('Apologise', () => ({}));
-  registerTemplates(engine, texts.map((text) => parseTemplate(text, { env: 'test' })));
+  registerTemplates(
+    engine,
+    texts.map((text) => parseTemplate(text, { env: 'test' })),
+  );
   return engine;
 }
 
@@ -50,7 +53,12 @@ describe('semverResolver', () => {
     const shared = engineWith(refund('payments', '1.0.0'), refund('customer_success', '1.0.0', 'Apologise'));
     await shared.start();
 
-    const payments = await shared.runTask({ namespace: 'payments', name: 'process_refund', version: '^1', context: {} });
+    const payments = await shared.runTask({
+      namespace: 'payments',
+      name: 'process_refund',
+      version: '^1',
+      context: {},
+    });
     const support = await shared.runTask({ namespace: 'customer_success', name: 'process_refund', context: {} });
 
     expect((await shared.getTask(payments.taskId)).steps[0]?.handler).toBe('Refund');

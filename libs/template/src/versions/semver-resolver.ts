@@ -3,7 +3,11 @@ import semver from 'semver';
 
 /** The highest version of `available` within `range`; pre-releases only when nothing else qualifies. */
 function highest(available: readonly string[], range: string): string | undefined {
-  return semver.maxSatisfying([...available], range) ?? semver.maxSatisfying([...available], range, { includePrerelease: true }) ?? undefined;
+  return (
+    semver.maxSatisfying([...available], range) ??
+    semver.maxSatisfying([...available], range, { includePrerelease: true }) ??
+    undefined
+  );
 }
 
 /**
@@ -18,5 +22,7 @@ function highest(available: readonly string[], range: string): string | undefine
 export const semverResolver: VersionResolver = (available, requested) => {
   if (requested === undefined || requested === 'latest') return highest(available, '*');
   if (semver.valid(requested) === requested) return available.includes(requested) ? requested : undefined;
-  return semver.validRange(requested) === null ? undefined : (semver.maxSatisfying([...available], requested) ?? undefined);
+  return semver.validRange(requested) === null
+    ? undefined
+    : (semver.maxSatisfying([...available], requested) ?? undefined);
 };

@@ -31,7 +31,9 @@ const BACKOFF_KEYS: Record<string, string> = { baseMs: 'base_ms', maxMs: 'max_ms
 
 /** `steps[2].dependsOn[0]` as `['steps', 2, 'dependsOn', 0]`. */
 function parseCorePath(path: string): Array<string | number> {
-  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((match) => (match[1] === undefined ? match[2]! : Number(match[1])));
+  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((match) =>
+    match[1] === undefined ? match[2]! : Number(match[1]),
+  );
 }
 
 /**

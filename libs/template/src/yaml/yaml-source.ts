@@ -17,7 +17,12 @@ export class YamlSource {
   constructor(file: string, text: string) {
     this.file = file;
     // uniqueKeys: a repeated key would otherwise silently win over the first; merge: `<<: *defaults` as in Rails.
-    this.document = parseDocument(text, { lineCounter: this.#lines, prettyErrors: false, uniqueKeys: true, merge: true });
+    this.document = parseDocument(text, {
+      lineCounter: this.#lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: true,
+    });
   }
 
   /** The file's YAML syntax errors, each with its position. */
