@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../domain/json.js';
-import type { AnnotationRecord, StepError, TransitionRecord } from '../domain/records.js';
+import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
 import type { BackoffPolicy, StepSettings } from '../domain/template.js';
 
@@ -56,24 +56,7 @@ export interface StepView {
 }
 
 /** A task as queries show it: its row, its steps and its annotations. */
-export interface TaskView {
-  id: string;
-  namespace: string;
-  name: string;
-  version: string;
-  state: TaskState;
-  context: JsonObject;
-  correlationId: string;
-  idempotencyKey?: string;
-  initiator?: string;
-  sourceSystem?: string;
-  reason?: string;
-  tags: string[];
-  errorMessage?: string;
-  createdAt: number;
-  updatedAt: number;
-  startedAt?: number;
-  completedAt?: number;
+export interface TaskView extends Omit<TaskRecord, 'maxParallelSteps' | 'taskHandler'> {
   /** From start to the terminal state, in milliseconds. */
   durationMs?: number;
   steps: StepView[];

@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import type { TaskTemplate } from '../domain/template.js';
 import { createEngine } from './create-engine.js';
 import { startFixture } from '../test-fixtures/engine-fixture.js';
+
+/** An engine with one template, `shop/order@1.0.0`, of one step. */
+function shopEngine(extra: Partial<TaskTemplate> = {}) {
+  return createEngine()
+    .registerHandler('a', () => null)
+    .registerTemplate({
+      namespace: 'shop',
+      name: 'order',
+      version: '1.0.0',
+      steps: [{ name: 'a', handler: 'a' }],
+      ...extra,
+    });
+}
 
 describe('task requests', () => {
   it('answers a repeated idempotency key with the first task and runs it once', async () => {
@@ -49,13 +63,7 @@ describe('task requests', () => {
   });
 
   it('refuses a context that breaks the template schema, listing every violation, and stores nothing', async () => {
-    const engine = createEngine();
-    engine.registerHandler('a', () => null);
-    engine.registerTemplate({
-      namespace: 'shop',
-      name: 'order',
-      version: '1.0.0',
-      steps: [{ name: 'a', handler: 'a' }],
+    const engine = shopEngine({
       validateContext: (context) => [
         ...(typeof context.email === 'string' ? [] : [{ path: '/email', message: 'must be a string' }]),
         ...(Array.isArray(context.items) ? [] : [{ path: '/items', message: 'must be an array' }]),
@@ -76,14 +84,7 @@ describe('task requests', () => {
   });
 
   it('names the field of a malformed request and the template that does not exist', async () => {
-    const engine = createEngine();
-    engine.registerHandler('a', () => null);
-    engine.registerTemplate({
-      namespace: 'shop',
-      name: 'order',
-      version: '1.0.0',
-      steps: [{ name: 'a', handler: 'a' }],
-    });
+    const engine = shopEngine();
     await expect(engine.runTask({ namespace: '', name: 'order', context: {} })).rejects.toThrow(
       new InvalidRequestError('namespace', 'must be a non-empty string'),
     );

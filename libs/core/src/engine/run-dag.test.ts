@@ -5,6 +5,20 @@ import { chain, startFixture, stepTrail } from '../test-fixtures/engine-fixture.
 
 const echo = (ctx: StepContext) => ({ step: ctx.step.name });
 
+/** A handler that takes 5 ms, and the most of its runs that overlapped. */
+function concurrencyProbe() {
+  let running = 0;
+  let most = 0;
+  const work = async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    return null;
+  };
+  return { work, peak: () => most };
+}
+
 describe('running a DAG of steps', () => {
   it('runs a linear chain in order and hands each step its dependency result', async () => {
     const seen: unknown[] = [];
@@ -99,37 +113,21 @@ describe('running a DAG of steps', () => {
   });
 
   it("never runs more of a task's steps at once than its maxParallelSteps", async () => {
-    let running = 0;
-    let peak = 0;
-    const work = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      running--;
-      return null;
-    };
+    const { work, peak } = concurrencyProbe();
     const steps = ['s1', 's2', 's3', 's4', 's5'].map((name) => ({ name, handler: 'work' }));
     const { engine, run } = await startFixture(steps, { work }, { maxParallelSteps: 2 });
     const task = await engine.waitForTask(await run());
     expect(task.state).toBe('completed');
-    expect(peak).toBe(2);
+    expect(peak()).toBe(2);
   });
 
   it('runs at most `concurrency` tasks at once and starts the rest as slots free', async () => {
-    let running = 0;
-    let peak = 0;
-    const work = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      running--;
-      return null;
-    };
+    const { work, peak } = concurrencyProbe();
     const { engine, run } = await startFixture(chain('work'), { work }, { concurrency: 3 });
     const ids = await Promise.all(Array.from({ length: 10 }, () => run()));
     const tasks = await Promise.all(ids.map((id) => engine.waitForTask(id)));
     expect(tasks.every((task) => task.state === 'completed')).toBe(true);
-    expect(peak).toBe(3);
+    expect(peak()).toBe(3);
     expect(engine.activeTaskCount).toBe(0);
   });
 

@@ -2,15 +2,10 @@ import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { StepError } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
 import type { BackoffPolicy } from '../domain/template.js';
+import type { StepTaskInfo } from './step-context.js';
 
-/** What task hooks are told about the task. */
-export interface TaskHookInfo {
-  id: string;
-  namespace: string;
-  name: string;
-  version: string;
-  context: JsonObject;
-  correlationId: string;
+/** What task hooks are told about the task: what its step handlers see, and its state. */
+export interface TaskHookInfo extends StepTaskInfo {
   state: TaskState;
 }
 

@@ -69,6 +69,16 @@ export type StepMachineEvent =
 
 const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
 
+/** A final state: the outcome is recorded, then reported to the task at once (which stops this actor). */
+const outcome = (state: SettledStepState) =>
+  ({
+    type: 'final',
+    entry: [
+      { type: 'record', params: { to: state } },
+      { type: 'settle', params: { state } },
+    ],
+  }) as const;
+
 /**
  * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution.
  * Every state change is recorded durably (a `recording` state waits for the commit) before the step moves on,
@@ -225,35 +235,10 @@ export function createStepMachine(env: MachineEnvironment) {
           },
         },
       },
-      // Outcomes: recorded, then reported to the task at once (the task stops this actor).
-      completed: {
-        type: 'final',
-        entry: [
-          { type: 'record', params: { to: 'completed' } },
-          { type: 'settle', params: { state: 'completed' } },
-        ],
-      },
-      failed: {
-        type: 'final',
-        entry: [
-          { type: 'record', params: { to: 'failed' } },
-          { type: 'settle', params: { state: 'failed' } },
-        ],
-      },
-      cancelled: {
-        type: 'final',
-        entry: [
-          { type: 'record', params: { to: 'cancelled' } },
-          { type: 'settle', params: { state: 'cancelled' } },
-        ],
-      },
-      resolved_manually: {
-        type: 'final',
-        entry: [
-          { type: 'record', params: { to: 'resolved_manually' } },
-          { type: 'settle', params: { state: 'resolved_manually' } },
-        ],
-      },
+      completed: outcome('completed'),
+      failed: outcome('failed'),
+      cancelled: outcome('cancelled'),
+      resolved_manually: outcome('resolved_manually'),
     },
   });
 }
