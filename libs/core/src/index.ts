@@ -61,6 +61,7 @@ export type {
 } from './store/task-store.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
+export type { TaskCursor } from './store/task-cursor.js';
 export { applyPatch } from './store/apply-patch.js';
 export { mergeWrites } from './store/merge-writes.js';
 export { MACHINE_VERSION } from './machines/machine-version.js';

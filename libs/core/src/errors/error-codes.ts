@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   WAIT_TIMEOUT: 'waitForTask gave up before the task reached a terminal state.',
   SNAPSHOT_VERSION_MISMATCH: 'A stored snapshot was written by other machines than this engine runs.',
   ENGINE_STOPPED: 'The engine is stopping or stopped and takes no new work.',
+  STORE_SCHEMA_MISMATCH: "A store's schema was made by another version of its adapter than the one opening it.",
 } as const;
 
 /** A stable machine-readable error code. */

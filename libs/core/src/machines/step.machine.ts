@@ -3,7 +3,6 @@ import {
   cancel,
   enqueueActions,
   not,
-  sendParent,
   setup,
   type ActorRefFrom,
   type DoneActorEvent,
@@ -46,9 +45,8 @@ export interface StepMachineContext extends StepFacts {
   resolveOnSpawn: boolean;
 }
 
-/** What a step actor tells its task actor when it reaches a final state. */
-export interface StepSettledEvent {
-  type: 'STEP.SETTLED';
+/** The output of a step actor: what its task folds into its context when the step reaches a final state. */
+export interface StepOutcome {
   name: string;
   state: SettledStepState;
   attempts: number;
@@ -69,15 +67,8 @@ export type StepMachineEvent =
 
 const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
 
-/** A final state: the outcome is recorded, then reported to the task at once (which stops this actor). */
-const outcome = (state: SettledStepState) =>
-  ({
-    type: 'final',
-    entry: [
-      { type: 'record', params: { to: state } },
-      { type: 'settle', params: { state } },
-    ],
-  }) as const;
+/** A final state: the outcome is recorded, and the actor's output reports it to the task at once. */
+const outcome = (state: SettledStepState) => ({ type: 'final', entry: { type: 'record', params: { to: state } } }) as const;
 
 /**
  * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution.
@@ -89,7 +80,7 @@ export function createStepMachine(env: MachineEnvironment) {
     env.definition(context.taskId).steps.get(context.name)!.settings;
 
   return setup({
-    types: {} as { context: StepMachineContext; input: StepMachineInput; events: StepMachineEvent },
+    types: {} as { context: StepMachineContext; input: StepMachineInput; events: StepMachineEvent; output: StepOutcome },
     actors: { attempt: env.attempt },
     delays: {
       untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? 0) - env.now()),
@@ -144,18 +135,17 @@ export function createStepMachine(env: MachineEnvironment) {
         event.type === 'CANCEL' || event.type === 'RESOLVE' ? { by: event.by, reason: event.reason } : {},
       ),
       keepResolution: assign(({ event }) => (event.type === 'RESOLVE' ? { results: event.results } : {})),
-      settle: sendParent(({ context }, params: { state: SettledStepState }): StepSettledEvent => ({
-        type: 'STEP.SETTLED',
-        name: context.name,
-        state: params.state,
-        attempts: context.attempts,
-        results: context.results,
-        error: context.error,
-        durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
-      })),
     },
   }).createMachine({
     id: 'step',
+    output: ({ context }) => ({
+      name: context.name,
+      state: context.state as SettledStepState,
+      attempts: context.attempts,
+      results: context.results,
+      error: context.error,
+      durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
+    }),
     context: ({ input }) => ({
       taskId: input.taskId,
       name: input.name,

@@ -1,7 +1,7 @@
-import { and, assign, enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import { and, assign, enqueueActions, setup, type ActorRefFrom, type DoneActorEvent } from 'xstate';
 import { isStepDone, type TaskState } from '../domain/states.js';
 import type { MachineEnvironment } from './machine-environment.js';
-import type { StepMachine, StepMachineInput, StepResolution, StepSettledEvent } from './step.machine.js';
+import type { StepMachine, StepMachineInput, StepOutcome, StepResolution } from './step.machine.js';
 import type { TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
 import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
 
@@ -10,7 +10,8 @@ export type TaskMachineEvent =
   /** Sent right after a stored task is restored: settles what was in flight and re-arms its steps' timers. */
   | { type: 'RESUME' }
   | { type: 'PAUSE' }
-  | StepSettledEvent
+  /** A step actor reached a final state; its output is the step's outcome. */
+  | DoneActorEvent<StepOutcome, string>
   | { type: 'CANCEL'; by?: string; reason?: string }
   | { type: 'RETRY'; by?: string; reason?: string }
   | ({ type: 'RESOLVE_STEP'; stepName: string } & StepResolution);
@@ -172,8 +173,8 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         }
       }),
       foldSettledStep: enqueueActions(({ context, event, enqueue }) => {
-        if (event.type !== 'STEP.SETTLED') return;
-        const { type: _type, name, ...outcome } = event;
+        if (!('output' in event)) return;
+        const { name, ...outcome } = event.output;
         enqueue.assign({ steps: withSteps(context, [name], (step) => ({ ...step, ...outcome })) });
         // A finished child would otherwise stay in every snapshot of the task.
         enqueue.stopChild(name);
@@ -233,7 +234,7 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           { guard: 'haltedAndIdle', target: 'failed' },
         ],
         on: {
-          'STEP.SETTLED': { actions: ['foldSettledStep', 'startReadySteps'] },
+          'xstate.done.actor.*': { actions: ['foldSettledStep', 'startReadySteps'] },
           RESUME: { actions: [assign({ paused: false }), 'forwardToSteps', 'startReadySteps'] },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
           RESOLVE_STEP: [
@@ -269,7 +270,7 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         entry: 'forwardToSteps',
         always: { guard: 'idle', target: 'cancelled' },
         on: {
-          'STEP.SETTLED': { actions: 'foldSettledStep' },
+          'xstate.done.actor.*': { actions: 'foldSettledStep' },
           RESUME: { actions: 'forwardToSteps' },
         },
       },

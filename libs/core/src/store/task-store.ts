@@ -91,7 +91,11 @@ export interface TaskPage {
  */
 export interface TaskStore {
   createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult>;
-  commit(writes: readonly TaskWrite[]): Promise<void>;
+  /**
+   * `batch.id` is the same on every retry of one batch: a store that cannot tell whether a lost reply meant a
+   * commit may record it and skip a batch it has applied already.
+   */
+  commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<void>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** The task's steps in template order (by `position`). */
   getSteps(taskId: string): Promise<StepRecord[]>;

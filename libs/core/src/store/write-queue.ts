@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../engine/logger.js';
 import { mergeWrites } from './merge-writes.js';
 import type { StoredSnapshot, TaskStore, TaskWrite } from './task-store.js';
@@ -74,11 +75,12 @@ export class WriteQueue {
   async #flush(): Promise<void> {
     const batch = [...this.#open.values()].map(({ write, snapshotOf }) => ({ ...write, snapshot: snapshotOf() }));
     const waiters = this.#waiters;
+    const id = randomUUID();
     this.#open = new Map();
     this.#waiters = [];
     for (let failures = 0; ; failures++) {
       try {
-        await this.#store.commit(batch);
+        await this.#store.commit(batch, { id });
         break;
       } catch (error) {
         const delayMs = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** failures);
