@@ -51,6 +51,7 @@ export { backoffDelay, planRetry } from './retry/plan-retry.js';
 
 export type {
   CreateTaskResult,
+  NewTask,
   StepPatch,
   StoredSnapshot,
   TaskFilter,

@@ -145,7 +145,7 @@ export class Engine {
       defaults: this.#settings.defaults,
       ...(taskHandler ? { taskHandler } : {}),
     });
-    const { task, created } = await this.store.createTask(plan.task, plan.steps);
+    const { task, created } = await this.#queue.create(plan.task, plan.steps);
     if (created && this.#started && !this.#stopping) {
       if (this.#hasFreeSlot()) this.#activate(new ActiveTask(task, plan.steps), 'start');
       else this.#waitingForSlot.push(task.id);

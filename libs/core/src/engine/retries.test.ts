@@ -142,8 +142,9 @@ describe('retries, backoff and timeouts', () => {
     };
     const { engine, clock, run } = await startFixture([{ name: 'slow', handler: 'slow', timeoutMs: 5_000 }], { slow });
     const scheduled = waitForEvent(engine, 'step.retry_scheduled');
+    const started = waitForEvent(engine, 'step.started');
     const taskId = await run();
-    await waitForEvent(engine, 'step.started');
+    await started;
     await settle();
     clock.increment(4_999);
     await settle();

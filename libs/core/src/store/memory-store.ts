@@ -1,7 +1,7 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import { applyPatch } from './apply-patch.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
-import type { CreateTaskResult, StoredSnapshot, TaskFilter, TaskPage, TaskStore, TaskWrite } from './task-store.js';
+import type { CreateTaskResult, NewTask, StoredSnapshot, TaskFilter, TaskPage, TaskStore, TaskWrite } from './task-store.js';
 
 interface StoredTask {
   task: TaskRecord;
@@ -51,6 +51,12 @@ export class MemoryStore implements TaskStore {
       annotations: [],
     });
     return { task: clone(task), created: true };
+  }
+
+  async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
+    const results: CreateTaskResult[] = [];
+    for (const { task, steps } of requests) results.push(await this.createTask(task, steps));
+    return results;
   }
 
   async commit(writes: readonly TaskWrite[]): Promise<void> {

@@ -44,6 +44,12 @@ export interface TaskWrite {
   snapshot?: StoredSnapshot;
 }
 
+/** A task to create, with all its steps. */
+export interface NewTask {
+  task: TaskRecord;
+  steps: StepRecord[];
+}
+
 /** What {@link TaskStore.createTask} did: a new task, or the one that already held the idempotency key. */
 export interface CreateTaskResult {
   task: TaskRecord;
@@ -81,8 +87,8 @@ export interface TaskPage {
  * through knex, Redis) implement it and pass the contract suite of `@tasker/core/testing`.
  *
  * Promises:
- * - `createTask` stores a task with all its steps atomically, or nothing; a second request with the same
- *   `(namespace, name, idempotencyKey)` returns the first task and stores nothing.
+ * - `createTask` and `createTasks` store each task with all its steps atomically, or nothing; a second request
+ *   with the same `(namespace, name, idempotencyKey)` returns the first task and stores nothing.
  * - `commit` applies all writes of the batch in one transaction, in order, or none of them; the engine retries a
  *   rejected batch. Writes of one task within a batch are applied in the order given.
  * - Reads return copies: changing a returned object never changes the store.
@@ -91,6 +97,12 @@ export interface TaskPage {
  */
 export interface TaskStore {
   createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult>;
+  /**
+   * Creates several tasks, each exactly as `createTask` would, answering in the order given; a key repeated
+   * within the batch answers with the first task. The engine group-commits task requests through this, so a store
+   * should make it one transaction (or one round trip) rather than one per task.
+   */
+  createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]>;
   /**
    * `batch.id` is the same on every retry of one batch: a store that cannot tell whether a lost reply meant a
    * commit may record it and skip a batch it has applied already.

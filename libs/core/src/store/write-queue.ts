@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../engine/logger.js';
 import { mergeWrites } from './merge-writes.js';
-import type { StoredSnapshot, TaskStore, TaskWrite } from './task-store.js';
+import type { CreateTaskResult, NewTask, StoredSnapshot, TaskStore, TaskWrite } from './task-store.js';
 
 interface Pending {
   write: TaskWrite;
   snapshotOf: () => StoredSnapshot;
+}
+
+interface PendingCreation extends NewTask {
+  resolve(result: CreateTaskResult): void;
+  reject(error: unknown): void;
 }
 
 /** How the queue waits between attempts to commit a batch the store rejected. */
@@ -20,6 +25,9 @@ export interface WriteRetryPolicy {
  * sealed. Every state a snapshot shows was therefore recorded in the same or an earlier batch. Batches commit one
  * at a time, in order; a batch the store rejects is retried with backoff until it commits, so a store outage
  * delays work but loses none of it.
+ *
+ * New tasks are group-committed the same way, ahead of the batch's writes; a creation the store rejects is not
+ * retried but reported to its caller, who is waiting for an answer.
  */
 export class WriteQueue {
   readonly #store: TaskStore;
@@ -27,6 +35,7 @@ export class WriteQueue {
   readonly #retry: WriteRetryPolicy;
   #open = new Map<string, Pending>();
   #waiters: Array<() => void> = [];
+  #creations: PendingCreation[] = [];
   #flushing: Promise<void> | undefined;
   #scheduled = false;
   #idleWaiters: Array<() => void> = [];
@@ -48,6 +57,14 @@ export class WriteQueue {
     this.#schedule();
   }
 
+  /** Resolves with what the store answers for creating `task`, committed with the other creations of its batch. */
+  create(task: NewTask['task'], steps: NewTask['steps']): Promise<CreateTaskResult> {
+    return new Promise((resolve, reject) => {
+      this.#creations.push({ task, steps, resolve, reject });
+      this.#schedule();
+    });
+  }
+
   /** Resolves when nothing is queued or committing. */
   whenIdle(): Promise<void> {
     if (this.#isIdle()) return Promise.resolve();
@@ -55,7 +72,7 @@ export class WriteQueue {
   }
 
   #isIdle(): boolean {
-    return this.#open.size === 0 && this.#flushing === undefined && !this.#scheduled;
+    return this.#open.size === 0 && this.#creations.length === 0 && this.#flushing === undefined && !this.#scheduled;
   }
 
   #schedule(): void {
@@ -66,13 +83,30 @@ export class WriteQueue {
       this.#scheduled = false;
       this.#flushing = this.#flush().finally(() => {
         this.#flushing = undefined;
-        if (this.#open.size > 0) this.#schedule();
+        if (this.#open.size > 0 || this.#creations.length > 0) this.#schedule();
         else if (this.#isIdle()) for (const resolve of this.#idleWaiters.splice(0)) resolve();
       });
     });
   }
 
   async #flush(): Promise<void> {
+    await this.#createTasks();
+    if (this.#open.size > 0) await this.#commitWrites();
+  }
+
+  async #createTasks(): Promise<void> {
+    const creations = this.#creations;
+    if (creations.length === 0) return;
+    this.#creations = [];
+    try {
+      const results = await this.#store.createTasks(creations.map(({ task, steps }) => ({ task, steps })));
+      creations.forEach((creation, index) => creation.resolve(results[index]!));
+    } catch (error) {
+      for (const creation of creations) creation.reject(error);
+    }
+  }
+
+  async #commitWrites(): Promise<void> {
     const batch = [...this.#open.values()].map(({ write, snapshotOf }) => ({ ...write, snapshot: snapshotOf() }));
     const waiters = this.#waiters;
     const id = randomUUID();

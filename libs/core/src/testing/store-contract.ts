@@ -43,6 +43,24 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.getSteps(again.id)).toEqual([]);
     });
 
+    it('creates several tasks at once, in order, a key repeated in the batch answering with the first', async () => {
+      const first = sampleTask({ idempotencyKey: 'batch-key' });
+      const other = sampleTask();
+      const repeat = sampleTask({ idempotencyKey: 'batch-key' });
+      const results = await store.createTasks([
+        { task: first, steps: sampleSteps(first.id) },
+        { task: other, steps: sampleSteps(other.id) },
+        { task: repeat, steps: sampleSteps(repeat.id) },
+      ]);
+      expect(results.map((result) => [result.task.id, result.created])).toEqual([
+        [first.id, true],
+        [other.id, true],
+        [first.id, false],
+      ]);
+      expect(await store.getSteps(other.id)).toEqual(sampleSteps(other.id));
+      expect(await store.getTask(repeat.id)).toBeUndefined();
+    });
+
     it('scopes idempotency keys to a namespace and template name', async () => {
       const payments = sampleTask({ namespace: 'payments', idempotencyKey: 'k' });
       const ecommerce = sampleTask({ namespace: 'ecommerce', idempotencyKey: 'k' });
