@@ -1,0 +1,10 @@
+/**
+ * The Tasker store on Redis: tasks, steps, history, annotations and snapshots in hashes, lists and strings under
+ * one key prefix, with sorted sets as indexes. Each task creation and each group-commit batch is one Lua script:
+ * atomic, and one round trip.
+ */
+export { createRedisStore } from './create-redis-store.js';
+export { RedisStore, REDIS_SCHEMA_VERSION } from './redis-store.js';
+export type { RedisStoreOptions } from './redis-store.js';
+export { STORE_CLIENT_DEFAULTS } from './connect-client.js';
+export type { RedisConnection } from './connect-client.js';

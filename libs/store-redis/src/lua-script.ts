@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * A Lua script run by its SHA1 (EVALSHA), sent whole (EVAL) only when the server does not know it yet, e.g. after
+ * a restart. Done here rather than with ioredis' `defineCommand` so the store can count every command it sends.
+ */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** Runs the script with no KEYS and `args` as ARGV; `onCommand` is called once per command sent. */
+  async run(client: Redis, args: Array<string | number>, onCommand: () => void): Promise<unknown> {
+    onCommand();
+    try {
+      return await client.evalsha(this.sha, 0, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      onCommand();
+      return await client.eval(this.source, 0, ...args);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The store's data model: every key lives under one prefix (`tasker:` by default), so apps and test runs share a
+ * server without seeing each other. `<id>` is a task id; JSON means `JSON.stringify` of the value.
+ *
+ * | key | type | holds |
+ * |---|---|---|
+ * | `task:<id>` | hash | one field per `TaskRecord` field, each value JSON; `@member` is the task's index member |
+ * | `steps:<id>` | hash | one field per step attribute, named `<attribute>:<step name>`, value JSON (`position:<name>` marks the step) |
+ * | `transitions:<id>` | list | the task's history, one JSON `TransitionRecord` per entry, oldest first |
+ * | `annotations:<id>` | list | one JSON `AnnotationRecord` per entry, oldest first |
+ * | `snapshot:<id>` | string | JSON `StoredSnapshot` |
+ * | `idempotency:<json [namespace, name, key]>` | string | id of the task that holds the key |
+ * | `idx:all` | sorted set | every task's index member |
+ * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
+ * | `idx:unfinished` | sorted set | members of tasks `pending` or `in_progress` |
+ * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
+ * | `schema` | string | the data model's version, checked by `migrate()` |
+ *
+ * Index members are `<createdAt, 16 digits> <id>` with score 0, so every index is ordered by creation time and then
+ * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`).
+ *
+ * Field values are JSON made in TypeScript and never decoded in Lua: Lua's cjson would round numbers to 14 digits.
+ * The Lua scripts build the keys whose names depend on stored data (`idx:state:*`, `idx:annotation:*`) with the
+ * same names; keep both sides in step when renaming.
+ */
+import type { TaskRecord } from '@tasker/core';
+
+/** The names of one store's keys. */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  task(taskId: string): string {
+    return `${this.prefix}task:${taskId}`;
+  }
+
+  steps(taskId: string): string {
+    return `${this.prefix}steps:${taskId}`;
+  }
+
+  transitions(taskId: string): string {
+    return `${this.prefix}transitions:${taskId}`;
+  }
+
+  annotations(taskId: string): string {
+    return `${this.prefix}annotations:${taskId}`;
+  }
+
+  snapshot(taskId: string): string {
+    return `${this.prefix}snapshot:${taskId}`;
+  }
+
+  get unfinished(): string {
+    return `${this.prefix}idx:unfinished`;
+  }
+
+  get schema(): string {
+    return `${this.prefix}schema`;
+  }
+}
+
+/** The suffix after `idempotency:`: JSON, so a `/` or `:` in a namespace cannot make two keys collide. */
+export function idempotencySuffix(task: Pick<TaskRecord, 'namespace' | 'name'>, key: string): string {
+  return JSON.stringify([task.namespace, task.name, key]);
+}
+
+/** The suffix after `idx:` of the index of one filter value, e.g. `namespace:payments`. */
+export function indexSuffix(kind: IndexKind, value: string): string {
+  return `${kind}:${value}`;
+}
+
+/** The filter fields that have an index. */
+export type IndexKind = 'state' | 'namespace' | 'name' | 'version' | 'correlation' | 'annotation';
+
+/** Name of the steps-hash field holding `attribute` of step `stepName`. */
+export function stepField(attribute: string, stepName: string): string {
+  return `${attribute}:${stepName}`;
+}

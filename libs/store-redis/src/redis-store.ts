@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import {
+  NotFoundError,
+  TaskerError,
+  decodeTaskCursor,
+  encodeTaskCursor,
+  pageSize,
+  type AnnotationRecord,
+  type CreateTaskResult,
+  type NewTask,
+  type StepRecord,
+  type StoredSnapshot,
+  type TaskFilter,
+  type TaskPage,
+  type TaskRecord,
+  type TaskStore,
+  type TaskWrite,
+  type TransitionRecord,
+} from '@tasker/core';
+import type { Redis } from 'ioredis';
+import { pageRange, taskIdOfMember } from './index-member.js';
+import { LuaScript } from './lua-script.js';
+import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
+import { indexSuffix, RedisKeys } from './redis-keys.js';
+import { newTaskArgument, writeArgument } from './script-arguments.js';
+import { COMMIT_SCRIPT } from './scripts/commit-script.js';
+import { CREATE_TASK_SCRIPT } from './scripts/create-task-script.js';
+import { LIST_TASKS_SCRIPT } from './scripts/list-tasks-script.js';
+
+/** The version of the data model described in `redis-keys.ts`; `migrate()` refuses a prefix holding another. */
+export const REDIS_SCHEMA_VERSION = 1;
+
+const createTaskScript = new LuaScript(CREATE_TASK_SCRIPT);
+const commitScript = new LuaScript(COMMIT_SCRIPT);
+const listTasksScript = new LuaScript(LIST_TASKS_SCRIPT);
+
+/** How a {@link RedisStore} names its keys. */
+export interface RedisStoreOptions {
+  /** Prepended to every key, so several apps or test runs share one server. `tasker:` when absent. */
+  prefix?: string;
+}
+
+/**
+ * A {@link TaskStore} on Redis (7 or later; one server or a primary, not a cluster, since scripts compute key
+ * names). The data model is described in `redis-keys.ts`.
+ *
+ * Every change is one Lua script, so it is atomic and costs one round trip: `createTask` (idempotency key, task,
+ * steps and index entries) and `commit` (a whole group-commit batch of many tasks). Every read is one command.
+ * Create it with {@link createRedisStore}.
+ */
+export class RedisStore implements TaskStore {
+  readonly prefix: string;
+  readonly #client: Redis;
+  readonly #owned: boolean;
+  readonly #keys: RedisKeys;
+  /** Names this instance's record of recently committed batches (see the commit script). */
+  readonly #instanceId = randomUUID();
+  #batchSequence = 0;
+  #commands = 0;
+  readonly #countCommand = () => {
+    this.#commands++;
+  };
+
+  constructor(client: Redis, owned: boolean, options: RedisStoreOptions = {}) {
+    this.#client = client;
+    this.#owned = owned;
+    this.prefix = options.prefix ?? 'tasker:';
+    this.#keys = new RedisKeys(this.prefix);
+  }
+
+  /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
+  get commandCount(): number {
+    return this.#commands;
+  }
+
+  /**
+   * Records the data model's version under the prefix, or checks the one recorded. Redis needs no schema, so this
+   * is only a guard against a prefix written by an incompatible store; safe when several processes start at once.
+   * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version.
+   */
+  async migrate(): Promise<void> {
+    this.#commands++;
+    const recorded = await this.#client.set(this.#keys.schema, String(REDIS_SCHEMA_VERSION), 'NX', 'GET');
+    if (recorded !== null && recorded !== String(REDIS_SCHEMA_VERSION)) {
+      throw new TaskerError(
+        'STORE_SCHEMA_MISMATCH',
+        `Redis prefix '${this.prefix}' holds data model version ${recorded}; this store reads version ${REDIS_SCHEMA_VERSION}`,
+      );
+    }
+  }
+
+  /**
+   * One script call per task, all sent at once on the connection: Redis runs them in order, so a key repeated in
+   * the batch finds the task the first request created.
+   */
+  async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
+    return Promise.all(requests.map(({ task, steps }) => this.createTask(task, steps)));
+  }
+
+  async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
+    const reply = (await createTaskScript.run(
+      this.#client,
+      [this.prefix, newTaskArgument(task, steps)],
+      this.#countCommand,
+    )) as [number, string[]?];
+    if (reply[0] === 1) return { task: JSON.parse(JSON.stringify(task)) as TaskRecord, created: true };
+    return { task: taskFromHash(pairsOf(reply[1] ?? []))!, created: false };
+  }
+
+  async commit(writes: readonly TaskWrite[], batch: { id: string } = { id: randomUUID() }): Promise<void> {
+    if (writes.length === 0) return;
+    // The write queue retries a failed batch with the same id: the script skips a batch it applied although its
+    // reply was lost.
+    const token = batch.id;
+    const argument = JSON.stringify(writes.map(writeArgument));
+    try {
+      await commitScript.run(
+        this.#client,
+        [this.prefix, this.#instanceId, token, ++this.#batchSequence, argument],
+        this.#countCommand,
+      );
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('TASK_NOT_FOUND ')) {
+        throw new NotFoundError('TASK_NOT_FOUND', `RedisStore: ${error.message.slice('TASK_NOT_FOUND '.length)}`);
+      }
+      throw error;
+    }
+  }
+
+  async getTask(taskId: string): Promise<TaskRecord | undefined> {
+    this.#commands++;
+    return taskFromHash(Object.entries(await this.#client.hgetall(this.#keys.task(taskId))));
+  }
+
+  async getSteps(taskId: string): Promise<StepRecord[]> {
+    this.#commands++;
+    return stepsFromHash(taskId, Object.entries(await this.#client.hgetall(this.#keys.steps(taskId))));
+  }
+
+  async getTransitions(taskId: string): Promise<TransitionRecord[]> {
+    this.#commands++;
+    return parseJsonList(await this.#client.lrange(this.#keys.transitions(taskId), 0, -1));
+  }
+
+  async getAnnotations(taskId: string): Promise<AnnotationRecord[]> {
+    this.#commands++;
+    return parseJsonList(await this.#client.lrange(this.#keys.annotations(taskId), 0, -1));
+  }
+
+  async getSnapshot(taskId: string): Promise<StoredSnapshot | undefined> {
+    this.#commands++;
+    const snapshot = await this.#client.get(this.#keys.snapshot(taskId));
+    return snapshot === null ? undefined : (JSON.parse(snapshot) as StoredSnapshot);
+  }
+
+  async listTasks(filter: TaskFilter = {}): Promise<TaskPage> {
+    const limit = pageSize(filter.limit);
+    const cursor = filter.cursor === undefined ? undefined : decodeTaskCursor(filter.cursor);
+    const query = {
+      filters: filterIndexes(filter),
+      ...pageRange({ cursor, createdFrom: filter.createdFrom, createdTo: filter.createdTo }),
+      count: limit + 1,
+    };
+    const reply = (await listTasksScript.run(
+      this.#client,
+      [this.prefix, JSON.stringify(query)],
+      this.#countCommand,
+    )) as string[][];
+    const found = reply.map((fields) => taskFromHash(pairsOf(fields))).filter((task) => task !== undefined);
+    const tasks = found.slice(0, limit);
+    const last = tasks.at(-1);
+    return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };
+  }
+
+  async listUnfinishedTaskIds(): Promise<string[]> {
+    this.#commands++;
+    return (await this.#client.zrange(this.#keys.unfinished, 0, '-1')).map(taskIdOfMember);
+  }
+
+  /** Closes the connection if the store made it; a client passed in stays open for its owner. */
+  async close(): Promise<void> {
+    if (!this.#owned) return;
+    try {
+      await this.#client.quit();
+    } catch {
+      // The server is gone: nothing is left to say goodbye to.
+      this.#client.disconnect();
+    }
+  }
+}
+
+/** The index suffixes a filter narrows by: all of the lists must match, any index within one list. */
+function filterIndexes(filter: TaskFilter): string[][] {
+  const filters: string[][] = [];
+  if (filter.state !== undefined)
+    filters.push(([] as string[]).concat(filter.state).map((state) => indexSuffix('state', state)));
+  if (filter.namespace !== undefined) filters.push([indexSuffix('namespace', filter.namespace)]);
+  if (filter.name !== undefined) filters.push([indexSuffix('name', filter.name)]);
+  if (filter.version !== undefined) filters.push([indexSuffix('version', filter.version)]);
+  if (filter.correlationId !== undefined) filters.push([indexSuffix('correlation', filter.correlationId)]);
+  if (filter.annotationType !== undefined) filters.push([indexSuffix('annotation', filter.annotationType)]);
+  return filters;
+}

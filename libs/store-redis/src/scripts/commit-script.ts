@@ -1,0 +1,64 @@
+import { LUA_PRELUDE } from './lua-prelude.js';
+
+/**
+ * Applies a batch of writes (one group commit) in order, or none of them: every task is checked to exist before
+ * the first change, and Redis runs the script without interleaving other commands.
+ *
+ * A batch whose reply was lost (the connection dropped after the server applied it) is retried by the engine
+ * with the same token; the script remembers the last 64 tokens of each store instance (a sorted set by batch
+ * sequence) and answers such a retry without applying it twice, so history entries are not duplicated.
+ *
+ * ARGV: prefix, store instance id, batch token, batch sequence number, JSON array of `WriteArgument`. Returns the
+ * number of writes applied (0 for a repeated batch); fails with `TASK_NOT_FOUND` when a task is unknown.
+ */
+export const COMMIT_SCRIPT = `${LUA_PRELUDE}
+local recent_batches = key('commit:' .. ARGV[2])
+if redis.call('ZSCORE', recent_batches, ARGV[3]) then return 0 end
+local writes = cjson.decode(ARGV[5])
+for _, write in ipairs(writes) do
+  if redis.call('EXISTS', key('task:' .. write.id)) == 0 then
+    return redis.error_reply('TASK_NOT_FOUND no task ' .. write.id .. ' to write to')
+  end
+end
+for _, write in ipairs(writes) do
+  local task = key('task:' .. write.id)
+  local member = redis.call('HGET', task, '@member')
+  if write.state then
+    local stored = redis.call('HGET', task, 'state')
+    local previous = stored and cjson.decode(stored)
+    if previous ~= write.state then
+      if previous then redis.call('ZREM', index('state:' .. previous), member) end
+      redis.call('ZADD', index('state:' .. write.state), 0, member)
+      if is_unfinished(write.state) then
+        redis.call('ZADD', index('unfinished'), 0, member)
+      else
+        redis.call('ZREM', index('unfinished'), member)
+      end
+    end
+  end
+  if write.set then call_in_slices('HSET', task, write.set) end
+  if write.clear then call_in_slices('HDEL', task, write.clear) end
+  if write.steps then
+    local steps = key('steps:' .. write.id)
+    for _, step in ipairs(write.steps) do
+      -- A patch of a step the task does not have is ignored, as by the memory store.
+      if redis.call('HEXISTS', steps, 'position:' .. step.name) == 1 then
+        if step.set then call_in_slices('HSET', steps, step.set) end
+        if step.clear then call_in_slices('HDEL', steps, step.clear) end
+      end
+    end
+  end
+  if write.transitions then call_in_slices('RPUSH', key('transitions:' .. write.id), write.transitions) end
+  if write.annotations then
+    call_in_slices('RPUSH', key('annotations:' .. write.id), write.annotations)
+    for _, annotation_type in ipairs(write.annotationTypes) do
+      redis.call('ZADD', index('annotation:' .. annotation_type), 0, member)
+    end
+  end
+  if write.snapshot then redis.call('SET', key('snapshot:' .. write.id), write.snapshot) end
+end
+redis.call('ZADD', recent_batches, ARGV[4], ARGV[3])
+redis.call('ZREMRANGEBYRANK', recent_batches, 0, -65)
+redis.call('EXPIRE', recent_batches, 86400)
+return #writes
+`;

@@ -1,0 +1,30 @@
+import { LUA_PRELUDE } from './lua-prelude.js';
+
+/**
+ * Creates a task with its steps and index entries, or answers the task that already holds the idempotency key.
+ * The key is claimed with SET NX before anything is written, in the same script, so two racing requests with one
+ * key store one task.
+ *
+ * ARGV: prefix, JSON `NewTaskArgument`. Returns `{1}` when created, `{0, HGETALL of the holder}` otherwise.
+ */
+export const CREATE_TASK_SCRIPT = `${LUA_PRELUDE}
+local new = cjson.decode(ARGV[2])
+local task = key('task:' .. new.id)
+if redis.call('EXISTS', task) == 1 then
+  return redis.error_reply('TASK_EXISTS a task ' .. new.id .. ' is stored already')
+end
+if new.idempotency then
+  local holder = key('idempotency:' .. new.idempotency)
+  if not redis.call('SET', holder, new.id, 'NX') then
+    return {0, redis.call('HGETALL', key('task:' .. redis.call('GET', holder)))}
+  end
+end
+call_in_slices('HSET', task, new.task)
+redis.call('HSET', task, '@member', new.member)
+call_in_slices('HSET', key('steps:' .. new.id), new.steps)
+redis.call('ZADD', index('all'), 0, new.member)
+redis.call('ZADD', index('state:' .. new.state), 0, new.member)
+for _, suffix in ipairs(new.indexes) do redis.call('ZADD', index(suffix), 0, new.member) end
+if is_unfinished(new.state) then redis.call('ZADD', index('unfinished'), 0, new.member) end
+return {1}
+`;

@@ -1,0 +1,17 @@
+/**
+ * The start of every script: the `#!lua` shebang, so that Redis 7 refuses a script that would write while the
+ * server is out of memory before it runs rather than at its first write, which keeps a failed script from
+ * leaving half a batch behind. Then helpers shared by the scripts. ARGV[1] is always the key prefix.
+ */
+export const LUA_PRELUDE = `#!lua
+local prefix = ARGV[1]
+local function key(name) return prefix .. name end
+local function index(suffix) return prefix .. 'idx:' .. suffix end
+local function is_unfinished(state) return state == 'pending' or state == 'in_progress' end
+-- unpack() is bounded by Lua's stack: long argument lists go in slices of 1000 (even, for field-value pairs).
+local function call_in_slices(command, name, list)
+  for first = 1, #list, 1000 do
+    redis.call(command, name, unpack(list, first, math.min(first + 999, #list)))
+  end
+end
+`;

@@ -1,0 +1,80 @@
+import type { EngineEvent, Logger } from '@tasker/core';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createRedisStore } from './create-redis-store.js';
+import type { RedisStore } from './redis-store.js';
+import { CHAIN_STEPS, createChainEngine, runChain } from './test-fixtures/chain-engine.js';
+import { RedisServerProcess } from './test-fixtures/redis-server-process.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+function spyLogger(): Logger {
+  const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: () => logger };
+  return logger;
+}
+
+describe('a Redis outage', () => {
+  let server: RedisServerProcess | undefined;
+  let store: RedisStore | undefined;
+  let stopEngine: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    // A failed test may leave the server down, and the engine would wait for it to flush its writes.
+    if (server && !server.running) await server.start().catch(() => undefined);
+    await Promise.race([stopEngine?.(), sleep(5_000)]);
+    await store?.close();
+    await server?.dispose();
+  });
+
+  it('holds tasks while the server is down and completes each step exactly once after it returns', async () => {
+    server = await RedisServerProcess.create();
+    await server.start();
+    store = createRedisStore(server.url, { prefix: 'outage:' });
+    const logger = spyLogger();
+    const { engine, runs } = createChainEngine({ store, logger, stepDelayMs: 100 });
+    stopEngine = () => engine.stop({ gracePeriodMs: 0 });
+    const events: EngineEvent[] = [];
+    engine.on('*', (event) => void events.push(event));
+    await engine.start();
+    const taskIds = await Promise.all(Array.from({ length: 20 }, (_, index) => runChain(engine, { index })));
+
+    await until(() => events.filter((event) => event.type === 'step.completed').length >= 15);
+    await server.kill('SIGKILL');
+    // Handlers already running finish, but what they report cannot be committed.
+    await sleep(300);
+    const runsWhenDown = runs.length;
+    const eventsWhenDown = events.length;
+    await sleep(1_200);
+    expect(runs.length).toBe(runsWhenDown);
+    expect(events.length).toBe(eventsWhenDown);
+    expect(events.filter((event) => event.type === 'task.completed').length).toBeLessThan(taskIds.length);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(Error) }),
+      'store commit failed; retrying',
+    );
+
+    await server.start();
+    const finished = await Promise.all(taskIds.map((taskId) => engine.waitForTask(taskId, { timeoutMs: 15_000 })));
+    expect(finished.map((task) => task.state)).toEqual(taskIds.map(() => 'completed'));
+    for (const taskId of taskIds) {
+      const history = await engine.getHistory(taskId);
+      const completed = history.filter((entry) => entry.stepName !== undefined && entry.to === 'completed');
+      expect(completed.map((entry) => entry.stepName)).toEqual([...CHAIN_STEPS]);
+      expect(runs.filter((run) => run.startsWith(`${taskId}:`))).toEqual(
+        CHAIN_STEPS.map((step) => `${taskId}:${step}`),
+      );
+      // Every event was emitted after its transition was durable: none of them was lost with the server.
+      const emitted = events.filter((event) => event.taskId === taskId);
+      expect(emitted.map((event) => [event.stepName, event.to])).toEqual(
+        history.map((entry) => [entry.stepName, entry.to]),
+      );
+    }
+  });
+});
