@@ -27,6 +27,8 @@ export default defineConfig(
       '**/coverage',
       '**/.nx',
       '**/test-artifacts',
+      // Scratch scripts of a profiling session; never committed (see .gitignore).
+      '**/*-tmp.mts',
       '**/vite.config.*.timestamp*',
       '**/vitest.config.*.timestamp*',
     ],

@@ -1,0 +1,176 @@
+import type { Knex } from 'knex';
+import type {
+  AnnotationRecord,
+  CreateTaskResult,
+  NewTask,
+  StepRecord,
+  StoredSnapshot,
+  TaskFilter,
+  TaskPage,
+  TaskRecord,
+  TaskStore,
+  TaskWrite,
+  TransitionRecord,
+} from '@tasker/core';
+import { dialectOf, type Dialect } from './dialect.js';
+import { writeSerializer } from './file-write-lock.js';
+import { configureSqliteConnection } from './knex-config.js';
+import type { KnexStoreOptions } from './knex-store-options.js';
+import { runMigrations } from './migrations/run-migrations.js';
+import { commitWrites } from './operations/commit-writes.js';
+import { createTasks } from './operations/create-tasks.js';
+import { getAnnotations } from './operations/get-annotations.js';
+import { getSnapshot } from './operations/get-snapshot.js';
+import { getSteps } from './operations/get-steps.js';
+import { getTask } from './operations/get-task.js';
+import { getTransitions } from './operations/get-transitions.js';
+import { listTasks } from './operations/list-tasks.js';
+import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js';
+import type { StoreContext } from './store-context.js';
+import { tableNames } from './table-names.js';
+
+/**
+ * A {@link TaskStore} on PostgreSQL (through pg) or SQLite (through better-sqlite3), both through knex. Create it
+ * with `createKnexStore`.
+ *
+ * - Every group-commit batch costs a fixed number of statements, however many tasks it holds: on Postgres ONE
+ *   statement (data-modifying CTEs, prepared once per connection), on SQLite one transaction of
+ *   `4 + task field sets + step field sets` statements at most ({@link KnexStore.statementCount} counts them).
+ *   `createTasks` is likewise one statement on Postgres and four on SQLite.
+ * - The schema is created and upgraded by numbered knex migrations, on first use unless `autoMigrate: false`.
+ * - SQLite runs in WAL mode with `synchronous = NORMAL`: a commit survives the crash of the process, not
+ *   necessarily a power loss. better-sqlite3 is synchronous, so knex serialises all queries through one connection
+ *   and a query blocks the event loop while it runs.
+ */
+export class KnexStore implements TaskStore {
+  /** The knex instance the store runs on. */
+  readonly knex: Knex;
+  readonly dialect: Dialect;
+  readonly #context: StoreContext;
+  readonly #ownsKnex: boolean;
+  readonly #autoMigrate: boolean;
+  #ready: Promise<void> | undefined;
+  #isReady = false;
+  #statements = 0;
+  readonly #countStatement = () => {
+    this.#statements++;
+  };
+
+  /** @param ownsKnex whether {@link close} destroys `knex` (true when the store created it). */
+  constructor(knex: Knex, options: KnexStoreOptions = {}, ownsKnex = false) {
+    this.knex = knex;
+    this.dialect = dialectOf(knex);
+    this.#context = {
+      db: knex,
+      dialect: this.dialect,
+      tables: tableNames(options.tablePrefix),
+      exclusive: writeSerializer(knex, this.dialect),
+    };
+    this.#ownsKnex = ownsKnex;
+    this.#autoMigrate = options.autoMigrate ?? true;
+    knex.on('query', this.#countStatement);
+  }
+
+  /**
+   * SQL statements sent since the store was created, `BEGIN` and `COMMIT` included: what the benchmarks divide by
+   * the steps they ran. Counts every query of the knex instance, so share the instance with nothing else to read it
+   * as the store's own.
+   */
+  get statementCount(): number {
+    return this.#statements;
+  }
+
+  /**
+   * Brings the schema up to date and answers the names of the migrations it applied (none when it was current).
+   * Safe to run from several processes at once.
+   */
+  async migrate(): Promise<string[]> {
+    if (!this.#ownsKnex && this.dialect === 'sqlite') await this.#configureSqlite();
+    const applied = await this.#context.exclusive(() => runMigrations(this.knex, this.dialect, this.#context.tables));
+    this.#isReady = true;
+    return applied;
+  }
+
+  /** The store's own connection settings on a knex instance it was handed (its connection may have none). */
+  async #configureSqlite(): Promise<void> {
+    const connection = (await this.knex.client.acquireConnection()) as Parameters<typeof configureSqliteConnection>[0];
+    try {
+      configureSqliteConnection(connection);
+    } finally {
+      await this.knex.client.releaseConnection(connection);
+    }
+  }
+
+  /** Migrates once, on the first call, when `autoMigrate` is on; a failed attempt is tried again on the next call. */
+  async #ensureReady(): Promise<void> {
+    if (this.#isReady || !this.#autoMigrate) return;
+    this.#ready ??= this.migrate().then(
+      () => undefined,
+      (error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      },
+    );
+    await this.#ready;
+  }
+
+  async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
+    const [result] = await this.createTasks([{ task, steps }]);
+    return result!;
+  }
+
+  async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
+    if (!this.#isReady) await this.#ensureReady();
+    return createTasks(this.#context, requests);
+  }
+
+  /**
+   * Commits a group-commit batch all or nothing. On Postgres the batch's id is recorded with it (kept a day), so
+   * that a retry after a lost reply does not apply the batch twice.
+   */
+  async commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<void> {
+    if (!this.#isReady) await this.#ensureReady();
+    return commitWrites(this.#context, writes, batch?.id);
+  }
+
+  async getTask(taskId: string): Promise<TaskRecord | undefined> {
+    await this.#ensureReady();
+    return getTask(this.#context, taskId);
+  }
+
+  async getSteps(taskId: string): Promise<StepRecord[]> {
+    await this.#ensureReady();
+    return getSteps(this.#context, taskId);
+  }
+
+  async getTransitions(taskId: string): Promise<TransitionRecord[]> {
+    await this.#ensureReady();
+    return getTransitions(this.#context, taskId);
+  }
+
+  async getAnnotations(taskId: string): Promise<AnnotationRecord[]> {
+    await this.#ensureReady();
+    return getAnnotations(this.#context, taskId);
+  }
+
+  async getSnapshot(taskId: string): Promise<StoredSnapshot | undefined> {
+    await this.#ensureReady();
+    return getSnapshot(this.#context, taskId);
+  }
+
+  async listTasks(filter?: TaskFilter): Promise<TaskPage> {
+    await this.#ensureReady();
+    return listTasks(this.#context, filter);
+  }
+
+  async listUnfinishedTaskIds(): Promise<string[]> {
+    await this.#ensureReady();
+    return listUnfinishedTaskIds(this.#context);
+  }
+
+  /** Stops counting statements and, when the store created its knex instance, destroys it (its connections). */
+  async close(): Promise<void> {
+    this.knex.off('query', this.#countStatement);
+    if (this.#ownsKnex) await this.knex.destroy();
+  }
+}

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Knex } from 'knex';
+import { sampleTask } from '@tasker/core/testing';
+import { createKnexStore } from './index.js';
+import { createTempDir, createTestDatabase, type TestDatabase } from './test-fixtures/test-databases.js';
+
+const run = promisify(execFile);
+const child = fileURLToPath(new URL('./test-fixtures/migrate-in-child.ts', import.meta.url));
+
+let database: TestDatabase;
+let folder: Awaited<ReturnType<typeof createTempDir>>;
+
+beforeAll(async () => {
+  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
+});
+afterAll(async () => {
+  await Promise.all([database?.drop(), folder?.remove()]);
+});
+
+const backends: Array<[string, () => Knex.Config]> = [
+  ['PostgreSQL', () => database.config()],
+  ['SQLite', () => ({ client: 'better-sqlite3', connection: { filename: folder.file('processes.sqlite') } })],
+];
+
+describe.each(backends)('processes starting together on a fresh %s database', (_name, config) => {
+  it('all migrate it on first use, once, and all work', async () => {
+    const tasks = [sampleTask(), sampleTask(), sampleTask()];
+    const outputs = await Promise.all(
+      tasks.map((task) =>
+        run(process.execPath, [
+          '--conditions=@tasker/source',
+          '--import',
+          'tsx',
+          child,
+          JSON.stringify(config()),
+          JSON.stringify(task),
+        ]),
+      ),
+    );
+    // Each child migrated on first use, so its explicit migrate() afterwards finds nothing left.
+    expect(outputs.map(({ stdout }) => JSON.parse(stdout))).toEqual([[], [], []]);
+    const store = createKnexStore(config());
+    try {
+      expect((await store.listTasks()).tasks.map((task) => task.id).sort()).toEqual(
+        tasks.map((task) => task.id).sort(),
+      );
+      expect(await store.migrate()).toEqual([]);
+      expect(Number((await store.knex('tasker_migrations').count({ count: '*' }))[0]?.count)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
+});

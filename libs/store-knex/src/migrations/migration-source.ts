@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+import type { TableNames } from '../table-names.js';
+import * as createTables from './001-create-tables.js';
+
+/** A numbered migration, given the table names so that one schema serves every table prefix. */
+interface TaskerMigration {
+  name: string;
+  up(db: Knex, tables: TableNames): Promise<void>;
+  down(db: Knex, tables: TableNames): Promise<void>;
+}
+
+/** Every migration, oldest first. Add a file `NNN-what-it-does.ts` beside this one and list it here. */
+const MIGRATIONS: readonly TaskerMigration[] = [{ name: '001-create-tables', ...createTables }];
+
+/**
+ * The store's migrations as a knex migration source. They are imported modules rather than files knex finds in a
+ * folder, so they run the same from the TypeScript sources and from `dist`.
+ */
+export class TaskerMigrationSource implements Knex.MigrationSource<TaskerMigration> {
+  readonly #tables: TableNames;
+
+  constructor(tables: TableNames) {
+    this.#tables = tables;
+  }
+
+  async getMigrations(): Promise<TaskerMigration[]> {
+    return [...MIGRATIONS];
+  }
+
+  getMigrationName(migration: TaskerMigration): string {
+    return migration.name;
+  }
+
+  async getMigration(migration: TaskerMigration): Promise<Knex.Migration> {
+    return { up: (db) => migration.up(db, this.#tables), down: (db) => migration.down(db, this.#tables) };
+  }
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { NotFoundError, type TaskWrite } from '@tasker/core';
+import { MAX_PARAMETERS } from '../dialect.js';
+import { quote } from '../rows/column.js';
+import { ANNOTATION_COLUMNS, SNAPSHOT_COLUMNS, TRANSITION_COLUMNS } from '../rows/history-columns.js';
+import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
+import { TASK_KEY, TASK_PATCH_COLUMNS } from '../rows/task-columns.js';
+import { insertWhere, updateWhere, type Fragment } from '../sql/postgres-fragments.js';
+import { changesOf, groupByChangedColumns, type RowUpdate } from '../sql/row-update.js';
+import { runSql } from '../sql/run-sql.js';
+import type { StoreContext } from '../store-context.js';
+import type { TableNames } from '../table-names.js';
+
+/**
+ * Every change of the statement is conditioned on this: all tasks of the batch exist, and the batch's id was not
+ * recorded before (it is recorded only under the first condition).
+ */
+const FIRST_APPLICATION = 'EXISTS (SELECT 1 FROM batch_new)';
+
+/** How long batch ids are kept: a retry of a batch whose reply was lost comes within seconds, or minutes. */
+const BATCH_ID_RETENTION_MS = 24 * 60 * 60 * 1_000;
+
+/** One batch in this many also deletes expired batch ids, so the table stays small without a timer. */
+const PRUNE_EVERY = 1_000;
+
+/**
+ * The whole batch as ONE statement of data-modifying CTEs: one `UPDATE` of task rows and one of step rows per set
+ * of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of all snapshots. A single
+ * statement is atomic on its own, so the batch costs one round trip and one WAL flush, with no `BEGIN`/`COMMIT`.
+ *
+ * The CTEs all see the database as it was before the statement, so none may depend on another's effect: writes
+ * are folded to one per task beforehand, and each row is changed at most once. The first CTE checks that every
+ * task of the batch exists; the second records the batch's id if so, and finds it recorded already when a retry
+ * follows a commit whose reply was lost. Every change is conditioned on the second, so a batch with an unknown
+ * task changes nothing, and neither does a batch applied before.
+ */
+function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId: string): Fragment {
+  const now = Date.now();
+  const parts: Fragment[] = [
+    {
+      sql: `batch_ok AS (SELECT count(*) = CAST(? AS integer) AS ok FROM ${quote(tables.tasks)} WHERE "id" = ANY(CAST(? AS text[])))`,
+      bindings: [batch.length, batch.map((write) => write.taskId)],
+    },
+    {
+      sql:
+        `batch_new AS (INSERT INTO ${quote(tables.batches)} ("id", "committed_at") SELECT CAST(? AS text), CAST(? AS bigint) ` +
+        'WHERE (SELECT ok FROM batch_ok) ON CONFLICT DO NOTHING RETURNING "id")',
+      bindings: [batchId, now],
+    },
+  ];
+  const add = (fragment: Fragment) =>
+    parts.push({ sql: `m${parts.length} AS (${fragment.sql})`, bindings: fragment.bindings });
+
+  const taskUpdates: RowUpdate[] = batch.flatMap((write) =>
+    write.task ? [{ key: [write.taskId], changes: changesOf(write.task, TASK_PATCH_COLUMNS) }] : [],
+  );
+  for (const group of groupByChangedColumns(taskUpdates))
+    add(updateWhere(tables.tasks, TASK_KEY, group, FIRST_APPLICATION));
+  const stepUpdates: RowUpdate[] = batch.flatMap((write) =>
+    (write.steps ?? []).map((patch) => ({
+      key: [write.taskId, patch.name],
+      changes: changesOf(patch, STEP_PATCH_COLUMNS),
+    })),
+  );
+  for (const group of groupByChangedColumns(stepUpdates))
+    add(updateWhere(tables.steps, STEP_KEY, group, FIRST_APPLICATION));
+
+  const transitions = batch.flatMap((write) => write.transitions ?? []);
+  if (transitions.length > 0) add(insertWhere(tables.transitions, TRANSITION_COLUMNS, transitions, FIRST_APPLICATION));
+  const annotations = batch.flatMap((write) => write.annotations ?? []);
+  if (annotations.length > 0) add(insertWhere(tables.annotations, ANNOTATION_COLUMNS, annotations, FIRST_APPLICATION));
+  const snapshots = batch.flatMap((write) => (write.snapshot ? [{ taskId: write.taskId, ...write.snapshot }] : []));
+  if (snapshots.length > 0) {
+    const upsert = insertWhere(tables.snapshots, SNAPSHOT_COLUMNS, snapshots, FIRST_APPLICATION);
+    add({
+      sql: `${upsert.sql} ON CONFLICT ("task_id") DO UPDATE SET "machine_version" = excluded."machine_version", "state" = excluded."state"`,
+      bindings: upsert.bindings,
+    });
+  }
+  if (Math.random() * PRUNE_EVERY < 1) {
+    add({
+      sql: `DELETE FROM ${quote(tables.batches)} WHERE "committed_at" < ?`,
+      bindings: [now - BATCH_ID_RETENTION_MS],
+    });
+  }
+  return {
+    sql: `WITH ${parts.map((part) => part.sql).join(', ')} SELECT (SELECT ok FROM batch_ok) AS ok`,
+    bindings: parts.flatMap((part) => part.bindings),
+  };
+}
+
+/**
+ * An upper bound of the values a write adds to the batch statement: they are bound as arrays, one per column, but
+ * a batch is still cut where thousands of rows would make one statement too large to send at once.
+ */
+function parametersOf(write: TaskWrite): number {
+  return (
+    1 +
+    (write.task ? 1 + Object.keys(write.task).length : 0) +
+    (write.steps ?? []).reduce((sum, patch) => sum + 1 + Object.keys(patch).length, 0) +
+    (write.transitions?.length ?? 0) * TRANSITION_COLUMNS.length +
+    (write.annotations?.length ?? 0) * ANNOTATION_COLUMNS.length +
+    (write.snapshot ? SNAPSHOT_COLUMNS.length : 0)
+  );
+}
+
+/** The batch cut into parts whose statements stay below the parameter limit: one part unless it is huge. */
+function partsOf(batch: readonly TaskWrite[]): TaskWrite[][] {
+  const parts: TaskWrite[][] = [[]];
+  let parameters = 0;
+  for (const write of batch) {
+    const needed = parametersOf(write);
+    if (parameters + needed > MAX_PARAMETERS && parts.at(-1)!.length > 0) {
+      parts.push([]);
+      parameters = 0;
+    }
+    parts.at(-1)!.push(write);
+    parameters += needed;
+  }
+  return parts;
+}
+
+async function runPart(
+  db: Knex | Knex.Transaction,
+  tables: TableNames,
+  part: readonly TaskWrite[],
+  batchId: string,
+): Promise<void> {
+  const statement = batchStatement(tables, part, batchId);
+  const [row] = await runSql(db, statement.sql, statement.bindings);
+  if (row?.ok !== true) {
+    const ids = part.map((write) => write.taskId);
+    const found = new Set(
+      (
+        await runSql(
+          db,
+          `SELECT "id" FROM ${quote(tables.tasks)} WHERE "id" IN (${ids.map(() => '?').join(', ')})`,
+          ids,
+        )
+      ).map((found) => String(found.id)),
+    );
+    const missing = ids.find((id) => !found.has(id)) ?? ids[0];
+    throw new NotFoundError('TASK_NOT_FOUND', `No task ${missing} to write to; the batch was not committed`);
+  }
+}
+
+/**
+ * Commits a folded batch on Postgres: one statement, without a transaction around it; only a batch too large for
+ * one statement's parameters is cut into several statements inside one transaction. `batchId` (the write queue's,
+ * the same on every retry; a fresh one when the caller gives none) makes a retried batch that was committed
+ * already a no-op.
+ */
+export async function commitOnPostgres(
+  { db, tables }: StoreContext,
+  batch: readonly TaskWrite[],
+  batchId: string = randomUUID(),
+): Promise<void> {
+  const parts = partsOf(batch);
+  if (parts.length === 1) return runPart(db, tables, parts[0]!, batchId);
+  await db.transaction(async (trx) => {
+    for (const [index, part] of parts.entries()) await runPart(trx, tables, part, `${batchId}#${index}`);
+  });
+}

@@ -1,0 +1,32 @@
+import type { Column } from './column.js';
+
+/**
+ * Columns of the transitions table, without its autoincrement `id` that orders the history. `from`, `to` and
+ * `by` are SQL keywords, hence `from_state`, `to_state` and `caused_by`.
+ */
+export const TRANSITION_COLUMNS: readonly Column[] = [
+  { field: 'taskId', column: 'task_id', kind: 'text' },
+  { field: 'stepName', column: 'step_name', kind: 'text' },
+  { field: 'from', column: 'from_state', kind: 'text' },
+  { field: 'to', column: 'to_state', kind: 'text' },
+  { field: 'attempt', column: 'attempt', kind: 'int' },
+  { field: 'error', column: 'error', kind: 'json' },
+  { field: 'by', column: 'caused_by', kind: 'text' },
+  { field: 'reason', column: 'reason', kind: 'text' },
+  { field: 'at', column: 'at', kind: 'time' },
+];
+
+/** Columns of the annotations table, without its autoincrement `id` that keeps them in the order written. */
+export const ANNOTATION_COLUMNS: readonly Column[] = [
+  { field: 'taskId', column: 'task_id', kind: 'text' },
+  { field: 'type', column: 'type', kind: 'text' },
+  { field: 'content', column: 'content', kind: 'json' },
+  { field: 'createdAt', column: 'created_at', kind: 'time' },
+];
+
+/** Columns of the snapshots table: one row per task, replaced by every write that carries a snapshot. */
+export const SNAPSHOT_COLUMNS: readonly Column[] = [
+  { field: 'taskId', column: 'task_id', kind: 'text' },
+  { field: 'machineVersion', column: 'machine_version', kind: 'int' },
+  { field: 'state', column: 'state', kind: 'json' },
+];

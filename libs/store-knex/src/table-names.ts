@@ -1,0 +1,39 @@
+/** The names of the store's tables, all sharing one prefix so several stores can live in one database. */
+export interface TableNames {
+  tasks: string;
+  steps: string;
+  transitions: string;
+  annotations: string;
+  snapshots: string;
+  /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
+  batches: string;
+  /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
+  migrations: string;
+}
+
+/** The default prefix of every table name. */
+export const DEFAULT_TABLE_PREFIX = 'tasker_';
+
+const PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,29}$/;
+
+/**
+ * Table names for `prefix`.
+ * @throws Error when the prefix is not lower-case letters, digits and underscores (at most 30), so that every
+ * derived index name stays within Postgres's 63-byte identifiers and no name needs quoting rules to agree.
+ */
+export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(
+      `tablePrefix '${prefix}' must be 1 to 30 lower-case letters, digits or underscores, not starting with a digit`,
+    );
+  }
+  return {
+    tasks: `${prefix}tasks`,
+    steps: `${prefix}steps`,
+    transitions: `${prefix}transitions`,
+    annotations: `${prefix}annotations`,
+    snapshots: `${prefix}snapshots`,
+    batches: `${prefix}batches`,
+    migrations: `${prefix}migrations`,
+  };
+}
