@@ -1,0 +1,95 @@
+/**
+ * Durable throughput (issue 4): on PostgreSQL, SQLite and Redis, N five-step chains and N diamonds at 50
+ * concurrent tasks, plus the latency of one durable step when a task runs alone; and this machine's limits for
+ * comparison: pgbench single-row insert transactions (8 clients, synchronous_commit on) and SQLite single-row
+ * insert transactions. Each store runs in a child process of its own.
+ *
+ *   npm run bench:stores            (N=2000)
+ *   BENCH_TASKS=500 npm run bench:stores
+ */
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { pgbenchSingleRowInserts, sqliteSingleRowInserts } from './baselines.js';
+import { POSTGRES_URL, STORE_KINDS, openBenchStore, type StoreKind } from './bench-stores.js';
+import { runOnEngine } from './engine-run.js';
+import { percentile, type RunFigures } from './measure.js';
+import { durableStepLatency } from './single-step-latency.js';
+import { WORKLOADS, type WorkloadName } from './workloads.js';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
+const CONCURRENCY = 50;
+
+interface StoreFigures {
+  latency: { p50: number; p99: number };
+  runs: Record<WorkloadName, RunFigures & { statementsPerStep: number }>;
+}
+
+async function child(kind: StoreKind): Promise<void> {
+  const bench = await openBenchStore(kind);
+  try {
+    const latency = await durableStepLatency(bench.store);
+    const runs = {} as StoreFigures['runs'];
+    for (const workload of Object.keys(WORKLOADS) as WorkloadName[]) {
+      const before = bench.statements();
+      const figures = await runOnEngine(WORKLOADS[workload], TASKS, CONCURRENCY, bench.store);
+      runs[workload] = { ...figures, statementsPerStep: (bench.statements() - before) / figures.steps };
+    }
+    process.send!({ latency, runs } satisfies StoreFigures);
+  } finally {
+    await bench.dispose();
+  }
+}
+
+function inChild(kind: StoreKind): Promise<StoreFigures> {
+  return new Promise((resolve, reject) => {
+    const worker = fork(fileURLToPath(import.meta.url), [kind], { execArgv: process.execArgv });
+    worker.once('message', (figures) => resolve(figures as StoreFigures));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+
+async function main(): Promise<void> {
+  console.log(`Tasker durable throughput: ${TASKS} tasks per run, ${CONCURRENCY} concurrent`);
+  console.log(
+    `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`,
+  );
+  const results = {} as Record<StoreKind, StoreFigures>;
+  for (const kind of STORE_KINDS) results[kind] = await inChild(kind);
+  const pgbench = pgbenchSingleRowInserts(POSTGRES_URL);
+  const sqlite = sqliteSingleRowInserts();
+
+  console.log(['store / run'.padEnd(26), 'steps/s', ' p50 ms', ' p99 ms', 'RSS MB', 'stmts/step'].join('  '));
+  for (const kind of STORE_KINDS) {
+    for (const [workload, run] of Object.entries(results[kind].runs)) {
+      const line = [
+        `${kind} ${WORKLOADS[workload as WorkloadName].name}`.padEnd(26),
+        fixed(run.steps / run.seconds).padStart(7),
+        fixed(percentile(run.latenciesMs, 0.5), 1).padStart(7),
+        fixed(percentile(run.latenciesMs, 0.99), 1).padStart(7),
+        fixed(run.peakRssMb).padStart(6),
+        fixed(run.statementsPerStep, 2).padStart(10),
+      ];
+      console.log(line.join('  '));
+    }
+    const { p50, p99 } = results[kind].latency;
+    console.log(`  ${kind}: one durable step, task alone: p50 ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms`);
+  }
+  const chainRate = (kind: StoreKind) => results[kind].runs.chain.steps / results[kind].runs.chain.seconds;
+  console.log(`pgbench single-row insert transactions (8 clients, synchronous_commit on): ${fixed(pgbench)} tps`);
+  console.log(
+    `  Postgres chain steps/s / pgbench tps: ${fixed(chainRate('postgres') / pgbench, 2)} (target >= 0.5, stretch 1.0)`,
+  );
+  console.log(`SQLite single-row insert transactions: ${fixed(sqlite)} per s`);
+  console.log(`  SQLite chain steps/s / SQLite inserts/s: ${fixed(chainRate('sqlite') / sqlite, 2)} (target >= 0.5)`);
+  console.log(
+    `  Redis chain steps/s / Postgres chain steps/s: ${fixed(chainRate('redis') / chainRate('postgres'), 2)} (target >= 1.5)`,
+  );
+}
+
+const [kind] = process.argv.slice(2) as [StoreKind | undefined];
+if (kind) await child(kind);
+else await main();

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TaskStore } from '@tasker/core';
+import { allTaskIds, completedSteps, executedSteps, startWorker } from './crash-run.js';
+import { CHECKOUT_STEPS } from './checkout-shape.js';
+import { openStore, type StoreTarget } from './store-target.js';
+import { redisWithAppendOnly, freshPostgresDatabase } from './servers.js';
+
+const TASKS = 500;
+const dir = mkdtempSync(join(tmpdir(), 'tasker-crash-'));
+const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/**
+ * Runs 500 checkout-shaped tasks in a worker process, kills it with SIGKILL at a random moment mid-run, resumes
+ * in a new process on the same store, and checks that nothing was lost and no completed step ran again.
+ */
+async function crashAndResume(target: StoreTarget): Promise<TaskStore> {
+  const firstLog = join(dir, `${target.kind}-first.log`);
+  const secondLog = join(dir, `${target.kind}-second.log`);
+  const first = startWorker(target, firstLog, TASKS);
+  await first.running;
+  // Somewhere between a few and most of the handler runs of the first process.
+  const killAfter = TASKS * (0.5 + Math.random() * 2);
+  while (executedSteps(firstLog).length < killAfter) await new Promise((resolve) => setTimeout(resolve, 20));
+  first.process.kill('SIGKILL');
+  await first.exited;
+
+  const store = await openStore(target);
+  cleanups.push(() => store.close());
+  const completedAtKill = await completedSteps(store);
+  expect(completedAtKill.size).toBeGreaterThan(0);
+  expect(completedAtKill.size).toBeLessThan(TASKS * CHECKOUT_STEPS.length);
+
+  const second = startWorker(target, secondLog);
+  expect(await second.exited).toBe(0);
+
+  const ranAgain = executedSteps(secondLog).filter((step) => completedAtKill.has(step));
+  expect(ranAgain).toEqual([]);
+  return store;
+}
+
+async function checkEverythingOnce(store: TaskStore): Promise<void> {
+  const ids = await allTaskIds(store);
+  expect(ids).toHaveLength(TASKS);
+  for (const taskId of ids) {
+    expect((await store.getTask(taskId))?.state).toBe('completed');
+    const history = await store.getTransitions(taskId);
+    for (const step of await store.getSteps(taskId)) {
+      const ofStep = history.filter((entry) => entry.stepName === step.name);
+      expect(step.state).toBe('completed');
+      expect(ofStep.filter((entry) => entry.to === 'completed')).toHaveLength(1);
+      const starts = ofStep.filter((entry) => entry.to === 'in_progress').map((entry) => entry.attempt);
+      expect(starts).toEqual(Array.from({ length: step.attempts }, (_, index) => index + 1));
+    }
+  }
+}
+
+describe('a worker killed with SIGKILL mid-run', () => {
+  it('loses nothing and redoes no completed step on PostgreSQL', async () => {
+    const { url, drop } = freshPostgresDatabase();
+    cleanups.push(drop);
+    await checkEverythingOnce(await crashAndResume({ kind: 'postgres', url }));
+  });
+
+  it('loses nothing and redoes no completed step on SQLite', async () => {
+    await checkEverythingOnce(await crashAndResume({ kind: 'sqlite', file: join(dir, 'crash.sqlite') }));
+  });
+
+  it('loses nothing and redoes no completed step on Redis with appendonly on', async () => {
+    const server = await redisWithAppendOnly(join(dir, 'redis'));
+    cleanups.push(server.stop);
+    await checkEverythingOnce(await crashAndResume({ kind: 'redis', url: server.url, prefix: 'crash:' }));
+  });
+});
