@@ -3,24 +3,16 @@ import type { Knex } from 'knex';
 import { createMemoryStore, type StepPatch, type TaskStore, type TaskWrite } from '@tasker/core';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { createKnexStore, type KnexStore } from './index.js';
-import { createTempDir, createTestDatabase, type TestDatabase } from './test-fixtures/test-databases.js';
+import { useTestBackends } from './test-fixtures/test-backends.js';
 
-let database: TestDatabase;
-let folder: Awaited<ReturnType<typeof createTempDir>>;
-
-beforeAll(async () => {
-  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
-});
-afterAll(async () => {
-  await Promise.all([database?.drop(), folder?.remove()]);
-});
+const databases = useTestBackends();
 
 /** Each backend with the statements a batch costs there, whatever its size (see `commitWrites`). */
 const backends: Array<[string, () => Knex.Config, number]> = [
   // One statement of data-modifying CTEs, atomic without BEGIN and COMMIT.
-  ['PostgreSQL', () => database.config(), 1],
+  ['PostgreSQL', databases.postgres, 1],
   // BEGIN, tasks UPDATE, steps UPDATE, transitions INSERT, snapshots upsert, COMMIT.
-  ['SQLite', () => ({ client: 'better-sqlite3', connection: { filename: folder.file('batch.sqlite') } }), 6],
+  ['SQLite', () => databases.sqlite('batch.sqlite'), 6],
 ];
 
 /** A write as the engine makes one when a step starts: task row, one step row, history and snapshot. */
@@ -161,7 +153,7 @@ describe.each(backends)('commit on %s', (_name, config, statementsPerBatch) => {
 
 describe('a batch retried after its reply was lost (PostgreSQL)', () => {
   it('is applied once: the retry with the same batch id changes nothing', async () => {
-    const store = createKnexStore(database.config());
+    const store = createKnexStore(databases.postgres());
     try {
       const task = sampleTask();
       await store.createTask(task, sampleSteps(task.id));

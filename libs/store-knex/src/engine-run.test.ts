@@ -1,23 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Knex } from 'knex';
+import { describe, expect, it } from 'vitest';
 import { createKnexStore } from './index.js';
 import { chainEngine, runChain } from './test-fixtures/chain-engine.js';
-import { createTempDir, createTestDatabase, type TestDatabase } from './test-fixtures/test-databases.js';
+import { useTestBackends } from './test-fixtures/test-backends.js';
 
-let database: TestDatabase;
-let folder: Awaited<ReturnType<typeof createTempDir>>;
-
-beforeAll(async () => {
-  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
-});
-afterAll(async () => {
-  await Promise.all([database?.drop(), folder?.remove()]);
-});
-
-const backends: Array<[string, () => Knex.Config]> = [
-  ['PostgreSQL', () => database.config()],
-  ['SQLite', () => ({ client: 'better-sqlite3', connection: { filename: folder.file('engine-run.sqlite') } })],
-];
+const backends = useTestBackends().both('engine-run.sqlite');
 
 describe.each(backends)('an engine on %s', (_name, config) => {
   it('runs a chain of three steps to completion, and a second engine on the same database reads it back', async () => {

@@ -1,24 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Knex } from 'knex';
 import type { JsonObject, StepRecord } from '@tasker/core';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { createKnexStore, type KnexStore } from './index.js';
-import { createTempDir, createTestDatabase, type TestDatabase } from './test-fixtures/test-databases.js';
+import { useTestBackends } from './test-fixtures/test-backends.js';
 
-let database: TestDatabase;
-let folder: Awaited<ReturnType<typeof createTempDir>>;
-
-beforeAll(async () => {
-  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
-});
-afterAll(async () => {
-  await Promise.all([database?.drop(), folder?.remove()]);
-});
-
-const backends: Array<[string, () => Knex.Config]> = [
-  ['PostgreSQL', () => database.config()],
-  ['SQLite', () => ({ client: 'better-sqlite3', connection: { filename: folder.file('json.sqlite') } })],
-];
+const backends = useTestBackends().both('json.sqlite');
 
 const awkward: JsonObject = {
   integers: [0, -1, 42, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER],

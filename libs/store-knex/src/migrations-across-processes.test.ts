@@ -1,29 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Knex } from 'knex';
+import { describe, expect, it } from 'vitest';
 import { sampleTask } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
-import { createTempDir, createTestDatabase, type TestDatabase } from './test-fixtures/test-databases.js';
+import { useTestBackends } from './test-fixtures/test-backends.js';
 
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('./test-fixtures/migrate-in-child.ts', import.meta.url));
 
-let database: TestDatabase;
-let folder: Awaited<ReturnType<typeof createTempDir>>;
-
-beforeAll(async () => {
-  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
-});
-afterAll(async () => {
-  await Promise.all([database?.drop(), folder?.remove()]);
-});
-
-const backends: Array<[string, () => Knex.Config]> = [
-  ['PostgreSQL', () => database.config()],
-  ['SQLite', () => ({ client: 'better-sqlite3', connection: { filename: folder.file('processes.sqlite') } })],
-];
+const backends = useTestBackends().both('processes.sqlite');
 
 describe.each(backends)('processes starting together on a fresh %s database', (_name, config) => {
   it('all migrate it on first use, once, and all work', async () => {

@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
-import { createTempDir, createTestDatabase, type TestDatabase } from './test-fixtures/test-databases.js';
+import { useTestBackends } from './test-fixtures/test-backends.js';
 
-let database: TestDatabase;
-let folder: Awaited<ReturnType<typeof createTempDir>>;
+const databases = useTestBackends();
 let files = 0;
-
-beforeAll(async () => {
-  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
-});
-afterAll(async () => {
-  await Promise.all([database?.drop(), folder?.remove()]);
-});
 
 /** A fresh place for a schema: a new table prefix in the file's Postgres database, a new SQLite file. */
 const backends: Array<[string, (prefix: string) => [Knex.Config, { tablePrefix: string }]]> = [
-  ['PostgreSQL', (prefix) => [database.config(), { tablePrefix: prefix }]],
-  [
-    'SQLite',
-    (prefix) => [
-      { client: 'better-sqlite3', connection: { filename: folder.file(`migrations-${++files}.sqlite`) } },
-      { tablePrefix: prefix },
-    ],
-  ],
+  ['PostgreSQL', (prefix) => [databases.postgres(), { tablePrefix: prefix }]],
+  ['SQLite', (prefix) => [databases.sqlite(`migrations-${++files}.sqlite`), { tablePrefix: prefix }]],
 ];
 
 describe.each(backends)('migrations on %s', (_name, place) => {

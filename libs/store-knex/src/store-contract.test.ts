@@ -1,27 +1,17 @@
 import { describeStoreContract } from '@tasker/core/testing';
-import { afterAll, beforeAll } from 'vitest';
 import { createKnexStore } from './index.js';
-import { createTempDir, createTestDatabase, STORE_TABLES, type TestDatabase } from './test-fixtures/test-databases.js';
+import { STORE_TABLES } from './test-fixtures/store-tables.js';
+import { useTestBackends } from './test-fixtures/test-backends.js';
 
-let database: TestDatabase;
-let folder: Awaited<ReturnType<typeof createTempDir>>;
+const databases = useTestBackends();
 let files = 0;
 
-beforeAll(async () => {
-  [database, folder] = await Promise.all([createTestDatabase(), createTempDir()]);
-});
-afterAll(async () => {
-  await Promise.all([database?.drop(), folder?.remove()]);
-});
-
 describeStoreContract('PostgreSQL', async () => {
-  const store = createKnexStore(database.config());
+  const store = createKnexStore(databases.postgres());
   await store.migrate();
   // One migrated database for the whole file; emptying its tables is much faster than a schema per test.
   await store.knex.raw(`TRUNCATE ${STORE_TABLES.map((table) => `"${table}"`).join(', ')} RESTART IDENTITY`);
   return store;
 });
 
-describeStoreContract('SQLite', () =>
-  createKnexStore({ client: 'better-sqlite3', connection: { filename: folder.file(`contract-${++files}.sqlite`) } }),
-);
+describeStoreContract('SQLite', () => createKnexStore(databases.sqlite(`contract-${++files}.sqlite`)));

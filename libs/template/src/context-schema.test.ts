@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ContextValidationError, TaskHandler, createEngine } from '@tasker/core';
 import { parseTemplate, registerTemplates } from './index.js';
-import { brief, issuesOf } from './test-fixtures/issues-of.js';
+import { brief, parseIssues } from './test-fixtures/issues-of.js';
 import { SEED_YAML } from './test-fixtures/seed.js';
 import { yaml } from './test-fixtures/yaml.js';
 
@@ -92,7 +92,7 @@ describe('the context schema', () => {
     expect(draft07.validateContext?.({ point: [1, 'x'] })).toEqual([{ path: '/point/1', message: 'must be number' }]);
 
     // Array-form `items` was replaced by `prefixItems` in 2020-12, so the same schema is refused by default.
-    expect(brief(await issuesOf(() => parseTemplate(withSchema(tuple))))).toEqual([
+    expect(brief(await parseIssues(withSchema(tuple)))).toEqual([
       '13:18 schema.properties.point.items: must be object or boolean',
     ]);
 
@@ -110,16 +110,14 @@ describe('the context schema', () => {
   });
 
   test('an invalid schema is refused at the line of the offending keyword', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        withSchema(`
+    const issues = await parseIssues(
+      withSchema(`
       type: object
       properties:
         email: { type: strng }
         age: { type: integer, minimum: young }
     `),
-        { file: 'signup.yaml' },
-      ),
+      { file: 'signup.yaml' },
     );
 
     expect(issues.map((issue) => issue.code)).toEqual(['INVALID_SCHEMA', 'INVALID_SCHEMA']);
@@ -130,28 +128,24 @@ describe('the context schema', () => {
   });
 
   test('a misspelt keyword is refused rather than silently checking nothing', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        withSchema(`
+    const issues = await parseIssues(
+      withSchema(`
       type: object
       properties:
         email: { type: string }
       requried: [email]
     `),
-      ),
     );
 
     expect(brief(issues)).toEqual(["12:7 schema.requried: unknown keyword 'requried'; did you mean 'required'?"]);
   });
 
   test('an unsupported $schema is refused, naming the dialects that are', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        withSchema(`
+    const issues = await parseIssues(
+      withSchema(`
       $schema: http://json-schema.org/draft-04/schema#
       type: object
     `),
-      ),
     );
 
     expect(brief(issues)).toEqual([
@@ -164,7 +158,7 @@ describe('the context schema', () => {
       type: objct
     `).replace('handler_class: Welcome', 'handler_clas: Welcome');
 
-    expect(brief(await issuesOf(() => parseTemplate(text)))).toEqual([
+    expect(brief(await parseIssues(text))).toEqual([
       '5:5 step_templates[0].handler_class: is required',
       "6:5 step_templates[0].handler_clas: unknown key 'handler_clas'; did you mean 'handler_class'?",
       '9:13 schema.type: must be one of array, boolean, integer, null, number, object, string',

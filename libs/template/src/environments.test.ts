@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createEngine } from '@tasker/core';
 import { defaultEnvironment, parseTemplate, registerTemplates } from './index.js';
-import { brief, issuesOf } from './test-fixtures/issues-of.js';
+import { brief, issuesOf, parseIssues } from './test-fixtures/issues-of.js';
 import { yaml } from './test-fixtures/yaml.js';
 
 const REFUND = yaml`
@@ -89,7 +89,7 @@ describe('environment overrides', () => {
       '      - name: refnud\n        timeout: 60000',
     );
 
-    expect(brief(await issuesOf(() => parseTemplate(text, { env: 'development' })))).toEqual([
+    expect(brief(await parseIssues(text, { env: 'development' }))).toEqual([
       "28:15 environments.production.step_templates[0].name: environment 'production' overrides step 'refnud', which is not a step of this template",
     ]);
   });
@@ -97,7 +97,7 @@ describe('environment overrides', () => {
   test('the graph cannot change per environment: an override of depends_on_step is refused', async () => {
     const text = REFUND.replace('        timeout: 60000', '        depends_on_step: refund');
 
-    expect(brief(await issuesOf(() => parseTemplate(text, { env: 'production' })))).toEqual([
+    expect(brief(await parseIssues(text, { env: 'production' }))).toEqual([
       "29:9 environments.production.step_templates[0].depends_on_step: 'depends_on_step' cannot be overridden per environment; only a step's settings can",
     ]);
   });
@@ -105,7 +105,7 @@ describe('environment overrides', () => {
   test("an override's bad value is reported at the override", async () => {
     const text = REFUND.replace('        timeout: 60000', '        timeout: -5\n        retry_limt: 1');
 
-    expect(brief(await issuesOf(() => parseTemplate(text, { env: 'production' })))).toEqual([
+    expect(brief(await parseIssues(text, { env: 'production' }))).toEqual([
       '29:18 environments.production.step_templates[0].timeout: must be a positive number of milliseconds',
       "30:9 environments.production.step_templates[0].retry_limt: unknown key 'retry_limt'; did you mean 'retry_limit'?",
     ]);

@@ -1,14 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { TaskerError } from '@tasker/core';
 import { TemplateLoadError, parseTemplate } from './index.js';
-import { brief, issuesOf } from './test-fixtures/issues-of.js';
+import { brief, parseIssues } from './test-fixtures/issues-of.js';
+import { refund } from './test-fixtures/refund.js';
 import { SEED_YAML } from './test-fixtures/seed.js';
 import { yaml } from './test-fixtures/yaml.js';
-
-/** A template `payments/refund@1.0.0` whose remaining keys are `body`, from line 4 on. */
-function refund(body: string): string {
-  return `name: refund\nnamespace_name: payments\nversion: 1.0.0\n${body}`;
-}
 
 describe('parseTemplate', () => {
   test("the seed's YAML becomes core's TaskTemplate, snake_case keys mapped to the engine's names", () => {
@@ -98,9 +94,8 @@ describe('parseTemplate', () => {
   });
 
   test('an unknown key is refused by name, with the known key it is closest to', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        refund(yaml`
+    const issues = await parseIssues(
+      refund(yaml`
           step_templates:
             - name: charge
               handler_class: Charge
@@ -109,8 +104,7 @@ describe('parseTemplate', () => {
               colour: blue
               backoff: { base: 10 }
         `),
-        { file: 'refund.yaml' },
-      ),
+      { file: 'refund.yaml' },
     );
 
     expect(issues).toEqual([
@@ -150,9 +144,8 @@ describe('parseTemplate', () => {
   });
 
   test('a key short of its full name gets the full name as suggestion (depends_on -> depends_on_step)', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        refund(yaml`
+    const issues = await parseIssues(
+      refund(yaml`
         step_templates:
           - name: a
             handler_class: A
@@ -160,7 +153,6 @@ describe('parseTemplate', () => {
             handler_class: B
             depends_on: a
       `),
-      ),
     );
 
     expect(brief(issues)).toEqual([
@@ -169,15 +161,13 @@ describe('parseTemplate', () => {
   });
 
   test('a missing key is reported at the mapping that lacks it', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(yaml`
+    const issues = await parseIssues(yaml`
         name: refund
         version: 1.0.0
         step_templates:
           - name: a
             description: no handler here
-      `),
-    );
+      `);
 
     expect(
       issues.map(({ code, ...rest }) => [code, `${rest.line}:${rest.column} ${rest.path}: ${rest.message}`]),
@@ -188,8 +178,7 @@ describe('parseTemplate', () => {
   });
 
   test('a value of the wrong type or range is reported at the value, saying what is expected', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(yaml`
+    const issues = await parseIssues(yaml`
         name: process refund
         namespace_name: payments
         version: 1.0
@@ -208,8 +197,7 @@ describe('parseTemplate', () => {
             retry_limit: 1.5
             handler_config:
               limit: .inf
-      `),
-    );
+      `);
 
     expect(brief(issues)).toEqual([
       "1:7 name: 'process refund' may hold only letters, digits, '_', '.' and '-'",
@@ -227,29 +215,27 @@ describe('parseTemplate', () => {
   });
 
   test('a version that is not semantic is refused', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(yaml`
+    const issues = await parseIssues(yaml`
       name: refund
       namespace_name: payments
       version: v1.2
       step_templates:
         - name: a
           handler_class: A
-    `),
-    );
+    `);
 
     expect(brief(issues)).toEqual(["3:10 version: 'v1.2' is not a semantic version (1.2.3)"]);
   });
 
   test('a template without steps is refused', async () => {
-    expect(brief(await issuesOf(() => parseTemplate(refund('step_templates: []\n'))))).toEqual([
+    expect(brief(await parseIssues(refund('step_templates: []\n')))).toEqual([
       '4:17 step_templates: needs at least one step',
     ]);
   });
 
   test('a YAML syntax error is reported with its line and column', async () => {
     const tabbed = refund('step_templates:\n  - name: a\n\thandler_class: A\n');
-    expect(await issuesOf(() => parseTemplate(tabbed, { file: 'tabbed.yaml' }))).toEqual([
+    expect(await parseIssues(tabbed, { file: 'tabbed.yaml' })).toEqual([
       {
         file: 'tabbed.yaml',
         line: 6,
@@ -261,30 +247,26 @@ describe('parseTemplate', () => {
     ]);
 
     const unclosed = refund('description: "never closed\nstep_templates: []\n');
-    expect(brief(await issuesOf(() => parseTemplate(unclosed)))).toEqual(['6:1 Missing closing "quote']);
+    expect(brief(await parseIssues(unclosed))).toEqual(['6:1 Missing closing "quote']);
   });
 
   test('a key written twice in one mapping is refused rather than silently overwritten', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        refund(yaml`
+    const issues = await parseIssues(
+      refund(yaml`
         step_templates:
           - name: a
             handler_class: A
             retry_limit: 3
             retry_limit: 5
       `),
-      ),
     );
 
     expect(brief(issues)).toEqual(['8:5 Map keys must be unique']);
   });
 
   test('a file that holds no mapping is refused', async () => {
-    expect(brief(await issuesOf(() => parseTemplate('')))).toEqual(['1:1 must be a mapping (a task template)']);
-    expect(brief(await issuesOf(() => parseTemplate('- a\n- b\n')))).toEqual([
-      '1:1 must be a mapping (a task template)',
-    ]);
+    expect(brief(await parseIssues(''))).toEqual(['1:1 must be a mapping (a task template)']);
+    expect(brief(await parseIssues('- a\n- b\n'))).toEqual(['1:1 must be a mapping (a task template)']);
   });
 
   test('a document whose aliases expand beyond reason is refused instead of exhausting memory', async () => {
@@ -296,7 +278,7 @@ describe('parseTemplate', () => {
           .join(', ')}]`,
       );
 
-    expect(brief(await issuesOf(() => parseTemplate(`${laughs.join('\n')}\n`)))).toEqual([
+    expect(brief(await parseIssues(`${laughs.join('\n')}\n`))).toEqual([
       '1:1 Excessive alias count indicates a resource exhaustion attack',
     ]);
   });

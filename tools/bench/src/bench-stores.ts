@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskStore } from '@tasker/core';
 import { createKnexStore } from '@tasker/store-knex';
+import { TEST_DATABASE_URL, freshPostgresDatabase } from '@tasker/store-knex/testing';
 import { createRedisStore } from '@tasker/store-redis';
 
 /** A durable store to benchmark, with the count of statements (or commands) it has sent so far. */
@@ -17,24 +18,24 @@ export interface BenchStore {
 export const STORE_KINDS = ['postgres', 'sqlite', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
-export const POSTGRES_URL = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+export const POSTGRES_URL = new URL(TEST_DATABASE_URL);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function psql(database: string, sql: string): void {
-  const url = POSTGRES_URL;
-  execFileSync('psql', [
-    '-h',
-    url.hostname,
-    '-p',
-    url.port || '5432',
-    '-U',
-    url.username || 'postgres',
-    '-q',
-    '-d',
-    database,
-    '-c',
-    sql,
-  ]);
+/** Migrates `store` and wraps it; disposing closes it, then removes its data with `removeData`. */
+async function migrated(
+  store: TaskStore & { migrate(): Promise<unknown> },
+  statements: () => number,
+  removeData: () => Promise<void> | void,
+): Promise<BenchStore> {
+  await store.migrate();
+  return {
+    store,
+    statements,
+    dispose: async () => {
+      await store.close();
+      await removeData();
+    },
+  };
 }
 
 /** Opens a fresh, migrated store of `kind` that only this benchmark run uses. */
@@ -42,20 +43,9 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
   const run = `${process.pid}_${Date.now()}`;
   switch (kind) {
     case 'postgres': {
-      const database = `tasker_bench_${run}`;
-      psql('postgres', `CREATE DATABASE ${database}`);
-      const url = new URL(POSTGRES_URL);
-      url.pathname = `/${database}`;
-      const store = createKnexStore({ client: 'pg', connection: url.toString(), pool: { min: 2, max: 10 } });
-      await store.migrate();
-      return {
-        store,
-        statements: () => store.statementCount,
-        dispose: async () => {
-          await store.close();
-          psql('postgres', `DROP DATABASE ${database}`);
-        },
-      };
+      const database = await freshPostgresDatabase({ name: `tasker_bench_${run}` });
+      const store = createKnexStore({ client: 'pg', connection: database.url, pool: { min: 2, max: 10 } });
+      return migrated(store, () => store.statementCount, database.drop);
     }
     case 'sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-'));
@@ -64,31 +54,25 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
         connection: { filename: join(dir, 'bench.sqlite') },
         useNullAsDefault: true,
       });
-      await store.migrate();
-      return {
+      return migrated(
         store,
-        statements: () => store.statementCount,
-        dispose: async () => {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+        () => store.statementCount,
+        () => rmSync(dir, { recursive: true, force: true }),
+      );
     }
     case 'redis': {
       const prefix = `tasker-bench-${run}:`;
       const store = createRedisStore(REDIS_URL, { prefix });
-      await store.migrate();
-      return {
+      return migrated(
         store,
-        statements: () => store.commandCount,
-        dispose: async () => {
-          await store.close();
+        () => store.commandCount,
+        () => {
           execFileSync('sh', [
             '-c',
             `redis-cli -u ${REDIS_URL} --scan --pattern '${prefix}*' | xargs -r -n 500 redis-cli -u ${REDIS_URL} DEL > /dev/null`,
           ]);
         },
-      };
+      );
     }
   }
 }

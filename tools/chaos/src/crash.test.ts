@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskStore } from '@tasker/core';
+import { freshPostgresDatabase } from '@tasker/store-knex/testing';
 import { allTaskIds, completedSteps, executedSteps, startWorker } from './crash-run.js';
 import { CHECKOUT_STEPS } from './checkout-shape.js';
 import { openStore, type StoreTarget } from './store-target.js';
-import { redisWithAppendOnly, freshPostgresDatabase } from './servers.js';
+import { redisWithAppendOnly } from './servers.js';
 
 const TASKS = 500;
 const dir = mkdtempSync(join(tmpdir(), 'tasker-crash-'));
@@ -63,7 +64,7 @@ async function checkEverythingOnce(store: TaskStore): Promise<void> {
 
 describe('a worker killed with SIGKILL mid-run', () => {
   it('loses nothing and redoes no completed step on PostgreSQL', async () => {
-    const { url, drop } = freshPostgresDatabase();
+    const { url, drop } = await freshPostgresDatabase({ name: `tasker_crash_${process.pid}_${Date.now()}` });
     cleanups.push(drop);
     await checkEverythingOnce(await crashAndResume({ kind: 'postgres', url }));
   });

@@ -2,34 +2,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-const POSTGRES_URL = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-
-function psql(sql: string): void {
-  const url = POSTGRES_URL;
-  execFileSync('psql', [
-    '-h',
-    url.hostname,
-    '-p',
-    url.port || '5432',
-    '-U',
-    url.username || 'postgres',
-    '-q',
-    '-d',
-    'postgres',
-    '-c',
-    sql,
-  ]);
-}
-
-/** A new, empty database on the test server, and how to drop it. */
-export function freshPostgresDatabase(): { url: string; drop: () => void } {
-  const name = `tasker_crash_${process.pid}_${Date.now()}`;
-  psql(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { NotFoundError, type TaskWrite } from '@tasker/core';
-import { MAX_PARAMETERS } from '../dialect.js';
 import { quote } from '../rows/column.js';
 import { ANNOTATION_COLUMNS, SNAPSHOT_COLUMNS, TRANSITION_COLUMNS } from '../rows/history-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
 import { TASK_KEY, TASK_PATCH_COLUMNS } from '../rows/task-columns.js';
+import { partsByParameters } from '../sql/parts-by-parameters.js';
 import { insertWhere, updateWhere, type Fragment } from '../sql/postgres-fragments.js';
 import { changesOf, groupByChangedColumns, type RowUpdate } from '../sql/row-update.js';
 import { runSql } from '../sql/run-sql.js';
@@ -105,22 +105,6 @@ function parametersOf(write: TaskWrite): number {
   );
 }
 
-/** The batch cut into parts whose statements stay below the parameter limit: one part unless it is huge. */
-function partsOf(batch: readonly TaskWrite[]): TaskWrite[][] {
-  const parts: TaskWrite[][] = [[]];
-  let parameters = 0;
-  for (const write of batch) {
-    const needed = parametersOf(write);
-    if (parameters + needed > MAX_PARAMETERS && parts.at(-1)!.length > 0) {
-      parts.push([]);
-      parameters = 0;
-    }
-    parts.at(-1)!.push(write);
-    parameters += needed;
-  }
-  return parts;
-}
-
 async function runPart(
   db: Knex | Knex.Transaction,
   tables: TableNames,
@@ -156,7 +140,7 @@ export async function commitOnPostgres(
   batch: readonly TaskWrite[],
   batchId: string = randomUUID(),
 ): Promise<void> {
-  const parts = partsOf(batch);
+  const parts = partsByParameters(batch, parametersOf);
   if (parts.length === 1) return runPart(db, tables, parts[0]!, batchId);
   await db.transaction(async (trx) => {
     for (const [index, part] of parts.entries()) await runPart(trx, tables, part, `${batchId}#${index}`);

@@ -1,10 +1,10 @@
 import type { CreateTaskResult, NewTask, TaskRecord } from '@tasker/core';
 import type { Knex } from 'knex';
-import { MAX_PARAMETERS } from '../dialect.js';
 import { fromRow, quote, rowValues, selectList } from '../rows/column.js';
 import { STEP_COLUMNS } from '../rows/step-columns.js';
 import { TASK_COLUMNS } from '../rows/task-columns.js';
 import { insertRows } from '../sql/insert-rows.js';
+import { partsByParameters } from '../sql/parts-by-parameters.js';
 import { insertWhere, valuesTable } from '../sql/postgres-fragments.js';
 import { runSql } from '../sql/run-sql.js';
 import { inChunks, valuesList } from '../sql/values-list.js';
@@ -17,18 +17,7 @@ const idempotencyKeyOf = (task: TaskRecord) =>
 
 /** Requests cut into parts whose statements stay below the parameter limit: one part unless there are hundreds. */
 function partsOf(requests: readonly NewTask[]): NewTask[][] {
-  const parts: NewTask[][] = [[]];
-  let parameters = 0;
-  for (const request of requests) {
-    const needed = TASK_COLUMNS.length + request.steps.length * STEP_COLUMNS.length;
-    if (parameters + needed > MAX_PARAMETERS && parts.at(-1)!.length > 0) {
-      parts.push([]);
-      parameters = 0;
-    }
-    parts.at(-1)!.push(request);
-    parameters += needed;
-  }
-  return parts;
+  return partsByParameters(requests, ({ steps }) => TASK_COLUMNS.length + steps.length * STEP_COLUMNS.length);
 }
 
 /**

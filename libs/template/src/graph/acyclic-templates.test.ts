@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { parseTemplate } from '../index.js';
-import { issuesOf } from '../test-fixtures/issues-of.js';
+import { parseIssues } from '../test-fixtures/issues-of.js';
 
 /** A DAG over steps s0..s(n-1) in which each step depends only on earlier ones: acyclic by construction. */
 const dag = fc.integer({ min: 1, max: 12 }).chain((size) =>
@@ -61,7 +61,7 @@ describe('dependency graphs', () => {
           if (!withCycle[step]!.includes(next)) withCycle[step]!.push(next);
         });
 
-        const issues = await issuesOf(() => parseTemplate(toYaml(withCycle, [...Array(size).keys()]), { env: 'test' }));
+        const issues = await parseIssues(toYaml(withCycle, [...Array(size).keys()]), { env: 'test' });
 
         expect(issues.map((issue) => issue.code)).toEqual(['DEPENDENCY_CYCLE']);
         const named = /dependency cycle: (.*)$/

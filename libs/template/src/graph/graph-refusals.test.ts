@@ -1,18 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { parseTemplate } from '../index.js';
-import { brief, issuesOf } from '../test-fixtures/issues-of.js';
+import { brief, parseIssues } from '../test-fixtures/issues-of.js';
+import { refund } from '../test-fixtures/refund.js';
 import { yaml } from '../test-fixtures/yaml.js';
-
-/** A template `payments/refund@1.0.0` whose remaining keys are `body`, from line 4 on. */
-function refund(body: string): string {
-  return `name: refund\nnamespace_name: payments\nversion: 1.0.0\n${body}`;
-}
 
 describe('the dependency graph of a template file', () => {
   test('a dependency on an unknown step, on itself and a repeated step name are refused at their lines', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        refund(yaml`
+    const issues = await parseIssues(
+      refund(yaml`
         step_templates:
           - name: validate
             handler_class: Validate
@@ -22,7 +16,6 @@ describe('the dependency graph of a template file', () => {
           - name: validate
             handler_class: Validate
       `),
-      ),
     );
 
     expect(issues.map((issue) => issue.code)).toEqual(['UNKNOWN_DEPENDENCY', 'SELF_DEPENDENCY', 'DUPLICATE_STEP']);
@@ -34,9 +27,8 @@ describe('the dependency graph of a template file', () => {
   });
 
   test('a cycle is refused naming its steps, at the dependency that closes it', async () => {
-    const issues = await issuesOf(() =>
-      parseTemplate(
-        refund(yaml`
+    const issues = await parseIssues(
+      refund(yaml`
         step_templates:
           - name: a
             handler_class: A
@@ -50,7 +42,6 @@ describe('the dependency graph of a template file', () => {
           - name: d
             handler_class: D
       `),
-      ),
     );
 
     expect(issues).toEqual([

@@ -1,4 +1,4 @@
-import { TemplateLoadError, type TemplateIssue } from '../index.js';
+import { TemplateLoadError, parseTemplate, type ParseTemplateOptions, type TemplateIssue } from '../index.js';
 
 /** The issues `action` was refused with; fails when it was not refused with a TemplateLoadError. */
 export async function issuesOf(action: () => unknown): Promise<TemplateIssue[]> {
@@ -9,6 +9,11 @@ export async function issuesOf(action: () => unknown): Promise<TemplateIssue[]> 
     throw error;
   }
   throw new Error('expected a TemplateLoadError, but nothing was thrown');
+}
+
+/** The issues `parseTemplate(yamlText, options)` is refused with; fails when it parses. */
+export function parseIssues(yamlText: string, options?: ParseTemplateOptions): Promise<TemplateIssue[]> {
+  return issuesOf(() => parseTemplate(yamlText, options));
 }
 
 /** Each issue as `line:column path: message` (or `line:column message` for the whole file), what tests pin down. */

@@ -1,0 +1,8 @@
+/** The store's tables with the default prefix, for emptying them between tests. */
+export const STORE_TABLES = [
+  'tasker_tasks',
+  'tasker_steps',
+  'tasker_transitions',
+  'tasker_annotations',
+  'tasker_snapshots',
+];

@@ -1,0 +1,6 @@
+/**
+ * Helpers for tests, benchmarks and crash runs of the knex store: a PostgreSQL database of their own on the test
+ * server. Not part of the store's API; import it as `@tasker/store-knex/testing`.
+ */
+export { TEST_DATABASE_URL, freshPostgresDatabase } from './fresh-postgres-database.js';
+export type { FreshPostgresDatabaseOptions, TestDatabase } from './fresh-postgres-database.js';
