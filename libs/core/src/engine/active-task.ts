@@ -7,6 +7,7 @@ import type { StepSettings } from '../domain/template.js';
 import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
 import type { EventTaskInfo } from './events-from-write.js';
+import { persistLater } from './frozen-snapshot.js';
 
 /** What a running step needs of its definition. */
 export interface ActiveStep {
@@ -71,8 +72,19 @@ export class ActiveTask implements TaskDefinition {
     }
   }
 
-  /** The task actor's persisted snapshot, stamped with the machines' version. */
-  snapshot = (): StoredSnapshot => ({ machineVersion: MACHINE_VERSION, state: this.actor.getPersistedSnapshot() });
+  /**
+   * The task actor's persisted snapshot as it is now, stamped with the machines' version. `state` is persisted when
+   * the store first reads it, from the actors' state frozen now (see `persistLater`).
+   */
+  snapshot = (): StoredSnapshot => {
+    const persisted = persistLater(this.actor);
+    return {
+      machineVersion: MACHINE_VERSION,
+      get state() {
+        return persisted();
+      },
+    };
+  };
 
   /** Every step that `stepName` depends on, directly or not: the steps whose results it may read. */
   ancestorsOf(stepName: string): Set<string> {

@@ -1,4 +1,5 @@
 import { fromPromise } from 'xstate';
+import { copyJson } from '../domain/copy-json.js';
 import type { JsonValue } from '../domain/json.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { PermanentError } from '../errors/permanent-error.js';
@@ -18,8 +19,9 @@ export interface AttemptHost {
   attemptEnded(): void;
 }
 
+/** The handler's result as JSON, as a JSON round trip makes it; `undefined` becomes `null`. */
 function toJson(value: unknown): JsonValue {
-  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+  return value === undefined ? null : copyJson(value);
 }
 
 function resultsReader(task: ActiveTask, stepName: string) {

@@ -16,6 +16,8 @@ function patternMatches(pattern: EventPattern, type: string): boolean {
  */
 export class EventBus {
   readonly #listeners = new Set<{ pattern: EventPattern; listener: EventListener }>();
+  /** {@link wants} by event type, for the listeners as they are now; cleared whenever they change. */
+  readonly #wanted = new Map<string, boolean>();
   readonly #logger: Logger;
 
   constructor(logger: Logger) {
@@ -26,13 +28,22 @@ export class EventBus {
   on(pattern: EventPattern, listener: EventListener): () => void {
     const entry = { pattern, listener };
     this.#listeners.add(entry);
-    return () => this.#listeners.delete(entry);
+    this.#wanted.clear();
+    return () => {
+      this.#wanted.clear();
+      return this.#listeners.delete(entry);
+    };
   }
 
   /** Whether anyone listens to `type`: lets the engine skip building events nobody reads. */
   wants(type: string): boolean {
-    for (const { pattern } of this.#listeners) if (patternMatches(pattern, type)) return true;
-    return false;
+    let wanted = this.#wanted.get(type);
+    if (wanted === undefined) {
+      wanted = false;
+      for (const { pattern } of this.#listeners) if (patternMatches(pattern, type)) wanted = true;
+      this.#wanted.set(type, wanted);
+    }
+    return wanted;
   }
 
   emit(event: EngineEvent): void {

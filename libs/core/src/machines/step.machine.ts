@@ -5,6 +5,7 @@ import {
   not,
   setup,
   type ActorRefFrom,
+  type AnyActorRef,
   type DoneActorEvent,
   type ErrorActorEvent,
 } from 'xstate';
@@ -34,15 +35,16 @@ export interface StepMachineInput {
   /** Attempts made before this actor (by earlier budgets of an operator-retried task). */
   attempts: number;
   budgetBase: number;
-  /** Present when the actor is spawned only to record a manual resolution instead of running the handler. */
-  resolution?: StepResolution;
+}
+
+/** What a task actor hands the actor it spawns to record a manual resolution of a step that no actor runs. */
+export interface ResolutionMachineInput extends StepMachineInput {
+  resolution: StepResolution;
 }
 
 export interface StepMachineContext extends StepFacts {
   /** Set while the engine shuts down: a due retry waits for the next engine instead of starting. */
   paused?: boolean;
-  /** Spawned to record a manual resolution, not to run the handler. */
-  resolveOnSpawn: boolean;
 }
 
 /** The output of a step actor: what its task folds into its context when the step reaches a final state. */
@@ -67,50 +69,84 @@ export type StepMachineEvent =
 
 const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
 
-/** A final state: the outcome is recorded, and the actor's output reports it to the task at once. */
-const outcome = (state: SettledStepState) => ({ type: 'final', entry: { type: 'record', params: { to: state } } }) as const;
+/** How a step's move is recorded: to which state, and whether the machine waits in `recording` for the commit. */
+export interface RecordParams {
+  to: StepState;
+  wait?: boolean;
+}
 
 /**
- * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution.
- * Every state change is recorded durably (a `recording` state waits for the commit) before the step moves on,
- * so a dependant never starts on a result that a crash could lose.
+ * Hands the durable write of the step's move to `params.to` to the engine. With `wait`, `self` waits in a
+ * `recording` state for COMMITTED; an outcome needs no wait, because whatever depends on it is recorded later in
+ * the same ordered queue (see ENGINE.md).
+ */
+function recordMove(env: MachineEnvironment, context: StepFacts, self: AnyActorRef, params: RecordParams): void {
+  env.record(stepWrite(context, params.to, env.now()), params.wait ? self : undefined);
+}
+
+/** What a settled step reports to its task; `final` is the output of its final state node (`outcome` below). */
+function stepOutcome(env: MachineEnvironment, context: StepFacts, final: unknown): StepOutcome {
+  return {
+    name: context.name,
+    state: (final as { state: SettledStepState }).state,
+    attempts: context.attempts,
+    results: context.results,
+    error: context.error,
+    durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
+  };
+}
+
+/**
+ * A final state: the outcome is recorded, and the actor's output reports it to the task at once. The state is
+ * not assigned to the context: nothing reads it once the actor is done, and the output takes it from here.
+ */
+const outcome = (state: SettledStepState) =>
+  ({ type: 'final', entry: { type: 'record', params: { to: state } }, output: { state } }) as const;
+
+/** The entry of a state that records the step's move to `to`, remembered as its last durable state. */
+const recordAndRemember = (to: StepState, wait = false) =>
+  [
+    { type: 'record', params: { to, wait } },
+    { type: 'recorded', params: { to } },
+  ] as const;
+
+/**
+ * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution of
+ * a waiting step. Every state change is recorded durably; the step waits for the commit of its start (in
+ * `recording`) before it runs the handler, so no handler runs on a start that a crash could lose.
  */
 export function createStepMachine(env: MachineEnvironment) {
   const settingsOf = (context: StepMachineContext): StepSettings =>
     env.definition(context.taskId).steps.get(context.name)!.settings;
-
   return setup({
-    types: {} as { context: StepMachineContext; input: StepMachineInput; events: StepMachineEvent; output: StepOutcome },
+    types: {} as {
+      context: StepMachineContext;
+      input: StepMachineInput;
+      events: StepMachineEvent;
+      output: StepOutcome;
+    },
     actors: { attempt: env.attempt },
     delays: {
       untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? 0) - env.now()),
     },
     guards: {
-      isResolution: ({ context }) => context.resolveOnSpawn,
       willRetry: ({ context }) => context.retryAt !== undefined,
       isPaused: ({ context }) => context.paused === true,
     },
     actions: {
-      /**
-       * Records the move to `to`. With `wait`, the machine waits in a `recording` state for COMMITTED; an outcome
-       * needs no wait, because whatever depends on it is recorded later in the same ordered queue (see ENGINE.md).
-       */
-      record: enqueueActions(({ context, self, enqueue }, params: { to: StepState; wait?: boolean }) => {
-        const write = stepWrite(context, params.to, env.now());
-        enqueue(() => env.record(write, params.wait ? self : undefined));
-        enqueue.assign({ state: params.to });
+      armTimeout: enqueueActions(({ context, enqueue }) => {
+        const timeoutMs = settingsOf(context).timeoutMs;
+        if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
       }),
+      record: ({ context, self }, params: RecordParams) => recordMove(env, context, self, params),
+      recorded: assign((_, params: { to: StepState }) => ({ state: params.to })),
       startAttempt: assign(({ context }) => ({
         attempts: context.attempts + 1,
         startedAt: env.now(),
         runningSince: undefined,
         retryAt: undefined,
       })),
-      armTimeout: enqueueActions(({ context, enqueue }) => {
-        enqueue.assign({ runningSince: env.now() });
-        const timeoutMs = settingsOf(context).timeoutMs;
-        if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
-      }),
+      markRunning: assign(() => ({ runningSince: env.now() })),
       keepResult: assign(({ event }) => ({ results: (event as unknown as DoneActorEvent<JsonValue>).output })),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
@@ -138,31 +174,19 @@ export function createStepMachine(env: MachineEnvironment) {
     },
   }).createMachine({
     id: 'step',
-    output: ({ context }) => ({
-      name: context.name,
-      state: context.state as SettledStepState,
-      attempts: context.attempts,
-      results: context.results,
-      error: context.error,
-      durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
-    }),
+    output: ({ context, event }) => stepOutcome(env, context, event.output),
     context: ({ input }) => ({
       taskId: input.taskId,
       name: input.name,
       state: input.state,
       attempts: input.attempts,
       budgetBase: input.budgetBase,
-      ...input.resolution,
-      resolveOnSpawn: input.resolution !== undefined,
     }),
-    initial: 'spawned',
+    initial: 'in_progress',
     on: {
       PAUSE: { actions: assign({ paused: true }) },
     },
     states: {
-      spawned: {
-        always: [{ guard: 'isResolution', target: 'resolved_manually' }, { target: 'in_progress' }],
-      },
       in_progress: {
         entry: 'startAttempt',
         initial: 'recording',
@@ -171,7 +195,7 @@ export function createStepMachine(env: MachineEnvironment) {
         },
         states: {
           recording: {
-            entry: { type: 'record', params: { to: 'in_progress', wait: true } },
+            entry: recordAndRemember('in_progress', true),
             on: {
               COMMITTED: 'running',
               // The start was durable, and the handler may have run after it: the attempt counts as interrupted.
@@ -182,7 +206,7 @@ export function createStepMachine(env: MachineEnvironment) {
             },
           },
           running: {
-            entry: 'armTimeout',
+            entry: ['markRunning', 'armTimeout'],
             exit: cancel(ATTEMPT_TIMEOUT_ID),
             invoke: {
               src: 'attempt',
@@ -212,7 +236,7 @@ export function createStepMachine(env: MachineEnvironment) {
       },
       waiting_for_retry: {
         // No wait for the commit: the next attempt's start is recorded after this in the same ordered queue.
-        entry: { type: 'record', params: { to: 'waiting_for_retry' } },
+        entry: recordAndRemember('waiting_for_retry'),
         initial: 'waiting',
         on: {
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
@@ -233,6 +257,33 @@ export function createStepMachine(env: MachineEnvironment) {
   });
 }
 
+/**
+ * The actor a task spawns (instead of a step actor) to resolve a step by hand that no actor runs, `pending` or
+ * `failed`: it records the resolution and is done at once, reporting the outcome as a step actor would.
+ */
+export function createResolutionMachine(env: MachineEnvironment) {
+  return setup({
+    types: {} as { context: StepFacts; input: ResolutionMachineInput; output: StepOutcome },
+    actions: {
+      record: ({ context, self }, params: RecordParams) => recordMove(env, context, self, params),
+    },
+  }).createMachine({
+    id: 'resolution',
+    output: ({ context, event }) => stepOutcome(env, context, event.output),
+    context: ({ input }) => ({
+      taskId: input.taskId,
+      name: input.name,
+      state: input.state,
+      attempts: input.attempts,
+      budgetBase: input.budgetBase,
+      ...input.resolution,
+    }),
+    initial: 'resolved_manually',
+    states: { resolved_manually: outcome('resolved_manually') },
+  });
+}
+
 /** The step machine an engine runs. */
 export type StepMachine = ReturnType<typeof createStepMachine>;
+export type ResolutionMachine = ReturnType<typeof createResolutionMachine>;
 export type StepActorRef = ActorRefFrom<StepMachine>;

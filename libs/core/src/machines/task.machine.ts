@@ -1,7 +1,15 @@
-import { and, assign, enqueueActions, setup, type ActorRefFrom, type DoneActorEvent } from 'xstate';
+import { and, assign, enqueueActions, setup, stopChild, type ActorRefFrom, type DoneActorEvent } from 'xstate';
 import { isStepDone, type TaskState } from '../domain/states.js';
 import type { MachineEnvironment } from './machine-environment.js';
-import type { StepMachine, StepMachineInput, StepOutcome, StepResolution } from './step.machine.js';
+import type { TaskDefinition } from './task-definition.js';
+import {
+  createResolutionMachine,
+  type ResolutionMachineInput,
+  type StepMachine,
+  type StepMachineInput,
+  type StepOutcome,
+  type StepResolution,
+} from './step.machine.js';
 import type { TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
 import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
 
@@ -25,27 +33,25 @@ function namesIn(context: TaskMachineContext, state: TaskStepEntry['state']): st
   for (const name in context.steps) if (context.steps[name]!.state === state) names.push(name);
   return names;
 }
-function countIn(context: TaskMachineContext, state: TaskStepEntry['state']): number {
+function countIn(steps: TaskMachineContext['steps'], state: TaskStepEntry['state']): number {
   let count = 0;
-  for (const name in context.steps) if (context.steps[name]!.state === state) count++;
+  for (const name in steps) if (steps[name]!.state === state) count++;
   return count;
 }
-const isHalted = (context: TaskMachineContext) => countIn(context, 'failed') > 0;
-const anyResolvedManually = (context: TaskMachineContext) => countIn(context, 'resolved_manually') > 0;
+const isHalted = (context: TaskMachineContext) => countIn(context.steps, 'failed') > 0;
+const anyResolvedManually = (context: TaskMachineContext) => countIn(context.steps, 'resolved_manually') > 0;
 function allDone(context: TaskMachineContext): boolean {
   for (const name in context.steps) if (!isStepDone(context.steps[name]!.state)) return false;
   return true;
 }
 
-function stepInput(context: TaskMachineContext, name: string, resolution?: StepResolution): StepMachineInput {
-  const step = context.steps[name]!;
+function stepInput(taskId: string, name: string, step: TaskStepEntry): StepMachineInput {
   return {
-    taskId: context.taskId,
+    taskId,
     name,
     state: step.state === 'failed' ? 'failed' : 'pending',
     attempts: step.attempts,
     budgetBase: step.budgetBase,
-    ...(resolution ? { resolution } : {}),
   };
 }
 
@@ -85,6 +91,64 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
   }
 }
 
+/** XState's `spawn` (of an `assign`) as {@link startReady} uses it. */
+interface SpawnStep {
+  (src: 'step', options: { id: string; input: StepMachineInput }): unknown;
+  (src: 'resolution', options: { id: string; input: ResolutionMachineInput }): unknown;
+}
+
+/**
+ * Spawns a step actor for the resolution waiting to be applied and for every step of `steps` (the task's steps,
+ * maybe just changed) that is ready, up to `maxParallelSteps` running at once; returns the context change that
+ * holds `steps` with those marked running. Spawning inside the `assign` that changes `steps` makes it one
+ * snapshot update per event.
+ */
+function startReady(
+  context: TaskMachineContext,
+  steps: TaskMachineContext['steps'],
+  definition: TaskDefinition,
+  spawn: SpawnStep,
+): Partial<TaskMachineContext> {
+  const unchanged = steps === context.steps ? {} : { steps };
+  if (context.paused) return unchanged;
+  const { maxParallelSteps, order, steps: definitions } = definition;
+  const { resolution } = context;
+  const starting: string[] = [];
+  if (resolution) {
+    const { stepName, ...resolved } = resolution;
+    spawn('resolution', {
+      id: stepName,
+      input: { ...stepInput(context.taskId, stepName, steps[stepName]!), resolution: resolved },
+    });
+    starting.push(stepName);
+  }
+  // The step being resolved no longer holds the task back.
+  const halted = countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
+  let active = countIn(steps, 'running') + starting.length;
+  for (const name of halted ? [] : order) {
+    if (active >= maxParallelSteps) break;
+    const step = steps[name]!;
+    const ready =
+      step.state === 'pending' &&
+      definitions.get(name)!.dependsOn.every((dependency) => isStepDone(steps[dependency]!.state));
+    if (!ready) continue;
+    spawn('step', { id: name, input: stepInput(context.taskId, name, step) });
+    starting.push(name);
+    active++;
+  }
+  if (starting.length === 0) return unchanged;
+  const next = { ...steps };
+  for (const name of starting) next[name] = { ...next[name]!, state: 'running' };
+  return { steps: next, resolution: undefined };
+}
+
+/** The actions that record the task's move to `to`: the write, then the context that remembers the move. */
+const recordMove = (to: TaskState, changes: TransitionChanges) =>
+  [
+    { type: 'record', params: { to, changes } },
+    { type: 'recorded', params: { to } },
+  ] as const;
+
 /** `steps` with the entries of `names` changed by `change`. */
 function withSteps(
   context: TaskMachineContext,
@@ -105,11 +169,11 @@ function withSteps(
 export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMachine) {
   return setup({
     types: {} as { context: TaskMachineContext; input: TaskMachineInput; events: TaskMachineEvent },
-    actors: { step: stepMachine },
+    actors: { step: stepMachine, resolution: createResolutionMachine(env) },
     guards: {
       allDone: ({ context }) => allDone(context),
-      haltedAndIdle: ({ context }) => isHalted(context) && countIn(context, 'running') === 0,
-      idle: ({ context }) => countIn(context, 'running') === 0,
+      haltedAndIdle: ({ context }) => isHalted(context) && countIn(context.steps, 'running') === 0,
+      idle: ({ context }) => countIn(context.steps, 'running') === 0,
       anyResolvedManually: ({ context }) => anyResolvedManually(context),
       resolvesRunningStep: ({ context, event }) =>
         event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'running',
@@ -124,12 +188,12 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
        * Records the task's move to `to` with the changes of `changes`. The task never waits for the commit: every
        * write that depends on this one (a step's start, say) is queued after it, and queued writes commit in order.
        */
-      record: enqueueActions(({ context, enqueue }, params: { to: TaskState; changes: TransitionChanges }) => {
+      record: ({ context }, params: { to: TaskState; changes: TransitionChanges }) => {
         const now = env.now();
-        const write = taskWrite(context, params.to, now, changesFor(params.changes, context, now));
-        enqueue(() => env.record(write));
-        enqueue.assign({ state: params.to, by: undefined, reason: undefined });
-      }),
+        env.record(taskWrite(context, params.to, now, changesFor(params.changes, context, now)));
+      },
+      /** After `record`: the task's last durable state, and the operator's part in it done. */
+      recorded: assign((_, params: { to: TaskState }) => ({ state: params.to, by: undefined, reason: undefined })),
       markStarted: assign(() => ({ startedAt: env.now() })),
       rememberOperator: assign(({ event }) =>
         event.type === 'CANCEL' || event.type === 'RETRY' || event.type === 'RESOLVE_STEP'
@@ -141,44 +205,19 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           ? { resolution: { stepName: event.stepName, results: event.results, by: event.by, reason: event.reason } }
           : {},
       ),
-      startReadySteps: enqueueActions(({ context, enqueue }) => {
-        if (context.paused) return;
-        const { maxParallelSteps, order, steps: definitions } = env.definition(context.taskId);
-        const { resolution } = context;
-        const starting: string[] = [];
-        if (resolution) {
-          const { stepName, ...resolved } = resolution;
-          enqueue.spawnChild('step', { id: stepName, input: stepInput(context, stepName, resolved) });
-          starting.push(stepName);
-        }
-        // The step being resolved no longer holds the task back.
-        const halted =
-          countIn(context, 'failed') > (context.steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
-        let active = countIn(context, 'running') + starting.length;
-        for (const name of halted ? [] : order) {
-          if (active >= maxParallelSteps) break;
-          const ready =
-            context.steps[name]!.state === 'pending' &&
-            definitions.get(name)!.dependsOn.every((dependency) => isStepDone(context.steps[dependency]!.state));
-          if (!ready) continue;
-          enqueue.spawnChild('step', { id: name, input: stepInput(context, name) });
-          starting.push(name);
-          active++;
-        }
-        if (starting.length > 0) {
-          enqueue.assign({
-            steps: withSteps(context, starting, (step) => ({ ...step, state: 'running' })),
-            resolution: undefined,
-          });
-        }
+      startReadySteps: assign(({ context, spawn }) =>
+        startReady(context, context.steps, env.definition(context.taskId), spawn),
+      ),
+      /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
+      foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
+        if (!('output' in event)) return {};
+        const { name, state, attempts, results, error, durationMs } = event.output;
+        const steps = { ...context.steps };
+        steps[name] = { ...steps[name]!, state, attempts, results, error, durationMs };
+        return params.startReady ? startReady(context, steps, env.definition(context.taskId), spawn) : { steps };
       }),
-      foldSettledStep: enqueueActions(({ context, event, enqueue }) => {
-        if (!('output' in event)) return;
-        const { name, ...outcome } = event.output;
-        enqueue.assign({ steps: withSteps(context, [name], (step) => ({ ...step, ...outcome })) });
-        // A finished child would otherwise stay in every snapshot of the task.
-        enqueue.stopChild(name);
-      }),
+      // A finished child would otherwise stay in every snapshot of the task.
+      stopSettledStep: stopChild(({ event }) => ('actorId' in event ? event.actorId : '')),
       forwardToSteps: enqueueActions(({ context, event, enqueue }) => {
         for (const name of namesIn(context, 'running')) enqueue.sendTo(name, event);
       }),
@@ -205,13 +244,11 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     },
   }).createMachine({
     id: 'task',
-    context: ({ input }) => ({
-      taskId: input.taskId,
-      state: 'pending',
-      steps: Object.fromEntries(
-        input.stepNames.map((name) => [name, { state: 'pending' as const, attempts: 0, budgetBase: 0 }]),
-      ),
-    }),
+    context: ({ input }) => {
+      const steps: TaskMachineContext['steps'] = {};
+      for (const name of input.stepNames) steps[name] = { state: 'pending', attempts: 0, budgetBase: 0 };
+      return { taskId: input.taskId, state: 'pending', steps };
+    },
     initial: 'pending',
     on: {
       PAUSE: { actions: [assign({ paused: true }), 'forwardToSteps'] },
@@ -221,7 +258,7 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         on: {
           START: {
             target: 'running',
-            actions: ['markStarted', { type: 'record', params: { to: 'in_progress', changes: 'started' } }],
+            actions: ['markStarted', ...recordMove('in_progress', 'started')],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
@@ -234,7 +271,9 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           { guard: 'haltedAndIdle', target: 'failed' },
         ],
         on: {
-          'xstate.done.actor.*': { actions: ['foldSettledStep', 'startReadySteps'] },
+          'xstate.done.actor.*': {
+            actions: [{ type: 'foldSettledStep', params: { startReady: true } }, 'stopSettledStep'],
+          },
           RESUME: { actions: [assign({ paused: false }), 'forwardToSteps', 'startReadySteps'] },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
           RESOLVE_STEP: [
@@ -244,24 +283,16 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         },
       },
       failed: {
-        entry: { type: 'record', params: { to: 'failed', changes: 'failed' } },
+        entry: recordMove('failed', 'failed'),
         on: {
           RETRY: {
             target: 'running',
-            actions: [
-              'rememberOperator',
-              { type: 'record', params: { to: 'in_progress', changes: 'reopened' } },
-              'resetFailedSteps',
-            ],
+            actions: ['rememberOperator', ...recordMove('in_progress', 'reopened'), 'resetFailedSteps'],
           },
           RESOLVE_STEP: {
             guard: 'resolvesIdleStep',
             target: 'running',
-            actions: [
-              'rememberOperator',
-              'rememberResolution',
-              { type: 'record', params: { to: 'in_progress', changes: 'reopened' } },
-            ],
+            actions: ['rememberOperator', 'rememberResolution', ...recordMove('in_progress', 'reopened')],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
@@ -270,18 +301,20 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         entry: 'forwardToSteps',
         always: { guard: 'idle', target: 'cancelled' },
         on: {
-          'xstate.done.actor.*': { actions: 'foldSettledStep' },
+          'xstate.done.actor.*': {
+            actions: [{ type: 'foldSettledStep', params: { startReady: false } }, 'stopSettledStep'],
+          },
           RESUME: { actions: 'forwardToSteps' },
         },
       },
-      completed: { type: 'final', entry: { type: 'record', params: { to: 'completed', changes: 'finished' } } },
+      completed: { type: 'final', entry: recordMove('completed', 'finished') },
       resolved_manually: {
         type: 'final',
-        entry: { type: 'record', params: { to: 'resolved_manually', changes: 'finished' } },
+        entry: recordMove('resolved_manually', 'finished'),
       },
       cancelled: {
         type: 'final',
-        entry: [{ type: 'record', params: { to: 'cancelled', changes: 'cancelled' } }, 'cancelPendingSteps'],
+        entry: [...recordMove('cancelled', 'cancelled'), 'cancelPendingSteps'],
       },
     },
   });

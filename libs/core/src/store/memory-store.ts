@@ -1,7 +1,16 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
+import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
-import type { CreateTaskResult, NewTask, StoredSnapshot, TaskFilter, TaskPage, TaskStore, TaskWrite } from './task-store.js';
+import type {
+  CreateTaskResult,
+  NewTask,
+  StoredSnapshot,
+  TaskFilter,
+  TaskPage,
+  TaskStore,
+  TaskWrite,
+} from './task-store.js';
 
 interface StoredTask {
   task: TaskRecord;
@@ -11,8 +20,8 @@ interface StoredTask {
   snapshot?: StoredSnapshot;
 }
 
-/** Records are JSON by contract; a JSON round trip copies them faster than structuredClone does. */
-const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+/** Records are JSON by contract: every record the store takes or gives is copied as a JSON round trip would. */
+const clone = <T>(value: T): T => (value === undefined ? value : (copyJson(value) as T));
 
 function matches(task: TaskRecord, filter: TaskFilter, annotations: AnnotationRecord[]): boolean {
   const states = filter.state === undefined ? undefined : ([] as string[]).concat(filter.state);
