@@ -76,15 +76,7 @@ export class ActiveTask implements TaskDefinition {
    * The task actor's persisted snapshot as it is now, stamped with the machines' version. `state` is persisted when
    * the store first reads it, from the actors' state frozen now (see `persistLater`).
    */
-  snapshot = (): StoredSnapshot => {
-    const persisted = persistLater(this.actor);
-    return {
-      machineVersion: MACHINE_VERSION,
-      get state() {
-        return persisted();
-      },
-    };
-  };
+  snapshot = (): StoredSnapshot => storedSnapshot(persistLater(this.actor));
 
   /** Every step that `stepName` depends on, directly or not: the steps whose results it may read. */
   ancestorsOf(stepName: string): Set<string> {
@@ -104,4 +96,17 @@ export class ActiveTask implements TaskDefinition {
     }
     return ancestors;
   }
+}
+
+/**
+ * A stored snapshot whose `state` is persisted when first read. Made out here, not in a method: a getter made
+ * there would keep the whole task (its actors included) alive for as long as a store keeps the snapshot.
+ */
+function storedSnapshot(persisted: () => unknown): StoredSnapshot {
+  return {
+    machineVersion: MACHINE_VERSION,
+    get state() {
+      return persisted();
+    },
+  };
 }

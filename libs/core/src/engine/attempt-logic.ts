@@ -25,9 +25,9 @@ function toJson(value: unknown): JsonValue {
 }
 
 function resultsReader(task: ActiveTask, stepName: string) {
-  const ancestors = task.ancestorsOf(stepName);
   return <T>(name: string): T => {
-    if (!ancestors.has(name)) {
+    // Found on first use: most handlers read no results.
+    if (!task.ancestorsOf(stepName).has(name)) {
       throw new InvalidRequestError(
         'results',
         `step '${stepName}' does not depend on '${name}', so it cannot read its result`,

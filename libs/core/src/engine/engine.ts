@@ -379,10 +379,16 @@ export class Engine {
     const task = this.#active.get(write.taskId);
     if (!task) return;
     this.#writesInFlight++;
-    const enqueue = (annotated: TaskWrite) =>
-      this.#queue.enqueue(annotated, task.snapshot, () => this.#committed(task, annotated, waiting));
-    if (needsAnnotations(task, write)) void annotateOutcome(task, write, this.handlers, this.#logger).then(enqueue);
-    else enqueue(write);
+    if (!needsAnnotations(task, write)) this.#enqueue(task, write, waiting);
+    else {
+      void annotateOutcome(task, write, this.handlers, this.#logger).then((annotated) =>
+        this.#enqueue(task, annotated, waiting),
+      );
+    }
+  }
+
+  #enqueue(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
+    this.#queue.enqueue(write, task.snapshot, () => this.#committed(task, write, waiting));
   }
 
   /** After a write is durable: its events, the waiting actor's COMMITTED, and the task's release once it is over. */

@@ -1,5 +1,6 @@
 import type { EngineEvent, EngineEventType } from '../domain/events.js';
 import type { TransitionRecord } from '../domain/records.js';
+import type { StepState, TaskState } from '../domain/states.js';
 import type { TaskWrite } from '../store/task-store.js';
 
 /** The task fields every event of the task repeats. */
@@ -12,15 +13,30 @@ export interface EventTaskInfo {
   startedAt?: number;
 }
 
+/** The events of a task's moves to its outcomes. */
+const TASK_EVENTS: Partial<Record<TaskState, EngineEventType>> = {
+  completed: 'task.completed',
+  failed: 'task.failed',
+  cancelled: 'task.cancelled',
+  resolved_manually: 'task.resolved_manually',
+};
+/** The event of a step's move to each state. */
+const STEP_EVENTS: Record<StepState, EngineEventType> = {
+  pending: 'step.reset',
+  in_progress: 'step.started',
+  waiting_for_retry: 'step.retry_scheduled',
+  completed: 'step.completed',
+  failed: 'step.failed',
+  cancelled: 'step.cancelled',
+  resolved_manually: 'step.resolved_manually',
+};
+
+// Names are looked up, not built: this runs for every transition the engine commits.
 function eventType(transition: TransitionRecord): EngineEventType {
-  if (transition.stepName === undefined) {
-    if (transition.to === 'in_progress') return transition.from === 'pending' ? 'task.started' : 'task.resumed';
-    return `task.${transition.to}` as EngineEventType;
-  }
-  if (transition.to === 'in_progress') return 'step.started';
-  if (transition.to === 'pending') return 'step.reset';
-  if (transition.to === 'waiting_for_retry') return 'step.retry_scheduled';
-  return `step.${transition.to}` as EngineEventType;
+  const { to } = transition;
+  if (transition.stepName !== undefined) return STEP_EVENTS[to as StepState];
+  if (to === 'in_progress') return transition.from === 'pending' ? 'task.started' : 'task.resumed';
+  return TASK_EVENTS[to as TaskState] ?? (`task.${to}` as EngineEventType);
 }
 
 /** The events of a committed write that `wanted` accepts: one per transition it recorded. */

@@ -52,7 +52,8 @@ function persist({ logic, snapshot, children }: FrozenActor): unknown {
 /**
  * `actor.getPersistedSnapshot()` as it is now, computed when first asked for rather than now. Freezing is a few
  * references (the engine takes a snapshot of each task in every commit batch); persisting is the costly part, and
- * a store may never need it (the in-memory store keeps only the latest of each task, and reads it to restore).
+ * a store may never need it (the in-memory store keeps only the latest of each task, and reads it to restore). A
+ * frozen state is no bigger than its persisted form: both share the actors' contexts.
  */
 export function persistLater(actor: AnyActorRef): () => unknown {
   const frozen = freezeActor(actor);

@@ -1,3 +1,4 @@
+import { cloneValue } from '../domain/copy-json.js';
 import type { JsonObject } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import type { TaskTemplate } from '../domain/template.js';
@@ -44,7 +45,7 @@ function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): Adju
       ? {}
       : { timeoutMs: step.timeoutMs ?? defaults.timeoutMs }),
     backoff: { ...defaults.backoff, ...step.backoff },
-    config: structuredClone(step.config ?? {}),
+    config: cloneValue(step.config ?? {}),
   }));
 }
 
@@ -81,7 +82,7 @@ export async function planTask(
     name: template.name,
     version: template.version,
     state: 'pending',
-    context: structuredClone(request.context),
+    context: cloneValue(request.context),
     correlationId: options.correlationId,
     tags: request.tags ?? [],
     maxParallelSteps: template.maxParallelSteps ?? options.defaults.maxParallelSteps,
@@ -97,7 +98,7 @@ export async function planTask(
   if (options.taskHandler) {
     const { id, namespace, name, version, context, correlationId, state } = task;
     await options.taskHandler.establishStepDependenciesAndDefaults(
-      { id, namespace, name, version, context: structuredClone(context), correlationId, state },
+      { id, namespace, name, version, context: cloneValue(context), correlationId, state },
       steps,
     );
     checkAdjusted(steps, template.taskHandler ?? 'task handler');

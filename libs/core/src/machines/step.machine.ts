@@ -84,13 +84,20 @@ function recordMove(env: MachineEnvironment, context: StepFacts, self: AnyActorR
   env.record(stepWrite(context, params.to, env.now()), params.wait ? self : undefined);
 }
 
-/** What a settled step reports to its task; `final` is the output of its final state node (`outcome` below). */
+/** The result of the attempt whose done event `event` is. */
+const resultOf = (event: unknown) => (event as DoneActorEvent<JsonValue>).output;
+
+/**
+ * What a settled step reports to its task. `final` is the output of its final state node: the state (`outcome`
+ * below), and for `completed` the result.
+ */
 function stepOutcome(env: MachineEnvironment, context: StepFacts, final: unknown): StepOutcome {
+  const { state, results } = final as { state: SettledStepState; results?: JsonValue };
   return {
     name: context.name,
-    state: (final as { state: SettledStepState }).state,
+    state,
     attempts: context.attempts,
-    results: context.results,
+    results: state === 'completed' ? results : context.results,
     error: context.error,
     durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
   };
@@ -139,7 +146,11 @@ export function createStepMachine(env: MachineEnvironment) {
         if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
       }),
       record: ({ context, self }, params: RecordParams) => recordMove(env, context, self, params),
+      /** Records the outcome `completed` with the attempt's result, which is not kept in the context (below). */
+      recordCompleted: ({ context, event, self }) =>
+        recordMove(env, { ...context, results: resultOf(event) }, self, { to: 'completed' }),
       recorded: assign((_, params: { to: StepState }) => ({ state: params.to })),
+      /** The next attempt after a retry wait; a step actor is spawned with its first attempt started. */
       startAttempt: assign(({ context }) => ({
         attempts: context.attempts + 1,
         startedAt: env.now(),
@@ -147,7 +158,6 @@ export function createStepMachine(env: MachineEnvironment) {
         retryAt: undefined,
       })),
       markRunning: assign(() => ({ runningSince: env.now() })),
-      keepResult: assign(({ event }) => ({ results: (event as unknown as DoneActorEvent<JsonValue>).output })),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
         const error =
@@ -175,12 +185,14 @@ export function createStepMachine(env: MachineEnvironment) {
   }).createMachine({
     id: 'step',
     output: ({ context, event }) => stepOutcome(env, context, event.output),
+    // Spawned to make an attempt: the context starts with it (`startAttempt` starts the later ones).
     context: ({ input }) => ({
       taskId: input.taskId,
       name: input.name,
       state: input.state,
-      attempts: input.attempts,
+      attempts: input.attempts + 1,
       budgetBase: input.budgetBase,
+      startedAt: env.now(),
     }),
     initial: 'in_progress',
     on: {
@@ -188,7 +200,6 @@ export function createStepMachine(env: MachineEnvironment) {
     },
     states: {
       in_progress: {
-        entry: 'startAttempt',
         initial: 'recording',
         on: {
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
@@ -211,7 +222,7 @@ export function createStepMachine(env: MachineEnvironment) {
             invoke: {
               src: 'attempt',
               input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
-              onDone: { target: '#step.completed', actions: 'keepResult' },
+              onDone: '#step.completed',
               onError: {
                 target: '#step.attempt_failed',
                 actions: { type: 'failAttempt', params: { cause: 'thrown' } },
@@ -244,12 +255,18 @@ export function createStepMachine(env: MachineEnvironment) {
         },
         states: {
           waiting: {
-            after: { untilRetry: { guard: not('isPaused'), target: '#step.in_progress' } },
+            after: { untilRetry: { guard: not('isPaused'), target: '#step.in_progress', actions: 'startAttempt' } },
             on: { RESUME: { target: 'waiting', reenter: true, actions: assign({ paused: false }) } },
           },
         },
       },
-      completed: outcome('completed'),
+      // The result goes from the attempt's done event straight into the write and the output: the context of an
+      // actor that is done is read by nothing else.
+      completed: {
+        type: 'final',
+        entry: 'recordCompleted',
+        output: ({ event }) => ({ state: 'completed', results: resultOf(event) }),
+      },
       failed: outcome('failed'),
       cancelled: outcome('cancelled'),
       resolved_manually: outcome('resolved_manually'),

@@ -98,33 +98,35 @@ interface SpawnStep {
 }
 
 /**
- * Spawns a step actor for the resolution waiting to be applied and for every step of `steps` (the task's steps,
- * maybe just changed) that is ready, up to `maxParallelSteps` running at once; returns the context change that
- * holds `steps` with those marked running. Spawning inside the `assign` that changes `steps` makes it one
- * snapshot update per event.
+ * Spawns an actor for the resolution waiting to be applied and a step actor for every step that is ready, up to
+ * `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
+ * that calls this (spawning there makes it one snapshot update per event). Tells whether any started.
  */
 function startReady(
   context: TaskMachineContext,
   steps: TaskMachineContext['steps'],
   definition: TaskDefinition,
   spawn: SpawnStep,
-): Partial<TaskMachineContext> {
-  const unchanged = steps === context.steps ? {} : { steps };
-  if (context.paused) return unchanged;
+): boolean {
+  if (context.paused) return false;
   const { maxParallelSteps, order, steps: definitions } = definition;
   const { resolution } = context;
-  const starting: string[] = [];
+  // The step being resolved no longer holds the task back.
+  const halted = countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
+  let active = countIn(steps, 'running');
+  const start = (name: string) => {
+    steps[name] = { ...steps[name]!, state: 'running' };
+    active++;
+  };
   if (resolution) {
     const { stepName, ...resolved } = resolution;
     spawn('resolution', {
       id: stepName,
       input: { ...stepInput(context.taskId, stepName, steps[stepName]!), resolution: resolved },
     });
-    starting.push(stepName);
+    start(stepName);
   }
-  // The step being resolved no longer holds the task back.
-  const halted = countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
-  let active = countIn(steps, 'running') + starting.length;
+  const started = active;
   for (const name of halted ? [] : order) {
     if (active >= maxParallelSteps) break;
     const step = steps[name]!;
@@ -133,13 +135,9 @@ function startReady(
       definitions.get(name)!.dependsOn.every((dependency) => isStepDone(steps[dependency]!.state));
     if (!ready) continue;
     spawn('step', { id: name, input: stepInput(context.taskId, name, step) });
-    starting.push(name);
-    active++;
+    start(name);
   }
-  if (starting.length === 0) return unchanged;
-  const next = { ...steps };
-  for (const name of starting) next[name] = { ...next[name]!, state: 'running' };
-  return { steps: next, resolution: undefined };
+  return resolution !== undefined || active > started;
 }
 
 /** The actions that record the task's move to `to`: the write, then the context that remembers the move. */
@@ -205,16 +203,21 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
           ? { resolution: { stepName: event.stepName, results: event.results, by: event.by, reason: event.reason } }
           : {},
       ),
-      startReadySteps: assign(({ context, spawn }) =>
-        startReady(context, context.steps, env.definition(context.taskId), spawn),
-      ),
+      startReadySteps: assign(({ context, spawn }) => {
+        const steps = { ...context.steps };
+        return startReady(context, steps, env.definition(context.taskId), spawn)
+          ? { steps, resolution: undefined }
+          : {};
+      }),
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
         if (!('output' in event)) return {};
         const { name, state, attempts, results, error, durationMs } = event.output;
         const steps = { ...context.steps };
         steps[name] = { ...steps[name]!, state, attempts, results, error, durationMs };
-        return params.startReady ? startReady(context, steps, env.definition(context.taskId), spawn) : { steps };
+        return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn)
+          ? { steps, resolution: undefined }
+          : { steps };
       }),
       // A finished child would otherwise stay in every snapshot of the task.
       stopSettledStep: stopChild(({ event }) => ('actorId' in event ? event.actorId : '')),

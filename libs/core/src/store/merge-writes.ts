@@ -5,14 +5,18 @@ import type { StepPatch, TaskWrite } from './task-store.js';
  * (an explicit `undefined` included), history and annotations are appended.
  */
 export function mergeWrites(earlier: TaskWrite, later: TaskWrite): TaskWrite {
-  const steps = new Map<string, StepPatch>((earlier.steps ?? []).map((patch) => [patch.name, patch]));
+  // The write queue merges on every step of a task that reaches the same batch twice: plain loops, no tuples.
+  const steps = new Map<string, StepPatch>();
+  for (const patch of earlier.steps ?? []) steps.set(patch.name, patch);
   for (const patch of later.steps ?? []) steps.set(patch.name, { ...steps.get(patch.name), ...patch });
-  return {
-    taskId: earlier.taskId,
-    ...(earlier.task || later.task ? { task: { ...earlier.task, ...later.task } } : {}),
-    ...(steps.size > 0 ? { steps: [...steps.values()] } : {}),
-    transitions: [...(earlier.transitions ?? []), ...(later.transitions ?? [])],
-    annotations: [...(earlier.annotations ?? []), ...(later.annotations ?? [])],
-    ...((later.snapshot ?? earlier.snapshot) ? { snapshot: later.snapshot ?? earlier.snapshot } : {}),
-  };
+  const merged: TaskWrite = { taskId: earlier.taskId };
+  if (earlier.task || later.task) merged.task = { ...earlier.task, ...later.task };
+  if (steps.size > 0) merged.steps = [...steps.values()];
+  merged.transitions = appended(earlier.transitions, later.transitions);
+  merged.annotations = appended(earlier.annotations, later.annotations);
+  const snapshot = later.snapshot ?? earlier.snapshot;
+  if (snapshot) merged.snapshot = snapshot;
+  return merged;
 }
+
+const appended = <T>(first: readonly T[] = [], second: readonly T[] = []): T[] => first.concat(second);

@@ -52,7 +52,10 @@ export class WriteQueue {
    */
   enqueue(write: TaskWrite, snapshotOf: () => StoredSnapshot, onDurable: () => void): void {
     const open = this.#open.get(write.taskId);
-    this.#open.set(write.taskId, { write: open ? mergeWrites(open.write, write) : write, snapshotOf });
+    if (open) {
+      open.write = mergeWrites(open.write, write);
+      open.snapshotOf = snapshotOf;
+    } else this.#open.set(write.taskId, { write, snapshotOf });
     this.#waiters.push(onDurable);
     this.#schedule();
   }
