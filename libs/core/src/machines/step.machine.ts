@@ -84,6 +84,16 @@ function recordMove(env: MachineEnvironment, context: StepFacts, self: AnyActorR
   env.record(stepWrite(context, params.to, env.now()), params.wait ? self : undefined);
 }
 
+/**
+ * `{ ...context, results }`, without the cost of V8's spread with a key the source lacks (a slow path, many times
+ * slower than the copy).
+ */
+function withResults(context: StepFacts, results: JsonValue): StepFacts {
+  const facts = Object.assign({}, context);
+  facts.results = results;
+  return facts;
+}
+
 /** The result of the attempt whose done event `event` is. */
 const resultOf = (event: unknown) => (event as DoneActorEvent<JsonValue>).output;
 
@@ -148,7 +158,7 @@ export function createStepMachine(env: MachineEnvironment) {
       record: ({ context, self }, params: RecordParams) => recordMove(env, context, self, params),
       /** Records the outcome `completed` with the attempt's result, which is not kept in the context (below). */
       recordCompleted: ({ context, event, self }) =>
-        recordMove(env, { ...context, results: resultOf(event) }, self, { to: 'completed' }),
+        recordMove(env, withResults(context, resultOf(event)), self, { to: 'completed' }),
       recorded: assign((_, params: { to: StepState }) => ({ state: params.to })),
       /** The next attempt after a retry wait; a step actor is spawned with its first attempt started. */
       startAttempt: assign(({ context }) => ({

@@ -110,7 +110,10 @@ export class WriteQueue {
   }
 
   async #commitWrites(): Promise<void> {
-    const batch = [...this.#open.values()].map(({ write, snapshotOf }) => ({ ...write, snapshot: snapshotOf() }));
+    // Object.assign, not a spread: V8 is many times slower at a spread that adds a key.
+    const batch = [...this.#open.values()].map(({ write, snapshotOf }) =>
+      Object.assign({}, write, { snapshot: snapshotOf() }),
+    );
     const waiters = this.#waiters;
     const id = randomUUID();
     this.#open = new Map();
