@@ -49,7 +49,9 @@ export { compareVersions, exactOrLatest } from './templates/version-resolver.js'
 export type { VersionResolver } from './templates/version-resolver.js';
 export { backoffDelay, planRetry } from './retry/plan-retry.js';
 
+export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
 export type {
+  CommitResult,
   CreateTaskResult,
   NewTask,
   StepPatch,

@@ -5,6 +5,7 @@ import type { TaskMachineInput } from '../machines/task-context.js';
 import type { TaskDefinition } from '../machines/task-definition.js';
 import type { StepSettings } from '../domain/template.js';
 import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
+import type { Lease } from '../store/leases.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
 import type { EventTaskInfo } from './events-from-write.js';
 import { persistLater } from './frozen-snapshot.js';
@@ -26,10 +27,15 @@ export class ActiveTask implements TaskDefinition {
   /** What a fresh task actor is created from. */
   readonly input: TaskMachineInput;
   actor!: TaskActor;
+  /** This engine's lease on the task: its token fences every write. */
+  readonly lease: Lease;
+  /** Writes recorded and not yet committed. */
+  writesInFlight = 0;
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
 
-  constructor(task: TaskRecord, steps: StepRecord[]) {
+  constructor(task: TaskRecord, steps: StepRecord[], lease: Lease) {
+    this.lease = lease;
     this.info = {
       taskId: task.id,
       namespace: task.namespace,
@@ -46,6 +52,24 @@ export class ActiveTask implements TaskDefinition {
     this.order = steps.map((step) => step.name);
     this.maxParallelSteps = task.maxParallelSteps;
     this.input = { taskId: task.id, stepNames: this.order };
+  }
+
+  /**
+   * When the task's next event comes, when all it waits for is steps' retries: the earliest retry. `undefined`
+   * while a step runs or records, or the task is not running.
+   */
+  nextWakeUp(): number | undefined {
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.status !== 'active' || !snapshot.matches('running')) return undefined;
+    let earliest: number | undefined;
+    for (const child of Object.values(snapshot.children)) {
+      const step = child?.getSnapshot() as
+        { matches(state: string): boolean; context: { retryAt?: number } } | undefined;
+      const retryAt = step?.matches('waiting_for_retry') ? step.context.retryAt : undefined;
+      if (retryAt === undefined) return undefined;
+      earliest = earliest === undefined ? retryAt : Math.min(earliest, retryAt);
+    }
+    return earliest;
   }
 
   /** Whether the task (or, for a resolution of a running step, that step) takes `event` in its current state. */

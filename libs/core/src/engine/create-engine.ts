@@ -8,6 +8,7 @@ import { Engine } from './engine.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
 import { silentLogger, type Logger } from './logger.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import { randomUUID } from 'node:crypto';
 
 /** How to build an engine; every field is optional. */
 export interface EngineOptions {
@@ -29,6 +30,25 @@ export interface EngineOptions {
   resolveVersion?: VersionResolver;
   /** How long `stop()` lets running handlers finish by default. 30 s when absent. */
   stopGracePeriodMs?: number;
+  /**
+   * This worker's name in the store's leases. Give each process a stable one (a pod name, say) so that after a
+   * restart it takes back its tasks at once instead of waiting for their leases to expire. Random when absent.
+   */
+  workerId?: string;
+  /** How long a worker's lease on a task lasts unless renewed (every third of it). 30 s when absent. */
+  leaseMs?: number;
+  /** How often an idle worker polls for work when no store notification wakes it. 2 s when absent. */
+  pollIntervalMs?: number;
+  /**
+   * A task whose next event (a retry) is at least this far away is saved with its wake-up time and dropped from
+   * memory until then (passivation). 60 s when absent.
+   */
+  passivateAfterMs?: number;
+}
+
+function positive(field: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidRequestError(field, 'must be a positive number of ms');
+  return value;
 }
 
 /**
@@ -62,6 +82,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
     stopGracePeriodMs: options.stopGracePeriodMs ?? 30_000,
+    lease: {
+      workerId: options.workerId ?? randomUUID(),
+      leaseMs: positive('leaseMs', options.leaseMs ?? 30_000),
+      pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 2_000),
+    },
+    passivateAfterMs: positive('passivateAfterMs', options.passivateAfterMs ?? 60_000),
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
   });

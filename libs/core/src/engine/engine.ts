@@ -14,6 +14,7 @@ import type { MachineEnvironment } from '../machines/machine-environment.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
+import type { Lease } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
@@ -32,6 +33,7 @@ import type {
   TaskView,
 } from './engine-types.js';
 import { EventBus, type EventListener } from './event-bus.js';
+import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
 import { eventsFromWrite } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
@@ -49,6 +51,9 @@ export interface EngineSettings {
   random: () => number;
   resolveVersion?: VersionResolver;
   stopGracePeriodMs: number;
+  lease: LeaseSettings;
+  /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
+  passivateAfterMs: number;
 }
 
 /** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
@@ -58,6 +63,9 @@ type Activation = 'start' | 'resume' | 'load';
  * The object a service embeds: it registers templates and handlers, accepts task requests, runs tasks as XState
  * actors (one root actor per task, a child actor per running step), answers queries and emits events.
  * Create it with `createEngine`.
+ *
+ * Several engines (processes) may share one store: each runs only the tasks it holds a lease on, claims more while
+ * it has free slots, and gives up a task whose lease another worker took (see `LeaseKeeper`).
  */
 export class Engine {
   readonly store: TaskStore;
@@ -70,7 +78,9 @@ export class Engine {
   readonly #machine: TaskMachine;
   readonly #active = new Map<string, ActiveTask>();
   readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
-  readonly #waitingForSlot: string[] = [];
+  readonly #keeper: LeaseKeeper;
+  /** Tasks created leased to this engine and not active yet: their slots are taken. */
+  #starting = 0;
   #started = false;
   #stopping = false;
   #runningAttempts = 0;
@@ -101,6 +111,19 @@ export class Engine {
       }),
     };
     this.#machine = createTaskMachine(environment, createStepMachine(environment));
+    this.#keeper = new LeaseKeeper(settings.store, settings.clock, settings.logger, settings.lease, {
+      freeSlots: () => settings.concurrency - this.#active.size - this.#loading.size - this.#starting,
+      run: (lease) => void this.#load(lease.taskId, 'resume', lease),
+      held: () => [...this.#active.values()].map((task) => task.lease),
+      lost: (taskIds) => {
+        for (const taskId of taskIds) this.#lose(taskId, 'its lease was renewed by another worker');
+      },
+    });
+  }
+
+  /** This engine's name in the leases it holds. */
+  get workerId(): string {
+    return this.#keeper.workerId;
   }
 
   /**
@@ -145,10 +168,17 @@ export class Engine {
       defaults: this.#settings.defaults,
       ...(taskHandler ? { taskHandler } : {}),
     });
-    const { task, created } = await this.#queue.create(plan.task, plan.steps);
-    if (created && this.#started && !this.#stopping) {
-      if (this.#hasFreeSlot()) this.#activate(new ActiveTask(task, plan.steps), 'start');
-      else this.#waitingForSlot.push(task.id);
+    // Run here when there is room, leased from the start; otherwise any worker claims it.
+    const terms = this.#started && !this.#stopping && this.#hasFreeSlot() ? this.#keeper.terms() : undefined;
+    const lease = terms && { workerId: terms.workerId, until: terms.until };
+    if (lease) this.#starting++;
+    const { task, created } = await this.#queue.create(plan.task, plan.steps, lease).finally(() => {
+      if (lease) this.#starting--;
+    });
+    if (created && lease) {
+      const held = { taskId: task.id, token: 1 };
+      if (this.#started && !this.#stopping) this.#activate(new ActiveTask(task, plan.steps, held), 'start');
+      else await this.store.releaseLeases([held]);
     }
     return { taskId: task.id, correlationId: task.correlationId, state: task.state, created };
   }
@@ -258,23 +288,26 @@ export class Engine {
     );
   }
 
-  /** Resumes every unfinished task of the store (up to `concurrency` at once) and runs new ones from now on. */
+  /**
+   * Starts working: claims unfinished tasks of the store (up to `concurrency` at once; first those this worker id
+   * held before a restart), runs new ones, and claims more as slots free up or the store announces work.
+   */
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     this.#stopping = false;
-    this.#waitingForSlot.push(...(await this.store.listUnfinishedTaskIds()).filter((id) => !this.#active.has(id)));
-    this.#fillSlots();
+    await this.#keeper.start();
   }
 
   /**
-   * Stops gracefully: no new step starts, running handlers get `gracePeriodMs` to finish, their outcomes are
-   * committed, then the actors stop. Whatever still runs after the grace period is resumed by the next engine.
+   * Stops gracefully: no task is claimed and no new step starts, running handlers get `gracePeriodMs` to finish,
+   * their outcomes are committed, then the actors stop and their leases are released, so that other workers take
+   * the tasks over at once. Whatever still ran after the grace period counts as an interrupted attempt there.
    */
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
     this.#stopping = true;
     this.#started = false;
-    this.#waitingForSlot.length = 0;
+    await this.#keeper.stop();
     for (const task of this.#active.values()) task.actor.send({ type: 'PAUSE' });
     const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
     if (this.#runningAttempts > 0 && gracePeriodMs > 0) {
@@ -287,7 +320,14 @@ export class Engine {
     }
     await this.#settleWrites();
     for (const task of this.#active.values()) task.actor.stop();
+    const held = [...this.#active.values()].map((task) => task.lease);
     this.#active.clear();
+    this.#keeper.stopHeartbeat();
+    if (held.length > 0) {
+      await this.store
+        .releaseLeases(held)
+        .catch((error: unknown) => this.#logger.warn({ err: error, leases: held.length }, 'releasing leases failed'));
+    }
   }
 
   /** Waits until no write is being prepared, queued or committed, including writes that commits set off. */
@@ -296,14 +336,11 @@ export class Engine {
   }
 
   #hasFreeSlot(): boolean {
-    return this.#active.size + this.#loading.size < this.#settings.concurrency;
+    return this.#active.size + this.#loading.size + this.#starting < this.#settings.concurrency;
   }
 
   #fillSlots(): void {
-    while (this.#started && !this.#stopping && this.#hasFreeSlot() && this.#waitingForSlot.length > 0) {
-      const taskId = this.#waitingForSlot.shift()!;
-      if (!this.#active.has(taskId)) void this.#load(taskId, 'resume');
-    }
+    if (this.#hasFreeSlot()) this.#keeper.wake();
   }
 
   async #requireTask(taskId: string) {
@@ -312,9 +349,13 @@ export class Engine {
     return task;
   }
 
-  /** Sends an operator's event to the task's actor (loading it first) and waits until its effect is durable. */
+  /**
+   * Sends an operator's event to the task's actor (claiming and loading it first when this engine does not run it)
+   * and waits until its effect is durable.
+   * @throws TaskerError `TASK_LEASED` when another worker runs the task.
+   */
   async #act(taskId: string, event: TaskMachineEvent, isEffect: (write: TaskWrite) => boolean): Promise<void> {
-    const task = this.#active.get(taskId) ?? (await this.#load(taskId, 'load'));
+    const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
     if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
     if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
     await new Promise<void>((resolve) => {
@@ -323,8 +364,21 @@ export class Engine {
     });
   }
 
-  /** Loads a stored task and activates it; resolves with `undefined` when it is finished or unreadable. */
-  #load(taskId: string, activation: Activation): Promise<ActiveTask | undefined> {
+  async #claimToAct(taskId: string): Promise<ActiveTask | undefined> {
+    const loading = this.#loading.get(taskId);
+    if (loading) return loading;
+    const lease = await this.store.claimTask(taskId, this.#keeper.terms());
+    if (!lease) {
+      throw new TaskerError('TASK_LEASED', `Task ${taskId} is being run by another worker; try again shortly`);
+    }
+    return this.#load(taskId, 'load', lease);
+  }
+
+  /**
+   * Loads a stored task this engine holds `lease` on and activates it; resolves with `undefined` (the lease given
+   * back) when it is finished or unreadable.
+   */
+  #load(taskId: string, activation: Activation, lease: Lease): Promise<ActiveTask | undefined> {
     const loading = this.#loading.get(taskId);
     if (loading) return loading;
     const load = (async () => {
@@ -333,20 +387,26 @@ export class Engine {
         this.store.getSteps(taskId),
         this.store.getSnapshot(taskId),
       ]);
-      if (!task || (activation === 'resume' && isTaskTerminal(task.state))) return undefined;
+      if (!task || (activation === 'resume' && isTaskTerminal(task.state))) {
+        await this.store.releaseLeases([lease]);
+        return undefined;
+      }
       if (snapshot && snapshot.machineVersion !== MACHINE_VERSION) {
         throw new TaskerError(
           'SNAPSHOT_VERSION_MISMATCH',
           `Task ${taskId} was saved by machines of version ${snapshot.machineVersion}; this engine runs version ${MACHINE_VERSION}`,
         );
       }
-      const active = new ActiveTask(task, steps);
+      const active = new ActiveTask(task, steps, lease);
       if (snapshot) this.#activate(active, activation === 'load' ? 'resume' : activation, snapshot.state);
       else this.#activate(active, activation === 'resume' ? 'start' : 'load');
       return active;
     })()
       .catch((error: unknown) => {
         this.#logger.error({ err: error, taskId }, 'task could not be loaded');
+        // Not claimable again at once: a task that cannot be loaded is tried again a lease period later.
+        const wakeAt = this.#settings.clock.now() + this.#settings.lease.leaseMs;
+        void this.store.releaseLeases([{ ...lease, wakeAt }]).catch(() => undefined);
         return undefined;
       })
       .finally(() => {
@@ -370,6 +430,7 @@ export class Engine {
       error: (error) => this.#logger.error({ err: error, taskId: task.info.taskId }, 'task actor failed'),
     });
     this.#active.set(task.info.taskId, task);
+    this.#keeper.keepAlive();
     task.actor.start();
     if (activation === 'start') task.actor.send({ type: 'START' });
     if (activation === 'resume') task.actor.send({ type: 'RESUME' });
@@ -379,6 +440,7 @@ export class Engine {
     const task = this.#active.get(write.taskId);
     if (!task) return;
     this.#writesInFlight++;
+    task.writesInFlight++;
     if (!needsAnnotations(task, write)) this.#enqueue(task, write, waiting);
     else {
       void annotateOutcome(task, write, this.handlers, this.#logger).then((annotated) =>
@@ -388,23 +450,58 @@ export class Engine {
   }
 
   #enqueue(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
-    this.#queue.enqueue(write, task.snapshot, () => this.#committed(task, write, waiting));
+    this.#queue.enqueue(write, task.snapshot, task.lease.token, (fenced) =>
+      this.#committed(task, write, waiting, fenced),
+    );
   }
 
-  /** After a write is durable: its events, the waiting actor's COMMITTED, and the task's release once it is over. */
-  #committed(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
+  /**
+   * After a write is committed: its events, the waiting actor's COMMITTED, and the task's release once it is over
+   * or idle for long; a task whose write was fenced off is dropped instead.
+   */
+  #committed(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined, fenced: ReadonlySet<string>): void {
+    task.writesInFlight--;
+    if (fenced.has(task.info.taskId)) this.#lose(task.info.taskId, 'its write was fenced off: another worker owns it');
+    else this.#durable(task, write, waiting);
+    if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
+  }
+
+  #durable(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
     if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
     for (const event of eventsFromWrite(task.info, write, (type) => this.#events.wants(type))) this.#events.emit(event);
     waiting?.send({ type: 'COMMITTED' });
     task.wroteDurably(write);
     const state = write.task?.state;
     if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
-    if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
+    else if (task.writesInFlight === 0 && !this.#stopping) this.#passivateIfIdle(task);
+  }
+
+  /**
+   * Saves a task whose next event is a retry far away and drops it from memory: its lease is given back with that
+   * time as the wake-up, when whichever worker is free claims it and restores it from its snapshot.
+   */
+  #passivateIfIdle(task: ActiveTask): void {
+    const wakeAt = task.nextWakeUp();
+    if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
+    this.#deactivate(task);
+    this.#logger.debug({ taskId: task.info.taskId, wakeAt }, 'task passivated');
+    void this.store
+      .releaseLeases([{ ...task.lease, wakeAt }])
+      .catch((error: unknown) => this.#logger.warn({ err: error, taskId: task.info.taskId }, 'passivating failed'));
+  }
+
+  /** Drops a task another worker owns now, without writing anything more of it. */
+  #lose(taskId: string, why: string): void {
+    const task = this.#active.get(taskId);
+    if (!task) return;
+    this.#logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
+    this.#deactivate(task);
   }
 
   #deactivate(task: ActiveTask): void {
     task.actor.stop();
     this.#active.delete(task.info.taskId);
+    if (this.#active.size === 0 && !this.#started) this.#keeper.stopHeartbeat();
     this.#fillSlots();
   }
 

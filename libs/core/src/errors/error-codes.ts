@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   INVALID_TRANSITION: 'The action is not allowed in the current state of the task or step.',
   WAIT_TIMEOUT: 'waitForTask gave up before the task reached a terminal state.',
   SNAPSHOT_VERSION_MISMATCH: 'A stored snapshot was written by other machines than this engine runs.',
+  TASK_LEASED: 'Another worker runs the task now (its lease holds): act on it there, or again once it lets go.',
   ENGINE_STOPPED: 'The engine is stopping or stopped and takes no new work.',
   STORE_SCHEMA_MISMATCH: "A store's schema was made by another version of its adapter than the one opening it.",
 } as const;

@@ -2,7 +2,9 @@ import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from 
 import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
+import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
 import type {
+  CommitResult,
   CreateTaskResult,
   NewTask,
   StoredSnapshot,
@@ -18,7 +20,20 @@ interface StoredTask {
   transitions: TransitionRecord[];
   annotations: AnnotationRecord[];
   snapshot?: StoredSnapshot;
+  lease: LeaseState;
 }
+
+/**
+ * A task's lease as the other stores keep it in columns: the holder, the fencing token, and when the task is
+ * claimable (the lease's expiry while held, the wake-up time while free; never once the task is finished).
+ */
+interface LeaseState {
+  owner?: string;
+  token: number;
+  claimableAt?: number;
+}
+
+const isUnfinished = (task: TaskRecord) => task.state === 'pending' || task.state === 'in_progress';
 
 /** Records are JSON by contract: every record the store takes or gives is copied as a JSON round trip would. */
 const clone = <T>(value: T): T => (value === undefined ? value : (copyJson(value) as T));
@@ -47,8 +62,13 @@ const newestFirst = (a: TaskRecord, b: TaskRecord) =>
 export class MemoryStore implements TaskStore {
   readonly #tasks = new Map<string, StoredTask>();
   readonly #idempotencyKeys = new Map<string, string>();
+  readonly #workWatchers = new Set<() => void>();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
+    return this.#create({ task, steps });
+  }
+
+  #create({ task, steps, lease }: NewTask): CreateTaskResult {
     const key = task.idempotencyKey === undefined ? undefined : `${task.namespace}/${task.name}/${task.idempotencyKey}`;
     const existing = key === undefined ? undefined : this.#idempotencyKeys.get(key);
     if (existing !== undefined) return { task: clone(this.#tasks.get(existing)!.task), created: false };
@@ -58,23 +78,33 @@ export class MemoryStore implements TaskStore {
       steps: new Map([...steps].sort((a, b) => a.position - b.position).map((step) => [step.name, clone(step)])),
       transitions: [],
       annotations: [],
+      lease: lease
+        ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
+        : { token: 0, claimableAt: task.createdAt },
     });
+    if (!lease) this.#workArrived();
     return { task: clone(task), created: true };
   }
 
   async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
-    const results: CreateTaskResult[] = [];
-    for (const { task, steps } of requests) results.push(await this.createTask(task, steps));
-    return results;
+    return requests.map((request) => this.#create(request));
   }
 
-  async commit(writes: readonly TaskWrite[]): Promise<void> {
+  async commit(writes: readonly TaskWrite[]): Promise<CommitResult> {
     const missing = writes.find((write) => !this.#tasks.has(write.taskId));
     if (missing) throw new Error(`MemoryStore: no task ${missing.taskId} to write to`);
+    const fenced = new Set<string>();
     // Writes are not copied: the engine never changes a write once it is queued, and every read copies.
     for (const write of writes) {
       const stored = this.#tasks.get(write.taskId)!;
-      if (write.task) applyPatch(stored.task, write.task);
+      if (write.leaseToken !== undefined && write.leaseToken !== stored.lease.token) {
+        fenced.add(write.taskId);
+        continue;
+      }
+      if (write.task) {
+        applyPatch(stored.task, write.task);
+        if (!isUnfinished(stored.task)) stored.lease = { token: stored.lease.token };
+      }
       for (const patch of write.steps ?? []) {
         const step = stored.steps.get(patch.name);
         if (step) applyPatch(step, patch);
@@ -83,6 +113,85 @@ export class MemoryStore implements TaskStore {
       if (write.annotations) stored.annotations.push(...write.annotations);
       if (write.snapshot) stored.snapshot = write.snapshot;
     }
+    return { fenced: [...fenced] };
+  }
+
+  async claimTasks({ workerId, now, until, limit, reclaimOwn }: ClaimRequest): Promise<ClaimResult> {
+    const due: StoredTask[] = [];
+    let nextDueAt: number | undefined;
+    for (const stored of this.#tasks.values()) {
+      const at = stored.lease.claimableAt;
+      if (at === undefined || !isUnfinished(stored.task)) continue;
+      if (at <= now || (reclaimOwn && stored.lease.owner === workerId)) due.push(stored);
+      else if (nextDueAt === undefined || at < nextDueAt) nextDueAt = at;
+    }
+    due.sort(
+      (a, b) =>
+        a.lease.claimableAt! - b.lease.claimableAt! ||
+        a.task.createdAt - b.task.createdAt ||
+        (a.task.id < b.task.id ? -1 : 1),
+    );
+    const leases = due.slice(0, limit).map((stored) => this.#lease(stored, workerId, until));
+    return nextDueAt === undefined ? { leases } : { leases, nextDueAt };
+  }
+
+  async claimTask(taskId: string, { workerId, now, until }: LeaseTerms): Promise<Lease | undefined> {
+    const stored = this.#tasks.get(taskId);
+    if (!stored) return undefined;
+    const { owner, claimableAt } = stored.lease;
+    if (owner !== undefined && owner !== workerId && claimableAt !== undefined && claimableAt > now) return undefined;
+    return this.#lease(stored, workerId, until);
+  }
+
+  #lease(stored: StoredTask, workerId: string, until: number): Lease {
+    stored.lease = { owner: workerId, token: stored.lease.token + 1, claimableAt: until };
+    return { taskId: stored.task.id, token: stored.lease.token };
+  }
+
+  async renewLeases(workerId: string, leases: readonly Lease[], until: number): Promise<string[]> {
+    const lost: string[] = [];
+    for (const { taskId, token } of leases) {
+      const lease = this.#tasks.get(taskId)?.lease;
+      if (lease?.owner === workerId && lease.token === token) lease.claimableAt = until;
+      else lost.push(taskId);
+    }
+    return lost;
+  }
+
+  async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
+    for (const { taskId, token, wakeAt } of releases) {
+      const stored = this.#tasks.get(taskId);
+      if (!stored || stored.lease.owner === undefined || stored.lease.token !== token) continue;
+      stored.lease = isUnfinished(stored.task) ? { token, claimableAt: wakeAt ?? 0 } : { token };
+    }
+    if (releases.length > 0) this.#workArrived();
+  }
+
+  async listWorkers(now: number): Promise<WorkerLeases[]> {
+    const workers = new Map<string, WorkerLeases>();
+    for (const { lease } of this.#tasks.values()) {
+      if (lease.owner === undefined || lease.claimableAt === undefined || lease.claimableAt <= now) continue;
+      const worker = workers.get(lease.owner) ?? { workerId: lease.owner, leases: 0, firstExpiry: lease.claimableAt };
+      worker.leases++;
+      worker.firstExpiry = Math.min(worker.firstExpiry, lease.claimableAt);
+      workers.set(lease.owner, worker);
+    }
+    return [...workers.values()].sort((a, b) => (a.workerId < b.workerId ? -1 : 1));
+  }
+
+  async watchWork(onWork: () => void): Promise<() => Promise<void>> {
+    this.#workWatchers.add(onWork);
+    return async () => {
+      this.#workWatchers.delete(onWork);
+    };
+  }
+
+  /** Tells the watchers, after the current call, as a notification from another process would arrive. */
+  #workArrived(): void {
+    if (this.#workWatchers.size === 0) return;
+    setImmediate(() => {
+      for (const onWork of this.#workWatchers) onWork();
+    });
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

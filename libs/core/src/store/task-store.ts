@@ -1,5 +1,6 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { TaskState } from '../domain/states.js';
+import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
 
 /**
  * A task actor's persisted XState snapshot, stamped with the version of the machines that produced it so that a
@@ -42,12 +43,25 @@ export interface TaskWrite {
   transitions?: TransitionRecord[];
   annotations?: AnnotationRecord[];
   snapshot?: StoredSnapshot;
+  /**
+   * The fencing token of the writer's lease on the task: the store applies the write only while the task's lease
+   * still has this token, checked in the same statement or script that writes. Absent: applied unconditionally.
+   */
+  leaseToken?: number;
+}
+
+/** What {@link TaskStore.commit} did besides applying the writes. */
+export interface CommitResult {
+  /** Tasks whose writes were refused and dropped because their lease token was stale: another worker owns them. */
+  fenced: string[];
 }
 
 /** A task to create, with all its steps. */
 export interface NewTask {
   task: TaskRecord;
   steps: StepRecord[];
+  /** Creates the task leased to this worker with token 1 (it runs it at once); claimable by anyone when absent. */
+  lease?: Omit<LeaseTerms, 'now'>;
 }
 
 /** What {@link TaskStore.createTask} did: a new task, or the one that already held the idempotency key. */
@@ -90,7 +104,12 @@ export interface TaskPage {
  * - `createTask` and `createTasks` store each task with all its steps atomically, or nothing; a second request
  *   with the same `(namespace, name, idempotencyKey)` returns the first task and stores nothing.
  * - `commit` applies all writes of the batch in one transaction, in order, or none of them; the engine retries a
- *   rejected batch. Writes of one task within a batch are applied in the order given.
+ *   rejected batch. Writes of one task within a batch are applied in the order given. Writes whose `leaseToken`
+ *   is stale are dropped (the rest of the batch is applied) and reported as fenced.
+ * - Leases: an unfinished task (`pending`, `in_progress`) is claimable when no lease holds it, or its lease expired,
+ *   and it is due (not passivated, or its wake-up time has come). Every claim raises the task's fencing token. A
+ *   write that takes a task to a state that is not unfinished ends its lease: it is then claimable by nobody
+ *   (`claimTask` still takes it for an operator's action).
  * - Reads return copies: changing a returned object never changes the store.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
@@ -107,7 +126,7 @@ export interface TaskStore {
    * `batch.id` is the same on every retry of one batch: a store that cannot tell whether a lost reply meant a
    * commit may record it and skip a batch it has applied already.
    */
-  commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<void>;
+  commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<CommitResult>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** The task's steps in template order (by `position`). */
   getSteps(taskId: string): Promise<StepRecord[]>;
@@ -115,8 +134,30 @@ export interface TaskStore {
   getAnnotations(taskId: string): Promise<AnnotationRecord[]>;
   getSnapshot(taskId: string): Promise<StoredSnapshot | undefined>;
   listTasks(filter?: TaskFilter): Promise<TaskPage>;
-  /** Ids of tasks `pending` or `in_progress`, oldest first: the work a starting engine resumes. */
+  /** Ids of tasks `pending` or `in_progress`, oldest first. */
   listUnfinishedTaskIds(): Promise<string[]>;
+  /**
+   * Leases up to `limit` claimable tasks to `workerId`, those due longest first. Safe when workers claim at once:
+   * no task is leased to two of them (Postgres: `FOR UPDATE SKIP LOCKED`; Redis: one script).
+   */
+  claimTasks(request: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * Leases one task whatever its state and wake-up time, for an operator's action on it; `undefined` when it does
+   * not exist or another worker's lease on it has not expired.
+   */
+  claimTask(taskId: string, terms: LeaseTerms): Promise<Lease | undefined>;
+  /** Extends the leases still held with these tokens to `until`; answers the ids of the tasks that were lost. */
+  renewLeases(workerId: string, leases: readonly Lease[], until: number): Promise<string[]>;
+  /** Ends the leases still held with these tokens; a passivated task sleeps until its `wakeAt`. */
+  releaseLeases(releases: readonly LeaseRelease[]): Promise<void>;
+  /** Workers holding leases that have not expired at `now`, with how many each holds. */
+  listWorkers(now: number): Promise<WorkerLeases[]>;
+  /**
+   * Calls `onWork` when tasks may have become claimable (created without a lease, released), from any process:
+   * LISTEN/NOTIFY on Postgres, pub/sub on Redis. Optional: without it, idle workers only poll. Resolves, once
+   * listening, with the function that stops it.
+   */
+  watchWork?(onWork: () => void): Promise<() => Promise<void>>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

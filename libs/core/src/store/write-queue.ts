@@ -6,7 +6,16 @@ import type { CreateTaskResult, NewTask, StoredSnapshot, TaskStore, TaskWrite } 
 interface Pending {
   write: TaskWrite;
   snapshotOf: () => StoredSnapshot;
+  leaseToken: number | undefined;
 }
+
+/**
+ * Called once the batch holding a write committed. `fenced` names the tasks whose writes the store refused for a
+ * stale lease token: for those, nothing of the write is durable.
+ */
+export type OnCommitted = (fenced: ReadonlySet<string>) => void;
+
+const NONE_FENCED: ReadonlySet<string> = new Set();
 
 interface PendingCreation extends NewTask {
   resolve(result: CreateTaskResult): void;
@@ -34,7 +43,7 @@ export class WriteQueue {
   readonly #logger: Logger;
   readonly #retry: WriteRetryPolicy;
   #open = new Map<string, Pending>();
-  #waiters: Array<() => void> = [];
+  #waiters: OnCommitted[] = [];
   #creations: PendingCreation[] = [];
   #flushing: Promise<void> | undefined;
   #scheduled = false;
@@ -47,23 +56,30 @@ export class WriteQueue {
   }
 
   /**
-   * Queues `write`; `onDurable` is called once it is committed, with the snapshot that `snapshotOf` gives when
-   * the batch is sealed. A callback rather than a promise: this is the engine's hottest path.
+   * Queues `write`, fenced by `leaseToken` when given; `onCommitted` is called once it is committed, with the
+   * snapshot that `snapshotOf` gives when the batch is sealed. A callback rather than a promise: this is the
+   * engine's hottest path.
    */
-  enqueue(write: TaskWrite, snapshotOf: () => StoredSnapshot, onDurable: () => void): void {
+  enqueue(
+    write: TaskWrite,
+    snapshotOf: () => StoredSnapshot,
+    leaseToken: number | undefined,
+    onCommitted: OnCommitted,
+  ): void {
     const open = this.#open.get(write.taskId);
     if (open) {
       open.write = mergeWrites(open.write, write);
       open.snapshotOf = snapshotOf;
-    } else this.#open.set(write.taskId, { write, snapshotOf });
-    this.#waiters.push(onDurable);
+      open.leaseToken = leaseToken;
+    } else this.#open.set(write.taskId, { write, snapshotOf, leaseToken });
+    this.#waiters.push(onCommitted);
     this.#schedule();
   }
 
   /** Resolves with what the store answers for creating `task`, committed with the other creations of its batch. */
-  create(task: NewTask['task'], steps: NewTask['steps']): Promise<CreateTaskResult> {
+  create(task: NewTask['task'], steps: NewTask['steps'], lease?: NewTask['lease']): Promise<CreateTaskResult> {
     return new Promise((resolve, reject) => {
-      this.#creations.push({ task, steps, resolve, reject });
+      this.#creations.push({ task, steps, ...(lease ? { lease } : {}), resolve, reject });
       this.#schedule();
     });
   }
@@ -102,7 +118,9 @@ export class WriteQueue {
     if (creations.length === 0) return;
     this.#creations = [];
     try {
-      const results = await this.#store.createTasks(creations.map(({ task, steps }) => ({ task, steps })));
+      const results = await this.#store.createTasks(
+        creations.map(({ task, steps, lease }) => (lease ? { task, steps, lease } : { task, steps })),
+      );
       creations.forEach((creation, index) => creation.resolve(results[index]!));
     } catch (error) {
       for (const creation of creations) creation.reject(error);
@@ -111,16 +129,18 @@ export class WriteQueue {
 
   async #commitWrites(): Promise<void> {
     // Object.assign, not a spread: V8 is many times slower at a spread that adds a key.
-    const batch = [...this.#open.values()].map(({ write, snapshotOf }) =>
-      Object.assign({}, write, { snapshot: snapshotOf() }),
+    const batch = [...this.#open.values()].map(({ write, snapshotOf, leaseToken }) =>
+      Object.assign({}, write, { snapshot: snapshotOf(), leaseToken }),
     );
     const waiters = this.#waiters;
     const id = randomUUID();
     this.#open = new Map();
     this.#waiters = [];
+    let fenced = NONE_FENCED;
     for (let failures = 0; ; failures++) {
       try {
-        await this.#store.commit(batch, { id });
+        const result = await this.#store.commit(batch, { id });
+        if (result.fenced.length > 0) fenced = new Set(result.fenced);
         break;
       } catch (error) {
         const delayMs = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** failures);
@@ -131,6 +151,6 @@ export class WriteQueue {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
-    for (const onDurable of waiters) onDurable();
+    for (const onCommitted of waiters) onCommitted(fenced);
   }
 }

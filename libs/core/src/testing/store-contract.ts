@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStore } from '../store/task-store.js';
+import { leaseContractCases } from './lease-contract.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
 
 /** Makes a fresh, empty store for one test; `close` is called after it. */
@@ -228,6 +229,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       for (const task of [fresh, done, old]) await store.createTask(task, []);
       expect(await store.listUnfinishedTaskIds()).toEqual([old.id, fresh.id]);
     });
+
+    describe('leases', () => leaseContractCases(() => store));
 
     it('answers nothing for an unknown task', async () => {
       const id = sampleTask().id;

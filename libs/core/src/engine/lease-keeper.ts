@@ -1,0 +1,168 @@
+import type { Lease, LeaseTerms } from '../store/leases.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+
+/** How a worker holds its tasks. */
+export interface LeaseSettings {
+  /** This worker's name in the store's leases; stable across restarts to take back its tasks at once. */
+  workerId: string;
+  /** How long a lease lasts unless renewed; renewed every third of it. */
+  leaseMs: number;
+  /** How often an idle worker asks the store for work when no notification wakes it. */
+  pollIntervalMs: number;
+}
+
+/** What the keeper needs from the engine it works for. */
+export interface LeaseHolder {
+  /** How many more tasks the engine takes now. */
+  freeSlots(): number;
+  /** Runs a task the keeper claimed. */
+  run(lease: Lease): void;
+  /** The leases of the tasks the engine runs now. */
+  held(): Lease[];
+  /** Drops tasks whose leases another worker took. */
+  lost(taskIds: string[]): void;
+}
+
+/**
+ * The worker side of leases (DESIGN.md section 5): claims claimable tasks while the engine has free slots,
+ * renews the leases of the tasks it runs in one call per heartbeat, and sleeps until the store's notification, the
+ * next known due time, or the poll interval, whichever comes first.
+ */
+export class LeaseKeeper {
+  readonly #store: TaskStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #settings: LeaseSettings;
+  readonly #holder: LeaseHolder;
+  #running = false;
+  #claiming = false;
+  /** Claim again once the claim in flight answers: something woke the keeper while it claimed. */
+  #claimAgain = false;
+  #reclaimOwn = true;
+  #wakeTimer: { id: unknown; at: number } | undefined;
+  #heartbeat: unknown;
+  #unwatch: (() => Promise<void>) | undefined;
+
+  constructor(store: TaskStore, clock: Clock, logger: Logger, settings: LeaseSettings, holder: LeaseHolder) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#logger = logger;
+    this.#settings = settings;
+    this.#holder = holder;
+  }
+
+  get workerId(): string {
+    return this.#settings.workerId;
+  }
+
+  /** Lease terms that start now. */
+  terms(): LeaseTerms {
+    const now = this.#clock.now();
+    return { workerId: this.#settings.workerId, now, until: now + this.#settings.leaseMs };
+  }
+
+  /** Starts claiming: listens for work, claims at once (taking back this worker's own leases), then as woken. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#reclaimOwn = true;
+    this.#unwatch = await this.#store.watchWork?.(() => this.wake());
+    this.keepAlive();
+    this.wake();
+  }
+
+  /** Stops claiming and listening; the heartbeat goes on while the engine still runs tasks ({@link keepAlive}). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#sleepUntil(undefined);
+    const unwatch = this.#unwatch;
+    this.#unwatch = undefined;
+    await unwatch?.();
+  }
+
+  /** Stops the heartbeat: the engine holds no leases any more. */
+  stopHeartbeat(): void {
+    if (this.#heartbeat !== undefined) this.#clock.clearTimeout(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  /** Makes sure the heartbeat runs: called whenever the engine takes a lease. */
+  keepAlive(): void {
+    if (this.#heartbeat !== undefined) return;
+    const beat = () => {
+      this.#heartbeat = this.#clock.setTimeout(() => {
+        void this.#renew().finally(() => {
+          if (this.#heartbeat !== undefined) beat();
+        });
+      }, this.#settings.leaseMs / 3);
+    };
+    beat();
+  }
+
+  /** Claims now if the engine has room: a slot was freed, or the store said there may be work. */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#claiming) {
+      this.#claimAgain = true;
+      return;
+    }
+    if (this.#holder.freeSlots() <= 0) return;
+    this.#claiming = true;
+    void this.#claim().finally(() => {
+      this.#claiming = false;
+      if (this.#claimAgain) {
+        this.#claimAgain = false;
+        // A macrotask later: a store that answers at once must not starve the event loop.
+        setImmediate(() => this.wake());
+      }
+    });
+  }
+
+  async #claim(): Promise<void> {
+    const limit = this.#holder.freeSlots();
+    let nextDueAt: number | undefined;
+    try {
+      const result = await this.#store.claimTasks({ ...this.terms(), limit, reclaimOwn: this.#reclaimOwn });
+      this.#reclaimOwn = false;
+      for (const lease of result.leases) this.#holder.run(lease);
+      // A full claim may have left more: ask again at once.
+      if (result.leases.length === limit) this.#claimAgain = true;
+      nextDueAt = result.nextDueAt;
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'claiming tasks failed; trying again');
+    }
+    if (!this.#running) return;
+    const pollAt = this.#clock.now() + this.#settings.pollIntervalMs;
+    this.#sleepUntil(nextDueAt === undefined ? pollAt : Math.min(pollAt, nextDueAt));
+  }
+
+  #sleepUntil(at: number | undefined): void {
+    if (this.#wakeTimer) this.#clock.clearTimeout(this.#wakeTimer.id);
+    this.#wakeTimer = undefined;
+    if (at === undefined) return;
+    const id = this.#clock.setTimeout(
+      () => {
+        this.#wakeTimer = undefined;
+        this.wake();
+      },
+      Math.max(0, at - this.#clock.now()),
+    );
+    this.#wakeTimer = { id, at };
+  }
+
+  async #renew(): Promise<void> {
+    const held = this.#holder.held();
+    if (held.length === 0) return;
+    try {
+      const lost = await this.#store.renewLeases(this.#settings.workerId, held, this.terms().until);
+      if (lost.length > 0) {
+        this.#logger.warn({ tasks: lost.length, workerId: this.#settings.workerId }, 'leases lost to other workers');
+        this.#holder.lost(lost);
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error, leases: held.length }, 'renewing leases failed; trying again');
+    }
+  }
+}
