@@ -11,8 +11,8 @@ const databases = useTestBackends();
 const backends: Array<[string, () => Knex.Config, number]> = [
   // One statement of data-modifying CTEs, atomic without BEGIN and COMMIT.
   ['PostgreSQL', databases.postgres, 1],
-  // BEGIN, tasks UPDATE, steps UPDATE, transitions INSERT, snapshots upsert, COMMIT.
-  ['SQLite', () => databases.sqlite('batch.sqlite'), 6],
+  // BEGIN, lease tokens SELECT, tasks UPDATE, steps UPDATE, transitions INSERT, snapshots upsert, COMMIT.
+  ['SQLite', () => databases.sqlite('batch.sqlite'), 7],
 ];
 
 /** A write as the engine makes one when a step starts: task row, one step row, history and snapshot. */

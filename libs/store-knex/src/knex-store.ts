@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 import type {
   AnnotationRecord,
+  ClaimRequest,
+  ClaimResult,
+  CommitResult,
   CreateTaskResult,
+  Lease,
+  LeaseRelease,
+  LeaseTerms,
+  WorkerLeases,
   NewTask,
   StepRecord,
   StoredSnapshot,
@@ -17,6 +24,8 @@ import { writeSerializer } from './file-write-lock.js';
 import { configureSqliteConnection } from './knex-config.js';
 import type { KnexStoreOptions } from './knex-store-options.js';
 import { runMigrations } from './migrations/run-migrations.js';
+import { claimTask } from './operations/claim-task.js';
+import { claimTasks } from './operations/claim-tasks.js';
 import { commitWrites } from './operations/commit-writes.js';
 import { createTasks } from './operations/create-tasks.js';
 import { getAnnotations } from './operations/get-annotations.js';
@@ -26,6 +35,10 @@ import { getTask } from './operations/get-task.js';
 import { getTransitions } from './operations/get-transitions.js';
 import { listTasks } from './operations/list-tasks.js';
 import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js';
+import { listWorkers } from './operations/list-workers.js';
+import { releaseLeases } from './operations/release-leases.js';
+import { renewLeases } from './operations/renew-leases.js';
+import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';
 
@@ -47,6 +60,7 @@ export class KnexStore implements TaskStore {
   readonly knex: Knex;
   readonly dialect: Dialect;
   readonly #context: StoreContext;
+  readonly #announcer: WorkAnnouncer;
   readonly #ownsKnex: boolean;
   readonly #autoMigrate: boolean;
   #ready: Promise<void> | undefined;
@@ -66,6 +80,7 @@ export class KnexStore implements TaskStore {
       tables: tableNames(options.tablePrefix),
       exclusive: writeSerializer(knex, this.dialect),
     };
+    this.#announcer = new WorkAnnouncer(knex, this.dialect, `${this.#context.tables.tasks}_work`);
     this.#ownsKnex = ownsKnex;
     this.#autoMigrate = options.autoMigrate ?? true;
     knex.on('query', this.#countStatement);
@@ -121,14 +136,16 @@ export class KnexStore implements TaskStore {
 
   async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
     if (!this.#isReady) await this.#ensureReady();
-    return createTasks(this.#context, requests);
+    const results = await createTasks(this.#context, requests);
+    if (results.some((result, index) => result.created && !requests[index]!.lease)) await this.#announcer.announce();
+    return results;
   }
 
   /**
    * Commits a group-commit batch all or nothing. On Postgres the batch's id is recorded with it (kept a day), so
    * that a retry after a lost reply does not apply the batch twice.
    */
-  async commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<void> {
+  async commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<CommitResult> {
     if (!this.#isReady) await this.#ensureReady();
     return commitWrites(this.#context, writes, batch?.id);
   }
@@ -168,8 +185,43 @@ export class KnexStore implements TaskStore {
     return listUnfinishedTaskIds(this.#context);
   }
 
-  /** Stops counting statements and, when the store created its knex instance, destroys it (its connections). */
+  async claimTasks(request: ClaimRequest): Promise<ClaimResult> {
+    await this.#ensureReady();
+    return claimTasks(this.#context, request);
+  }
+
+  async claimTask(taskId: string, terms: LeaseTerms): Promise<Lease | undefined> {
+    await this.#ensureReady();
+    return claimTask(this.#context, taskId, terms);
+  }
+
+  async renewLeases(workerId: string, leases: readonly Lease[], until: number): Promise<string[]> {
+    await this.#ensureReady();
+    return renewLeases(this.#context, workerId, leases, until);
+  }
+
+  async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
+    await this.#ensureReady();
+    if ((await releaseLeases(this.#context, releases)) > 0) await this.#announcer.announce();
+  }
+
+  async listWorkers(now: number): Promise<WorkerLeases[]> {
+    await this.#ensureReady();
+    return listWorkers(this.#context, now);
+  }
+
+  /**
+   * Postgres: LISTEN on a dedicated connection (outside the pool) to the announcements of every process. SQLite:
+   * announcements of this store instance only; other processes' work is found by polling.
+   */
+  async watchWork(onWork: () => void): Promise<() => Promise<void>> {
+    await this.#ensureReady();
+    return this.#announcer.watch(onWork);
+  }
+
+  /** Stops watchers and counting statements and, when the store created its knex instance, destroys it. */
   async close(): Promise<void> {
+    await this.#announcer.close();
     this.knex.off('query', this.#countStatement);
     if (this.#ownsKnex) await this.knex.destroy();
   }

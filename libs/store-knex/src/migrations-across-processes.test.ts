@@ -34,7 +34,7 @@ describe.each(backends)('processes starting together on a fresh %s database', (_
         tasks.map((task) => task.id).sort(),
       );
       expect(await store.migrate()).toEqual([]);
-      expect(Number((await store.knex('tasker_migrations').count({ count: '*' }))[0]?.count)).toBe(1);
+      expect(Number((await store.knex('tasker_migrations').count({ count: '*' }))[0]?.count)).toBe(2);
     } finally {
       await store.close();
     }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { NotFoundError, type TaskWrite } from '@tasker/core';
+import { NotFoundError, type CommitResult, type TaskWrite } from '@tasker/core';
 import { quote } from '../rows/column.js';
 import { ANNOTATION_COLUMNS, SNAPSHOT_COLUMNS, TRANSITION_COLUMNS } from '../rows/history-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
-import { TASK_KEY, TASK_PATCH_COLUMNS } from '../rows/task-columns.js';
+import { taskChangesOf } from '../rows/lease-columns.js';
+import { TASK_KEY } from '../rows/task-columns.js';
 import { partsByParameters } from '../sql/parts-by-parameters.js';
 import { insertWhere, updateWhere, type Fragment } from '../sql/postgres-fragments.js';
 import { changesOf, groupByChangedColumns, type RowUpdate } from '../sql/row-update.js';
@@ -14,9 +15,10 @@ import type { TableNames } from '../table-names.js';
 
 /**
  * Every change of the statement is conditioned on this: all tasks of the batch exist, and the batch's id was not
- * recorded before (it is recorded only under the first condition).
+ * recorded before (it is recorded only under the first condition); and on the row's task being `unfenced`.
  */
 const FIRST_APPLICATION = 'EXISTS (SELECT 1 FROM batch_new)';
+const unfenced = (taskIdColumn: string) => `${FIRST_APPLICATION} AND ${taskIdColumn} IN (SELECT "id" FROM unfenced)`;
 
 /** How long batch ids are kept: a retry of a batch whose reply was lost comes within seconds, or minutes. */
 const BATCH_ID_RETENTION_MS = 24 * 60 * 60 * 1_000;
@@ -34,6 +36,11 @@ const PRUNE_EVERY = 1_000;
  * task of the batch exists; the second records the batch's id if so, and finds it recorded already when a retry
  * follows a commit whose reply was lost. Every change is conditioned on the second, so a batch with an unknown
  * task changes nothing, and neither does a batch applied before.
+ *
+ * Fencing is in the statement too: `unfenced` locks the batch's task rows whose lease token is the writes' (or that
+ * carry none) `FOR UPDATE`, and every change is limited to those tasks. A claim that raised a token first makes its
+ * row fail the check (the lock waits for the claim and re-reads the row); a claim that comes later waits for this
+ * statement. The others' writes are dropped and reported as fenced.
  */
 function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId: string): Fragment {
   const now = Date.now();
@@ -48,15 +55,21 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
         'WHERE (SELECT ok FROM batch_ok) ON CONFLICT DO NOTHING RETURNING "id")',
       bindings: [batchId, now],
     },
+    {
+      sql:
+        `unfenced AS (SELECT t."id" FROM ${quote(tables.tasks)} AS t JOIN unnest(CAST(? AS text[]), CAST(? AS integer[])) ` +
+        'AS f ("id", "token") ON t."id" = f."id" WHERE f."token" IS NULL OR t."lease_token" = f."token" FOR UPDATE OF t)',
+      bindings: [batch.map((write) => write.taskId), batch.map((write) => write.leaseToken ?? null)],
+    },
   ];
   const add = (fragment: Fragment) =>
     parts.push({ sql: `m${parts.length} AS (${fragment.sql})`, bindings: fragment.bindings });
 
   const taskUpdates: RowUpdate[] = batch.flatMap((write) =>
-    write.task ? [{ key: [write.taskId], changes: changesOf(write.task, TASK_PATCH_COLUMNS) }] : [],
+    write.task ? [{ key: [write.taskId], changes: taskChangesOf(write.task) }] : [],
   );
   for (const group of groupByChangedColumns(taskUpdates))
-    add(updateWhere(tables.tasks, TASK_KEY, group, FIRST_APPLICATION));
+    add(updateWhere(tables.tasks, TASK_KEY, group, unfenced('t."id"')));
   const stepUpdates: RowUpdate[] = batch.flatMap((write) =>
     (write.steps ?? []).map((patch) => ({
       key: [write.taskId, patch.name],
@@ -64,15 +77,17 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
     })),
   );
   for (const group of groupByChangedColumns(stepUpdates))
-    add(updateWhere(tables.steps, STEP_KEY, group, FIRST_APPLICATION));
+    add(updateWhere(tables.steps, STEP_KEY, group, unfenced('t."task_id"')));
 
   const transitions = batch.flatMap((write) => write.transitions ?? []);
-  if (transitions.length > 0) add(insertWhere(tables.transitions, TRANSITION_COLUMNS, transitions, FIRST_APPLICATION));
+  if (transitions.length > 0)
+    add(insertWhere(tables.transitions, TRANSITION_COLUMNS, transitions, unfenced('v."task_id"')));
   const annotations = batch.flatMap((write) => write.annotations ?? []);
-  if (annotations.length > 0) add(insertWhere(tables.annotations, ANNOTATION_COLUMNS, annotations, FIRST_APPLICATION));
+  if (annotations.length > 0)
+    add(insertWhere(tables.annotations, ANNOTATION_COLUMNS, annotations, unfenced('v."task_id"')));
   const snapshots = batch.flatMap((write) => (write.snapshot ? [{ taskId: write.taskId, ...write.snapshot }] : []));
   if (snapshots.length > 0) {
-    const upsert = insertWhere(tables.snapshots, SNAPSHOT_COLUMNS, snapshots, FIRST_APPLICATION);
+    const upsert = insertWhere(tables.snapshots, SNAPSHOT_COLUMNS, snapshots, unfenced('v."task_id"'));
     add({
       sql: `${upsert.sql} ON CONFLICT ("task_id") DO UPDATE SET "machine_version" = excluded."machine_version", "state" = excluded."state"`,
       bindings: upsert.bindings,
@@ -85,7 +100,9 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
     });
   }
   return {
-    sql: `WITH ${parts.map((part) => part.sql).join(', ')} SELECT (SELECT ok FROM batch_ok) AS ok`,
+    sql:
+      `WITH ${parts.map((part) => part.sql).join(', ')} SELECT (SELECT ok FROM batch_ok) AS ok, ` +
+      `EXISTS (SELECT 1 FROM batch_new) AS fresh, ARRAY(SELECT "id" FROM unfenced) AS unfenced`,
     bindings: parts.flatMap((part) => part.bindings),
   };
 }
@@ -96,7 +113,7 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
  */
 function parametersOf(write: TaskWrite): number {
   return (
-    1 +
+    2 +
     (write.task ? 1 + Object.keys(write.task).length : 0) +
     (write.steps ?? []).reduce((sum, patch) => sum + 1 + Object.keys(patch).length, 0) +
     (write.transitions?.length ?? 0) * TRANSITION_COLUMNS.length +
@@ -110,7 +127,7 @@ async function runPart(
   tables: TableNames,
   part: readonly TaskWrite[],
   batchId: string,
-): Promise<void> {
+): Promise<string[]> {
   const statement = batchStatement(tables, part, batchId);
   const [row] = await runSql(db, statement.sql, statement.bindings);
   if (row?.ok !== true) {
@@ -127,6 +144,10 @@ async function runPart(
     const missing = ids.find((id) => !found.has(id)) ?? ids[0];
     throw new NotFoundError('TASK_NOT_FOUND', `No task ${missing} to write to; the batch was not committed`);
   }
+  // A batch applied before (its reply lost) changed nothing now: what it fenced then is not known any more.
+  if (row.fresh !== true) return [];
+  const applied = new Set((row.unfenced as unknown[]).map(String));
+  return part.filter((write) => !applied.has(write.taskId)).map((write) => write.taskId);
 }
 
 /**
@@ -139,10 +160,13 @@ export async function commitOnPostgres(
   { db, tables }: StoreContext,
   batch: readonly TaskWrite[],
   batchId: string = randomUUID(),
-): Promise<void> {
+): Promise<CommitResult> {
   const parts = partsByParameters(batch, parametersOf);
-  if (parts.length === 1) return runPart(db, tables, parts[0]!, batchId);
+  if (parts.length === 1) return { fenced: await runPart(db, tables, parts[0]!, batchId) };
+  const fenced: string[] = [];
   await db.transaction(async (trx) => {
-    for (const [index, part] of parts.entries()) await runPart(trx, tables, part, `${batchId}#${index}`);
+    for (const [index, part] of parts.entries())
+      fenced.push(...(await runPart(trx, tables, part, `${batchId}#${index}`)));
   });
+  return { fenced };
 }

@@ -1,8 +1,10 @@
-import { NotFoundError, type TaskWrite } from '@tasker/core';
+import type { Knex } from 'knex';
+import { NotFoundError, type CommitResult, type TaskWrite } from '@tasker/core';
 import { quote } from '../rows/column.js';
 import { ANNOTATION_COLUMNS, TRANSITION_COLUMNS } from '../rows/history-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
-import { TASK_KEY, TASK_PATCH_COLUMNS } from '../rows/task-columns.js';
+import { taskChangesOf } from '../rows/lease-columns.js';
+import { TASK_KEY } from '../rows/task-columns.js';
 import { insertRows } from '../sql/insert-rows.js';
 import { changesOf, type RowUpdate } from '../sql/row-update.js';
 import { runSql } from '../sql/run-sql.js';
@@ -12,25 +14,57 @@ import type { StoreContext } from '../store-context.js';
 import { upsertSnapshots } from './upsert-snapshots.js';
 
 /**
- * Commits a folded batch on SQLite in one transaction: one `UPDATE` of task rows and one of step rows per set of
- * patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of all snapshots (each cut in
- * chunks only past thousands of rows). SQLite runs in the process, so statements cost no round trip; one
- * transaction costs one WAL append.
+ * The lease tokens of the batch's tasks, read inside its write transaction: SQLite has one writer at a time, so no
+ * claim can raise a token between this read and the batch's writes.
+ * @throws NotFoundError `TASK_NOT_FOUND` when a write names an unknown task.
+ */
+async function leaseTokens(
+  trx: Knex.Transaction,
+  tasks: string,
+  batch: readonly TaskWrite[],
+): Promise<Map<string, number>> {
+  const tokens = new Map<string, number>();
+  for (const ids of inChunks(
+    batch.map((write) => write.taskId),
+    1,
+  )) {
+    const rows = await runSql(
+      trx,
+      `SELECT "id", "lease_token" FROM ${tasks} WHERE "id" IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    for (const row of rows) tokens.set(String(row.id), Number(row.lease_token));
+  }
+  const missing = batch.find((write) => !tokens.has(write.taskId));
+  if (missing)
+    throw new NotFoundError('TASK_NOT_FOUND', `No task ${missing.taskId} to write to; the batch was not committed`);
+  return tokens;
+}
+
+/**
+ * Commits a folded batch on SQLite in one transaction: the batch's lease tokens, then one `UPDATE` of task rows and
+ * one of step rows per set of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of
+ * all snapshots (each cut in chunks only past thousands of rows). SQLite runs in the process, so statements cost no
+ * round trip; one transaction costs one WAL append.
  *
- * A write for an unknown task fails the batch with `TASK_NOT_FOUND`: the task `UPDATE` and the snapshot upsert
- * answer the ids they found, and only writes that carry neither (never the engine's) cost one more `SELECT`.
+ * A write for an unknown task fails the batch with `TASK_NOT_FOUND`; a write with a stale lease token is dropped
+ * and answered as fenced.
  */
 export async function commitOnSqlite(
   { db, dialect, tables, exclusive }: StoreContext,
-  batch: readonly TaskWrite[],
-): Promise<void> {
-  await exclusive(() =>
+  folded: readonly TaskWrite[],
+): Promise<CommitResult> {
+  return exclusive(() =>
     db.transaction(async (trx) => {
-      const found = new Set<string>();
+      const tokens = await leaseTokens(trx, quote(tables.tasks), folded);
+      const fenced = folded
+        .filter((write) => write.leaseToken !== undefined && write.leaseToken !== tokens.get(write.taskId))
+        .map((write) => write.taskId);
+      const batch = fenced.length === 0 ? folded : folded.filter((write) => !fenced.includes(write.taskId));
       const taskUpdates: RowUpdate[] = batch.flatMap((write) =>
-        write.task ? [{ key: [write.taskId], changes: changesOf(write.task, TASK_PATCH_COLUMNS) }] : [],
+        write.task ? [{ key: [write.taskId], changes: taskChangesOf(write.task) }] : [],
       );
-      for (const row of await updateRows(trx, dialect, tables.tasks, TASK_KEY, taskUpdates)) found.add(String(row.id));
+      await updateRows(trx, dialect, tables.tasks, TASK_KEY, taskUpdates);
 
       const stepUpdates: RowUpdate[] = batch.flatMap((write) =>
         (write.steps ?? []).map((patch) => ({
@@ -46,20 +80,8 @@ export async function commitOnSqlite(
       if (annotations.length > 0) await insertRows(trx, tables.annotations, ANNOTATION_COLUMNS, annotations);
 
       const snapshots = batch.flatMap((write) => (write.snapshot ? [{ taskId: write.taskId, ...write.snapshot }] : []));
-      if (snapshots.length > 0) for (const id of await upsertSnapshots(trx, dialect, tables, snapshots)) found.add(id);
-
-      const unchecked = batch.map((write) => write.taskId).filter((id) => !found.has(id));
-      for (const ids of inChunks(unchecked, 1)) {
-        const rows = await runSql(
-          trx,
-          `SELECT "id" FROM ${quote(tables.tasks)} WHERE "id" IN (${ids.map(() => '?').join(', ')})`,
-          ids,
-        );
-        for (const row of rows) found.add(String(row.id));
-      }
-      const missing = batch.find((write) => !found.has(write.taskId));
-      if (missing)
-        throw new NotFoundError('TASK_NOT_FOUND', `No task ${missing.taskId} to write to; the batch was not committed`);
+      if (snapshots.length > 0) await upsertSnapshots(trx, dialect, tables, snapshots);
+      return { fenced };
     }),
   );
 }

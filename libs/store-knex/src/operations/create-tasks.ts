@@ -2,6 +2,7 @@ import type { CreateTaskResult, NewTask, TaskRecord } from '@tasker/core';
 import type { Knex } from 'knex';
 import { fromRow, quote, rowValues, selectList } from '../rows/column.js';
 import { STEP_COLUMNS } from '../rows/step-columns.js';
+import { LEASE_COLUMNS, newTaskLease } from '../rows/lease-columns.js';
 import { TASK_COLUMNS } from '../rows/task-columns.js';
 import { insertRows } from '../sql/insert-rows.js';
 import { partsByParameters } from '../sql/parts-by-parameters.js';
@@ -11,13 +12,16 @@ import { inChunks, valuesList } from '../sql/values-list.js';
 import type { StoreContext } from '../store-context.js';
 import type { TableNames } from '../table-names.js';
 
-const TASK_NAMES = TASK_COLUMNS.map(({ column }) => quote(column)).join(', ');
+/** A new task's row: its record and its lease. */
+const NEW_TASK_COLUMNS = [...TASK_COLUMNS, ...LEASE_COLUMNS];
+const TASK_NAMES = NEW_TASK_COLUMNS.map(({ column }) => quote(column)).join(', ');
+const newTaskRow = (request: NewTask) => [...rowValues(request.task, TASK_COLUMNS), ...newTaskLease(request)];
 const idempotencyKeyOf = (task: TaskRecord) =>
   task.idempotencyKey === undefined ? undefined : JSON.stringify([task.namespace, task.name, task.idempotencyKey]);
 
 /** Requests cut into parts whose statements stay below the parameter limit: one part unless there are hundreds. */
 function partsOf(requests: readonly NewTask[]): NewTask[][] {
-  return partsByParameters(requests, ({ steps }) => TASK_COLUMNS.length + steps.length * STEP_COLUMNS.length);
+  return partsByParameters(requests, ({ steps }) => NEW_TASK_COLUMNS.length + steps.length * STEP_COLUMNS.length);
 }
 
 /**
@@ -25,11 +29,8 @@ function partsOf(requests: readonly NewTask[]): NewTask[][] {
  * steps or not at all, without a transaction). Answers the ids of the tasks inserted.
  */
 async function insertOnPostgres(db: Knex, tables: TableNames, part: readonly NewTask[]): Promise<string[]> {
-  const tasks = valuesTable(
-    TASK_COLUMNS,
-    part.map(({ task }) => rowValues(task, TASK_COLUMNS)),
-  );
-  const selected = TASK_COLUMNS.map(({ column }) => `v.${quote(column)}`).join(', ');
+  const tasks = valuesTable(NEW_TASK_COLUMNS, part.map(newTaskRow));
+  const selected = NEW_TASK_COLUMNS.map(({ column }) => `v.${quote(column)}`).join(', ');
   const steps = part.flatMap((request) => request.steps);
   const insertSteps =
     steps.length > 0
@@ -45,16 +46,8 @@ async function insertOnPostgres(db: Knex, tables: TableNames, part: readonly New
 
 /** SQLite: the tasks of `part`, then the steps of those inserted, inside the caller's transaction. */
 async function insertOnSqlite(trx: Knex.Transaction, tables: TableNames, part: readonly NewTask[]): Promise<string[]> {
-  const sql = `INSERT INTO ${quote(tables.tasks)} (${TASK_NAMES}) VALUES ${valuesList(part.length, TASK_COLUMNS.length)} ON CONFLICT DO NOTHING RETURNING "id"`;
-  const created = new Set(
-    (
-      await runSql(
-        trx,
-        sql,
-        part.flatMap(({ task }) => rowValues(task, TASK_COLUMNS)),
-      )
-    ).map((row) => String(row.id)),
-  );
+  const sql = `INSERT INTO ${quote(tables.tasks)} (${TASK_NAMES}) VALUES ${valuesList(part.length, NEW_TASK_COLUMNS.length)} ON CONFLICT DO NOTHING RETURNING "id"`;
+  const created = new Set((await runSql(trx, sql, part.flatMap(newTaskRow))).map((row) => String(row.id)));
   const steps = part.filter(({ task }) => created.has(task.id)).flatMap((request) => request.steps);
   if (steps.length > 0) await insertRows(trx, tables.steps, STEP_COLUMNS, steps);
   return [...created];
