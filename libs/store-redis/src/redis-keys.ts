@@ -4,7 +4,7 @@
  *
  * | key | type | holds |
  * |---|---|---|
- * | `task:<id>` | hash | one field per `TaskRecord` field, each value JSON; `@member` is the task's index member |
+ * | `task:<id>` | hash | one field per `TaskRecord` field, each value JSON; store fields, plain: `@member` (the task's index member), `@token` (the lease's fencing token; absent means 0), `@owner` (the worker holding the lease; absent when free) |
  * | `steps:<id>` | hash | one field per step attribute, named `<attribute>:<step name>`, value JSON (`position:<name>` marks the step) |
  * | `transitions:<id>` | list | the task's history, one JSON `TransitionRecord` per entry, oldest first |
  * | `annotations:<id>` | list | one JSON `AnnotationRecord` per entry, oldest first |
@@ -13,11 +13,20 @@
  * | `idx:all` | sorted set | every task's index member |
  * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
  * | `idx:unfinished` | sorted set | members of tasks `pending` or `in_progress` |
+ * | `idx:claimable` | sorted set | index members of the unfinished tasks, scored by when they are claimable: the lease's expiry while leased, the wake-up time (creation time when new, 0 when released) while free |
+ * | `idx:leased` | sorted set | index members of the tasks with an owner, scored by the lease's expiry (expired leases stay until the task is claimed again, released or finished) |
+ * | `work` | pub/sub channel, not a key | a message whenever tasks may have become claimable (created without a lease, leases released) |
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
  * | `schema` | string | the data model's version, checked by `migrate()` |
  *
  * Index members are `<createdAt, 16 digits> <id>` with score 0, so every index is ordered by creation time and then
- * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`).
+ * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`). `idx:claimable` uses
+ * the same members with real scores: Redis orders equal scores by member, so claims come out by claimable time, then
+ * creation time, then id, as the memory store's.
+ *
+ * An unfinished task is in `idx:claimable`, and only an unfinished one: a write to a finished state removes it from
+ * both lease sets and clears `@owner` (keeping `@token`, which only ever rises). `idx:leased` exists so that
+ * `listWorkers` and a restarted worker's reclaim read the few leased tasks, not every passivated one.
  *
  * Field values are JSON made in TypeScript and never decoded in Lua: Lua's cjson would round numbers to 14 digits.
  * The Lua scripts build the keys whose names depend on stored data (`idx:state:*`, `idx:annotation:*`) with the
@@ -51,6 +60,19 @@ export class RedisKeys {
 
   get unfinished(): string {
     return `${this.prefix}idx:unfinished`;
+  }
+
+  get claimable(): string {
+    return `${this.prefix}idx:claimable`;
+  }
+
+  get leased(): string {
+    return `${this.prefix}idx:leased`;
+  }
+
+  /** The pub/sub channel on which scripts announce claimable work (see `watchWork`). */
+  get workChannel(): string {
+    return `${this.prefix}work`;
   }
 
   get schema(): string {

@@ -6,7 +6,13 @@ import {
   encodeTaskCursor,
   pageSize,
   type AnnotationRecord,
+  type ClaimRequest,
+  type ClaimResult,
+  type CommitResult,
   type CreateTaskResult,
+  type Lease,
+  type LeaseRelease,
+  type LeaseTerms,
   type NewTask,
   type StepRecord,
   type StoredSnapshot,
@@ -16,23 +22,33 @@ import {
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
+  type WorkerLeases,
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
+import { RedisLeases } from './redis-leases.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
 import { COMMIT_SCRIPT } from './scripts/commit-script.js';
 import { CREATE_TASK_SCRIPT } from './scripts/create-task-script.js';
 import { LIST_TASKS_SCRIPT } from './scripts/list-tasks-script.js';
+import { MIGRATE_SCRIPT } from './scripts/migrate-script.js';
+import { WorkWatchers } from './work-watchers.js';
 
-/** The version of the data model described in `redis-keys.ts`; `migrate()` refuses a prefix holding another. */
-export const REDIS_SCHEMA_VERSION = 1;
+/**
+ * The version of the data model described in `redis-keys.ts`; `migrate()` upgrades a prefix holding version 1
+ * (before leases) and refuses any other. Version 2 added the lease fields and sets: a version 1 process writing to
+ * the prefix would create tasks no worker ever claims, and write without fencing.
+ */
+export const REDIS_SCHEMA_VERSION = 2;
+const UPGRADABLE_SCHEMA_VERSION = 1;
 
 const createTaskScript = new LuaScript(CREATE_TASK_SCRIPT);
 const commitScript = new LuaScript(COMMIT_SCRIPT);
 const listTasksScript = new LuaScript(LIST_TASKS_SCRIPT);
+const migrateScript = new LuaScript(MIGRATE_SCRIPT);
 
 /** How a {@link RedisStore} names its keys. */
 export interface RedisStoreOptions {
@@ -45,14 +61,17 @@ export interface RedisStoreOptions {
  * names). The data model is described in `redis-keys.ts`.
  *
  * Every change is one Lua script, so it is atomic and costs one round trip: `createTask` (idempotency key, task,
- * steps and index entries) and `commit` (a whole group-commit batch of many tasks). Every read is one command.
- * Create it with {@link createRedisStore}.
+ * steps and index entries), `commit` (a whole group-commit batch of many tasks, fencing checked write by write)
+ * and each lease operation (see `RedisLeases`). Every read is one command. `watchWork` listens on a pub/sub
+ * channel of the prefix, with a connection of its own. Create it with {@link createRedisStore}.
  */
 export class RedisStore implements TaskStore {
   readonly prefix: string;
   readonly #client: Redis;
   readonly #owned: boolean;
   readonly #keys: RedisKeys;
+  readonly #leases: RedisLeases;
+  readonly #watchers: WorkWatchers;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -66,6 +85,8 @@ export class RedisStore implements TaskStore {
     this.#owned = owned;
     this.prefix = options.prefix ?? 'tasker:';
     this.#keys = new RedisKeys(this.prefix);
+    this.#leases = new RedisLeases(client, this.prefix, this.#countCommand);
+    this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
@@ -74,14 +95,18 @@ export class RedisStore implements TaskStore {
   }
 
   /**
-   * Records the data model's version under the prefix, or checks the one recorded. Redis needs no schema, so this
-   * is only a guard against a prefix written by an incompatible store; safe when several processes start at once.
+   * Records the data model's version under the prefix, or checks the one recorded, upgrading version 1 (its
+   * unfinished tasks become claimable at once; see the migrate script). Redis needs no schema, so this is
+   * otherwise a guard against a prefix written by an incompatible store; safe when several processes start at once.
    * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version.
    */
   async migrate(): Promise<void> {
-    this.#commands++;
-    const recorded = await this.#client.set(this.#keys.schema, String(REDIS_SCHEMA_VERSION), 'NX', 'GET');
-    if (recorded !== null && recorded !== String(REDIS_SCHEMA_VERSION)) {
+    const recorded = (await migrateScript.run(
+      this.#client,
+      [this.prefix, REDIS_SCHEMA_VERSION, UPGRADABLE_SCHEMA_VERSION],
+      this.#countCommand,
+    )) as string | null;
+    if (recorded !== null) {
       throw new TaskerError(
         'STORE_SCHEMA_MISMATCH',
         `Redis prefix '${this.prefix}' holds data model version ${recorded}; this store reads version ${REDIS_SCHEMA_VERSION}`,
@@ -91,40 +116,71 @@ export class RedisStore implements TaskStore {
 
   /**
    * One script call per task, all sent at once on the connection: Redis runs them in order, so a key repeated in
-   * the batch finds the task the first request created.
+   * the batch finds the task the first request created. Every request is checked before the first is sent.
    */
   async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
-    return Promise.all(requests.map(({ task, steps }) => this.createTask(task, steps)));
+    const created = requests.map((request) => ({ task: request.task, argument: newTaskArgument(request) }));
+    return Promise.all(created.map(({ task, argument }) => this.#create(task, argument)));
   }
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
-    const reply = (await createTaskScript.run(
-      this.#client,
-      [this.prefix, newTaskArgument(task, steps)],
-      this.#countCommand,
-    )) as [number, string[]?];
+    return this.#create(task, newTaskArgument({ task, steps }));
+  }
+
+  async #create(task: TaskRecord, argument: string): Promise<CreateTaskResult> {
+    const reply = (await createTaskScript.run(this.#client, [this.prefix, argument], this.#countCommand)) as [
+      number,
+      string[]?,
+    ];
     if (reply[0] === 1) return { task: JSON.parse(JSON.stringify(task)) as TaskRecord, created: true };
     return { task: taskFromHash(pairsOf(reply[1] ?? []))!, created: false };
   }
 
-  async commit(writes: readonly TaskWrite[], batch: { id: string } = { id: randomUUID() }): Promise<void> {
-    if (writes.length === 0) return;
+  async commit(writes: readonly TaskWrite[], batch: { id: string } = { id: randomUUID() }): Promise<CommitResult> {
+    if (writes.length === 0) return { fenced: [] };
     // The write queue retries a failed batch with the same id: the script skips a batch it applied although its
     // reply was lost.
     const token = batch.id;
     const argument = JSON.stringify(writes.map(writeArgument));
     try {
-      await commitScript.run(
+      const fenced = (await commitScript.run(
         this.#client,
         [this.prefix, this.#instanceId, token, ++this.#batchSequence, argument],
         this.#countCommand,
-      );
+      )) as string[];
+      return { fenced };
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('TASK_NOT_FOUND ')) {
         throw new NotFoundError('TASK_NOT_FOUND', `RedisStore: ${error.message.slice('TASK_NOT_FOUND '.length)}`);
       }
       throw error;
     }
+  }
+
+  claimTasks(request: ClaimRequest): Promise<ClaimResult> {
+    return this.#leases.claimTasks(request);
+  }
+
+  claimTask(taskId: string, terms: LeaseTerms): Promise<Lease | undefined> {
+    return this.#leases.claimTask(taskId, terms);
+  }
+
+  renewLeases(workerId: string, leases: readonly Lease[], until: number): Promise<string[]> {
+    return this.#leases.renewLeases(workerId, leases, until);
+  }
+
+  releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
+    return this.#leases.releaseLeases(releases);
+  }
+
+  listWorkers(now: number): Promise<WorkerLeases[]> {
+    return this.#leases.listWorkers(now);
+  }
+
+  /** Subscribes on a connection of its own (a duplicate of the store's client), closed by the returned function. */
+  watchWork(onWork: () => void): Promise<() => Promise<void>> {
+    this.#commands++;
+    return this.#watchers.watch(onWork);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {
@@ -177,8 +233,12 @@ export class RedisStore implements TaskStore {
     return (await this.#client.zrange(this.#keys.unfinished, 0, '-1')).map(taskIdOfMember);
   }
 
-  /** Closes the connection if the store made it; a client passed in stays open for its owner. */
+  /**
+   * Closes the `watchWork` connections, and the store's connection if the store made it; a client passed in stays
+   * open for its owner.
+   */
   async close(): Promise<void> {
+    await this.#watchers.closeAll();
     if (!this.#owned) return;
     try {
       await this.#client.quit();

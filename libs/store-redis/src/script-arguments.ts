@@ -1,4 +1,4 @@
-import type { StepRecord, TaskRecord, TaskWrite } from '@tasker/core';
+import { InvalidRequestError, type NewTask, type TaskWrite } from '@tasker/core';
 import { indexMember } from './index-member.js';
 import { idempotencySuffix, indexSuffix, stepField } from './redis-keys.js';
 import { stepHashFields, toHashFields } from './record-codec.js';
@@ -15,6 +15,10 @@ export interface NewTaskArgument {
   indexes: string[];
   task: string[];
   steps: string[];
+  /** The score in `idx:claimable` of an unfinished task created without a lease: its creation time. */
+  claimableAt: string;
+  /** The worker the task is created leased to, and the lease's expiry (a score). */
+  lease?: { owner: string; expiry: string };
 }
 
 /** What the commit script reads for one write; empty parts are left out. */
@@ -29,10 +33,25 @@ export interface WriteArgument {
   annotations?: string[];
   annotationTypes?: string[];
   snapshot?: string;
+  /** The writer's fencing token: the script skips the write unless the task's stored token equals it. */
+  token?: number;
 }
 
-/** The create-task script's argument for a task and its steps. */
-export function newTaskArgument(task: TaskRecord, steps: readonly StepRecord[]): string {
+/**
+ * A time as a sorted-set score, checked before any script runs: Redis refuses a score that is not a number only
+ * at the ZADD, after the script's earlier writes. A string, since a number decoded from JSON in Lua would reach
+ * Redis with 14 significant digits.
+ * @throws InvalidRequestError naming `field` when `ms` is not a finite number.
+ */
+export function scoreOf(ms: number, field: string): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+    throw new InvalidRequestError(field, `must be a finite time in ms since the epoch, got ${String(ms)}`);
+  }
+  return String(ms);
+}
+
+/** The create-task script's argument for a task, its steps and its lease, if created leased. */
+export function newTaskArgument({ task, steps, lease }: NewTask): string {
   const argument: NewTaskArgument = {
     id: task.id,
     member: indexMember(task.createdAt, task.id),
@@ -45,6 +64,8 @@ export function newTaskArgument(task: TaskRecord, steps: readonly StepRecord[]):
     ],
     task: toHashFields(task),
     steps: steps.flatMap(stepHashFields),
+    claimableAt: scoreOf(task.createdAt, 'task.createdAt'),
+    ...(lease ? { lease: { owner: lease.workerId, expiry: scoreOf(lease.until, 'lease.until') } } : {}),
     ...(task.idempotencyKey === undefined ? {} : { idempotency: idempotencySuffix(task, task.idempotencyKey) }),
   };
   return JSON.stringify(argument);
@@ -84,5 +105,6 @@ export function writeArgument(write: TaskWrite): WriteArgument {
     argument.annotationTypes = [...new Set(write.annotations.map((annotation) => annotation.type))];
   }
   if (write.snapshot) argument.snapshot = JSON.stringify(write.snapshot);
+  if (write.leaseToken !== undefined) argument.token = write.leaseToken;
   return argument;
 }

@@ -1,43 +1,57 @@
-import { LUA_PRELUDE } from './lua-prelude.js';
+import { LEASE_PRELUDE } from './lease-prelude.js';
 
 /**
- * Applies a batch of writes (one group commit) in order, or none of them: every task is checked to exist before
- * the first change, and Redis runs the script without interleaving other commands.
+ * Applies a batch of writes (one group commit) in order: every task is checked to exist before the first change
+ * (a batch naming an unknown task applies nothing), and Redis runs the script without interleaving other commands.
+ *
+ * Fencing happens here, write by write: a write carrying a lease token other than the task's stored one comes from
+ * a worker that lost the task, and is skipped; its task id is returned, and the rest of the batch is applied. A
+ * write leaving the task finished ends its lease and takes it out of `idx:claimable`; a write taking a finished
+ * task back to an unfinished state (an operator's retry, under the operator's lease) makes it claimable again when
+ * that lease expires.
  *
  * A batch whose reply was lost (the connection dropped after the server applied it) is retried by the engine
  * with the same token; the script remembers the last 64 tokens of each store instance (a sorted set by batch
  * sequence) and answers such a retry without applying it twice, so history entries are not duplicated.
  *
  * ARGV: prefix, store instance id, batch token, batch sequence number, JSON array of `WriteArgument`. Returns the
- * number of writes applied (0 for a repeated batch); fails with `TASK_NOT_FOUND` when a task is unknown.
+ * ids of the tasks whose writes were fenced off (none for a repeated batch); fails with `TASK_NOT_FOUND` when a
+ * task is unknown.
  */
-export const COMMIT_SCRIPT = `${LUA_PRELUDE}
+export const COMMIT_SCRIPT = `${LEASE_PRELUDE}
 local recent_batches = key('commit:' .. ARGV[2])
-if redis.call('ZSCORE', recent_batches, ARGV[3]) then return 0 end
+if redis.call('ZSCORE', recent_batches, ARGV[3]) then return {} end
 local writes = cjson.decode(ARGV[5])
 for _, write in ipairs(writes) do
   if redis.call('EXISTS', key('task:' .. write.id)) == 0 then
     return redis.error_reply('TASK_NOT_FOUND no task ' .. write.id .. ' to write to')
   end
 end
-for _, write in ipairs(writes) do
-  local task = key('task:' .. write.id)
-  local member = redis.call('HGET', task, '@member')
-  if write.state then
-    local stored = redis.call('HGET', task, 'state')
-    local previous = stored and cjson.decode(stored)
-    if previous ~= write.state then
-      if previous then redis.call('ZREM', index('state:' .. previous), member) end
-      redis.call('ZADD', index('state:' .. write.state), 0, member)
-      if is_unfinished(write.state) then
-        redis.call('ZADD', index('unfinished'), 0, member)
-      else
-        redis.call('ZREM', index('unfinished'), member)
-      end
+local function move_state(task, member, state)
+  local stored = redis.call('HGET', task, 'state')
+  local previous = stored and cjson.decode(stored)
+  if previous == state then return end
+  if previous then redis.call('ZREM', index('state:' .. previous), member) end
+  redis.call('ZADD', index('state:' .. state), 0, member)
+  if is_unfinished(state) then
+    redis.call('ZADD', index('unfinished'), 0, member)
+    local held_until = redis.call('ZSCORE', index('leased'), member)
+    if held_until and not (previous and is_unfinished(previous)) then
+      redis.call('ZADD', index('claimable'), held_until, member)
     end
+  else
+    redis.call('ZREM', index('unfinished'), member)
   end
+end
+local function apply(write, task)
+  local member = redis.call('HGET', task, '@member')
+  if write.state then move_state(task, member, write.state) end
   if write.set then call_in_slices('HSET', task, write.set) end
   if write.clear then call_in_slices('HDEL', task, write.clear) end
+  if (write.set or write.clear) and not task_is_unfinished(task) then
+    end_lease(task, member)
+    redis.call('ZREM', index('claimable'), member)
+  end
   if write.steps then
     local steps = key('steps:' .. write.id)
     for _, step in ipairs(write.steps) do
@@ -57,8 +71,20 @@ for _, write in ipairs(writes) do
   end
   if write.snapshot then redis.call('SET', key('snapshot:' .. write.id), write.snapshot) end
 end
+local fenced, fenced_ids = {}, {}
+for _, write in ipairs(writes) do
+  local task = key('task:' .. write.id)
+  if write.token and write.token ~= stored_token(task) then
+    if not fenced[write.id] then
+      fenced[write.id] = true
+      fenced_ids[#fenced_ids + 1] = write.id
+    end
+  else
+    apply(write, task)
+  end
+end
 redis.call('ZADD', recent_batches, ARGV[4], ARGV[3])
 redis.call('ZREMRANGEBYRANK', recent_batches, 0, -65)
 redis.call('EXPIRE', recent_batches, 86400)
-return #writes
+return fenced_ids
 `;

@@ -5,6 +5,10 @@ import { LUA_PRELUDE } from './lua-prelude.js';
  * The key is claimed with SET NX before anything is written, in the same script, so two racing requests with one
  * key store one task.
  *
+ * An unfinished task is claimable from its creation time, and the script publishes on the work channel so an idle
+ * worker claims it at once; one created with a lease belongs to its worker with token 1, claimable when the lease
+ * expires.
+ *
  * ARGV: prefix, JSON `NewTaskArgument`. Returns `{1}` when created, `{0, HGETALL of the holder}` otherwise.
  */
 export const CREATE_TASK_SCRIPT = `${LUA_PRELUDE}
@@ -25,6 +29,15 @@ call_in_slices('HSET', key('steps:' .. new.id), new.steps)
 redis.call('ZADD', index('all'), 0, new.member)
 redis.call('ZADD', index('state:' .. new.state), 0, new.member)
 for _, suffix in ipairs(new.indexes) do redis.call('ZADD', index(suffix), 0, new.member) end
-if is_unfinished(new.state) then redis.call('ZADD', index('unfinished'), 0, new.member) end
+local unfinished = is_unfinished(new.state)
+if unfinished then redis.call('ZADD', index('unfinished'), 0, new.member) end
+if new.lease then
+  redis.call('HSET', task, '@owner', new.lease.owner, '@token', 1)
+  redis.call('ZADD', index('leased'), new.lease.expiry, new.member)
+  if unfinished then redis.call('ZADD', index('claimable'), new.lease.expiry, new.member) end
+elseif unfinished then
+  redis.call('ZADD', index('claimable'), new.claimableAt, new.member)
+  redis.call('PUBLISH', key('work'), 1)
+end
 return {1}
 `;

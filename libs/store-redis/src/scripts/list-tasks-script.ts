@@ -38,8 +38,7 @@ while #tasks < query.count do
   local members = redis.call('ZRANGE', drive, max, query.min, 'BYLEX', 'REV', 'LIMIT', 0, chunk)
   for _, member in ipairs(members) do
     if matches(member) then
-      -- A member is 16 digits of time, a space, then the id.
-      tasks[#tasks + 1] = redis.call('HGETALL', key('task:' .. string.sub(member, 18)))
+      tasks[#tasks + 1] = redis.call('HGETALL', key('task:' .. task_id(member)))
       if #tasks == query.count then break end
     end
   end

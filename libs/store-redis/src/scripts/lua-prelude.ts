@@ -8,6 +8,13 @@ local prefix = ARGV[1]
 local function key(name) return prefix .. name end
 local function index(suffix) return prefix .. 'idx:' .. suffix end
 local function is_unfinished(state) return state == 'pending' or state == 'in_progress' end
+-- The stored state is JSON: compared as written rather than decoded.
+local function task_is_unfinished(task)
+  local state = redis.call('HGET', task, 'state')
+  return state == '"pending"' or state == '"in_progress"'
+end
+-- A member is 16 digits of creation time, a space, then the id.
+local function task_id(member) return string.sub(member, 18) end
 -- unpack() is bounded by Lua's stack: long argument lists go in slices of 1000 (even, for field-value pairs).
 local function call_in_slices(command, name, list)
   for first = 1, #list, 1000 do

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The store's `watchWork` listeners: each one a subscriber connection (a duplicate of the store's client, since a
+ * subscribed connection takes no other commands) on the channel where the scripts publish claimable work.
+ */
+export class WorkWatchers {
+  readonly #client: Redis;
+  readonly #channel: string;
+  readonly #subscribers = new Set<Redis>();
+
+  constructor(client: Redis, channel: string) {
+    this.#client = client;
+    this.#channel = channel;
+  }
+
+  /** Calls `onWork` on every message of the channel; resolves once subscribed with the function that stops it. */
+  async watch(onWork: () => void): Promise<() => Promise<void>> {
+    const subscriber = this.#client.duplicate();
+    // Lost connections are reported by the store's own commands; ioredis reconnects and subscribes again.
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', () => onWork());
+    this.#subscribers.add(subscriber);
+    try {
+      await subscriber.subscribe(this.#channel);
+    } catch (error) {
+      await this.#close(subscriber);
+      throw error;
+    }
+    return () => this.#close(subscriber);
+  }
+
+  /** Closes every subscriber still open. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#subscribers].map((subscriber) => this.#close(subscriber)));
+  }
+
+  async #close(subscriber: Redis): Promise<void> {
+    if (!this.#subscribers.delete(subscriber)) return;
+    try {
+      await subscriber.quit();
+    } catch {
+      // The server is gone: nothing is left to say goodbye to.
+      subscriber.disconnect();
+    }
+  }
+}
