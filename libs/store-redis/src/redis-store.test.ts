@@ -1,24 +1,15 @@
 import { describeStoreContract, sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
-import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from './test-fixtures/test-redis.js';
+import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
+import { TestStores } from './test-fixtures/test-stores.js';
 
-const prefixes: string[] = [];
-const opened: RedisStore[] = [];
+const stores = new TestStores();
+const openStore = (prefix?: string) => stores.open(prefix);
 
-function openStore(prefix = uniquePrefix()): RedisStore {
-  prefixes.push(prefix);
-  const store = createRedisStore(TEST_REDIS_URL, { prefix });
-  opened.push(store);
-  return store;
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-  await deleteKeys(TEST_REDIS_URL, prefixes.splice(0));
-});
+afterEach(() => stores.cleanUp());
 
 describeStoreContract('Redis', () => openStore());
 
@@ -202,8 +193,4 @@ describe('RedisStore', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     await store.close();
   });
-});
-
-afterAll(async () => {
-  await deleteKeys(TEST_REDIS_URL, prefixes);
 });

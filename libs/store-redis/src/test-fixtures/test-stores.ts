@@ -1,0 +1,23 @@
+import type { RedisConnection } from '../connect-client.js';
+import { createRedisStore } from '../create-redis-store.js';
+import type { RedisStore } from '../redis-store.js';
+import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from './test-redis.js';
+
+/** Opens stores on the test server for a suite, and cleans up after each test: closes them, deletes their keys. */
+export class TestStores {
+  readonly #prefixes: string[] = [];
+  readonly #opened: RedisStore[] = [];
+
+  /** A store under `prefix` (a fresh one when absent), on its own connection unless given one. */
+  open(prefix = uniquePrefix(), connection: RedisConnection = TEST_REDIS_URL): RedisStore {
+    this.#prefixes.push(prefix);
+    const store = createRedisStore(connection, { prefix });
+    this.#opened.push(store);
+    return store;
+  }
+
+  async cleanUp(): Promise<void> {
+    await Promise.all(this.#opened.splice(0).map((store) => store.close()));
+    await deleteKeys(TEST_REDIS_URL, this.#prefixes.splice(0));
+  }
+}
