@@ -28,7 +28,7 @@ export class ActiveTask implements TaskDefinition {
   readonly input: TaskMachineInput;
   actor!: TaskActor;
   /** This engine's lease on the task: its token fences every write. */
-  readonly lease: Lease;
+  lease: Lease;
   /** Writes recorded and not yet committed. */
   writesInFlight = 0;
   readonly #ancestors = new Map<string, Set<string>>();

@@ -113,7 +113,7 @@ export class Engine {
     this.#machine = createTaskMachine(environment, createStepMachine(environment));
     this.#keeper = new LeaseKeeper(settings.store, settings.clock, settings.logger, settings.lease, {
       freeSlots: () => settings.concurrency - this.#active.size - this.#loading.size - this.#starting,
-      run: (lease) => void this.#load(lease.taskId, 'resume', lease),
+      run: (lease) => this.#run(lease),
       held: () => [...this.#active.values()].map((task) => task.lease),
       lost: (taskIds) => {
         for (const taskId of taskIds) this.#lose(taskId, 'its lease was renewed by another worker');
@@ -362,6 +362,13 @@ export class Engine {
       task.awaitWrite(isEffect, resolve);
       task.actor.send(event);
     });
+  }
+
+  /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
+  #run(lease: Lease): void {
+    const active = this.#active.get(lease.taskId);
+    if (active) active.lease = lease;
+    else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease);
   }
 
   async #claimToAct(taskId: string): Promise<ActiveTask | undefined> {
