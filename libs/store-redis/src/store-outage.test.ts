@@ -4,16 +4,7 @@ import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
 import { CHAIN_STEPS, createChainEngine, runChain } from './test-fixtures/chain-engine.js';
 import { RedisServerProcess } from './test-fixtures/redis-server-process.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
+import { sleep, until } from './test-fixtures/until.js';
 
 function spyLogger(): Logger {
   const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: () => logger };
@@ -34,8 +25,7 @@ describe('a Redis outage', () => {
   });
 
   it('holds tasks while the server is down and completes each step exactly once after it returns', async () => {
-    server = await RedisServerProcess.create();
-    await server.start();
+    server = await RedisServerProcess.started();
     store = createRedisStore(server.url, { prefix: 'outage:' });
     const logger = spyLogger();
     const { engine, runs } = createChainEngine({ store, logger, stepDelayMs: 100 });

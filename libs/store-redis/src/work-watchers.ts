@@ -14,15 +14,27 @@ export class WorkWatchers {
     this.#channel = channel;
   }
 
-  /** Calls `onWork` on every message of the channel; resolves once subscribed with the function that stops it. */
+  /**
+   * Calls `onWork` on every message of the channel, and once more after each reconnection; resolves once
+   * subscribed with the function that stops it.
+   */
   async watch(onWork: () => void): Promise<() => Promise<void>> {
     const subscriber = this.#client.duplicate();
     // Lost connections are reported by the store's own commands; ioredis reconnects and subscribes again.
     subscriber.on('error', () => undefined);
     subscriber.on('message', () => onWork());
+    let subscribed = false;
+    subscriber.on('ready', () => {
+      if (!subscribed) return;
+      // Messages published while the connection was down are lost: once subscribed again (a SUBSCRIBE of our own
+      // answers after ioredis' resubscription), the watcher looks for the work they announced instead of waiting
+      // for its next poll.
+      subscriber.subscribe(this.#channel).then(onWork, () => undefined);
+    });
     this.#subscribers.add(subscriber);
     try {
       await subscriber.subscribe(this.#channel);
+      subscribed = true;
     } catch (error) {
       await this.#close(subscriber);
       throw error;

@@ -29,6 +29,13 @@ export class RedisServerProcess {
     return new RedisServerProcess(await freePort(), await mkdtemp(join(tmpdir(), 'tasker-redis-')));
   }
 
+  /** A server of its own, started. */
+  static async started(): Promise<RedisServerProcess> {
+    const server = await RedisServerProcess.create();
+    await server.start();
+    return server;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
