@@ -1,7 +1,8 @@
 /**
  * The Tasker store on Redis: tasks, steps, history, annotations and snapshots in hashes, lists and strings under
- * one key prefix, with sorted sets as indexes. Each task creation and each group-commit batch is one Lua script:
- * atomic, and one round trip.
+ * one key prefix, with sorted sets as indexes. Each task creation, each group-commit batch and each lease operation
+ * (claims, renewals, releases) is one Lua script: atomic, and one round trip. Claimable work is announced over
+ * pub/sub.
  */
 export { createRedisStore } from './create-redis-store.js';
 export { RedisStore, REDIS_SCHEMA_VERSION } from './redis-store.js';

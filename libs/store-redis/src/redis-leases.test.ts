@@ -98,7 +98,7 @@ describe('leases on Redis', () => {
     ]);
   });
 
-  it('refuses a lease time that is not a number, naming it, before storing anything', async () => {
+  it('refuses a lease time or claim limit that is not a number, naming it, before storing anything', async () => {
     const store = stores.open();
     const task = sampleTask();
     const request = { task, steps: sampleSteps(task.id), lease: { workerId: 'w1', until: Number.NaN } };
@@ -111,6 +111,7 @@ describe('leases on Redis', () => {
       code: 'INVALID_REQUEST',
       message: expect.stringContaining('until'),
     });
+    await expect(store.claimTasks({ ...terms('w1'), limit: Number.NaN })).rejects.toMatchObject({ field: 'limit' });
   });
 
   it('announces work over pub/sub on a connection of its own, closed by the stop function or by close()', async () => {

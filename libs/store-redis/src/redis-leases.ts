@@ -1,4 +1,12 @@
-import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from '@tasker/core';
+import {
+  InvalidRequestError,
+  type ClaimRequest,
+  type ClaimResult,
+  type Lease,
+  type LeaseRelease,
+  type LeaseTerms,
+  type WorkerLeases,
+} from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { LuaScript } from './lua-script.js';
 import { scoreOf } from './script-arguments.js';
@@ -30,11 +38,14 @@ export class RedisLeases {
   }
 
   async claimTasks({ workerId, now, until, limit, reclaimOwn }: ClaimRequest): Promise<ClaimResult> {
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new InvalidRequestError('limit', `must be a whole number of tasks, got ${String(limit)}`);
+    }
     const [claimed, nextDueAt] = (await this.#run(claimTasksScript, [
       workerId,
       scoreOf(now, 'now'),
       scoreOf(until, 'until'),
-      Math.max(0, Math.floor(limit)),
+      limit,
       reclaimOwn ? 1 : 0,
     ])) as [Array<string | number>, string | null];
     const leases: Lease[] = [];

@@ -115,8 +115,10 @@ export class RedisStore implements TaskStore {
   }
 
   /**
-   * One script call per task, all sent at once on the connection: Redis runs them in order, so a key repeated in
-   * the batch finds the task the first request created. Every request is checked before the first is sent.
+   * One script call per task, all sent at once on the connection (one round trip): Redis runs them in order, so a
+   * key repeated in the batch finds the task the first request created. Every request is checked before the first
+   * is sent. Each unleased task publishes its own notification: a watching worker that is claiming already
+   * folds them into one more claim.
    */
   async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
     const created = requests.map((request) => ({ task: request.task, argument: newTaskArgument(request) }));

@@ -12,7 +12,9 @@ import { LEASE_PRELUDE } from './lease-prelude.js';
  *
  * A batch whose reply was lost (the connection dropped after the server applied it) is retried by the engine
  * with the same token; the script remembers the last 64 tokens of each store instance (a sorted set by batch
- * sequence) and answers such a retry without applying it twice, so history entries are not duplicated.
+ * sequence) and answers such a retry without applying it twice, so history entries are not duplicated. Such a
+ * retry reports no fenced writes even if the first run fenced some: the worker learns it lost the task at its next
+ * write or heartbeat, which the raised token refuses alike.
  *
  * ARGV: prefix, store instance id, batch token, batch sequence number, JSON array of `WriteArgument`. Returns the
  * ids of the tasks whose writes were fenced off (none for a repeated batch); fails with `TASK_NOT_FOUND` when a
