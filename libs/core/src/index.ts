@@ -72,6 +72,8 @@ export { MACHINE_VERSION } from './machines/machine-version.js';
 export { createEngine } from './engine/create-engine.js';
 export type { EngineOptions } from './engine/create-engine.js';
 export { Engine } from './engine/engine.js';
+export { stopOnSignals } from './engine/stop-on-signals.js';
+export type { SignalStopOptions } from './engine/stop-on-signals.js';
 export type { EventListener } from './engine/event-bus.js';
 export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';
 export type {

@@ -12,12 +12,12 @@ export const CHECKOUT_STEPS = [
 
 /**
  * Registers the checkout-shaped template on `engine`. Every handler run is appended to `executionLog` (one line:
- * task id, step, attempt) before it returns, synchronously, so the log survives a SIGKILL of the process. Handlers
- * take a few milliseconds and fail transiently at `faultRate`.
+ * task id, step, attempt, worker id, time in ms) when it starts, synchronously, so the log survives a SIGKILL of the
+ * process. Handlers take a few milliseconds and fail transiently at `faultRate`.
  */
-export function registerCheckout(engine: Engine, executionLog: string, faultRate: number): void {
+export function registerCheckout(engine: Engine, executionLog: string, workerId: string, faultRate: number): void {
   const handler = async (ctx: StepContext) => {
-    appendFileSync(executionLog, `${ctx.task.id} ${ctx.step.name} ${ctx.step.attempt}\n`);
+    appendFileSync(executionLog, `${ctx.task.id} ${ctx.step.name} ${ctx.step.attempt} ${workerId} ${Date.now()}\n`);
     await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
     if (Math.random() < faultRate) throw new RetryableError('transient fault', { retryAfterMs: 5 });
     return { step: ctx.step.name, attempt: ctx.step.attempt };

@@ -14,10 +14,23 @@ export interface Worker {
   running: Promise<void>;
 }
 
-/** Starts a crash worker on `target` that logs every handler run to `executionLog`. */
-export function startWorker(target: StoreTarget, executionLog: string, create?: number): Worker {
-  const args = ['--conditions=@tasker/source', '--import', 'tsx', WORKER, JSON.stringify(target), executionLog];
-  if (create !== undefined) args.push('--create', String(create));
+/** What a crash worker process does (see crash-worker.ts). */
+export interface WorkerOptions {
+  target: StoreTarget;
+  /** Where it logs every handler run. */
+  executionLog: string;
+  /** Its lease owner name: a restart under the same id takes its tasks back at once. */
+  workerId: string;
+  /** Tasks it creates before it starts working. */
+  create?: number;
+  /** Its lease length (the engine's default when absent); it polls four times per lease. */
+  leaseMs?: number;
+  faultRate?: number;
+}
+
+/** Starts a crash worker process. */
+export function startWorker(options: WorkerOptions): Worker {
+  const args = ['--conditions=@tasker/source', '--import', 'tsx', WORKER, JSON.stringify(options)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const running = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('running') && resolve());
@@ -27,13 +40,30 @@ export function startWorker(target: StoreTarget, executionLog: string, create?: 
   return { process: child, exited, running };
 }
 
-/** Lines of an execution log as `taskId step` keys. */
-export function executedSteps(executionLog: string): string[] {
+/** One handler run, as a worker logged it. */
+export interface HandlerRun {
+  taskId: string;
+  step: string;
+  attempt: number;
+  workerId: string;
+  at: number;
+}
+
+/** The handler runs of an execution log, in order. */
+export function handlerRuns(executionLog: string): HandlerRun[] {
   if (!existsSync(executionLog)) return [];
   return readFileSync(executionLog, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => line.split(' ').slice(0, 2).join(' '));
+    .map((line) => {
+      const [taskId, step, attempt, workerId, at] = line.split(' ');
+      return { taskId: taskId!, step: step!, attempt: Number(attempt), workerId: workerId!, at: Number(at) };
+    });
+}
+
+/** Lines of an execution log as `taskId step` keys. */
+export function executedSteps(executionLog: string): string[] {
+  return handlerRuns(executionLog).map((run) => `${run.taskId} ${run.step}`);
 }
 
 /** `taskId step` of every step the store holds as completed. */

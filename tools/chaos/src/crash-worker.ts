@@ -1,21 +1,41 @@
 /**
- * A worker process for the crash tests. With `--create N` it stores N checkout tasks first; then it runs every
- * unfinished task of the store to completion and exits 0. It prints `running` once it has started working, so
- * the test knows when a SIGKILL lands mid-run.
+ * A worker process for the crash tests. With `create` it stores that many checkout tasks first (not leased: any
+ * worker claims them); then it works until the store holds no unfinished task, stops gracefully (releasing its
+ * leases) and exits 0. It prints `running` once it works, so a test knows when a SIGKILL lands mid-run, and stops
+ * the same way on SIGTERM.
  *
- *   tsx crash-worker.ts '<StoreTarget JSON>' <execution log> [--create N]
+ *   tsx crash-worker.ts '<WorkerOptions JSON>'
  */
-import { createEngine } from '@tasker/core';
+import { createEngine, silentLogger, stopOnSignals, type Logger } from '@tasker/core';
 import { registerCheckout } from './checkout-shape.js';
-import { openStore, type StoreTarget } from './store-target.js';
+import type { WorkerOptions } from './crash-run.js';
+import { openStore } from './store-target.js';
 
-const [targetJson, executionLog, flag, count] = process.argv.slice(2);
-const store = await openStore(JSON.parse(targetJson!) as StoreTarget);
-const engine = createEngine({ store, concurrency: 50 });
-registerCheckout(engine, executionLog!, 0.15);
+const options = JSON.parse(process.argv[2]!) as WorkerOptions;
+/** Errors to stderr, where a failing test shows them. */
+const logger: Logger = {
+  ...silentLogger,
+  error: (fields, message) => console.error(`[${options.workerId}] ${message}`, fields),
+  warn: (fields, message) => console.error(`[${options.workerId}] ${message}`, fields),
+  child: () => logger,
+};
+const store = await openStore(options.target);
+const engine = createEngine({
+  store,
+  concurrency: 50,
+  logger,
+  workerId: options.workerId,
+  ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs, pollIntervalMs: options.leaseMs / 4 }),
+});
+registerCheckout(engine, options.executionLog, options.workerId, options.faultRate ?? 0.15);
+const exit = async () => {
+  await store.close();
+  process.exit(0);
+};
+stopOnSignals(engine, { gracePeriodMs: 5_000, then: exit });
 
-if (flag === '--create') {
-  for (let index = 0; index < Number(count); index++) {
+if (options.create !== undefined) {
+  for (let index = 0; index < options.create; index++) {
     await engine.runTask({ namespace: 'chaos', name: 'checkout', context: { order: index } });
   }
 }
@@ -27,5 +47,4 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 await engine.stop();
-await store.close();
-process.exit(0);
+await exit();

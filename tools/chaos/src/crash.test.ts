@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskStore } from '@tasker/core';
 import { freshPostgresDatabase } from '@tasker/store-knex/testing';
-import { allTaskIds, completedSteps, executedSteps, startWorker } from './crash-run.js';
+import { completedSteps, executedSteps, startWorker } from './crash-run.js';
 import { CHECKOUT_STEPS } from './checkout-shape.js';
+import { expectEveryTaskCompletedOnce } from './expect-completed-once.js';
 import { openStore, type StoreTarget } from './store-target.js';
 import { redisWithAppendOnly } from './servers.js';
 
@@ -24,7 +25,8 @@ afterAll(async () => {
 async function crashAndResume(target: StoreTarget): Promise<TaskStore> {
   const firstLog = join(dir, `${target.kind}-first.log`);
   const secondLog = join(dir, `${target.kind}-second.log`);
-  const first = startWorker(target, firstLog, TASKS);
+  // The same worker id for both processes, as a restarted pod has: the second takes the first one's tasks at once.
+  const first = startWorker({ target, executionLog: firstLog, workerId: 'crash', create: TASKS });
   await first.running;
   // Somewhere between a few and most of the handler runs of the first process.
   const killAfter = TASKS * (0.5 + Math.random() * 2);
@@ -38,7 +40,7 @@ async function crashAndResume(target: StoreTarget): Promise<TaskStore> {
   expect(completedAtKill.size).toBeGreaterThan(0);
   expect(completedAtKill.size).toBeLessThan(TASKS * CHECKOUT_STEPS.length);
 
-  const second = startWorker(target, secondLog);
+  const second = startWorker({ target, executionLog: secondLog, workerId: 'crash' });
   expect(await second.exited).toBe(0);
 
   const ranAgain = executedSteps(secondLog).filter((step) => completedAtKill.has(step));
@@ -46,36 +48,26 @@ async function crashAndResume(target: StoreTarget): Promise<TaskStore> {
   return store;
 }
 
-async function checkEverythingOnce(store: TaskStore): Promise<void> {
-  const ids = await allTaskIds(store);
-  expect(ids).toHaveLength(TASKS);
-  for (const taskId of ids) {
-    expect((await store.getTask(taskId))?.state).toBe('completed');
-    const history = await store.getTransitions(taskId);
-    for (const step of await store.getSteps(taskId)) {
-      const ofStep = history.filter((entry) => entry.stepName === step.name);
-      expect(step.state).toBe('completed');
-      expect(ofStep.filter((entry) => entry.to === 'completed')).toHaveLength(1);
-      const starts = ofStep.filter((entry) => entry.to === 'in_progress').map((entry) => entry.attempt);
-      expect(starts).toEqual(Array.from({ length: step.attempts }, (_, index) => index + 1));
-    }
-  }
-}
-
 describe('a worker killed with SIGKILL mid-run', () => {
   it('loses nothing and redoes no completed step on PostgreSQL', async () => {
     const { url, drop } = await freshPostgresDatabase({ name: `tasker_crash_${process.pid}_${Date.now()}` });
     cleanups.push(drop);
-    await checkEverythingOnce(await crashAndResume({ kind: 'postgres', url }));
+    await expectEveryTaskCompletedOnce(TASKS, await crashAndResume({ kind: 'postgres', url }));
   });
 
   it('loses nothing and redoes no completed step on SQLite', async () => {
-    await checkEverythingOnce(await crashAndResume({ kind: 'sqlite', file: join(dir, 'crash.sqlite') }));
+    await expectEveryTaskCompletedOnce(
+      TASKS,
+      await crashAndResume({ kind: 'sqlite', file: join(dir, 'crash.sqlite') }),
+    );
   });
 
   it('loses nothing and redoes no completed step on Redis with appendonly on', async () => {
     const server = await redisWithAppendOnly(join(dir, 'redis'));
     cleanups.push(server.stop);
-    await checkEverythingOnce(await crashAndResume({ kind: 'redis', url: server.url, prefix: 'crash:' }));
+    await expectEveryTaskCompletedOnce(
+      TASKS,
+      await crashAndResume({ kind: 'redis', url: server.url, prefix: 'crash:' }),
+    );
   });
 });

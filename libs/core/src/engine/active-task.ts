@@ -29,13 +29,19 @@ export class ActiveTask implements TaskDefinition {
   actor!: TaskActor;
   /** This engine's lease on the task: its token fences every write. */
   lease: Lease;
+  /**
+   * Until when the lease surely holds, as this engine last heard from the store. Past it, no handler starts: a
+   * worker that was frozen (or cut off) may have lost the task to another one without knowing it yet.
+   */
+  leaseUntil: number;
   /** Writes recorded and not yet committed. */
   writesInFlight = 0;
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
 
-  constructor(task: TaskRecord, steps: StepRecord[], lease: Lease) {
+  constructor(task: TaskRecord, steps: StepRecord[], lease: Lease, leaseUntil: number) {
     this.lease = lease;
+    this.leaseUntil = leaseUntil;
     this.info = {
       taskId: task.id,
       namespace: task.namespace,

@@ -14,6 +14,11 @@ export interface AttemptHost {
   activeTask(taskId: string): ActiveTask | undefined;
   stepHandler(name: string): StepProcess | undefined;
   logger: Logger;
+  /**
+   * Whether the engine's lease on the task may have ended (it then drops the task): no handler starts without a
+   * lease, so a worker that wakes from a freeze does not run a step another worker has taken over.
+   */
+  leaseLapsed(task: ActiveTask): boolean;
   /** Told when an attempt starts and ends, so that a stopping engine can wait for running handlers. */
   attemptStarted(): void;
   attemptEnded(): void;
@@ -55,6 +60,8 @@ export function createAttemptLogic(host: AttemptHost) {
         code: 'INVALID_HANDLER',
       });
     }
+    // The task's actor is stopped by then, so this outcome reaches no one.
+    if (host.leaseLapsed(task)) return null;
     const { info } = task;
     const ctx: StepContext = {
       task: {

@@ -104,6 +104,11 @@ export class Engine {
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => this.handlers.stepHandler(name),
         logger: settings.logger,
+        leaseLapsed: (task) => {
+          if (settings.clock.now() < task.leaseUntil) return false;
+          this.#lose(task.info.taskId, 'its lease lapsed before a handler could start (was the process frozen?)');
+          return true;
+        },
         attemptStarted: () => this.#runningAttempts++,
         attemptEnded: () => {
           if (--this.#runningAttempts === 0) for (const resolve of this.#attemptsIdle.splice(0)) resolve();
@@ -113,8 +118,14 @@ export class Engine {
     this.#machine = createTaskMachine(environment, createStepMachine(environment));
     this.#keeper = new LeaseKeeper(settings.store, settings.clock, settings.logger, settings.lease, {
       freeSlots: () => settings.concurrency - this.#active.size - this.#loading.size - this.#starting,
-      run: (lease) => this.#run(lease),
+      run: (lease, until) => this.#run(lease, until),
       held: () => [...this.#active.values()].map((task) => task.lease),
+      renewed: (leases, until) => {
+        for (const { taskId, token } of leases) {
+          const task = this.#active.get(taskId);
+          if (task?.lease.token === token) task.leaseUntil = until;
+        }
+      },
       lost: (taskIds) => {
         for (const taskId of taskIds) this.#lose(taskId, 'its lease was renewed by another worker');
       },
@@ -177,7 +188,9 @@ export class Engine {
     });
     if (created && lease) {
       const held = { taskId: task.id, token: 1 };
-      if (this.#started && !this.#stopping) this.#activate(new ActiveTask(task, plan.steps, held), 'start');
+      if (this.#started && !this.#stopping) {
+        this.#activate(new ActiveTask(task, plan.steps, held, lease.until), 'start');
+      }
       else await this.store.releaseLeases([held]);
     }
     return { taskId: task.id, correlationId: task.correlationId, state: task.state, created };
@@ -365,27 +378,30 @@ export class Engine {
   }
 
   /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
-  #run(lease: Lease): void {
+  #run(lease: Lease, until: number): void {
     const active = this.#active.get(lease.taskId);
-    if (active) active.lease = lease;
-    else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease);
+    if (active) {
+      active.lease = lease;
+      active.leaseUntil = until;
+    } else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease, until);
   }
 
   async #claimToAct(taskId: string): Promise<ActiveTask | undefined> {
     const loading = this.#loading.get(taskId);
     if (loading) return loading;
-    const lease = await this.store.claimTask(taskId, this.#keeper.terms());
+    const terms = this.#keeper.terms();
+    const lease = await this.store.claimTask(taskId, terms);
     if (!lease) {
       throw new TaskerError('TASK_LEASED', `Task ${taskId} is being run by another worker; try again shortly`);
     }
-    return this.#load(taskId, 'load', lease);
+    return this.#load(taskId, 'load', lease, terms.until);
   }
 
   /**
    * Loads a stored task this engine holds `lease` on and activates it; resolves with `undefined` (the lease given
    * back) when it is finished or unreadable.
    */
-  #load(taskId: string, activation: Activation, lease: Lease): Promise<ActiveTask | undefined> {
+  #load(taskId: string, activation: Activation, lease: Lease, leaseUntil: number): Promise<ActiveTask | undefined> {
     const loading = this.#loading.get(taskId);
     if (loading) return loading;
     const load = (async () => {
@@ -404,7 +420,7 @@ export class Engine {
           `Task ${taskId} was saved by machines of version ${snapshot.machineVersion}; this engine runs version ${MACHINE_VERSION}`,
         );
       }
-      const active = new ActiveTask(task, steps, lease);
+      const active = new ActiveTask(task, steps, lease, leaseUntil);
       if (snapshot) this.#activate(active, activation === 'load' ? 'resume' : activation, snapshot.state);
       else this.#activate(active, activation === 'resume' ? 'start' : 'load');
       return active;

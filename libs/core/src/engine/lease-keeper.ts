@@ -17,10 +17,12 @@ export interface LeaseSettings {
 export interface LeaseHolder {
   /** How many more tasks the engine takes now. */
   freeSlots(): number;
-  /** Runs a task the keeper claimed. */
-  run(lease: Lease): void;
+  /** Runs a task the keeper claimed, leased until `until`. */
+  run(lease: Lease, until: number): void;
   /** The leases of the tasks the engine runs now. */
   held(): Lease[];
+  /** The leases of `held` that were not lost now last until `until`. */
+  renewed(leases: readonly Lease[], until: number): void;
   /** Drops tasks whose leases another worker took. */
   lost(taskIds: string[]): void;
 }
@@ -124,9 +126,10 @@ export class LeaseKeeper {
     const limit = this.#holder.freeSlots();
     let nextDueAt: number | undefined;
     try {
-      const result = await this.#store.claimTasks({ ...this.terms(), limit, reclaimOwn: this.#reclaimOwn });
+      const terms = this.terms();
+      const result = await this.#store.claimTasks({ ...terms, limit, reclaimOwn: this.#reclaimOwn });
       this.#reclaimOwn = false;
-      for (const lease of result.leases) this.#holder.run(lease);
+      for (const lease of result.leases) this.#holder.run(lease, terms.until);
       // A full claim may have left more: ask again at once.
       if (result.leases.length === limit) this.#claimAgain = true;
       nextDueAt = result.nextDueAt;
@@ -156,7 +159,12 @@ export class LeaseKeeper {
     const held = this.#holder.held();
     if (held.length === 0) return;
     try {
-      const lost = await this.#store.renewLeases(this.#settings.workerId, held, this.terms().until);
+      const { until } = this.terms();
+      const lost = await this.#store.renewLeases(this.#settings.workerId, held, until);
+      this.#holder.renewed(
+        lost.length === 0 ? held : held.filter((lease) => !lost.includes(lease.taskId)),
+        until,
+      );
       if (lost.length > 0) {
         this.#logger.warn({ tasks: lost.length, workerId: this.#settings.workerId }, 'leases lost to other workers');
         this.#holder.lost(lost);

@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TaskStore } from '@tasker/core';
+import { freshPostgresDatabase } from '@tasker/store-knex/testing';
+import { allTaskIds, handlerRuns, startWorker, type HandlerRun, type Worker } from './crash-run.js';
+import { expectEveryTaskCompletedOnce } from './expect-completed-once.js';
+import { redisWithAppendOnly } from './servers.js';
+import { openStore, type StoreTarget } from './store-target.js';
+
+const TASKS = 1_000;
+const LEASE_MS = 2_000;
+const dir = mkdtempSync(join(tmpdir(), 'tasker-workers-'));
+const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Worker processes of one run, each with its own execution log. */
+class Fleet {
+  readonly logs: string[] = [];
+  readonly running = new Map<string, Worker>();
+
+  constructor(
+    readonly target: StoreTarget,
+    readonly label: string,
+  ) {}
+
+  async start(workerId: string, create?: number): Promise<Worker> {
+    const executionLog = join(dir, `${this.label}-${workerId}.log`);
+    this.logs.push(executionLog);
+    const worker = startWorker({
+      target: this.target,
+      executionLog,
+      workerId,
+      leaseMs: LEASE_MS,
+      ...(create === undefined ? {} : { create }),
+    });
+    this.running.set(workerId, worker);
+    await worker.running;
+    return worker;
+  }
+
+  runs(): HandlerRun[] {
+    return this.logs.flatMap(handlerRuns);
+  }
+
+  async allExited(): Promise<Array<number | null>> {
+    return Promise.all([...this.running.values()].map((worker) => worker.exited));
+  }
+}
+
+/** `taskId step` of every step completed now, and when the store recorded it. */
+async function completionTimes(store: TaskStore): Promise<Map<string, number>> {
+  const completed = new Map<string, number>();
+  for (const taskId of await allTaskIds(store)) {
+    for (const entry of await store.getTransitions(taskId)) {
+      if (entry.stepName !== undefined && entry.to === 'completed')
+        completed.set(`${taskId} ${entry.stepName}`, entry.at);
+    }
+  }
+  return completed;
+}
+
+/** No attempt of a step ran twice, in one worker or two, and no step's handler ran after it was completed. */
+async function expectNoHandlerRanTwice(fleet: Fleet, store: TaskStore): Promise<void> {
+  const runs = fleet.runs();
+  const attempts = runs.map((run) => `${run.taskId} ${run.step} ${run.attempt}`);
+  expect(new Set(attempts).size).toBe(attempts.length);
+  const completed = await completionTimes(store);
+  const late = runs.filter((run) => run.at > completed.get(`${run.taskId} ${run.step}`)!);
+  expect(late).toEqual([]);
+}
+
+/**
+ * Kills `victim` with SIGKILL, restarts it under a new worker id (so no one takes its leases back early), and
+ * measures how long its unfinished tasks stay orphaned: from the kill until each ran a handler in another process.
+ * Orphans wait for their leases to expire and then for a free slot, behind tasks that were due before them.
+ */
+async function killAndMeasureRecovery(fleet: Fleet, store: TaskStore, victim: string, restartAs: string) {
+  const worker = fleet.running.get(victim)!;
+  const victimLog = fleet.logs.find((log) => log.endsWith(`-${victim}.log`))!;
+  const killedAt = Date.now();
+  worker.process.kill('SIGKILL');
+  await worker.exited;
+  fleet.running.delete(victim);
+  const unfinished = await unfinishedTaskIds(store);
+  const orphaned = new Set(
+    handlerRuns(victimLog)
+      .map((run) => run.taskId)
+      .filter((id) => unfinished.has(id)),
+  );
+  await fleet.start(restartAs);
+  const resumedAt = new Map<string, number>();
+  while (resumedAt.size < orphaned.size) {
+    for (const run of fleet.runs()) {
+      if (orphaned.has(run.taskId) && run.at > killedAt && !resumedAt.has(run.taskId))
+        resumedAt.set(run.taskId, run.at);
+    }
+    if (Date.now() - killedAt > 30_000)
+      throw new Error(`${orphaned.size - resumedAt.size} orphaned tasks never resumed`);
+    await sleep(50);
+  }
+  const recoveryMs = Math.max(0, ...[...resumedAt.values()].map((at) => at - killedAt));
+  console.log(
+    `${fleet.label}: killed ${victim} holding ${orphaned.size} unfinished tasks; all resumed ${recoveryMs} ms after the kill (lease ${LEASE_MS} ms)`,
+  );
+}
+
+async function unfinishedTaskIds(store: TaskStore): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await store.listTasks({
+      state: ['pending', 'in_progress'],
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const task of page.tasks) ids.add(task.id);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+async function waitForRuns(fleet: Fleet, count: number): Promise<void> {
+  while (fleet.runs().length < count) await sleep(20);
+}
+
+/**
+ * Three workers share 1,000 checkout-shaped tasks (handlers failing transiently 15% of the time); one of them is
+ * killed twice at random moments and restarted. Nothing is lost, nothing runs twice, every lease is released.
+ */
+async function threeWorkersWithKills(target: StoreTarget, label: string): Promise<void> {
+  const fleet = new Fleet(target, label);
+  await fleet.start('w1', TASKS);
+  await Promise.all([fleet.start('w2'), fleet.start('w3')]);
+  const store = await openStore(target);
+  cleanups.push(() => store.close());
+
+  await waitForRuns(fleet, TASKS * (0.5 + Math.random()));
+  await killAndMeasureRecovery(fleet, store, 'w2', 'w2-second');
+  await waitForRuns(fleet, TASKS * (2.5 + Math.random()));
+  await killAndMeasureRecovery(fleet, store, 'w2-second', 'w2-third');
+
+  expect(await fleet.allExited()).toEqual([0, 0, 0]);
+  await expectEveryTaskCompletedOnce(TASKS, store);
+  await expectNoHandlerRanTwice(fleet, store);
+  expect(await store.listWorkers(0)).toEqual([]);
+}
+
+/**
+ * A worker frozen with SIGSTOP past its lease loses its tasks to the others; resumed with SIGCONT, its writes are
+ * refused by their fencing tokens and its handlers do not start: the new owners' progress stands.
+ */
+async function frozenWorker(target: StoreTarget, label: string): Promise<void> {
+  const fleet = new Fleet(target, label);
+  const frozen = await fleet.start('frozen', 300);
+  await fleet.start('other');
+  const store = await openStore(target);
+  cleanups.push(() => store.close());
+  await waitForRuns(fleet, 150);
+  frozen.process.kill('SIGSTOP');
+  await sleep(LEASE_MS * 2);
+  const byOthers = fleet.runs().filter((run) => run.workerId === 'other').length;
+  frozen.process.kill('SIGCONT');
+
+  expect(await fleet.allExited()).toEqual([0, 0]);
+  expect(byOthers).toBeGreaterThan(0);
+  await expectEveryTaskCompletedOnce(300, store);
+  await expectNoHandlerRanTwice(fleet, store);
+  expect(await store.listWorkers(0)).toEqual([]);
+}
+
+describe('several worker processes on PostgreSQL', () => {
+  it('complete 1,000 tasks through two SIGKILLs of one worker, each step once', async () => {
+    const { url, drop } = await freshPostgresDatabase({ name: `tasker_workers_${process.pid}_${Date.now()}` });
+    cleanups.push(drop);
+    await threeWorkersWithKills({ kind: 'postgres', url }, 'postgres');
+  });
+
+  it('fence off a worker frozen past its lease', async () => {
+    const { url, drop } = await freshPostgresDatabase({ name: `tasker_frozen_${process.pid}_${Date.now()}` });
+    cleanups.push(drop);
+    await frozenWorker({ kind: 'postgres', url }, 'postgres-frozen');
+  });
+});
+
+describe('several worker processes on Redis', () => {
+  it('complete 1,000 tasks through two SIGKILLs of one worker, each step once', async () => {
+    const server = await redisWithAppendOnly(join(dir, 'redis-kills'));
+    cleanups.push(server.stop);
+    await threeWorkersWithKills({ kind: 'redis', url: server.url, prefix: 'workers:' }, 'redis');
+  });
+
+  it('fence off a worker frozen past its lease', async () => {
+    const server = await redisWithAppendOnly(join(dir, 'redis-frozen'));
+    cleanups.push(server.stop);
+    await frozenWorker({ kind: 'redis', url: server.url, prefix: 'frozen:' }, 'redis-frozen');
+  });
+});
