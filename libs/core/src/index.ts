@@ -60,6 +60,7 @@ export type {
   TaskStore,
   TaskWrite,
 } from './store/task-store.js';
+export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
 export type { TaskCursor } from './store/task-cursor.js';

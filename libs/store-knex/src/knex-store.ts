@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import type {
+  ActivityFilter,
   AnnotationRecord,
   CreateTaskResult,
   NewTask,
   StepRecord,
   StoredSnapshot,
   TaskFilter,
+  TaskActivity,
   TaskPage,
   TaskRecord,
   TaskStore,
@@ -24,6 +26,7 @@ import { getSnapshot } from './operations/get-snapshot.js';
 import { getSteps } from './operations/get-steps.js';
 import { getTask } from './operations/get-task.js';
 import { getTransitions } from './operations/get-transitions.js';
+import { listActivity } from './operations/list-activity.js';
 import { listTasks } from './operations/list-tasks.js';
 import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js';
 import type { StoreContext } from './store-context.js';
@@ -161,6 +164,11 @@ export class KnexStore implements TaskStore {
   async listTasks(filter?: TaskFilter): Promise<TaskPage> {
     await this.#ensureReady();
     return listTasks(this.#context, filter);
+  }
+
+  async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    await this.#ensureReady();
+    return listActivity(this.#context, filter);
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

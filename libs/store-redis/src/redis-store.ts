@@ -5,11 +5,13 @@ import {
   decodeTaskCursor,
   encodeTaskCursor,
   pageSize,
+  type ActivityFilter,
   type AnnotationRecord,
   type CreateTaskResult,
   type NewTask,
   type StepRecord,
   type StoredSnapshot,
+  type TaskActivity,
   type TaskFilter,
   type TaskPage,
   type TaskRecord,
@@ -19,6 +21,7 @@ import {
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
+import { listActivity } from './list-activity.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
@@ -170,6 +173,10 @@ export class RedisStore implements TaskStore {
     const tasks = found.slice(0, limit);
     const last = tasks.at(-1);
     return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };
+  }
+
+  async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    return listActivity(this.#client, this.#keys, filter, (count) => (this.#commands += count));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

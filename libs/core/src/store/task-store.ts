@@ -1,5 +1,6 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { TaskState } from '../domain/states.js';
+import type { ActivityFilter, TaskActivity } from './task-activity.js';
 
 /**
  * A task actor's persisted XState snapshot, stamped with the version of the machines that produced it so that a
@@ -115,6 +116,11 @@ export interface TaskStore {
   getAnnotations(taskId: string): Promise<AnnotationRecord[]>;
   getSnapshot(taskId: string): Promise<StoredSnapshot | undefined>;
   listTasks(filter?: TaskFilter): Promise<TaskPage>;
+  /**
+   * Every task created in the filter's window (oldest first, ties by id) with its steps and failed attempts: what
+   * the REST API's analytics compute throughput, rates and percentiles from.
+   */
+  listActivity(filter: ActivityFilter): Promise<TaskActivity[]>;
   /** Ids of tasks `pending` or `in_progress`, oldest first: the work a starting engine resumes. */
   listUnfinishedTaskIds(): Promise<string[]>;
   /** Releases connections; the store is unusable afterwards. */
