@@ -85,6 +85,7 @@ export type {
 } from './engine/engine-types.js';
 export type { Clock } from './engine/clock.js';
 export { systemClock } from './engine/clock.js';
+export type { NewTaskTraceInfo, StartTrace } from './engine/start-trace.js';
 export type { Logger, LogFields } from './engine/logger.js';
 export { silentLogger } from './engine/logger.js';
 export { createTaskMachine } from './machines/task.machine.js';

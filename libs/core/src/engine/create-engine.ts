@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Engine } from './engine.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
 import { silentLogger, type Logger } from './logger.js';
+import type { StartTrace } from './start-trace.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 
 /** How to build an engine; every field is optional. */
@@ -29,6 +30,8 @@ export interface EngineOptions {
   resolveVersion?: VersionResolver;
   /** How long `stop()` lets running handlers finish by default. 30 s when absent. */
   stopGracePeriodMs?: number;
+  /** Chooses the trace context each new task is stored with; the request's `traceContext` when absent. */
+  startTrace?: StartTrace;
 }
 
 /**
@@ -64,5 +67,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     stopGracePeriodMs: options.stopGracePeriodMs ?? 30_000,
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
+    ...(options.startTrace ? { startTrace: options.startTrace } : {}),
   });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import type { EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
+import type { TaskRecord } from '../domain/records.js';
 import { isTaskTerminal } from '../domain/states.js';
 import { templateKey, type TaskTemplate } from '../domain/template.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
@@ -35,6 +36,7 @@ import { EventBus, type EventListener } from './event-bus.js';
 import { eventsFromWrite } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
+import type { StartTrace } from './start-trace.js';
 import { annotateOutcome, needsAnnotations } from './annotate-outcome.js';
 import { toTaskView } from './task-view.js';
 
@@ -49,6 +51,7 @@ export interface EngineSettings {
   random: () => number;
   resolveVersion?: VersionResolver;
   stopGracePeriodMs: number;
+  startTrace?: StartTrace;
 }
 
 /** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
@@ -145,12 +148,27 @@ export class Engine {
       defaults: this.#settings.defaults,
       ...(taskHandler ? { taskHandler } : {}),
     });
+    if (this.#settings.startTrace) this.#startTrace(plan.task, this.#settings.startTrace);
     const { task, created } = await this.#queue.create(plan.task, plan.steps);
     if (created && this.#started && !this.#stopping) {
       if (this.#hasFreeSlot()) this.#activate(new ActiveTask(task, plan.steps), 'start');
       else this.#waitingForSlot.push(task.id);
     }
     return { taskId: task.id, correlationId: task.correlationId, state: task.state, created };
+  }
+
+  #startTrace(task: TaskRecord, startTrace: StartTrace): void {
+    const { id: taskId, namespace, name, version, correlationId, traceContext } = task;
+    const chosen = startTrace({
+      taskId,
+      namespace,
+      name,
+      version,
+      correlationId,
+      ...(traceContext === undefined ? {} : { traceContext }),
+    });
+    if (chosen === undefined) delete task.traceContext;
+    else task.traceContext = chosen;
   }
 
   /**
@@ -411,5 +429,10 @@ export class Engine {
   /** Tasks loaded in memory right now. */
   get activeTaskCount(): number {
     return this.#active.size;
+  }
+
+  /** Unfinished tasks this engine has found or been given that wait for a free slot (see `concurrency`). */
+  get waitingTaskCount(): number {
+    return this.#waitingForSlot.length;
   }
 }

@@ -32,6 +32,23 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.getSnapshot(task.id)).toBeUndefined();
     });
 
+    it("keeps a task's trace context carrier and reads it back equal", async () => {
+      const traceContext = {
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'vendor=value,other=two',
+      };
+      const task = sampleTask({ traceContext });
+      const untraced = sampleTask();
+      await store.createTasks([
+        { task, steps: sampleSteps(task.id) },
+        { task: untraced, steps: [] },
+      ]);
+      await store.commit([{ taskId: task.id, task: { state: 'in_progress', startedAt: 5, updatedAt: 5 } }]);
+      expect((await store.getTask(task.id))?.traceContext).toEqual(traceContext);
+      expect(await store.getTask(untraced.id)).not.toHaveProperty('traceContext');
+      expect((await store.listTasks({ state: 'in_progress' })).tasks[0]?.traceContext).toEqual(traceContext);
+    });
+
     it('answers a repeated idempotency key with the first task and stores nothing new', async () => {
       const first = sampleTask({ idempotencyKey: 'order-42' });
       await store.createTask(first, sampleSteps(first.id));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../table-names.js';
 import * as createTables from './001-create-tables.js';
+import * as traceContext from './002-trace-context.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -10,7 +11,10 @@ interface TaskerMigration {
 }
 
 /** Every migration, oldest first. Add a file `NNN-what-it-does.ts` beside this one and list it here. */
-const MIGRATIONS: readonly TaskerMigration[] = [{ name: '001-create-tables', ...createTables }];
+const MIGRATIONS: readonly TaskerMigration[] = [
+  { name: '001-create-tables', ...createTables },
+  { name: '002-trace-context', ...traceContext },
+];
 
 /**
  * The store's migrations as a knex migration source. They are imported modules rather than files knex finds in a
