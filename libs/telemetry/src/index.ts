@@ -1,0 +1,22 @@
+/**
+ * Observability for Tasker engines, built on the engine's events (core never imports OpenTelemetry or pino).
+ *
+ * Terminology:
+ * - **Task run**: a task's time in one process, from `task.started` (or `task.resumed`, or the first event of a
+ *   task the process took over) to its outcome; one span `task <namespace>/<name>`.
+ * - **Attempt**: one call of a step's handler; one span `step <name>`, child of its run.
+ * - **Trace context**: the W3C carrier (`traceparent`, `tracestate`) stored with each task, so every run of the task,
+ *   in any process, joins one trace ({@link createStartTrace}).
+ * - **Subscriber**: a class that declares the events it handles and has one method per event ({@link EventSubscriber}).
+ * - **Inspector**: an XState inspection observer given to every task actor (`createEngine({ inspect })`).
+ */
+export { ATTR } from './attributes.js';
+export { createStartTrace } from './tracing/create-start-trace.js';
+export { traceEngine } from './tracing/trace-engine.js';
+export type { TracingOptions } from './tracing/tracer.js';
+export { meterEngine } from './metrics/meter-engine.js';
+export type { MeterEngineOptions } from './metrics/meter-engine.js';
+export { createPrometheusMetrics, createPrometheusReader } from './metrics/prometheus-metrics.js';
+export type { PrometheusReader, PrometheusText } from './metrics/prometheus-metrics.js';
+export { createLogger } from './logging/create-logger.js';
+export { logEngineEvents } from './logging/log-engine-events.js';

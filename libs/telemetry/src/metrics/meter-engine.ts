@@ -1,0 +1,89 @@
+import { metrics, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
+import type { Engine, EngineEvent } from '@tasker/core';
+import { ATTR } from '../attributes.js';
+import { INSTRUMENTATION_SCOPE } from '../tracing/tracer.js';
+
+/** Options of {@link meterEngine}. */
+export interface MeterEngineOptions {
+  /** Where measurements go; the globally registered provider (e.g. the NodeSDK's) when absent. */
+  meterProvider?: MeterProvider;
+  /**
+   * How many task leases this process holds now, for the gauge `tasker.leases.held`. Leases come with the
+   * multi-worker stores (issue 5); without this function the gauge is not registered at all.
+   */
+  heldLeases?: () => number;
+}
+
+/** Bucket bounds in seconds, from a 5 ms step to a 10 min task. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+const TASK_OUTCOMES = new Set(['task.completed', 'task.failed', 'task.cancelled', 'task.resolved_manually']);
+const STEP_OUTCOMES = new Set(['step.completed', 'step.failed', 'step.cancelled', 'step.resolved_manually']);
+/** Step events that end an attempt, whose duration the step histogram records. */
+const ATTEMPT_ENDS = new Set(['step.completed', 'step.failed', 'step.retry_scheduled']);
+
+/**
+ * Measures an engine from its events, in OpenTelemetry metrics (Prometheus names in brackets):
+ * - `tasker.tasks` (`tasker_tasks_total`): tasks that reached an outcome, by namespace, name and outcome;
+ * - `tasker.steps` (`tasker_steps_total`): steps that reached an outcome, by namespace, name, step and outcome;
+ * - `tasker.step.retries` (`tasker_step_retries_total`): retries scheduled, by namespace, name and step;
+ * - `tasker.step.duration` and `tasker.task.duration` (`tasker_step_duration`, in seconds): histograms of attempts
+ *   and of tasks' run times, by outcome;
+ * - `tasker.tasks.running` and `tasker.tasks.waiting`: gauges of the tasks this engine holds in memory and of those
+ *   waiting for a free slot; `tasker.leases.held` when `heldLeases` is given.
+ *
+ * Returns the function that stops measuring.
+ *
+ * @example
+ * const { meterProvider, metrics } = createPrometheusMetrics();
+ * meterEngine(engine, { meterProvider });
+ * console.log(await metrics());
+ */
+export function meterEngine(engine: Engine, options: MeterEngineOptions = {}): () => void {
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE);
+  const tasks = meter.createCounter('tasker.tasks', { description: 'Tasks that reached an outcome' });
+  const steps = meter.createCounter('tasker.steps', { description: 'Steps that reached an outcome' });
+  const retries = meter.createCounter('tasker.step.retries', { description: 'Step retries scheduled' });
+  const histogram = (name: string, description: string) =>
+    meter.createHistogram(name, { description, unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
+  const stepDuration = histogram('tasker.step.duration', 'Duration of step attempts');
+  const taskDuration = histogram('tasker.task.duration', 'Run time of tasks, from start to outcome');
+  const running = meter.createObservableGauge('tasker.tasks.running', { description: 'Tasks this engine runs now' });
+  const waiting = meter.createObservableGauge('tasker.tasks.waiting', {
+    description: 'Unfinished tasks waiting for a free slot of this engine',
+  });
+  const observeRunning = (result: ObservableResult) => result.observe(engine.activeTaskCount);
+  const observeWaiting = (result: ObservableResult) => result.observe(engine.waitingTaskCount);
+  running.addCallback(observeRunning);
+  waiting.addCallback(observeWaiting);
+  const { heldLeases } = options;
+  const leases = heldLeases
+    ? meter.createObservableGauge('tasker.leases.held', { description: 'Task leases this process holds' })
+    : undefined;
+  const observeLeases = (result: ObservableResult) => result.observe(heldLeases!());
+  leases?.addCallback(observeLeases);
+
+  const record = (event: EngineEvent) => {
+    const template = { [ATTR.namespace]: event.namespace, [ATTR.name]: event.name };
+    if (event.stepName === undefined) {
+      if (!TASK_OUTCOMES.has(event.type)) return;
+      tasks.add(1, { ...template, [ATTR.outcome]: event.to });
+      if (event.durationMs !== undefined)
+        taskDuration.record(event.durationMs / 1000, { ...template, [ATTR.outcome]: event.to });
+      return;
+    }
+    const step = { ...template, [ATTR.stepName]: event.stepName };
+    if (STEP_OUTCOMES.has(event.type)) steps.add(1, { ...step, [ATTR.outcome]: event.to });
+    if (event.type === 'step.retry_scheduled') retries.add(1, step);
+    if (ATTEMPT_ENDS.has(event.type) && event.durationMs !== undefined) {
+      stepDuration.record(event.durationMs / 1000, { ...step, [ATTR.outcome]: event.to });
+    }
+  };
+  const unsubscribe = engine.on('*', record);
+  return () => {
+    unsubscribe();
+    running.removeCallback(observeRunning);
+    waiting.removeCallback(observeWaiting);
+    leases?.removeCallback(observeLeases);
+  };
+}
