@@ -20,3 +20,7 @@ export { createPrometheusMetrics, createPrometheusReader } from './metrics/prome
 export type { PrometheusReader, PrometheusText } from './metrics/prometheus-metrics.js';
 export { createLogger } from './logging/create-logger.js';
 export { logEngineEvents } from './logging/log-engine-events.js';
+export { EventSubscriber } from './subscriber/event-subscriber.js';
+export type { EventHandlers } from './subscriber/event-subscriber.js';
+export { handlerName } from './subscriber/handler-name.js';
+export type { HandlerName } from './subscriber/handler-name.js';
