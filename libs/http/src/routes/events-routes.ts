@@ -1,0 +1,84 @@
+import { EVENT_TYPES, type EngineEvent, type EventPattern } from '@tasker/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isoTime } from '../json/time.js';
+import { shortText } from '../schemas/common-schemas.js';
+import type { RouteContext } from './route-context.js';
+
+const PATTERNS = [...EVENT_TYPES, 'task.*', 'step.*', '*'] as const satisfies readonly EventPattern[];
+
+/** A comment line every 15 s keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+const eventsQuery = z.strictObject({
+  type: z.enum(PATTERNS).default('*'),
+  namespace: shortText.optional(),
+  task_name: shortText.optional(),
+  task_id: z.uuid().optional(),
+});
+
+/** An engine event as the stream sends it. */
+function eventJson(event: EngineEvent) {
+  return {
+    type: event.type,
+    task_id: event.taskId,
+    namespace: event.namespace,
+    task_name: event.name,
+    version: event.version,
+    correlation_id: event.correlationId,
+    step_name: event.stepName ?? null,
+    from_state: event.from,
+    to_state: event.to,
+    attempt: event.attempt ?? null,
+    duration_ms: event.durationMs ?? null,
+    error_message: event.error?.message ?? null,
+    error_code: event.error?.code ?? null,
+    by: event.by,
+    reason: event.reason ?? null,
+    at: isoTime(event.at),
+  };
+}
+
+/** The engine's events as server-sent events, filtered by type pattern, namespace, template and task. */
+export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
+  app.get(
+    '/events',
+    {
+      onRequest: context.guard('events:read'),
+      schema: {
+        tags: ['events'],
+        summary: 'Live engine events as server-sent events (`event: <type>`, `data: <json>`)',
+        querystring: eventsQuery,
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      const principal = context.principal(request);
+      if (query.namespace !== undefined) principal.requireNamespace(query.namespace);
+      const wanted = (event: EngineEvent) =>
+        principal.sees(event.namespace) &&
+        (query.namespace === undefined || event.namespace === query.namespace) &&
+        (query.task_name === undefined || event.name === query.task_name) &&
+        (query.task_id === undefined || event.taskId === query.task_id);
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      stream.write(': connected\n\n');
+      const unsubscribe = context.engine.on(query.type, (event) => {
+        if (wanted(event)) stream.write(`event: ${event.type}\ndata: ${JSON.stringify(eventJson(event))}\n\n`);
+      });
+      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      request.raw.once('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        stream.end();
+      });
+    },
+  );
+};
