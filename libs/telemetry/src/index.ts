@@ -30,3 +30,7 @@ export { createJsonlInspect } from './inspect/jsonl-inspector.js';
 export { inspectConfigFromEnv, inspectFromConfig } from './inspect/inspect-from-config.js';
 export type { InspectConfig } from './inspect/inspect-from-config.js';
 export { machineDefinitions } from './machines/machine-definitions.js';
+export { startTelemetry } from './setup/start-telemetry.js';
+export type { Telemetry, TelemetryOptions } from './setup/start-telemetry.js';
+export { otlpConfigFromEnv } from './setup/otlp-config.js';
+export type { OtlpConfig } from './setup/otlp-config.js';
