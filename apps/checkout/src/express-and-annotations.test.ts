@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkoutBody, postCheckout, settledStatus, startTestApp, type TestApp } from './test-fixtures/test-app.js';
+
+let test: TestApp;
+beforeEach(async () => {
+  test = await startTestApp();
+});
+afterEach(() => test.close());
+
+async function settle(token: string, priority: 'standard' | 'express') {
+  const { body } = await postCheckout(test.url, checkoutBody(token, { priority }));
+  const status = await settledStatus(test.url, body.task_id as string);
+  return { status, task: await test.app.engine.getTask(body.task_id as string) };
+}
+
+const settingsOf = (task: Awaited<ReturnType<typeof settle>>['task'], step: string) =>
+  task.steps.find((candidate) => candidate.name === step)?.settings;
+
+describe('express orders', () => {
+  it('get a shorter payment timeout and fewer payment and email retries', async () => {
+    const standard = await settle('tok_success', 'standard');
+    const express = await settle('tok_success', 'express');
+    expect(settingsOf(standard.task, 'process_payment')).toMatchObject({ timeoutMs: 400, retryLimit: 3 });
+    expect(settingsOf(express.task, 'process_payment')).toMatchObject({ timeoutMs: 200, retryLimit: 1 });
+    expect(settingsOf(standard.task, 'send_confirmation')).toMatchObject({ retryLimit: 5 });
+    expect(settingsOf(express.task, 'send_confirmation')).toMatchObject({ retryLimit: 2 });
+  });
+
+  it('give up on a flaky card after two attempts where a standard order gets through on the third', async () => {
+    const standard = await settle('tok_flaky', 'standard');
+    const express = await settle('tok_flaky', 'express');
+    expect(standard.status.status).toBe('completed');
+    expect(express.status).toMatchObject({ status: 'failed', failed_step: 'process_payment' });
+    expect(express.task.steps.find((step) => step.name === 'process_payment')?.attempts).toBe(2);
+  });
+});
+
+describe('annotations of the task handler', () => {
+  it('records payment_processed and checkout_completed on a completed checkout', async () => {
+    const { status, task } = await settle('tok_success', 'standard');
+    const order = status.order as { payment_id: string; total: number };
+    expect(task.annotations.map((annotation) => [annotation.type, annotation.content])).toEqual([
+      [
+        'payment_processed',
+        { payment_id: order.payment_id, amount_charged: order.total, processing_time_ms: expect.any(Number) },
+      ],
+      [
+        'checkout_completed',
+        { total_duration_ms: expect.any(Number), steps_completed: 5, customer_email: 'sarah@growthcorp.example' },
+      ],
+    ]);
+  });
+
+  it('records neither on a declined card', async () => {
+    const { task } = await settle('tok_insufficient_funds', 'standard');
+    expect(task.annotations).toEqual([]);
+  });
+});
+
+describe('the CheckoutMonitor', () => {
+  it('logs payment failures with their correlation id and counts completed checkouts', async () => {
+    await settle('tok_success', 'standard');
+    const declined = await settle('tok_insufficient_funds', 'standard');
+    await settle('tok_flaky', 'standard');
+    const stats = await (await fetch(`${test.url}/stats`)).json();
+    expect(stats).toEqual({ completed_checkouts: 2, payment_failures: 1 });
+    const alerts = test.logs.filter((line) => line.subscriber === 'CheckoutMonitor' && line.level === 50);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        task_id: declined.task.id,
+        correlation_id: declined.task.correlationId,
+        msg: expect.stringMatching(/^Payment failure in checkout: .*insufficient funds/),
+      }),
+    ]);
+  });
+});

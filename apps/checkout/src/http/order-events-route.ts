@@ -1,0 +1,74 @@
+import { isTaskTerminal, type Engine, type EngineEvent, type TaskView } from '@tasker/core';
+import type { FastifyInstance } from 'fastify';
+import type { TaskEventFeed } from './task-event-feed.js';
+
+function snapshotJson(task: TaskView) {
+  return {
+    task_id: task.id,
+    state: task.state,
+    correlation_id: task.correlationId,
+    steps: task.steps.map((step) => ({
+      name: step.name,
+      state: step.state,
+      attempts: step.attempts,
+      duration_ms: step.durationMs ?? null,
+      error: step.errorMessage ?? null,
+      next_retry_at: step.nextRetryAt ?? null,
+    })),
+  };
+}
+
+function eventJson(event: EngineEvent) {
+  return {
+    type: event.type,
+    step_name: event.stepName ?? null,
+    from: event.from,
+    to: event.to,
+    attempt: event.attempt ?? null,
+    duration_ms: event.durationMs ?? null,
+    error: event.error?.message ?? null,
+    next_retry_at: event.nextRetryAt ?? null,
+    at: event.at,
+  };
+}
+
+/**
+ * `GET /orders/:task_id/events`: the order's steps live, as server-sent events. First a `snapshot` of the task,
+ * then one `transition` per engine event of the task, and `end` once the task has settled.
+ */
+export function orderEventsRoute(app: FastifyInstance, engine: Engine, feed: TaskEventFeed): void {
+  const open = new Set<() => void>();
+  // A stream stays open while its order runs; closing the server ends them rather than waiting for the orders.
+  app.addHook('onClose', async () => open.forEach((finish) => finish()));
+  app.get<{ Params: { task_id: string } }>('/orders/:task_id/events', async (request, reply) => {
+    const taskId = request.params.task_id;
+    await engine.getTask(taskId); // a missing task answers 404 before the stream opens
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    const finish = () => {
+      if (!open.delete(finish)) return;
+      unsubscribe();
+      send('end', {});
+      stream.end();
+    };
+    open.add(finish);
+    // Subscribed before the snapshot is read, so no event falls between the two.
+    const unsubscribe = feed.subscribe(taskId, (event) => {
+      send('transition', eventJson(event));
+      if (event.type.startsWith('task.') && isTaskTerminal(event.to as TaskView['state'])) finish();
+    });
+    request.raw.on('close', () => {
+      open.delete(finish);
+      unsubscribe();
+    });
+    const task = await engine.getTask(taskId);
+    send('snapshot', snapshotJson(task));
+    if (isTaskTerminal(task.state)) finish();
+  });
+}

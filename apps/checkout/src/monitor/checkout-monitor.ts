@@ -1,0 +1,45 @@
+import type { EngineEvent, Engine, Logger } from '@tasker/core';
+
+/**
+ * The seed's `CheckoutMonitor`: subscribes to `step.failed` and `task.completed` of the checkout workflow, logs
+ * every payment failure (where the seed alerts the payments team) and counts completed checkouts (where the seed
+ * increments a metric).
+ */
+export class CheckoutMonitor {
+  /** Checkouts completed since the monitor subscribed. */
+  completedCheckouts = 0;
+  /** Checkouts whose payment failed for good since the monitor subscribed. */
+  paymentFailures = 0;
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger.child({ subscriber: 'CheckoutMonitor' });
+  }
+
+  /** Starts listening to `engine`; returns the function that stops it. */
+  subscribe(engine: Engine): () => void {
+    const unsubscribers = [
+      engine.on('step.failed', (event) => this.handleStepFailed(event)),
+      engine.on('task.completed', (event) => this.handleTaskCompleted(event)),
+    ];
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  }
+
+  handleStepFailed(event: EngineEvent): void {
+    if (event.namespace !== 'ecommerce' || event.stepName !== 'process_payment') return;
+    this.paymentFailures++;
+    this.#logger.error(
+      { task_id: event.taskId, correlation_id: event.correlationId, error_code: event.error?.code },
+      `Payment failure in checkout: ${event.error?.message ?? 'unknown error'}`,
+    );
+  }
+
+  handleTaskCompleted(event: EngineEvent): void {
+    if (event.namespace !== 'ecommerce' || event.name !== 'process_order') return;
+    this.completedCheckouts++;
+    this.#logger.info(
+      { task_id: event.taskId, correlation_id: event.correlationId, duration_ms: event.durationMs },
+      'Checkout completed',
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { createCheckoutApp, type CheckoutApp, type CheckoutAppOptions } from '../checkout-app.js';
+import type { CheckoutConfig } from '../config/checkout-config.js';
+
+/** A checkout app listening on a free port, on a SQLite file of its own, with its log lines kept. */
+export interface TestApp {
+  app: CheckoutApp;
+  url: string;
+  /** The app's log lines, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Settings that keep tests fast: near-zero latency, millisecond backoffs, short payment timeouts. */
+export function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}): CheckoutConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    storage: { sqliteFile: join(directory, 'checkout.sqlite') },
+    simulation: {
+      latencyMs: { min: 0, max: 2 },
+      transientFaultRate: 0,
+      maxFaultRepeats: 2,
+      flakyFailures: 2,
+      rateLimitRetryAfterMs: 150,
+      slowResponseMs: 5_000,
+    },
+    paymentTimeouts: { standardMs: 400, expressMs: 200 },
+    retryBackoffBaseMs: 5,
+    concurrency: 100,
+    logLevel: 'info',
+    ...overrides,
+  };
+}
+
+/** Starts an app on a fresh SQLite file; `close` stops it and deletes the file. */
+export async function startTestApp(
+  overrides: Partial<CheckoutConfig> = {},
+  options: CheckoutAppOptions = {},
+): Promise<TestApp> {
+  const directory = mkdtempSync(join(tmpdir(), 'checkout-test-'));
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = await createCheckoutApp(testConfig(directory, overrides), {
+    logger: pino({ level: 'info' }, sink),
+    ...options,
+  });
+  const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    url,
+    logs,
+    async close() {
+      await app.close({ gracePeriodMs: 1_000 });
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A checkout request body for `token`. */
+export function checkoutBody(token: string, extra: Record<string, unknown> = {}) {
+  return {
+    cart_items: [
+      { product_id: 1, quantity: 1 },
+      { product_id: 3, quantity: 2 },
+    ],
+    payment_info: { token },
+    customer_info: { email: 'sarah@growthcorp.example', name: 'Sarah' },
+    ...extra,
+  };
+}
+
+/** Posts a checkout and answers the parsed response with its status code. */
+export async function postCheckout(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { statusCode: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Asks `GET /orders/:task_id/status` until it is no longer `processing`. */
+export async function settledStatus(url: string, taskId: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await (await fetch(`${url}/orders/${taskId}/status`)).json()) as Record<string, unknown>;
+    if (status.status !== 'processing') return status;
+    if (Date.now() > deadline) throw new Error(`checkout ${taskId} still processing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
