@@ -1,6 +1,7 @@
 import type { Engine, TaskStore } from '@tasker/core';
 import { createKnexStore } from '@tasker/store-knex';
 import { createRedisStore } from '@tasker/store-redis';
+import type { Telemetry } from '@tasker/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createCheckoutEngine } from './checkout-engine.js';
@@ -32,6 +33,11 @@ export interface CheckoutAppOptions {
   random?: () => number;
   /** The catalogue a fresh database gets; the demo's products when absent. */
   products?: readonly Product[];
+  /**
+   * Running telemetry (`startTelemetry`, once per process): traces, metrics at `/tasker/metrics` and a log line per
+   * transition. None when absent.
+   */
+  telemetry?: Telemetry;
 }
 
 function openTaskStore(config: CheckoutConfig, database: ShopDatabase): [TaskStore, string] {
@@ -51,7 +57,7 @@ export async function createCheckoutApp(
   config: CheckoutConfig,
   options: CheckoutAppOptions = {},
 ): Promise<CheckoutApp> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? options.telemetry?.logger ?? pino({ level: config.logLevel });
   const random = options.random ?? Math.random;
   const database = openDatabase(config.storage);
   await migrateShop(database.knex);
@@ -64,6 +70,7 @@ export async function createCheckoutApp(
       paymentTimeouts: config.paymentTimeouts,
     },
     {
+      ...options.telemetry?.engineOptions,
       store,
       logger,
       random,
@@ -71,9 +78,17 @@ export async function createCheckoutApp(
       defaults: { backoff: { baseMs: config.retryBackoffBaseMs } },
     },
   );
+  const stopInstrumenting = options.telemetry?.instrument(engine);
   const monitor = new CheckoutMonitor(logger);
   const unsubscribeMonitor = monitor.subscribe(engine);
-  const server = buildServer({ engine, db: database.knex, logger, monitor });
+  const server = buildServer({
+    engine,
+    db: database.knex,
+    logger,
+    monitor,
+    taskerAuth: config.taskerAuth,
+    ...(options.telemetry ? { metrics: options.telemetry.metrics } : {}),
+  });
   await engine.start();
   return {
     server,
@@ -86,6 +101,7 @@ export async function createCheckoutApp(
       await server.close();
       await engine.stop(closeOptions);
       unsubscribeMonitor();
+      stopInstrumenting?.();
       await store.close();
       await database.knex.destroy();
     },

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkoutBody, postCheckout, settledStatus, startTestApp, type TestApp } from './test-fixtures/test-app.js';
+import {
+  checkoutBody,
+  postCheckout,
+  settledStatus,
+  startTestApp,
+  stepOf,
+  taskerTask,
+  type TestApp,
+} from './test-fixtures/test-app.js';
 
 let test: TestApp;
 beforeEach(async () => {
@@ -12,8 +20,8 @@ async function checkout(token: string) {
   expect(accepted.statusCode).toBe(202);
   const taskId = accepted.body.task_id as string;
   const status = await settledStatus(test.url, taskId);
-  const task = await test.app.engine.getTask(taskId);
-  const payment = task.steps.find((step) => step.name === 'process_payment');
+  const task = await taskerTask(test.url, taskId);
+  const payment = stepOf(task, 'process_payment');
   const charges = await test.app.database.knex('payments').where({ reference: taskId });
   return { taskId, status, task, payment, charges };
 }
@@ -25,7 +33,7 @@ describe('each test token over HTTP', () => {
   it('tok_success charges once, moves stock, records the order and sends one email', async () => {
     const { taskId, status, payment, charges } = await checkout('tok_success');
     expect(status).toMatchObject({ status: 'completed', order: { subtotal: 158.98, tax: 12.72, total: 171.7 } });
-    expect(payment).toMatchObject({ state: 'completed', attempts: 1 });
+    expect(payment).toMatchObject({ current_state: 'completed', attempts: 1 });
     expect(charges).toHaveLength(1);
     expect(charges[0]).toMatchObject({
       amount_cents: 17_170,
@@ -46,7 +54,7 @@ describe('each test token over HTTP', () => {
       error: "Step 'process_payment' failed: Payment failed: payment processor: card declined: insufficient funds",
       failed_step: 'process_payment',
     });
-    expect(payment).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(payment).toMatchObject({ current_state: 'failed', attempts: 1 });
     expect(charges).toEqual([]);
     expect([await stockOf(1), await stockOf(3)]).toEqual([25, 40]);
     expect(await test.app.database.knex('sent_emails')).toEqual([]);
@@ -55,20 +63,22 @@ describe('each test token over HTTP', () => {
   it('tok_timeout times the first attempt out after the money moved, and the retry finds that charge', async () => {
     const { status, task, payment, charges } = await checkout('tok_timeout');
     expect(status.status).toBe('completed');
-    expect(payment).toMatchObject({ state: 'completed', attempts: 2 });
-    const history = await test.app.engine.getHistory(task.id);
-    const retry = history.find((entry) => entry.stepName === 'process_payment' && entry.to === 'waiting_for_retry');
-    expect(retry?.error?.code).toBe('STEP_TIMEOUT');
+    expect(payment).toMatchObject({ current_state: 'completed', attempts: 2 });
+    const retry = task.history.find(
+      (entry) => entry.step_name === 'process_payment' && entry.to_state === 'waiting_for_retry',
+    );
+    expect(retry?.error_code).toBe('STEP_TIMEOUT');
     expect(charges).toHaveLength(1);
     expect((status.order as { payment_id: string }).payment_id).toBe(charges[0].id);
   });
 
   it('tok_rate_limited waits the retry-after the processor asked for, then charges', async () => {
     const { task, payment, charges } = await checkout('tok_rate_limited');
-    expect(payment).toMatchObject({ state: 'completed', attempts: 2 });
-    const history = await test.app.engine.getHistory(task.id);
-    const paymentStarts = history.filter((entry) => entry.stepName === 'process_payment' && entry.to === 'in_progress');
-    const [first, second] = paymentStarts.map((entry) => entry.at);
+    expect(payment).toMatchObject({ current_state: 'completed', attempts: 2 });
+    const paymentStarts = task.history.filter(
+      (entry) => entry.step_name === 'process_payment' && entry.to_state === 'in_progress',
+    );
+    const [first, second] = paymentStarts.map((entry) => Date.parse(entry.at));
     expect(second! - first!).toBeGreaterThanOrEqual(150);
     expect(charges).toHaveLength(1);
   });
@@ -76,7 +86,7 @@ describe('each test token over HTTP', () => {
   it('tok_flaky fails twice, succeeds on the third attempt and charges once', async () => {
     const { status, payment, charges } = await checkout('tok_flaky');
     expect(status.status).toBe('completed');
-    expect(payment).toMatchObject({ state: 'completed', attempts: 3 });
+    expect(payment).toMatchObject({ current_state: 'completed', attempts: 3 });
     expect(charges).toHaveLength(1);
   });
 });

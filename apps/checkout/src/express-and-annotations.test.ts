@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkoutBody, postCheckout, settledStatus, startTestApp, type TestApp } from './test-fixtures/test-app.js';
+import {
+  checkoutBody,
+  postCheckout,
+  settledStatus,
+  startTestApp,
+  stepOf,
+  taskerTask,
+  type TestApp,
+} from './test-fixtures/test-app.js';
 
 let test: TestApp;
 beforeEach(async () => {
@@ -10,20 +18,17 @@ afterEach(() => test.close());
 async function settle(token: string, priority: 'standard' | 'express') {
   const { body } = await postCheckout(test.url, checkoutBody(token, { priority }));
   const status = await settledStatus(test.url, body.task_id as string);
-  return { status, task: await test.app.engine.getTask(body.task_id as string) };
+  return { status, task: await taskerTask(test.url, body.task_id as string) };
 }
-
-const settingsOf = (task: Awaited<ReturnType<typeof settle>>['task'], step: string) =>
-  task.steps.find((candidate) => candidate.name === step)?.settings;
 
 describe('express orders', () => {
   it('get a shorter payment timeout and fewer payment and email retries', async () => {
     const standard = await settle('tok_success', 'standard');
     const express = await settle('tok_success', 'express');
-    expect(settingsOf(standard.task, 'process_payment')).toMatchObject({ timeoutMs: 400, retryLimit: 3 });
-    expect(settingsOf(express.task, 'process_payment')).toMatchObject({ timeoutMs: 200, retryLimit: 1 });
-    expect(settingsOf(standard.task, 'send_confirmation')).toMatchObject({ retryLimit: 5 });
-    expect(settingsOf(express.task, 'send_confirmation')).toMatchObject({ retryLimit: 2 });
+    expect(stepOf(standard.task, 'process_payment')).toMatchObject({ timeout_ms: 400, retry_limit: 3 });
+    expect(stepOf(express.task, 'process_payment')).toMatchObject({ timeout_ms: 200, retry_limit: 1 });
+    expect(stepOf(standard.task, 'send_confirmation')).toMatchObject({ retry_limit: 5 });
+    expect(stepOf(express.task, 'send_confirmation')).toMatchObject({ retry_limit: 2 });
   });
 
   it('give up on a flaky card after two attempts where a standard order gets through on the third', async () => {
@@ -31,7 +36,7 @@ describe('express orders', () => {
     const express = await settle('tok_flaky', 'express');
     expect(standard.status.status).toBe('completed');
     expect(express.status).toMatchObject({ status: 'failed', failed_step: 'process_payment' });
-    expect(express.task.steps.find((step) => step.name === 'process_payment')?.attempts).toBe(2);
+    expect(stepOf(express.task, 'process_payment').attempts).toBe(2);
   });
 });
 
@@ -39,7 +44,7 @@ describe('annotations of the task handler', () => {
   it('records payment_processed and checkout_completed on a completed checkout', async () => {
     const { status, task } = await settle('tok_success', 'standard');
     const order = status.order as { payment_id: string; total: number };
-    expect(task.annotations.map((annotation) => [annotation.type, annotation.content])).toEqual([
+    expect(task.annotations.map((annotation) => [annotation.annotation_type, annotation.content])).toEqual([
       [
         'payment_processed',
         { payment_id: order.payment_id, amount_charged: order.total, processing_time_ms: expect.any(Number) },
@@ -67,8 +72,8 @@ describe('the CheckoutMonitor', () => {
     const alerts = test.logs.filter((line) => line.subscriber === 'CheckoutMonitor' && line.level === 50);
     expect(alerts).toEqual([
       expect.objectContaining({
-        task_id: declined.task.id,
-        correlation_id: declined.task.correlationId,
+        task_id: declined.status.task_id,
+        correlation_id: declined.task.correlation_id,
         msg: expect.stringMatching(/^Payment failure in checkout: .*insufficient funds/),
       }),
     ]);

@@ -1,20 +1,28 @@
 /**
  * The checkout service: `npm start` runs it on port 3000 with a SQLite file and the demo's products. Environment
- * variables (see `configFromEnvironment`) switch it to PostgreSQL or Redis and inject faults.
+ * variables (see `configFromEnvironment`) switch it to PostgreSQL or Redis, inject faults, and send traces and
+ * metrics over OTLP (`OTEL_EXPORTER_OTLP_ENDPOINT`, as docker-compose.yml sets for Jaeger).
  */
+import { startTelemetry } from '@tasker/telemetry';
+import { pino } from 'pino';
 import { createCheckoutApp } from './checkout-app.js';
 import { configFromEnvironment } from './config/checkout-config.js';
 
 const config = configFromEnvironment();
-const app = await createCheckoutApp(config);
+const telemetry = startTelemetry({
+  serviceName: process.env.OTEL_SERVICE_NAME || 'tasker-checkout',
+  logger: pino({ level: config.logLevel }),
+});
+const app = await createCheckoutApp(config, { telemetry });
 const address = await app.server.listen({ host: config.host, port: config.port });
 app.logger.info(
   {
     tasks: app.taskStoreLocation,
     shop_tables: app.database.location,
     fault_rate: config.simulation.transientFaultRate,
+    tasker_auth: 'disabled' in config.taskerAuth ? 'off' : 'HS256 bearer tokens',
   },
-  `Checkout storefront on ${address} (REST API under /tasker when mounted)`,
+  `Checkout storefront on ${address}, Tasker's REST API on ${address}/tasker`,
 );
 
 let stopping = false;
@@ -23,6 +31,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'Stopping: finishing running steps');
-    void app.close({ gracePeriodMs: 10_000 }).then(() => process.exit(0));
+    void app
+      .close({ gracePeriodMs: 10_000 })
+      .then(() => telemetry.shutdown())
+      .then(() => process.exit(0));
   });
 }

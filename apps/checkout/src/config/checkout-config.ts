@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import type { AuthOptions } from '@tasker/http';
 import { parseLatency, parseRate, parseWholeNumber, type LatencyRange } from './parse-setting.js';
+import { taskerAuthFromEnvironment } from './tasker-auth.js';
 
 /** How the simulated payment processor, inventory service and mailer behave. */
 export interface SimulationConfig {
@@ -49,6 +51,8 @@ export interface CheckoutConfig {
   /** Most checkouts the engine runs at once. */
   concurrency: number;
   logLevel: string;
+  /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
+  taskerAuth: AuthOptions;
 }
 
 /** The demo's defaults: latencies a person can watch, no random faults, the seed's timeouts. */
@@ -80,6 +84,7 @@ export const DEFAULT_SIMULATION: SimulationConfig = {
  * | `RETRY_BACKOFF_MS` | base of the retry backoff | `1000` |
  * | `CONCURRENCY` | checkouts run at once | `100` |
  * | `LOG_LEVEL` | pino level | `info` |
+ * | `TASKER_JWT_SECRET`, `TASKER_AUTH` | auth of `/tasker`: an HS256 secret, or `off` | `off` unless production |
  *
  * @throws Error naming the variable whose value is malformed.
  */
@@ -116,5 +121,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     retryBackoffBaseMs: parseWholeNumber('RETRY_BACKOFF_MS', env.RETRY_BACKOFF_MS ?? '1000'),
     concurrency: parseWholeNumber('CONCURRENCY', env.CONCURRENCY ?? '100'),
     logLevel: env.LOG_LEVEL || 'info',
+    taskerAuth: taskerAuthFromEnvironment(env),
   };
 }

@@ -1,4 +1,5 @@
 import type { Engine } from '@tasker/core';
+import { taskerApi, type AuthOptions } from '@tasker/http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -17,9 +18,15 @@ export interface ServerParts {
   db: Knex;
   logger: Logger;
   monitor: CheckoutMonitor;
+  taskerAuth: AuthOptions;
+  /** Prometheus text of the engine's metrics, served at `/tasker/metrics` when given. */
+  metrics?: () => Promise<string>;
 }
 
-/** The checkout's fastify server: the storefront, the seed's checkout and order routes, and the live order stream. */
+/**
+ * The checkout's fastify server: the storefront, the seed's checkout and order routes, the live order stream, and
+ * Tasker's REST API under `/tasker`.
+ */
 export function buildServer(parts: ServerParts): FastifyInstance {
   // Request lines would drown the story in polling; routes log what matters (a checkout accepted, a failure).
   const app = Fastify({
@@ -34,5 +41,11 @@ export function buildServer(parts: ServerParts): FastifyInstance {
   checkoutRoute(app, parts.engine);
   orderStatusRoute(app, parts.engine, parts.db);
   orderEventsRoute(app, parts.engine, feed);
+  void app.register(taskerApi, {
+    engine: parts.engine,
+    prefix: '/tasker',
+    auth: parts.taskerAuth,
+    ...(parts.metrics ? { metrics: parts.metrics } : {}),
+  });
   return app;
 }

@@ -1,23 +1,17 @@
 import { TaskerError } from '@tasker/core';
+import { API_ERROR_STATUS } from '@tasker/http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
-/** HTTP statuses of the engine's error codes that the app's own routes can meet. */
-const STATUS_OF_CODE: Record<string, number> = {
-  INVALID_CONTEXT: 400,
-  INVALID_REQUEST: 400,
-  TASK_NOT_FOUND: 404,
-  TEMPLATE_NOT_FOUND: 404,
-  ENGINE_STOPPED: 503,
-};
+const statusOf = (code: string): number => (API_ERROR_STATUS as Record<string, number>)[code] ?? 500;
 
 /**
- * Answers errors of the app's routes as `{ error: { code, message } }`: engine errors with the status of their
- * code, fastify's request validation with 400, anything else with 500 (logged).
+ * Answers errors of the app's routes as `{ error: { code, message } }`, as the REST API does: engine errors with
+ * the status the API gives their code (`API_ERROR_STATUS`), fastify's request validation with 400, anything else with 500 (logged).
  */
 export function answerErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | TaskerError, request, reply) => {
     if (error instanceof TaskerError) {
-      const status = STATUS_OF_CODE[error.code] ?? 500;
+      const status = statusOf(error.code);
       return reply.code(status).send({ error: { code: error.code, message: error.message } });
     }
     if (error.validation) {

@@ -1,11 +1,18 @@
-import type { EngineEvent, Engine, Logger } from '@tasker/core';
+import type { EngineEvent, Logger } from '@tasker/core';
+import { EventSubscriber, type EventHandlers } from '@tasker/telemetry';
 
 /**
  * The seed's `CheckoutMonitor`: subscribes to `step.failed` and `task.completed` of the checkout workflow, logs
  * every payment failure (where the seed alerts the payments team) and counts completed checkouts (where the seed
  * increments a metric).
+ *
+ * @example
+ * const monitor = new CheckoutMonitor(logger);
+ * const unsubscribe = monitor.subscribe(engine);
  */
-export class CheckoutMonitor {
+export class CheckoutMonitor extends EventSubscriber implements EventHandlers {
+  static override readonly subscribesTo = ['step.failed', 'task.completed'] as const;
+
   /** Checkouts completed since the monitor subscribed. */
   completedCheckouts = 0;
   /** Checkouts whose payment failed for good since the monitor subscribed. */
@@ -13,16 +20,8 @@ export class CheckoutMonitor {
   readonly #logger: Logger;
 
   constructor(logger: Logger) {
+    super();
     this.#logger = logger.child({ subscriber: 'CheckoutMonitor' });
-  }
-
-  /** Starts listening to `engine`; returns the function that stops it. */
-  subscribe(engine: Engine): () => void {
-    const unsubscribers = [
-      engine.on('step.failed', (event) => this.handleStepFailed(event)),
-      engine.on('task.completed', (event) => this.handleTaskCompleted(event)),
-    ];
-    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }
 
   handleStepFailed(event: EngineEvent): void {

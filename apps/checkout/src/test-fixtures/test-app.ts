@@ -33,6 +33,7 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
     retryBackoffBaseMs: 5,
     concurrency: 100,
     logLevel: 'info',
+    taskerAuth: { disabled: true },
     ...overrides,
   };
 }
@@ -98,4 +99,33 @@ export async function settledStatus(url: string, taskId: string, timeoutMs = 10_
     if (Date.now() > deadline) throw new Error(`checkout ${taskId} still processing after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A task as `GET /tasker/tasks/:id` shows it, as far as the tests read it. */
+export interface TaskJson {
+  current_state: string;
+  correlation_id: string;
+  workflow_steps: Array<{
+    name: string;
+    current_state: string;
+    attempts: number;
+    retry_limit: number;
+    timeout_ms: number | null;
+  }>;
+  annotations: Array<{ annotation_type: string; content: unknown }>;
+  history: Array<{ step_name: string | null; to_state: string; error_code: string | null; at: string }>;
+}
+
+/** The task `taskId` through Tasker's REST API mounted at `/tasker`. */
+export async function taskerTask(url: string, taskId: string): Promise<TaskJson> {
+  const response = await fetch(`${url}/tasker/tasks/${taskId}`);
+  if (!response.ok) throw new Error(`GET /tasker/tasks/${taskId} answered ${response.status}`);
+  return (await response.json()) as TaskJson;
+}
+
+/** The step `name` of `task`. */
+export function stepOf(task: TaskJson, name: string) {
+  const step = task.workflow_steps.find((candidate) => candidate.name === name);
+  if (!step) throw new Error(`task has no step ${name}`);
+  return step;
 }
