@@ -19,3 +19,5 @@ export { durationStats, percentile } from './analytics/duration-stats.js';
 export type { DurationStats } from './analytics/duration-stats.js';
 export { PERIODS } from './analytics/periods.js';
 export type { PeriodName } from './analytics/periods.js';
+export { annotationJson, stepJson, taskJson, taskSummaryJson, transitionJson } from './json/task-json.js';
+export { eventJson } from './json/event-json.js';

@@ -118,8 +118,8 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     await app.register(swaggerUi, { routePrefix: '/docs' });
   }
 
-  // fastify's JSON parser with this API's body limit (and prototype poisoning refused), for its routes only.
-  app.removeContentTypeParser('application/json');
+  // JSON only (anything else is 415), with fastify's parser (prototype poisoning refused) and this API's limit.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: options.bodyLimitBytes ?? ONE_MIB },

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type EngineEvent, type EventPattern } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isoTime } from '../json/time.js';
+import { eventJson } from '../json/event-json.js';
 import { shortText } from '../schemas/common-schemas.js';
 import type { RouteContext } from './route-context.js';
 
@@ -16,28 +16,6 @@ const eventsQuery = z.strictObject({
   task_name: shortText.optional(),
   task_id: z.uuid().optional(),
 });
-
-/** An engine event as the stream sends it. */
-function eventJson(event: EngineEvent) {
-  return {
-    type: event.type,
-    task_id: event.taskId,
-    namespace: event.namespace,
-    task_name: event.name,
-    version: event.version,
-    correlation_id: event.correlationId,
-    step_name: event.stepName ?? null,
-    from_state: event.from,
-    to_state: event.to,
-    attempt: event.attempt ?? null,
-    duration_ms: event.durationMs ?? null,
-    error_message: event.error?.message ?? null,
-    error_code: event.error?.code ?? null,
-    by: event.by,
-    reason: event.reason ?? null,
-    at: isoTime(event.at),
-  };
-}
 
 /** The engine's events as server-sent events, filtered by type pattern, namespace, template and task. */
 export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
