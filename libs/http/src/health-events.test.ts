@@ -101,6 +101,12 @@ describe('health, events, metrics and docs over a listening server', () => {
       headers: { authorization: `Bearer ${await testToken({ namespaces: ['ecommerce'] })}` },
     });
     expect(forbidden.status).toBe(403);
+    const lingering = await fetch(`${base}/tasker/events`, { headers: { authorization: `Bearer ${token}` } });
+    expect(lingering.status).toBe(200);
+    await api.close(); // ends the stream still open instead of waiting for it
+    expect(await lingering.text()).toBe(': connected\n\n');
+    api = await startApi(store);
+    base = await api.app.listen({ port: 0, host: '127.0.0.1' });
     const badType = await fetch(`${base}/tasker/events?type=task.exploded`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -27,6 +27,7 @@ describe.each(useTestStores())('tasks and steps over the REST API on %s', (_name
     expect(created.statusCode).toBe(201);
     const { task_id: taskId, correlation_id, links } = created.json();
     expect(correlation_id).toBe('req_abc123');
+    expect(created.headers['x-correlation-id']).toBe('req_abc123');
     expect(created.headers.location).toBe(`/tasker/tasks/${taskId}`);
     expect(links.self).toBe(`/tasker/tasks/${taskId}`);
     expect((await api.store.getTask(taskId))?.traceContext).toEqual({ traceparent: TRACEPARENT, tracestate: 'v=1' });

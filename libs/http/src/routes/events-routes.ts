@@ -19,6 +19,12 @@ const eventsQuery = z.strictObject({
 
 /** The engine's events as server-sent events, filtered by type pattern, namespace, template and task. */
 export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
+  // Streams never end by themselves: close them when the app closes, or its server would wait for them forever.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of [...open]) close();
+  });
+
   app.get(
     '/events',
     {
@@ -52,11 +58,14 @@ export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
       });
       const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
-      request.raw.once('close', () => {
+      const close = () => {
+        open.delete(close);
         clearInterval(heartbeat);
         unsubscribe();
         stream.end();
-      });
+      };
+      open.add(close);
+      request.raw.once('close', close);
     },
   );
 };

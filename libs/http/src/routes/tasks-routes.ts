@@ -49,7 +49,10 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
         }),
       );
       const location = `${context.mountPath}/tasks/${result.taskId}`;
-      reply.code(result.created ? 201 : 200).header('location', location);
+      reply
+        .code(result.created ? 201 : 200)
+        .header('location', location)
+        .header('x-correlation-id', result.correlationId);
       return {
         task_id: result.taskId,
         current_state: result.state,
