@@ -6,8 +6,6 @@
  *   npm run bench:telemetry            (N=2000)
  *   BENCH_TASKS=500 npm run bench:telemetry
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import type { Engine } from '@tasker/core';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -24,8 +22,9 @@ import {
 } from '@tasker/telemetry';
 import { pino } from 'pino';
 import { runOnEngine, type EngineRunSetup } from './engine-run.js';
-import type { RunFigures } from './measure.js';
+import { percentile, type RunFigures } from './measure.js';
 import { checkoutChain } from './workloads.js';
+import { inChild } from './in-child.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -122,15 +121,6 @@ async function child(variant: Variant): Promise<void> {
   process.send!(await runOnEngine(checkoutChain, TASKS, CONCURRENCY, undefined, setup()));
 }
 
-function inChild(variant: Variant): Promise<RunFigures> {
-  return new Promise((resolve, reject) => {
-    const worker = fork(fileURLToPath(import.meta.url), [variant], { execArgv: process.execArgv });
-    worker.once('message', (figures) => resolve(figures as RunFigures));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`${variant} exited with ${code}`)));
-  });
-}
-
 async function main(): Promise<void> {
   console.log(`Tasker telemetry overhead: ${TASKS} five-step chains per run, ${CONCURRENCY} concurrent, in memory`);
   console.log(
@@ -140,26 +130,29 @@ async function main(): Promise<void> {
     [
       'run'.padEnd(30),
       'steps/s'.padStart(9),
+      'p50 ms'.padStart(8),
       'CPU us/step'.padStart(12),
       'ratio'.padStart(7),
       'by CPU'.padStart(7),
     ].join(' '),
   );
-  const off = await inChild('off');
+  const off = await inChild<RunFigures>(import.meta.url, ['off']);
   const rate = (figures: RunFigures) => figures.steps / figures.seconds;
   for (const variant of Object.keys(VARIANTS) as Variant[]) {
-    const figures = variant === 'off' ? off : await inChild(variant);
+    const figures = variant === 'off' ? off : await inChild<RunFigures>(import.meta.url, [variant]);
     console.log(
       [
         VARIANTS[variant]!.label.padEnd(30),
         rate(figures).toFixed(0).padStart(9),
+        percentile(figures.latenciesMs, 0.5).toFixed(2).padStart(8),
         figures.cpuMicrosPerStep.toFixed(0).padStart(12),
         (rate(figures) / rate(off)).toFixed(2).padStart(7),
         (off.cpuMicrosPerStep / figures.cpuMicrosPerStep).toFixed(2).padStart(7),
       ].join(' '),
     );
   }
-  console.log("ratio: steps/s against no telemetry; by CPU: CPU per step of no telemetry over this run's");
+  console.log('p50 ms: a task from request to completion; ratio: steps/s against no telemetry;');
+  console.log("by CPU: CPU per step of no telemetry over this run's (steadier on a shared machine)");
   console.log('target: traces + metrics >= 0.70 of no telemetry');
 }
 
