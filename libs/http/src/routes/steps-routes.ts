@@ -1,8 +1,10 @@
-import { NotFoundError, type TaskView } from '@tasker/core';
+import { NotFoundError, TASK_STATES, type TaskView } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { stepJson } from '../json/task-json.js';
 import { stepParams, taskParams } from '../schemas/common-schemas.js';
+import { errorResponses, stepResponse } from '../schemas/response-schemas.js';
 import { resolveStepBody } from '../schemas/task-schemas.js';
+import { z } from 'zod';
 import type { RouteContext } from './route-context.js';
 
 const tags = ['steps'];
@@ -19,7 +21,19 @@ export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
     '/tasks/:taskId/steps',
     {
       onRequest: context.guard('tasks:read'),
-      schema: { tags, summary: "A task's steps in template order", params: taskParams },
+      schema: {
+        tags,
+        summary: "A task's steps in template order",
+        params: taskParams,
+        response: {
+          200: z.object({
+            task_id: z.uuid(),
+            current_state: z.enum(TASK_STATES),
+            workflow_steps: z.array(stepResponse),
+          }),
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      },
     },
     async (request) => {
       const task = await context.visibleTask(request, request.params.taskId);
@@ -29,7 +43,15 @@ export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
 
   app.get(
     '/tasks/:taskId/steps/:stepName',
-    { onRequest: context.guard('tasks:read'), schema: { tags, summary: 'One step of a task', params: stepParams } },
+    {
+      onRequest: context.guard('tasks:read'),
+      schema: {
+        tags,
+        summary: 'One step of a task',
+        params: stepParams,
+        response: { 200: stepResponse, ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
     async (request) => stepOf(await context.visibleTask(request, request.params.taskId), request.params.stepName),
   );
 
@@ -42,6 +64,7 @@ export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
         summary: 'Resolve a pending, waiting or failed step by hand with results; its dependants proceed',
         params: stepParams,
         body: resolveStepBody,
+        response: { 200: stepResponse, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
     async (request) => {

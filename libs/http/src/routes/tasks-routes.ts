@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { taskParams } from '../schemas/common-schemas.js';
 import { actionBody, createTaskBody, listTasksQuery } from '../schemas/task-schemas.js';
 import { taskJson, taskSummaryJson } from '../json/task-json.js';
+import { createdTaskResponse, errorResponses, taskResponse, taskSummaryResponse } from '../schemas/response-schemas.js';
 import type { RouteContext } from './route-context.js';
 import { requestCorrelationId, requestTraceContext } from './request-headers.js';
 
@@ -25,6 +27,11 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
         tags,
         summary: 'Run a task: 201 when created, 200 with the first task for a repeated idempotency key',
         body: createTaskBody,
+        response: {
+          200: createdTaskResponse,
+          201: createdTaskResponse,
+          ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -67,7 +74,15 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
     '/tasks',
     {
       onRequest: context.guard('tasks:read'),
-      schema: { tags, summary: 'List tasks, newest first, a page at a time', querystring: listTasksQuery },
+      schema: {
+        tags,
+        summary: 'List tasks, newest first, a page at a time',
+        querystring: listTasksQuery,
+        response: {
+          200: z.object({ tasks: z.array(taskSummaryResponse), next_cursor: z.string().nullable() }),
+          ...errorResponses(400, 401, 403, 503),
+        },
+      },
     },
     async (request) => {
       const query = request.query;
@@ -94,7 +109,12 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
     '/tasks/:taskId',
     {
       onRequest: context.guard('tasks:read'),
-      schema: { tags, summary: 'A task with its steps, annotations and history', params: taskParams },
+      schema: {
+        tags,
+        summary: 'A task with its steps, annotations and history',
+        params: taskParams,
+        response: { 200: taskResponse, ...errorResponses(400, 401, 403, 404, 503) },
+      },
     },
     async (request) => showTask(request, request.params.taskId),
   );
@@ -112,6 +132,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
               : 'Cancel a task (running handlers are aborted)',
           params: taskParams,
           body: actionBody,
+          response: { 200: taskResponse, ...errorResponses(400, 401, 403, 404, 409, 503) },
         },
       },
       async (request) => {
