@@ -172,4 +172,36 @@ describe('auth configuration', () => {
     expect(wrong.statusCode).toBe(401);
     await withJwks.close();
   });
+
+  it('fetches the key set from a JWKS URL', async () => {
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'remote', alg: 'ES256' };
+    const keyServer = Fastify();
+    keyServer.get('/.well-known/jwks.json', async () => ({ keys: [jwk] }));
+    const url = await keyServer.listen({ port: 0, host: '127.0.0.1' });
+    const app = await mount({ jwksUrl: `${url}/.well-known/jwks.json`, audience: 'tasker' });
+    try {
+      const token = (audience: string) =>
+        new SignJWT({ permissions: ['templates:read'], namespaces: ['*'] })
+          .setProtectedHeader({ alg: 'ES256', kid: 'remote' })
+          .setAudience(audience)
+          .setExpirationTime('1m')
+          .sign(keys.privateKey);
+      const call = async (audience: string) =>
+        app.inject({
+          method: 'GET',
+          url: '/tasker/namespaces',
+          headers: { authorization: `Bearer ${await token(audience)}` },
+        });
+      expect((await call('tasker')).statusCode).toBe(200);
+      const wrongAudience = await call('someone-else');
+      expect([wrongAudience.statusCode, wrongAudience.json().error.message]).toEqual([
+        401,
+        "The token's aud claim is not accepted",
+      ]);
+    } finally {
+      await app.close();
+      await keyServer.close();
+    }
+  });
 });

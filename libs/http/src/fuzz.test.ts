@@ -202,6 +202,25 @@ describe('malformed requests, generated', () => {
     );
   });
 
+  it('answers every request for a made-up task, step or route with a 4xx and a code', async () => {
+    const segment = fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent);
+    const path = fc.oneof(
+      segment.map((id) => `/tasker/tasks/${id}`),
+      fc.tuple(fc.uuid(), segment).map(([id, step]) => `/tasker/tasks/${id}/steps/${step}`),
+      fc.tuple(segment, segment).map(([namespace, name]) => `/tasker/namespaces/${namespace}/templates/${name}`),
+      // Prefixed so that no generated route is a real one (`docs`, `events`...).
+      segment.map((rest) => `/tasker/unknown-${rest}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(path, fc.constantFrom('GET', 'POST'), async (url, method) => {
+        const response = await api.app.inject({ method, url, headers: { authorization: token } });
+        expectRefused(response);
+      }),
+      { numRuns: 500 },
+    );
+    expect((await store.listTasks({})).tasks).toEqual([]);
+  });
+
   it('answers every request without a valid token with 401, storing nothing', async () => {
     await fc.assert(
       fc.asyncProperty(badAuthorization, fc.boolean(), async (authorization, create) => {
