@@ -1,3 +1,5 @@
+import { createEngine } from '@tasker/core';
+import { deferred } from '@tasker/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
 import { meterEngine } from './meter-engine.js';
@@ -55,5 +57,32 @@ describe('metrics of an engine', () => {
     );
     expect(text).not.toContain('tasker_leases_held');
     expect(text).not.toContain('tasker_tasks_running');
+  });
+
+  it('gauges the tasks an engine runs and those waiting for a free slot', async () => {
+    const { meterProvider, metrics } = createPrometheusMetrics();
+    const release = deferred<void>();
+    const engine = createEngine({ concurrency: 1 })
+      .registerHandler('block', () => release.promise.then(() => null))
+      .registerTemplate({
+        namespace: 'shop',
+        name: 'order',
+        version: '1.0.0',
+        steps: [{ name: 'a', handler: 'block' }],
+      });
+    meterEngine(engine, { meterProvider });
+    await engine.start();
+    const ids = [];
+    for (let run = 0; run < 3; run++)
+      ids.push((await engine.runTask({ namespace: 'shop', name: 'order', context: {} })).taskId);
+    const busy = await metrics();
+    release.resolve();
+    for (const id of ids) await engine.waitForTask(id);
+    const idle = await metrics();
+    await engine.stop();
+    expect(busy).toContain('tasker_tasks_running 1');
+    expect(busy).toContain('tasker_tasks_waiting 2');
+    expect(idle).toContain('tasker_tasks_running 0');
+    expect(idle).toContain('tasker_tasks_waiting 0');
   });
 });
