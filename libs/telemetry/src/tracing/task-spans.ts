@@ -1,4 +1,13 @@
-import { SpanKind, SpanStatusCode, trace, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type HrTime,
+  type Span,
+  type SpanStatus,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { EngineEvent } from '@tasker/core';
 import { ATTR, errorAttributes, outcomeOf, taskAttributes } from '../attributes.js';
 import { contextFromCarrier } from './w3c-carrier.js';
@@ -7,6 +16,11 @@ import { contextFromCarrier } from './w3c-carrier.js';
 function hrTime(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
+}
+
+/** A span's status for an outcome: errors carry the error's message. */
+function spanStatus(code: SpanStatusCode, event: EngineEvent): SpanStatus {
+  return code === SpanStatusCode.ERROR ? { code, message: event.error?.message ?? event.to } : { code };
 }
 
 /** A task run this process is tracing: its span, the context its step spans are children of, its open attempts. */
@@ -72,9 +86,7 @@ export class TaskSpans {
     const task = this.#open(event, event.at);
     for (const span of task.attempts.values()) span.setAttribute(ATTR.outcome, event.to).end(hrTime(event.at));
     task.span.setAttributes({ [ATTR.outcome]: outcomeOf(event), ...errorAttributes(event) });
-    task.span.setStatus(
-      status === SpanStatusCode.ERROR ? { code: status, message: event.error?.message ?? event.to } : { code: status },
-    );
+    task.span.setStatus(spanStatus(status, event));
     task.span.end(hrTime(event.at));
     this.#tasks.delete(event.taskId);
   }
@@ -98,9 +110,7 @@ export class TaskSpans {
       return;
     }
     attempt.setAttributes({ [ATTR.outcome]: outcomeOf(event), ...errorAttributes(event) });
-    attempt.setStatus(
-      status === SpanStatusCode.ERROR ? { code: status, message: event.error?.message ?? event.to } : { code: status },
-    );
+    attempt.setStatus(spanStatus(status, event));
     attempt.end(hrTime(event.at));
     task.attempts.delete(stepName);
   }
