@@ -6,7 +6,7 @@ import {
   runCheckouts,
   type LoadResult,
   type Reconciliation,
-} from './load/index.js';
+} from '@tasker/bench/black-friday';
 import { startTestApp, testConfig, type TestApp } from './test-fixtures/test-app.js';
 
 /** The benchmark's "Black Friday" in small: 300 checkouts on SQLite, 15% transient faults, 1% declined cards. */
@@ -30,7 +30,6 @@ describe('Black Friday on SQLite', () => {
       checkouts: 300,
       concurrency: 50,
       declineEvery: 100,
-      pollMs: 10,
       productIds: [1, 2, 3, 4],
     });
     books = await reconcile(test.app.database.knex);

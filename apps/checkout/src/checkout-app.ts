@@ -43,7 +43,8 @@ export interface CheckoutAppOptions {
 function openTaskStore(config: CheckoutConfig, database: ShopDatabase): [TaskStore, string] {
   if (config.storage.redisUrl) {
     // The engine's tasks go to Redis; the app's tables stay in the SQL database.
-    return [createRedisStore(config.storage.redisUrl, { prefix: 'tasker:' }), config.storage.redisUrl];
+    const store = createRedisStore(config.storage.redisUrl, { prefix: config.storage.redisPrefix });
+    return [store, `${config.storage.redisUrl} (keys ${config.storage.redisPrefix}*)`];
   }
   return [createKnexStore(database.knex), database.location];
 }

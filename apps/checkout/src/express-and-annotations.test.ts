@@ -1,19 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkoutBody,
-  postCheckout,
-  settledStatus,
-  startTestApp,
-  stepOf,
-  taskerTask,
-  type TestApp,
-} from './test-fixtures/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { checkoutBody, postCheckout, settledStatus, stepOf, taskerTask, useTestApp } from './test-fixtures/test-app.js';
 
-let test: TestApp;
-beforeEach(async () => {
-  test = await startTestApp();
-});
-afterEach(() => test.close());
+const test = useTestApp();
 
 async function settle(token: string, priority: 'standard' | 'express') {
   const { body } = await postCheckout(test.url, checkoutBody(token, { priority }));

@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkoutBody,
-  postCheckout,
-  settledStatus,
-  startTestApp,
-  testConfig,
-  type TestApp,
-} from './test-fixtures/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { checkoutBody, postCheckout, settledStatus, testConfig, useTestApp } from './test-fixtures/test-app.js';
 
-let test: TestApp;
-beforeEach(async () => {
-  // A rate limit of a second keeps a tok_rate_limited checkout processing long enough to be seen so.
-  test = await startTestApp({ simulation: { ...testConfig('').simulation, rateLimitRetryAfterMs: 1_000 } });
-});
-afterEach(() => test.close());
+// A rate limit of a second keeps a tok_rate_limited checkout processing long enough to be seen so.
+const test = useTestApp({ simulation: { ...testConfig('').simulation, rateLimitRetryAfterMs: 1_000 } });
 
 const status = async (taskId: string) => {
   const response = await fetch(`${test.url}/orders/${taskId}/status`);

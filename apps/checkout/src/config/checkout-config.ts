@@ -37,6 +37,8 @@ export interface StorageConfig {
   sqliteFile: string;
   /** `redis://...`: the engine's tasks in Redis; the app's tables stay in the SQL database. */
   redisUrl?: string;
+  /** The prefix of the engine's Redis keys. */
+  redisPrefix: string;
 }
 
 /** Everything the checkout app is configured with. */
@@ -74,6 +76,7 @@ export const DEFAULT_SIMULATION: SimulationConfig = {
  * | `DATABASE_URL` | `postgres://...`: tasks and the app's tables in PostgreSQL | the SQLite file |
  * | `SQLITE_FILE` | the embedded default's file | `checkout.sqlite` in the working directory |
  * | `REDIS_URL` | the engine's tasks in Redis (the app's tables stay in the SQL database) | unset |
+ * | `REDIS_PREFIX` | prefix of the engine's Redis keys | `tasker:` |
  * | `FAULT_RATE` | share of requests to every simulated service that meet a transient fault | `0` |
  * | `FAULT_MAX_REPEATS` | most failures in a row of one faulty request | `2` |
  * | `SERVICE_LATENCY_MS` | `min-max` latency of each simulated call | `150-600` |
@@ -103,6 +106,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
       ...(databaseUrl ? { databaseUrl } : {}),
       sqliteFile: resolve(env.SQLITE_FILE || 'checkout.sqlite'),
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      redisPrefix: env.REDIS_PREFIX || 'tasker:',
     },
     simulation: {
       latencyMs: env.SERVICE_LATENCY_MS

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import { createCheckoutApp, type CheckoutApp, type CheckoutAppOptions } from '../checkout-app.js';
 import type { CheckoutConfig } from '../config/checkout-config.js';
 
@@ -20,7 +21,7 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
   return {
     host: '127.0.0.1',
     port: 0,
-    storage: { sqliteFile: join(directory, 'checkout.sqlite') },
+    storage: { sqliteFile: join(directory, 'checkout.sqlite'), redisPrefix: 'tasker:' },
     simulation: {
       latencyMs: { min: 0, max: 2 },
       transientFaultRate: 0,
@@ -128,4 +129,32 @@ export function stepOf(task: TaskJson, name: string) {
   const step = task.workflow_steps.find((candidate) => candidate.name === name);
   if (!step) throw new Error(`task has no step ${name}`);
   return step;
+}
+
+/**
+ * Starts a fresh app before each test of the calling file and closes it after; the returned object reads the
+ * current test's app.
+ */
+export function useTestApp(overrides: Partial<CheckoutConfig> = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeEach(async () => {
+    current = await startTestApp(overrides);
+  });
+  afterEach(() => current?.close());
+  const app = () => {
+    if (!current) throw new Error('the test app runs only inside a test');
+    return current;
+  };
+  return {
+    get app() {
+      return app().app;
+    },
+    get url() {
+      return app().url;
+    },
+    get logs() {
+      return app().logs;
+    },
+    close: () => app().close(),
+  };
 }

@@ -1,5 +1,3 @@
-import type { TestToken } from '../services/payment-processor.js';
-
 /** How {@link runCheckouts} loads a running checkout app. */
 export interface CheckoutLoad {
   /** The app's base URL, e.g. `http://127.0.0.1:3000`. */
@@ -9,8 +7,6 @@ export interface CheckoutLoad {
   concurrency: number;
   /** Every `declineEvery`-th checkout pays with `tok_insufficient_funds` (a permanent failure); 0 for none. */
   declineEvery: number;
-  /** How often a worker asks for its checkout's status. */
-  pollMs: number;
   /** Products to buy, drawn in turn. */
   productIds: readonly number[];
 }
@@ -34,15 +30,25 @@ async function json<T>(response: Response, what: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The value at quantile `q` (0 to 1) of `sorted`. */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+/**
+ * Reads the order's server-sent events until the app ends the stream, which it does once the task has settled:
+ * the load learns each outcome when it happens, without polling the app.
+ */
+async function untilSettled(eventsUrl: string): Promise<void> {
+  const response = await fetch(eventsUrl);
+  if (!response.ok || !response.body) throw new Error(`GET ${eventsUrl} answered ${response.status}`);
+  const decoder = new TextDecoder();
+  let received = '';
+  for await (const chunk of response.body) {
+    received += decoder.decode(chunk as Uint8Array, { stream: true });
+    if (received.includes('event: end\n')) return;
+  }
+  throw new Error(`${eventsUrl} closed before the task settled`);
 }
 
 /**
- * Sends `checkouts` checkouts over HTTP, `concurrency` at a time, and follows each through
- * `GET /orders/:task_id/status` until it completes or fails.
+ * Sends `checkouts` checkouts over HTTP, `concurrency` at a time, follows each through its live events
+ * (`GET /orders/:task_id/events`) until it settles, and reads its outcome from `GET /orders/:task_id/status`.
  */
 export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
   const result: LoadResult = {
@@ -56,8 +62,7 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
   };
   let next = 0;
   const checkoutOne = async (index: number) => {
-    const token: TestToken =
-      load.declineEvery > 0 && index % load.declineEvery === 0 ? 'tok_insufficient_funds' : 'tok_success';
+    const token = load.declineEvery > 0 && index % load.declineEvery === 0 ? 'tok_insufficient_funds' : 'tok_success';
     if (token === 'tok_insufficient_funds') result.declined++;
     const productId = load.productIds[index % load.productIds.length] ?? 1;
     const sentAt = performance.now();
@@ -73,18 +78,13 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
       }),
       'POST /checkout',
     );
-    for (;;) {
-      const status = await json<{ status: string }>(await fetch(`${load.baseUrl}${accepted.checkout_url}`), 'status');
-      if (status.status !== 'processing') {
-        result.completionMs.push(performance.now() - sentAt);
-        if (status.status === 'completed') result.completed++;
-        else {
-          result.failed++;
-          if (token !== 'tok_insufficient_funds') result.failedWithGoodCard.push(accepted.task_id);
-        }
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, load.pollMs));
+    await untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`);
+    const status = await json<{ status: string }>(await fetch(`${load.baseUrl}${accepted.checkout_url}`), 'status');
+    result.completionMs.push(performance.now() - sentAt);
+    if (status.status === 'completed') result.completed++;
+    else {
+      result.failed++;
+      if (token !== 'tok_insufficient_funds') result.failedWithGoodCard.push(accepted.task_id);
     }
   };
   const started = performance.now();

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { OrderItem } from '../database/orders.js';
 
 /** What the shop's tables say about every checkout: counts, and the rows that break a rule (all must be 0). */
 export interface Reconciliation {
@@ -66,7 +65,7 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
   }
   const orderTasks = new Set(orders.map((order) => String(order.task_id)));
   const movedOnce = (order: { task_id: string; items: string }) => {
-    const items = JSON.parse(order.items) as OrderItem[];
+    const items = JSON.parse(order.items) as Array<{ product_id: number; quantity: number }>;
     const moved = salesByReference.get(order.task_id) ?? [];
     return (
       moved.length === items.length &&
