@@ -64,20 +64,21 @@ export function meterEngine(engine: Engine, options: MeterEngineOptions = {}): (
   leases?.addCallback(observeLeases);
 
   const record = (event: EngineEvent) => {
-    const template = { [ATTR.namespace]: event.namespace, [ATTR.name]: event.name };
-    if (event.stepName === undefined) {
-      if (!TASK_OUTCOMES.has(event.type)) return;
-      tasks.add(1, { ...template, [ATTR.outcome]: event.to });
-      if (event.durationMs !== undefined)
-        taskDuration.record(event.durationMs / 1000, { ...template, [ATTR.outcome]: event.to });
+    const { type, stepName } = event;
+    if (stepName === undefined) {
+      if (!TASK_OUTCOMES.has(type)) return;
+      const attributes = { [ATTR.namespace]: event.namespace, [ATTR.name]: event.name, [ATTR.outcome]: event.to };
+      tasks.add(1, attributes);
+      if (event.durationMs !== undefined) taskDuration.record(event.durationMs / 1000, attributes);
       return;
     }
-    const step = { ...template, [ATTR.stepName]: event.stepName };
-    if (STEP_OUTCOMES.has(event.type)) steps.add(1, { ...step, [ATTR.outcome]: event.to });
-    if (event.type === 'step.retry_scheduled') retries.add(1, step);
-    if (ATTEMPT_ENDS.has(event.type) && event.durationMs !== undefined) {
-      stepDuration.record(event.durationMs / 1000, { ...step, [ATTR.outcome]: event.to });
-    }
+    // `step.started` and `step.reset` are counted by none of the instruments: leave before building anything.
+    if (type === 'step.started' || type === 'step.reset') return;
+    const step = { [ATTR.namespace]: event.namespace, [ATTR.name]: event.name, [ATTR.stepName]: stepName };
+    if (type === 'step.retry_scheduled') retries.add(1, step);
+    const outcome = { ...step, [ATTR.outcome]: event.to };
+    if (STEP_OUTCOMES.has(type)) steps.add(1, outcome);
+    if (ATTEMPT_ENDS.has(type) && event.durationMs !== undefined) stepDuration.record(event.durationMs / 1000, outcome);
   };
   const unsubscribe = engine.on('*', record);
   return () => {

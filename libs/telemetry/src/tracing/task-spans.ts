@@ -26,6 +26,8 @@ function spanStatus(code: SpanStatusCode, event: EngineEvent): SpanStatus {
 /** A task run this process is tracing: its span, the context its step spans are children of, its open attempts. */
 interface OpenTask {
   span: Span;
+  /** The task's attributes, which every span of the run repeats. */
+  attributes: Record<string, string>;
   context: Context;
   attempts: Map<string, Span>;
 }
@@ -95,7 +97,7 @@ export class TaskSpans {
     const task = this.#open(event, event.at - (event.durationMs ?? 0));
     if (event.type === 'step.started') {
       task.attempts.get(stepName)?.end(hrTime(event.at));
-      task.attempts.set(stepName, this.#startAttempt(event, stepName, task.context, event.at));
+      task.attempts.set(stepName, this.#startAttempt(event, stepName, task, event.at));
       return;
     }
     const status = ATTEMPT_ENDS[event.type];
@@ -104,7 +106,7 @@ export class TaskSpans {
       running ??
       (event.durationMs === undefined || status === undefined
         ? undefined
-        : this.#startAttempt(event, stepName, task.context, event.at - event.durationMs));
+        : this.#startAttempt(event, stepName, task, event.at - event.durationMs));
     if (status === undefined || attempt === undefined) {
       task.span.addEvent(event.type, { [ATTR.stepName]: stepName, ...errorAttributes(event) }, hrTime(event.at));
       return;
@@ -120,26 +122,27 @@ export class TaskSpans {
     let task = this.#tasks.get(event.taskId);
     if (!task) {
       const parent = contextFromCarrier(event.traceContext);
+      const attributes = taskAttributes(event);
       const span = this.#tracer.startSpan(
         `task ${event.namespace}/${event.name}`,
-        { kind: SpanKind.INTERNAL, startTime: hrTime(at), attributes: taskAttributes(event) },
+        { kind: SpanKind.INTERNAL, startTime: hrTime(at), attributes },
         parent,
       );
-      task = { span, context: trace.setSpan(parent, span), attempts: new Map() };
+      task = { span, attributes, context: trace.setSpan(parent, span), attempts: new Map() };
       this.#tasks.set(event.taskId, task);
     }
     return task;
   }
 
-  #startAttempt(event: EngineEvent, stepName: string, parent: Context, at: number): Span {
+  #startAttempt(event: EngineEvent, stepName: string, task: OpenTask, at: number): Span {
     return this.#tracer.startSpan(
       `step ${stepName}`,
       {
         kind: SpanKind.INTERNAL,
         startTime: hrTime(at),
-        attributes: { ...taskAttributes(event), [ATTR.stepName]: stepName, [ATTR.attempt]: event.attempt ?? 0 },
+        attributes: { ...task.attributes, [ATTR.stepName]: stepName, [ATTR.attempt]: event.attempt ?? 0 },
       },
-      parent,
+      task.context,
     );
   }
 }
