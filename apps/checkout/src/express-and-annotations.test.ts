@@ -13,8 +13,8 @@ describe('express orders', () => {
   it('get a shorter payment timeout and fewer payment and email retries', async () => {
     const standard = await settle('tok_success', 'standard');
     const express = await settle('tok_success', 'express');
-    expect(stepOf(standard.task, 'process_payment')).toMatchObject({ timeout_ms: 400, retry_limit: 3 });
-    expect(stepOf(express.task, 'process_payment')).toMatchObject({ timeout_ms: 200, retry_limit: 1 });
+    expect(stepOf(standard.task, 'process_payment')).toMatchObject({ timeout_ms: 2_000, retry_limit: 3 });
+    expect(stepOf(express.task, 'process_payment')).toMatchObject({ timeout_ms: 1_000, retry_limit: 1 });
     expect(stepOf(standard.task, 'send_confirmation')).toMatchObject({ retry_limit: 5 });
     expect(stepOf(express.task, 'send_confirmation')).toMatchObject({ retry_limit: 2 });
   });

@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,13 @@ const APP_ENV = {
   CONCURRENCY: String(CONCURRENCY),
 };
 const APP_MAIN = fileURLToPath(new URL('../../../apps/checkout/src/main.ts', import.meta.url));
+
+/** CPU seconds (user + system) the process `pid` has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -51,6 +59,13 @@ async function waitUntilUp(baseUrl: string, app: ChildProcess): Promise<void> {
   throw new Error(`the checkout app did not answer at ${baseUrl} within 60 s`);
 }
 
+/** Retries the app scheduled, by step, from its Prometheus metrics (`tasker_step_retries_total`). */
+async function retriesByStep(baseUrl: string): Promise<string> {
+  const metrics = await (await fetch(`${baseUrl}/tasker/metrics`)).text();
+  const retries = [...metrics.matchAll(/^tasker_step_retries_total\{[^}]*tasker_step_name="([^"]+)"[^}]*\} (\d+)/gm)];
+  return retries.map(([, step, count]) => `${step} ${count}`).join(', ') || 'none';
+}
+
 const database = await freshPostgresDatabase();
 const db = knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 2 } });
 const port = await freePort();
@@ -68,6 +83,8 @@ try {
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')}); 1% declined cards; ${os.cpus().length} CPUs, Node ${process.version}`,
   );
+  const appCpuBefore = cpuSecondsOf(app.pid!);
+  const ownCpuBefore = process.cpuUsage();
   const load = await runCheckouts({
     baseUrl,
     checkouts: CHECKOUTS,
@@ -75,12 +92,21 @@ try {
     declineEvery: 100,
     productIds: [1, 2, 3, 4],
   });
+  const appCpuMs = (cpuSecondsOf(app.pid!) - appCpuBefore) * 1000;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const loadCpuMs = (ownCpu.user + ownCpu.system) / 1000;
   const books = await reconcile(db);
   const ms = (value: number) => `${Math.round(value)} ms`;
   console.log(`checkouts/s                 ${(load.checkouts / (load.elapsedMs / 1000)).toFixed(1)}`);
   console.log(
     `time to completion p50/p99  ${ms(percentile(load.completionMs, 0.5))} / ${ms(percentile(load.completionMs, 0.99))}`,
   );
+  console.log(
+    `CPU per checkout            app ${(appCpuMs / load.checkouts).toFixed(1)} ms, load generator ` +
+      `${(loadCpuMs / load.checkouts).toFixed(1)} ms (app busy ${Math.round((appCpuMs / load.elapsedMs) * 100)}% of one core; ` +
+      `load average ${os.loadavg()[0]!.toFixed(1)})`,
+  );
+  console.log(`retries scheduled           ${await retriesByStep(baseUrl)}`);
   console.log(`completed                   ${load.completed}`);
   console.log(`failed                      ${load.failed} (declined cards sent: ${load.declined})`);
   console.log(`failed with a good card     ${load.failedWithGoodCard.length}`);

@@ -2,34 +2,22 @@ import { isTaskTerminal, type Engine, type EngineEvent, type TaskView } from '@t
 import type { FastifyInstance } from 'fastify';
 import type { TaskEventFeed } from './task-event-feed.js';
 
+/** The task as the storefront draws it: its state and each step's state, attempts and latest error. */
 function snapshotJson(task: TaskView) {
-  return {
-    task_id: task.id,
-    state: task.state,
-    correlation_id: task.correlationId,
-    steps: task.steps.map((step) => ({
-      name: step.name,
-      state: step.state,
-      attempts: step.attempts,
-      duration_ms: step.durationMs ?? null,
-      error: step.errorMessage ?? null,
-      next_retry_at: step.nextRetryAt ?? null,
-    })),
-  };
+  const steps = task.steps.map((step) => ({
+    name: step.name,
+    state: step.state,
+    attempts: step.attempts,
+    error: step.errorMessage ?? null,
+  }));
+  return { state: task.state, steps };
 }
 
-function eventJson(event: EngineEvent) {
-  return {
-    type: event.type,
-    step_name: event.stepName ?? null,
-    from: event.from,
-    to: event.to,
-    attempt: event.attempt ?? null,
-    duration_ms: event.durationMs ?? null,
-    error: event.error?.message ?? null,
-    next_retry_at: event.nextRetryAt ?? null,
-    at: event.at,
-  };
+/** A transition as the storefront shows it; retries carry the error and when the next attempt starts. */
+function transitionJson(event: EngineEvent) {
+  const { type, from, to } = event;
+  const retry = { error: event.error?.message ?? null, next_retry_at: event.nextRetryAt ?? null };
+  return { type, step_name: event.stepName ?? null, from, to, attempt: event.attempt ?? null, ...retry };
 }
 
 /**
@@ -60,7 +48,7 @@ export function orderEventsRoute(app: FastifyInstance, engine: Engine, feed: Tas
     open.add(finish);
     // Subscribed before the snapshot is read, so no event falls between the two.
     const unsubscribe = feed.subscribe(taskId, (event) => {
-      send('transition', eventJson(event));
+      send('transition', transitionJson(event));
       if (event.type.startsWith('task.') && isTaskTerminal(event.to as TaskView['state'])) finish();
     });
     request.raw.on('close', () => {

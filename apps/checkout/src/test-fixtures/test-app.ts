@@ -30,7 +30,8 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
       rateLimitRetryAfterMs: 150,
       slowResponseMs: 5_000,
     },
-    paymentTimeouts: { standardMs: 400, expressMs: 200 },
+    // Long enough that a loaded CI machine never times a sound payment out; shorter than tok_timeout's answer.
+    paymentTimeouts: { standardMs: 2_000, expressMs: 1_000 },
     retryBackoffBaseMs: 5,
     concurrency: 100,
     logLevel: 'info',
