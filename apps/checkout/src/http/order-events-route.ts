@@ -2,6 +2,9 @@ import { isTaskTerminal, type Engine, type EngineEvent, type TaskView } from '@t
 import type { FastifyInstance } from 'fastify';
 import type { TaskEventFeed } from './task-event-feed.js';
 
+/** How often an open stream sends a comment line. */
+const KEEP_ALIVE_MS = 15_000;
+
 /** The task as the storefront draws it: its state and each step's state, attempts and latest error. */
 function snapshotJson(task: TaskView) {
   const steps = task.steps.map((step) => ({
@@ -38,10 +41,18 @@ export function orderEventsRoute(app: FastifyInstance, engine: Engine, feed: Tas
       'cache-control': 'no-cache',
       connection: 'keep-alive',
     });
-    const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-    const finish = () => {
-      if (!open.delete(finish)) return;
+    const send = (name: string, data: unknown) => {
+      if (!stream.destroyed) stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    // A comment line now and then keeps proxies from closing a stream whose order waits out a long backoff.
+    const keepAlive = setInterval(() => stream.destroyed || stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    const stop = () => {
+      clearInterval(keepAlive);
       unsubscribe();
+      return open.delete(finish);
+    };
+    const finish = () => {
+      if (!stop()) return;
       send('end', {});
       stream.end();
     };
@@ -51,10 +62,7 @@ export function orderEventsRoute(app: FastifyInstance, engine: Engine, feed: Tas
       send('transition', transitionJson(event));
       if (event.type.startsWith('task.') && isTaskTerminal(event.to as TaskView['state'])) finish();
     });
-    request.raw.on('close', () => {
-      open.delete(finish);
-      unsubscribe();
-    });
+    request.raw.on('close', stop);
     const task = await engine.getTask(taskId);
     send('snapshot', snapshotJson(task));
     if (isTaskTerminal(task.state)) finish();

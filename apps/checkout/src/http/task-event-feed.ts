@@ -23,7 +23,8 @@ export class TaskEventFeed {
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
-      if (listeners.size === 0) this.#listeners.delete(taskId);
+      // Only this set's own entry: a repeated call must not drop a set a later subscriber made.
+      if (listeners.size === 0 && this.#listeners.get(taskId) === listeners) this.#listeners.delete(taskId);
     };
   }
 
