@@ -1,28 +1,49 @@
 import { fileURLToPath } from 'node:url';
-import { createEngine, type EngineOptions } from '@tasker/core';
+import { createEngine, type Engine, type EngineOptions } from '@tasker/core';
 import { loadTemplates, registerTemplates, semverResolver } from '@tasker/template';
-import { CreateOrderHandler, SendConfirmationHandler, UpdateInventoryHandler } from './handlers/fulfilment.js';
+import type { Knex } from 'knex';
+import type { PaymentTimeouts } from './config/checkout-config.js';
+import { CreateOrderHandler } from './handlers/create-order.js';
 import { OrderProcessingHandler } from './handlers/order-processing-handler.js';
 import { ProcessPaymentHandler } from './handlers/process-payment.js';
+import { SendConfirmationHandler } from './handlers/send-confirmation.js';
+import { UpdateInventoryHandler } from './handlers/update-inventory.js';
 import { ValidateCartHandler } from './handlers/validate-cart.js';
-import { Catalog, demoProducts } from './services/catalog.js';
+import { InventoryService } from './services/inventory-service.js';
+import { Mailer } from './services/mailer.js';
 import { PaymentProcessor } from './services/payment-processor.js';
+import type { ServiceSimulation } from './services/service-simulation.js';
 
 /** Where the app's task templates live: the repository's `config/tasker/tasks`. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../config/tasker/tasks', import.meta.url));
 
-/** The engine with the seed's templates and handlers, and the simulated services behind them. */
-export async function createCheckoutEngine(options: EngineOptions = {}) {
-  const catalog = new Catalog(demoProducts);
-  const payments = new PaymentProcessor();
-  const mailer = new SendConfirmationHandler();
+/** What the checkout's handlers work with. */
+export interface CheckoutEngineParts {
+  /** The shop's database (products, orders, payments, inventory movements, sent emails). */
+  db: Knex;
+  simulation: ServiceSimulation;
+  paymentTimeouts: PaymentTimeouts;
+}
+
+/** The engine with the seed's `ecommerce/process_order` template, its five step handlers and its task handler. */
+export async function createCheckoutEngine(parts: CheckoutEngineParts, options: EngineOptions = {}): Promise<Engine> {
+  const { db, simulation } = parts;
   const engine = createEngine({ resolveVersion: semverResolver, ...options })
-    .registerHandler('Ecommerce::OrderProcessingHandler', OrderProcessingHandler)
-    .registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', new ValidateCartHandler(catalog))
-    .registerHandler('Ecommerce::StepHandlers::ProcessPaymentHandler', new ProcessPaymentHandler(payments))
-    .registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', new UpdateInventoryHandler(catalog))
-    .registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', new CreateOrderHandler())
-    .registerHandler('Ecommerce::StepHandlers::SendConfirmationHandler', mailer);
+    .registerHandler('Ecommerce::OrderProcessingHandler', new OrderProcessingHandler(parts.paymentTimeouts))
+    .registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', new ValidateCartHandler(db))
+    .registerHandler(
+      'Ecommerce::StepHandlers::ProcessPaymentHandler',
+      new ProcessPaymentHandler(new PaymentProcessor(db, simulation)),
+    )
+    .registerHandler(
+      'Ecommerce::StepHandlers::UpdateInventoryHandler',
+      new UpdateInventoryHandler(new InventoryService(db, simulation)),
+    )
+    .registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', new CreateOrderHandler(db))
+    .registerHandler(
+      'Ecommerce::StepHandlers::SendConfirmationHandler',
+      new SendConfirmationHandler(new Mailer(db, simulation)),
+    );
   registerTemplates(engine, await loadTemplates(TEMPLATES_DIR));
-  return { engine, catalog, payments, mailer };
+  return engine;
 }

@@ -62,6 +62,7 @@ export type {
   TaskStore,
   TaskWrite,
 } from './store/task-store.js';
+export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
 export type { TaskCursor } from './store/task-cursor.js';
@@ -88,6 +89,7 @@ export type {
 } from './engine/engine-types.js';
 export type { Clock } from './engine/clock.js';
 export { systemClock } from './engine/clock.js';
+export type { NewTaskTraceInfo, StartTrace } from './engine/start-trace.js';
 export type { Logger, LogFields } from './engine/logger.js';
 export { silentLogger } from './engine/logger.js';
 export { createTaskMachine } from './machines/task.machine.js';

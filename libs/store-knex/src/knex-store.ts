@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type {
+  ActivityFilter,
   AnnotationRecord,
   ClaimRequest,
   ClaimResult,
@@ -13,6 +14,7 @@ import type {
   StepRecord,
   StoredSnapshot,
   TaskFilter,
+  TaskActivity,
   TaskPage,
   TaskRecord,
   TaskStore,
@@ -33,9 +35,10 @@ import { getSnapshot } from './operations/get-snapshot.js';
 import { getSteps } from './operations/get-steps.js';
 import { getTask } from './operations/get-task.js';
 import { getTransitions } from './operations/get-transitions.js';
+import { listActivity } from './operations/list-activity.js';
 import { listTasks } from './operations/list-tasks.js';
 import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js';
-import { listWorkers } from './operations/list-workers.js';
+import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
 import { WorkAnnouncer } from './work-announcer.js';
@@ -180,6 +183,11 @@ export class KnexStore implements TaskStore {
     return listTasks(this.#context, filter);
   }
 
+  async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    await this.#ensureReady();
+    return listActivity(this.#context, filter);
+  }
+
   async listUnfinishedTaskIds(): Promise<string[]> {
     await this.#ensureReady();
     return listUnfinishedTaskIds(this.#context);
@@ -203,6 +211,11 @@ export class KnexStore implements TaskStore {
   async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
     await this.#ensureReady();
     if ((await releaseLeases(this.#context, releases)) > 0) await this.#announcer.announce();
+  }
+
+  async countWaiting(now: number): Promise<number> {
+    await this.#ensureReady();
+    return countWaiting(this.#context, now);
   }
 
   async listWorkers(now: number): Promise<WorkerLeases[]> {

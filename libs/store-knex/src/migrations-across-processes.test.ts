@@ -34,7 +34,8 @@ describe.each(backends)('processes starting together on a fresh %s database', (_
         tasks.map((task) => task.id).sort(),
       );
       expect(await store.migrate()).toEqual([]);
-      expect(Number((await store.knex('tasker_migrations').count({ count: '*' }))[0]?.count)).toBe(2);
+      const applied = await store.knex('tasker_migrations').select('name').orderBy('id');
+      expect(applied.map(({ name }) => name)).toEqual(['001-create-tables', '002-trace-context', '003-leases']);
     } finally {
       await store.close();
     }

@@ -6,6 +6,8 @@ import { useTestBackends } from './test-fixtures/test-backends.js';
 
 const databases = useTestBackends();
 let files = 0;
+/** Every migration the store has, oldest first. */
+const ALL_MIGRATIONS = ['001-create-tables', '002-trace-context', '003-leases'];
 
 /** A fresh place for a schema: a new table prefix in the file's Postgres database, a new SQLite file. */
 const backends: Array<[string, (prefix: string) => [Knex.Config, { tablePrefix: string }]]> = [
@@ -17,7 +19,7 @@ describe.each(backends)('migrations on %s', (_name, place) => {
   it('applies the migrations once; running them again is a no-op', async () => {
     const store = createKnexStore(...place('twice_'));
     try {
-      expect(await store.migrate()).toEqual(['001-create-tables', '003-leases']);
+      expect(await store.migrate()).toEqual(ALL_MIGRATIONS);
       expect(await store.migrate()).toEqual([]);
       const task = sampleTask();
       await store.createTask(task, sampleSteps(task.id));
@@ -33,7 +35,7 @@ describe.each(backends)('migrations on %s', (_name, place) => {
     const stores = [createKnexStore(config, options), createKnexStore(config, options)];
     try {
       const applied = await Promise.all(stores.map((store) => store.migrate()));
-      expect(applied.flat()).toEqual(['001-create-tables', '003-leases']);
+      expect(applied.flat()).toEqual(ALL_MIGRATIONS);
       const tasks = [sampleTask(), sampleTask()];
       await Promise.all(stores.map((store, index) => store.createTask(tasks[index]!, [])));
       expect((await stores[0]!.listTasks()).tasks.map((task) => task.id).sort()).toEqual(
@@ -80,7 +82,7 @@ describe.each(backends)('migrations on %s', (_name, place) => {
     const manual = createKnexStore(store.knex, { tablePrefix: 'manual_', autoMigrate: false });
     try {
       await expect(manual.listUnfinishedTaskIds()).rejects.toThrow(/manual_tasks/);
-      expect(await manual.migrate()).toEqual(['001-create-tables', '003-leases']);
+      expect(await manual.migrate()).toEqual(ALL_MIGRATIONS);
       expect(await manual.listUnfinishedTaskIds()).toEqual([]);
     } finally {
       await manual.close();

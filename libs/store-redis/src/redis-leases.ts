@@ -89,6 +89,12 @@ export class RedisLeases {
       .sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0));
   }
 
+  /** One `ZCOUNT` of the claimable set up to `now`: expired leases count, as they are claimable. */
+  async countWaiting(now: number): Promise<number> {
+    this.#countCommand();
+    return this.#client.zcount(`${this.#prefix}idx:claimable`, '-inf', scoreOf(now, 'now'));
+  }
+
   #run(script: LuaScript, args: Array<string | number>): Promise<unknown> {
     return script.run(this.#client, [this.#prefix, ...args], this.#countCommand);
   }

@@ -5,6 +5,7 @@ import {
   decodeTaskCursor,
   encodeTaskCursor,
   pageSize,
+  type ActivityFilter,
   type AnnotationRecord,
   type ClaimRequest,
   type ClaimResult,
@@ -16,6 +17,7 @@ import {
   type NewTask,
   type StepRecord,
   type StoredSnapshot,
+  type TaskActivity,
   type TaskFilter,
   type TaskPage,
   type TaskRecord,
@@ -26,6 +28,7 @@ import {
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
+import { listActivity } from './list-activity.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisLeases } from './redis-leases.js';
@@ -175,6 +178,10 @@ export class RedisStore implements TaskStore {
     return this.#leases.releaseLeases(releases);
   }
 
+  countWaiting(now: number): Promise<number> {
+    return this.#leases.countWaiting(now);
+  }
+
   listWorkers(now: number): Promise<WorkerLeases[]> {
     return this.#leases.listWorkers(now);
   }
@@ -228,6 +235,10 @@ export class RedisStore implements TaskStore {
     const tasks = found.slice(0, limit);
     const last = tasks.at(-1);
     return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };
+  }
+
+  async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    return listActivity(this.#client, this.#keys, filter, (count) => (this.#commands += count));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

@@ -5,13 +5,12 @@
  *   npm run bench            (N=2000)
  *   BENCH_TASKS=500 npm run bench
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { runOnBareXState } from './bare-xstate-run.js';
 import { runOnEngine } from './engine-run.js';
 import { percentile, type RunFigures } from './measure.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
+import { inChild } from './in-child.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -23,15 +22,6 @@ async function child(runner: Runner, workload: WorkloadName): Promise<void> {
   await run(WORKLOADS[workload], Math.min(200, TASKS), CONCURRENCY);
   const figures = await run(WORKLOADS[workload], TASKS, CONCURRENCY);
   process.send!(figures);
-}
-
-function inChild(runner: Runner, workload: WorkloadName): Promise<RunFigures> {
-  return new Promise((resolve, reject) => {
-    const worker = fork(fileURLToPath(import.meta.url), [runner, workload], { execArgv: process.execArgv });
-    worker.once('message', (figures) => resolve(figures as RunFigures));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`${runner}/${workload} exited with ${code}`)));
-  });
 }
 
 function row(label: string, figures: RunFigures): string {
@@ -64,8 +54,8 @@ async function main(): Promise<void> {
     ].join(' '),
   );
   for (const workload of Object.keys(WORKLOADS) as WorkloadName[]) {
-    const engine = await inChild('engine', workload);
-    const bare = await inChild('bare', workload);
+    const engine = await inChild<RunFigures>(import.meta.url, ['engine', workload]);
+    const bare = await inChild<RunFigures>(import.meta.url, ['bare', workload]);
     console.log(row(`engine  ${WORKLOADS[workload].name}`, engine));
     console.log(row(`xstate  ${WORKLOADS[workload].name}`, bare));
     const ratio = engine.steps / engine.seconds / (bare.steps / bare.seconds);

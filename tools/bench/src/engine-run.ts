@@ -1,6 +1,12 @@
-import { createEngine, createMemoryStore, type TaskStore } from '@tasker/core';
+import { createEngine, createMemoryStore, type Engine, type EngineOptions, type TaskStore } from '@tasker/core';
 import { drive, type RunFigures } from './measure.js';
 import type { Workload } from './workloads.js';
+
+/** More engine options for a run, and what to attach to the engine before it starts (telemetry, subscribers). */
+export interface EngineRunSetup {
+  options?: EngineOptions;
+  attach?: (engine: Engine) => void;
+}
 
 /** Runs `count` tasks of `workload` on the engine with no-op handlers, on `store` (in memory by default). */
 export async function runOnEngine(
@@ -8,8 +14,10 @@ export async function runOnEngine(
   count: number,
   concurrency: number,
   store: TaskStore = createMemoryStore(),
+  setup: EngineRunSetup = {},
 ): Promise<RunFigures> {
-  const engine = createEngine({ store, concurrency });
+  const engine = createEngine({ ...setup.options, store, concurrency });
+  setup.attach?.(engine);
   engine.registerHandler('noop', () => null);
   engine.registerTemplate({
     namespace: 'bench',

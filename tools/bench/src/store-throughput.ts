@@ -7,15 +7,14 @@
  *   npm run bench:stores            (N=2000)
  *   BENCH_TASKS=500 npm run bench:stores
  */
-import { fork } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { pgbenchSingleRowInserts, sqliteSingleRowInserts } from './baselines.js';
 import { POSTGRES_URL, STORE_KINDS, openBenchStore, type StoreKind } from './bench-stores.js';
 import { runOnEngine } from './engine-run.js';
 import { percentile, type RunFigures } from './measure.js';
 import { durableStepLatency } from './single-step-latency.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
+import { inChild } from './in-child.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
 const CONCURRENCY = 50;
@@ -41,15 +40,6 @@ async function child(kind: StoreKind): Promise<void> {
   }
 }
 
-function inChild(kind: StoreKind): Promise<StoreFigures> {
-  return new Promise((resolve, reject) => {
-    const worker = fork(fileURLToPath(import.meta.url), [kind], { execArgv: process.execArgv });
-    worker.once('message', (figures) => resolve(figures as StoreFigures));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
-
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
 
 async function main(): Promise<void> {
@@ -58,7 +48,7 @@ async function main(): Promise<void> {
     `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`,
   );
   const results = {} as Record<StoreKind, StoreFigures>;
-  for (const kind of STORE_KINDS) results[kind] = await inChild(kind);
+  for (const kind of STORE_KINDS) results[kind] = await inChild<StoreFigures>(import.meta.url, [kind]);
   const pgbench = pgbenchSingleRowInserts(POSTGRES_URL);
   const sqlite = sqliteSingleRowInserts();
 

@@ -5,14 +5,21 @@ import {
   type StepSummary,
   type TaskHookInfo,
 } from '@tasker/core';
+import type { PaymentTimeouts } from '../config/checkout-config.js';
+import { checkoutContext } from './checkout-context.js';
 
 /** The seed's `Ecommerce::OrderProcessingHandler`: express orders, and annotations for analytics. */
 export class OrderProcessingHandler extends TaskHandler {
+  constructor(private readonly paymentTimeouts: PaymentTimeouts = { expressMs: 15_000 }) {
+    super();
+  }
+
   override establishStepDependenciesAndDefaults(task: TaskHookInfo, steps: AdjustableStep[]) {
-    if (task.context.priority !== 'express') return;
-    // Express orders get faster timeouts and fewer retries.
     const payment = steps.find((step) => step.name === 'process_payment');
-    if (payment) Object.assign(payment, { timeoutMs: 15_000, retryLimit: 1 });
+    if (payment && this.paymentTimeouts.standardMs !== undefined) payment.timeoutMs = this.paymentTimeouts.standardMs;
+    if (checkoutContext(task).priority !== 'express') return;
+    // Express orders get faster timeouts and fewer retries.
+    if (payment) Object.assign(payment, { timeoutMs: this.paymentTimeouts.expressMs, retryLimit: 1 });
     const email = steps.find((step) => step.name === 'send_confirmation');
     if (email) email.retryLimit = 2;
   }
@@ -31,7 +38,7 @@ export class OrderProcessingHandler extends TaskHandler {
       task.annotate('checkout_completed', {
         total_duration_ms: steps.reduce((sum, step) => sum + (step.durationMs ?? 0), 0),
         steps_completed: steps.length,
-        customer_email: (task.context.customer_info as { email: string }).email,
+        customer_email: checkoutContext(task).customer_info.email,
       });
     }
   }

@@ -1,5 +1,7 @@
-import { PermanentError, RetryableError, StepHandler, type StepContext } from '@tasker/core';
+import { StepHandler, type StepContext } from '@tasker/core';
 import type { PaymentProcessor } from '../services/payment-processor.js';
+import { asStepError } from './as-step-error.js';
+import { checkoutContext, type ValidatedCart } from './checkout-context.js';
 
 /** Charges the cart's total; the step's idempotency key makes a retried charge a no-op at the processor. */
 export class ProcessPaymentHandler extends StepHandler {
@@ -8,16 +10,25 @@ export class ProcessPaymentHandler extends StepHandler {
   }
 
   async process(ctx: StepContext) {
-    const { total } = ctx.results<{ total: number }>('validate_cart');
-    const token = (ctx.task.context.payment_info as { token: string }).token;
-    ctx.log.info({ amount: total }, 'Processing payment');
-    const result = await this.payments.charge({ amount: total, token, idempotencyKey: ctx.idempotencyKey });
-    if (!result.ok) {
-      if (!result.retryable) throw new PermanentError(`Payment failed: ${result.error}`, { code: 'PAYMENT_DECLINED' });
-      throw new RetryableError(`Payment temporarily failed: ${result.error}`, {
-        ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
+    const totals = ctx.results<ValidatedCart>('validate_cart');
+    const { token } = checkoutContext(ctx.task).payment_info;
+    ctx.log.info({ amount: totals.total }, 'Processing payment');
+    try {
+      const charge = await this.payments.charge({
+        token,
+        amountCents: totals.total_cents,
+        idempotencyKey: ctx.idempotencyKey,
+        reference: ctx.task.id,
+        signal: ctx.signal,
       });
+      ctx.log.info({ payment_id: charge.id, amount_charged: charge.amountCents / 100 }, 'Payment processed');
+      return {
+        payment_id: charge.id,
+        amount_charged: charge.amountCents / 100,
+        processed_at: new Date().toISOString(),
+      };
+    } catch (error) {
+      throw asStepError(error, 'Payment failed', 'Payment temporarily failed');
     }
-    return { payment_id: result.id, amount_charged: result.amount, processed_at: new Date().toISOString() };
   }
 }

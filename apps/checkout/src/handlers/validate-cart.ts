@@ -1,36 +1,54 @@
 import { PermanentError, StepHandler, type StepContext } from '@tasker/core';
-import type { Catalog } from '../services/catalog.js';
+import type { Knex } from 'knex';
+import { findProducts } from '../database/products.js';
+import { checkoutContext, type ValidatedCart } from './checkout-context.js';
 
-/** Money is rounded to cents at every step, so totals add up the way a receipt does. */
-const cents = (amount: number) => Math.round(amount * 100) / 100;
+/** The seed's tax rate. */
+const TAX_RATE = 0.08;
 
-interface CartItem {
-  product_id: number;
-  quantity: number;
-}
+const units = (cents: number) => cents / 100;
 
-/** Checks every item exists and is in stock, and computes the totals (8% tax, as the seed does). */
+/** Checks every item exists and is in stock, and computes the totals in cents (8% tax, as the seed does). */
 export class ValidateCartHandler extends StepHandler {
-  constructor(private readonly catalog: Catalog) {
+  constructor(private readonly db: Knex) {
     super();
   }
 
-  process(ctx: StepContext) {
-    const items = ctx.task.context.cart_items as unknown as CartItem[];
-    const validated = items.map((item) => {
-      const product = this.catalog.find(item.product_id);
+  async process(ctx: StepContext): Promise<ValidatedCart> {
+    const cart = checkoutContext(ctx.task).cart_items;
+    const products = await findProducts(
+      this.db,
+      cart.map((item) => item.product_id),
+    );
+    const items = cart.map((item) => {
+      const product = products.get(item.product_id);
       if (!product) throw new PermanentError(`Product ${item.product_id} not found`);
       if (product.stock < item.quantity) throw new PermanentError(`Insufficient stock for ${product.name}`);
       return {
         product_id: product.id,
         name: product.name,
-        price: product.price,
         quantity: item.quantity,
-        line_total: cents(product.price * item.quantity),
+        price_cents: product.priceCents,
+        line_total_cents: product.priceCents * item.quantity,
       };
     });
-    const subtotal = cents(validated.reduce((sum, item) => sum + item.line_total, 0));
-    const tax = cents(subtotal * 0.08);
-    return { validated_items: validated, subtotal, tax, total: cents(subtotal + tax) };
+    const subtotalCents = items.reduce((sum, item) => sum + item.line_total_cents, 0);
+    const taxCents = Math.round(subtotalCents * TAX_RATE);
+    return {
+      validated_items: items.map((item) => ({
+        product_id: item.product_id,
+        name: item.name,
+        price: units(item.price_cents),
+        quantity: item.quantity,
+        line_total: units(item.line_total_cents),
+      })),
+      subtotal: units(subtotalCents),
+      tax: units(taxCents),
+      total: units(subtotalCents + taxCents),
+      items,
+      subtotal_cents: subtotalCents,
+      tax_cents: taxCents,
+      total_cents: subtotalCents + taxCents,
+    };
   }
 }

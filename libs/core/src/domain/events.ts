@@ -44,6 +44,8 @@ export interface EngineEvent {
   results?: JsonValue;
   /** When a step `waiting_for_retry` starts again, on `step.retry_scheduled`. */
   nextRetryAt?: number;
+  /** The task's W3C trace context carrier, when it has one (see `TaskRecord.traceContext`). */
+  traceContext?: Record<string, string>;
   /** Who caused the transition: `engine`, or the operator an action named. */
   by: string;
   reason?: string;

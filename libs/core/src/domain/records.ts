@@ -31,6 +31,11 @@ export interface TaskRecord {
   taskHandler?: string;
   /** Why the task failed, summarised from its failed steps. */
   errorMessage?: string;
+  /**
+   * The trace this task belongs to, as a W3C Trace Context carrier (`traceparent`, `tracestate`): kept with the task
+   * so that whichever process runs or resumes it continues the same trace.
+   */
+  traceContext?: Record<string, string>;
   /** Milliseconds since the epoch, from the engine's clock. */
   createdAt: number;
   updatedAt: number;

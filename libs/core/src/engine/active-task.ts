@@ -51,6 +51,7 @@ export class ActiveTask implements TaskDefinition {
       context: task.context,
       ...(task.startedAt === undefined ? {} : { startedAt: task.startedAt }),
       ...(task.taskHandler === undefined ? {} : { taskHandler: task.taskHandler }),
+      ...(task.traceContext === undefined ? {} : { traceContext: task.traceContext }),
     };
     this.steps = new Map(
       steps.map(({ name, handler, config, dependsOn, settings }) => [name, { handler, config, dependsOn, settings }]),

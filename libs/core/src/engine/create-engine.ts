@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Engine } from './engine.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
 import { silentLogger, type Logger } from './logger.js';
+import type { StartTrace } from './start-trace.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { randomUUID } from 'node:crypto';
 
@@ -44,6 +45,8 @@ export interface EngineOptions {
    * memory until then (passivation). 60 s when absent.
    */
   passivateAfterMs?: number;
+  /** Chooses the trace context each new task is stored with; the request's `traceContext` when absent. */
+  startTrace?: StartTrace;
 }
 
 function positive(field: string, value: number): number {
@@ -90,5 +93,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     passivateAfterMs: positive('passivateAfterMs', options.passivateAfterMs ?? 60_000),
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
+    ...(options.startTrace ? { startTrace: options.startTrace } : {}),
   });
 }

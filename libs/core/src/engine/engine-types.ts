@@ -18,6 +18,11 @@ export interface RunTaskRequest {
   sourceSystem?: string;
   reason?: string;
   tags?: string[];
+  /**
+   * The caller's trace as a W3C Trace Context carrier (`traceparent` and optionally `tracestate`, e.g. the headers
+   * of the HTTP request that asked for the task); the task's spans join it.
+   */
+  traceContext?: Record<string, string>;
 }
 
 /** What `runTask` answers, once the task is durably stored. */

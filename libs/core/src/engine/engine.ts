@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import type { EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
+import type { TaskRecord } from '../domain/records.js';
 import { isTaskTerminal } from '../domain/states.js';
 import { templateKey, type TaskTemplate } from '../domain/template.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
@@ -14,7 +15,7 @@ import type { MachineEnvironment } from '../machines/machine-environment.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
-import type { Lease } from '../store/leases.js';
+import type { Lease, WorkerLeases } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
@@ -37,6 +38,7 @@ import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
 import { eventsFromWrite } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
+import type { StartTrace } from './start-trace.js';
 import { annotateOutcome, needsAnnotations } from './annotate-outcome.js';
 import { toTaskView } from './task-view.js';
 
@@ -54,6 +56,7 @@ export interface EngineSettings {
   lease: LeaseSettings;
   /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
   passivateAfterMs: number;
+  startTrace?: StartTrace;
 }
 
 /** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
@@ -179,6 +182,7 @@ export class Engine {
       defaults: this.#settings.defaults,
       ...(taskHandler ? { taskHandler } : {}),
     });
+    if (this.#settings.startTrace) this.#startTrace(plan.task, this.#settings.startTrace);
     // Run here when there is room, leased from the start; otherwise any worker claims it.
     const terms = this.#started && !this.#stopping && this.#hasFreeSlot() ? this.#keeper.terms() : undefined;
     const lease = terms && { workerId: terms.workerId, until: terms.until };
@@ -190,10 +194,23 @@ export class Engine {
       const held = { taskId: task.id, token: 1 };
       if (this.#started && !this.#stopping) {
         this.#activate(new ActiveTask(task, plan.steps, held, lease.until), 'start');
-      }
-      else await this.store.releaseLeases([held]);
+      } else await this.store.releaseLeases([held]);
     }
     return { taskId: task.id, correlationId: task.correlationId, state: task.state, created };
+  }
+
+  #startTrace(task: TaskRecord, startTrace: StartTrace): void {
+    const { id: taskId, namespace, name, version, correlationId, traceContext } = task;
+    const chosen = startTrace({
+      taskId,
+      namespace,
+      name,
+      version,
+      correlationId,
+      ...(traceContext === undefined ? {} : { traceContext }),
+    });
+    if (chosen === undefined) delete task.traceContext;
+    else task.traceContext = chosen;
   }
 
   /**
@@ -531,5 +548,20 @@ export class Engine {
   /** Tasks loaded in memory right now. */
   get activeTaskCount(): number {
     return this.#active.size;
+  }
+
+  /** Leases this engine holds now: one per task it runs. */
+  get heldLeaseCount(): number {
+    return this.#active.size;
+  }
+
+  /** Unfinished tasks of the store that wait for a worker with a free slot (due, and held by no lease). */
+  countWaitingTasks(): Promise<number> {
+    return this.store.countWaiting(this.#settings.clock.now());
+  }
+
+  /** The workers that hold leases on the store's tasks now, with how many each. */
+  listWorkers(): Promise<WorkerLeases[]> {
+    return this.store.listWorkers(this.#settings.clock.now());
   }
 }

@@ -11,6 +11,7 @@ export interface EventTaskInfo {
   version: string;
   correlationId: string;
   startedAt?: number;
+  traceContext?: Record<string, string>;
 }
 
 /** The events of a task's moves to its outcomes. */
@@ -78,6 +79,7 @@ function toEvent(
   if (transition.attempt !== undefined) event.attempt = transition.attempt;
   if (transition.error) event.error = transition.error;
   if (transition.reason !== undefined) event.reason = transition.reason;
+  if (task.traceContext !== undefined) event.traceContext = task.traceContext;
   if (step?.durationMs !== undefined) event.durationMs = step.durationMs;
   if (taskEnd !== undefined && task.startedAt !== undefined) event.durationMs = taskEnd - task.startedAt;
   if (step && 'results' in step && step.results !== undefined) event.results = step.results;

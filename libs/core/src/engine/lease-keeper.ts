@@ -161,10 +161,7 @@ export class LeaseKeeper {
     try {
       const { until } = this.terms();
       const lost = await this.#store.renewLeases(this.#settings.workerId, held, until);
-      this.#holder.renewed(
-        lost.length === 0 ? held : held.filter((lease) => !lost.includes(lease.taskId)),
-        until,
-      );
+      this.#holder.renewed(lost.length === 0 ? held : held.filter((lease) => !lost.includes(lease.taskId)), until);
       if (lost.length > 0) {
         this.#logger.warn({ tasks: lost.length, workerId: this.#settings.workerId }, 'leases lost to other workers');
         this.#holder.lost(lost);

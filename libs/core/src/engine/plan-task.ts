@@ -32,6 +32,12 @@ export function checkRequest(request: RunTaskRequest): void {
   ) {
     throw new InvalidRequestError('tags', 'must be an array of strings');
   }
+  if (
+    request.traceContext !== undefined &&
+    !(isPlainObject(request.traceContext) && Object.values(request.traceContext).every((v) => typeof v === 'string'))
+  ) {
+    throw new InvalidRequestError('traceContext', 'must be an object of strings (W3C traceparent and tracestate)');
+  }
 }
 
 function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {
@@ -93,6 +99,7 @@ export async function planTask(
     ...(request.sourceSystem === undefined ? {} : { sourceSystem: request.sourceSystem }),
     ...(request.reason === undefined ? {} : { reason: request.reason }),
     ...(template.taskHandler === undefined ? {} : { taskHandler: template.taskHandler }),
+    ...(request.traceContext === undefined ? {} : { traceContext: { ...request.traceContext } }),
   };
   const steps = adjustableSteps(template, options.defaults);
   if (options.taskHandler) {

@@ -1,6 +1,7 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
+import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
 import type {
@@ -49,6 +50,16 @@ function matches(task: TaskRecord, filter: TaskFilter, annotations: AnnotationRe
     (filter.createdFrom === undefined || task.createdAt >= filter.createdFrom) &&
     (filter.createdTo === undefined || task.createdAt < filter.createdTo) &&
     (filter.annotationType === undefined || annotations.some((annotation) => annotation.type === filter.annotationType))
+  );
+}
+
+function inActivityWindow(task: TaskRecord, filter: ActivityFilter): boolean {
+  return (
+    task.createdAt >= filter.createdFrom &&
+    task.createdAt < filter.createdTo &&
+    (filter.namespace === undefined || task.namespace === filter.namespace) &&
+    (filter.name === undefined || task.name === filter.name) &&
+    (filter.version === undefined || task.version === filter.version)
   );
 }
 
@@ -167,6 +178,14 @@ export class MemoryStore implements TaskStore {
     if (releases.length > 0) this.#workArrived();
   }
 
+  async countWaiting(now: number): Promise<number> {
+    let waiting = 0;
+    for (const { task, lease } of this.#tasks.values()) {
+      if (isUnfinished(task) && lease.claimableAt !== undefined && lease.claimableAt <= now) waiting++;
+    }
+    return waiting;
+  }
+
   async listWorkers(now: number): Promise<WorkerLeases[]> {
     const workers = new Map<string, WorkerLeases>();
     for (const { lease } of this.#tasks.values()) {
@@ -230,6 +249,19 @@ export class MemoryStore implements TaskStore {
     const tasks = clone(found.slice(0, limit));
     const last = tasks.at(-1);
     return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };
+  }
+
+  async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    const found = [...this.#tasks.values()]
+      .filter(({ task }) => inActivityWindow(task, filter))
+      .sort((a, b) => -newestFirst(a.task, b.task));
+    return clone(
+      found.map((stored) => ({
+        task: stored.task,
+        steps: [...stored.steps.values()],
+        failures: stored.transitions.filter((transition) => transition.error !== undefined),
+      })),
+    );
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { TaskState } from '../domain/states.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
+import type { ActivityFilter, TaskActivity } from './task-activity.js';
 
 /**
  * A task actor's persisted XState snapshot, stamped with the version of the machines that produced it so that a
@@ -134,6 +135,11 @@ export interface TaskStore {
   getAnnotations(taskId: string): Promise<AnnotationRecord[]>;
   getSnapshot(taskId: string): Promise<StoredSnapshot | undefined>;
   listTasks(filter?: TaskFilter): Promise<TaskPage>;
+  /**
+   * Every task created in the filter's window (oldest first, ties by id) with its steps and failed attempts: what
+   * the REST API's analytics compute throughput, rates and percentiles from.
+   */
+  listActivity(filter: ActivityFilter): Promise<TaskActivity[]>;
   /** Ids of tasks `pending` or `in_progress`, oldest first. */
   listUnfinishedTaskIds(): Promise<string[]>;
   /**
@@ -150,6 +156,8 @@ export interface TaskStore {
   renewLeases(workerId: string, leases: readonly Lease[], until: number): Promise<string[]>;
   /** Ends the leases still held with these tokens; a passivated task sleeps until its `wakeAt`. */
   releaseLeases(releases: readonly LeaseRelease[]): Promise<void>;
+  /** Unfinished tasks due at `now` that no unexpired lease holds: the queue idle workers would claim from. */
+  countWaiting(now: number): Promise<number>;
   /** Workers holding leases that have not expired at `now`, with how many each holds. */
   listWorkers(now: number): Promise<WorkerLeases[]>;
   /**

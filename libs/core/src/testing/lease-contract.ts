@@ -131,6 +131,17 @@ export function leaseContractCases(store: () => TaskStore): void {
     ]);
   });
 
+  it('counts the tasks waiting to be claimed: due, unfinished, held by no unexpired lease', async () => {
+    await createTasks(3);
+    await store().createTask(sampleTask({ state: 'completed' }), []);
+    const [lease] = (await store().claimTasks({ ...terms('w1'), limit: 1 })).leases;
+    await store().releaseLeases([{ ...lease!, wakeAt: NOW + 100 }]);
+    await store().claimTasks({ ...terms('w2'), limit: 1 });
+    expect(await store().countWaiting(NOW)).toBe(1);
+    expect(await store().countWaiting(NOW + 100)).toBe(2);
+    expect(await store().countWaiting(NOW + LEASE_MS)).toBe(3);
+  });
+
   it('lists the workers holding leases', async () => {
     await createTasks(3);
     await store().claimTasks({ ...terms('w1'), limit: 2 });

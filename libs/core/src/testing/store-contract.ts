@@ -33,6 +33,23 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.getSnapshot(task.id)).toBeUndefined();
     });
 
+    it("keeps a task's trace context carrier and reads it back equal", async () => {
+      const traceContext = {
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'vendor=value,other=two',
+      };
+      const task = sampleTask({ traceContext });
+      const untraced = sampleTask();
+      await store.createTasks([
+        { task, steps: sampleSteps(task.id) },
+        { task: untraced, steps: [] },
+      ]);
+      await store.commit([{ taskId: task.id, task: { state: 'in_progress', startedAt: 5, updatedAt: 5 } }]);
+      expect((await store.getTask(task.id))?.traceContext).toEqual(traceContext);
+      expect(await store.getTask(untraced.id)).not.toHaveProperty('traceContext');
+      expect((await store.listTasks({ state: 'in_progress' })).tasks[0]?.traceContext).toEqual(traceContext);
+    });
+
     it('answers a repeated idempotency key with the first task and stores nothing new', async () => {
       const first = sampleTask({ idempotencyKey: 'order-42' });
       await store.createTask(first, sampleSteps(first.id));
@@ -220,6 +237,59 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     it('refuses a malformed cursor or page size by naming the field', async () => {
       await expect(store.listTasks({ cursor: 'not-a-cursor' })).rejects.toThrow(/cursor/);
       await expect(store.listTasks({ limit: 0 })).rejects.toThrow(/limit/);
+    });
+
+    it('reads the activity of a creation window: tasks oldest first, with their steps and failed attempts', async () => {
+      const first = sampleTask({ createdAt: 1000, state: 'completed', startedAt: 1001, completedAt: 1500 });
+      const newer = sampleTask({ createdAt: 2000, version: '2.0.0' });
+      const payments = sampleTask({ createdAt: 2500, namespace: 'payments', name: 'process_refund' });
+      const tooLate = sampleTask({ createdAt: 3000 });
+      for (const task of [tooLate, payments, newer, first]) await store.createTask(task, sampleSteps(task.id));
+      const error = { message: 'Gateway timeout', code: 'RETRYABLE_ERROR', name: 'RetryableError' };
+      const failure = {
+        taskId: first.id,
+        stepName: 'validate_cart',
+        from: 'in_progress',
+        to: 'waiting_for_retry',
+        attempt: 1,
+        error,
+        by: 'engine',
+        at: 1100,
+      } as const;
+      await store.commit([
+        {
+          taskId: first.id,
+          steps: [{ name: 'validate_cart', state: 'completed', attempts: 2, durationMs: 40, completedAt: 1200 }],
+          transitions: [
+            failure,
+            {
+              taskId: first.id,
+              stepName: 'validate_cart',
+              from: 'in_progress',
+              to: 'completed',
+              by: 'engine',
+              at: 1200,
+            },
+          ],
+        },
+      ]);
+
+      const all = await store.listActivity({ createdFrom: 1000, createdTo: 3000 });
+      expect(all.map((activity) => activity.task.id)).toEqual([first.id, newer.id, payments.id]);
+      expect(all[0]!.task).toEqual(first);
+      expect(all[0]!.steps.map((step) => [step.name, step.state, step.attempts, step.durationMs])).toEqual([
+        ['validate_cart', 'completed', 2, 40],
+        ['process_payment', 'pending', 0, undefined],
+      ]);
+      expect(all[0]!.failures).toEqual([failure]);
+      expect(all[1]!.failures).toEqual([]);
+
+      const ids = async (filter: Parameters<TaskStore['listActivity']>[0]) =>
+        (await store.listActivity(filter)).map((activity) => activity.task.id);
+      expect(await ids({ createdFrom: 1000, createdTo: 3000, namespace: 'ecommerce' })).toEqual([first.id, newer.id]);
+      expect(await ids({ createdFrom: 0, createdTo: 5000, name: 'process_refund' })).toEqual([payments.id]);
+      expect(await ids({ createdFrom: 0, createdTo: 5000, version: '2.0.0' })).toEqual([newer.id]);
+      expect(await ids({ createdFrom: 1001, createdTo: 2000 })).toEqual([]);
     });
 
     it('lists unfinished tasks oldest first', async () => {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { TableNames } from '../table-names.js';
 import * as createTables from './001-create-tables.js';
+import * as traceContext from './002-trace-context.js';
 import * as leases from './003-leases.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
@@ -13,6 +14,7 @@ interface TaskerMigration {
 /** Every migration, oldest first. Add a file `NNN-what-it-does.ts` beside this one and list it here. */
 const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '001-create-tables', ...createTables },
+  { name: '002-trace-context', ...traceContext },
   { name: '003-leases', ...leases },
 ];
 

@@ -1,5 +1,6 @@
 import type { WorkerLeases } from '@tasker/core';
 import { quote } from '../rows/column.js';
+import { UNFINISHED_STATES_SQL } from '../rows/lease-columns.js';
 import { runSql } from '../sql/run-sql.js';
 import type { StoreContext } from '../store-context.js';
 
@@ -16,4 +17,14 @@ export async function listWorkers({ db, tables }: StoreContext, now: number): Pr
     leases: Number(row.leases),
     firstExpiry: Number(row.first_expiry),
   }));
+}
+
+/** Unfinished tasks claimable at `now`, through the claim index. */
+export async function countWaiting({ db, tables }: StoreContext, now: number): Promise<number> {
+  const [row] = await runSql(
+    db,
+    `SELECT count(*) AS waiting FROM ${quote(tables.tasks)} WHERE "claimable_at" <= ? AND "state" IN ${UNFINISHED_STATES_SQL}`,
+    [now],
+  );
+  return Number(row?.waiting ?? 0);
 }

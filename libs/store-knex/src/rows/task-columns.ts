@@ -17,6 +17,7 @@ export const TASK_COLUMNS: readonly Column[] = [
   { field: 'maxParallelSteps', column: 'max_parallel_steps', kind: 'int' },
   { field: 'taskHandler', column: 'task_handler', kind: 'text' },
   { field: 'errorMessage', column: 'error_message', kind: 'text' },
+  { field: 'traceContext', column: 'trace_context', kind: 'json' },
   { field: 'createdAt', column: 'created_at', kind: 'time' },
   { field: 'updatedAt', column: 'updated_at', kind: 'time' },
   { field: 'startedAt', column: 'started_at', kind: 'time' },

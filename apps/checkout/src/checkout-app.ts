@@ -1,0 +1,110 @@
+import type { Engine, TaskStore } from '@tasker/core';
+import { createKnexStore } from '@tasker/store-knex';
+import { createRedisStore } from '@tasker/store-redis';
+import type { Telemetry } from '@tasker/telemetry';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { createCheckoutEngine } from './checkout-engine.js';
+import type { CheckoutConfig } from './config/checkout-config.js';
+import { migrateShop } from './database/migrations/migrate-shop.js';
+import { openDatabase, type ShopDatabase } from './database/open-database.js';
+import { seedProducts, type Product } from './database/seed-products.js';
+import { buildServer } from './http/build-server.js';
+import { CheckoutMonitor } from './monitor/checkout-monitor.js';
+import { ServiceSimulation } from './services/service-simulation.js';
+
+/** The running pieces of the checkout app. */
+export interface CheckoutApp {
+  server: FastifyInstance;
+  engine: Engine;
+  database: ShopDatabase;
+  monitor: CheckoutMonitor;
+  logger: Logger;
+  /** Where the engine keeps its tasks, for logs. */
+  taskStoreLocation: string;
+  /** Stops the server, lets running steps finish (for up to `gracePeriodMs`), and closes every connection. */
+  close(options?: { gracePeriodMs?: number }): Promise<void>;
+}
+
+/** What tests and tools may set beyond the configuration. */
+export interface CheckoutAppOptions {
+  logger?: Logger;
+  /** Randomness of latencies, faults and backoff jitter. */
+  random?: () => number;
+  /** The catalogue a fresh database gets; the demo's products when absent. */
+  products?: readonly Product[];
+  /**
+   * Running telemetry (`startTelemetry`, once per process): traces, metrics at `/tasker/metrics` and a log line per
+   * transition. None when absent.
+   */
+  telemetry?: Telemetry;
+}
+
+function openTaskStore(config: CheckoutConfig, database: ShopDatabase): [TaskStore, string] {
+  if (config.storage.redisUrl) {
+    // The engine's tasks go to Redis; the app's tables stay in the SQL database.
+    const store = createRedisStore(config.storage.redisUrl, { prefix: config.storage.redisPrefix });
+    return [store, `${config.storage.redisUrl} (keys ${config.storage.redisPrefix}*)`];
+  }
+  return [createKnexStore(database.knex), database.location];
+}
+
+/**
+ * Builds the checkout app: opens the database, migrates and seeds the shop's tables, creates the engine on the
+ * configured store with the seed's template and handlers, subscribes the CheckoutMonitor, and starts the engine.
+ * The server is built but not listening: call `server.listen`.
+ */
+export async function createCheckoutApp(
+  config: CheckoutConfig,
+  options: CheckoutAppOptions = {},
+): Promise<CheckoutApp> {
+  const logger = options.logger ?? options.telemetry?.logger ?? pino({ level: config.logLevel });
+  const random = options.random ?? Math.random;
+  const database = openDatabase(config.storage);
+  await migrateShop(database.knex);
+  await seedProducts(database.knex, options.products);
+  const [store, taskStoreLocation] = openTaskStore(config, database);
+  const engine = await createCheckoutEngine(
+    {
+      db: database.knex,
+      simulation: new ServiceSimulation(config.simulation, random),
+      paymentTimeouts: config.paymentTimeouts,
+    },
+    {
+      ...options.telemetry?.engineOptions,
+      store,
+      logger,
+      random,
+      concurrency: config.concurrency,
+      defaults: { backoff: { baseMs: config.retryBackoffBaseMs } },
+    },
+  );
+  const stopInstrumenting = options.telemetry?.instrument(engine);
+  const monitor = new CheckoutMonitor(logger);
+  const unsubscribeMonitor = monitor.subscribe(engine);
+  const server = buildServer({
+    engine,
+    db: database.knex,
+    logger,
+    monitor,
+    taskerAuth: config.taskerAuth,
+    ...(options.telemetry ? { metrics: options.telemetry.metrics } : {}),
+  });
+  await engine.start();
+  return {
+    server,
+    engine,
+    database,
+    monitor,
+    logger,
+    taskStoreLocation,
+    async close(closeOptions = {}) {
+      await server.close();
+      await engine.stop(closeOptions);
+      unsubscribeMonitor();
+      stopInstrumenting?.();
+      await store.close();
+      await database.knex.destroy();
+    },
+  };
+}

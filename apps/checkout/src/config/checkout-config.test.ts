@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { configFromEnvironment } from './checkout-config.js';
+
+describe('configFromEnvironment', () => {
+  it('defaults to the SQLite file on port 3000 with no faults and the seed’s express timeout', () => {
+    const config = configFromEnvironment({});
+    expect(config).toMatchObject({
+      port: 3000,
+      storage: { sqliteFile: expect.stringMatching(/checkout\.sqlite$/) },
+      simulation: { transientFaultRate: 0, flakyFailures: 2 },
+      paymentTimeouts: { expressMs: 15_000 },
+    });
+    expect(config.storage.databaseUrl).toBeUndefined();
+    expect(config.paymentTimeouts.standardMs).toBeUndefined();
+  });
+
+  it('switches to PostgreSQL, Redis and injected faults from the environment', () => {
+    const config = configFromEnvironment({
+      DATABASE_URL: 'postgres://postgres@db:5432/shop',
+      REDIS_URL: 'redis://cache:6379',
+      FAULT_RATE: '0.15',
+      SERVICE_LATENCY_MS: '5-20',
+    });
+    expect(config.storage).toMatchObject({
+      databaseUrl: 'postgres://postgres@db:5432/shop',
+      redisUrl: 'redis://cache:6379',
+    });
+    expect(config.simulation).toMatchObject({ transientFaultRate: 0.15, latencyMs: { min: 5, max: 20 } });
+  });
+
+  it.each([
+    [{ FAULT_RATE: '15%' }, "FAULT_RATE must be a number from 0 to 1, not '15%'"],
+    [{ PORT: 'eighty' }, "PORT must be a whole number of zero or more, not 'eighty'"],
+    [{ SERVICE_LATENCY_MS: '20-5' }, "SERVICE_LATENCY_MS must be 'min-max' milliseconds with min <= max, not '20-5'"],
+    [{ DATABASE_URL: 'mysql://x' }, "DATABASE_URL must be a postgres:// URL, not 'mysql://x'"],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => configFromEnvironment(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import type { AuthOptions } from '@tasker/http';
+import { parseLatency, parseRate, parseWholeNumber, type LatencyRange } from './parse-setting.js';
+import { taskerAuthFromEnvironment } from './tasker-auth.js';
+
+/** How the simulated payment processor, inventory service and mailer behave. */
+export interface SimulationConfig {
+  /** How long each call to each service takes, drawn evenly from the range. */
+  latencyMs: LatencyRange;
+  /**
+   * The share of requests to each service that meet a transient fault (0 to 1). Such a request fails 1 to
+   * {@link maxFaultRepeats} times in a row (before or after doing its work), then succeeds.
+   */
+  transientFaultRate: number;
+  /** The most times in a row one request fails from {@link transientFaultRate}. */
+  maxFaultRepeats: number;
+  /** How many times a `tok_flaky` charge fails before it goes through. */
+  flakyFailures: number;
+  /** What a `tok_rate_limited` charge is told to wait before trying again. */
+  rateLimitRetryAfterMs: number;
+  /** How long a `tok_timeout` charge's first answer takes: longer than the step's timeout, so the attempt times out. */
+  slowResponseMs: number;
+}
+
+/** How the payment step is timed, per priority (the seed: 30 s from the template, 15 s for express orders). */
+export interface PaymentTimeouts {
+  /** Overrides the template's `timeout` of `process_payment` for standard orders; the template's when absent. */
+  standardMs?: number;
+  expressMs: number;
+}
+
+/** Where the engine keeps its tasks and the app its tables. */
+export interface StorageConfig {
+  /** `postgres://...`: tasks and the app's tables in PostgreSQL. Absent: both in the SQLite file. */
+  databaseUrl?: string;
+  /** The SQLite file of the embedded default. */
+  sqliteFile: string;
+  /** `redis://...`: the engine's tasks in Redis; the app's tables stay in the SQL database. */
+  redisUrl?: string;
+  /** The prefix of the engine's Redis keys. */
+  redisPrefix: string;
+}
+
+/** Everything the checkout app is configured with. */
+export interface CheckoutConfig {
+  host: string;
+  port: number;
+  storage: StorageConfig;
+  simulation: SimulationConfig;
+  paymentTimeouts: PaymentTimeouts;
+  /** Backoff of retried steps: `baseMs * 2^(retry-1)`, capped. */
+  retryBackoffBaseMs: number;
+  /** Most checkouts the engine runs at once. */
+  concurrency: number;
+  logLevel: string;
+  /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
+  taskerAuth: AuthOptions;
+}
+
+/** The demo's defaults: latencies a person can watch, no random faults, the seed's timeouts. */
+export const DEFAULT_SIMULATION: SimulationConfig = {
+  latencyMs: { min: 150, max: 600 },
+  transientFaultRate: 0,
+  maxFaultRepeats: 2,
+  flakyFailures: 2,
+  rateLimitRetryAfterMs: 2_000,
+  slowResponseMs: 45_000,
+};
+
+/**
+ * Reads the configuration from environment variables; every one is optional.
+ *
+ * | variable | meaning | default |
+ * |---|---|---|
+ * | `PORT`, `HOST` | where the HTTP server listens | `3000`, `127.0.0.1` |
+ * | `DATABASE_URL` | `postgres://...`: tasks and the app's tables in PostgreSQL | the SQLite file |
+ * | `SQLITE_FILE` | the embedded default's file | `checkout.sqlite` in the working directory |
+ * | `REDIS_URL` | the engine's tasks in Redis (the app's tables stay in the SQL database) | unset |
+ * | `REDIS_PREFIX` | prefix of the engine's Redis keys | `tasker:` |
+ * | `FAULT_RATE` | share of requests to every simulated service that meet a transient fault | `0` |
+ * | `FAULT_MAX_REPEATS` | most failures in a row of one faulty request | `2` |
+ * | `SERVICE_LATENCY_MS` | `min-max` latency of each simulated call | `150-600` |
+ * | `FLAKY_FAILURES` | failures of a `tok_flaky` charge before it succeeds | `2` |
+ * | `RATE_LIMIT_RETRY_AFTER_MS` | the retry-after of `tok_rate_limited` | `2000` |
+ * | `SLOW_RESPONSE_MS` | first answer time of `tok_timeout` | `45000` |
+ * | `PAYMENT_TIMEOUT_MS`, `EXPRESS_PAYMENT_TIMEOUT_MS` | payment step timeout, standard and express | template's, `15000` |
+ * | `RETRY_BACKOFF_MS` | base of the retry backoff | `1000` |
+ * | `CONCURRENCY` | checkouts run at once | `100` |
+ * | `LOG_LEVEL` | pino level | `info` |
+ * | `TASKER_JWT_SECRET`, `TASKER_AUTH` | auth of `/tasker`: an HS256 secret, or `off` | `off` unless production |
+ *
+ * @throws Error naming the variable whose value is malformed.
+ */
+export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): CheckoutConfig {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must be a postgres:// URL, not '${databaseUrl}'`);
+  }
+  const standardMs = env.PAYMENT_TIMEOUT_MS
+    ? parseWholeNumber('PAYMENT_TIMEOUT_MS', env.PAYMENT_TIMEOUT_MS)
+    : undefined;
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: parseWholeNumber('PORT', env.PORT ?? '3000'),
+    storage: {
+      ...(databaseUrl ? { databaseUrl } : {}),
+      sqliteFile: resolve(env.SQLITE_FILE || 'checkout.sqlite'),
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      redisPrefix: env.REDIS_PREFIX || 'tasker:',
+    },
+    simulation: {
+      latencyMs: env.SERVICE_LATENCY_MS
+        ? parseLatency('SERVICE_LATENCY_MS', env.SERVICE_LATENCY_MS)
+        : DEFAULT_SIMULATION.latencyMs,
+      transientFaultRate: parseRate('FAULT_RATE', env.FAULT_RATE ?? '0'),
+      maxFaultRepeats: parseWholeNumber('FAULT_MAX_REPEATS', env.FAULT_MAX_REPEATS ?? '2'),
+      flakyFailures: parseWholeNumber('FLAKY_FAILURES', env.FLAKY_FAILURES ?? '2'),
+      rateLimitRetryAfterMs: parseWholeNumber('RATE_LIMIT_RETRY_AFTER_MS', env.RATE_LIMIT_RETRY_AFTER_MS ?? '2000'),
+      slowResponseMs: parseWholeNumber('SLOW_RESPONSE_MS', env.SLOW_RESPONSE_MS ?? '45000'),
+    },
+    paymentTimeouts: {
+      ...(standardMs === undefined ? {} : { standardMs }),
+      expressMs: parseWholeNumber('EXPRESS_PAYMENT_TIMEOUT_MS', env.EXPRESS_PAYMENT_TIMEOUT_MS ?? '15000'),
+    },
+    retryBackoffBaseMs: parseWholeNumber('RETRY_BACKOFF_MS', env.RETRY_BACKOFF_MS ?? '1000'),
+    concurrency: parseWholeNumber('CONCURRENCY', env.CONCURRENCY ?? '100'),
+    logLevel: env.LOG_LEVEL || 'info',
+    taskerAuth: taskerAuthFromEnvironment(env),
+  };
+}

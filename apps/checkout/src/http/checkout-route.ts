@@ -1,0 +1,65 @@
+import type { Engine } from '@tasker/core';
+import type { FastifyInstance } from 'fastify';
+import type { CheckoutContext } from '../handlers/checkout-context.js';
+import { TEST_TOKENS } from '../services/payment-processor.js';
+
+const checkoutBody = {
+  type: 'object',
+  required: ['cart_items', 'payment_info', 'customer_info'],
+  additionalProperties: false,
+  properties: {
+    cart_items: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['product_id', 'quantity'],
+        properties: {
+          product_id: { type: 'integer', minimum: 1 },
+          quantity: { type: 'integer', minimum: 1 },
+          price: { type: 'number' },
+        },
+      },
+    },
+    payment_info: {
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string', enum: [...TEST_TOKENS] }, amount: { type: 'number' } },
+    },
+    customer_info: {
+      type: 'object',
+      required: ['email', 'name'],
+      properties: { email: { type: 'string', minLength: 3 }, name: { type: 'string', minLength: 1 } },
+    },
+    priority: { type: 'string', enum: ['standard', 'express'] },
+  },
+} as const;
+
+/**
+ * `POST /checkout`: starts the seed's `ecommerce/process_order` task for a cart and answers at once, as the seed's
+ * controller does, with `task_id`, `status`, `checkout_url` and `correlation_id`. An `Idempotency-Key` header makes
+ * a repeated request return the first checkout; an `X-Correlation-Id` header ties the task to the caller's request.
+ */
+export function checkoutRoute(app: FastifyInstance, engine: Engine): void {
+  app.post<{ Body: CheckoutContext }>('/checkout', { schema: { body: checkoutBody } }, async (request, reply) => {
+    const idempotencyKey = request.headers['idempotency-key'];
+    const correlationId = request.headers['x-correlation-id'];
+    const task = await engine.runTask({
+      namespace: 'ecommerce',
+      name: 'process_order',
+      version: '1.0.0',
+      context: { ...request.body },
+      initiator: 'storefront',
+      sourceSystem: 'checkout-app',
+      ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+      ...(typeof correlationId === 'string' ? { correlationId } : {}),
+    });
+    request.log.info({ task_id: task.taskId, correlation_id: task.correlationId }, 'Checkout accepted');
+    return reply.code(task.created ? 202 : 200).send({
+      task_id: task.taskId,
+      status: task.state,
+      checkout_url: `/orders/${task.taskId}/status`,
+      correlation_id: task.correlationId,
+    });
+  });
+}

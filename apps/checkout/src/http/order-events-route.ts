@@ -1,0 +1,70 @@
+import { isTaskTerminal, type Engine, type EngineEvent, type TaskView } from '@tasker/core';
+import type { FastifyInstance } from 'fastify';
+import type { TaskEventFeed } from './task-event-feed.js';
+
+/** How often an open stream sends a comment line. */
+const KEEP_ALIVE_MS = 15_000;
+
+/** The task as the storefront draws it: its state and each step's state, attempts and latest error. */
+function snapshotJson(task: TaskView) {
+  const steps = task.steps.map((step) => ({
+    name: step.name,
+    state: step.state,
+    attempts: step.attempts,
+    error: step.errorMessage ?? null,
+  }));
+  return { state: task.state, steps };
+}
+
+/** A transition as the storefront shows it; retries carry the error and when the next attempt starts. */
+function transitionJson(event: EngineEvent) {
+  const { type, from, to } = event;
+  const retry = { error: event.error?.message ?? null, next_retry_at: event.nextRetryAt ?? null };
+  return { type, step_name: event.stepName ?? null, from, to, attempt: event.attempt ?? null, ...retry };
+}
+
+/**
+ * `GET /orders/:task_id/events`: the order's steps live, as server-sent events. First a `snapshot` of the task,
+ * then one `transition` per engine event of the task, and `end` once the task has settled.
+ */
+export function orderEventsRoute(app: FastifyInstance, engine: Engine, feed: TaskEventFeed): void {
+  const open = new Set<() => void>();
+  // A stream stays open while its order runs; closing the server ends them rather than waiting for the orders.
+  app.addHook('onClose', async () => open.forEach((finish) => finish()));
+  app.get<{ Params: { task_id: string } }>('/orders/:task_id/events', async (request, reply) => {
+    const taskId = request.params.task_id;
+    await engine.getTask(taskId); // a missing task answers 404 before the stream opens
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const send = (name: string, data: unknown) => {
+      if (!stream.destroyed) stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    // A comment line now and then keeps proxies from closing a stream whose order waits out a long backoff.
+    const keepAlive = setInterval(() => stream.destroyed || stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    const stop = () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      return open.delete(finish);
+    };
+    const finish = () => {
+      if (!stop()) return;
+      send('end', {});
+      stream.end();
+    };
+    open.add(finish);
+    // Subscribed before the snapshot is read, so no event falls between the two.
+    const unsubscribe = feed.subscribe(taskId, (event) => {
+      send('transition', transitionJson(event));
+      if (event.type.startsWith('task.') && isTaskTerminal(event.to as TaskView['state'])) finish();
+    });
+    request.raw.on('close', stop);
+    const task = await engine.getTask(taskId);
+    send('snapshot', snapshotJson(task));
+    if (isTaskTerminal(task.state)) finish();
+  });
+}

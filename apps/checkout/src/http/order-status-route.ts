@@ -1,0 +1,48 @@
+import type { Engine, TaskView } from '@tasker/core';
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { findOrderOfTask, type Order } from '../database/orders.js';
+
+const units = (cents: number) => cents / 100;
+
+function orderJson(order: Order) {
+  return {
+    order_id: order.id,
+    payment_id: order.paymentId,
+    customer_email: order.customerEmail,
+    items: order.items.map((item) => ({
+      product_id: item.product_id,
+      name: item.name,
+      quantity: item.quantity,
+      price: units(item.price_cents),
+      line_total: units(item.line_total_cents),
+    })),
+    subtotal: units(order.subtotalCents),
+    tax: units(order.taxCents),
+    total: units(order.totalCents),
+    created_at: new Date(order.createdAt).toISOString(),
+  };
+}
+
+async function statusOf(db: Knex, task: TaskView) {
+  const base = { task_id: task.id, correlation_id: task.correlationId };
+  if (task.state === 'completed' || task.state === 'resolved_manually') {
+    const order = await findOrderOfTask(db, task.id);
+    return { ...base, status: 'completed', order: order ? orderJson(order) : null };
+  }
+  if (task.state === 'failed' || task.state === 'cancelled') {
+    const failed = task.steps.find((step) => step.state === 'failed');
+    return { ...base, status: task.state, error: task.errorMessage ?? null, failed_step: failed?.name ?? null };
+  }
+  return { ...base, status: 'processing', current_state: task.state };
+}
+
+/**
+ * `GET /orders/:task_id/status`, the seed's status endpoint: `processing` while the task runs, the order once it
+ * completed, and the error summary with the correlation id once it failed.
+ */
+export function orderStatusRoute(app: FastifyInstance, engine: Engine, db: Knex): void {
+  app.get<{ Params: { task_id: string } }>('/orders/:task_id/status', async (request) =>
+    statusOf(db, await engine.getTask(request.params.task_id)),
+  );
+}

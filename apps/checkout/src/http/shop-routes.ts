@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { listProducts } from '../database/products.js';
+import type { CheckoutMonitor } from '../monitor/checkout-monitor.js';
+
+/** `GET /products` (the storefront's catalogue with stock) and `GET /stats` (what the CheckoutMonitor counted). */
+export function shopRoutes(app: FastifyInstance, db: Knex, monitor: CheckoutMonitor): void {
+  app.get('/products', async () => ({
+    products: (await listProducts(db)).map((product) => ({
+      id: product.id,
+      name: product.name,
+      price: product.priceCents / 100,
+      stock: product.stock,
+    })),
+  }));
+  app.get('/stats', async () => ({
+    completed_checkouts: monitor.completedCheckouts,
+    payment_failures: monitor.paymentFailures,
+  }));
+}

@@ -1,0 +1,90 @@
+import { freshPostgresDatabase, type TestDatabase } from '@tasker/store-knex/testing';
+import knexFactory, { type Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateShop } from '../database/migrations/migrate-shop.js';
+import { seedProducts } from '../database/seed-products.js';
+import { testConfig } from '../test-fixtures/test-app.js';
+import { InventoryService } from './inventory-service.js';
+import { Mailer } from './mailer.js';
+import { PaymentProcessor } from './payment-processor.js';
+import { ServiceSimulation } from './service-simulation.js';
+
+/** Racing calls with one idempotency key, as a timed-out attempt still running beside its retry would make. */
+describe('the simulated services on PostgreSQL, called at once with one idempotency key', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  const simulation = new ServiceSimulation(testConfig('').simulation);
+  const call = (key: string) => ({ idempotencyKey: key, reference: 'task-1', signal: new AbortController().signal });
+
+  beforeAll(async () => {
+    database = await freshPostgresDatabase();
+    db = knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 } });
+    await migrateShop(db);
+    await seedProducts(db);
+    // The order the confirmation email belongs to, paid by an earlier charge.
+    await db('payments').insert({
+      id: 'pi_earlier',
+      idempotency_key: 'task-0:process_payment',
+      reference: 'task-0',
+      token: 'tok_success',
+      amount_cents: 100,
+      created_at: 0,
+    });
+    await db('orders').insert({
+      task_id: 'task-0',
+      payment_id: 'pi_earlier',
+      customer_email: 'a@example.com',
+      customer_name: 'A',
+      items: '[]',
+      subtotal_cents: 100,
+      tax_cents: 0,
+      total_cents: 100,
+      created_at: 0,
+    });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('charges once: every caller gets the same charge and the table holds one row', async () => {
+    const payments = new PaymentProcessor(db, simulation);
+    const charges = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        payments.charge({ ...call('task-1:process_payment'), token: 'tok_success', amountCents: 9_999 }),
+      ),
+    );
+    expect(new Set(charges.map((charge) => charge.id)).size).toBe(1);
+    expect(await db('payments').where({ idempotency_key: 'task-1:process_payment' })).toHaveLength(1);
+  });
+
+  it('moves stock once: racing reservations leave one sale movement per item and the stock taken once', async () => {
+    const inventory = new InventoryService(db, simulation);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        inventory.reserve({ ...call('task-1:update_inventory'), items: [{ productId: 2, quantity: 3 }] }),
+      ),
+    );
+    expect(outcomes.some((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(await db('inventory_movements').where({ idempotency_key: 'task-1:update_inventory' })).toHaveLength(1);
+    expect((await db('products').where({ id: 2 }).first('stock')).stock).toBe(7);
+    // A later retry finds the reservation made.
+    expect(
+      await inventory.reserve({ ...call('task-1:update_inventory'), items: [{ productId: 2, quantity: 3 }] }),
+    ).toEqual({
+      movements: 1,
+    });
+  });
+
+  it('sends one email', async () => {
+    const mailer = new Mailer(db, simulation);
+    const order = await db('orders').where({ task_id: 'task-0' }).first('id');
+    const sent = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        mailer.send({ ...call('task-1:send_confirmation'), orderId: order.id, to: 'a@example.com', subject: 'Hi' }),
+      ),
+    );
+    expect(new Set(sent.map((message) => message.messageId)).size).toBe(1);
+    expect(await db('sent_emails').where({ idempotency_key: 'task-1:send_confirmation' })).toHaveLength(1);
+  });
+});

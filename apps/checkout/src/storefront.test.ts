@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, testConfig, type TestApp } from './test-fixtures/test-app.js';
+
+/** Where the screenshot goes: a gitignored folder CI can keep. */
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts', import.meta.url));
+
+describe('the storefront in Chromium', () => {
+  let test: TestApp;
+  let browser: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    // Latencies a browser can watch go by, and a flaky card that fails twice before it charges.
+    test = await startTestApp({
+      simulation: { ...testConfig('').simulation, latencyMs: { min: 20, max: 60 } },
+      retryBackoffBaseMs: 100,
+    });
+    profile = mkdtempSync(join(tmpdir(), 'checkout-chromium-'));
+    // A fresh profile per run; playwright takes it as the persistent context's folder (its --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await test?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('checks out with a flaky card, shows the payment step retried live, and the order complete', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1280, height: 820 });
+    await page.goto(test.url);
+    await page.getByLabel('quantity of USB-C dock').fill('1');
+    await page.selectOption('#token', 'tok_flaky');
+    await page.click('#checkout');
+
+    await expect.poll(() => page.locator('#result.completed').count(), { timeout: 15_000 }).toBe(1);
+    const order = await test.app.database.knex('orders').first();
+    expect(await page.locator('#result').textContent()).toContain(`Order #${order.id} confirmed`);
+    const payment = page.locator('#steps tr[data-step="process_payment"] td');
+    expect(await payment.allTextContents()).toEqual(['process_payment', 'completed', '3', expect.any(String)]);
+    expect(await page.locator('#steps tbody tr').count()).toBe(5);
+    const log = await page.locator('#log').textContent();
+    expect(log).toContain('process_payment: in_progress → waiting_for_retry (attempt 1)');
+    expect(log).toContain('task: in_progress → completed');
+    // Stock on the page is reloaded from the tables after the order: 9 docks left of 10.
+    expect(await page.locator('#products tr', { hasText: 'USB-C dock' }).textContent()).toContain('9 in stock');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const screenshot = join(ARTIFACTS, 'storefront-order-completed.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+  });
+});

@@ -1,0 +1,14 @@
+/** The permissions a token can carry, each as a `resource:action` claim. */
+export const PERMISSIONS = [
+  'tasks:read',
+  'tasks:create',
+  'tasks:retry',
+  'tasks:cancel',
+  'steps:resolve',
+  'templates:read',
+  'analytics:read',
+  'events:read',
+] as const;
+
+/** A `resource:action` permission. */
+export type Permission = (typeof PERMISSIONS)[number];

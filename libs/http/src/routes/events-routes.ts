@@ -1,0 +1,71 @@
+import { EVENT_TYPES, type EngineEvent, type EventPattern } from '@tasker/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { eventJson } from '../json/event-json.js';
+import { shortText } from '../schemas/common-schemas.js';
+import type { RouteContext } from './route-context.js';
+
+const PATTERNS = [...EVENT_TYPES, 'task.*', 'step.*', '*'] as const satisfies readonly EventPattern[];
+
+/** A comment line every 15 s keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+const eventsQuery = z.strictObject({
+  type: z.enum(PATTERNS).default('*'),
+  namespace: shortText.optional(),
+  task_name: shortText.optional(),
+  task_id: z.uuid().optional(),
+});
+
+/** The engine's events as server-sent events, filtered by type pattern, namespace, template and task. */
+export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
+  // Streams never end by themselves: close them when the app closes, or its server would wait for them forever.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of [...open]) close();
+  });
+
+  app.get(
+    '/events',
+    {
+      onRequest: context.guard('events:read'),
+      schema: {
+        tags: ['events'],
+        summary: 'Live engine events as server-sent events (`event: <type>`, `data: <json>`)',
+        querystring: eventsQuery,
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      const principal = context.principal(request);
+      if (query.namespace !== undefined) principal.requireNamespace(query.namespace);
+      const wanted = (event: EngineEvent) =>
+        principal.sees(event.namespace) &&
+        (query.namespace === undefined || event.namespace === query.namespace) &&
+        (query.task_name === undefined || event.name === query.task_name) &&
+        (query.task_id === undefined || event.taskId === query.task_id);
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      stream.write(': connected\n\n');
+      const unsubscribe = context.engine.on(query.type, (event) => {
+        if (wanted(event)) stream.write(`event: ${event.type}\ndata: ${JSON.stringify(eventJson(event))}\n\n`);
+      });
+      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      const close = () => {
+        open.delete(close);
+        clearInterval(heartbeat);
+        unsubscribe();
+        stream.end();
+      };
+      open.add(close);
+      request.raw.once('close', close);
+    },
+  );
+};

@@ -1,0 +1,26 @@
+import type { Engine, JsonObject, TaskView } from '@tasker/core';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { Permission } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+
+/** What every group of routes is built with; made once by `taskerApi`. */
+export interface RouteContext {
+  engine: Engine;
+  /** An `onRequest` hook: authenticates the request, then requires `permission` (any valid token for `'token'`). */
+  guard(permission: Permission | 'token'): onRequestAsyncHookHandler;
+  /** The caller of a request that passed a guard. */
+  principal(request: FastifyRequest): Principal;
+  /** `work`, or `STORE_UNAVAILABLE` once the store has not answered within the configured time. */
+  withinStoreTimeout<T>(work: Promise<T>): Promise<T>;
+  /** The task, when the caller's token grants its namespace. @throws 404, 403 */
+  visibleTask(request: FastifyRequest, taskId: string): Promise<TaskView>;
+  /** How many tasks one client may create per window (by IP), or no limit. */
+  taskCreationLimit: { max: number; timeWindow: number } | false;
+  /** The time analytics windows end at. */
+  now(): number;
+  /** Where the API is mounted, e.g. `/tasker`, for links. */
+  mountPath: string;
+  /** Prometheus text exposition, when the app gave a source. */
+  metrics: (() => Promise<string>) | undefined;
+  /** Workers and leases of the cluster, when the app gave a source (leases: issue 5). */
+}

@@ -1,0 +1,42 @@
+import { TASK_STATES } from '@tasker/core';
+import { z } from 'zod';
+import { isoTimeMs, reasonText, shortText } from './common-schemas.js';
+
+/** `POST /tasks`: a task request. */
+export const createTaskBody = z.strictObject({
+  namespace: shortText,
+  name: shortText,
+  version: shortText.optional(),
+  context: z.record(z.string(), z.json()),
+  idempotency_key: shortText.optional(),
+  /** The `X-Correlation-ID` header wins over this. */
+  correlation_id: shortText.optional(),
+  initiator: shortText.optional(),
+  source_system: shortText.optional(),
+  reason: reasonText.optional(),
+  tags: z.array(shortText).max(50).optional(),
+});
+
+/** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */
+export const listTasksQuery = z.strictObject({
+  state: z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(z.array(z.enum(TASK_STATES)).min(1))
+    .optional(),
+  namespace: shortText.optional(),
+  name: shortText.optional(),
+  version: shortText.optional(),
+  correlation_id: shortText.optional(),
+  annotation_type: shortText.optional(),
+  created_from: isoTimeMs.optional(),
+  created_to: isoTimeMs.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().min(1).max(500).optional(),
+});
+
+/** `POST /tasks/:id/retry|cancel`: why, for the task's history (the body may be left out). */
+export const actionBody = z.strictObject({ reason: reasonText.optional() }).nullish();
+
+/** `POST /tasks/:id/steps/:name/resolve`: the step's results, which its dependants read. */
+export const resolveStepBody = z.strictObject({ results: z.json(), reason: reasonText.optional() });

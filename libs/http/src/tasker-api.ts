@@ -1,0 +1,138 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAuthenticator } from './auth/authenticator.js';
+import { Principal } from './auth/principal.js';
+import { ApiError } from './errors/api-error.js';
+import { toApiError } from './errors/to-api-error.js';
+import { analyticsRoutes } from './routes/analytics-routes.js';
+import { eventsRoutes } from './routes/events-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { metricsRoute } from './routes/metrics-route.js';
+import type { RouteContext } from './routes/route-context.js';
+import { stepsRoutes } from './routes/steps-routes.js';
+import { tasksRoutes } from './routes/tasks-routes.js';
+import { templatesRoutes } from './routes/templates-routes.js';
+import { checkOptions, type TaskerApiOptions } from './tasker-api-options.js';
+
+const ONE_MIB = 1_048_576;
+
+/**
+ * Tasker's REST API as a fastify 5 plugin: tasks, steps, templates, health, live events and analytics, JSON in
+ * snake_case, every input checked by a zod schema, described by OpenAPI at `<prefix>/docs`. Register it with a
+ * prefix; it keeps its validators, error handler and hooks to itself (it is not wrapped in `fastify-plugin`), so
+ * the rest of the app is untouched.
+ *
+ * Errors answer `{ error: { code, message, fields? } }` with one status per code (`API_ERROR_STATUS`).
+ *
+ * @example
+ * const app = Fastify({ logger: true });
+ * await app.register(taskerApi, {
+ *   prefix: '/tasker',
+ *   engine,
+ *   auth: { secret: process.env.TASKER_JWT_SECRET! }, // or { jwksUrl }, { publicKey, algorithm }, { disabled: true }
+ * });
+ * await app.listen({ port: 3000 });
+ * // curl -H "Authorization: Bearer $TOKEN" localhost:3000/tasker/tasks/<id>
+ */
+export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, options) => {
+  checkOptions(options);
+  const { engine } = options;
+  const authenticate = await createAuthenticator(options.auth);
+  const storeTimeoutMs = options.storeTimeoutMs ?? 10_000;
+  const principals = new WeakMap<FastifyRequest, Principal>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'tasker API request failed');
+    const fields = apiError.fields === undefined ? {} : { fields: apiError.fields };
+    return reply.code(apiError.status).send({ error: { code: apiError.code, message: apiError.message, ...fields } });
+  });
+  app.setNotFoundHandler(() => {
+    throw new ApiError('NOT_FOUND', 'No such route');
+  });
+
+  const context: RouteContext = {
+    engine,
+    guard: (permission) => async (request) => {
+      const principal = await authenticate(request.headers.authorization);
+      if (permission !== 'token') principal.require(permission);
+      principals.set(request, principal);
+    },
+    principal: (request) => principals.get(request) ?? Principal.unrestricted(),
+    withinStoreTimeout: async (work) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ApiError('STORE_UNAVAILABLE', `The task store did not answer within ${storeTimeoutMs} ms`)),
+          storeTimeoutMs,
+        );
+      });
+      try {
+        return await Promise.race([work, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    visibleTask: async (request, taskId) => {
+      const task = await context.withinStoreTimeout(engine.getTask(taskId));
+      if (!context.principal(request).sees(task.namespace)) {
+        throw new ApiError('FORBIDDEN', `The token does not grant namespace '${task.namespace}'`);
+      }
+      return task;
+    },
+    taskCreationLimit:
+      options.rateLimit === false
+        ? false
+        : { max: options.rateLimit?.max ?? 100, timeWindow: options.rateLimit?.timeWindowMs ?? 60_000 },
+    now: options.now ?? Date.now,
+    mountPath: app.prefix,
+    metrics: options.metrics,
+  };
+
+  if (context.taskCreationLimit) {
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, { after }) =>
+        new ApiError('RATE_LIMITED', `Too many task requests; try again in ${after}`),
+    });
+  }
+  if (options.docs !== false) {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'Tasker REST API',
+          version: '1.0.0',
+          description: 'Tasks, steps, templates, health, events, analytics',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  // JSON only (anything else is 415), with fastify's parser (prototype poisoning refused) and this API's limit.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: options.bodyLimitBytes ?? ONE_MIB },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+  for (const routes of [
+    tasksRoutes,
+    stepsRoutes,
+    templatesRoutes,
+    healthRoutes,
+    eventsRoutes,
+    analyticsRoutes,
+    metricsRoute,
+  ]) {
+    await app.register(routes, context);
+  }
+};

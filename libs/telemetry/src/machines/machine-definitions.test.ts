@@ -1,0 +1,29 @@
+import { STEP_STATES, TASK_STATES } from '@tasker/core';
+import { createMachine } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { machineDefinitions } from './machine-definitions.js';
+
+describe('machine definitions', () => {
+  it('describes the task, step and resolution machines as JSON that XState builds a machine from again', () => {
+    const definitions = machineDefinitions();
+    expect(Object.keys(definitions)).toEqual(['task', 'step', 'resolution']);
+    expect(JSON.parse(JSON.stringify(definitions))).toEqual(definitions);
+
+    const task = createMachine(definitions.task as never);
+    const step = createMachine(definitions.step as never);
+    expect(task.id).toBe('task');
+    // The machine's `running` is the stored state `in_progress`; `cancelling` waits for running steps to stop.
+    expect(Object.keys(task.root.states)).toEqual(
+      expect.arrayContaining([...TASK_STATES.filter((state) => state !== 'in_progress'), 'running', 'cancelling']),
+    );
+    expect(Object.keys(step.root.states)).toEqual(
+      expect.arrayContaining(STEP_STATES.filter((state) => state !== 'pending')),
+    );
+    expect(step.getStateNodeById('step.in_progress.running').invoke.map((invoke) => invoke.src)).toEqual(['attempt']);
+  });
+
+  it('shows inline functions by name instead of dropping them', () => {
+    const step = machineDefinitions().step as { context: unknown };
+    expect(step.context).toEqual({ type: 'context' });
+  });
+});
