@@ -118,7 +118,8 @@ describe('health, events, metrics and docs over a listening server', () => {
     await seedTask(store, { createdAt: now - 1000, state: 'completed', durationMs: 5 });
     await seedTask(store, { createdAt: now - 2000, state: 'failed' });
     await seedTask(store, { createdAt: now - 3000, state: 'failed', namespace: 'payments', name: 'process_refund' });
-    // Two tasks not started: another worker holds one, the other waits for any worker.
+    // Two tasks not started: another worker holds one, the other waits for any worker (this one stops working).
+    await api.engine.stop();
     await seedTask(store, { createdAt: now - 500, state: 'pending' });
     await seedTask(store, { createdAt: now - 400, state: 'pending' });
     await store.claimTasks({ workerId: 'pod-7', now, until: now + 60_000, limit: 1 });

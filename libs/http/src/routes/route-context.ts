@@ -1,4 +1,4 @@
-import type { Engine, JsonObject, TaskView } from '@tasker/core';
+import type { Engine, TaskView } from '@tasker/core';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';

@@ -1,0 +1,151 @@
+/**
+ * Many workers on one store (issue 5), printed, not asserted:
+ * - scaling: 1, 2 and 4 worker processes drain N five-step chains on PostgreSQL and on Redis: steps/s and the
+ *   ratio to one worker (the database shares this machine's cores with the workers);
+ * - recovery: a worker holding tasks is killed with SIGKILL; the time until another worker resumed all of them,
+ *   with a 5 s lease (target: lease + 1 s);
+ * - passivation: 100,000 tasks waiting on a one-hour retry in PostgreSQL, the worker's peak RSS (target < 300 MB),
+ *   then the rehydration of 10,000 of them when due (target < 10 s).
+ *
+ *   npm run bench:workers
+ *   BENCH_TASKS=500 BENCH_WAITING=10000 BENCH_DUE=1000 npm run bench:workers
+ */
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '@tasker/core';
+import { openBenchStore, type BenchStore, type StoreKind } from './bench-stores.js';
+import { inChild } from './in-child.js';
+import { forkWorkers, go } from './workers/fleet.js';
+import type { PassivationFigures, PassivationPlan } from './workers/passivation-process.js';
+import { BENCH_TEMPLATE, type WorkerMessage } from './workers/worker-protocol.js';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
+const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
+const DUE = Number(process.env.BENCH_DUE ?? 10_000);
+const RECOVERY_LEASE_MS = 5_000;
+const PASSIVATION = fileURLToPath(new URL('./workers/passivation-process.ts', import.meta.url));
+
+/** Stores `count` chains that no worker holds yet, through an engine that is not started. */
+async function createUnclaimed(bench: BenchStore, count: number): Promise<string[]> {
+  const engine = createEngine({ store: bench.store }).registerHandler('work', () => null);
+  engine.registerTemplate(BENCH_TEMPLATE);
+  const ids: string[] = [];
+  for (let first = 0; first < count; first += 500) {
+    const batch = Array.from({ length: Math.min(500, count - first) }, () =>
+      engine.runTask({ namespace: 'bench', name: 'workers', context: {} }),
+    );
+    ids.push(...(await Promise.all(batch)).map((result) => result.taskId));
+  }
+  return ids;
+}
+
+async function drainWith(kind: StoreKind, workers: number): Promise<number> {
+  const bench = await openBenchStore(kind);
+  try {
+    await createUnclaimed(bench, TASKS);
+    const fleet = await forkWorkers(
+      Array.from({ length: workers }, (_, index) => ({
+        location: bench.location,
+        workerId: `w${index + 1}`,
+        mode: 'drain' as const,
+        concurrency: 50,
+      })),
+    );
+    go(fleet);
+    await Promise.all(fleet.map((worker) => worker.exited));
+    const drained = fleet.flatMap((worker) => worker.messages.filter((message) => message.type === 'drained'));
+    const seconds =
+      (Math.max(...drained.map((m) => m.finishedAt)) - Math.min(...drained.map((m) => m.startedAt))) / 1000;
+    const steps = drained.reduce((sum, message) => sum + message.steps, 0);
+    return steps / seconds;
+  } finally {
+    await bench.dispose();
+  }
+}
+
+async function scaling(kind: StoreKind): Promise<void> {
+  const rates: number[] = [];
+  for (const workers of [1, 2, 4]) {
+    const rate = await drainWith(kind, workers);
+    rates.push(rate);
+    console.log(
+      `  ${kind}, ${workers} worker${workers > 1 ? 's' : ' '}: ${rate.toFixed(0).padStart(6)} steps/s, ${(rate / rates[0]!).toFixed(2)}x one worker`,
+    );
+  }
+}
+
+async function recovery(kind: StoreKind): Promise<void> {
+  const bench = await openBenchStore(kind);
+  try {
+    await createUnclaimed(bench, 300);
+    const plan = { location: bench.location, mode: 'slow' as const, leaseMs: RECOVERY_LEASE_MS, stepMs: 400 };
+    const [victim, rescuer] = await forkWorkers([
+      { ...plan, workerId: 'victim', concurrency: 100 },
+      { ...plan, workerId: 'rescuer', concurrency: 400 },
+    ]);
+    go([victim!]);
+    const attempts = (worker: typeof victim) =>
+      worker!.messages.filter(
+        (message): message is Extract<WorkerMessage, { type: 'attempt' }> => message.type === 'attempt',
+      );
+    while (new Set(attempts(victim).map((attempt) => attempt.taskId)).size < 100)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    go([rescuer!]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const killedAt = Date.now();
+    victim!.process.kill('SIGKILL');
+    await victim!.exited;
+    const held = new Set(attempts(victim).map((attempt) => attempt.taskId));
+    const orphaned = new Set<string>();
+    for (const taskId of held) if ((await bench.store.getTask(taskId))?.state !== 'completed') orphaned.add(taskId);
+    const resumed = new Map<string, number>();
+    while (resumed.size < orphaned.size) {
+      for (const attempt of attempts(rescuer))
+        if (orphaned.has(attempt.taskId) && attempt.at > killedAt && !resumed.has(attempt.taskId))
+          resumed.set(attempt.taskId, attempt.at);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lastMs = Math.max(...resumed.values()) - killedAt;
+    console.log(
+      `  ${kind}: ${orphaned.size} orphaned tasks all resumed ${lastMs} ms after SIGKILL (lease ${RECOVERY_LEASE_MS} ms; target <= ${RECOVERY_LEASE_MS + 1_000} ms)`,
+    );
+    rescuer!.process.kill('SIGKILL');
+    await rescuer!.exited;
+  } finally {
+    await bench.dispose();
+  }
+}
+
+async function passivation(): Promise<void> {
+  const bench = await openBenchStore('postgres');
+  try {
+    const plan: Omit<PassivationPlan, 'phase'> = { location: bench.location, tasks: WAITING, dueTasks: DUE };
+    const park = await inChildAt<PassivationFigures>(PASSIVATION, { ...plan, phase: 'park' });
+    console.log(
+      `  ${WAITING} tasks parked on a 1-2 h retry in ${park.seconds.toFixed(1)} s; worker peak RSS ${park.peakRssMb.toFixed(0)} MB (target < 300 MB)`,
+    );
+    const wake = await inChildAt<PassivationFigures>(PASSIVATION, { ...plan, phase: 'wake' });
+    console.log(
+      `  ${wake.completed} due tasks rehydrated and completed in ${wake.seconds.toFixed(1)} s (target < 10 s); peak RSS ${wake.peakRssMb.toFixed(0)} MB`,
+    );
+  } finally {
+    await bench.dispose();
+  }
+}
+
+function inChildAt<T>(script: string, plan: PassivationPlan): Promise<T> {
+  return inChild<T>(new URL(`file://${script}`).href, [JSON.stringify(plan)]);
+}
+
+console.log(
+  `Tasker workers: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`,
+);
+console.log(`Scaling: ${TASKS} five-step chains drained by worker processes of 50 slots each`);
+await scaling('postgres');
+await scaling('redis');
+console.log('Recovery from SIGKILL');
+await recovery('postgres');
+await recovery('redis');
+console.log('Passivation on PostgreSQL');
+await passivation();
+process.exit(0);
