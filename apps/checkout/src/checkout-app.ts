@@ -8,7 +8,7 @@ import { createCheckoutEngine } from './checkout-engine.js';
 import type { CheckoutConfig } from './config/checkout-config.js';
 import { migrateShop } from './database/migrations/migrate-shop.js';
 import { openDatabase, type ShopDatabase } from './database/open-database.js';
-import { seedProducts, type Product } from './database/seed-products.js';
+import { seedProducts } from './database/seed-products.js';
 import { buildServer } from './http/build-server.js';
 import { CheckoutMonitor } from './monitor/checkout-monitor.js';
 import { ServiceSimulation } from './services/service-simulation.js';
@@ -29,10 +29,6 @@ export interface CheckoutApp {
 /** What tests and tools may set beyond the configuration. */
 export interface CheckoutAppOptions {
   logger?: Logger;
-  /** Randomness of latencies, faults and backoff jitter. */
-  random?: () => number;
-  /** The catalogue a fresh database gets; the demo's products when absent. */
-  products?: readonly Product[];
   /**
    * Running telemetry (`startTelemetry`, once per process): traces, metrics at `/tasker/metrics` and a log line per
    * transition. None when absent.
@@ -59,22 +55,20 @@ export async function createCheckoutApp(
   options: CheckoutAppOptions = {},
 ): Promise<CheckoutApp> {
   const logger = options.logger ?? options.telemetry?.logger ?? pino({ level: config.logLevel });
-  const random = options.random ?? Math.random;
   const database = openDatabase(config.storage);
   await migrateShop(database.knex);
-  await seedProducts(database.knex, options.products);
+  await seedProducts(database.knex);
   const [store, taskStoreLocation] = openTaskStore(config, database);
   const engine = await createCheckoutEngine(
     {
       db: database.knex,
-      simulation: new ServiceSimulation(config.simulation, random),
+      simulation: new ServiceSimulation(config.simulation),
       paymentTimeouts: config.paymentTimeouts,
     },
     {
       ...options.telemetry?.engineOptions,
       store,
       logger,
-      random,
       concurrency: config.concurrency,
       defaults: { backoff: { baseMs: config.retryBackoffBaseMs } },
     },

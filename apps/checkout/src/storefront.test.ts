@@ -68,4 +68,21 @@ describe('the storefront in Chromium', () => {
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
   });
+
+  it('shows a declined card as a failed checkout with its error and correlation id', async () => {
+    const page = await browser.newPage();
+    await page.goto(test.url);
+    await page.selectOption('#token', 'tok_insufficient_funds');
+    await page.click('#checkout');
+    await expect.poll(() => page.locator('#result.failed').count(), { timeout: 15_000 }).toBe(1);
+    const taskId = await page.locator('#task').textContent();
+    const status = (await (await fetch(`${test.url}/orders/${taskId}/status`)).json()) as { correlation_id: string };
+    const correlationId = status.correlation_id;
+    expect(await page.locator('#result').textContent()).toBe(
+      `Checkout failed: Step 'process_payment' failed: Payment failed: payment processor: card declined: ` +
+        `insufficient funds (correlation id ${correlationId})`,
+    );
+    expect(await page.locator('#steps tr[data-step="process_payment"] td').nth(1).textContent()).toBe('failed');
+    expect(await page.locator('#checkout').isEnabled()).toBe(true);
+  });
 });

@@ -7,8 +7,10 @@
  *
  *   npm run bench:black-friday
  *   BENCH_CHECKOUTS=1000 BENCH_CONCURRENCY=50 npm run bench:black-friday
+ *   BENCH_TASK_STORE=redis npm run bench:black-friday   (tasks in Redis, the app's tables in PostgreSQL)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,12 +23,16 @@ import { percentile } from './measure.js';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** With `BENCH_TASK_STORE=redis`, the engine's keys of this run; the app's tables stay in PostgreSQL. */
+const REDIS_PREFIX = process.env.BENCH_TASK_STORE === 'redis' ? `black-friday-${randomBytes(4).toString('hex')}:` : '';
 const APP_ENV = {
   FAULT_RATE: process.env.BENCH_FAULT_RATE ?? '0.15',
   SERVICE_LATENCY_MS: process.env.BENCH_SERVICE_LATENCY_MS ?? '10-50',
   LOG_LEVEL: 'error',
   TASKER_AUTH: 'off',
   CONCURRENCY: String(CONCURRENCY),
+  ...(REDIS_PREFIX ? { REDIS_URL, REDIS_PREFIX } : {}),
 };
 const APP_MAIN = fileURLToPath(new URL('../../../apps/checkout/src/main.ts', import.meta.url));
 
@@ -78,7 +84,7 @@ try {
   await waitUntilUp(baseUrl, app);
   await restockAll(db, CHECKOUTS * 2);
   console.log(
-    `Black Friday: ${CHECKOUTS} checkouts, ${CONCURRENCY} concurrent, against the checkout app on PostgreSQL ` +
+    `Black Friday: ${CHECKOUTS} checkouts, ${CONCURRENCY} concurrent, against the checkout app on PostgreSQL${REDIS_PREFIX ? ' (tasks in Redis)' : ''} ` +
       `(${Object.entries(APP_ENV)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')}); 1% declined cards; ${os.cpus().length} CPUs, Node ${process.version}`,
@@ -124,4 +130,8 @@ try {
   if (app.exitCode === null) await once(app, 'exit');
   await db.destroy();
   await database.drop();
+  if (REDIS_PREFIX) {
+    const deleteKeys = `redis-cli -u ${REDIS_URL} --scan --pattern '${REDIS_PREFIX}*' | xargs -r -d '\\n' -n 500 redis-cli -u ${REDIS_URL} DEL`;
+    execFileSync('sh', ['-c', `${deleteKeys} > /dev/null`]);
+  }
 }

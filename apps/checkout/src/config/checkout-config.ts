@@ -57,16 +57,6 @@ export interface CheckoutConfig {
   taskerAuth: AuthOptions;
 }
 
-/** The demo's defaults: latencies a person can watch, no random faults, the seed's timeouts. */
-export const DEFAULT_SIMULATION: SimulationConfig = {
-  latencyMs: { min: 150, max: 600 },
-  transientFaultRate: 0,
-  maxFaultRepeats: 2,
-  flakyFailures: 2,
-  rateLimitRetryAfterMs: 2_000,
-  slowResponseMs: 45_000,
-};
-
 /**
  * Reads the configuration from environment variables; every one is optional.
  *
@@ -109,9 +99,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
       redisPrefix: env.REDIS_PREFIX || 'tasker:',
     },
     simulation: {
-      latencyMs: env.SERVICE_LATENCY_MS
-        ? parseLatency('SERVICE_LATENCY_MS', env.SERVICE_LATENCY_MS)
-        : DEFAULT_SIMULATION.latencyMs,
+      // Latencies a person can watch go by in the storefront.
+      latencyMs: parseLatency('SERVICE_LATENCY_MS', env.SERVICE_LATENCY_MS ?? '150-600'),
       transientFaultRate: parseRate('FAULT_RATE', env.FAULT_RATE ?? '0'),
       maxFaultRepeats: parseWholeNumber('FAULT_MAX_REPEATS', env.FAULT_MAX_REPEATS ?? '2'),
       flakyFailures: parseWholeNumber('FLAKY_FAILURES', env.FLAKY_FAILURES ?? '2'),

@@ -9,8 +9,6 @@ export interface FaultPlanOptions {
   rate: number;
   /** The most failures in a row of one faulty request; each faulty request fails 1 to this many times. */
   maxRepeats: number;
-  /** Source of randomness; `Math.random` when absent. */
-  random?: () => number;
 }
 
 /**
@@ -23,16 +21,13 @@ export interface FaultPlanOptions {
 export class FaultPlan {
   readonly #rate: number;
   readonly #maxRepeats: number;
-  readonly #random: () => number;
-  readonly #seed: string;
+  readonly #seed = Math.random().toString(36);
   /** Failures still to come per faulty `service:key` (0 once spent, so that the key is not drawn again). */
   readonly #remaining = new Map<string, number>();
 
   constructor(options: FaultPlanOptions) {
     this.#rate = options.rate;
     this.#maxRepeats = options.maxRepeats;
-    this.#random = options.random ?? Math.random;
-    this.#seed = this.#random().toString(36);
   }
 
   /** The fault of this call of `service` for request `key`, or `undefined` when it goes through. */
@@ -47,7 +42,7 @@ export class FaultPlan {
     }
     if (left === 0) return undefined;
     this.#remaining.set(id, left - 1);
-    return this.#random() < 0.5 ? 'before' : 'after';
+    return Math.random() < 0.5 ? 'before' : 'after';
   }
 
   /** Two numbers in [0, 1) that depend only on the seed and `id`. */

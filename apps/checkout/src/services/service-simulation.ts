@@ -16,13 +16,11 @@ export interface ServiceCall {
 /** The latency and the transient faults that every simulated service shares. */
 export class ServiceSimulation {
   readonly config: SimulationConfig;
-  readonly random: () => number;
   readonly #faults: FaultPlan;
 
-  constructor(config: SimulationConfig, random: () => number = Math.random) {
+  constructor(config: SimulationConfig) {
     this.config = config;
-    this.random = random;
-    this.#faults = new FaultPlan({ rate: config.transientFaultRate, maxRepeats: config.maxFaultRepeats, random });
+    this.#faults = new FaultPlan({ rate: config.transientFaultRate, maxRepeats: config.maxFaultRepeats });
   }
 
   /**
@@ -30,7 +28,7 @@ export class ServiceSimulation {
    * may also strike after the work is done, losing the answer, as a dropped connection does.
    */
   async run<T>(service: string, call: ServiceCall, work: () => Promise<T>): Promise<T> {
-    await simulateLatency(this.config.latencyMs, call.signal, this.random);
+    await simulateLatency(this.config.latencyMs, call.signal);
     const fault = this.#faults.next(service, call.idempotencyKey);
     if (fault === 'before')
       throw new ServiceError(service, 'temporarily unavailable (injected fault)', { transient: true });
