@@ -70,6 +70,7 @@ export async function createCheckoutApp(
       store,
       logger,
       concurrency: config.concurrency,
+      workerId: config.workerId,
       defaults: { backoff: { baseMs: config.retryBackoffBaseMs } },
     },
   );

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { AuthOptions } from '@tasker/http';
 import { parseLatency, parseRate, parseWholeNumber, type LatencyRange } from './parse-setting.js';
@@ -52,6 +53,11 @@ export interface CheckoutConfig {
   retryBackoffBaseMs: number;
   /** Most checkouts the engine runs at once. */
   concurrency: number;
+  /**
+   * This process's name in the engine's task leases: stable across restarts, so a restarted app takes its unfinished
+   * checkouts back at once instead of waiting for its old leases to expire. Give each replica its own.
+   */
+  workerId: string;
   logLevel: string;
   /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
   taskerAuth: AuthOptions;
@@ -113,6 +119,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     },
     retryBackoffBaseMs: parseWholeNumber('RETRY_BACKOFF_MS', env.RETRY_BACKOFF_MS ?? '1000'),
     concurrency: parseWholeNumber('CONCURRENCY', env.CONCURRENCY ?? '100'),
+    workerId: env.TASKER_WORKER_ID || `checkout@${hostname()}`,
     logLevel: env.LOG_LEVEL || 'info',
     taskerAuth: taskerAuthFromEnvironment(env),
   };

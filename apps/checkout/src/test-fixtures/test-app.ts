@@ -34,6 +34,7 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
     paymentTimeouts: { standardMs: 2_000, expressMs: 1_000 },
     retryBackoffBaseMs: 5,
     concurrency: 100,
+    workerId: 'checkout-test',
     logLevel: 'info',
     taskerAuth: { disabled: true },
     ...overrides,
