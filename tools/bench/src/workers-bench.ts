@@ -2,6 +2,8 @@
  * Many workers on one store (issue 5), printed, not asserted:
  * - scaling: 1, 2 and 4 worker processes drain N five-step chains on PostgreSQL and on Redis: steps/s and the
  *   ratio to one worker (the database shares this machine's cores with the workers);
+ * - wake-up: from a task stored by a process that does not run work to its first step starting in an idle worker
+ *   (LISTEN/NOTIFY or pub/sub; the poll interval is 2 s);
  * - recovery: a worker holding tasks is killed with SIGKILL; the time until another worker resumed all of them,
  *   with a 5 s lease (target: lease + 1 s);
  * - passivation: 100,000 tasks waiting on a one-hour retry in PostgreSQL, the worker's peak RSS (target < 300 MB),
@@ -9,13 +11,15 @@
  *
  *   npm run bench:workers
  *   BENCH_TASKS=500 BENCH_WAITING=10000 BENCH_DUE=1000 npm run bench:workers
+ *   BENCH_ONLY=wakeup,passivation npm run bench:workers
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@tasker/core';
 import { openBenchStore, type BenchStore, type StoreKind } from './bench-stores.js';
 import { inChild } from './in-child.js';
-import { forkWorkers, go } from './workers/fleet.js';
+import { percentile } from './measure.js';
+import { forkWorkers, go, type BenchWorker } from './workers/fleet.js';
 import type { PassivationFigures, PassivationPlan } from './workers/passivation-process.js';
 import { BENCH_TEMPLATE, type WorkerMessage } from './workers/worker-protocol.js';
 
@@ -23,6 +27,7 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
 const DUE = Number(process.env.BENCH_DUE ?? 10_000);
 const RECOVERY_LEASE_MS = 5_000;
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'scaling,wakeup,recovery,passivation').split(','));
 const PASSIVATION = fileURLToPath(new URL('./workers/passivation-process.ts', import.meta.url));
 
 /** Stores `count` chains that no worker holds yet, through an engine that is not started. */
@@ -74,6 +79,41 @@ async function scaling(kind: StoreKind): Promise<void> {
   }
 }
 
+/** The attempts a `slow` worker reported starting. */
+function attemptsOf(worker: BenchWorker): Array<Extract<WorkerMessage, { type: 'attempt' }>> {
+  return worker.messages.filter((message) => message.type === 'attempt');
+}
+
+async function wakeUpLatency(kind: StoreKind): Promise<void> {
+  const bench = await openBenchStore(kind);
+  try {
+    const [worker] = await forkWorkers([{ location: bench.location, workerId: 'idle', mode: 'slow', concurrency: 10 }]);
+    go([worker!]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const latencies: number[] = [];
+    for (let sample = 0; sample < 50; sample++) {
+      const createdAt = Date.now();
+      const [taskId] = await createUnclaimed(bench, 1);
+      let started: number | undefined;
+      while (started === undefined) {
+        started = attemptsOf(worker!).find((attempt) => attempt.taskId === taskId)?.at;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      latencies.push(started - createdAt);
+      // Let the task finish, so the next sample finds the worker idle.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `  ${kind}: stored -> first step started in an idle worker: p50 ${percentile(latencies, 0.5)} ms, p99 ${percentile(latencies, 0.99)} ms (poll interval 2000 ms)`,
+    );
+    worker!.process.kill('SIGKILL');
+    await worker!.exited;
+  } finally {
+    await bench.dispose();
+  }
+}
+
 async function recovery(kind: StoreKind): Promise<void> {
   const bench = await openBenchStore(kind);
   try {
@@ -88,19 +128,19 @@ async function recovery(kind: StoreKind): Promise<void> {
       worker!.messages.filter(
         (message): message is Extract<WorkerMessage, { type: 'attempt' }> => message.type === 'attempt',
       );
-    while (new Set(attempts(victim).map((attempt) => attempt.taskId)).size < 100)
+    while (new Set(attemptsOf(victim!).map((attempt) => attempt.taskId)).size < 100)
       await new Promise((resolve) => setTimeout(resolve, 20));
     go([rescuer!]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const killedAt = Date.now();
     victim!.process.kill('SIGKILL');
     await victim!.exited;
-    const held = new Set(attempts(victim).map((attempt) => attempt.taskId));
+    const held = new Set(attemptsOf(victim!).map((attempt) => attempt.taskId));
     const orphaned = new Set<string>();
     for (const taskId of held) if ((await bench.store.getTask(taskId))?.state !== 'completed') orphaned.add(taskId);
     const resumed = new Map<string, number>();
     while (resumed.size < orphaned.size) {
-      for (const attempt of attempts(rescuer))
+      for (const attempt of attemptsOf(rescuer!))
         if (orphaned.has(attempt.taskId) && attempt.at > killedAt && !resumed.has(attempt.taskId))
           resumed.set(attempt.taskId, attempt.at);
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -140,12 +180,23 @@ function inChildAt<T>(script: string, plan: PassivationPlan): Promise<T> {
 console.log(
   `Tasker workers: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`,
 );
-console.log(`Scaling: ${TASKS} five-step chains drained by worker processes of 50 slots each`);
-await scaling('postgres');
-await scaling('redis');
-console.log('Recovery from SIGKILL');
-await recovery('postgres');
-await recovery('redis');
-console.log('Passivation on PostgreSQL');
-await passivation();
+if (SECTIONS.has('scaling')) {
+  console.log(`Scaling: ${TASKS} five-step chains drained by worker processes of 50 slots each`);
+  await scaling('postgres');
+  await scaling('redis');
+}
+if (SECTIONS.has('wakeup')) {
+  console.log('Wake-up of idle workers');
+  await wakeUpLatency('postgres');
+  await wakeUpLatency('redis');
+}
+if (SECTIONS.has('recovery')) {
+  console.log('Recovery from SIGKILL');
+  await recovery('postgres');
+  await recovery('redis');
+}
+if (SECTIONS.has('passivation')) {
+  console.log('Passivation on PostgreSQL');
+  await passivation();
+}
 process.exit(0);

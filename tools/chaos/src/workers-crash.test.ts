@@ -175,6 +175,34 @@ async function frozenWorker(target: StoreTarget, label: string): Promise<void> {
   expect(await store.listWorkers(0)).toEqual([]);
 }
 
+/**
+ * SIGTERM stops a worker gracefully: it claims nothing more, lets its running steps finish (none of them counts as
+ * interrupted), releases its leases and exits 0; the other worker finishes the rest at once.
+ */
+async function terminatedWorker(target: StoreTarget, label: string): Promise<void> {
+  const fleet = new Fleet(target, label);
+  const leaving = await fleet.start('leaving', 300);
+  const store = await openStore(target);
+  cleanups.push(() => store.close());
+  await waitForRuns(fleet, 100);
+  await fleet.start('staying');
+  const terminatedAt = Date.now();
+  leaving.process.kill('SIGTERM');
+  expect(await leaving.exited).toBe(0);
+  const exitMs = Date.now() - terminatedAt;
+  expect((await store.listWorkers(0)).map((worker) => worker.workerId)).not.toContain('leaving');
+  expect(await fleet.allExited()).toEqual([0, 0]);
+  await expectEveryTaskCompletedOnce(300, store);
+  await expectNoHandlerRanTwice(fleet, store);
+  const interrupted = [];
+  for (const taskId of await allTaskIds(store)) {
+    for (const entry of await store.getTransitions(taskId))
+      if (entry.error?.code === 'ATTEMPT_INTERRUPTED') interrupted.push(entry);
+  }
+  expect(interrupted).toEqual([]);
+  console.log(`${label}: SIGTERM to exit ${exitMs} ms, no attempt interrupted`);
+}
+
 describe('several worker processes on PostgreSQL', () => {
   it('complete 1,000 tasks through two SIGKILLs of one worker, each step once', async () => {
     const { url, drop } = await freshPostgresDatabase({ name: `tasker_workers_${process.pid}_${Date.now()}` });
@@ -186,6 +214,12 @@ describe('several worker processes on PostgreSQL', () => {
     const { url, drop } = await freshPostgresDatabase({ name: `tasker_frozen_${process.pid}_${Date.now()}` });
     cleanups.push(drop);
     await frozenWorker({ kind: 'postgres', url }, 'postgres-frozen');
+  });
+
+  it('hand their tasks over on SIGTERM, finishing running steps first', async () => {
+    const { url, drop } = await freshPostgresDatabase({ name: `tasker_sigterm_${process.pid}_${Date.now()}` });
+    cleanups.push(drop);
+    await terminatedWorker({ kind: 'postgres', url }, 'postgres-sigterm');
   });
 });
 
@@ -200,5 +234,11 @@ describe('several worker processes on Redis', () => {
     const server = await redisWithAppendOnly(join(dir, 'redis-frozen'));
     cleanups.push(server.stop);
     await frozenWorker({ kind: 'redis', url: server.url, prefix: 'frozen:' }, 'redis-frozen');
+  });
+
+  it('hand their tasks over on SIGTERM, finishing running steps first', async () => {
+    const server = await redisWithAppendOnly(join(dir, 'redis-sigterm'));
+    cleanups.push(server.stop);
+    await terminatedWorker({ kind: 'redis', url: server.url, prefix: 'sigterm:' }, 'redis-sigterm');
   });
 });

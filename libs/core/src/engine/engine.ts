@@ -89,6 +89,8 @@ export class Engine {
   #runningAttempts = 0;
   #attemptsIdle: Array<() => void> = [];
   #writesInFlight = 0;
+  /** Leases being given back by passivation: `stop()` waits for them, so none is left held by a stopped engine. */
+  readonly #releasing = new Set<Promise<void>>();
   #writesSettled: Array<() => void> = [];
 
   constructor(settings: EngineSettings) {
@@ -349,6 +351,7 @@ export class Engine {
       clearTimeout(timer);
     }
     await this.#settleWrites();
+    await Promise.all(this.#releasing);
     for (const task of this.#active.values()) task.actor.stop();
     const held = [...this.#active.values()].map((task) => task.lease);
     this.#active.clear();
@@ -473,7 +476,11 @@ export class Engine {
     this.#keeper.keepAlive();
     task.actor.start();
     if (activation === 'start') task.actor.send({ type: 'START' });
-    if (activation === 'resume') task.actor.send({ type: 'RESUME' });
+    if (activation === 'resume') {
+      task.actor.send({ type: 'RESUME' });
+      // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store.
+      if (task.writesInFlight === 0) this.#passivateIfIdle(task);
+    }
   }
 
   #record(write: TaskWrite, waiting: AnyActorRef | undefined): void {
@@ -525,9 +532,11 @@ export class Engine {
     if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
     this.#deactivate(task);
     this.#logger.debug({ taskId: task.info.taskId, wakeAt }, 'task passivated');
-    void this.store
+    const releasing = this.store
       .releaseLeases([{ ...task.lease, wakeAt }])
-      .catch((error: unknown) => this.#logger.warn({ err: error, taskId: task.info.taskId }, 'passivating failed'));
+      .catch((error: unknown) => this.#logger.warn({ err: error, taskId: task.info.taskId }, 'passivating failed'))
+      .finally(() => this.#releasing.delete(releasing));
+    this.#releasing.add(releasing);
   }
 
   /** Drops a task another worker owns now, without writing anything more of it. */

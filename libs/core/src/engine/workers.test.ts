@@ -150,6 +150,38 @@ describe('several workers on one store', () => {
     await second.stop();
   });
 
+  it('passivates again a task claimed before its wake-up, when its release was lost', async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    const lossy = new Proxy(store, {
+      get: (target, property: keyof MemoryStore) =>
+        property === 'releaseLeases'
+          ? () => Promise.reject(new Error('connection reset'))
+          : (target[property] as (...args: unknown[]) => unknown).bind(target),
+    });
+    const settings = { passivateAfterMs: 60_000, defaults: { backoff: { ...EXACT_BACKOFF, maxMs: 7_200_000 } } };
+    const later = () => {
+      throw new RetryableError('gateway busy', { retryAfterMs: 3_600_000 });
+    };
+    const first = worker(lossy, clock, { charge: later }, { ...settings, workerId: 'a' });
+    await first.start();
+    await first.runTask(request);
+    await waitForEvent(first, 'step.retry_scheduled');
+    await settle(30);
+    await first.stop();
+    expect(first.activeTaskCount).toBe(0);
+
+    const second = worker(store, clock, { charge: later }, { ...settings, workerId: 'b' });
+    await second.start();
+    await advance(clock, LEASE_MS);
+    expect(await store.countWaiting(clock.now())).toBe(0);
+    expect(second.activeTaskCount).toBe(0);
+    expect((await store.claimTasks({ workerId: 'c', now: 3_600_000, until: 3_600_001, limit: 5 })).leases).toHaveLength(
+      1,
+    );
+    await second.stop();
+  });
+
   it('releases leases on a graceful stop, so another worker takes the tasks over at once', async () => {
     const store = createMemoryStore();
     const clock = new SimulatedClock();
