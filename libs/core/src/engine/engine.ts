@@ -15,7 +15,7 @@ import type { MachineEnvironment } from '../machines/machine-environment.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
-import type { Lease, WorkerLeases } from '../store/leases.js';
+import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
@@ -339,8 +339,14 @@ export class Engine {
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
     this.#stopping = true;
     this.#started = false;
+    const pause = () => {
+      for (const task of this.#active.values()) task.actor.send({ type: 'PAUSE' });
+    };
+    pause();
     await this.#keeper.stop();
-    for (const task of this.#active.values()) task.actor.send({ type: 'PAUSE' });
+    // Tasks claimed just before were still loading: they pause too.
+    await Promise.all(this.#loading.values());
+    pause();
     const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
     if (this.#runningAttempts > 0 && gracePeriodMs > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -355,7 +361,7 @@ export class Engine {
     for (const task of this.#active.values()) task.actor.stop();
     const held = [...this.#active.values()].map((task) => task.lease);
     this.#active.clear();
-    this.#keeper.stopHeartbeat();
+    await this.#keeper.stopHeartbeat();
     if (held.length > 0) {
       await this.store
         .releaseLeases(held)
@@ -400,7 +406,8 @@ export class Engine {
   /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
   #run(lease: Lease, until: number): void {
     const active = this.#active.get(lease.taskId);
-    if (active) {
+    if (this.#stopping) this.#release(lease);
+    else if (active) {
       active.lease = lease;
       active.leaseUntil = until;
     } else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease, until);
@@ -449,7 +456,7 @@ export class Engine {
         this.#logger.error({ err: error, taskId }, 'task could not be loaded');
         // Not claimable again at once: a task that cannot be loaded is tried again a lease period later.
         const wakeAt = this.#settings.clock.now() + this.#settings.lease.leaseMs;
-        void this.store.releaseLeases([{ ...lease, wakeAt }]).catch(() => undefined);
+        this.#release({ ...lease, wakeAt });
         return undefined;
       })
       .finally(() => {
@@ -532,9 +539,14 @@ export class Engine {
     if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
     this.#deactivate(task);
     this.#logger.debug({ taskId: task.info.taskId, wakeAt }, 'task passivated');
+    this.#release({ ...task.lease, wakeAt });
+  }
+
+  /** Gives a lease back in the background; `stop()` waits for it. */
+  #release(release: LeaseRelease): void {
     const releasing = this.store
-      .releaseLeases([{ ...task.lease, wakeAt }])
-      .catch((error: unknown) => this.#logger.warn({ err: error, taskId: task.info.taskId }, 'passivating failed'))
+      .releaseLeases([release])
+      .catch((error: unknown) => this.#logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'))
       .finally(() => this.#releasing.delete(releasing));
     this.#releasing.add(releasing);
   }
@@ -550,7 +562,7 @@ export class Engine {
   #deactivate(task: ActiveTask): void {
     task.actor.stop();
     this.#active.delete(task.info.taskId);
-    if (this.#active.size === 0 && !this.#started) this.#keeper.stopHeartbeat();
+    if (this.#active.size === 0 && !this.#started) void this.#keeper.stopHeartbeat();
     this.#fillSlots();
   }
 

@@ -45,6 +45,9 @@ export class LeaseKeeper {
   #reclaimOwn = true;
   #wakeTimer: { id: unknown; at: number } | undefined;
   #heartbeat: unknown;
+  /** The claim or renewal being sent now: stopping waits for it, so nothing reaches a store being closed. */
+  #claimInFlight: Promise<void> | undefined;
+  #renewalInFlight: Promise<void> | undefined;
   #unwatch: (() => Promise<void>) | undefined;
 
   constructor(store: TaskStore, clock: Clock, logger: Logger, settings: LeaseSettings, holder: LeaseHolder) {
@@ -75,19 +78,24 @@ export class LeaseKeeper {
     this.wake();
   }
 
-  /** Stops claiming and listening; the heartbeat goes on while the engine still runs tasks ({@link keepAlive}). */
+  /**
+   * Stops claiming and listening, once a claim in flight has answered; the heartbeat goes on while the engine still
+   * runs tasks ({@link keepAlive}).
+   */
   async stop(): Promise<void> {
     this.#running = false;
     this.#sleepUntil(undefined);
     const unwatch = this.#unwatch;
     this.#unwatch = undefined;
     await unwatch?.();
+    await this.#claimInFlight;
   }
 
-  /** Stops the heartbeat: the engine holds no leases any more. */
-  stopHeartbeat(): void {
+  /** Stops the heartbeat, once a renewal in flight has answered: the engine holds no leases any more. */
+  async stopHeartbeat(): Promise<void> {
     if (this.#heartbeat !== undefined) this.#clock.clearTimeout(this.#heartbeat);
     this.#heartbeat = undefined;
+    await this.#renewalInFlight;
   }
 
   /** Makes sure the heartbeat runs: called whenever the engine takes a lease. */
@@ -95,7 +103,8 @@ export class LeaseKeeper {
     if (this.#heartbeat !== undefined) return;
     const beat = () => {
       this.#heartbeat = this.#clock.setTimeout(() => {
-        void this.#renew().finally(() => {
+        this.#renewalInFlight = this.#renew().finally(() => {
+          this.#renewalInFlight = undefined;
           if (this.#heartbeat !== undefined) beat();
         });
       }, this.#settings.leaseMs / 3);
@@ -112,8 +121,9 @@ export class LeaseKeeper {
     }
     if (this.#holder.freeSlots() <= 0) return;
     this.#claiming = true;
-    void this.#claim().finally(() => {
+    this.#claimInFlight = this.#claim().finally(() => {
       this.#claiming = false;
+      this.#claimInFlight = undefined;
       if (this.#claimAgain) {
         this.#claimAgain = false;
         // A macrotask later: a store that answers at once must not starve the event loop.

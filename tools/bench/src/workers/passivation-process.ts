@@ -23,7 +23,7 @@ export interface PassivationFigures {
 
 const HOUR = 3_600_000;
 const plan = JSON.parse(process.argv[2]!) as PassivationPlan;
-const store = openStoreAt(plan.location, 4);
+const store = openStoreAt(plan.location);
 const ahead = plan.phase === 'wake' ? HOUR + 60_000 : 0;
 const clock: Clock = { ...systemClock, now: () => Date.now() + ahead };
 const engine = createEngine({ store, clock, concurrency: 1_000, passivateAfterMs: 60_000 });
