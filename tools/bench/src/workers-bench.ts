@@ -124,10 +124,6 @@ async function recovery(kind: StoreKind): Promise<void> {
       { ...plan, workerId: 'rescuer', concurrency: 400 },
     ]);
     go([victim!]);
-    const attempts = (worker: typeof victim) =>
-      worker!.messages.filter(
-        (message): message is Extract<WorkerMessage, { type: 'attempt' }> => message.type === 'attempt',
-      );
     while (new Set(attemptsOf(victim!).map((attempt) => attempt.taskId)).size < 100)
       await new Promise((resolve) => setTimeout(resolve, 20));
     go([rescuer!]);
