@@ -21,3 +21,4 @@ export { PERIODS } from './analytics/periods.js';
 export type { PeriodName } from './analytics/periods.js';
 export { annotationJson, stepJson, taskJson, taskSummaryJson, transitionJson } from './json/task-json.js';
 export { eventJson } from './json/event-json.js';
+export { requestTraceContext } from './routes/request-headers.js';

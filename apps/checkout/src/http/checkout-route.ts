@@ -1,4 +1,5 @@
 import type { Engine } from '@tasker/core';
+import { requestTraceContext } from '@tasker/http';
 import type { FastifyInstance } from 'fastify';
 import type { CheckoutContext } from '../handlers/checkout-context.js';
 import { TEST_TOKENS } from '../services/payment-processor.js';
@@ -38,12 +39,14 @@ const checkoutBody = {
 /**
  * `POST /checkout`: starts the seed's `ecommerce/process_order` task for a cart and answers at once, as the seed's
  * controller does, with `task_id`, `status`, `checkout_url` and `correlation_id`. An `Idempotency-Key` header makes
- * a repeated request return the first checkout; an `X-Correlation-Id` header ties the task to the caller's request.
+ * a repeated request return the first checkout; an `X-Correlation-Id` header ties the task to the caller's request,
+ * and a W3C `traceparent` makes the checkout's spans part of the caller's trace.
  */
 export function checkoutRoute(app: FastifyInstance, engine: Engine): void {
   app.post<{ Body: CheckoutContext }>('/checkout', { schema: { body: checkoutBody } }, async (request, reply) => {
     const idempotencyKey = request.headers['idempotency-key'];
     const correlationId = request.headers['x-correlation-id'];
+    const traceContext = requestTraceContext(request);
     const task = await engine.runTask({
       namespace: 'ecommerce',
       name: 'process_order',
@@ -53,6 +56,7 @@ export function checkoutRoute(app: FastifyInstance, engine: Engine): void {
       sourceSystem: 'checkout-app',
       ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
       ...(typeof correlationId === 'string' ? { correlationId } : {}),
+      ...(traceContext ? { traceContext } : {}),
     });
     request.log.info({ task_id: task.taskId, correlation_id: task.correlationId }, 'Checkout accepted');
     return reply.code(task.created ? 202 : 200).send({
