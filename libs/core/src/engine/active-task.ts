@@ -38,6 +38,10 @@ export class ActiveTask implements TaskDefinition {
   writesInFlight = 0;
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
+  /** By step: the latest attempt whose start is durable. */
+  readonly #durableStarts = new Map<string, number>();
+  /** By step: the attempt waiting for its start to be durable. */
+  readonly #startWaiters = new Map<string, { attempt: number; resolve: () => void }>();
 
   constructor(task: TaskRecord, steps: StepRecord[], lease: Lease, leaseUntil: number) {
     this.lease = lease;
@@ -86,6 +90,25 @@ export class ActiveTask implements TaskDefinition {
     if (event.type !== 'RESOLVE_STEP' || snapshot.context.steps[event.stepName]?.state !== 'running') return true;
     const step = snapshot.children[event.stepName];
     return step?.getSnapshot().can({ type: 'RESOLVE', results: event.results }) ?? false;
+  }
+
+  /** Told that the start of `attempt` of `stepName` (or a later one) is durable. */
+  startDurable(stepName: string, attempt: number): void {
+    this.#durableStarts.set(stepName, attempt);
+    const waiter = this.#startWaiters.get(stepName);
+    if (waiter && waiter.attempt <= attempt) {
+      this.#startWaiters.delete(stepName);
+      waiter.resolve();
+    }
+  }
+
+  /**
+   * Resolves once the start of `attempt` of `stepName` is durable: its handler may run then. Never resolves when
+   * the task is dropped first (its write fenced off); the stopped actor then ignores the attempt.
+   */
+  whenStartDurable(stepName: string, attempt: number): Promise<void> | undefined {
+    if ((this.#durableStarts.get(stepName) ?? 0) >= attempt) return undefined;
+    return new Promise((resolve) => this.#startWaiters.set(stepName, { attempt, resolve }));
   }
 
   /** Calls `resolve` once a durable write of this task matches. */

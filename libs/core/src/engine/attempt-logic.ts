@@ -43,9 +43,9 @@ function resultsReader(task: ActiveTask, stepName: string) {
 }
 
 /**
- * The promise actor that runs one attempt of a step's handler with the step's context. It starts the handler one
- * microtask late: XState restarts the promise of a restored actor, and the engine tells that actor it was
- * interrupted (the RESUME event) first, which aborts the signal before any user code runs.
+ * The promise actor that runs one attempt of a step's handler with the step's context, once the attempt's start is
+ * durable. It starts one microtask late: XState restarts the promise of a restored actor, and the engine tells that
+ * actor it was interrupted (the RESUME event) first, which aborts the signal before any user code runs.
  */
 export function createAttemptLogic(host: AttemptHost) {
   return fromPromise<JsonValue, AttemptInput>(async ({ input, signal }) => {
@@ -54,6 +54,10 @@ export function createAttemptLogic(host: AttemptHost) {
     const task = host.activeTask(input.taskId);
     const step = task?.steps.get(input.stepName);
     if (!task || !step) throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
+    // No handler runs on a start that a crash could lose: wait for it to be durable.
+    const startDurable = task.whenStartDurable(input.stepName, input.attempt);
+    if (startDurable) await startDurable;
+    if (signal.aborted) return null;
     const process = host.stepHandler(step.handler);
     if (!process) {
       throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import type { EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
@@ -103,7 +103,7 @@ export class Engine {
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
-      record: (write, waiting) => this.#record(write, waiting),
+      record: (write) => this.#record(write),
       definition: (taskId) => this.#active.get(taskId)!,
       attempt: createAttemptLogic({
         activeTask: (taskId) => this.#active.get(taskId),
@@ -490,40 +490,43 @@ export class Engine {
     }
   }
 
-  #record(write: TaskWrite, waiting: AnyActorRef | undefined): void {
+  #record(write: TaskWrite): void {
     const task = this.#active.get(write.taskId);
     if (!task) return;
     this.#writesInFlight++;
     task.writesInFlight++;
-    if (!needsAnnotations(task, write)) this.#enqueue(task, write, waiting);
+    if (!needsAnnotations(task, write)) this.#enqueue(task, write);
     else {
       void annotateOutcome(task, write, this.handlers, this.#logger).then((annotated) =>
-        this.#enqueue(task, annotated, waiting),
+        this.#enqueue(task, annotated),
       );
     }
   }
 
-  #enqueue(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
-    this.#queue.enqueue(write, task.snapshot, task.lease.token, (fenced) =>
-      this.#committed(task, write, waiting, fenced),
-    );
+  #enqueue(task: ActiveTask, write: TaskWrite): void {
+    this.#queue.enqueue(write, task.snapshot, task.lease.token, (fenced) => this.#committed(task, write, fenced));
   }
 
   /**
-   * After a write is committed: its events, the waiting actor's COMMITTED, and the task's release once it is over
+   * After a write is committed: its events, the attempts waiting for their start, and the task's release once it is over
    * or idle for long; a task whose write was fenced off is dropped instead.
    */
-  #committed(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined, fenced: ReadonlySet<string>): void {
+  #committed(task: ActiveTask, write: TaskWrite, fenced: ReadonlySet<string>): void {
     task.writesInFlight--;
     if (fenced.has(task.info.taskId)) this.#lose(task.info.taskId, 'its write was fenced off: another worker owns it');
-    else this.#durable(task, write, waiting);
+    else this.#durable(task, write);
     if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
   }
 
-  #durable(task: ActiveTask, write: TaskWrite, waiting: AnyActorRef | undefined): void {
+  #durable(task: ActiveTask, write: TaskWrite): void {
     if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
     for (const event of eventsFromWrite(task.info, write, (type) => this.#events.wants(type))) this.#events.emit(event);
-    waiting?.send({ type: 'COMMITTED' });
+    if (write.steps) {
+      for (const patch of write.steps) {
+        if (patch.state === 'in_progress' && patch.attempts !== undefined)
+          task.startDurable(patch.name, patch.attempts);
+      }
+    }
     task.wroteDurably(write);
     const state = write.task?.state;
     if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);

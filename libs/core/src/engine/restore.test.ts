@@ -10,6 +10,7 @@ import { createEngine } from './create-engine.js';
 import { silentLogger } from './logger.js';
 import { EXACT_BACKOFF, chain } from '../test-fixtures/engine-fixture.js';
 import { settle } from '../test-fixtures/settle.js';
+import { MACHINE_VERSION } from '../machines/machine-version.js';
 
 type Handlers = Record<string, (ctx: StepContext) => unknown>;
 
@@ -176,7 +177,7 @@ describe('restoring tasks in a new engine', () => {
       'task could not be loaded',
     );
     expect(logger.error.mock.calls[0]?.[0].err.message).toBe(
-      `Task ${taskId} was saved by machines of version 999; this engine runs version 1`,
+      `Task ${taskId} was saved by machines of version 999; this engine runs version ${MACHINE_VERSION}`,
     );
     expect((await second.getTask(taskId)).state).toBe('in_progress');
   });

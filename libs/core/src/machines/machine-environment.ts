@@ -1,4 +1,4 @@
-import type { AnyActorRef, PromiseActorLogic } from 'xstate';
+import type { PromiseActorLogic } from 'xstate';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskWrite } from '../store/task-store.js';
 import type { TaskDefinition } from './task-definition.js';
@@ -8,11 +8,6 @@ export interface AttemptInput {
   taskId: string;
   stepName: string;
   attempt: number;
-}
-
-/** The event an actor receives once a write it recorded is durable. */
-export interface CommittedEvent {
-  type: 'COMMITTED';
 }
 
 /**
@@ -26,12 +21,12 @@ export interface MachineEnvironment {
   random(): number;
   /**
    * Makes `write` durable (group-committed with other tasks' writes, the task's snapshot attached) and emits its
-   * events, then sends {@link CommittedEvent} to `waiting`, the actor that may not go on before the write is
-   * durable (when there is one).
+   * events once it is. The machines do not wait: writes of a task commit in order, and {@link attempt} waits for
+   * its start's commit before running the handler.
    */
-  record(write: TaskWrite, waiting?: AnyActorRef): void;
+  record(write: TaskWrite): void;
   /** The fixed steps and settings of a task the engine runs. */
   definition(taskId: string): TaskDefinition;
-  /** Runs one attempt of a step's handler; resolves with the step's JSON result. */
+  /** Runs one attempt of a step's handler, once its start is durable; resolves with the step's JSON result. */
   attempt: PromiseActorLogic<JsonValue, AttemptInput>;
 }

@@ -5,7 +5,6 @@ import {
   not,
   setup,
   type ActorRefFrom,
-  type AnyActorRef,
   type DoneActorEvent,
   type ErrorActorEvent,
 } from 'xstate';
@@ -58,7 +57,6 @@ export interface StepOutcome {
 }
 
 export type StepMachineEvent =
-  | { type: 'COMMITTED' }
   /** Sent to every actor of a restored task: re-arms timers and settles what was in flight. */
   | { type: 'RESUME' }
   /** Stop starting attempts (the engine is shutting down); the running one may finish. */
@@ -69,19 +67,18 @@ export type StepMachineEvent =
 
 const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
 
-/** How a step's move is recorded: to which state, and whether the machine waits in `recording` for the commit. */
+/** How a step's move is recorded: to which state. */
 export interface RecordParams {
   to: StepState;
-  wait?: boolean;
 }
 
 /**
- * Hands the durable write of the step's move to `params.to` to the engine. With `wait`, `self` waits in a
- * `recording` state for COMMITTED; an outcome needs no wait, because whatever depends on it is recorded later in
- * the same ordered queue (see ENGINE.md).
+ * Hands the durable write of the step's move to `params.to` to the engine. The machine does not wait for it: an
+ * outcome is followed by whatever depends on it in the same ordered queue, and an attempt's handler waits for its
+ * start to be durable in the attempt logic (see ENGINE.md).
  */
-function recordMove(env: MachineEnvironment, context: StepFacts, self: AnyActorRef, params: RecordParams): void {
-  env.record(stepWrite(context, params.to, env.now()), params.wait ? self : undefined);
+function recordMove(env: MachineEnvironment, context: StepFacts, params: RecordParams): void {
+  env.record(stepWrite(context, params.to, env.now()));
 }
 
 /**
@@ -121,16 +118,16 @@ const outcome = (state: SettledStepState) =>
   ({ type: 'final', entry: { type: 'record', params: { to: state } }, output: { state } }) as const;
 
 /** The entry of a state that records the step's move to `to`, remembered as its last durable state. */
-const recordAndRemember = (to: StepState, wait = false) =>
+const recordAndRemember = (to: StepState) =>
   [
-    { type: 'record', params: { to, wait } },
+    { type: 'record', params: { to } },
     { type: 'recorded', params: { to } },
   ] as const;
 
 /**
  * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution of
- * a waiting step. Every state change is recorded durably; the step waits for the commit of its start (in
- * `recording`) before it runs the handler, so no handler runs on a start that a crash could lose.
+ * a waiting step. Every state change is recorded durably; an attempt's handler starts only once its start is
+ * committed (the attempt logic waits for it), so no handler runs on a start that a crash could lose.
  */
 export function createStepMachine(env: MachineEnvironment) {
   const settingsOf = (context: StepMachineContext): StepSettings =>
@@ -155,10 +152,10 @@ export function createStepMachine(env: MachineEnvironment) {
         const timeoutMs = settingsOf(context).timeoutMs;
         if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
       }),
-      record: ({ context, self }, params: RecordParams) => recordMove(env, context, self, params),
+      record: ({ context }, params: RecordParams) => recordMove(env, context, params),
       /** Records the outcome `completed` with the attempt's result, which is not kept in the context (below). */
-      recordCompleted: ({ context, event, self }) =>
-        recordMove(env, withResults(context, resultOf(event)), self, { to: 'completed' }),
+      recordCompleted: ({ context, event }) =>
+        recordMove(env, withResults(context, resultOf(event)), { to: 'completed' }),
       recorded: assign((_, params: { to: StepState }) => ({ state: params.to })),
       /** The next attempt after a retry wait; a step actor is spawned with its first attempt started. */
       startAttempt: assign(({ context }) => ({
@@ -209,46 +206,30 @@ export function createStepMachine(env: MachineEnvironment) {
       PAUSE: { actions: assign({ paused: true }) },
     },
     states: {
+      // The attempt: its start recorded, its handler invoked (once the start is durable), its timeout armed. The
+      // duration and the timeout count from here, the recording of the start included.
       in_progress: {
-        initial: 'recording',
+        entry: [...recordAndRemember('in_progress'), 'markRunning', 'armTimeout'],
+        exit: cancel(ATTEMPT_TIMEOUT_ID),
+        invoke: {
+          src: 'attempt',
+          input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
+          onDone: '#step.completed',
+          onError: {
+            target: '#step.attempt_failed',
+            actions: { type: 'failAttempt', params: { cause: 'thrown' } },
+          },
+        },
         on: {
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
-        },
-        states: {
-          recording: {
-            entry: recordAndRemember('in_progress', true),
-            on: {
-              COMMITTED: 'running',
-              // The start was durable, and the handler may have run after it: the attempt counts as interrupted.
-              RESUME: {
-                target: '#step.attempt_failed',
-                actions: { type: 'failAttempt', params: { cause: 'interrupted' } },
-              },
-            },
+          TIMEOUT: {
+            target: '#step.attempt_failed',
+            actions: { type: 'failAttempt', params: { cause: 'timeout' } },
           },
-          running: {
-            entry: ['markRunning', 'armTimeout'],
-            exit: cancel(ATTEMPT_TIMEOUT_ID),
-            invoke: {
-              src: 'attempt',
-              input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
-              onDone: '#step.completed',
-              onError: {
-                target: '#step.attempt_failed',
-                actions: { type: 'failAttempt', params: { cause: 'thrown' } },
-              },
-            },
-            on: {
-              TIMEOUT: {
-                target: '#step.attempt_failed',
-                actions: { type: 'failAttempt', params: { cause: 'timeout' } },
-              },
-              // Restored while its handler ran: that attempt's outcome is unknown, so it counts as failed.
-              RESUME: {
-                target: '#step.attempt_failed',
-                actions: { type: 'failAttempt', params: { cause: 'interrupted' } },
-              },
-            },
+          // Restored in an attempt: its start was durable and its handler may have run, so it counts as failed.
+          RESUME: {
+            target: '#step.attempt_failed',
+            actions: { type: 'failAttempt', params: { cause: 'interrupted' } },
           },
         },
       },
@@ -292,7 +273,7 @@ export function createResolutionMachine(env: MachineEnvironment) {
   return setup({
     types: {} as { context: StepFacts; input: ResolutionMachineInput; output: StepOutcome },
     actions: {
-      record: ({ context, self }, params: RecordParams) => recordMove(env, context, self, params),
+      record: ({ context }, params: RecordParams) => recordMove(env, context, params),
     },
   }).createMachine({
     id: 'resolution',

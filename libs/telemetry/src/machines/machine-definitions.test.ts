@@ -19,7 +19,7 @@ describe('machine definitions', () => {
     expect(Object.keys(step.root.states)).toEqual(
       expect.arrayContaining(STEP_STATES.filter((state) => state !== 'pending')),
     );
-    expect(step.getStateNodeById('step.in_progress.running').invoke.map((invoke) => invoke.src)).toEqual(['attempt']);
+    expect(step.getStateNodeById('step.in_progress').invoke.map((invoke) => invoke.src)).toEqual(['attempt']);
   });
 
   it('shows inline functions by name instead of dropping them', () => {
