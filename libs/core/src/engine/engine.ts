@@ -216,16 +216,25 @@ export class Engine {
   }
 
   /**
-   * Resolves with the task once it is `completed`, `failed`, `cancelled` or `resolved_manually`.
+   * Resolves with the task once it is `completed`, `failed`, `cancelled` or `resolved_manually`, whichever worker
+   * runs it: this engine's events tell at once, the store every `pollIntervalMs` otherwise.
    * @throws TaskerError `WAIT_TIMEOUT` after `timeoutMs`; NotFoundError `TASK_NOT_FOUND`.
    */
   async waitForTask(taskId: string, options: { timeoutMs?: number } = {}): Promise<TaskView> {
     let unsubscribe = () => {};
     let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
     const settled = new Promise<void>((resolve, reject) => {
       unsubscribe = this.#events.on('task.*', (event) => {
         if (event.taskId === taskId && isTaskTerminal(event.to as never)) resolve();
       });
+      // Another worker may run the task, and its events stay in its process: the store tells too.
+      poll = setInterval(() => {
+        void this.store.getTask(taskId).then(
+          (task) => task && isTaskTerminal(task.state) && resolve(),
+          () => undefined,
+        );
+      }, this.#settings.lease.pollIntervalMs);
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(
           () => reject(new TaskerError('WAIT_TIMEOUT', `Task ${taskId} did not finish within ${options.timeoutMs} ms`)),
@@ -240,6 +249,7 @@ export class Engine {
     } finally {
       unsubscribe();
       clearTimeout(timer);
+      clearInterval(poll);
     }
   }
 

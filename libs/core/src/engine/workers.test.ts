@@ -201,6 +201,18 @@ describe('several workers on one store', () => {
     await second.stop();
   });
 
+  it('lets a process that runs no work wait for a task another worker runs', async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    const api = worker(store, clock, { work: () => 'here' }, { pollIntervalMs: 20 });
+    const runner = worker(store, clock, { work: () => 'there' }, { workerId: 'runner' });
+    await runner.start();
+    const { taskId } = await api.runTask(request);
+    const task = await api.waitForTask(taskId, { timeoutMs: 5_000 });
+    expect(task.steps.map((step) => [step.state, step.results])).toEqual([['completed', 'there']]);
+    await runner.stop();
+  });
+
   it('refuses an operator action on a task another worker runs, naming why', async () => {
     const store = createMemoryStore();
     const clock = new SimulatedClock();
