@@ -103,12 +103,15 @@ export class ActiveTask implements TaskDefinition {
   }
 
   /**
-   * Resolves once the start of `attempt` of `stepName` is durable: its handler may run then. Never resolves when
-   * the task is dropped first (its write fenced off); the stopped actor then ignores the attempt.
+   * Resolves once the start of `attempt` of `stepName` is durable (its handler may run then), or once `signal`
+   * aborts (the attempt was stopped: its task dropped, interrupted or cancelled); `undefined` when it is durable.
    */
-  whenStartDurable(stepName: string, attempt: number): Promise<void> | undefined {
+  whenStartDurable(stepName: string, attempt: number, signal: AbortSignal): Promise<void> | undefined {
     if ((this.#durableStarts.get(stepName) ?? 0) >= attempt) return undefined;
-    return new Promise((resolve) => this.#startWaiters.set(stepName, { attempt, resolve }));
+    return new Promise((resolve) => {
+      this.#startWaiters.set(stepName, { attempt, resolve });
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
   }
 
   /** Calls `resolve` once a durable write of this task matches. */

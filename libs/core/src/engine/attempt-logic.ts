@@ -54,44 +54,55 @@ export function createAttemptLogic(host: AttemptHost) {
     const task = host.activeTask(input.taskId);
     const step = task?.steps.get(input.stepName);
     if (!task || !step) throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
-    // No handler runs on a start that a crash could lose: wait for it to be durable.
-    const startDurable = task.whenStartDurable(input.stepName, input.attempt);
-    if (startDurable) await startDurable;
-    if (signal.aborted) return null;
-    const process = host.stepHandler(step.handler);
-    if (!process) {
-      throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {
-        code: 'INVALID_HANDLER',
-      });
-    }
-    // The task's actor is stopped by then, so this outcome reaches no one.
-    if (host.leaseLapsed(task)) return null;
-    const { info } = task;
-    const ctx: StepContext = {
-      task: {
-        id: info.taskId,
-        namespace: info.namespace,
-        name: info.name,
-        version: info.version,
-        context: info.context,
-        correlationId: info.correlationId,
-      },
-      step: { name: input.stepName, attempt: input.attempt, config: step.config },
-      results: resultsReader(task, input.stepName),
-      idempotencyKey: `${info.taskId}:${input.stepName}`,
-      signal,
-      log: host.logger.child({
-        taskId: info.taskId,
-        correlationId: info.correlationId,
-        step: input.stepName,
-        attempt: input.attempt,
-      }),
-    };
+    // Counted from here, so that a stopping engine's grace period covers an attempt still waiting for its start.
     host.attemptStarted();
     try {
-      return toJson(await process(ctx));
+      // No handler runs on a start that a crash could lose: wait for it to be durable (or the attempt stopped).
+      const startDurable = task.whenStartDurable(input.stepName, input.attempt, signal);
+      if (startDurable) await startDurable;
+      if (signal.aborted) return null;
+      const process = host.stepHandler(step.handler);
+      if (!process) {
+        throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {
+          code: 'INVALID_HANDLER',
+        });
+      }
+      // The task's actor is stopped by then, so this outcome reaches no one.
+      if (host.leaseLapsed(task)) return null;
+      return toJson(await process(stepContext(task, input, step.config, signal, host)));
     } finally {
       host.attemptEnded();
     }
   });
+}
+
+/** What a handler gets for one attempt. */
+function stepContext(
+  task: ActiveTask,
+  input: AttemptInput,
+  config: StepContext['step']['config'],
+  signal: AbortSignal,
+  host: AttemptHost,
+): StepContext {
+  const { info } = task;
+  return {
+    task: {
+      id: info.taskId,
+      namespace: info.namespace,
+      name: info.name,
+      version: info.version,
+      context: info.context,
+      correlationId: info.correlationId,
+    },
+    step: { name: input.stepName, attempt: input.attempt, config },
+    results: resultsReader(task, input.stepName),
+    idempotencyKey: `${info.taskId}:${input.stepName}`,
+    signal,
+    log: host.logger.child({
+      taskId: info.taskId,
+      correlationId: info.correlationId,
+      step: input.stepName,
+      attempt: input.attempt,
+    }),
+  };
 }

@@ -158,6 +158,39 @@ describe('restoring tasks in a new engine', () => {
     expect(paidTimes).toBe(1);
   });
 
+  it("retries an attempt interrupted by a graceful stop, though the stopping engine's pause is in the snapshot", async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    const quick = deferred<string>();
+    const steps: StepTemplate[] = [
+      { name: 'slow', handler: 'slow' },
+      { name: 'quick', handler: 'quick' },
+    ];
+    const first = await boot(store, clock, steps, {
+      slow: () => new Promise(() => undefined),
+      quick: () => quick.promise,
+    });
+    const bothStarted = Promise.all([
+      waitForEvent(first, 'step.started', (event) => event.stepName === 'slow'),
+      waitForEvent(first, 'step.started', (event) => event.stepName === 'quick'),
+    ]);
+    const taskId = await run(first);
+    await bothStarted;
+    // `quick` finishes after the pause, so the snapshot stored with its outcome shows the task paused.
+    const stopping = first.stop({ gracePeriodMs: 50 });
+    quick.resolve('done');
+    await stopping;
+
+    const second = await boot(store, clock, steps, { slow: () => 'slow at last', quick: () => 'again' });
+    await waitForEvent(second, 'step.retry_scheduled', (event) => event.stepName === 'slow');
+    clock.increment(1_000);
+    const task = await second.waitForTask(taskId, { timeoutMs: 5_000 });
+    expect(task.steps.map((step) => [step.name, step.state, step.attempts, step.results])).toEqual([
+      ['slow', 'completed', 2, 'slow at last'],
+      ['quick', 'completed', 1, 'done'],
+    ]);
+  });
+
   it('refuses a snapshot written by other machines, clearly, and leaves the task as it is', async () => {
     const store = createMemoryStore();
     const clock = new SimulatedClock();

@@ -226,10 +226,11 @@ export function createStepMachine(env: MachineEnvironment) {
             target: '#step.attempt_failed',
             actions: { type: 'failAttempt', params: { cause: 'timeout' } },
           },
-          // Restored in an attempt: its start was durable and its handler may have run, so it counts as failed.
+          // Restored in an attempt: its start was durable and its handler may have run, so it counts as failed. A
+          // stopping engine's pause may be in the snapshot: the retry must not wait for a resume that has come.
           RESUME: {
             target: '#step.attempt_failed',
-            actions: { type: 'failAttempt', params: { cause: 'interrupted' } },
+            actions: [{ type: 'failAttempt', params: { cause: 'interrupted' } }, assign({ paused: false })],
           },
         },
       },
