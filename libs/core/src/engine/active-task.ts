@@ -38,10 +38,6 @@ export class ActiveTask implements TaskDefinition {
   writesInFlight = 0;
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
-  /** By step: the latest attempt whose start is durable. */
-  readonly #durableStarts = new Map<string, number>();
-  /** By step: the attempt waiting for its start to be durable. */
-  readonly #startWaiters = new Map<string, { attempt: number; resolve: () => void }>();
 
   constructor(task: TaskRecord, steps: StepRecord[], lease: Lease, leaseUntil: number) {
     this.lease = lease;
@@ -92,31 +88,11 @@ export class ActiveTask implements TaskDefinition {
     return step?.getSnapshot().can({ type: 'RESOLVE', results: event.results }) ?? false;
   }
 
-  /** Told that the start of `attempt` of `stepName` (or a later one) is durable. */
-  startDurable(stepName: string, attempt: number): void {
-    this.#durableStarts.set(stepName, attempt);
-    const waiter = this.#startWaiters.get(stepName);
-    if (waiter && waiter.attempt <= attempt) {
-      this.#startWaiters.delete(stepName);
-      waiter.resolve();
-    }
-  }
-
-  /**
-   * Resolves once the start of `attempt` of `stepName` is durable (its handler may run then), or once `signal`
-   * aborts (the attempt was stopped: its task dropped, interrupted or cancelled); `undefined` when it is durable.
-   */
-  whenStartDurable(stepName: string, attempt: number, signal: AbortSignal): Promise<void> | undefined {
-    if ((this.#durableStarts.get(stepName) ?? 0) >= attempt) return undefined;
-    return new Promise((resolve) => {
-      this.#startWaiters.set(stepName, { attempt, resolve });
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-  }
-
-  /** Calls `resolve` once a durable write of this task matches. */
-  awaitWrite(matches: (write: TaskWrite) => boolean, resolve: () => void): void {
-    this.#writeWatchers.add({ matches, resolve });
+  /** Calls `resolve` once a durable write of this task matches; returns the function that stops waiting. */
+  awaitWrite(matches: (write: TaskWrite) => boolean, resolve: () => void): () => void {
+    const watcher = { matches, resolve };
+    this.#writeWatchers.add(watcher);
+    return () => this.#writeWatchers.delete(watcher);
   }
 
   /** Told of each durable write of this task. */

@@ -58,8 +58,7 @@ export function createAttemptLogic(host: AttemptHost) {
     host.attemptStarted();
     try {
       // No handler runs on a start that a crash could lose: wait for it to be durable (or the attempt stopped).
-      const startDurable = task.whenStartDurable(input.stepName, input.attempt, signal);
-      if (startDurable) await startDurable;
+      await startCommitted(task, input, signal);
       if (signal.aborted) return null;
       const process = host.stepHandler(step.handler);
       if (!process) {
@@ -73,6 +72,32 @@ export function createAttemptLogic(host: AttemptHost) {
     } finally {
       host.attemptEnded();
     }
+  });
+}
+
+/**
+ * Resolves once the write that starts this attempt is durable, or the attempt is stopped (its task dropped,
+ * interrupted or cancelled). The start was queued on entering `in_progress`, and a batch commits a macrotask later at
+ * the earliest, so the watcher is in place before the commit it waits for.
+ */
+function startCommitted(task: ActiveTask, input: AttemptInput, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const stopWaiting = task.awaitWrite(
+      (write) =>
+        write.steps?.some(
+          (patch) =>
+            patch.name === input.stepName && patch.state === 'in_progress' && (patch.attempts ?? 0) >= input.attempt,
+        ) ?? false,
+      resolve,
+    );
+    signal.addEventListener(
+      'abort',
+      () => {
+        stopWaiting();
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 

@@ -496,7 +496,7 @@ export class Engine {
     if (activation === 'resume') {
       task.actor.send({ type: 'RESUME' });
       // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store.
-      if (task.writesInFlight === 0) this.#passivateIfIdle(task);
+      this.#passivateIfIdle(task);
     }
   }
 
@@ -518,8 +518,9 @@ export class Engine {
   }
 
   /**
-   * After a write is committed: its events, the attempts waiting for their start, and the task's release once it is over
-   * or idle for long; a task whose write was fenced off is dropped instead.
+   * After a write is committed: its events, whoever waits for it (attempts for their start, operators for their
+   * action's effect), and the task's release once it is over or idle for long; a task whose write was fenced off is
+   * dropped instead.
    */
   #committed(task: ActiveTask, write: TaskWrite, fenced: ReadonlySet<string>): void {
     task.writesInFlight--;
@@ -531,23 +532,19 @@ export class Engine {
   #durable(task: ActiveTask, write: TaskWrite): void {
     if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
     for (const event of eventsFromWrite(task.info, write, (type) => this.#events.wants(type))) this.#events.emit(event);
-    if (write.steps) {
-      for (const patch of write.steps) {
-        if (patch.state === 'in_progress' && patch.attempts !== undefined)
-          task.startDurable(patch.name, patch.attempts);
-      }
-    }
     task.wroteDurably(write);
     const state = write.task?.state;
     if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
-    else if (task.writesInFlight === 0 && !this.#stopping) this.#passivateIfIdle(task);
+    else this.#passivateIfIdle(task);
   }
 
   /**
    * Saves a task whose next event is a retry far away and drops it from memory: its lease is given back with that
-   * time as the wake-up, when whichever worker is free claims it and restores it from its snapshot.
+   * time as the wake-up, when whichever worker is free claims it and restores it from its snapshot. Only once all
+   * its writes are durable, so that its stored snapshot is its state; not while stopping, which releases it anyway.
    */
   #passivateIfIdle(task: ActiveTask): void {
+    if (task.writesInFlight > 0 || this.#stopping) return;
     const wakeAt = task.nextWakeUp();
     if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
     this.#deactivate(task);

@@ -39,11 +39,10 @@ export class LeaseKeeper {
   readonly #settings: LeaseSettings;
   readonly #holder: LeaseHolder;
   #running = false;
-  #claiming = false;
   /** Claim again once the claim in flight answers: something woke the keeper while it claimed. */
   #claimAgain = false;
   #reclaimOwn = true;
-  #wakeTimer: { id: unknown; at: number } | undefined;
+  #wakeTimer: unknown;
   #heartbeat: unknown;
   /** The claim or renewal being sent now: stopping waits for it, so nothing reaches a store being closed. */
   #claimInFlight: Promise<void> | undefined;
@@ -115,14 +114,12 @@ export class LeaseKeeper {
   /** Claims now if the engine has room: a slot was freed, or the store said there may be work. */
   wake(): void {
     if (!this.#running) return;
-    if (this.#claiming) {
+    if (this.#claimInFlight) {
       this.#claimAgain = true;
       return;
     }
     if (this.#holder.freeSlots() <= 0) return;
-    this.#claiming = true;
     this.#claimInFlight = this.#claim().finally(() => {
-      this.#claiming = false;
       this.#claimInFlight = undefined;
       if (this.#claimAgain) {
         this.#claimAgain = false;
@@ -152,17 +149,16 @@ export class LeaseKeeper {
   }
 
   #sleepUntil(at: number | undefined): void {
-    if (this.#wakeTimer) this.#clock.clearTimeout(this.#wakeTimer.id);
+    if (this.#wakeTimer !== undefined) this.#clock.clearTimeout(this.#wakeTimer);
     this.#wakeTimer = undefined;
     if (at === undefined) return;
-    const id = this.#clock.setTimeout(
+    this.#wakeTimer = this.#clock.setTimeout(
       () => {
         this.#wakeTimer = undefined;
         this.wake();
       },
       Math.max(0, at - this.#clock.now()),
     );
-    this.#wakeTimer = { id, at };
   }
 
   async #renew(): Promise<void> {
