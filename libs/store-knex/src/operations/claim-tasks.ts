@@ -9,21 +9,33 @@ const leasesOf = (rows: readonly Row[]): Lease[] =>
   rows.map((row) => ({ taskId: String(row.id), token: Number(row.lease_token) }));
 
 /**
+ * The claimable tasks due now (or still leased to the claiming worker, when it takes back its own), in claim order.
+ * Bindings: now, reclaim own (1 or 0), worker id, limit.
+ */
+const dueRows = (tasks: string) =>
+  `FROM ${tasks} WHERE "claimable_at" IS NOT NULL AND "state" IN ${UNFINISHED_STATES_SQL} ` +
+  `AND ("claimable_at" <= ? OR (CAST(? AS boolean) AND "lease_owner" = ?)) ` +
+  'ORDER BY "claimable_at", "created_at", "id" LIMIT ?';
+
+/**
+ * When the next unfinished task that is not this worker's becomes claimable (a wake-up or another worker's lease
+ * expiry). Bindings: now, worker id.
+ */
+const nextDue = (tasks: string) =>
+  `SELECT min("claimable_at") FROM ${tasks} WHERE "claimable_at" > ? AND "state" IN ${UNFINISHED_STATES_SQL} ` +
+  'AND "lease_owner" IS DISTINCT FROM ?';
+
+/**
  * The due rows, locked, then leased, in one statement. `SKIP LOCKED` lets workers claim at once without waiting for
  * each other or taking the same row: a row another claim (or a commit's fencing lock) holds is left to it. The
  * sub-select for the next due time sees the table as before the statement, so it never answers this claim's rows.
  */
 function postgresClaim(tasks: string): string {
   return (
-    `WITH due AS (SELECT "id", "claimable_at", "created_at" FROM ${tasks} ` +
-    `WHERE "claimable_at" IS NOT NULL AND "state" IN ${UNFINISHED_STATES_SQL} ` +
-    `AND ("claimable_at" <= ? OR (CAST(? AS boolean) AND "lease_owner" = ?)) ` +
-    'ORDER BY "claimable_at", "created_at", "id" LIMIT ? FOR UPDATE SKIP LOCKED), ' +
+    `WITH due AS (SELECT "id", "claimable_at", "created_at" ${dueRows(tasks)} FOR UPDATE SKIP LOCKED), ` +
     `claimed AS (UPDATE ${tasks} AS t SET "lease_owner" = ?, "lease_token" = t."lease_token" + 1, "claimable_at" = ? ` +
     'FROM due WHERE t."id" = due."id" RETURNING t."id", t."lease_token") ' +
-    'SELECT c."id", c."lease_token", ' +
-    `(SELECT min("claimable_at") FROM ${tasks} WHERE "claimable_at" > ? AND "state" IN ${UNFINISHED_STATES_SQL} ` +
-    'AND "lease_owner" IS DISTINCT FROM ?) AS next_due ' +
+    `SELECT c."id", c."lease_token", (${nextDue(tasks)}) AS next_due ` +
     'FROM claimed c JOIN due d ON d."id" = c."id" ORDER BY d."claimable_at", d."created_at", d."id"'
   );
 }
@@ -41,7 +53,7 @@ export async function claimTasks(
   if (dialect === 'postgres') {
     const rows = await runSql(db, postgresClaim(tasks), [
       now,
-      reclaimOwn,
+      reclaimOwn ? 1 : 0,
       workerId,
       limit,
       workerId,
@@ -55,12 +67,7 @@ export async function claimTasks(
   }
   return exclusive(() =>
     db.transaction(async (trx) => {
-      const due = await runSql(
-        trx,
-        `SELECT "id" FROM ${tasks} WHERE "claimable_at" IS NOT NULL AND "state" IN ${UNFINISHED_STATES_SQL} ` +
-          'AND ("claimable_at" <= ? OR (? AND "lease_owner" = ?)) ORDER BY "claimable_at", "created_at", "id" LIMIT ?',
-        [now, reclaimOwn ? 1 : 0, workerId, limit],
-      );
+      const due = await runSql(trx, `SELECT "id" ${dueRows(tasks)}`, [now, reclaimOwn ? 1 : 0, workerId, limit]);
       const ids = due.map((row) => String(row.id));
       const leases: Lease[] = [];
       if (ids.length > 0) {
@@ -79,12 +86,7 @@ export async function claimTasks(
 }
 
 async function nextDueAt(db: Parameters<typeof runSql>[0], tasks: string, now: number, workerId: string) {
-  const [row] = await runSql(
-    db,
-    `SELECT min("claimable_at") AS next_due FROM ${tasks} WHERE "claimable_at" > ? ` +
-      `AND "state" IN ${UNFINISHED_STATES_SQL} AND ("lease_owner" IS NULL OR "lease_owner" <> ?)`,
-    [now, workerId],
-  );
+  const [row] = await runSql(db, `SELECT (${nextDue(tasks)}) AS next_due`, [now, workerId]);
   return row?.next_due;
 }
 
