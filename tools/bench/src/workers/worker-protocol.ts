@@ -1,4 +1,5 @@
 import type { TaskTemplate } from '@tasker/core';
+import { checkoutChain } from '../workloads.js';
 
 /** What a benchmark worker process tells its parent. */
 export type WorkerMessage =
@@ -6,16 +7,10 @@ export type WorkerMessage =
   | { type: 'attempt'; taskId: string; at: number }
   | { type: 'drained'; startedAt: number; finishedAt: number; steps: number };
 
-const STEPS = ['validate_cart', 'process_payment', 'update_inventory', 'create_order', 'send_confirmation'];
-
-/** The seed's checkout as a five-step chain of one handler, `work`. */
+/** The seed's checkout as a five-step chain (the `checkoutChain` workload) of one handler, `work`. */
 export const BENCH_TEMPLATE: TaskTemplate = {
   namespace: 'bench',
   name: 'workers',
   version: '1.0.0',
-  steps: STEPS.map((name, index) => ({
-    name,
-    handler: 'work',
-    ...(index > 0 ? { dependsOn: [STEPS[index - 1]!] } : {}),
-  })),
+  steps: checkoutChain.steps.map((step) => ({ ...step, handler: 'work' })),
 };
