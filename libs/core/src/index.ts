@@ -56,6 +56,7 @@ export type {
   NewTask,
   StepPatch,
   StoredSnapshot,
+  StoredTask,
   TaskFilter,
   TaskPage,
   TaskPatch,

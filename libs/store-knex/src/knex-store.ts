@@ -13,6 +13,7 @@ import type {
   NewTask,
   StepRecord,
   StoredSnapshot,
+  StoredTask,
   TaskFilter,
   TaskActivity,
   TaskPage,
@@ -36,6 +37,7 @@ import { getSteps } from './operations/get-steps.js';
 import { getTask } from './operations/get-task.js';
 import { getTransitions } from './operations/get-transitions.js';
 import { listActivity } from './operations/list-activity.js';
+import { loadTasks } from './operations/load-tasks.js';
 import { listTasks } from './operations/list-tasks.js';
 import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js';
 import { countWaiting, listWorkers } from './operations/list-workers.js';
@@ -176,6 +178,11 @@ export class KnexStore implements TaskStore {
   async getSnapshot(taskId: string): Promise<StoredSnapshot | undefined> {
     await this.#ensureReady();
     return getSnapshot(this.#context, taskId);
+  }
+
+  async loadTasks(taskIds: readonly string[]): Promise<StoredTask[]> {
+    await this.#ensureReady();
+    return loadTasks(this.#context, taskIds);
   }
 
   async listTasks(filter?: TaskFilter): Promise<TaskPage> {

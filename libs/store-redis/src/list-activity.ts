@@ -1,6 +1,7 @@
 import type { ActivityFilter, TaskActivity, TransitionRecord } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
+import { pipelineReplies } from './pipeline-replies.js';
 import { parseJsonList, stepsFromHash, taskFromHash } from './record-codec.js';
 import { indexSuffix, type RedisKeys } from './redis-keys.js';
 
@@ -28,23 +29,18 @@ export async function listActivity(
     pipeline.hgetall(keys.steps(id));
     pipeline.lrange(keys.transitions(id), 0, -1);
   }
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = await pipelineReplies(pipeline);
   countCommands(replies.length);
-  const valueOf = (at: number): unknown => {
-    const [error, value] = replies[at] ?? [new Error('Redis pipeline answered too few replies'), undefined];
-    if (error) throw error;
-    return value;
-  };
   const activities: TaskActivity[] = [];
   ids.forEach((id, position) => {
-    const task = taskFromHash(Object.entries(valueOf(3 * position) as Record<string, string>));
+    const task = taskFromHash(Object.entries(replies[3 * position] as Record<string, string>));
     if (!task || task.createdAt < filter.createdFrom || task.createdAt >= filter.createdTo) return;
     if (filter.name !== undefined && task.name !== filter.name) return;
     if (filter.version !== undefined && task.version !== filter.version) return;
     activities.push({
       task,
-      steps: stepsFromHash(id, Object.entries(valueOf(3 * position + 1) as Record<string, string>)),
-      failures: parseJsonList<TransitionRecord>(valueOf(3 * position + 2) as string[]).filter(
+      steps: stepsFromHash(id, Object.entries(replies[3 * position + 1] as Record<string, string>)),
+      failures: parseJsonList<TransitionRecord>(replies[3 * position + 2] as string[]).filter(
         (transition) => transition.error !== undefined,
       ),
     });

@@ -17,6 +17,7 @@ import {
   type NewTask,
   type StepRecord,
   type StoredSnapshot,
+  type StoredTask,
   type TaskActivity,
   type TaskFilter,
   type TaskPage,
@@ -29,6 +30,7 @@ import {
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
 import { listActivity } from './list-activity.js';
+import { loadTasks } from './load-tasks.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisLeases } from './redis-leases.js';
@@ -216,6 +218,10 @@ export class RedisStore implements TaskStore {
     this.#commands++;
     const snapshot = await this.#client.get(this.#keys.snapshot(taskId));
     return snapshot === null ? undefined : (JSON.parse(snapshot) as StoredSnapshot);
+  }
+
+  async loadTasks(taskIds: readonly string[]): Promise<StoredTask[]> {
+    return loadTasks(this.#client, this.#keys, taskIds, (count) => (this.#commands += count));
   }
 
   async listTasks(filter: TaskFilter = {}): Promise<TaskPage> {

@@ -35,6 +35,7 @@ import type {
 } from './engine-types.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
+import { createTaskLoader, type TaskLoader } from './task-loader.js';
 import { eventsFromWrite } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
@@ -82,6 +83,7 @@ export class Engine {
   readonly #active = new Map<string, ActiveTask>();
   readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
   readonly #keeper: LeaseKeeper;
+  readonly #loadStored: TaskLoader;
   /** Tasks created leased to this engine and not active yet: their slots are taken. */
   #starting = 0;
   #started = false;
@@ -100,6 +102,7 @@ export class Engine {
     this.templates = new TemplateRegistry(settings.resolveVersion);
     this.#events = new EventBus(settings.logger);
     this.#queue = new WriteQueue(settings.store, settings.logger);
+    this.#loadStored = createTaskLoader(settings.store);
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
@@ -442,15 +445,12 @@ export class Engine {
     const loading = this.#loading.get(taskId);
     if (loading) return loading;
     const load = (async () => {
-      const [task, steps, snapshot] = await Promise.all([
-        this.store.getTask(taskId),
-        this.store.getSteps(taskId),
-        this.store.getSnapshot(taskId),
-      ]);
-      if (!task || (activation === 'resume' && isTaskTerminal(task.state))) {
+      const stored = await this.#loadStored(taskId);
+      if (!stored || (activation === 'resume' && isTaskTerminal(stored.task.state))) {
         await this.store.releaseLeases([lease]);
         return undefined;
       }
+      const { task, steps, snapshot } = stored;
       if (snapshot && snapshot.machineVersion !== MACHINE_VERSION) {
         throw new TaskerError(
           'SNAPSHOT_VERSION_MISMATCH',

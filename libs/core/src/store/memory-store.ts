@@ -9,13 +9,14 @@ import type {
   CreateTaskResult,
   NewTask,
   StoredSnapshot,
+  StoredTask,
   TaskFilter,
   TaskPage,
   TaskStore,
   TaskWrite,
 } from './task-store.js';
 
-interface StoredTask {
+interface TaskEntry {
   task: TaskRecord;
   steps: Map<string, StepRecord>;
   transitions: TransitionRecord[];
@@ -71,7 +72,7 @@ const newestFirst = (a: TaskRecord, b: TaskRecord) =>
  * across processes. Two engines sharing one instance behave like one process restarting on a durable store.
  */
 export class MemoryStore implements TaskStore {
-  readonly #tasks = new Map<string, StoredTask>();
+  readonly #tasks = new Map<string, TaskEntry>();
   readonly #idempotencyKeys = new Map<string, string>();
   readonly #workWatchers = new Set<() => void>();
 
@@ -128,7 +129,7 @@ export class MemoryStore implements TaskStore {
   }
 
   async claimTasks({ workerId, now, until, limit, reclaimOwn }: ClaimRequest): Promise<ClaimResult> {
-    const due: StoredTask[] = [];
+    const due: TaskEntry[] = [];
     let nextDueAt: number | undefined;
     for (const stored of this.#tasks.values()) {
       const at = stored.lease.claimableAt;
@@ -154,7 +155,7 @@ export class MemoryStore implements TaskStore {
     return this.#lease(stored, workerId, until);
   }
 
-  #lease(stored: StoredTask, workerId: string, until: number): Lease {
+  #lease(stored: TaskEntry, workerId: string, until: number): Lease {
     stored.lease = { owner: workerId, token: stored.lease.token + 1, claimableAt: until };
     return { taskId: stored.task.id, token: stored.lease.token };
   }
@@ -233,6 +234,19 @@ export class MemoryStore implements TaskStore {
   async getSnapshot(taskId: string): Promise<StoredSnapshot | undefined> {
     const snapshot = this.#tasks.get(taskId)?.snapshot;
     return snapshot && clone(snapshot);
+  }
+
+  async loadTasks(taskIds: readonly string[]): Promise<StoredTask[]> {
+    return taskIds.flatMap((taskId) => {
+      const stored = this.#tasks.get(taskId);
+      if (!stored) return [];
+      const { task, steps, snapshot } = clone({
+        task: stored.task,
+        steps: [...stored.steps.values()],
+        snapshot: stored.snapshot,
+      });
+      return [snapshot ? { task, steps, snapshot } : { task, steps }];
+    });
   }
 
   async listTasks(filter: TaskFilter = {}): Promise<TaskPage> {

@@ -57,6 +57,13 @@ export interface CommitResult {
   fenced: string[];
 }
 
+/** A stored task as a worker loads it to run it: its row, its steps in template order, its latest snapshot. */
+export interface StoredTask {
+  task: TaskRecord;
+  steps: StepRecord[];
+  snapshot?: StoredSnapshot;
+}
+
 /** A task to create, with all its steps. */
 export interface NewTask {
   task: TaskRecord;
@@ -134,6 +141,12 @@ export interface TaskStore {
   getTransitions(taskId: string): Promise<TransitionRecord[]>;
   getAnnotations(taskId: string): Promise<AnnotationRecord[]>;
   getSnapshot(taskId: string): Promise<StoredSnapshot | undefined>;
+  /**
+   * Reads several tasks with their steps and snapshots in a few queries (one per table, or one round trip) instead
+   * of three per task: how a worker loads the tasks it has just claimed. Unknown ids are left out; the order of the
+   * answer is not promised.
+   */
+  loadTasks(taskIds: readonly string[]): Promise<StoredTask[]>;
   listTasks(filter?: TaskFilter): Promise<TaskPage>;
   /**
    * Every task created in the filter's window (oldest first, ties by id) with its steps and failed attempts: what

@@ -292,6 +292,23 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await ids({ createdFrom: 1001, createdTo: 2000 })).toEqual([]);
     });
 
+    it('loads several tasks at once with their steps and snapshots, leaving out unknown ids', async () => {
+      const started = sampleTask({ state: 'in_progress' });
+      const fresh = sampleTask();
+      const snapshot = { machineVersion: 2, state: { value: 'running', context: { list: [1, null] } } };
+      await store.createTask(started, sampleSteps(started.id));
+      await store.createTask(fresh, sampleSteps(fresh.id));
+      await store.commit([{ taskId: started.id, steps: [{ name: 'validate_cart', results: null }], snapshot }]);
+      const loaded = await store.loadTasks([fresh.id, sampleTask().id, started.id]);
+      const byId = new Map(loaded.map((entry) => [entry.task.id, entry]));
+      expect(loaded).toHaveLength(2);
+      expect(byId.get(fresh.id)).toEqual({ task: fresh, steps: sampleSteps(fresh.id) });
+      expect(byId.get(started.id)?.snapshot).toEqual(snapshot);
+      expect(byId.get(started.id)?.steps).toEqual(await store.getSteps(started.id));
+      expect(byId.get(started.id)?.steps[0]?.results).toBeNull();
+      expect(await store.loadTasks([])).toEqual([]);
+    });
+
     it('lists unfinished tasks oldest first', async () => {
       const old = sampleTask({ state: 'in_progress', createdAt: 1 });
       const done = sampleTask({ state: 'completed', createdAt: 2 });

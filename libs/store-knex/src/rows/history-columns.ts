@@ -30,3 +30,6 @@ export const SNAPSHOT_COLUMNS: readonly Column[] = [
   { field: 'machineVersion', column: 'machine_version', kind: 'int' },
   { field: 'state', column: 'state', kind: 'json' },
 ];
+
+/** The columns of a snapshot row that make up a `StoredSnapshot` (all but the task's id). */
+export const SNAPSHOT_STATE_COLUMNS: readonly Column[] = SNAPSHOT_COLUMNS.filter(({ column }) => column !== 'task_id');
