@@ -8,6 +8,7 @@ import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease } from '../store/leases.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
 import type { EventTaskInfo } from './events-from-write.js';
+import type { AttemptControl } from './attempt-control.js';
 import { persistLater } from './frozen-snapshot.js';
 
 /** What a running step needs of its definition. */
@@ -36,6 +37,8 @@ export class ActiveTask implements TaskDefinition {
   leaseUntil: number;
   /** Writes recorded and not yet committed. */
   writesInFlight = 0;
+  /** The attempts running now, by step name. */
+  readonly attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
 
@@ -93,6 +96,16 @@ export class ActiveTask implements TaskDefinition {
     const watcher = { matches, resolve };
     this.#writeWatchers.add(watcher);
     return () => this.#writeWatchers.delete(watcher);
+  }
+
+  /**
+   * Stops the task's actor and every attempt its steps run: the handlers' signals are aborted and their outcomes
+   * dropped. (Stopping an actor runs no exit action, so the steps cannot stop their attempts themselves.)
+   */
+  stop(): void {
+    this.actor.stop();
+    for (const control of this.attempts.values()) control.stop();
+    this.attempts.clear();
   }
 
   /** Told of each durable write of this task. */

@@ -22,7 +22,7 @@ import { TemplateRegistry } from '../templates/template-registry.js';
 import { validateTemplate } from '../templates/validate-template.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
 import { ActiveTask } from './active-task.js';
-import { createAttemptLogic } from './attempt-logic.js';
+import { createAttemptRunner } from './attempt-runner.js';
 import type { Clock } from './clock.js';
 import type {
   ActionOptions,
@@ -108,10 +108,11 @@ export class Engine {
       random: settings.random,
       record: (write) => this.#record(write),
       definition: (taskId) => this.#active.get(taskId)!,
-      attempt: createAttemptLogic({
+      ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => this.handlers.stepHandler(name),
         logger: settings.logger,
+        clock: settings.clock,
         leaseLapsed: (task) => {
           if (settings.clock.now() < task.leaseUntil) return false;
           this.#lose(task.info.taskId, 'its lease lapsed before a handler could start (was the process frozen?)');
@@ -371,7 +372,7 @@ export class Engine {
     }
     await this.#settleWrites();
     await Promise.all(this.#releasing);
-    for (const task of this.#active.values()) task.actor.stop();
+    for (const task of this.#active.values()) task.stop();
     const held = [...this.#active.values()].map((task) => task.lease);
     this.#active.clear();
     await this.#keeper.stopHeartbeat();
@@ -570,7 +571,7 @@ export class Engine {
   }
 
   #deactivate(task: ActiveTask): void {
-    task.actor.stop();
+    task.stop();
     this.#active.delete(task.info.taskId);
     if (this.#active.size === 0 && !this.#started) void this.#keeper.stopHeartbeat();
     this.#fillSlots();

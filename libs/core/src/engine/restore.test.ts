@@ -39,15 +39,18 @@ describe('restoring tasks in a new engine', () => {
     const calls: string[] = [];
     const hang = deferred<never>();
     const steps = chain('validate', 'charge', 'ship');
+    let hungSignal: AbortSignal | undefined;
     const first = await boot(store, clock, steps, {
       validate: () => (calls.push('validate#1'), { total: 10 }),
-      charge: (ctx) => (calls.push(`charge#${ctx.step.attempt}`), hang.promise),
+      charge: (ctx) => ((hungSignal = ctx.signal), calls.push(`charge#${ctx.step.attempt}`), hang.promise),
       ship: () => calls.push('ship#1'),
     });
     const charging = waitForEvent(first, 'step.started', (event) => event.stepName === 'charge');
     const taskId = await run(first);
     await charging;
     await first.stop({ gracePeriodMs: 0 });
+    // Past the grace period the engine lets go of the task, and tells the handler still running to give up.
+    expect(hungSignal?.aborted).toBe(true);
 
     const second = await boot(store, clock, steps, {
       validate: () => calls.push('validate#again'),

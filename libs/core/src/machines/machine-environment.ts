@@ -1,9 +1,8 @@
-import type { PromiseActorLogic } from 'xstate';
-import type { JsonValue } from '../domain/json.js';
+import type { AnyActorRef } from 'xstate';
 import type { TaskWrite } from '../store/task-store.js';
 import type { TaskDefinition } from './task-definition.js';
 
-/** What the attempt actor needs to run one attempt of a step's handler. */
+/** Which attempt of which step to run. */
 export interface AttemptInput {
   taskId: string;
   stepName: string;
@@ -21,12 +20,17 @@ export interface MachineEnvironment {
   random(): number;
   /**
    * Makes `write` durable (group-committed with other tasks' writes, the task's snapshot attached) and emits its
-   * events once it is. The machines do not wait: writes of a task commit in order, and {@link attempt} waits for
+   * events once it is. The machines do not wait: writes of a task commit in order, and {@link startAttempt} waits for
    * its start's commit before running the handler.
    */
   record(write: TaskWrite): void;
   /** The fixed steps and settings of a task the engine runs. */
   definition(taskId: string): TaskDefinition;
-  /** Runs one attempt of a step's handler, once its start is durable; resolves with the step's JSON result. */
-  attempt: PromiseActorLogic<JsonValue, AttemptInput>;
+  /**
+   * Starts one attempt of a step's handler, once its start is durable, and tells `step` how it ended:
+   * `ATTEMPT_SUCCEEDED` with the JSON result, or `ATTEMPT_FAILED` with what was thrown.
+   */
+  startAttempt(input: AttemptInput, step: AnyActorRef): void;
+  /** Stops the attempt a step runs: its handler's signal is aborted and its outcome reaches no one. */
+  stopAttempt(taskId: string, stepName: string): void;
 }

@@ -1,13 +1,4 @@
-import {
-  assign,
-  cancel,
-  enqueueActions,
-  not,
-  setup,
-  type ActorRefFrom,
-  type DoneActorEvent,
-  type ErrorActorEvent,
-} from 'xstate';
+import { assign, not, setup, type ActorRefFrom } from 'xstate';
 import type { JsonValue } from '../domain/json.js';
 import type { SettledStepState, StepState } from '../domain/states.js';
 import type { StepSettings } from '../domain/template.js';
@@ -63,9 +54,11 @@ export type StepMachineEvent =
   | { type: 'PAUSE' }
   | { type: 'CANCEL'; by?: string; reason?: string }
   | { type: 'RESOLVE'; results: JsonValue; by?: string; reason?: string }
-  | { type: 'TIMEOUT' };
-
-const ATTEMPT_TIMEOUT_ID = 'attempt-timeout';
+  | { type: 'TIMEOUT' }
+  /** The running attempt's handler returned (its result as JSON). */
+  | { type: 'ATTEMPT_SUCCEEDED'; results: JsonValue }
+  /** The running attempt's handler threw `error`. */
+  | { type: 'ATTEMPT_FAILED'; error: unknown };
 
 /** How a step's move is recorded: to which state. */
 export interface RecordParams {
@@ -91,8 +84,8 @@ function withResults(context: StepFacts, results: JsonValue): StepFacts {
   return facts;
 }
 
-/** The result of the attempt whose done event `event` is. */
-const resultOf = (event: unknown) => (event as DoneActorEvent<JsonValue>).output;
+/** The result carried by `event`, an `ATTEMPT_SUCCEEDED`. */
+const resultOf = (event: StepMachineEvent) => (event as { results: JsonValue }).results;
 
 /**
  * What a settled step reports to its task. `final` is the output of its final state node: the state (`outcome`
@@ -139,7 +132,6 @@ export function createStepMachine(env: MachineEnvironment) {
       events: StepMachineEvent;
       output: StepOutcome;
     },
-    actors: { attempt: env.attempt },
     delays: {
       untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? 0) - env.now()),
     },
@@ -148,10 +140,6 @@ export function createStepMachine(env: MachineEnvironment) {
       isPaused: ({ context }) => context.paused === true,
     },
     actions: {
-      armTimeout: enqueueActions(({ context, enqueue }) => {
-        const timeoutMs = settingsOf(context).timeoutMs;
-        if (timeoutMs !== undefined) enqueue.raise({ type: 'TIMEOUT' }, { id: ATTEMPT_TIMEOUT_ID, delay: timeoutMs });
-      }),
       record: ({ context }, params: RecordParams) => recordMove(env, context, params),
       /** Records the outcome `completed` with the attempt's result, which is not kept in the context (below). */
       recordCompleted: ({ context, event }) =>
@@ -164,7 +152,11 @@ export function createStepMachine(env: MachineEnvironment) {
         runningSince: undefined,
         retryAt: undefined,
       })),
-      markRunning: assign(() => ({ runningSince: env.now() })),
+      /** The start of an attempt recorded: the step is `in_progress` from now on. */
+      recordedRunning: assign(() => ({ state: 'in_progress' as const, runningSince: env.now() })),
+      runAttempt: ({ context, self }) =>
+        env.startAttempt({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }, self),
+      stopAttempt: ({ context }) => env.stopAttempt(context.taskId, context.name),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
         const error =
@@ -172,7 +164,7 @@ export function createStepMachine(env: MachineEnvironment) {
             ? new StepTimeoutError(context.name, settingsOf(context).timeoutMs ?? 0)
             : params.cause === 'interrupted'
               ? new AttemptInterruptedError(context.name, context.attempts)
-              : (event as unknown as ErrorActorEvent).error;
+              : (event as { error?: unknown }).error;
         return {
           error: toStepError(error),
           retryAt: planRetry({
@@ -206,28 +198,27 @@ export function createStepMachine(env: MachineEnvironment) {
       PAUSE: { actions: assign({ paused: true }) },
     },
     states: {
-      // The attempt: its start recorded, its handler invoked (once the start is durable), its timeout armed. The
-      // duration and the timeout count from here, the recording of the start included.
+      // The attempt: its start recorded, its handler started (it runs once the start is durable) and its timeout
+      // armed by the engine's attempt runner. The duration and the timeout count from here, the recording of the
+      // start included. Leaving the state stops the attempt: its signal is aborted, its timer cleared, and a late
+      // outcome dropped.
       in_progress: {
-        entry: [...recordAndRemember('in_progress'), 'markRunning', 'armTimeout'],
-        exit: cancel(ATTEMPT_TIMEOUT_ID),
-        invoke: {
-          src: 'attempt',
-          input: ({ context }) => ({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }),
-          onDone: '#step.completed',
-          onError: {
+        entry: [{ type: 'record', params: { to: 'in_progress' } }, 'recordedRunning', 'runAttempt'],
+        exit: 'stopAttempt',
+        on: {
+          ATTEMPT_SUCCEEDED: '#step.completed',
+          ATTEMPT_FAILED: {
             target: '#step.attempt_failed',
             actions: { type: 'failAttempt', params: { cause: 'thrown' } },
           },
-        },
-        on: {
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
           TIMEOUT: {
             target: '#step.attempt_failed',
             actions: { type: 'failAttempt', params: { cause: 'timeout' } },
           },
-          // Restored in an attempt: its start was durable and its handler may have run, so it counts as failed. A
-          // stopping engine's pause may be in the snapshot: the retry must not wait for a resume that has come.
+          // Restored in an attempt, which nothing runs (a restored actor runs no entry action): its start was durable
+          // and its handler may have run, so it counts as failed. A stopping engine's pause may be in the snapshot:
+          // the retry must not wait for a resume that has come.
           RESUME: {
             target: '#step.attempt_failed',
             actions: [{ type: 'failAttempt', params: { cause: 'interrupted' } }, assign({ paused: false })],
@@ -252,8 +243,8 @@ export function createStepMachine(env: MachineEnvironment) {
           },
         },
       },
-      // The result goes from the attempt's done event straight into the write and the output: the context of an
-      // actor that is done is read by nothing else.
+      // The result goes from the attempt's event straight into the write and the output: the context of an actor
+      // that is done is read by nothing else.
       completed: {
         type: 'final',
         entry: 'recordCompleted',

@@ -19,7 +19,10 @@ describe('machine definitions', () => {
     expect(Object.keys(step.root.states)).toEqual(
       expect.arrayContaining(STEP_STATES.filter((state) => state !== 'pending')),
     );
-    expect(step.getStateNodeById('step.in_progress').invoke.map((invoke) => invoke.src)).toEqual(['attempt']);
+    // An attempt is started and stopped by the step's own entry and exit actions, and reports back by event.
+    const inProgress = step.getStateNodeById('step.in_progress');
+    expect(JSON.stringify(inProgress.entry)).toContain('runAttempt');
+    expect(Object.keys(inProgress.on)).toEqual(expect.arrayContaining(['ATTEMPT_SUCCEEDED', 'ATTEMPT_FAILED']));
   });
 
   it('shows inline functions by name instead of dropping them', () => {

@@ -1,5 +1,5 @@
 import { createStepMachine, createTaskMachine } from '@tasker/core';
-import { fromPromise, type AnyStateMachine } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 
 type MachineEnvironment = Parameters<typeof createTaskMachine>[0];
 
@@ -12,7 +12,8 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   random: unused,
   record: unused,
   definition: unused,
-  attempt: fromPromise(unused),
+  startAttempt: unused,
+  stopAttempt: unused,
 };
 
 /** The engine's machines, keyed by their ids: `task`, `step`, `resolution`. */

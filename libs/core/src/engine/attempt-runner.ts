@@ -1,0 +1,165 @@
+import { copyJson } from '../domain/copy-json.js';
+import type { JsonValue } from '../domain/json.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import { PermanentError } from '../errors/permanent-error.js';
+import type { StepContext } from '../handlers/step-context.js';
+import type { StepProcess } from '../handlers/handler-registry.js';
+import type { AttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
+import { AttemptControl } from './attempt-control.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+import type { ActiveTask } from './active-task.js';
+
+/** What the attempt runner needs from the engine. */
+export interface AttemptHost {
+  activeTask(taskId: string): ActiveTask | undefined;
+  stepHandler(name: string): StepProcess | undefined;
+  logger: Logger;
+  /** Where attempts' timeouts are timed: the engine's clock. */
+  clock: Clock;
+  /**
+   * Whether the engine's lease on the task may have ended (it then drops the task): no handler starts without a
+   * lease, so a worker that wakes from a freeze does not run a step another worker has taken over.
+   */
+  leaseLapsed(task: ActiveTask): boolean;
+  /** Told when an attempt starts and ends, so that a stopping engine can wait for running handlers. */
+  attemptStarted(): void;
+  attemptEnded(): void;
+}
+
+/** The handler's result as JSON, as a JSON round trip makes it; `undefined` becomes `null`. */
+function toJson(value: unknown): JsonValue {
+  return value === undefined ? null : copyJson(value);
+}
+
+function resultsReader(task: ActiveTask, stepName: string) {
+  return <T>(name: string): T => {
+    // Found on first use: most handlers read no results.
+    if (!task.ancestorsOf(stepName).has(name)) {
+      throw new InvalidRequestError(
+        'results',
+        `step '${stepName}' does not depend on '${name}', so it cannot read its result`,
+      );
+    }
+    return task.actor.getSnapshot().context.steps[name]?.results as T;
+  };
+}
+
+/**
+ * Runs the attempts of the engine's steps outside XState: a step actor entering `in_progress` starts one
+ * (`startAttempt`), leaving it stops it (`stopAttempt`), and the outcome comes back to the step actor as
+ * `ATTEMPT_SUCCEEDED` or `ATTEMPT_FAILED`, unless the attempt was stopped first; a step with a timeout is sent
+ * `TIMEOUT` when it runs out. A promise actor per attempt would cost an actor, a mailbox and an `AbortController`
+ * per step (a fifth of the engine's CPU per step), and XState would restart it on restore, where the engine wants
+ * the attempt counted as interrupted instead.
+ */
+export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment, 'startAttempt' | 'stopAttempt'> {
+  return {
+    startAttempt(input, step) {
+      const task = host.activeTask(input.taskId);
+      const control = new AttemptControl();
+      task?.attempts.set(input.stepName, control);
+      const timeoutMs = task?.steps.get(input.stepName)?.settings.timeoutMs;
+      if (timeoutMs !== undefined) {
+        const timer = host.clock.setTimeout(() => step.send({ type: 'TIMEOUT' }), timeoutMs);
+        control.onStop(() => host.clock.clearTimeout(timer));
+      }
+      runAttempt(host, task, input, control).then(
+        (results) => control.stopped || step.send({ type: 'ATTEMPT_SUCCEEDED', results }),
+        (error: unknown) => control.stopped || step.send({ type: 'ATTEMPT_FAILED', error }),
+      );
+    },
+    stopAttempt(taskId, stepName) {
+      const task = host.activeTask(taskId);
+      task?.attempts.get(stepName)?.stop();
+      task?.attempts.delete(stepName);
+    },
+  };
+}
+
+/** One attempt of a step's handler with the step's context, once the attempt's start is durable. */
+async function runAttempt(
+  host: AttemptHost,
+  task: ActiveTask | undefined,
+  input: AttemptInput,
+  control: AttemptControl,
+): Promise<JsonValue> {
+  const step = task?.steps.get(input.stepName);
+  if (!task || !step) throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
+  // Counted from here, so that a stopping engine's grace period covers an attempt still waiting for its start.
+  host.attemptStarted();
+  try {
+    // No handler runs on a start that a crash could lose: wait for it to be durable (or the attempt stopped).
+    await startCommitted(task, input, control);
+    if (control.stopped) return null;
+    const process = host.stepHandler(step.handler);
+    if (!process) {
+      throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {
+        code: 'INVALID_HANDLER',
+      });
+    }
+    // The task's actor is stopped by then, so this outcome reaches no one.
+    if (host.leaseLapsed(task)) return null;
+    return toJson(await process(stepContext(task, input, step.config, control, host)));
+  } finally {
+    host.attemptEnded();
+  }
+}
+
+/**
+ * Resolves once the write that starts this attempt is durable, or the attempt is stopped. The start was queued on
+ * entering `in_progress`, before the attempt started, and a batch commits a macrotask later at the earliest, so the
+ * watcher is in place before the commit it waits for.
+ */
+function startCommitted(task: ActiveTask, input: AttemptInput, control: AttemptControl): Promise<void> {
+  return new Promise((resolve) => {
+    const stopWaiting = task.awaitWrite(
+      (write) =>
+        write.steps?.some(
+          (patch) =>
+            patch.name === input.stepName && patch.state === 'in_progress' && (patch.attempts ?? 0) >= input.attempt,
+        ) ?? false,
+      () => {
+        forgetStop();
+        resolve();
+      },
+    );
+    const forgetStop = control.onStop(() => {
+      stopWaiting();
+      resolve();
+    });
+  });
+}
+
+/** What a handler gets for one attempt. */
+function stepContext(
+  task: ActiveTask,
+  input: AttemptInput,
+  config: StepContext['step']['config'],
+  control: AttemptControl,
+  host: AttemptHost,
+): StepContext {
+  const { info } = task;
+  return {
+    task: {
+      id: info.taskId,
+      namespace: info.namespace,
+      name: info.name,
+      version: info.version,
+      context: info.context,
+      correlationId: info.correlationId,
+    },
+    step: { name: input.stepName, attempt: input.attempt, config },
+    results: resultsReader(task, input.stepName),
+    idempotencyKey: `${info.taskId}:${input.stepName}`,
+    get signal() {
+      return control.signal;
+    },
+    log: host.logger.child({
+      taskId: info.taskId,
+      correlationId: info.correlationId,
+      step: input.stepName,
+      attempt: input.attempt,
+    }),
+  };
+}
