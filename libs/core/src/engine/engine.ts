@@ -35,7 +35,7 @@ import type {
 } from './engine-types.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
-import { createTaskLoader, type TaskLoader } from './task-loader.js';
+import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
 import { eventsFromWrite } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
@@ -84,6 +84,7 @@ export class Engine {
   readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
   readonly #keeper: LeaseKeeper;
   readonly #loadStored: TaskLoader;
+  readonly #giveBack: LeaseReleaser;
   /** Tasks created leased to this engine and not active yet: their slots are taken. */
   #starting = 0;
   #started = false;
@@ -103,6 +104,7 @@ export class Engine {
     this.#events = new EventBus(settings.logger);
     this.#queue = new WriteQueue(settings.store, settings.logger);
     this.#loadStored = createTaskLoader(settings.store);
+    this.#giveBack = createLeaseReleaser(settings.store);
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
@@ -555,8 +557,7 @@ export class Engine {
 
   /** Gives a lease back in the background; `stop()` waits for it. */
   #release(release: LeaseRelease): void {
-    const releasing = this.store
-      .releaseLeases([release])
+    const releasing = this.#giveBack(release)
       .catch((error: unknown) => this.#logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'))
       .finally(() => this.#releasing.delete(releasing));
     this.#releasing.add(releasing);
