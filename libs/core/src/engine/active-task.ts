@@ -41,6 +41,8 @@ export class ActiveTask implements TaskDefinition {
   readonly attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
+  /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
+  readonly #waitingSteps: Set<string>;
 
   constructor(task: TaskRecord, steps: StepRecord[], lease: Lease, leaseUntil: number) {
     this.lease = lease;
@@ -60,6 +62,7 @@ export class ActiveTask implements TaskDefinition {
       steps.map(({ name, handler, config, dependsOn, settings }) => [name, { handler, config, dependsOn, settings }]),
     );
     this.order = steps.map((step) => step.name);
+    this.#waitingSteps = new Set(steps.filter((step) => step.state === 'waiting_for_retry').map((step) => step.name));
     this.maxParallelSteps = task.maxParallelSteps;
     this.input = { taskId: task.id, stepNames: this.order };
   }
@@ -69,6 +72,8 @@ export class ActiveTask implements TaskDefinition {
    * while a step runs or records, or the task is not running.
    */
   nextWakeUp(): number | undefined {
+    // Asked after every durable write: most find no step waiting, without reading the actors.
+    if (this.#waitingSteps.size === 0) return undefined;
     const snapshot = this.actor.getSnapshot();
     if (snapshot.status !== 'active' || !snapshot.matches('running')) return undefined;
     let earliest: number | undefined;
@@ -110,6 +115,10 @@ export class ActiveTask implements TaskDefinition {
 
   /** Told of each durable write of this task. */
   wroteDurably(write: TaskWrite): void {
+    for (const patch of write.steps ?? []) {
+      if (patch.state === 'waiting_for_retry') this.#waitingSteps.add(patch.name);
+      else if (patch.state !== undefined) this.#waitingSteps.delete(patch.name);
+    }
     for (const watcher of this.#writeWatchers) {
       if (watcher.matches(write)) {
         this.#writeWatchers.delete(watcher);

@@ -91,6 +91,10 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
   }
 }
 
+function markRunning(steps: TaskMachineContext['steps'], name: string): void {
+  steps[name] = { ...steps[name]!, state: 'running' };
+}
+
 /** XState's `spawn` (of an `assign`) as {@link startReady} uses it. */
 interface SpawnStep {
   (src: 'step', options: { id: string; input: StepMachineInput }): unknown;
@@ -114,17 +118,14 @@ function startReady(
   // The step being resolved no longer holds the task back.
   const halted = countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
   let active = countIn(steps, 'running');
-  const start = (name: string) => {
-    steps[name] = { ...steps[name]!, state: 'running' };
-    active++;
-  };
   if (resolution) {
     const { stepName, ...resolved } = resolution;
     spawn('resolution', {
       id: stepName,
       input: { ...stepInput(context.taskId, stepName, steps[stepName]!), resolution: resolved },
     });
-    start(stepName);
+    markRunning(steps, stepName);
+    active++;
   }
   const started = active;
   for (const name of halted ? [] : order) {
@@ -135,7 +136,8 @@ function startReady(
       definitions.get(name)!.dependsOn.every((dependency) => isStepDone(steps[dependency]!.state));
     if (!ready) continue;
     spawn('step', { id: name, input: stepInput(context.taskId, name, step) });
-    start(name);
+    markRunning(steps, name);
+    active++;
   }
   return resolution !== undefined || active > started;
 }
