@@ -21,28 +21,12 @@ export function configureSqliteConnection(connection: { pragma(source: string): 
   connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
 }
 
-/**
- * Session settings of the store's own Postgres connections. Its statements are prepared once per connection and run
- * with arrays of rows; their best plan is the same whatever the arrays hold (index lookups by key), so a plan made
- * once serves every run, where Postgres's default would plan the five first runs of each statement again, and any
- * run whose estimate differs: a third of a small batch's time on the database.
- */
-const POSTGRES_SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';
-
-/** `options` of a node-pg connection with the store's session settings added (the user's come last and win). */
-function withSessionOptions(options: unknown): string {
-  return typeof options === 'string' && options.length > 0
-    ? `${POSTGRES_SESSION_OPTIONS} ${options}`
-    : POSTGRES_SESSION_OPTIONS;
-}
-
 type AfterCreate = (connection: unknown, done: (error: Error | null, connection: unknown) => void) => void;
 
 /**
  * `config` with the store's defaults filled in where it leaves them open. Postgres: a pool of up to 10
  * connections that keeps none open when idle, a 5 s connect timeout and a 10 s acquire timeout, so that a stopped
- * server fails a commit within seconds rather than the minute knex waits by default, and generic plans
- * ({@link POSTGRES_SESSION_OPTIONS}). SQLite: one connection (the
+ * server fails a commit within seconds rather than the minute knex waits by default. SQLite: one connection (the
  * driver is synchronous, so knex serialises every query through it) with {@link configureSqliteConnection}.
  * @throws Error for a client other than pg or better-sqlite3.
  */
@@ -56,17 +40,9 @@ export function withStoreDefaults(config: Knex.Config): Knex.Config {
       pool: { min: 0, max: 10, ...config.pool },
       connection:
         typeof connection === 'string'
-          ? {
-              connectionString: connection,
-              connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-              options: POSTGRES_SESSION_OPTIONS,
-            }
+          ? { connectionString: connection, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }
           : typeof connection === 'object' && connection !== null
-            ? {
-                connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-                ...connection,
-                options: withSessionOptions((connection as { options?: unknown }).options),
-              }
+            ? { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...connection }
             : connection,
     } as Knex.Config;
   }
