@@ -138,7 +138,11 @@ export class Engine {
         }
       },
       lost: (taskIds) => {
-        for (const taskId of taskIds) this.#lose(taskId, 'its lease was renewed by another worker');
+        for (const taskId of taskIds) {
+          // A task with a write in flight may have ended its own lease by finishing; if another worker took it, the
+          // write is fenced and the task dropped then.
+          if (this.#active.get(taskId)?.writesInFlight === 0) this.#lose(taskId, 'another worker took its lease');
+        }
       },
     });
   }

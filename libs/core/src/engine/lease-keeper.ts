@@ -23,7 +23,10 @@ export interface LeaseHolder {
   held(): Lease[];
   /** The leases of `held` that were not lost now last until `until`. */
   renewed(leases: readonly Lease[], until: number): void;
-  /** Drops tasks whose leases another worker took. */
+  /**
+   * Told of the tasks whose leases the store did not renew: another worker took them, or the engine's own write
+   * ended them (a finished task) after the renewal's list was made. The holder tells the two apart and logs.
+   */
   lost(taskIds: string[]): void;
 }
 
@@ -168,10 +171,7 @@ export class LeaseKeeper {
       const { until } = this.terms();
       const lost = await this.#store.renewLeases(this.#settings.workerId, held, until);
       this.#holder.renewed(lost.length === 0 ? held : held.filter((lease) => !lost.includes(lease.taskId)), until);
-      if (lost.length > 0) {
-        this.#logger.warn({ tasks: lost.length, workerId: this.#settings.workerId }, 'leases lost to other workers');
-        this.#holder.lost(lost);
-      }
+      if (lost.length > 0) this.#holder.lost(lost);
     } catch (error) {
       this.#logger.warn({ err: error, leases: held.length }, 'renewing leases failed; trying again');
     }

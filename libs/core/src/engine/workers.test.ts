@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { RetryableError } from '../errors/retryable-error.js';
 import type { HandlerRegistration } from '../handlers/handler-registry.js';
@@ -9,6 +9,7 @@ import { waitForEvent } from '../testing/wait-for-event.js';
 import { EXACT_BACKOFF, chain } from '../test-fixtures/engine-fixture.js';
 import { settle } from '../test-fixtures/settle.js';
 import { createEngine, type EngineOptions } from './create-engine.js';
+import type { Logger } from './logger.js';
 
 const LEASE_MS = 30_000;
 
@@ -37,6 +38,12 @@ function worker(
 }
 
 const request = { namespace: 'test', name: 'flow', context: {} };
+
+/** A logger whose calls the test reads. */
+function spyLogger(): Logger & { warn: ReturnType<typeof vi.fn> } {
+  const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: () => logger };
+  return logger;
+}
 
 /** Lets timers due by now on the simulated clock fire, and what they set off settle. */
 async function advance(clock: SimulatedClock, ms: number) {
@@ -114,6 +121,58 @@ describe('several workers on one store', () => {
     const history = await second.getHistory(taskId);
     expect(history.filter((entry) => entry.stepName === 'pay' && entry.to === 'completed')).toHaveLength(1);
     await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it('drops a running task at the heartbeat that finds its lease taken, and aborts its handler', async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    const logger = spyLogger();
+    let signal: AbortSignal | undefined;
+    const first = worker(store, clock, { pay: (ctx) => ((signal = ctx.signal), new Promise(() => {})) }, { logger });
+    await first.start();
+    const { taskId } = await first.runTask(request);
+    await waitForEvent(first, 'step.started');
+    // Another worker claims the task as if its lease had lapsed (an operator's claim far in the future, say).
+    expect(
+      await store.claimTask(taskId, { workerId: 'b', now: clock.now() + LEASE_MS, until: clock.now() + 2 * LEASE_MS }),
+    ).toBeDefined();
+    await advance(clock, LEASE_MS / 3);
+    expect(first.activeTaskCount).toBe(0);
+    expect(signal?.aborted).toBe(true);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ taskId }),
+      'task dropped: another worker took its lease',
+    );
+    await first.stop({ gracePeriodMs: 0 });
+  });
+
+  it('warns of nothing when a heartbeat races the write that finishes a task', async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    const logger = spyLogger();
+    const finished = deferred();
+    // The heartbeat's answer arrives after the task's last write: the store has ended that lease by then.
+    const racing = new Proxy(store, {
+      get: (target, property: keyof MemoryStore) =>
+        property === 'renewLeases'
+          ? async (...args: Parameters<MemoryStore['renewLeases']>) => {
+              await finished.promise;
+              return target.renewLeases(...args);
+            }
+          : (target[property] as (...args: unknown[]) => unknown).bind(target),
+    });
+    const pay = deferred<string>();
+    const first = worker(racing, clock, { pay: () => pay.promise }, { logger });
+    first.on('task.completed', () => finished.resolve());
+    await first.start();
+    const { taskId } = await first.runTask(request);
+    await waitForEvent(first, 'step.started');
+    await advance(clock, LEASE_MS / 3);
+    pay.resolve('paid');
+    expect((await first.waitForTask(taskId)).state).toBe('completed');
+    await settle(30);
+    expect(logger.warn).not.toHaveBeenCalled();
+    await first.stop();
   });
 
   it('passivates a task waiting on a distant retry and rehydrates it when due, in whichever worker is free', async () => {
