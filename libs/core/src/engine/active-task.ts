@@ -38,7 +38,7 @@ export class ActiveTask implements TaskDefinition {
   /** Writes recorded and not yet committed. */
   writesInFlight = 0;
   /** The attempts running now, by step name. */
-  readonly attempts = new Map<string, AttemptControl>();
+  readonly #attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
   /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
@@ -109,8 +109,18 @@ export class ActiveTask implements TaskDefinition {
    */
   stop(): void {
     this.actor.stop();
-    for (const control of this.attempts.values()) control.stop();
-    this.attempts.clear();
+    for (const stepName of this.#attempts.keys()) this.stopAttempt(stepName);
+  }
+
+  /** Keeps `control` as the attempt `stepName` runs now, for {@link stopAttempt} and {@link stop}. */
+  attemptStarted(stepName: string, control: AttemptControl): void {
+    this.#attempts.set(stepName, control);
+  }
+
+  /** Stops the attempt `stepName` runs, if any: its handler's signal is aborted and its outcome dropped. */
+  stopAttempt(stepName: string): void {
+    this.#attempts.get(stepName)?.stop();
+    this.#attempts.delete(stepName);
   }
 
   /** Told of each durable write of this task. */

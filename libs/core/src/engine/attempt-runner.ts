@@ -58,7 +58,7 @@ export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment,
     startAttempt(input, step) {
       const task = host.activeTask(input.taskId);
       const control = new AttemptControl();
-      task?.attempts.set(input.stepName, control);
+      task?.attemptStarted(input.stepName, control);
       const timeoutMs = task?.steps.get(input.stepName)?.settings.timeoutMs;
       if (timeoutMs !== undefined) {
         const timer = host.clock.setTimeout(() => step.send({ type: 'TIMEOUT' }), timeoutMs);
@@ -70,9 +70,7 @@ export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment,
       );
     },
     stopAttempt(taskId, stepName) {
-      const task = host.activeTask(taskId);
-      task?.attempts.get(stepName)?.stop();
-      task?.attempts.delete(stepName);
+      host.activeTask(taskId)?.stopAttempt(stepName);
     },
   };
 }
