@@ -454,7 +454,7 @@ export class Engine {
     const load = (async () => {
       const stored = await this.#loadStored(taskId);
       if (!stored || (activation === 'resume' && isTaskTerminal(stored.task.state))) {
-        await this.store.releaseLeases([lease]);
+        await this.#giveBack(lease);
         return undefined;
       }
       const { task, steps, snapshot } = stored;
