@@ -6,6 +6,7 @@ import { ANNOTATION_COLUMNS, SNAPSHOT_COLUMNS, TRANSITION_COLUMNS } from '../row
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
 import { taskChangesOf } from '../rows/lease-columns.js';
 import { TASK_KEY } from '../rows/task-columns.js';
+import { amongIds, idsParameter } from '../sql/among-ids.js';
 import { partsByParameters } from '../sql/parts-by-parameters.js';
 import { insertWhere, updateWhere, type Fragment } from '../sql/postgres-fragments.js';
 import { changesOf, groupByChangedColumns, type RowUpdate } from '../sql/row-update.js';
@@ -46,8 +47,14 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
   const now = Date.now();
   const parts: Fragment[] = [
     {
-      sql: `batch_ok AS (SELECT count(*) = CAST(? AS integer) AS ok FROM ${quote(tables.tasks)} WHERE "id" = ANY(CAST(? AS text[])))`,
-      bindings: [batch.length, batch.map((write) => write.taskId)],
+      sql: `batch_ok AS (SELECT count(*) = CAST(? AS integer) AS ok FROM ${quote(tables.tasks)} WHERE ${amongIds('postgres', 'id')})`,
+      bindings: [
+        batch.length,
+        idsParameter(
+          'postgres',
+          batch.map((write) => write.taskId),
+        ),
+      ],
     },
     {
       sql:
