@@ -1,5 +1,5 @@
 import type { EngineEvent } from '@tasker/core';
-import { isoTime } from './time.js';
+import { transitionJson } from './task-json.js';
 
 /** An engine event as the stream sends it. */
 export function eventJson(event: EngineEvent) {
@@ -10,15 +10,8 @@ export function eventJson(event: EngineEvent) {
     task_name: event.name,
     version: event.version,
     correlation_id: event.correlationId,
-    step_name: event.stepName ?? null,
-    from_state: event.from,
-    to_state: event.to,
-    attempt: event.attempt ?? null,
+    // An event is a history entry (the transition it reports) with the task's names and a duration.
+    ...transitionJson(event),
     duration_ms: event.durationMs ?? null,
-    error_message: event.error?.message ?? null,
-    error_code: event.error?.code ?? null,
-    by: event.by,
-    reason: event.reason ?? null,
-    at: isoTime(event.at),
   };
 }
