@@ -7,7 +7,7 @@ import { useTestBackends } from './test-fixtures/test-backends.js';
 const databases = useTestBackends();
 let files = 0;
 /** Every migration the store has, oldest first. */
-const ALL_MIGRATIONS = ['001-create-tables', '002-trace-context', '003-leases'];
+const ALL_MIGRATIONS = ['001-create-tables', '002-trace-context', '003-leases', '004-room-for-updates'];
 
 /** A fresh place for a schema: a new table prefix in the file's Postgres database, a new SQLite file. */
 const backends: Array<[string, (prefix: string) => [Knex.Config, { tablePrefix: string }]]> = [
@@ -86,6 +86,25 @@ describe.each(backends)('migrations on %s', (_name, place) => {
       expect(await manual.listUnfinishedTaskIds()).toEqual([]);
     } finally {
       await manual.close();
+      await store.close();
+    }
+  });
+});
+
+describe('migrations on PostgreSQL', () => {
+  it('leave half of each page of steps and snapshots free, so that their updates stay on the page (HOT)', async () => {
+    const store = createKnexStore(databases.postgres(), { tablePrefix: 'room_' });
+    try {
+      await store.migrate();
+      const { rows } = await store.knex.raw<{ rows: Array<{ relname: string; reloptions: string[] | null }> }>(
+        "SELECT relname, reloptions FROM pg_class WHERE relname IN ('room_steps', 'room_snapshots', 'room_tasks')",
+      );
+      expect(Object.fromEntries(rows.map((row) => [row.relname, row.reloptions]))).toEqual({
+        room_steps: ['fillfactor=50'],
+        room_snapshots: ['fillfactor=50'],
+        room_tasks: null,
+      });
+    } finally {
       await store.close();
     }
   });

@@ -3,6 +3,7 @@ import type { TableNames } from '../table-names.js';
 import * as createTables from './001-create-tables.js';
 import * as traceContext from './002-trace-context.js';
 import * as leases from './003-leases.js';
+import * as roomForUpdates from './004-room-for-updates.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -16,6 +17,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '001-create-tables', ...createTables },
   { name: '002-trace-context', ...traceContext },
   { name: '003-leases', ...leases },
+  { name: '004-room-for-updates', ...roomForUpdates },
 ];
 
 /**
