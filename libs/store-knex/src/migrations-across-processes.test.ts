@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { sampleTask } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
+import { ALL_MIGRATIONS } from './test-fixtures/all-migrations.js';
 import { useTestBackends } from './test-fixtures/test-backends.js';
 
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ describe.each(backends)('processes starting together on a fresh %s database', (_
       );
       expect(await store.migrate()).toEqual([]);
       const applied = await store.knex('tasker_migrations').select('name').orderBy('id');
-      expect(applied.map(({ name }) => name)).toEqual(['001-create-tables', '002-trace-context', '003-leases']);
+      expect(applied.map(({ name }) => name)).toEqual(ALL_MIGRATIONS);
     } finally {
       await store.close();
     }

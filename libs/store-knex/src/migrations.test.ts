@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
+import { ALL_MIGRATIONS } from './test-fixtures/all-migrations.js';
 import { useTestBackends } from './test-fixtures/test-backends.js';
 
 const databases = useTestBackends();
 let files = 0;
-/** Every migration the store has, oldest first. */
-const ALL_MIGRATIONS = ['001-create-tables', '002-trace-context', '003-leases', '004-room-for-updates'];
 
 /** A fresh place for a schema: a new table prefix in the file's Postgres database, a new SQLite file. */
 const backends: Array<[string, (prefix: string) => [Knex.Config, { tablePrefix: string }]]> = [
