@@ -3,33 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskStore } from '@tasker/core';
-import { createKnexStore, type KnexStore } from '@tasker/store-knex';
+import type { KnexStore } from '@tasker/store-knex';
 import { TEST_DATABASE_URL, freshPostgresDatabase } from '@tasker/store-knex/testing';
-import { createRedisStore, type RedisStore } from '@tasker/store-redis';
+import type { RedisStore } from '@tasker/store-redis';
+import { storeAt, type StoreTarget } from '@tasker/chaos/store-target';
 
-/** Where a benchmark's store lives, serialisable so that worker processes open the same one. */
-export type StoreLocation =
-  { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } | { kind: 'redis'; url: string; prefix: string };
-
-/** Opens the store at `location` (already migrated by whoever made it). */
-export function openStoreAt(location: StoreLocation, poolSize = 10): TaskStore & { close(): Promise<void> } {
-  switch (location.kind) {
-    case 'postgres':
-      return createKnexStore({ client: 'pg', connection: location.url, pool: { min: 2, max: poolSize } });
-    case 'sqlite':
-      return createKnexStore({
-        client: 'better-sqlite3',
-        connection: { filename: location.file },
-        useNullAsDefault: true,
-      });
-    case 'redis':
-      return createRedisStore(location.url, { prefix: location.prefix });
-  }
-}
+/** The Postgres pool of every benchmark process: two connections kept open, as a service would keep them. */
+export const BENCH_POOL = { min: 2, max: 10 };
 
 /** A durable store to benchmark, with the count of statements (or commands) it has sent so far. */
 export interface BenchStore {
-  location: StoreLocation;
+  location: StoreTarget;
   store: TaskStore;
   statements(): number;
   /** Removes the database, file or keys the benchmark made. */
@@ -44,7 +28,7 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Migrates `store` and wraps it; disposing closes it, then removes its data with `removeData`. */
 async function migrated(
-  location: StoreLocation,
+  location: StoreTarget,
   store: TaskStore & { migrate(): Promise<unknown> },
   statements: () => number,
   removeData: () => Promise<void> | void,
@@ -68,13 +52,13 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
     case 'postgres': {
       const database = await freshPostgresDatabase({ name: `tasker_bench_${run}` });
       const location = { kind: 'postgres', url: database.url } as const;
-      const store = openStoreAt(location) as KnexStore;
+      const store = storeAt(location, BENCH_POOL) as KnexStore;
       return migrated(location, store, () => store.statementCount, database.drop);
     }
     case 'sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-'));
       const location = { kind: 'sqlite', file: join(dir, 'bench.sqlite') } as const;
-      const store = openStoreAt(location) as KnexStore;
+      const store = storeAt(location, BENCH_POOL) as KnexStore;
       return migrated(
         location,
         store,
@@ -85,7 +69,7 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
     case 'redis': {
       const prefix = `tasker-bench-${run}:`;
       const location = { kind: 'redis', url: REDIS_URL, prefix } as const;
-      const store = openStoreAt(location) as RedisStore;
+      const store = storeAt(location, BENCH_POOL) as RedisStore;
       return migrated(
         location,
         store,

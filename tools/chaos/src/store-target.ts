@@ -1,32 +1,33 @@
 import type { TaskStore } from '@tasker/core';
-import { createKnexStore } from '@tasker/store-knex';
-import { createRedisStore } from '@tasker/store-redis';
+import { createKnexStore, type KnexStore } from '@tasker/store-knex';
+import { createRedisStore, type RedisStore } from '@tasker/store-redis';
 
-/** Which store a crash worker opens: serialisable, so the test can pass it to child processes. */
+/**
+ * Which store a process opens: serialisable, so that a test or a benchmark can pass it to the child processes it
+ * starts (crash workers here, benchmark workers in tools/bench).
+ */
 export type StoreTarget =
   { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } | { kind: 'redis'; url: string; prefix: string };
 
-/** Opens the store a target names, migrated and ready. */
-export async function openStore(target: StoreTarget): Promise<TaskStore> {
+/** The store a target names, not migrated; `pool` sizes the Postgres connection pool. */
+export function storeAt(target: StoreTarget, pool = { min: 0, max: 4 }): KnexStore | RedisStore {
   switch (target.kind) {
-    case 'postgres': {
-      const store = createKnexStore({ client: 'pg', connection: target.url, pool: { min: 0, max: 4 } });
-      await store.migrate();
-      return store;
-    }
-    case 'sqlite': {
-      const store = createKnexStore({
+    case 'postgres':
+      return createKnexStore({ client: 'pg', connection: target.url, pool });
+    case 'sqlite':
+      return createKnexStore({
         client: 'better-sqlite3',
         connection: { filename: target.file },
         useNullAsDefault: true,
       });
-      await store.migrate();
-      return store;
-    }
-    case 'redis': {
-      const store = createRedisStore(target.url, { prefix: target.prefix });
-      await store.migrate();
-      return store;
-    }
+    case 'redis':
+      return createRedisStore(target.url, { prefix: target.prefix });
   }
+}
+
+/** Opens the store a target names, migrated and ready. */
+export async function openStore(target: StoreTarget): Promise<TaskStore> {
+  const store = storeAt(target);
+  await store.migrate();
+  return store;
 }

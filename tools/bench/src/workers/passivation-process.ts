@@ -6,10 +6,11 @@
  *   took to rehydrate and complete them, and its peak RSS.
  */
 import { createEngine, RetryableError, systemClock, type Clock } from '@tasker/core';
-import { openStoreAt, type StoreLocation } from '../bench-stores.js';
+import { storeAt, type StoreTarget } from '@tasker/chaos/store-target';
+import { BENCH_POOL } from '../bench-stores.js';
 
 export interface PassivationPlan {
-  location: StoreLocation;
+  location: StoreTarget;
   phase: 'park' | 'wake';
   tasks: number;
   dueTasks: number;
@@ -23,7 +24,7 @@ export interface PassivationFigures {
 
 const HOUR = 3_600_000;
 const plan = JSON.parse(process.argv[2]!) as PassivationPlan;
-const store = openStoreAt(plan.location);
+const store = storeAt(plan.location, BENCH_POOL);
 const ahead = plan.phase === 'wake' ? HOUR + 60_000 : 0;
 const clock: Clock = { ...systemClock, now: () => Date.now() + ahead };
 const engine = createEngine({ store, clock, concurrency: 1_000, passivateAfterMs: 60_000 });

@@ -5,11 +5,12 @@
  * - `slow`: handlers of `stepMs`; reports every attempt it starts (task id, time) to the parent until killed.
  */
 import { createEngine, silentLogger } from '@tasker/core';
-import { openStoreAt, type StoreLocation } from '../bench-stores.js';
+import { storeAt, type StoreTarget } from '@tasker/chaos/store-target';
+import { BENCH_POOL } from '../bench-stores.js';
 import { BENCH_TEMPLATE, type WorkerMessage } from './worker-protocol.js';
 
 export interface WorkerPlan {
-  location: StoreLocation;
+  location: StoreTarget;
   workerId: string;
   mode: 'drain' | 'slow';
   concurrency: number;
@@ -18,7 +19,7 @@ export interface WorkerPlan {
 }
 
 const plan = JSON.parse(process.argv[2]!) as WorkerPlan;
-const store = openStoreAt(plan.location);
+const store = storeAt(plan.location, BENCH_POOL);
 const engine = createEngine({
   store,
   concurrency: plan.concurrency,
