@@ -1,3 +1,5 @@
+import { CHECKOUT_STEPS } from '@tasker/chaos/checkout-shape';
+
 /** A DAG shape to benchmark: step names with their dependencies, in template order. */
 export interface Workload {
   name: string;
@@ -7,9 +9,7 @@ export interface Workload {
 /** The seed's checkout as a five-step chain. */
 export const checkoutChain: Workload = {
   name: 'five-step chain',
-  steps: ['validate_cart', 'process_payment', 'update_inventory', 'create_order', 'send_confirmation'].map(
-    (name, index, names) => ({ name, dependsOn: index === 0 ? [] : [names[index - 1]!] }),
-  ),
+  steps: CHECKOUT_STEPS.map((name, index, names) => ({ name, dependsOn: index === 0 ? [] : [names[index - 1]!] })),
 };
 
 /** A diamond: one step, two parallel ones after it, one after both. */

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { RetryableError, type Engine, type StepContext } from '@tasker/core';
 
-/** The seed's checkout as five chained steps. */
+/** The seed's checkout as five chained steps: the shape of the crash tests and of the benchmarks. */
 export const CHECKOUT_STEPS = [
   'validate_cart',
   'process_payment',
