@@ -33,8 +33,9 @@ describe('the tasker command', () => {
     await expect(tasker('machnes')).rejects.toThrow(/unknown command 'machnes'/);
   });
 
+  // The package's bin, as npm installs it: the compiled dist/main.js (nx builds it before this test runs).
   it('runs as the tasker binary', async () => {
-    const bin = fileURLToPath(new URL('../bin/tasker.mjs', import.meta.url));
+    const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
     const { stdout } = await promisify(execFile)(bin, ['machines', '--json']);
     expect(Object.keys(JSON.parse(stdout))).toEqual(['task', 'step', 'resolution']);
   }, 20_000);
