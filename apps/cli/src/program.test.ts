@@ -33,7 +33,7 @@ describe('the tasker command', () => {
     await expect(tasker('machnes')).rejects.toThrow(/unknown command 'machnes'/);
   });
 
-  // The package's bin, as npm installs it: the compiled dist/main.js (nx builds it before this test runs).
+  // The package's bin, as npm installs it: the compiled dist/main.js (nx's typecheck, tsc -b, compiles it first).
   it('runs as the tasker binary', async () => {
     const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
     const { stdout } = await promisify(execFile)(bin, ['machines', '--json']);
