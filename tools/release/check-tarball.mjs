@@ -32,7 +32,7 @@ function problemsOf(tarball) {
   const problems = [];
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .split('\n')
-    .filter(Boolean)
+    .filter((path) => path && !path.endsWith('/')) // npm writes no directory entries; other tools do
     .map((path) => path.replace(/^package\//, ''));
   const contents = new Set(files);
   for (const file of files) {
