@@ -19,6 +19,7 @@ import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../m
 import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
 import { WriteQueue } from '../store/write-queue.js';
+import type { WriteHealth } from '../store/write-health.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
 import { validateTemplate } from '../templates/validate-template.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
@@ -37,7 +38,7 @@ import type {
 import { EventBus, type EventListener } from './event-bus.js';
 import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
 import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
-import { eventsFromWrite } from './events-from-write.js';
+import { eventsFromWrite, lostEvent } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from './start-trace.js';
@@ -115,7 +116,17 @@ export class Engine {
     this.#logger = settings.logger;
     this.templates = new TemplateRegistry(settings.resolveVersion);
     this.#events = new EventBus(settings.logger);
-    this.#queue = new WriteQueue(settings.store, settings.logger);
+    this.#queue = new WriteQueue(settings.store, settings.logger, {
+      now: () => settings.clock.now(),
+      rejected: (taskId, _error, failure) => {
+        const task = this.#active.get(taskId);
+        if (task && failure) for (const event of eventsFromWrite(task.info, failure)) this.#events.emit(event);
+      },
+      lost: (taskId, error) => {
+        const task = this.#active.get(taskId);
+        if (task) this.#events.emit(lostEvent(task.info, error, settings.clock.now()));
+      },
+    });
     this.#loadStored = createTaskLoader(settings.store);
     this.#giveBack = createLeaseReleaser(settings.store);
     const environment: MachineEnvironment = {
@@ -541,17 +552,18 @@ export class Engine {
   }
 
   #enqueue(task: ActiveTask, write: TaskWrite): void {
-    this.#queue.enqueue(write, task.snapshot, task.lease.token, (fenced) => this.#committed(task, write, fenced));
+    this.#queue.enqueue(write, task.snapshot, task.lease.token, (dropped) => this.#committed(task, write, dropped));
   }
 
   /**
    * After a write is committed: its events, whoever waits for it (attempts for their start, operators for their
-   * action's effect), and the task's release once it is over or idle for long; a task whose write was fenced off is
-   * dropped instead.
+   * action's effect), and the task's release once it is over or idle for long; a task whose write was not durable
+   * (fenced off, refused by the store, lost from it) is dropped instead.
    */
-  #committed(task: ActiveTask, write: TaskWrite, fenced: ReadonlySet<string>): void {
+  #committed(task: ActiveTask, write: TaskWrite, dropped: ReadonlyMap<string, string>): void {
     task.writesInFlight--;
-    if (fenced.has(task.info.taskId)) this.#lose(task.info.taskId, 'its write was fenced off: another worker owns it');
+    const why = dropped.get(task.info.taskId);
+    if (why !== undefined) this.#lose(task.info.taskId, why);
     else this.#durable(task, write);
     if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
   }
@@ -600,6 +612,14 @@ export class Engine {
     this.#active.delete(task.info.taskId);
     if (this.#active.size === 0 && !this.#started) void this.#keeper.stopHeartbeat();
     this.#fillSlots();
+  }
+
+  /**
+   * How this engine's writes to its store fare (see {@link WriteHealth}): whether commits are failing and since when,
+   * how long the oldest write has waited, and how many tasks were lost or refused. What readiness checks read.
+   */
+  writeHealth(): WriteHealth {
+    return this.#queue.health();
   }
 
   /** Tasks loaded in memory right now. */
