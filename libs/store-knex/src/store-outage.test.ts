@@ -4,7 +4,7 @@ import type { Logger } from '@tasker/core';
 import { deferred } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
 import { chainEngine, runChain } from './test-fixtures/chain-engine.js';
-import { startPrivatePostgres, type PrivatePostgres } from './test-fixtures/private-postgres.js';
+import { startPrivatePostgres, type PrivatePostgres } from './testing/private-postgres.js';
 
 const TASKS = 8;
 
