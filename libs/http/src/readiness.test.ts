@@ -1,5 +1,5 @@
-import { createEngine, createMemoryStore, type Engine, type TaskStore, type TaskWrite } from '@tasker/core';
-import { deferred } from '@tasker/core/testing';
+import { createEngine, createMemoryStore, type Engine, type TaskStore } from '@tasker/core';
+import { deferred, storeWith } from '@tasker/core/testing';
 import { createKnexStore } from '@tasker/store-knex';
 import { startPrivatePostgres, type PrivatePostgres } from '@tasker/store-knex/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -57,13 +57,8 @@ describe('readiness', () => {
     const memory = createMemoryStore();
     const commits = deferred();
     // A store whose commits hang (a stuck disk, a lock held elsewhere) while it still answers reads.
-    const store = new Proxy(memory, {
-      get(target, property) {
-        if (property === 'commit')
-          return (writes: readonly TaskWrite[]) => commits.promise.then(() => target.commit(writes));
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
+    const store = storeWith(memory, {
+      commit: (writes) => commits.promise.then(() => memory.commit(writes)),
     });
     const engine = gatedEngine(store, Promise.resolve());
     api = await startApi(store, { engine, readiness: { maxWriteAgeMs: 100 } });

@@ -6,6 +6,7 @@ import type { StepContext } from '../handlers/step-context.js';
 import type { NewTask, TaskStore, TaskWrite } from '../store/task-store.js';
 import { deferred } from './deferred.js';
 import type { StoreFactory } from './store-contract.js';
+import { storeWith } from './store-with.js';
 
 const TEMPLATE = { namespace: 'isolation', name: 'order' };
 const TASKS = 8;
@@ -28,7 +29,7 @@ function spoiling(store: TaskStore, victims: ReadonlySet<string>, refused: unkno
     request.task.context['refuseCreation'] === true
       ? { ...request, task: { ...request.task, context: { refused } as never } }
       : request;
-  const overrides: Partial<TaskStore> = {
+  return storeWith(store, {
     commit: (writes, batch) => {
       if (writes.some((write) => victims.has(write.taskId))) seen.push(writes.length);
       return store.commit(writes.map(spoilWrite), batch);
@@ -36,14 +37,6 @@ function spoiling(store: TaskStore, victims: ReadonlySet<string>, refused: unkno
     createTasks: (requests) => {
       if (requests.some((request) => request.task.context['refuseCreation'] === true)) seen.push(requests.length);
       return store.createTasks(requests.map(spoilCreation));
-    },
-  };
-  return new Proxy(store, {
-    get(target, property) {
-      const own = overrides[property as keyof TaskStore];
-      if (own) return own;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }

@@ -1,5 +1,5 @@
-import { createEngine, createMemoryStore, type TaskStore } from '@tasker/core';
-import { deferred } from '@tasker/core/testing';
+import { createEngine, createMemoryStore } from '@tasker/core';
+import { deferred, storeWith } from '@tasker/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
 import { meterEngine } from './meter-engine.js';
@@ -93,14 +93,12 @@ describe('metrics of an engine', () => {
     const memory = createMemoryStore();
     const failures = { commit: 1, create: 1 };
     // The first commit meets a reset connection (retried), the first creation a value the store cannot encode.
-    const store = new Proxy(memory, {
-      get(target, property) {
-        if (property === 'commit' && failures.commit-- > 0) return () => Promise.reject(new Error('read ECONNRESET'));
-        if (property === 'createTasks' && failures.create-- > 0) return () => Promise.reject(new TypeError('BigInt'));
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as TaskStore;
+    const store = storeWith(memory, {
+      commit: (writes) =>
+        failures.commit-- > 0 ? Promise.reject(new Error('read ECONNRESET')) : memory.commit(writes),
+      createTasks: (requests) =>
+        failures.create-- > 0 ? Promise.reject(new TypeError('BigInt')) : memory.createTasks(requests),
+    });
     const engine = createEngine({ store })
       .registerHandler('a', () => null)
       .registerTemplate({ namespace: 'shop', name: 'order', version: '1.0.0', steps: [{ name: 'a', handler: 'a' }] });
