@@ -441,14 +441,23 @@ export class Engine {
   /**
    * Sends an operator's event to the task's actor (claiming and loading it first when this engine does not run it)
    * and waits until its effect is durable.
-   * @throws TaskerError `TASK_LEASED` when another worker runs the task.
+   * @throws TaskerError `TASK_LEASED` when another worker runs the task; InvalidTransitionError when the engine drops
+   * the task before the effect is durable (its write was refused or fenced off, or the task lost).
    */
   async #act(taskId: string, event: TaskMachineEvent, isEffect: (write: TaskWrite) => boolean): Promise<void> {
     const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
     if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
     if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
-    await new Promise<void>((resolve) => {
-      task.awaitWrite(isEffect, resolve);
+    await new Promise<void>((resolve, reject) => {
+      // The write may never come: the store refused it, lost the task, or another worker took it over.
+      const forgetDrop = task.onDropped((why) => {
+        stopWaiting();
+        reject(new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${why}`));
+      });
+      const stopWaiting = task.awaitWrite(isEffect, () => {
+        forgetDrop();
+        resolve();
+      });
       task.actor.send(event);
     });
   }
@@ -599,11 +608,15 @@ export class Engine {
     this.#releasing.add(releasing);
   }
 
-  /** Drops a task another worker owns now, without writing anything more of it. */
+  /**
+   * Drops a task that is not this engine's to run any more (another worker owns it, the store refused or lost it),
+   * without writing anything more of it; an operator waiting for its action's effect is answered with why.
+   */
   #lose(taskId: string, why: string): void {
     const task = this.#active.get(taskId);
     if (!task) return;
     this.#logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
+    task.drop(why);
     this.#deactivate(task);
   }
 
