@@ -18,30 +18,49 @@ describe('a Redis that loses its data', () => {
     await server?.dispose();
   });
 
-  it('reports the running tasks lost (error log, task.lost, writeHealth) and goes on serving new tasks', async () => {
+  it('reports its running and waiting tasks lost (error log, task.lost, writeHealth) and serves new tasks', async () => {
     // A server of this test's own: FLUSHDB on the shared one would wipe other tests' keys.
     server = await RedisServerProcess.started();
     store = createRedisStore(server.url, { prefix: 'loss:' });
     await store.migrate();
     const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn(), child: () => logger };
-    const { engine, runs } = createChainEngine({ store, logger, stepDelayMs: 300 });
+    // Short leases, renewed every 300 ms; no passivation, so that a task waiting for its retry stays held.
+    const { engine, runs } = createChainEngine({
+      store,
+      logger,
+      stepDelayMs: 300,
+      leaseMs: 900,
+      passivateAfterMs: 600_000,
+    });
+    engine.registerHandler('later', () => {
+      throw new Error('try again in a minute');
+    });
+    engine.registerTemplate({
+      namespace: 'test',
+      name: 'later',
+      version: '1.0.0',
+      steps: [{ name: 'later', handler: 'later', backoff: { baseMs: 60_000, jitter: 0 } }],
+    });
     stopEngine = () => engine.stop({ gracePeriodMs: 0 });
     const events: EngineEvent[] = [];
     engine.on('*', (event) => void events.push(event));
     await engine.start();
-    const lostIds = await Promise.all([1, 2, 3].map((index) => runChain(engine, { index })));
+    const waiting = (await engine.runTask({ namespace: 'test', name: 'later', context: {} })).taskId;
+    await until(() => events.some((event) => event.type === 'step.retry_scheduled'));
+    const lostIds = [waiting, ...(await Promise.all([1, 2, 3].map((index) => runChain(engine, { index }))))];
     // Every first handler runs: its start is durable, and its result will be written to a task that is gone.
     await until(() => runs.length === 3);
     const admin = new Redis(server.url);
     await admin.flushdb();
     admin.disconnect();
 
-    await until(() => events.filter((event) => event.type === 'task.lost').length === 3);
+    // The running tasks are found lost by the commit of their results, the waiting one by its lease's renewal.
+    await until(() => events.filter((event) => event.type === 'task.lost').length === 4);
     expect(new Set(events.filter((event) => event.type === 'task.lost').map((event) => event.taskId))).toEqual(
       new Set(lostIds),
     );
     expect(events.find((event) => event.type === 'task.lost')?.error?.code).toBe('TASK_LOST');
-    expect(engine.writeHealth()).toMatchObject({ lostTasks: 3, consecutiveFailures: 0 });
+    expect(engine.writeHealth()).toMatchObject({ lostTasks: 4, consecutiveFailures: 0 });
     expect(logger.error).toHaveBeenCalledWith(
       expect.objectContaining({ taskId: lostIds[0] }),
       expect.stringMatching(/^task lost: the store no longer holds it/),

@@ -18,7 +18,7 @@ import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
-import { WriteQueue } from '../store/write-queue.js';
+import { LOST, WriteQueue } from '../store/write-queue.js';
 import type { WriteHealth } from '../store/write-health.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
 import { validateTemplate } from '../templates/validate-template.js';
@@ -166,7 +166,7 @@ export class Engine {
         for (const taskId of taskIds) {
           // A task with a write in flight may have ended its own lease by finishing; if another worker took it, the
           // write is fenced and the task dropped then.
-          if (this.#active.get(taskId)?.writesInFlight === 0) this.#lose(taskId, 'another worker took its lease');
+          if (this.#active.get(taskId)?.writesInFlight === 0) void this.#leaseLost(taskId);
         }
       },
     });
@@ -606,6 +606,23 @@ export class Engine {
       .catch((error: unknown) => this.#logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'))
       .finally(() => this.#releasing.delete(releasing));
     this.#releasing.add(releasing);
+  }
+
+  /**
+   * Drops a task whose lease the store no longer has: another worker took it, or the task itself vanished from the
+   * store (a Redis that lost its data), which is reported as lost. One read, only when a lease is gone.
+   */
+  async #leaseLost(taskId: string): Promise<void> {
+    const stored = await this.store.getTask(taskId).then(
+      (task) => task ?? 'vanished',
+      () => undefined,
+    );
+    // Dropped meanwhile, when a commit found it gone first.
+    if (!this.#active.has(taskId)) return;
+    if (stored === 'vanished') {
+      this.#queue.reportLost(taskId, new NotFoundError('TASK_NOT_FOUND', `No task ${taskId} in the store any more`));
+      this.#lose(taskId, LOST);
+    } else this.#lose(taskId, 'another worker took its lease');
   }
 
   /**

@@ -24,6 +24,8 @@ export type OnCommitted = (dropped: ReadonlyMap<string, string>) => void;
 
 const NONE_DROPPED: ReadonlyMap<string, string> = new Map();
 const FENCED = 'its write was fenced off: another worker owns it';
+/** Why a lost task is dropped. */
+export const LOST = 'its rows vanished from the store';
 
 interface PendingCreation extends NewTask {
   resolve(result: CreateTaskResult): void;
@@ -280,10 +282,8 @@ export class WriteQueue {
     const { taskId } = write;
     const { error } = refusal;
     if (refusal.kind === 'lost') {
-      this.#lostTasks++;
-      this.#logger.error({ err: error, taskId }, `task lost: the store no longer holds it (${messageOf(error)})`);
-      dropped.set(taskId, 'its rows vanished from the store');
-      this.#hooks.lost(taskId, error);
+      dropped.set(taskId, LOST);
+      this.reportLost(taskId, error);
       return;
     }
     this.#rejectedWrites++;
@@ -294,6 +294,16 @@ export class WriteQueue {
     if (!failed) this.#logger.error({ taskId }, 'the store refused the failure of the task too; dropped from memory');
     dropped.set(taskId, failed ? 'the store refused its data, so it was failed' : 'the store refused its data');
     this.#hooks.rejected(taskId, error, failed ? failure : undefined);
+  }
+
+  /**
+   * Counts, logs and tells the engine's hooks of a task whose rows vanished from the store: found by a commit here,
+   * or by the engine when a lease it renews is gone with its task.
+   */
+  reportLost(taskId: string, error: unknown): void {
+    this.#lostTasks++;
+    this.#logger.error({ err: error, taskId }, `task lost: the store no longer holds it (${messageOf(error)})`);
+    this.#hooks.lost(taskId, error);
   }
 
   #classify(error: unknown): StoreErrorKind {
