@@ -45,6 +45,18 @@ describe.each(useTestStores())('strings no store can keep, on %s', (_name, makeS
     expect([resolve.statusCode, resolve.json().error.fields[0].field]).toEqual([400, 'results.payment_id']);
     expect((await api.engine.getTask(taskId)).state).toBe('failed');
 
+    const deep = `${'{"next":'.repeat(100)}{}${'}'.repeat(100)}`;
+    const tooDeep = await api.call({
+      method: 'POST',
+      url: '/tasker/tasks',
+      payload: `{"namespace":"ecommerce","name":"process_order","context":{"deep":${deep}}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect([tooDeep.statusCode, tooDeep.json().error.message]).toEqual([
+      400,
+      expect.stringContaining('nests deeper than 64 levels'),
+    ]);
+
     const next = await checkout(orderContext());
     expect(next.statusCode).toBe(201);
     expect((await api.engine.waitForTask(next.json().task_id, { timeoutMs: 10_000 })).state).toBe('completed');
