@@ -20,6 +20,8 @@ export interface RouteContext {
   now(): number;
   /** Where the API is mounted, e.g. `/tasker`, for links. */
   mountPath: string;
+  /** How long the engine's oldest pending write may wait before readiness fails. */
+  maxWriteAgeMs: number;
   /** Prometheus text exposition, when the app gave a source. */
   metrics: (() => Promise<string>) | undefined;
   /** Workers and leases of the cluster, when the app gave a source (leases: issue 5). */
