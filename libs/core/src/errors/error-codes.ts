@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   SNAPSHOT_VERSION_MISMATCH: 'A stored snapshot was written by other machines than this engine runs.',
   TASK_LEASED: 'Another worker runs the task now (its lease holds): act on it there, or again once it lets go.',
   ENGINE_STOPPED: 'The engine is stopping or stopped and takes no new work.',
+  INVALID_STORE_URL: 'A store URL is malformed or has a scheme no store answers to.',
+  STORE_ADAPTER_MISSING: "The adapter package or database driver a store URL's scheme needs is not installed.",
   STORE_SCHEMA_MISMATCH: "A store's schema was made by another version of its adapter than the one opening it.",
 } as const;
 
