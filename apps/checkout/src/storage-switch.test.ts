@@ -55,7 +55,12 @@ describe('where the app keeps its data', () => {
       if (keys.length > 0) await client.unlink(...keys);
       client.disconnect();
     });
-    test = await startTestApp({ storage: { redisUrl: TEST_REDIS_URL, redisPrefix: prefix } });
+    // A password the test server does not ask for (ioredis goes on without it): the logs must not show it.
+    const redisUrl = new URL(TEST_REDIS_URL);
+    redisUrl.password = 'hunter2';
+    test = await startTestApp({ storage: { redisUrl: redisUrl.toString(), redisPrefix: prefix } });
+    expect(test.app.taskStoreLocation).toContain(`(keys ${prefix}*)`);
+    expect(test.app.taskStoreLocation).not.toContain('hunter2');
     // The app's tables go to the test's own SQLite file, not to the demo's checkout.sqlite of `npm start`.
     expect(test.app.database.location.startsWith(tmpdir())).toBe(true);
     const taskId = await checkOut();

@@ -69,6 +69,7 @@ export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { createStoreFromUrl } from './store-url/create-store-from-url.js';
 export type { StoreFromUrlOptions } from './store-url/create-store-from-url.js';
 export { STORE_URL_SCHEMES } from './store-url/store-location.js';
+export { redactUrl } from './store-url/redact-url.js';
 export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
 export type { TaskCursor } from './store/task-cursor.js';
 export { applyPatch } from './store/apply-patch.js';

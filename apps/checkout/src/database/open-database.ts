@@ -1,3 +1,4 @@
+import { redactUrl } from '@tasker/core';
 import knexFactory, { type Knex } from 'knex';
 import type { StorageConfig } from '../config/checkout-config.js';
 
@@ -10,12 +11,6 @@ export interface ShopDatabase {
   dialect: ShopDialect;
   /** Where it is, for logs: the SQLite file, or the Postgres URL without its password. */
   location: string;
-}
-
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 /**
@@ -33,7 +28,7 @@ export function openDatabase(storage: StorageConfig): ShopDatabase {
         acquireConnectionTimeout: 30_000,
       }),
       dialect: 'postgres',
-      location: withoutPassword(storage.databaseUrl),
+      location: redactUrl(storage.databaseUrl),
     };
   }
   return {
