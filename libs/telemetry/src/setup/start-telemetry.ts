@@ -42,7 +42,10 @@ export interface Telemetry {
   /** The Prometheus text of all metrics, for `taskerApi({ metrics })` at `/tasker/metrics`. */
   metrics: PrometheusText;
   logger: Logger;
-  /** Flushes and stops exporters and inspectors; call it after the engine has stopped. */
+  /**
+   * Ends the spans of runs still open (a stopped engine's paused tasks, with the outcome `interrupted`), stops
+   * instrumenting, and flushes and stops exporters and inspectors; call it after the engine has stopped.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -85,6 +88,8 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
   const logger = options.logger ?? createLogger();
   const inspector = inspectFromConfig(options.inspect ?? inspectConfigFromEnv());
   const tracing = spanProcessors.length > 0;
+  /** What stops instrumenting each engine, until it is called. */
+  const instrumented = new Set<() => void>();
   return {
     engineOptions: { logger, startTrace: createStartTrace(), ...(inspector ? { inspect: inspector.inspect } : {}) },
     instrument: (engine) => {
@@ -93,13 +98,19 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
         meterEngine(engine),
         ...(options.logTransitions === false ? [] : [logEngineEvents(engine, logger)]),
       ];
-      return () => {
-        for (const stop of stops) stop();
+      const stop = () => {
+        if (!instrumented.delete(stop)) return;
+        for (const each of stops) each();
       };
+      instrumented.add(stop);
+      return stop;
     },
     metrics: prometheus.metrics,
     logger,
     shutdown: async () => {
+      // A stopped engine leaves the runs it paused open (another process resumes them); their spans end here as
+      // `interrupted`, before the exporters flush, or the span processors would never see them.
+      for (const stop of [...instrumented]) stop();
       await inspector?.stop();
       await sdk.shutdown();
     },
