@@ -56,7 +56,7 @@ export async function createCheckoutApp(
   options: CheckoutAppOptions = {},
 ): Promise<CheckoutApp> {
   const logger = options.logger ?? options.telemetry?.logger ?? pino({ level: config.logLevel });
-  const database = openDatabase(config.storage);
+  const database = openDatabase(config.storage, logger);
   await migrateShop(database.knex);
   await seedProducts(database.knex);
   const [store, taskStoreLocation] = await openTaskStore(config, database);
@@ -65,6 +65,7 @@ export async function createCheckoutApp(
       db: database.knex,
       simulation: new ServiceSimulation(config.simulation),
       paymentTimeouts: config.paymentTimeouts,
+      templatesDir: config.templatesDir,
     },
     {
       ...options.telemetry?.engineOptions,

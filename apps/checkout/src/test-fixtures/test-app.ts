@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { createCheckoutApp, type CheckoutApp, type CheckoutAppOptions } from '../checkout-app.js';
-import type { CheckoutConfig, StorageConfig } from '../config/checkout-config.js';
+import { TEMPLATES_DIR, type CheckoutConfig, type StorageConfig } from '../config/checkout-config.js';
 
 /** A checkout app listening on a free port, on a SQLite file of its own, with its log lines kept. */
 export interface TestApp {
@@ -22,6 +22,7 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
     host: '127.0.0.1',
     port: 0,
     storage: { sqliteFile: join(directory, 'checkout.sqlite'), redisPrefix: 'tasker:' },
+    templatesDir: TEMPLATES_DIR,
     simulation: {
       latencyMs: { min: 0, max: 2 },
       transientFaultRate: 0,
