@@ -3,33 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from './test-fixtures/api-harness.js';
 
 let api: ApiHarness;
-let base: string;
 
 beforeAll(async () => {
   api = await startApi(createMemoryStore());
-  base = await api.app.listen({ port: 0, host: '127.0.0.1' });
 });
 
 afterAll(() => api.close());
 
-/** The URLs of the assets an HTML page references, resolved against the page's URL as a browser resolves them. */
-function assetsOf(html: string, pageUrl: string): string[] {
-  return [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((match) => new URL(match[1]!, pageUrl).toString());
+/** The paths of the assets an HTML page references, resolved against the page's URL as a browser resolves them. */
+function assetsOf(html: string, pageUrl: URL): string[] {
+  return [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((match) => new URL(match[1]!, pageUrl).pathname);
 }
+
+const get = (path: string) => api.call({ method: 'GET', url: path }, null);
 
 describe('the OpenAPI page', () => {
   it.each(['/tasker/docs', '/tasker/docs/'])('at %s loads every asset it references', async (path) => {
-    const page = await fetch(`${base}${path}`);
-    expect(page.status).toBe(200);
-    const assets = assetsOf(await page.text(), page.url);
+    const page = await get(path);
+    expect(page.statusCode).toBe(200);
+    const assets = assetsOf(page.body, new URL(path, 'http://localhost'));
     expect(assets).toHaveLength(7);
-    const statuses = await Promise.all(
-      assets.map(async (asset) => [new URL(asset).pathname, (await fetch(asset)).status]),
-    );
-    expect(statuses).toEqual(assets.map((asset) => [new URL(asset).pathname, 200]));
+    const statuses = await Promise.all(assets.map(async (asset) => [asset, (await get(asset)).statusCode]));
+    expect(statuses).toEqual(assets.map((asset) => [asset, 200]));
     // The page's script asks for the document at `<page>/json`, with a slash added when the page's URL lacks one.
-    const document = await fetch(`${page.url.replace(/\/?$/, '/')}json`);
-    expect(document.status).toBe(200);
-    expect(((await document.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+    const document = await get(`${path.replace(/\/?$/, '/')}json`);
+    expect(document.statusCode).toBe(200);
+    expect(document.json<{ openapi: string }>().openapi).toMatch(/^3\./);
   });
 });
