@@ -7,7 +7,7 @@ import {
   type ImportModule,
   type MigratableStore,
 } from './load-adapter.js';
-import { parseStoreLocation, type StoreLocation } from './store-location.js';
+import { parseStoreLocation, schemeOf, type StoreLocation } from './store-location.js';
 
 /** How {@link createStoreFromUrl} opens a store beyond what its URL says. */
 export interface StoreFromUrlOptions {
@@ -91,8 +91,7 @@ export async function openStoreFromUrl(
   load: ImportModule,
 ): Promise<TaskStore> {
   const location = parseStoreLocation(url);
-  const scheme = `${url.slice(0, url.indexOf(':')).toLowerCase()}:`;
-  const store = await openLocation(location, scheme, options, load);
+  const store = await openLocation(location, `${schemeOf(url)}:`, options, load);
   if (options.migrate !== false && 'migrate' in store) {
     try {
       await store.migrate();

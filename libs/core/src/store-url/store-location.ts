@@ -46,13 +46,18 @@ function redisLocation(url: string): StoreLocation {
   return { kind: 'redis', url: parsed.toString(), prefix };
 }
 
+/** The scheme of a URL in lower case, without its colon (`postgres`); undefined when it has none. */
+export function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+}
+
 /**
  * Parses a store URL: `postgres://…`/`postgresql://…`, `redis://…`/`rediss://…` (with an optional `?prefix=`),
  * `sqlite:path` (resolved against `cwd`; `sqlite::memory:` too) or `memory:`.
  * @throws StoreUrlError `INVALID_STORE_URL` naming the URL (password hidden) and the supported schemes.
  */
 export function parseStoreLocation(url: string, cwd: string = process.cwd()): StoreLocation {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const scheme = schemeOf(url);
   switch (scheme) {
     case 'memory':
       if (url.toLowerCase() !== 'memory:') {
