@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, testConfig, type TestApp } from './test-fixtures/test-app.js';
+import { startTestApp, TEST_SIMULATION, type TestApp } from './test-fixtures/test-app.js';
 
 /** Debian's Chromium, which `npm test` installs first (tools/services/prepare-tests.sh). */
 const CHROMIUM = process.env.TEST_CHROMIUM_BIN || '/usr/bin/chromium';
@@ -20,7 +20,7 @@ describe('the storefront in Chromium', () => {
   beforeAll(async () => {
     // Latencies a browser can watch go by, and a flaky card that fails twice before it charges.
     test = await startTestApp({
-      simulation: { ...testConfig('').simulation, latencyMs: { min: 20, max: 60 } },
+      simulation: { ...TEST_SIMULATION, latencyMs: { min: 20, max: 60 } },
       retryBackoffBaseMs: 100,
     });
     if (!existsSync(CHROMIUM)) {

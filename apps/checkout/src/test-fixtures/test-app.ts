@@ -5,7 +5,12 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { createCheckoutApp, type CheckoutApp, type CheckoutAppOptions } from '../checkout-app.js';
-import { TEMPLATES_DIR, type CheckoutConfig, type StorageConfig } from '../config/checkout-config.js';
+import {
+  TEMPLATES_DIR,
+  type CheckoutConfig,
+  type SimulationConfig,
+  type StorageConfig,
+} from '../config/checkout-config.js';
 
 /** A checkout app listening on a free port, on a SQLite file of its own, with its log lines kept. */
 export interface TestApp {
@@ -16,21 +21,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Simulated services that keep tests fast: near-zero latency, no faults, a short retry-after. */
+export const TEST_SIMULATION: SimulationConfig = {
+  latencyMs: { min: 0, max: 2 },
+  transientFaultRate: 0,
+  maxFaultRepeats: 2,
+  flakyFailures: 2,
+  rateLimitRetryAfterMs: 150,
+  slowResponseMs: 5_000,
+};
+
 /** Settings that keep tests fast: near-zero latency, millisecond backoffs, short payment timeouts. */
-export function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}): CheckoutConfig {
+function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}): CheckoutConfig {
   return {
     host: '127.0.0.1',
     port: 0,
     storage: { sqliteFile: join(directory, 'checkout.sqlite'), redisPrefix: 'tasker:' },
     templatesDir: TEMPLATES_DIR,
-    simulation: {
-      latencyMs: { min: 0, max: 2 },
-      transientFaultRate: 0,
-      maxFaultRepeats: 2,
-      flakyFailures: 2,
-      rateLimitRetryAfterMs: 150,
-      slowResponseMs: 5_000,
-    },
+    simulation: TEST_SIMULATION,
     // Long enough that a loaded CI machine never times a sound payment out; shorter than tok_timeout's answer.
     paymentTimeouts: { standardMs: 2_000, expressMs: 1_000 },
     retryBackoffBaseMs: 5,
