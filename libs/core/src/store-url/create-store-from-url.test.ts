@@ -47,6 +47,12 @@ describe('createStoreFromUrl', () => {
     );
   });
 
+  it('refuses a malformed URL without showing its password', async () => {
+    await expect(createStoreFromUrl('postgres://app:hunter2@db:port/shop')).rejects.toThrow(
+      "store URL 'postgres://***@db:port/shop' is not a valid URL",
+    );
+  });
+
   it.each([
     ['postgres://app:hunter2@db:5432/shop', '@tasker/store-knex', 'npm install @tasker/store-knex pg', 'postgres:'],
     ['sqlite:tasks.sqlite', '@tasker/store-knex', 'npm install @tasker/store-knex better-sqlite3', 'sqlite:'],
