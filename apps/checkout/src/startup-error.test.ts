@@ -41,6 +41,19 @@ describe('a start that fails', () => {
     expect(stderr).not.toContain('hunter2');
   });
 
+  it.each([
+    ['PostgreSQL', 'DATABASE_URL', 'postgres://postgres:hunter2@127.0.0.1:1/shop'],
+    ['Redis', 'REDIS_URL', 'redis://:hunter2@127.0.0.1:1'],
+  ])('names the %s that does not answer by host and port, without the password', async (name, variable, url) => {
+    const { code, stderr } = await startApp({ [variable]: url });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Cannot connect to ${name} at 127.0.0.1:1 (${variable}=${url.replace('hunter2', '***')})`);
+    expect(stderr).toContain(`or fix ${variable}`);
+    expect(stderr).not.toMatch(STACK_LINE);
+    expect(stderr).not.toContain('hunter2');
+  });
+
   it('lists every problem of a broken template by file, line and field, and nothing else', async () => {
     const templates = join(folder, 'templates');
     cpSync(TEMPLATES_DIR, templates, { recursive: true });
