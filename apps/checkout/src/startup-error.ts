@@ -26,13 +26,13 @@ function missingDatabase(error: unknown): string | undefined {
   return /database "([^"]+)" does not exist/.exec(error.message)?.[1];
 }
 
-function missingDatabaseMessage(name: string, databaseUrl: string | undefined): string {
-  const url = databaseUrl ? new URL(databaseUrl) : undefined;
-  const host = url?.hostname || '127.0.0.1';
-  const port = url?.port || '5432';
-  const user = url?.username ? ` -U ${decodeURIComponent(url.username)}` : '';
+function missingDatabaseMessage(name: string, databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const host = url.hostname;
+  const port = url.port || '5432';
+  const user = url.username ? ` -U ${decodeURIComponent(url.username)}` : '';
   return [
-    `PostgreSQL database "${name}" does not exist on ${host}:${port} (DATABASE_URL=${redactUrl(databaseUrl ?? '')}).`,
+    `PostgreSQL database "${name}" does not exist on ${host}:${port} (DATABASE_URL=${redactUrl(databaseUrl)}).`,
     `Create it with:  createdb -h ${host} -p ${port}${user} ${name}`,
     `or in psql:      CREATE DATABASE "${name}";`,
   ].join('\n');
@@ -92,7 +92,7 @@ function isRedisUnreachable(error: unknown, settings: StartupSettings): boolean 
  */
 export function describeStartupError(error: unknown, settings: StartupSettings): string {
   const database = missingDatabase(error);
-  if (database !== undefined) return missingDatabaseMessage(database, settings.DATABASE_URL);
+  if (database !== undefined && settings.DATABASE_URL) return missingDatabaseMessage(database, settings.DATABASE_URL);
   if (isNetworkError(error)) return networkErrorMessage(error, settings);
   if (error instanceof AggregateError && error.errors.some(isNetworkError)) {
     return networkErrorMessage(error.errors.find(isNetworkError)!, settings);
