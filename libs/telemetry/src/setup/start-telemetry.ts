@@ -1,7 +1,8 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { PeriodicExportingMetricReader, type IMetricReader, type MeterProvider } from '@opentelemetry/sdk-metrics';
+import { metrics, type MeterProvider } from '@opentelemetry/api';
+import { PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Engine, StartTrace } from '@tasker/core';
@@ -65,8 +66,8 @@ function otlpExport(config: OtlpConfig): { spans: SpanProcessor; metrics: IMetri
 interface Pipeline {
   /** Whether engines are traced: there is somewhere for spans to go. */
   tracing: boolean;
-  /** The meter providers engines are measured into; the global one when `undefined` is among them. */
-  meterProviders: Array<MeterProvider | undefined>;
+  /** The meter providers engines are measured into. */
+  meterProviders: MeterProvider[];
   metrics: PrometheusText;
   shutdown(): Promise<void>;
 }
@@ -87,7 +88,7 @@ function startSdk(options: TelemetryOptions): Pipeline {
   sdk.start();
   return {
     tracing: spanProcessors.length > 0,
-    meterProviders: [undefined],
+    meterProviders: [metrics.getMeterProvider()],
     metrics: prometheus.metrics,
     shutdown: () => sdk.shutdown(),
   };
@@ -106,7 +107,7 @@ function joinHost(host: RegisteredProviders, logger: Logger, options: TelemetryO
   );
   return {
     tracing: host.tracing,
-    meterProviders: [prometheus.meterProvider, ...(host.metrics ? [undefined] : [])],
+    meterProviders: [prometheus.meterProvider, ...(host.metrics ? [metrics.getMeterProvider()] : [])],
     metrics: prometheus.metrics,
     shutdown: () => prometheus.meterProvider.shutdown(),
   };
@@ -141,7 +142,7 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     instrument: (engine) => {
       const stops = [
         ...(pipeline.tracing ? [traceEngine(engine)] : []),
-        ...pipeline.meterProviders.map((meterProvider) => meterEngine(engine, meterProvider ? { meterProvider } : {})),
+        ...pipeline.meterProviders.map((meterProvider) => meterEngine(engine, { meterProvider })),
         ...(options.logTransitions === false ? [] : [logEngineEvents(engine, logger)]),
       ];
       const stop = () => {
