@@ -7,7 +7,7 @@ import {
   type LoadResult,
   type Reconciliation,
 } from '@tasker/bench/black-friday';
-import { startTestApp, testConfig, type TestApp } from './test-fixtures/test-app.js';
+import { startTestApp, TEST_SIMULATION, type TestApp } from './test-fixtures/test-app.js';
 
 /** The benchmark's "Black Friday" in small: 300 checkouts on SQLite, 15% transient faults, 1% declined cards. */
 describe('Black Friday on SQLite', () => {
@@ -18,7 +18,7 @@ describe('Black Friday on SQLite', () => {
 
   beforeAll(async () => {
     test = await startTestApp({
-      simulation: { ...testConfig('').simulation, transientFaultRate: 0.15, rateLimitRetryAfterMs: 5 },
+      simulation: { ...TEST_SIMULATION, transientFaultRate: 0.15, rateLimitRetryAfterMs: 5 },
       logLevel: 'warn',
     });
     await restockAll(test.app.database.knex, 1_000);

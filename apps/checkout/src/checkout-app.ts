@@ -1,6 +1,5 @@
-import type { Engine, TaskStore } from '@tasker/core';
+import { createStoreFromUrl, redactUrl, type Engine, type TaskStore } from '@tasker/core';
 import { createKnexStore } from '@tasker/store-knex';
-import { createRedisStore } from '@tasker/store-redis';
 import type { Telemetry } from '@tasker/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -36,12 +35,14 @@ export interface CheckoutAppOptions {
   telemetry?: Telemetry;
 }
 
-function openTaskStore(config: CheckoutConfig, database: ShopDatabase): [TaskStore, string] {
-  if (config.storage.redisUrl) {
+async function openTaskStore(config: CheckoutConfig, database: ShopDatabase): Promise<[TaskStore, string]> {
+  const { redisUrl, redisPrefix } = config.storage;
+  if (redisUrl) {
     // The engine's tasks go to Redis; the app's tables stay in the SQL database.
-    const store = createRedisStore(config.storage.redisUrl, { prefix: config.storage.redisPrefix });
-    return [store, `${config.storage.redisUrl} (keys ${config.storage.redisPrefix}*)`];
+    const store = await createStoreFromUrl(redisUrl, { prefix: redisPrefix });
+    return [store, `${redactUrl(redisUrl)} (keys ${redisPrefix}*)`];
   }
+  // The engine's tables share the app's connection pool (and SQLite's one connection) rather than opening their own.
   return [createKnexStore(database.knex), database.location];
 }
 
@@ -55,15 +56,16 @@ export async function createCheckoutApp(
   options: CheckoutAppOptions = {},
 ): Promise<CheckoutApp> {
   const logger = options.logger ?? options.telemetry?.logger ?? pino({ level: config.logLevel });
-  const database = openDatabase(config.storage);
+  const database = openDatabase(config.storage, logger);
   await migrateShop(database.knex);
   await seedProducts(database.knex);
-  const [store, taskStoreLocation] = openTaskStore(config, database);
+  const [store, taskStoreLocation] = await openTaskStore(config, database);
   const engine = await createCheckoutEngine(
     {
       db: database.knex,
       simulation: new ServiceSimulation(config.simulation),
       paymentTimeouts: config.paymentTimeouts,
+      templatesDir: config.templatesDir,
     },
     {
       ...options.telemetry?.engineOptions,

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine, type EngineOptions } from '@tasker/core';
 import { loadTemplates, registerTemplates, semverResolver } from '@tasker/template';
 import type { Knex } from 'knex';
@@ -14,15 +13,14 @@ import { Mailer } from './services/mailer.js';
 import { PaymentProcessor } from './services/payment-processor.js';
 import type { ServiceSimulation } from './services/service-simulation.js';
 
-/** Where the app's task templates live: the repository's `config/tasker/tasks`. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../config/tasker/tasks', import.meta.url));
-
 /** What the checkout's handlers work with. */
 export interface CheckoutEngineParts {
   /** The shop's database (products, orders, payments, inventory movements, sent emails). */
   db: Knex;
   simulation: ServiceSimulation;
   paymentTimeouts: PaymentTimeouts;
+  /** The folder of YAML task templates to load. */
+  templatesDir: string;
 }
 
 /** The engine with the seed's `ecommerce/process_order` template, its five step handlers and its task handler. */
@@ -44,6 +42,6 @@ export async function createCheckoutEngine(parts: CheckoutEngineParts, options: 
       'Ecommerce::StepHandlers::SendConfirmationHandler',
       new SendConfirmationHandler(new Mailer(db, simulation)),
     );
-  registerTemplates(engine, await loadTemplates(TEMPLATES_DIR));
+  registerTemplates(engine, await loadTemplates(parts.templatesDir));
   return engine;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkoutBody, postCheckout, settledStatus, testConfig, useTestApp } from './test-fixtures/test-app.js';
+import { checkoutBody, postCheckout, settledStatus, TEST_SIMULATION, useTestApp } from './test-fixtures/test-app.js';
 
 // A rate limit of a second keeps a tok_rate_limited checkout processing long enough to be seen so.
-const test = useTestApp({ simulation: { ...testConfig('').simulation, rateLimitRetryAfterMs: 1_000 } });
+const test = useTestApp({ simulation: { ...TEST_SIMULATION, rateLimitRetryAfterMs: 1_000 } });
 
 const status = async (taskId: string) => {
   const response = await fetch(`${test.url}/orders/${taskId}/status`);

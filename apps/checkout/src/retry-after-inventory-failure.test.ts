@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { postCheckout, settledStatus, stepOf, taskerTask, testConfig, useTestApp } from './test-fixtures/test-app.js';
+import {
+  postCheckout,
+  settledStatus,
+  stepOf,
+  taskerTask,
+  TEST_SIMULATION,
+  useTestApp,
+} from './test-fixtures/test-app.js';
 
 // The processor's rate limit holds the payment for a second: time to empty the shelf behind the cart's back.
-const test = useTestApp({ simulation: { ...testConfig('').simulation, rateLimitRetryAfterMs: 1_000 } });
+const test = useTestApp({ simulation: { ...TEST_SIMULATION, rateLimitRetryAfterMs: 1_000 } });
 
 /** Moves the stock of product 2 by `delta`, with its movement, as a warehouse adjustment would. */
 async function adjustDockStock(delta: number) {

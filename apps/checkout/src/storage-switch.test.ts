@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { DEFAULT_TABLE_PREFIX, createKnexStore } from '@tasker/store-knex';
 import { freshPostgresDatabase, type TestDatabase } from '@tasker/store-knex/testing';
 import { createRedisStore } from '@tasker/store-redis';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  checkoutBody,
-  postCheckout,
-  settledStatus,
-  startTestApp,
-  testConfig,
-  type TestApp,
-} from './test-fixtures/test-app.js';
+import { checkoutBody, postCheckout, settledStatus, startTestApp, type TestApp } from './test-fixtures/test-app.js';
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,8 +28,7 @@ describe('where the app keeps its data', () => {
   it('keeps tasks and its own tables in PostgreSQL with a DATABASE_URL', async () => {
     const database: TestDatabase = await freshPostgresDatabase();
     cleanups.push(() => database.drop());
-    const storage = { ...testConfig('').storage, databaseUrl: database.url };
-    test = await startTestApp({ storage });
+    test = await startTestApp({ storage: { databaseUrl: database.url } });
     expect(test.app.database.dialect).toBe('postgres');
     const taskId = await checkOut();
     const tables = await test.app.database.knex.raw(
@@ -62,9 +55,14 @@ describe('where the app keeps its data', () => {
       if (keys.length > 0) await client.unlink(...keys);
       client.disconnect();
     });
-    test = await startTestApp({
-      storage: { ...testConfig('').storage, redisUrl: TEST_REDIS_URL, redisPrefix: prefix },
-    });
+    // A password the test server does not ask for (ioredis goes on without it): the logs must not show it.
+    const redisUrl = new URL(TEST_REDIS_URL);
+    redisUrl.password = 'hunter2';
+    test = await startTestApp({ storage: { redisUrl: redisUrl.toString(), redisPrefix: prefix } });
+    expect(test.app.taskStoreLocation).toContain(`(keys ${prefix}*)`);
+    expect(test.app.taskStoreLocation).not.toContain('hunter2');
+    // The app's tables go to the test's own SQLite file, not to the demo's checkout.sqlite of `npm start`.
+    expect(test.app.database.location.startsWith(tmpdir())).toBe(true);
     const taskId = await checkOut();
     const redis = createRedisStore(TEST_REDIS_URL, { prefix });
     try {

@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, testConfig, type TestApp } from './test-fixtures/test-app.js';
+import { startTestApp, TEST_SIMULATION, type TestApp } from './test-fixtures/test-app.js';
+
+/** Debian's Chromium, which `npm test` installs first (tools/services/prepare-tests.sh). */
+const CHROMIUM = process.env.TEST_CHROMIUM_BIN || '/usr/bin/chromium';
 
 /** Where the screenshot goes: a gitignored folder CI can keep. */
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts', import.meta.url));
@@ -17,13 +20,16 @@ describe('the storefront in Chromium', () => {
   beforeAll(async () => {
     // Latencies a browser can watch go by, and a flaky card that fails twice before it charges.
     test = await startTestApp({
-      simulation: { ...testConfig('').simulation, latencyMs: { min: 20, max: 60 } },
+      simulation: { ...TEST_SIMULATION, latencyMs: { min: 20, max: 60 } },
       retryBackoffBaseMs: 100,
     });
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`No Chromium at ${CHROMIUM}: run bash tools/services/prepare-tests.sh (as root it installs it)`);
+    }
     profile = mkdtempSync(join(tmpdir(), 'checkout-chromium-'));
     // A fresh profile per run; playwright takes it as the persistent context's folder (its --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       args: [
         '--headless',
         '--no-sandbox',

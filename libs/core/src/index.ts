@@ -31,6 +31,7 @@ export { StepTimeoutError } from './errors/step-timeout-error.js';
 export { AttemptInterruptedError } from './errors/attempt-interrupted-error.js';
 export { TemplateValidationError } from './errors/template-validation-error.js';
 export type { TemplateProblem } from './errors/template-validation-error.js';
+export { StoreUrlError } from './errors/store-url-error.js';
 export { ContextValidationError } from './errors/context-validation-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { InvalidTransitionError } from './errors/invalid-transition-error.js';
@@ -69,6 +70,10 @@ export type {
 } from './store/task-store.js';
 export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
+export { createStoreFromUrl } from './store-url/create-store-from-url.js';
+export type { StoreFromUrlOptions } from './store-url/create-store-from-url.js';
+export { STORE_URL_SCHEMES } from './store-url/store-location.js';
+export { redactUrl } from './store-url/redact-url.js';
 export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
 export type { TaskCursor } from './store/task-cursor.js';
 export { applyPatch } from './store/apply-patch.js';

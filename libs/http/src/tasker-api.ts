@@ -115,7 +115,9 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // Without indexPrefix the page at `<prefix>/docs` (no trailing slash) links its assets as `/docs/static/...`,
+    // outside the mount path, and renders blank; the slash form links them relatively and works either way.
+    await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: app.prefix });
   }
 
   // JSON only (anything else is 415), with fastify's parser (prototype poisoning refused) and this API's limit.

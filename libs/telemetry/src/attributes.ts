@@ -1,4 +1,4 @@
-import type { EngineEvent } from '@tasker/core';
+import type { EngineEvent, StepError } from '@tasker/core';
 
 /** The attribute names of Tasker's spans, metrics and log lines, in one place so dashboards can rely on them. */
 export const ATTR = {
@@ -27,14 +27,14 @@ export function taskAttributes(event: EngineEvent): Record<string, string> {
   };
 }
 
+/** The attributes of a step's error. */
+export function stepErrorAttributes(error: StepError): Record<string, string> {
+  return { [ATTR.errorMessage]: error.message, [ATTR.errorCode]: error.code, [ATTR.errorType]: error.name };
+}
+
 /** The attributes of an event's error, none when it has none. */
 export function errorAttributes(event: EngineEvent): Record<string, string> {
-  if (!event.error) return {};
-  return {
-    [ATTR.errorMessage]: event.error.message,
-    [ATTR.errorCode]: event.error.code,
-    [ATTR.errorType]: event.error.name,
-  };
+  return event.error ? stepErrorAttributes(event.error) : {};
 }
 
 /** The outcome an event reports: the state its task or step moved to, e.g. `completed` or `waiting_for_retry`. */

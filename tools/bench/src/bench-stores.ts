@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TaskStore } from '@tasker/core';
+import { createStoreFromUrl, type TaskStore } from '@tasker/core';
 import type { KnexStore } from '@tasker/store-knex';
 import { TEST_DATABASE_URL, freshPostgresDatabase } from '@tasker/store-knex/testing';
 import type { RedisStore } from '@tasker/store-redis';
-import { storeAt, type StoreTarget } from '@tasker/chaos/store-target';
+import type { StoreTarget } from '@tasker/chaos/store-target';
 
 /** The Postgres pool of every benchmark process: two connections kept open, as a service would keep them. */
 export const BENCH_POOL = { min: 2, max: 10 };
@@ -26,14 +26,13 @@ export type StoreKind = (typeof STORE_KINDS)[number];
 export const POSTGRES_URL = new URL(TEST_DATABASE_URL);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Migrates `store` and wraps it; disposing closes it, then removes its data with `removeData`. */
-async function migrated(
+/** Wraps a migrated `store`; disposing closes it, then removes its data with `removeData`. */
+function benchStore(
   location: StoreTarget,
-  store: TaskStore & { migrate(): Promise<unknown> },
+  store: TaskStore,
   statements: () => number,
   removeData: () => Promise<void> | void,
-): Promise<BenchStore> {
-  await store.migrate();
+): BenchStore {
   return {
     location,
     store,
@@ -45,21 +44,25 @@ async function migrated(
   };
 }
 
+/** The store at `location`, migrated, with the benchmarks' pool, as the adapter's own class. */
+async function openAt<S extends TaskStore>(location: StoreTarget): Promise<S> {
+  return (await createStoreFromUrl(location, { pool: BENCH_POOL })) as S;
+}
+
 /** Opens a fresh, migrated store of `kind` that only this benchmark run uses. */
 export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
   const run = `${process.pid}_${Date.now()}`;
   switch (kind) {
     case 'postgres': {
       const database = await freshPostgresDatabase({ name: `tasker_bench_${run}` });
-      const location = { kind: 'postgres', url: database.url } as const;
-      const store = storeAt(location, BENCH_POOL) as KnexStore;
-      return migrated(location, store, () => store.statementCount, database.drop);
+      const store = await openAt<KnexStore>(database.url);
+      return benchStore(database.url, store, () => store.statementCount, database.drop);
     }
     case 'sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-'));
-      const location = { kind: 'sqlite', file: join(dir, 'bench.sqlite') } as const;
-      const store = storeAt(location, BENCH_POOL) as KnexStore;
-      return migrated(
+      const location = `sqlite:${join(dir, 'bench.sqlite')}`;
+      const store = await openAt<KnexStore>(location);
+      return benchStore(
         location,
         store,
         () => store.statementCount,
@@ -68,9 +71,9 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
     }
     case 'redis': {
       const prefix = `tasker-bench-${run}:`;
-      const location = { kind: 'redis', url: REDIS_URL, prefix } as const;
-      const store = storeAt(location, BENCH_POOL) as RedisStore;
-      return migrated(
+      const location = `${REDIS_URL}/?prefix=${encodeURIComponent(prefix)}`;
+      const store = await openAt<RedisStore>(location);
+      return benchStore(
         location,
         store,
         () => store.commandCount,

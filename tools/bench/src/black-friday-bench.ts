@@ -8,6 +8,8 @@
  *   npm run bench:black-friday
  *   BENCH_CHECKOUTS=1000 BENCH_CONCURRENCY=50 npm run bench:black-friday
  *   BENCH_TASK_STORE=redis npm run bench:black-friday   (tasks in Redis, the app's tables in PostgreSQL)
+ *   BENCH_FAULT_RATE=0.3 BENCH_SERVICE_LATENCY_MS=50-200 npm run bench:black-friday   (the app's FAULT_RATE, 0.15,
+ *   and SERVICE_LATENCY_MS, 10-50)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -6,10 +6,9 @@
  *
  *   tsx crash-worker.ts '<WorkerOptions JSON>'
  */
-import { createEngine, silentLogger, stopOnSignals, type Logger } from '@tasker/core';
+import { createEngine, createStoreFromUrl, silentLogger, stopOnSignals, type Logger } from '@tasker/core';
 import { registerCheckout } from './checkout-shape.js';
 import type { WorkerOptions } from './crash-run.js';
-import { openStore } from './store-target.js';
 
 const options = JSON.parse(process.argv[2]!) as WorkerOptions;
 /** Errors to stderr, where a failing test shows them. */
@@ -19,7 +18,7 @@ const logger: Logger = {
   warn: (fields, message) => console.error(`[${options.workerId}] ${message}`, fields),
   child: () => logger,
 };
-const store = await openStore(options.target);
+const store = await createStoreFromUrl(options.target);
 const engine = createEngine({
   store,
   concurrency: 50,

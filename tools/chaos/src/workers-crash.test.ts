@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TaskStore } from '@tasker/core';
+import { createStoreFromUrl, type TaskStore } from '@tasker/core';
 import { freshPostgresDatabase } from '@tasker/store-knex/testing';
 import { allTaskIds, handlerRuns, startWorker, type HandlerRun, type Worker } from './crash-run.js';
 import { expectEveryTaskCompletedOnce } from './expect-completed-once.js';
 import { redisWithAppendOnly } from './servers.js';
-import { openStore, type StoreTarget } from './store-target.js';
+import type { StoreTarget } from './store-target.js';
 
 const TASKS = 1_000;
 const LEASE_MS = 2_000;
@@ -138,7 +138,7 @@ async function threeWorkersWithKills(target: StoreTarget, label: string): Promis
   const fleet = new Fleet(target, label);
   await fleet.start('w1', TASKS);
   await Promise.all([fleet.start('w2'), fleet.start('w3')]);
-  const store = await openStore(target);
+  const store = await createStoreFromUrl(target);
   cleanups.push(() => store.close());
 
   await waitForRuns(fleet, TASKS * (0.5 + Math.random()));
@@ -160,7 +160,7 @@ async function frozenWorker(target: StoreTarget, label: string): Promise<void> {
   const fleet = new Fleet(target, label);
   const frozen = await fleet.start('frozen', 300);
   await fleet.start('other');
-  const store = await openStore(target);
+  const store = await createStoreFromUrl(target);
   cleanups.push(() => store.close());
   await waitForRuns(fleet, 150);
   frozen.process.kill('SIGSTOP');
@@ -182,7 +182,7 @@ async function frozenWorker(target: StoreTarget, label: string): Promise<void> {
 async function terminatedWorker(target: StoreTarget, label: string): Promise<void> {
   const fleet = new Fleet(target, label);
   const leaving = await fleet.start('leaving', 300);
-  const store = await openStore(target);
+  const store = await createStoreFromUrl(target);
   cleanups.push(() => store.close());
   await waitForRuns(fleet, 100);
   await fleet.start('staying');
@@ -207,19 +207,19 @@ describe('several worker processes on PostgreSQL', () => {
   it('complete 1,000 tasks through two SIGKILLs of one worker, each step once', async () => {
     const { url, drop } = await freshPostgresDatabase({ name: `tasker_workers_${process.pid}_${Date.now()}` });
     cleanups.push(drop);
-    await threeWorkersWithKills({ kind: 'postgres', url }, 'postgres');
+    await threeWorkersWithKills(url, 'postgres');
   });
 
   it('fence off a worker frozen past its lease', async () => {
     const { url, drop } = await freshPostgresDatabase({ name: `tasker_frozen_${process.pid}_${Date.now()}` });
     cleanups.push(drop);
-    await frozenWorker({ kind: 'postgres', url }, 'postgres-frozen');
+    await frozenWorker(url, 'postgres-frozen');
   });
 
   it('hand their tasks over on SIGTERM, finishing running steps first', async () => {
     const { url, drop } = await freshPostgresDatabase({ name: `tasker_sigterm_${process.pid}_${Date.now()}` });
     cleanups.push(drop);
-    await terminatedWorker({ kind: 'postgres', url }, 'postgres-sigterm');
+    await terminatedWorker(url, 'postgres-sigterm');
   });
 });
 
@@ -227,18 +227,18 @@ describe('several worker processes on Redis', () => {
   it('complete 1,000 tasks through two SIGKILLs of one worker, each step once', async () => {
     const server = await redisWithAppendOnly(join(dir, 'redis-kills'));
     cleanups.push(server.stop);
-    await threeWorkersWithKills({ kind: 'redis', url: server.url, prefix: 'workers:' }, 'redis');
+    await threeWorkersWithKills(`${server.url}/?prefix=workers:`, 'redis');
   });
 
   it('fence off a worker frozen past its lease', async () => {
     const server = await redisWithAppendOnly(join(dir, 'redis-frozen'));
     cleanups.push(server.stop);
-    await frozenWorker({ kind: 'redis', url: server.url, prefix: 'frozen:' }, 'redis-frozen');
+    await frozenWorker(`${server.url}/?prefix=frozen:`, 'redis-frozen');
   });
 
   it('hand their tasks over on SIGTERM, finishing running steps first', async () => {
     const server = await redisWithAppendOnly(join(dir, 'redis-sigterm'));
     cleanups.push(server.stop);
-    await terminatedWorker({ kind: 'redis', url: server.url, prefix: 'sigterm:' }, 'redis-sigterm');
+    await terminatedWorker(`${server.url}/?prefix=sigterm:`, 'redis-sigterm');
   });
 });

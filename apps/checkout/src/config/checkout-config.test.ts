@@ -28,11 +28,20 @@ describe('configFromEnvironment', () => {
     expect(config.simulation).toMatchObject({ transientFaultRate: 0.15, latencyMs: { min: 5, max: 20 } });
   });
 
+  it('loads the repository templates unless TASKER_TEMPLATES_DIR names another folder', () => {
+    expect(configFromEnvironment({}).templatesDir).toMatch(/config\/tasker\/tasks$/);
+    expect(configFromEnvironment({ TASKER_TEMPLATES_DIR: '/srv/templates' }).templatesDir).toBe('/srv/templates');
+  });
+
   it.each([
     [{ FAULT_RATE: '15%' }, "FAULT_RATE must be a number from 0 to 1, not '15%'"],
     [{ PORT: 'eighty' }, "PORT must be a whole number of zero or more, not 'eighty'"],
     [{ SERVICE_LATENCY_MS: '20-5' }, "SERVICE_LATENCY_MS must be 'min-max' milliseconds with min <= max, not '20-5'"],
     [{ DATABASE_URL: 'mysql://x' }, "DATABASE_URL must be a postgres:// URL, not 'mysql://x'"],
+    [
+      { DATABASE_URL: 'mysql://root:hunter2@db/x' },
+      "DATABASE_URL must be a postgres:// URL, not 'mysql://root:***@db/x'",
+    ],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => configFromEnvironment(env)).toThrow(message);
   });

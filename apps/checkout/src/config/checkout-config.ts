@@ -1,8 +1,14 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { redactUrl } from '@tasker/core';
+import { fileURLToPath } from 'node:url';
 import type { AuthOptions } from '@tasker/http';
 import { parseLatency, parseRate, parseWholeNumber, type LatencyRange } from './parse-setting.js';
 import { taskerAuthFromEnvironment } from './tasker-auth.js';
+import { SettingError } from './setting-error.js';
+
+/** The repository's `config/tasker/tasks`: where the app's task templates live unless `TASKER_TEMPLATES_DIR` says. */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../../../config/tasker/tasks', import.meta.url));
 
 /** How the simulated payment processor, inventory service and mailer behave. */
 export interface SimulationConfig {
@@ -47,6 +53,8 @@ export interface CheckoutConfig {
   host: string;
   port: number;
   storage: StorageConfig;
+  /** The folder of YAML task templates the engine loads. */
+  templatesDir: string;
   simulation: SimulationConfig;
   paymentTimeouts: PaymentTimeouts;
   /** Backoff of retried steps: `baseMs * 2^(retry-1)`, capped. */
@@ -73,6 +81,7 @@ export interface CheckoutConfig {
  * | `SQLITE_FILE` | the embedded default's file | `checkout.sqlite` in the working directory |
  * | `REDIS_URL` | the engine's tasks in Redis (the app's tables stay in the SQL database) | unset |
  * | `REDIS_PREFIX` | prefix of the engine's Redis keys | `tasker:` |
+ * | `TASKER_TEMPLATES_DIR` | the folder of YAML task templates | the repository's `config/tasker/tasks` |
  * | `FAULT_RATE` | share of requests to every simulated service that meet a transient fault | `0` |
  * | `FAULT_MAX_REPEATS` | most failures in a row of one faulty request | `2` |
  * | `SERVICE_LATENCY_MS` | `min-max` latency of each simulated call | `150-600` |
@@ -85,12 +94,12 @@ export interface CheckoutConfig {
  * | `LOG_LEVEL` | pino level | `info` |
  * | `TASKER_JWT_SECRET`, `TASKER_AUTH` | auth of `/tasker`: an HS256 secret, or `off` | `off` unless production |
  *
- * @throws Error naming the variable whose value is malformed.
+ * @throws SettingError naming the variable whose value is malformed.
  */
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): CheckoutConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error(`DATABASE_URL must be a postgres:// URL, not '${databaseUrl}'`);
+    throw new SettingError(`DATABASE_URL must be a postgres:// URL, not '${redactUrl(databaseUrl)}'`);
   }
   const standardMs = env.PAYMENT_TIMEOUT_MS
     ? parseWholeNumber('PAYMENT_TIMEOUT_MS', env.PAYMENT_TIMEOUT_MS)
@@ -104,6 +113,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       redisPrefix: env.REDIS_PREFIX || 'tasker:',
     },
+    templatesDir: resolve(env.TASKER_TEMPLATES_DIR || TEMPLATES_DIR),
     simulation: {
       // Latencies a person can watch go by in the storefront.
       latencyMs: parseLatency('SERVICE_LATENCY_MS', env.SERVICE_LATENCY_MS ?? '150-600'),

@@ -1,4 +1,6 @@
+import { redactUrl } from '@tasker/core';
 import knexFactory, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { StorageConfig } from '../config/checkout-config.js';
 
 /** Which SQL database the app's tables (and, without Redis, the engine's tasks) live in. */
@@ -12,10 +14,19 @@ export interface ShopDatabase {
   location: string;
 }
 
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+/**
+ * knex's warnings through the app's logger. A failed connection attempt goes to debug: the query that needed it
+ * fails with the same error, which its caller reports (at startup, once, without knex's copy of the stack).
+ */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  return {
+    warn: (message: string) =>
+      message.startsWith('Acquire connection error') ? logger.debug(message) : logger.warn(message),
+    error: (message: string) => logger.error(message),
+    deprecate: (method: string, alternative: string) =>
+      logger.warn(`knex: ${method} is deprecated, use ${alternative}`),
+    debug: (message: string) => logger.debug(message),
+  };
 }
 
 /**
@@ -23,17 +34,18 @@ function withoutPassword(url: string): string {
  * connection in WAL mode (better-sqlite3 is synchronous, so a second connection of the same process would only
  * wait for the first), which the engine's store shares.
  */
-export function openDatabase(storage: StorageConfig): ShopDatabase {
+export function openDatabase(storage: StorageConfig, logger: Logger): ShopDatabase {
   if (storage.databaseUrl) {
     return {
       knex: knexFactory({
+        log: knexLog(logger),
         client: 'pg',
         connection: { connectionString: storage.databaseUrl, connectionTimeoutMillis: 5_000 },
         pool: { min: 0, max: 20 },
         acquireConnectionTimeout: 30_000,
       }),
       dialect: 'postgres',
-      location: withoutPassword(storage.databaseUrl),
+      location: redactUrl(storage.databaseUrl),
     };
   }
   return {

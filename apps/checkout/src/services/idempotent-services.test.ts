@@ -3,7 +3,7 @@ import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateShop } from '../database/migrations/migrate-shop.js';
 import { seedProducts } from '../database/seed-products.js';
-import { testConfig } from '../test-fixtures/test-app.js';
+import { TEST_SIMULATION } from '../test-fixtures/test-app.js';
 import { InventoryService } from './inventory-service.js';
 import { Mailer } from './mailer.js';
 import { PaymentProcessor } from './payment-processor.js';
@@ -13,7 +13,7 @@ import { ServiceSimulation } from './service-simulation.js';
 describe('the simulated services on PostgreSQL, called at once with one idempotency key', () => {
   let database: TestDatabase;
   let db: Knex;
-  const simulation = new ServiceSimulation(testConfig('').simulation);
+  const simulation = new ServiceSimulation(TEST_SIMULATION);
   const call = (key: string) => ({ idempotencyKey: key, reference: 'task-1', signal: new AbortController().signal });
 
   beforeAll(async () => {

@@ -5,7 +5,12 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { createCheckoutApp, type CheckoutApp, type CheckoutAppOptions } from '../checkout-app.js';
-import type { CheckoutConfig } from '../config/checkout-config.js';
+import {
+  TEMPLATES_DIR,
+  type CheckoutConfig,
+  type SimulationConfig,
+  type StorageConfig,
+} from '../config/checkout-config.js';
 
 /** A checkout app listening on a free port, on a SQLite file of its own, with its log lines kept. */
 export interface TestApp {
@@ -16,20 +21,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Simulated services that keep tests fast: near-zero latency, no faults, a short retry-after. */
+export const TEST_SIMULATION: SimulationConfig = {
+  latencyMs: { min: 0, max: 2 },
+  transientFaultRate: 0,
+  maxFaultRepeats: 2,
+  flakyFailures: 2,
+  rateLimitRetryAfterMs: 150,
+  slowResponseMs: 5_000,
+};
+
 /** Settings that keep tests fast: near-zero latency, millisecond backoffs, short payment timeouts. */
-export function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}): CheckoutConfig {
+function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}): CheckoutConfig {
   return {
     host: '127.0.0.1',
     port: 0,
     storage: { sqliteFile: join(directory, 'checkout.sqlite'), redisPrefix: 'tasker:' },
-    simulation: {
-      latencyMs: { min: 0, max: 2 },
-      transientFaultRate: 0,
-      maxFaultRepeats: 2,
-      flakyFailures: 2,
-      rateLimitRetryAfterMs: 150,
-      slowResponseMs: 5_000,
-    },
+    templatesDir: TEMPLATES_DIR,
+    simulation: TEST_SIMULATION,
     // Long enough that a loaded CI machine never times a sound payment out; shorter than tok_timeout's answer.
     paymentTimeouts: { standardMs: 2_000, expressMs: 1_000 },
     retryBackoffBaseMs: 5,
@@ -41,12 +50,20 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
   };
 }
 
+/**
+ * What a test changes of {@link testConfig}. Storage settings are merged into the test's own, so that the SQLite
+ * file always lies in the test's temporary folder, never in the working directory where `npm start` keeps the demo's.
+ */
+export type TestAppOverrides = Partial<Omit<CheckoutConfig, 'storage'>> & { storage?: Partial<StorageConfig> };
+
 /** Starts an app on a fresh SQLite file; `close` stops it and deletes the file. */
 export async function startTestApp(
-  overrides: Partial<CheckoutConfig> = {},
+  overrides: TestAppOverrides = {},
   options: CheckoutAppOptions = {},
 ): Promise<TestApp> {
   const directory = mkdtempSync(join(tmpdir(), 'checkout-test-'));
+  const { storage, ...rest } = overrides;
+  const config = testConfig(directory, rest);
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -54,10 +71,13 @@ export async function startTestApp(
       done();
     },
   });
-  const app = await createCheckoutApp(testConfig(directory, overrides), {
-    logger: pino({ level: 'info' }, sink),
-    ...options,
-  });
+  const app = await createCheckoutApp(
+    { ...config, storage: { ...config.storage, ...storage } },
+    {
+      logger: pino({ level: 'info' }, sink),
+      ...options,
+    },
+  );
   const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
@@ -137,7 +157,7 @@ export function stepOf(task: TaskJson, name: string) {
  * Starts a fresh app before each test of the calling file and closes it after; the returned object reads the
  * current test's app.
  */
-export function useTestApp(overrides: Partial<CheckoutConfig> = {}): TestApp {
+export function useTestApp(overrides: TestAppOverrides = {}): TestApp {
   let current: TestApp | undefined;
   beforeEach(async () => {
     current = await startTestApp(overrides);

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Engine } from './engine.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
 import { silentLogger, type Logger } from './logger.js';
+import { sessionPrefix, withSessionPrefix } from './session-prefix.js';
 import type { StartTrace } from './start-trace.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,11 @@ export interface EngineOptions {
   concurrency?: number;
   /** Step settings for steps that set none, and the per-task step parallelism. */
   defaults?: Partial<Omit<EngineDefaults, 'backoff'>> & { backoff?: Partial<BackoffPolicy> };
-  /** An XState inspection observer given to every task actor (e.g. `@statelyai/inspect`). */
+  /**
+   * An XState inspection observer given to every task actor (e.g. `@statelyai/inspect`). It sees session ids
+   * prefixed with the worker id and a random part of this engine's own (`worker-1.3fa9c2d1/x:0`), unique across
+   * processes and restarts, and each root actor named `task:<task id>`.
+   */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Structured logger (pino fits); silent when absent. */
   logger?: Logger;
@@ -88,6 +93,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ...options.defaults,
     backoff: { ...DEFAULT_ENGINE_DEFAULTS.backoff, ...options.defaults?.backoff },
   };
+  const workerId = options.workerId ?? randomUUID();
   return new Engine({
     store: options.store ?? createMemoryStore(),
     clock: options.clock ?? systemClock,
@@ -97,7 +103,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     random: options.random ?? Math.random,
     stopGracePeriodMs: options.stopGracePeriodMs ?? 30_000,
     lease: {
-      workerId: options.workerId ?? randomUUID(),
+      workerId,
       leaseMs: positive('leaseMs', options.leaseMs ?? 30_000),
       pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 2_000),
     },
@@ -110,7 +116,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       resultBytes: wholePositive('limits.resultBytes', options.limits?.resultBytes ?? DEFAULT_JSON_LIMITS.resultBytes),
       depth: wholePositive('limits.depth', options.limits?.depth ?? DEFAULT_JSON_LIMITS.depth),
     },
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(options.inspect ? { inspect: withSessionPrefix(options.inspect, sessionPrefix(workerId)) } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
     ...(options.startTrace ? { startTrace: options.startTrace } : {}),
   });

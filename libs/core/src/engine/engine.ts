@@ -527,6 +527,8 @@ export class Engine {
     const { clock, inspect } = this.#settings;
     // With a snapshot, XState restores the actor (children included) and ignores the input.
     task.actor = createActor(this.#machine, {
+      // The inspector names the root actor by its id: the task's, so its session shows which task it runs.
+      id: `task:${task.info.taskId}`,
       input: task.input,
       clock,
       ...(inspect ? { inspect } : {}),

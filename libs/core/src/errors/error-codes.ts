@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   WRITE_REJECTED:
     "The store refused a task's data for good (e.g. an invalid byte sequence): the task was failed alone, the other writes of its batch committed.",
   TASK_LOST: "A task's rows vanished from the store (e.g. a Redis that lost its data): the engine dropped it.",
+  INVALID_STORE_URL: 'A store URL is malformed or has a scheme no store answers to.',
+  STORE_ADAPTER_MISSING: "The adapter package or database driver a store URL's scheme needs is not installed.",
   STORE_SCHEMA_MISMATCH: "A store's schema was made by another version of its adapter than the one opening it.",
 } as const;
 

@@ -1,16 +1,23 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
 import { inspectConfigFromEnv, inspectFromConfig } from './inspect-from-config.js';
 import { createWebSocketInspect } from './websocket-inspector.js';
 
+const WORKER = fileURLToPath(new URL('../test-fixtures/inspected-worker.ts', import.meta.url));
+const run = promisify(execFile);
+
 interface Received {
   type: string;
   sessionId: string;
+  rootId?: string;
   name?: string;
   snapshot?: { value?: unknown; status?: string };
 }
@@ -52,7 +59,7 @@ describe('XState inspectors', () => {
     const actors = received.filter((event) => event.type === '@xstate.actor');
     expect(actors.map((event) => event.name)).toEqual(
       expect.arrayContaining([
-        'task',
+        expect.stringMatching(/^task:/),
         'validate_cart',
         'process_payment',
         'update_inventory',
@@ -60,7 +67,7 @@ describe('XState inspectors', () => {
         'send_confirmation',
       ]),
     );
-    const taskSession = actors.find((event) => event.name === 'task')!.sessionId;
+    const taskSession = actors.find((event) => event.name?.startsWith('task:'))!.sessionId;
     const taskStates = received
       .filter((event) => event.type === '@xstate.snapshot' && event.sessionId === taskSession)
       .map((event) => event.snapshot?.value);
@@ -87,11 +94,33 @@ describe('XState inspectors', () => {
     expect(new Set(lines.map((line) => line.type))).toEqual(
       new Set(['@xstate.actor', '@xstate.event', '@xstate.snapshot']),
     );
-    const task = lines.find((line) => line.type === '@xstate.actor' && line.name === 'task')!;
+    const task = lines.find((line) => line.type === '@xstate.actor' && line.name?.startsWith('task:'))!;
     expect(
       lines.filter((line) => line.sessionId === task.sessionId && line.type === '@xstate.snapshot').at(-1)?.snapshot
         ?.value,
     ).toBe('completed');
+  });
+
+  it('keeps the sessions of two worker processes apart in one inspector, and names each root by its task', async () => {
+    const { url, received } = await receiver();
+    const runWorker = async (workerId: string) => {
+      const args = ['--conditions=@tasker/source', '--import', 'tsx', WORKER, url, workerId];
+      return (await run(process.execPath, args)).stdout.trim();
+    };
+    const taskIds = await Promise.all([runWorker('worker-a'), runWorker('worker-b')]);
+    await until(() => taskIds.every((taskId) => received.some((event) => event.name === `task:${taskId}`)));
+
+    const sessionsOf = taskIds.map((taskId) => {
+      const root = received.find((event) => event.type === '@xstate.actor' && event.name === `task:${taskId}`)!;
+      // The root actor's own events carry its session id; its steps' events carry it as their root.
+      expect(root.rootId).toBe(root.sessionId);
+      return new Set(received.filter((event) => event.rootId === root.sessionId).map((event) => event.sessionId));
+    });
+    expect(sessionsOf[0]!.size).toBeGreaterThan(5);
+    expect(sessionsOf[1]!.size).toBeGreaterThan(5);
+    expect([...sessionsOf[0]!].filter((session) => sessionsOf[1]!.has(session))).toEqual([]);
+    expect([...sessionsOf[0]!].every((session) => session.startsWith('worker-a.'))).toBe(true);
+    expect([...sessionsOf[1]!].every((session) => session.startsWith('worker-b.'))).toBe(true);
   });
 
   it('feeds both inspectors when both are configured', async () => {

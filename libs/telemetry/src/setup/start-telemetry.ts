@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { metrics, type MeterProvider } from '@opentelemetry/api';
 import { PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -10,10 +11,11 @@ import { inspectConfigFromEnv, inspectFromConfig, type InspectConfig } from '../
 import { createLogger } from '../logging/create-logger.js';
 import { logEngineEvents } from '../logging/log-engine-events.js';
 import { meterEngine } from '../metrics/meter-engine.js';
-import { createPrometheusReader, type PrometheusText } from '../metrics/prometheus-metrics.js';
+import { createPrometheusMetrics, createPrometheusReader, type PrometheusText } from '../metrics/prometheus-metrics.js';
 import { createStartTrace } from '../tracing/create-start-trace.js';
 import { traceEngine } from '../tracing/trace-engine.js';
 import { otlpConfigFromEnv, signalUrl, type OtlpConfig } from './otlp-config.js';
+import { registeredProviders, type RegisteredProviders } from './registered-providers.js';
 
 /** How to set up telemetry; every field is optional. */
 export interface TelemetryOptions {
@@ -42,7 +44,10 @@ export interface Telemetry {
   /** The Prometheus text of all metrics, for `taskerApi({ metrics })` at `/tasker/metrics`. */
   metrics: PrometheusText;
   logger: Logger;
-  /** Flushes and stops exporters and inspectors; call it after the engine has stopped. */
+  /**
+   * Ends the spans of runs still open (a stopped engine's paused tasks, with the outcome `interrupted`), stops
+   * instrumenting, and flushes and stops exporters and inspectors; call it after the engine has stopped.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -57,19 +62,18 @@ function otlpExport(config: OtlpConfig): { spans: SpanProcessor; metrics: IMetri
   };
 }
 
-/**
- * Starts OpenTelemetry's NodeSDK for Tasker (once per process: it registers the global providers and the
- * async-hooks context, so spans of instrumented HTTP servers are the parents of the tasks they create): a Prometheus
- * reader, OTLP/HTTP export when configured, pino logs and the configured XState inspectors.
- *
- * @example
- * const telemetry = startTelemetry({ serviceName: 'checkout' });
- * const engine = createEngine({ store, ...telemetry.engineOptions });
- * telemetry.instrument(engine);
- * app.register(taskerApi, { engine, metrics: telemetry.metrics });
- * // on shutdown: await engine.stop(); await telemetry.shutdown();
- */
-export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
+/** Where a telemetry's spans and metrics go, and how it stops. */
+interface Pipeline {
+  /** Whether engines are traced: there is somewhere for spans to go. */
+  tracing: boolean;
+  /** The meter providers engines are measured into. */
+  meterProviders: MeterProvider[];
+  metrics: PrometheusText;
+  shutdown(): Promise<void>;
+}
+
+/** Our own NodeSDK, registered as the process's global providers. */
+function startSdk(options: TelemetryOptions): Pipeline {
   const otlpConfig = options.otlp === false ? undefined : (options.otlp ?? otlpConfigFromEnv());
   const otlp = otlpConfig ? otlpExport(otlpConfig) : undefined;
   const prometheus = createPrometheusReader();
@@ -82,26 +86,80 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     logRecordProcessors: [],
   });
   sdk.start();
+  return {
+    tracing: spanProcessors.length > 0,
+    meterProviders: [metrics.getMeterProvider()],
+    metrics: prometheus.metrics,
+    shutdown: () => sdk.shutdown(),
+  };
+}
+
+/**
+ * The host's global providers, which a second SDK could not replace: spans and metrics go there, and the Prometheus
+ * text comes from a meter provider of our own that is not registered.
+ */
+function joinHost(host: RegisteredProviders, logger: Logger, options: TelemetryOptions): Pipeline {
+  const prometheus = createPrometheusMetrics();
+  const unused = (['otlp', 'spanProcessors', 'metricReaders'] as const).filter((key) => options[key]);
+  logger.info(
+    { tracerProvider: host.tracing, meterProvider: host.metrics, unusedOptions: unused },
+    "OpenTelemetry is registered already: Tasker's spans and metrics go to the host's providers",
+  );
+  return {
+    tracing: host.tracing,
+    meterProviders: [prometheus.meterProvider, ...(host.metrics ? [metrics.getMeterProvider()] : [])],
+    metrics: prometheus.metrics,
+    shutdown: () => prometheus.meterProvider.shutdown(),
+  };
+}
+
+/**
+ * Starts OpenTelemetry's NodeSDK for Tasker (once per process: it registers the global providers and the
+ * async-hooks context, so spans of instrumented HTTP servers are the parents of the tasks they create): a Prometheus
+ * reader, OTLP/HTTP export when configured, pino logs and the configured XState inspectors.
+ *
+ * When the host has registered a global tracer or meter provider already (its own `NodeSDK`, say), no SDK is
+ * started: spans and metrics go to the host's providers, which the host shuts down, `otlp`, `spanProcessors` and
+ * `metricReaders` are not used, and the Prometheus text comes from a meter provider of Tasker's own. It logs that
+ * it did so.
+ *
+ * @example
+ * const telemetry = startTelemetry({ serviceName: 'checkout' });
+ * const engine = createEngine({ store, ...telemetry.engineOptions });
+ * telemetry.instrument(engine);
+ * app.register(taskerApi, { engine, metrics: telemetry.metrics });
+ * // on shutdown: await engine.stop(); await telemetry.shutdown();
+ */
+export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
   const logger = options.logger ?? createLogger();
+  const host = registeredProviders();
+  const pipeline = host.tracing || host.metrics ? joinHost(host, logger, options) : startSdk(options);
   const inspector = inspectFromConfig(options.inspect ?? inspectConfigFromEnv());
-  const tracing = spanProcessors.length > 0;
+  /** What stops instrumenting each engine, until it is called. */
+  const instrumented = new Set<() => void>();
   return {
     engineOptions: { logger, startTrace: createStartTrace(), ...(inspector ? { inspect: inspector.inspect } : {}) },
     instrument: (engine) => {
       const stops = [
-        ...(tracing ? [traceEngine(engine)] : []),
-        meterEngine(engine),
+        ...(pipeline.tracing ? [traceEngine(engine)] : []),
+        ...pipeline.meterProviders.map((meterProvider) => meterEngine(engine, { meterProvider })),
         ...(options.logTransitions === false ? [] : [logEngineEvents(engine, logger)]),
       ];
-      return () => {
-        for (const stop of stops) stop();
+      const stop = () => {
+        if (!instrumented.delete(stop)) return;
+        for (const each of stops) each();
       };
+      instrumented.add(stop);
+      return stop;
     },
-    metrics: prometheus.metrics,
+    metrics: pipeline.metrics,
     logger,
     shutdown: async () => {
+      // A stopped engine leaves the runs it paused open (another process resumes them); their spans end here as
+      // `interrupted`, before the exporters flush, or the span processors would never see them.
+      for (const stop of [...instrumented]) stop();
       await inspector?.stop();
-      await sdk.shutdown();
+      await pipeline.shutdown();
     },
   };
 }

@@ -8,8 +8,8 @@ import {
   type SpanStatus,
   type Tracer,
 } from '@opentelemetry/api';
-import type { EngineEvent } from '@tasker/core';
-import { ATTR, errorAttributes, outcomeOf, taskAttributes } from '../attributes.js';
+import type { EngineEvent, StepError } from '@tasker/core';
+import { ATTR, errorAttributes, outcomeOf, stepErrorAttributes, taskAttributes } from '../attributes.js';
 import { contextFromCarrier } from './w3c-carrier.js';
 
 /** Engine times (milliseconds since the epoch) as OpenTelemetry's exact `[seconds, nanoseconds]`. */
@@ -23,6 +23,12 @@ function spanStatus(code: SpanStatusCode, event: EngineEvent): SpanStatus {
   return code === SpanStatusCode.ERROR ? { code, message: event.error?.message ?? event.to } : { code };
 }
 
+/** The step whose failure failed a task, and its error. */
+interface StepFailure {
+  stepName: string;
+  error: StepError;
+}
+
 /** A task run this process is tracing: its span, the context its step spans are children of, its open attempts. */
 interface OpenTask {
   span: Span;
@@ -30,6 +36,8 @@ interface OpenTask {
   attributes: Record<string, string>;
   context: Context;
   attempts: Map<string, Span>;
+  /** The last step that failed for good in this run: `task.failed` names no step and carries no error. */
+  failure?: StepFailure;
 }
 
 /** Step outcomes that end an attempt, with the status they give its span. */
@@ -89,6 +97,7 @@ export class TaskSpans {
     for (const span of task.attempts.values()) span.setAttribute(ATTR.outcome, event.to).end(hrTime(event.at));
     task.span.setAttributes({ [ATTR.outcome]: outcomeOf(event), ...errorAttributes(event) });
     task.span.setStatus(spanStatus(status, event));
+    if (event.type === 'task.failed' && !event.error && task.failure) this.#recordFailure(task, task.failure, event.at);
     task.span.end(hrTime(event.at));
     this.#tasks.delete(event.taskId);
   }
@@ -111,10 +120,18 @@ export class TaskSpans {
       task.span.addEvent(event.type, { [ATTR.stepName]: stepName, ...errorAttributes(event) }, hrTime(event.at));
       return;
     }
+    if (event.type === 'step.failed' && event.error) task.failure = { stepName, error: event.error };
     attempt.setAttributes({ [ATTR.outcome]: outcomeOf(event), ...errorAttributes(event) });
     attempt.setStatus(spanStatus(status, event));
     attempt.end(hrTime(event.at));
     task.attempts.delete(stepName);
+  }
+
+  /** Puts the failing step's error on a failed run's span: in its status, its attributes and an `exception` event. */
+  #recordFailure(task: OpenTask, { stepName, error }: StepFailure, at: number): void {
+    task.span.setStatus({ code: SpanStatusCode.ERROR, message: `step ${stepName} failed: ${error.message}` });
+    task.span.setAttributes({ [ATTR.stepName]: stepName, ...stepErrorAttributes(error) });
+    task.span.recordException({ name: error.name, message: error.message }, hrTime(at));
   }
 
   /** The run of the event's task that this process traces, started at `at` when there is none yet. */

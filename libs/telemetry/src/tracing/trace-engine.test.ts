@@ -83,8 +83,20 @@ describe('spans of task runs', () => {
     expect((await engine.waitForTask(taskId)).state).toBe('failed');
     await new Promise((resolve) => setImmediate(resolve));
     const [run] = spansNamed('task ecommerce/process_order');
-    expect(run?.status.code).toBe(SpanStatusCode.ERROR);
-    expect(run?.attributes['tasker.outcome']).toBe('failed');
+    expect(run?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'step process_payment failed: Payment gateway timeout',
+    });
+    expect(run?.attributes).toMatchObject({
+      'tasker.outcome': 'failed',
+      'tasker.step.name': 'process_payment',
+      'tasker.error.message': 'Payment gateway timeout',
+      'tasker.error.code': 'RETRYABLE_ERROR',
+    });
+    expect(run?.events.find((event) => event.name === 'exception')?.attributes).toMatchObject({
+      'exception.message': 'Payment gateway timeout',
+      'exception.type': 'RetryableError',
+    });
     expect(spansNamed('step process_payment').map((span) => span.attributes['tasker.outcome'])).toEqual([
       'waiting_for_retry',
       'failed',

@@ -5,8 +5,8 @@
  * - `wake`: a worker whose clock runs an hour and a minute ahead, so the first group is due: reports how long it
  *   took to rehydrate and complete them, and its peak RSS.
  */
-import { createEngine, RetryableError, systemClock, type Clock } from '@tasker/core';
-import { storeAt, type StoreTarget } from '@tasker/chaos/store-target';
+import { createEngine, createStoreFromUrl, RetryableError, systemClock, type Clock } from '@tasker/core';
+import type { StoreTarget } from '@tasker/chaos/store-target';
 import { BENCH_POOL } from '../bench-stores.js';
 
 export interface PassivationPlan {
@@ -24,7 +24,8 @@ export interface PassivationFigures {
 
 const HOUR = 3_600_000;
 const plan = JSON.parse(process.argv[2]!) as PassivationPlan;
-const store = storeAt(plan.location, BENCH_POOL);
+// The parent migrated the store before it forked its workers.
+const store = await createStoreFromUrl(plan.location, { pool: BENCH_POOL, migrate: false });
 const ahead = plan.phase === 'wake' ? HOUR + 60_000 : 0;
 const clock: Clock = { ...systemClock, now: () => Date.now() + ahead };
 const engine = createEngine({ store, clock, concurrency: 1_000, passivateAfterMs: 60_000 });

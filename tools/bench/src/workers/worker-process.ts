@@ -4,8 +4,8 @@
  * - `drain`: no-op handlers; works until the store holds no unfinished task, then reports what it ran.
  * - `slow`: handlers of `stepMs`; reports every attempt it starts (task id, time) to the parent until killed.
  */
-import { createEngine, silentLogger } from '@tasker/core';
-import { storeAt, type StoreTarget } from '@tasker/chaos/store-target';
+import { createEngine, createStoreFromUrl, silentLogger } from '@tasker/core';
+import type { StoreTarget } from '@tasker/chaos/store-target';
 import { BENCH_POOL } from '../bench-stores.js';
 import { BENCH_TEMPLATE, type WorkerMessage } from './worker-protocol.js';
 
@@ -19,7 +19,8 @@ export interface WorkerPlan {
 }
 
 const plan = JSON.parse(process.argv[2]!) as WorkerPlan;
-const store = storeAt(plan.location, BENCH_POOL);
+// The parent migrated the store before it forked its workers.
+const store = await createStoreFromUrl(plan.location, { pool: BENCH_POOL, migrate: false });
 const engine = createEngine({
   store,
   concurrency: plan.concurrency,
