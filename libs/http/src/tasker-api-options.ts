@@ -47,6 +47,9 @@ export function checkOptions(options: Partial<TaskerApiOptions>): asserts option
     positive(options.rateLimit.max, 'rateLimit.max');
     positive(options.rateLimit.timeWindowMs, 'rateLimit.timeWindowMs');
   }
+  if (auth.maxTokenLifetimeSeconds !== false) {
+    positive(auth.maxTokenLifetimeSeconds as number | undefined, 'auth.maxTokenLifetimeSeconds');
+  }
   positive(options.bodyLimitBytes, 'bodyLimitBytes');
   positive(options.storeTimeoutMs, 'storeTimeoutMs');
 }

@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { NotFoundError } from '@tasker/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -80,9 +81,9 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     },
     visibleTask: async (request, taskId) => {
       const task = await context.withinStoreTimeout(engine.getTask(taskId));
-      if (!context.principal(request).sees(task.namespace)) {
-        throw new ApiError('FORBIDDEN', `The token does not grant namespace '${task.namespace}'`);
-      }
+      // Answered exactly like a missing task, so that a token cannot tell which ids exist in other namespaces.
+      if (!context.principal(request).sees(task.namespace))
+        throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
       return task;
     },
     taskCreationLimit:

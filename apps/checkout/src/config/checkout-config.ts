@@ -84,6 +84,7 @@ export interface CheckoutConfig {
  * | `CONCURRENCY` | checkouts run at once | `100` |
  * | `LOG_LEVEL` | pino level | `info` |
  * | `TASKER_JWT_SECRET`, `TASKER_AUTH` | auth of `/tasker`: an HS256 secret, or `off` | `off` unless production |
+ * | `TASKER_MAX_TOKEN_LIFETIME_SECONDS` | longest `iat` to `exp` of a `/tasker` token | `86400` |
  *
  * @throws Error naming the variable whose value is malformed.
  */

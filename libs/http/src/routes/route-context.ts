@@ -12,7 +12,7 @@ export interface RouteContext {
   principal(request: FastifyRequest): Principal;
   /** `work`, or `STORE_UNAVAILABLE` once the store has not answered within the configured time. */
   withinStoreTimeout<T>(work: Promise<T>): Promise<T>;
-  /** The task, when the caller's token grants its namespace. @throws 404, 403 */
+  /** The task, when the caller's token grants its namespace. @throws 404 `TASK_NOT_FOUND` when missing or not granted */
   visibleTask(request: FastifyRequest, taskId: string): Promise<TaskView>;
   /** How many tasks one client may create per window (by IP), or no limit. */
   taskCreationLimit: { max: number; timeWindow: number } | false;
