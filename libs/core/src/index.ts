@@ -12,6 +12,8 @@
  *   queries and emits events ({@link createEngine}).
  */
 export type { JsonObject, JsonValue } from './domain/json.js';
+export { DEFAULT_JSON_LIMITS, checkJson, checkString, findJsonProblem, storableString } from './domain/check-json.js';
+export type { JsonCaps, JsonLimits, JsonProblem } from './domain/check-json.js';
 export type { BackoffPolicy, ContextViolation, StepSettings, StepTemplate, TaskTemplate } from './domain/template.js';
 export { templateKey } from './domain/template.js';
 export { STEP_STATES, TASK_STATES, isStepDone, isTaskTerminal } from './domain/states.js';
@@ -33,6 +35,7 @@ export { ContextValidationError } from './errors/context-validation-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { InvalidTransitionError } from './errors/invalid-transition-error.js';
 export { InvalidRequestError } from './errors/invalid-request-error.js';
+export { InvalidJsonError } from './errors/invalid-json-error.js';
 
 export { StepHandler } from './handlers/step-handler.js';
 export type { StepHandlerFunction } from './handlers/step-handler.js';

@@ -9,6 +9,8 @@ export interface StepError {
   code: string;
   /** The thrown error's class name. */
   name: string;
+  /** What a handler threw when it was not an `Error` (`throw { code: 'E_CUSTOM', detail: 1 }`), when it is JSON. */
+  data?: JsonValue;
 }
 
 /** A task as the store keeps it: one row, queryable by every field of {@link TaskFilter}. */

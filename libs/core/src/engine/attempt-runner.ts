@@ -1,3 +1,4 @@
+import { findJsonProblem, type JsonCaps } from '../domain/check-json.js';
 import { copyJson } from '../domain/copy-json.js';
 import type { JsonValue } from '../domain/json.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
@@ -25,11 +26,20 @@ export interface AttemptHost {
   /** Told when an attempt starts and ends, so that a stopping engine can wait for running handlers. */
   attemptStarted(): void;
   attemptEnded(): void;
+  /** The caps on a handler's result (`checkJson`). */
+  resultCaps: JsonCaps;
 }
 
-/** The handler's result as JSON, as a JSON round trip makes it; `undefined` becomes `null`. */
-function toJson(value: unknown): JsonValue {
-  return value === undefined ? null : copyJson(value);
+/**
+ * The handler's result as JSON, copied; `undefined` becomes `null`. A result that breaks the engine's JSON rule fails
+ * the step for good (`INVALID_RESULT`): the same handler would return the same value again, and no store could keep
+ * it.
+ */
+function toJson(value: unknown, caps: JsonCaps): JsonValue {
+  if (value === undefined) return null;
+  const problem = findJsonProblem(value, 'results', caps);
+  if (problem) throw new PermanentError(`${problem.path}: ${problem.message}`, { code: 'INVALID_RESULT' });
+  return copyJson(value);
 }
 
 function resultsReader(task: ActiveTask, stepName: string) {
@@ -98,7 +108,7 @@ async function runAttempt(
     }
     // The task's actor is stopped by then, so this outcome reaches no one.
     if (host.leaseLapsed(task)) return null;
-    return toJson(await process(stepContext(task, input, step.config, control, host)));
+    return toJson(await process(stepContext(task, input, step.config, control, host)), host.resultCaps);
   } finally {
     host.attemptEnded();
   }

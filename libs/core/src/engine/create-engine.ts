@@ -1,4 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../domain/check-json.js';
 import type { BackoffPolicy } from '../domain/template.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -47,6 +48,16 @@ export interface EngineOptions {
   passivateAfterMs?: number;
   /** Chooses the trace context each new task is stored with; the request's `traceContext` when absent. */
   startTrace?: StartTrace;
+  /**
+   * Caps on contexts, results, resolutions and annotations (see `checkJson`): 256 KiB contexts, 1 MiB results,
+   * 64 levels deep when absent.
+   */
+  limits?: Partial<JsonLimits>;
+}
+
+function wholePositive(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidRequestError(field, 'must be a positive whole number');
+  return value;
 }
 
 function positive(field: string, value: number): number {
@@ -91,6 +102,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 2_000),
     },
     passivateAfterMs: positive('passivateAfterMs', options.passivateAfterMs ?? 60_000),
+    limits: {
+      contextBytes: wholePositive(
+        'limits.contextBytes',
+        options.limits?.contextBytes ?? DEFAULT_JSON_LIMITS.contextBytes,
+      ),
+      resultBytes: wholePositive('limits.resultBytes', options.limits?.resultBytes ?? DEFAULT_JSON_LIMITS.resultBytes),
+      depth: wholePositive('limits.depth', options.limits?.depth ?? DEFAULT_JSON_LIMITS.depth),
+    },
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
     ...(options.startTrace ? { startTrace: options.startTrace } : {}),

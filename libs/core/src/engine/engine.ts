@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js';
 import type { EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
@@ -58,6 +59,18 @@ export interface EngineSettings {
   /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
   passivateAfterMs: number;
   startTrace?: StartTrace;
+  /** Caps on the JSON that requests and handlers hand the engine. */
+  limits: JsonLimits;
+}
+
+/** Refuses an operator's `by` or `reason` that is not a string every store can keep, before anything is read. */
+function checkActionOptions(options: ActionOptions): void {
+  for (const field of ['by', 'reason'] as const) {
+    const value: unknown = options[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new InvalidRequestError(field, 'must be a string');
+    checkString(field, value);
+  }
 }
 
 /** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
@@ -120,6 +133,7 @@ export class Engine {
           this.#lose(task.info.taskId, 'its lease lapsed before a handler could start (was the process frozen?)');
           return true;
         },
+        resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
         attemptStarted: () => this.#runningAttempts++,
         attemptEnded: () => {
           if (--this.#runningAttempts === 0) for (const resolve of this.#attemptsIdle.splice(0)) resolve();
@@ -183,7 +197,7 @@ export class Engine {
    * @throws InvalidRequestError, NotFoundError `TEMPLATE_NOT_FOUND`, ContextValidationError
    */
   async runTask(request: RunTaskRequest): Promise<RunTaskResult> {
-    checkRequest(request);
+    checkRequest(request, this.#settings.limits);
     const template = this.templates.resolve(request.namespace, request.name, request.version);
     const taskHandler =
       template.taskHandler === undefined ? undefined : this.handlers.taskHandler(template.taskHandler);
@@ -297,6 +311,7 @@ export class Engine {
    * @throws InvalidTransitionError unless the task is `failed`.
    */
   async retryTask(taskId: string, options: ActionOptions = {}): Promise<void> {
+    checkActionOptions(options);
     const task = await this.#requireTask(taskId);
     if (task.state !== 'failed')
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; only a failed task can be retried`);
@@ -308,6 +323,7 @@ export class Engine {
    * @throws InvalidTransitionError when the task is `completed`, `cancelled` or `resolved_manually`.
    */
   async cancelTask(taskId: string, options: ActionOptions = {}): Promise<void> {
+    checkActionOptions(options);
     const task = await this.#requireTask(taskId);
     if (isTaskTerminal(task.state) && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state} and cannot be cancelled`);
@@ -318,9 +334,13 @@ export class Engine {
   /**
    * Resolves a step by hand with `results`, which its dependants then read; the task goes on (a failed task runs
    * again). Allowed for a step that is `pending`, `waiting_for_retry` or `failed`.
-   * @throws InvalidTransitionError, NotFoundError `STEP_NOT_FOUND`
+   * @throws InvalidRequestError (results that break the JSON rule, see `checkJson`), InvalidTransitionError,
+   * NotFoundError `STEP_NOT_FOUND`
    */
   async resolveStep(taskId: string, stepName: string, results: JsonValue, options: ActionOptions = {}): Promise<void> {
+    checkActionOptions(options);
+    if (results === undefined) throw new InvalidRequestError('results', 'must be JSON');
+    checkJson(results, 'results', { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth });
     const task = await this.#requireTask(taskId);
     const step = (await this.store.getSteps(taskId)).find((candidate) => candidate.name === stepName);
     if (!step) throw new NotFoundError('STEP_NOT_FOUND', `Task ${taskId} has no step '${stepName}'`);
@@ -332,7 +352,6 @@ export class Engine {
         `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
       );
     }
-    if (results === undefined) throw new InvalidRequestError('results', 'must be JSON');
     await this.#act(
       taskId,
       { type: 'RESOLVE_STEP', stepName, results, ...options },
@@ -514,7 +533,8 @@ export class Engine {
     task.writesInFlight++;
     if (!needsAnnotations(task, write)) this.#enqueue(task, write);
     else {
-      void annotateOutcome(task, write, this.handlers, this.#logger).then((annotated) =>
+      const caps = { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth };
+      void annotateOutcome(task, write, this.handlers, this.#logger, caps).then((annotated) =>
         this.#enqueue(task, annotated),
       );
     }

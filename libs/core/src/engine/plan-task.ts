@@ -1,3 +1,4 @@
+import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js';
 import { cloneValue } from '../domain/copy-json.js';
 import type { JsonObject } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
@@ -8,12 +9,17 @@ import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
 import type { EngineDefaults, RunTaskRequest } from './engine-types.js';
 
+const STRING_FIELDS = ['version', 'idempotencyKey', 'correlationId', 'initiator', 'sourceSystem', 'reason'] as const;
+
 function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Refuses a malformed request before anything is looked up or stored. */
-export function checkRequest(request: RunTaskRequest): void {
+/**
+ * Refuses a malformed request before anything is looked up, cloned or stored: mistyped fields, strings no store can
+ * keep, a context that breaks the engine's JSON rule (`checkJson`) or its `limits`.
+ */
+export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void {
   if (!isPlainObject(request)) throw new InvalidRequestError('request', 'must be an object');
   for (const field of ['namespace', 'name'] as const) {
     if (typeof request[field] !== 'string' || request[field] === '') {
@@ -21,7 +27,7 @@ export function checkRequest(request: RunTaskRequest): void {
     }
   }
   if (!isPlainObject(request.context)) throw new InvalidRequestError('context', 'must be a JSON object');
-  for (const field of ['version', 'idempotencyKey', 'correlationId', 'initiator', 'sourceSystem', 'reason'] as const) {
+  for (const field of STRING_FIELDS) {
     if (request[field] !== undefined && typeof request[field] !== 'string') {
       throw new InvalidRequestError(field, 'must be a string');
     }
@@ -38,6 +44,16 @@ export function checkRequest(request: RunTaskRequest): void {
   ) {
     throw new InvalidRequestError('traceContext', 'must be an object of strings (W3C traceparent and tracestate)');
   }
+  for (const field of ['namespace', 'name', ...STRING_FIELDS] as const) {
+    const value = request[field];
+    if (value !== undefined) checkString(field, value);
+  }
+  request.tags?.forEach((tag, index) => checkString(`tags[${index}]`, tag));
+  for (const [key, value] of Object.entries(request.traceContext ?? {})) {
+    checkString(`traceContext.${key}`, key);
+    checkString(`traceContext.${key}`, value);
+  }
+  checkJson(request.context, 'context', { bytes: limits.contextBytes, depth: limits.depth });
 }
 
 function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {

@@ -1,12 +1,47 @@
+import { findJsonProblem, storableString } from '../domain/check-json.js';
+import { copyJson } from '../domain/copy-json.js';
+import type { JsonValue } from '../domain/json.js';
 import type { StepError } from '../domain/records.js';
 import { TaskerError } from './tasker-error.js';
 
-/** Turns whatever a handler threw into the JSON that is stored, shown and sent with events. */
+/** How much of a thrown non-Error is kept as the error's `data`: enough for a code and details, not a payload. */
+const DATA_CAPS = { bytes: 16 * 1024, depth: 16 };
+const MESSAGE_DATA_CHARS = 500;
+
+/** The error as stored: its strings made storable, since an error's text must reach the store, not be refused. */
+function stepError(message: string, code: string, name: string, data?: JsonValue): StepError {
+  return {
+    message: storableString(message),
+    code: storableString(code),
+    name: storableString(name),
+    ...(data === undefined ? {} : { data }),
+  };
+}
+
+/** What a handler threw that is an object but no `Error`: its string `code` and `message`, and its data when JSON. */
+function fromObject(thrown: object): StepError {
+  const { code, message } = thrown as { code?: unknown; message?: unknown };
+  const data = findJsonProblem(thrown, 'thrown', DATA_CAPS) === undefined ? copyJson(thrown) : undefined;
+  const text =
+    typeof message === 'string'
+      ? message
+      : data === undefined
+        ? 'The handler threw an object that is not an Error'
+        : `The handler threw ${JSON.stringify(data).slice(0, MESSAGE_DATA_CHARS)}`;
+  return stepError(text, typeof code === 'string' ? code : 'HANDLER_ERROR', 'Error', data);
+}
+
+/**
+ * Turns whatever a handler threw into the JSON that is stored, shown and sent with events. An `Error` keeps its
+ * message, name and string `code`; a thrown object that is not an `Error` (`throw { code: 'E_CUSTOM', detail: 1 }`)
+ * keeps its string `code` and `message` and, when it is JSON (see `checkJson`), all of it as `data`.
+ */
 export function toStepError(thrown: unknown): StepError {
-  if (thrown instanceof TaskerError) return { message: thrown.message, code: thrown.code, name: thrown.name };
+  if (thrown instanceof TaskerError) return stepError(thrown.message, thrown.code, thrown.name);
   if (thrown instanceof Error) {
     const code = (thrown as { code?: unknown }).code;
-    return { message: thrown.message, code: typeof code === 'string' ? code : 'HANDLER_ERROR', name: thrown.name };
+    return stepError(thrown.message, typeof code === 'string' ? code : 'HANDLER_ERROR', thrown.name);
   }
-  return { message: String(thrown), code: 'HANDLER_ERROR', name: 'Error' };
+  if (typeof thrown === 'object' && thrown !== null) return fromObject(thrown);
+  return stepError(String(thrown), 'HANDLER_ERROR', 'Error');
 }

@@ -34,7 +34,10 @@ export interface StepSummary {
 
 /** The task handed to `updateAnnotations`, with the means to record an annotation on it. */
 export interface AnnotatableTask extends TaskHookInfo {
-  /** Records a typed JSON note on the task, stored with the task's final transition. */
+  /**
+   * Records a typed JSON note on the task, stored with the task's final transition.
+   * @throws InvalidRequestError when `content` breaks the engine's JSON rule (`checkJson`), naming the path.
+   */
   annotate(type: string, content: JsonValue): void;
 }
 

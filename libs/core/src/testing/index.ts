@@ -8,4 +8,5 @@ export { deferred } from './deferred.js';
 export type { Deferred } from './deferred.js';
 export { describeStoreContract } from './store-contract.js';
 export type { StoreFactory } from './store-contract.js';
+export { describeEngineBoundary } from './engine-boundary-contract.js';
 export { sampleTask, sampleSteps } from './sample-records.js';
