@@ -83,6 +83,8 @@ export async function createCheckoutApp(
     logger,
     monitor,
     taskerAuth: config.taskerAuth,
+    checkoutRateLimit: config.checkoutRateLimit,
+    storeTimeoutMs: config.storeTimeoutMs,
     ...(options.telemetry ? { metrics: options.telemetry.metrics } : {}),
   });
   await engine.start();

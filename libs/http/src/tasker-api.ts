@@ -8,6 +8,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
 import { toApiError } from './errors/to-api-error.js';
+import { withinStoreTimeout } from './errors/within-store-timeout.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -65,20 +66,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
       principals.set(request, principal);
     },
     principal: (request) => principals.get(request) ?? Principal.unrestricted(),
-    withinStoreTimeout: async (work) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ApiError('STORE_UNAVAILABLE', `The task store did not answer within ${storeTimeoutMs} ms`)),
-          storeTimeoutMs,
-        );
-      });
-      try {
-        return await Promise.race([work, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    withinStoreTimeout: (work) => withinStoreTimeout(work, storeTimeoutMs),
     visibleTask: async (request, taskId) => {
       const task = await context.withinStoreTimeout(engine.getTask(taskId));
       // Answered exactly like a missing task, so that a token cannot tell which ids exist in other namespaces.

@@ -28,11 +28,21 @@ describe('configFromEnvironment', () => {
     expect(config.simulation).toMatchObject({ transientFaultRate: 0.15, latencyMs: { min: 5, max: 20 } });
   });
 
+  it('limits checkouts to 100 a minute per client unless told otherwise, 0 meaning no limit', () => {
+    expect(configFromEnvironment({}).checkoutRateLimit).toEqual({ max: 100, timeWindowMs: 60_000 });
+    expect(
+      configFromEnvironment({ CHECKOUT_RATE_LIMIT: '5', CHECKOUT_RATE_WINDOW_MS: '1000' }).checkoutRateLimit,
+    ).toEqual({ max: 5, timeWindowMs: 1_000 });
+    expect(configFromEnvironment({ CHECKOUT_RATE_LIMIT: '0' }).checkoutRateLimit).toBe(false);
+  });
+
   it.each([
     [{ FAULT_RATE: '15%' }, "FAULT_RATE must be a number from 0 to 1, not '15%'"],
     [{ PORT: 'eighty' }, "PORT must be a whole number of zero or more, not 'eighty'"],
     [{ SERVICE_LATENCY_MS: '20-5' }, "SERVICE_LATENCY_MS must be 'min-max' milliseconds with min <= max, not '20-5'"],
     [{ DATABASE_URL: 'mysql://x' }, "DATABASE_URL must be a postgres:// URL, not 'mysql://x'"],
+    [{ CHECKOUT_RATE_LIMIT: 'lots' }, "CHECKOUT_RATE_LIMIT must be a whole number of zero or more, not 'lots'"],
+    [{ CHECKOUT_RATE_WINDOW_MS: '0' }, 'CHECKOUT_RATE_WINDOW_MS must be at least 1'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => configFromEnvironment(env)).toThrow(message);
   });

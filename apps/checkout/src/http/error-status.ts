@@ -1,24 +1,36 @@
 import { TaskerError } from '@tasker/core';
-import { API_ERROR_STATUS } from '@tasker/http';
+import { API_ERROR_STATUS, ApiError, isStoreUnavailable } from '@tasker/http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
-const statusOf = (code: string): number => (API_ERROR_STATUS as Record<string, number>)[code] ?? 500;
+const statusOf = (code: string): number | undefined => (API_ERROR_STATUS as Record<string, number>)[code];
 
 /**
- * Answers errors of the app's routes as `{ error: { code, message } }`, as the REST API does: engine errors with
- * the status the API gives their code (`API_ERROR_STATUS`), fastify's request validation with 400, anything else with 500 (logged).
+ * Answers errors of the app's routes as `{ error: { code, message } }`, as the REST API does: the API's own errors (a store timeout) and engine errors with
+ * the status the API gives their code (`API_ERROR_STATUS`) and their own message, fastify's request validation with 400, a database or
+ * task store that cannot be reached with 503 `STORE_UNAVAILABLE`, anything else with 500 `INTERNAL_ERROR`. A 5xx
+ * never shows the error itself (a driver's message tells an anonymous client about the database): it carries the
+ * request's id, and the log line with the same id has the details.
  */
 export function answerErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | TaskerError, request, reply) => {
-    if (error instanceof TaskerError) {
-      const status = statusOf(error.code);
-      return reply.code(status).send({ error: { code: error.code, message: error.message } });
+    if (error instanceof ApiError) {
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
     }
-    if (error.validation) {
+    const engineStatus = error instanceof TaskerError ? statusOf(error.code) : undefined;
+    if (engineStatus !== undefined) {
+      return reply.code(engineStatus).send({ error: { code: error.code, message: error.message } });
+    }
+    if ((error as FastifyError).validation) {
       return reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: error.message } });
     }
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'Request failed');
-    return reply.code(status).send({ error: { code: error.code ?? 'INTERNAL_ERROR', message: error.message } });
+    const fastifyError = error as FastifyError;
+    if (!(error instanceof TaskerError) && fastifyError.statusCode && fastifyError.statusCode < 500) {
+      return reply.code(fastifyError.statusCode).send({ error: { code: fastifyError.code, message: error.message } });
+    }
+    const [status, code, message] = isStoreUnavailable(error)
+      ? [503, 'STORE_UNAVAILABLE', 'The database cannot be reached; try again shortly']
+      : [500, 'INTERNAL_ERROR', 'Internal error'];
+    request.log.error({ err: error }, 'Request failed');
+    return reply.code(status).send({ error: { code, message, request_id: request.id } });
   });
 }

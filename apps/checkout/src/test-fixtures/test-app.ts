@@ -37,6 +37,9 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
     workerId: 'checkout-test',
     logLevel: 'info',
     taskerAuth: { disabled: true },
+    // Tests start checkouts by the hundred from one address.
+    checkoutRateLimit: false,
+    storeTimeoutMs: 2_000,
     ...overrides,
   };
 }
