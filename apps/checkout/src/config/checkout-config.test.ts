@@ -43,6 +43,8 @@ describe('configFromEnvironment', () => {
     [{ DATABASE_URL: 'mysql://x' }, "DATABASE_URL must be a postgres:// URL, not 'mysql://x'"],
     [{ CHECKOUT_RATE_LIMIT: 'lots' }, "CHECKOUT_RATE_LIMIT must be a whole number of zero or more, not 'lots'"],
     [{ CHECKOUT_RATE_WINDOW_MS: '0' }, 'CHECKOUT_RATE_WINDOW_MS must be at least 1'],
+    [{ STOP_GRACE_PERIOD_MS: '10s' }, "STOP_GRACE_PERIOD_MS must be a whole number of zero or more, not '10s'"],
+    [{ STORE_TIMEOUT_MS: '0' }, 'STORE_TIMEOUT_MS must be at least 1'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => configFromEnvironment(env)).toThrow(message);
   });

@@ -1,7 +1,13 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { AuthOptions } from '@tasker/http';
-import { parseLatency, parseRate, parseWholeNumber, type LatencyRange } from './parse-setting.js';
+import {
+  parseLatency,
+  parsePositiveWholeNumber,
+  parseRate,
+  parseWholeNumber,
+  type LatencyRange,
+} from './parse-setting.js';
 import { taskerAuthFromEnvironment } from './tasker-auth.js';
 
 /** How the simulated payment processor, inventory service and mailer behave. */
@@ -61,6 +67,11 @@ export interface CheckoutConfig {
   logLevel: string;
   /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
   taskerAuth: AuthOptions;
+  /**
+   * On SIGTERM or SIGINT, how long running steps may finish (and their outcomes commit); the process exits at most a
+   * few seconds later whatever happens, a store that is down included.
+   */
+  stopGracePeriodMs: number;
   /** How long a storefront request waits on the task store before answering 503 `STORE_UNAVAILABLE`. */
   storeTimeoutMs: number;
   /** Checkouts one client (by IP) may start per window, as `/tasker/tasks` limits task creations; `false`: no limit. */
@@ -70,8 +81,7 @@ export interface CheckoutConfig {
 /** `CHECKOUT_RATE_LIMIT` checkouts per `CHECKOUT_RATE_WINDOW_MS`; none for a limit of 0. */
 function checkoutRateLimitOf(env: NodeJS.ProcessEnv): CheckoutConfig['checkoutRateLimit'] {
   const max = parseWholeNumber('CHECKOUT_RATE_LIMIT', env.CHECKOUT_RATE_LIMIT ?? '100');
-  const timeWindowMs = parseWholeNumber('CHECKOUT_RATE_WINDOW_MS', env.CHECKOUT_RATE_WINDOW_MS ?? '60000');
-  if (timeWindowMs === 0) throw new Error('CHECKOUT_RATE_WINDOW_MS must be at least 1');
+  const timeWindowMs = parsePositiveWholeNumber('CHECKOUT_RATE_WINDOW_MS', env.CHECKOUT_RATE_WINDOW_MS ?? '60000');
   return max === 0 ? false : { max, timeWindowMs };
 }
 
@@ -97,6 +107,7 @@ function checkoutRateLimitOf(env: NodeJS.ProcessEnv): CheckoutConfig['checkoutRa
  * | `LOG_LEVEL` | pino level | `info` |
  * | `TASKER_JWT_SECRET`, `TASKER_AUTH` | auth of `/tasker`: an HS256 secret, or `off` | `off` unless production |
  * | `TASKER_MAX_TOKEN_LIFETIME_SECONDS` | longest `iat` to `exp` of a `/tasker` token | `86400` |
+ * | `STOP_GRACE_PERIOD_MS` | on SIGTERM, how long running steps may finish; the process exits soon after | `10000` |
  * | `STORE_TIMEOUT_MS` | longest wait of a storefront request on the task store (503 past it) | `10000` |
  * | `CHECKOUT_RATE_LIMIT`, `CHECKOUT_RATE_WINDOW_MS` | checkouts per client IP per window (429 past it; `0`: none) | `100`, `60000` |
  *
@@ -137,7 +148,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     workerId: env.TASKER_WORKER_ID || `checkout@${hostname()}`,
     logLevel: env.LOG_LEVEL || 'info',
     taskerAuth: taskerAuthFromEnvironment(env),
-    storeTimeoutMs: parseWholeNumber('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS ?? '10000'),
+    stopGracePeriodMs: parseWholeNumber('STOP_GRACE_PERIOD_MS', env.STOP_GRACE_PERIOD_MS ?? '10000'),
+    storeTimeoutMs: parsePositiveWholeNumber('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS ?? '10000'),
     checkoutRateLimit: checkoutRateLimitOf(env),
   };
 }

@@ -1,5 +1,5 @@
 import type { AuthOptions } from '@tasker/http';
-import { parseWholeNumber } from './parse-setting.js';
+import { parsePositiveWholeNumber } from './parse-setting.js';
 
 /**
  * How the REST API at `/tasker` authenticates, from the environment:
@@ -14,8 +14,7 @@ export function taskerAuthFromEnvironment(env: NodeJS.ProcessEnv): AuthOptions {
     if (env.TASKER_JWT_SECRET.length < 32) throw new Error('TASKER_JWT_SECRET must be at least 32 characters (HS256)');
     const lifetime = env.TASKER_MAX_TOKEN_LIFETIME_SECONDS;
     if (lifetime === undefined) return { secret: env.TASKER_JWT_SECRET };
-    const maxTokenLifetimeSeconds = parseWholeNumber('TASKER_MAX_TOKEN_LIFETIME_SECONDS', lifetime);
-    if (maxTokenLifetimeSeconds === 0) throw new Error('TASKER_MAX_TOKEN_LIFETIME_SECONDS must be at least 1');
+    const maxTokenLifetimeSeconds = parsePositiveWholeNumber('TASKER_MAX_TOKEN_LIFETIME_SECONDS', lifetime);
     return { secret: env.TASKER_JWT_SECRET, maxTokenLifetimeSeconds };
   }
   const mode = env.TASKER_AUTH ?? (env.NODE_ENV === 'production' ? undefined : 'off');

@@ -36,8 +36,9 @@ export function orderEventsRoute(
   storeWait: StoreWait,
 ): void {
   const open = new Set<() => void>();
-  // A stream stays open while its order runs; closing the server ends them rather than waiting for the orders.
-  app.addHook('onClose', async () => open.forEach((finish) => finish()));
+  // A stream stays open while its order runs; closing the server ends them before it waits for open connections
+  // (preClose: an onClose hook runs only after that wait, which the streams themselves would hold forever).
+  app.addHook('preClose', async () => open.forEach((finish) => finish()));
   app.get<{ Params: { task_id: string } }>(
     '/orders/:task_id/events',
     { schema: { params: taskIdParams } },

@@ -40,6 +40,7 @@ export function testConfig(directory: string, overrides: Partial<CheckoutConfig>
     // Tests start checkouts by the hundred from one address.
     checkoutRateLimit: false,
     storeTimeoutMs: 2_000,
+    stopGracePeriodMs: 1_000,
     ...overrides,
   };
 }
