@@ -25,3 +25,4 @@ export { requestTraceContext } from './routes/request-headers.js';
 export { isStoreUnavailable } from './errors/store-unavailable.js';
 export { withinStoreTimeout } from './errors/within-store-timeout.js';
 export { ApiError } from './errors/api-error.js';
+export { DEFAULT_STREAM_BUFFER_BYTES, EventStream } from './sse/event-stream.js';

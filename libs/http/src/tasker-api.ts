@@ -9,6 +9,7 @@ import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
 import { toApiError } from './errors/to-api-error.js';
 import { withinStoreTimeout } from './errors/within-store-timeout.js';
+import { DEFAULT_STREAM_BUFFER_BYTES } from './sse/event-stream.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -81,6 +82,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     now: options.now ?? Date.now,
     mountPath: app.prefix,
     metrics: options.metrics,
+    streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
   };
 
   if (context.taskCreationLimit) {

@@ -20,7 +20,8 @@ export interface RouteContext {
   now(): number;
   /** Where the API is mounted, e.g. `/tasker`, for links. */
   mountPath: string;
+  /** Most bytes an event stream keeps for a client that does not read before it disconnects the client. */
+  streamBufferBytes: number;
   /** Prometheus text exposition, when the app gave a source. */
   metrics: (() => Promise<string>) | undefined;
-  /** Workers and leases of the cluster, when the app gave a source (leases: issue 5). */
 }
