@@ -7,7 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { createAuthenticator } from './auth/authenticator.js';
 import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
-import { toApiError } from './errors/to-api-error.js';
+import { errorBody, toApiError } from './errors/to-api-error.js';
 import { withinStoreTimeout } from './errors/within-store-timeout.js';
 import { DEFAULT_STREAM_BUFFER_BYTES } from './sse/event-stream.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
@@ -52,8 +52,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'tasker API request failed');
-    const fields = apiError.fields === undefined ? {} : { fields: apiError.fields };
-    return reply.code(apiError.status).send({ error: { code: apiError.code, message: apiError.message, ...fields } });
+    return reply.code(apiError.status).send(errorBody(apiError));
   });
   app.setNotFoundHandler(() => {
     throw new ApiError('NOT_FOUND', 'No such route');

@@ -1,5 +1,5 @@
 import type { Engine } from '@tasker/core';
-import { taskerApi, withinStoreTimeout, type AuthOptions } from '@tasker/http';
+import { taskerApi, taskerFrameworkErrors, withinStoreTimeout, type AuthOptions } from '@tasker/http';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
@@ -38,6 +38,8 @@ export function buildServer(parts: ServerParts): FastifyInstance {
   const app = Fastify({
     loggerInstance: parts.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // A malformed URL is refused before any route: in the API's error format too.
+    frameworkErrors: taskerFrameworkErrors,
   });
   const feed = new TaskEventFeed(parts.engine);
   const storeWait: StoreWait = (work) => withinStoreTimeout(work, parts.storeTimeoutMs);
