@@ -86,6 +86,40 @@ describe('errors of the HTTP layer', () => {
     expect((await store.listTasks()).tasks).toEqual([]);
   });
 
+  it('refuses a body with a key twice in one object, at any depth, and accepts the same key in two objects', async () => {
+    const json = { 'content-type': 'application/json' };
+    const context = JSON.stringify(orderContext()).slice(1, -1);
+    const twice = await create(
+      `{"namespace":"ecommerce","namespace":"payments","name":"process_refund","context":{}}`,
+      json,
+    );
+    expect(twice.json().error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'body: key "namespace" appears twice in one object',
+      fields: [{ field: 'body', message: 'key "namespace" appears twice in one object' }],
+    });
+    const nested = await create(
+      `{"namespace":"ecommerce","name":"process_order","context":{${context},"note":{"a":[{"b":1,"b":2}]}}}`,
+      json,
+    );
+    expect([nested.statusCode, nested.json().error.message]).toEqual([
+      400,
+      'body: key "b" appears twice in one object',
+    ]);
+    // The same key written with an escape is the same key.
+    const escaped = await create(
+      `{"namespace":"ecommerce","name":"process_order","na\\u006de":"process_order","context":{}}`,
+      json,
+    );
+    expect(escaped.json().error.message).toBe('body: key "name" appears twice in one object');
+    expect((await store.listTasks()).tasks).toEqual([]);
+    const separate = await create(
+      `{"namespace":"ecommerce","name":"process_order","context":{${context},"a":{"id":1},"b":{"id":2},"c":[{"id":3},{"id":4}]}}`,
+      json,
+    );
+    expect(separate.statusCode).toBe(201);
+  });
+
   it('maps every code to one status', () => {
     expect(API_ERROR_STATUS).toMatchObject({
       INVALID_REQUEST: 400,

@@ -9,6 +9,7 @@ import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
 import { errorBody, toApiError } from './errors/to-api-error.js';
 import { withinStoreTimeout } from './errors/within-store-timeout.js';
+import { findDuplicateKey } from './json/duplicate-key.js';
 import { DEFAULT_STREAM_BUFFER_BYTES } from './sse/event-stream.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
@@ -109,10 +110,21 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
 
   // JSON only (anything else is 415), with fastify's parser (prototype poisoning refused) and this API's limit.
   app.removeAllContentTypeParsers();
+  // Duplicate keys are refused too: which of them counts would depend on the parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: options.bodyLimitBytes ?? ONE_MIB },
-    app.getDefaultJsonParser('error', 'error'),
+    (request, body, done) => {
+      const text = body as string; // parseAs: 'string'
+      parseJson(request, text, (error, value) => {
+        if (error) return done(error, undefined);
+        const duplicate = findDuplicateKey(text);
+        if (duplicate === undefined) return done(null, value);
+        const message = `key ${JSON.stringify(duplicate)} appears twice in one object`;
+        done(new ApiError('INVALID_REQUEST', `body: ${message}`, [{ field: 'body', message }]), undefined);
+      });
+    },
   );
   for (const routes of [
     tasksRoutes,
