@@ -43,6 +43,7 @@ export { NotFoundError } from './errors/not-found-error.js';
 export { InvalidTransitionError } from './errors/invalid-transition-error.js';
 export { InvalidRequestError } from './errors/invalid-request-error.js';
 export { InvalidJsonError } from './errors/invalid-json-error.js';
+export { WriteRejectedError } from './errors/write-rejected-error.js';
 
 export { StepHandler } from './handlers/step-handler.js';
 export type { StepHandlerFunction } from './handlers/step-handler.js';
@@ -79,6 +80,9 @@ export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-curso
 export type { TaskCursor } from './store/task-cursor.js';
 export { applyPatch } from './store/apply-patch.js';
 export { mergeWrites } from './store/merge-writes.js';
+export type { StoreErrorKind } from './store/store-error-kind.js';
+export { classifyEngineError } from './store/store-error-kind.js';
+export type { WriteHealth } from './store/write-health.js';
 export { MACHINE_VERSION } from './machines/machine-version.js';
 
 export { createEngine } from './engine/create-engine.js';

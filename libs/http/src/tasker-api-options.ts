@@ -24,6 +24,11 @@ export interface TaskerApiOptions {
   metrics?: () => Promise<string>;
   /** Serve the OpenAPI document and Swagger UI at `<prefix>/docs`. `true` when absent. */
   docs?: boolean;
+  /**
+   * When `GET <prefix>/health/ready` answers 503: while the engine's commits fail (see `Engine.writeHealth`), or once
+   * its oldest pending write has waited longer than `maxWriteAgeMs` (30 s when absent).
+   */
+  readiness?: { maxWriteAgeMs?: number };
 }
 
 function positive(value: number | undefined, field: string): void {
@@ -58,4 +63,5 @@ export function checkOptions(options: Partial<TaskerApiOptions>): asserts option
   positive(options.bodyLimitBytes, 'bodyLimitBytes');
   positive(options.storeTimeoutMs, 'storeTimeoutMs');
   positive(options.streamBufferBytes, 'streamBufferBytes');
+  positive(options.readiness?.maxWriteAgeMs, 'readiness.maxWriteAgeMs');
 }

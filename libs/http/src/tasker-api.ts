@@ -81,6 +81,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
         : { max: options.rateLimit?.max ?? 100, timeWindow: options.rateLimit?.timeWindowMs ?? 60_000 },
     now: options.now ?? Date.now,
     mountPath: app.prefix,
+    maxWriteAgeMs: options.readiness?.maxWriteAgeMs ?? 30_000,
     metrics: options.metrics,
     streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
   };

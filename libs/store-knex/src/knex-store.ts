@@ -21,7 +21,9 @@ import type {
   TaskStore,
   TaskWrite,
   TransitionRecord,
+  StoreErrorKind,
 } from '@tasker/core';
+import { classifyKnexError } from './classify-error.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import { writeSerializer } from './file-write-lock.js';
 import { configureSqliteConnection } from './knex-config.js';
@@ -153,6 +155,11 @@ export class KnexStore implements TaskStore {
   async commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<CommitResult> {
     if (!this.#isReady) await this.#ensureReady();
     return commitWrites(this.#context, writes, batch?.id);
+  }
+
+  /** PostgreSQL's data exceptions and SQLite's refusals are permanent, connection trouble transient: see {@link classifyKnexError}. */
+  classifyError(error: unknown): StoreErrorKind {
+    return classifyKnexError(error);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

@@ -4,7 +4,7 @@ import type { Logger } from '@tasker/core';
 import { deferred } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
 import { chainEngine, runChain } from './test-fixtures/chain-engine.js';
-import { startPrivatePostgres, type PrivatePostgres } from './test-fixtures/private-postgres.js';
+import { startPrivatePostgres, type PrivatePostgres } from './testing/private-postgres.js';
 
 const TASKS = 8;
 
@@ -57,9 +57,15 @@ describe('a PostgreSQL outage', () => {
       );
       await sleep(300);
       expect(calls.c).toBe(0);
+      const down = engine.writeHealth();
+      expect(down.consecutiveFailures).toBeGreaterThanOrEqual(2);
+      expect(down.failingSince).toBeLessThan(Date.now());
+      expect(down.oldestPendingWriteAgeMs).toBeGreaterThanOrEqual(300);
 
       await server!.start();
       const done = await Promise.all(ids.map((id) => engine.waitForTask(id, { timeoutMs: 15_000 })));
+      expect(engine.writeHealth()).toMatchObject({ consecutiveFailures: 0, lostTasks: 0, rejectedWrites: 0 });
+      expect(engine.writeHealth().failingSince).toBeUndefined();
       expect(done.map((task) => task.state)).toEqual(ids.map(() => 'completed'));
       expect(done.map((task) => task.steps.find((step) => step.name === 'b')?.results)).toEqual(
         ids.map((_, order) => ({ paid: order })),

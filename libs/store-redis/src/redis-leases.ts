@@ -23,7 +23,7 @@ const releaseLeasesScript = new LuaScript(RELEASE_LEASES_SCRIPT);
 const listWorkersScript = new LuaScript(LIST_WORKERS_SCRIPT);
 
 /**
- * The lease operations of a {@link RedisStore} (DESIGN.md section 5), each one script: one round trip, atomic
+ * The lease operations of a {@link RedisStore}, each one script: one round trip, atomic
  * against every other script, whatever the number of tasks. The data model is in `redis-keys.ts`.
  */
 export class RedisLeases {

@@ -1,3 +1,4 @@
+import { classifyRedisError } from './classify-error.js';
 import { randomUUID } from 'node:crypto';
 import {
   NotFoundError,
@@ -22,6 +23,7 @@ import {
   type TaskFilter,
   type TaskPage,
   type TaskRecord,
+  type StoreErrorKind,
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
@@ -162,6 +164,11 @@ export class RedisStore implements TaskStore {
       }
       throw error;
     }
+  }
+
+  /** A missing task is lost, a script's refusal of the data rejected, the rest transient: see {@link classifyRedisError}. */
+  classifyError(error: unknown): StoreErrorKind {
+    return classifyRedisError(error);
   }
 
   claimTasks(request: ClaimRequest): Promise<ClaimResult> {

@@ -49,9 +49,17 @@ describe('a Redis outage', () => {
       expect.objectContaining({ err: expect.any(Error) }),
       'store commit failed; retrying',
     );
+    const down = engine.writeHealth();
+    expect(down.consecutiveFailures).toBeGreaterThan(0);
+    expect(down.failingSince).toBeLessThanOrEqual(Date.now() - 1_000);
+    expect(down.oldestPendingWriteAgeMs).toBeGreaterThanOrEqual(1_000);
 
     await server.start();
     const finished = await Promise.all(taskIds.map((taskId) => engine.waitForTask(taskId, { timeoutMs: 15_000 })));
+    const back = engine.writeHealth();
+    expect(back).toMatchObject({ consecutiveFailures: 0, lostTasks: 0, rejectedWrites: 0 });
+    expect(back.failingSince).toBeUndefined();
+    expect(back.failedCommits).toBeGreaterThanOrEqual(down.consecutiveFailures);
     expect(finished.map((task) => task.state)).toEqual(taskIds.map(() => 'completed'));
     for (const taskId of taskIds) {
       const history = await engine.getHistory(taskId);

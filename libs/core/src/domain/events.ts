@@ -2,7 +2,10 @@ import type { JsonValue } from './json.js';
 import type { StepError } from './records.js';
 import type { StepState, TaskState } from './states.js';
 
-/** Every event the engine emits: one per durable transition, after it is durable (DESIGN.md section 4). */
+/**
+ * Every event the engine emits: one per durable transition, after it is durable; and `task.lost` when a task's rows
+ * vanished from the store (from and to `in_progress`, `error` code `TASK_LOST`).
+ */
 export const EVENT_TYPES = [
   'task.started',
   'task.resumed',
@@ -10,6 +13,7 @@ export const EVENT_TYPES = [
   'task.failed',
   'task.cancelled',
   'task.resolved_manually',
+  'task.lost',
   'step.started',
   'step.retry_scheduled',
   'step.completed',

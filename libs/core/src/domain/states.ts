@@ -1,8 +1,8 @@
-/** The lifecycle states of a task (DESIGN.md section 3). */
+/** The lifecycle states of a task. */
 export const TASK_STATES = ['pending', 'in_progress', 'completed', 'failed', 'cancelled', 'resolved_manually'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
-/** The lifecycle states of a step (DESIGN.md section 3). */
+/** The lifecycle states of a step. */
 export const STEP_STATES = [
   'pending',
   'in_progress',

@@ -41,6 +41,7 @@ export class ActiveTask implements TaskDefinition {
   readonly #attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
+  readonly #dropWatchers = new Set<(why: string) => void>();
   /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
   readonly #waitingSteps: Set<string>;
 
@@ -101,6 +102,18 @@ export class ActiveTask implements TaskDefinition {
     const watcher = { matches, resolve };
     this.#writeWatchers.add(watcher);
     return () => this.#writeWatchers.delete(watcher);
+  }
+
+  /** Calls `dropped` with why if the engine drops the task (see {@link drop}); returns the function that stops it. */
+  onDropped(dropped: (why: string) => void): () => void {
+    this.#dropWatchers.add(dropped);
+    return () => this.#dropWatchers.delete(dropped);
+  }
+
+  /** Tells whoever waits for a write of the task that none will come: the engine drops it, for `why`. */
+  drop(why: string): void {
+    for (const dropped of this.#dropWatchers) dropped(why);
+    this.#dropWatchers.clear();
   }
 
   /**

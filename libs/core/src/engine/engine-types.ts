@@ -81,7 +81,7 @@ export interface EngineDefaults {
   maxParallelSteps: number;
 }
 
-/** The defaults of DESIGN.md section 4: retryable, three retries, 1 s doubling backoff capped at 5 min. */
+/** The engine's step defaults: retryable, three retries, 1 s doubling backoff capped at 5 min. */
 export const DEFAULT_ENGINE_DEFAULTS: EngineDefaults = {
   retryable: true,
   retryLimit: 3,

@@ -18,7 +18,8 @@ import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
-import { WriteQueue } from '../store/write-queue.js';
+import { LOST, WriteQueue } from '../store/write-queue.js';
+import type { WriteHealth } from '../store/write-health.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
 import { validateTemplate } from '../templates/validate-template.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
@@ -37,7 +38,7 @@ import type {
 import { EventBus, type EventListener } from './event-bus.js';
 import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
 import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
-import { eventsFromWrite } from './events-from-write.js';
+import { eventsFromWrite, lostEvent } from './events-from-write.js';
 import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from './start-trace.js';
@@ -119,7 +120,17 @@ export class Engine {
     this.#logger = settings.logger;
     this.templates = new TemplateRegistry(settings.resolveVersion);
     this.#events = new EventBus(settings.logger);
-    this.#queue = new WriteQueue(settings.store, settings.logger);
+    this.#queue = new WriteQueue(settings.store, settings.logger, {
+      now: () => settings.clock.now(),
+      rejected: (taskId, _error, failure) => {
+        const task = this.#active.get(taskId);
+        if (task && failure) for (const event of eventsFromWrite(task.info, failure)) this.#events.emit(event);
+      },
+      lost: (taskId, error) => {
+        const task = this.#active.get(taskId);
+        if (task) this.#events.emit(lostEvent(task.info, error, settings.clock.now()));
+      },
+    });
     this.#loadStored = createTaskLoader(settings.store);
     this.#giveBack = createLeaseReleaser(settings.store);
     const environment: MachineEnvironment = {
@@ -159,7 +170,7 @@ export class Engine {
         for (const taskId of taskIds) {
           // A task with a write in flight may have ended its own lease by finishing; if another worker took it, the
           // write is fenced and the task dropped then.
-          if (this.#active.get(taskId)?.writesInFlight === 0) this.#lose(taskId, 'another worker took its lease');
+          if (this.#active.get(taskId)?.writesInFlight === 0) void this.#leaseLost(taskId);
         }
       },
     });
@@ -450,14 +461,23 @@ export class Engine {
   /**
    * Sends an operator's event to the task's actor (claiming and loading it first when this engine does not run it)
    * and waits until its effect is durable.
-   * @throws TaskerError `TASK_LEASED` when another worker runs the task.
+   * @throws TaskerError `TASK_LEASED` when another worker runs the task; InvalidTransitionError when the engine drops
+   * the task before the effect is durable (its write was refused or fenced off, or the task lost).
    */
   async #act(taskId: string, event: TaskMachineEvent, isEffect: (write: TaskWrite) => boolean): Promise<void> {
     const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
     if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
     if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
-    await new Promise<void>((resolve) => {
-      task.awaitWrite(isEffect, resolve);
+    await new Promise<void>((resolve, reject) => {
+      // The write may never come: the store refused it, lost the task, or another worker took it over.
+      const forgetDrop = task.onDropped((why) => {
+        stopWaiting();
+        reject(new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${why}`));
+      });
+      const stopWaiting = task.awaitWrite(isEffect, () => {
+        forgetDrop();
+        resolve();
+      });
       task.actor.send(event);
     });
   }
@@ -561,17 +581,18 @@ export class Engine {
   }
 
   #enqueue(task: ActiveTask, write: TaskWrite): void {
-    this.#queue.enqueue(write, task.snapshot, task.lease.token, (fenced) => this.#committed(task, write, fenced));
+    this.#queue.enqueue(write, task.snapshot, task.lease.token, (dropped) => this.#committed(task, write, dropped));
   }
 
   /**
    * After a write is committed: its events, whoever waits for it (attempts for their start, operators for their
-   * action's effect), and the task's release once it is over or idle for long; a task whose write was fenced off is
-   * dropped instead.
+   * action's effect), and the task's release once it is over or idle for long; a task whose write was not durable
+   * (fenced off, refused by the store, lost from it) is dropped instead.
    */
-  #committed(task: ActiveTask, write: TaskWrite, fenced: ReadonlySet<string>): void {
+  #committed(task: ActiveTask, write: TaskWrite, dropped: ReadonlyMap<string, string>): void {
     task.writesInFlight--;
-    if (fenced.has(task.info.taskId)) this.#lose(task.info.taskId, 'its write was fenced off: another worker owns it');
+    const why = dropped.get(task.info.taskId);
+    if (why !== undefined) this.#lose(task.info.taskId, why);
     else this.#durable(task, write);
     if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
   }
@@ -607,11 +628,32 @@ export class Engine {
     this.#releasing.add(releasing);
   }
 
-  /** Drops a task another worker owns now, without writing anything more of it. */
+  /**
+   * Drops a task whose lease the store no longer has: another worker took it, or the task itself vanished from the
+   * store (a Redis that lost its data), which is reported as lost. One read, only when a lease is gone.
+   */
+  async #leaseLost(taskId: string): Promise<void> {
+    const stored = await this.store.getTask(taskId).then(
+      (task) => task ?? 'vanished',
+      () => undefined,
+    );
+    // Dropped meanwhile, when a commit found it gone first.
+    if (!this.#active.has(taskId)) return;
+    if (stored === 'vanished') {
+      this.#queue.reportLost(taskId, new NotFoundError('TASK_NOT_FOUND', `No task ${taskId} in the store any more`));
+      this.#lose(taskId, LOST);
+    } else this.#lose(taskId, 'another worker took its lease');
+  }
+
+  /**
+   * Drops a task that is not this engine's to run any more (another worker owns it, the store refused or lost it),
+   * without writing anything more of it; an operator waiting for its action's effect is answered with why.
+   */
   #lose(taskId: string, why: string): void {
     const task = this.#active.get(taskId);
     if (!task) return;
     this.#logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
+    task.drop(why);
     this.#deactivate(task);
   }
 
@@ -620,6 +662,14 @@ export class Engine {
     this.#active.delete(task.info.taskId);
     if (this.#active.size === 0 && !this.#started) void this.#keeper.stopHeartbeat();
     this.#fillSlots();
+  }
+
+  /**
+   * How this engine's writes to its store fare (see {@link WriteHealth}): whether commits are failing and since when,
+   * how long the oldest write has waited, and how many tasks were lost or refused. What readiness checks read.
+   */
+  writeHealth(): WriteHealth {
+    return this.#queue.health();
   }
 
   /** Tasks loaded in memory right now. */

@@ -86,3 +86,22 @@ function toEvent(
   if (step?.nextRetryAt !== undefined) event.nextRetryAt = step.nextRetryAt;
   return event;
 }
+
+/** The `task.lost` event of a running task whose rows vanished from the store. */
+export function lostEvent(task: EventTaskInfo, error: unknown, at: number): EngineEvent {
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    type: 'task.lost',
+    taskId: task.taskId,
+    namespace: task.namespace,
+    name: task.name,
+    version: task.version,
+    correlationId: task.correlationId,
+    from: 'in_progress',
+    to: 'in_progress',
+    error: { message: `The store no longer holds the task: ${detail}`, code: 'TASK_LOST', name: 'TaskLostError' },
+    by: 'engine',
+    at,
+    ...(task.traceContext === undefined ? {} : { traceContext: task.traceContext }),
+  };
+}

@@ -31,7 +31,7 @@ export interface LeaseHolder {
 }
 
 /**
- * The worker side of leases (DESIGN.md section 5): claims claimable tasks while the engine has free slots,
+ * The worker side of leases: claims claimable tasks while the engine has free slots,
  * renews the leases of the tasks it runs in one call per heartbeat, and sleeps until the store's notification, the
  * next known due time, or the poll interval, whichever comes first.
  */

@@ -50,7 +50,8 @@ export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void 
   }
   request.tags?.forEach((tag, index) => checkString(`tags[${index}]`, tag));
   for (const [key, value] of Object.entries(request.traceContext ?? {})) {
-    checkString(`traceContext.${key}`, key);
+    // A bad key is named by the object that holds it: the key itself cannot be shown as it is.
+    checkString('traceContext', key);
     checkString(`traceContext.${key}`, value);
   }
   checkJson(request.context, 'context', { bytes: limits.contextBytes, depth: limits.depth });

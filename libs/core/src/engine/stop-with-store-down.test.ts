@@ -2,20 +2,23 @@ import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import { deferred } from '../testing/deferred.js';
+import { storeWith } from '../testing/store-with.js';
 import { createEngine } from './create-engine.js';
 import type { Logger } from './logger.js';
 
-/** A memory store whose every call after `down()` hangs, as a store whose server stopped answering does. */
+/** A memory store whose writes, claims and lease calls hang after `down()`, as a store whose server stopped answering. */
 function storeThatGoesDown(): { store: TaskStore; down: () => void } {
   const inner = createMemoryStore();
   let isDown = false;
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || property === 'close') return value;
-      return (...args: unknown[]) =>
-        isDown ? new Promise(() => undefined) : (value as (...a: unknown[]) => unknown).apply(target, args);
-    },
+  const hangingWhenDown =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      isDown ? new Promise<R>(() => undefined) : call.apply(inner, args);
+  const store = storeWith(inner, {
+    commit: hangingWhenDown(inner.commit),
+    claimTasks: hangingWhenDown(inner.claimTasks),
+    renewLeases: hangingWhenDown(inner.renewLeases),
+    releaseLeases: hangingWhenDown(inner.releaseLeases),
   });
   return { store, down: () => (isDown = true) };
 }

@@ -118,4 +118,37 @@ describe('task handler hooks', () => {
     );
     expect((await engine.listTasks()).tasks).toEqual([]);
   });
+
+  it('refuses an annotation that is not JSON, naming the path; the hook may go on, and the task completes', async () => {
+    const refusals: unknown[] = [];
+    class Careless extends TaskHandler {
+      override updateAnnotations(task: AnnotatableTask) {
+        for (const content of [{ total: 10n }, { when: new Date(0) }, { note: 'ok' }]) {
+          try {
+            task.annotate('summary', content as never);
+          } catch (error) {
+            refusals.push(error);
+          }
+        }
+      }
+    }
+    const engine = createEngine();
+    engine.registerHandler('Careless', Careless).registerHandler('pay', () => null);
+    engine.registerTemplate({
+      namespace: 'x',
+      name: 'y',
+      version: '1.0.0',
+      taskHandler: 'Careless',
+      steps: [steps[0]!],
+    });
+    await engine.start();
+    const task = await engine.waitForTask((await engine.runTask({ namespace: 'x', name: 'y', context: {} })).taskId);
+    expect(task.state).toBe('completed');
+    expect(refusals).toMatchObject([
+      { code: 'INVALID_REQUEST', field: 'annotations[0].content.total' },
+      { code: 'INVALID_REQUEST', field: 'annotations[0].content.when' },
+    ]);
+    expect(task.annotations.map((annotation) => annotation.content)).toEqual([{ note: 'ok' }]);
+    await engine.stop();
+  });
 });

@@ -23,6 +23,9 @@ export const ERROR_CODES = {
   SNAPSHOT_VERSION_MISMATCH: 'A stored snapshot was written by other machines than this engine runs.',
   TASK_LEASED: 'Another worker runs the task now (its lease holds): act on it there, or again once it lets go.',
   ENGINE_STOPPED: 'The engine is stopping or stopped and takes no new work.',
+  WRITE_REJECTED:
+    "The store refused a task's data for good (e.g. an invalid byte sequence): the task was failed alone, the other writes of its batch committed.",
+  TASK_LOST: "A task's rows vanished from the store (e.g. a Redis that lost its data): the engine dropped it.",
   STORE_SCHEMA_MISMATCH: "A store's schema was made by another version of its adapter than the one opening it.",
 } as const;
 

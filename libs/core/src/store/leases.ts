@@ -1,5 +1,5 @@
 /**
- * A worker's hold on one task (DESIGN.md section 5). While it lasts no other worker claims the task, and the store
+ * A worker's hold on one task. While it lasts no other worker claims the task, and the store
  * accepts the task's writes only with its token.
  */
 export interface Lease {

@@ -1,4 +1,6 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { classifyEngineError, type StoreErrorKind } from './store-error-kind.js';
 import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
@@ -104,7 +106,7 @@ export class MemoryStore implements TaskStore {
 
   async commit(writes: readonly TaskWrite[]): Promise<CommitResult> {
     const missing = writes.find((write) => !this.#tasks.has(write.taskId));
-    if (missing) throw new Error(`MemoryStore: no task ${missing.taskId} to write to`);
+    if (missing) throw new NotFoundError('TASK_NOT_FOUND', `MemoryStore: no task ${missing.taskId} to write to`);
     const fenced = new Set<string>();
     // Writes are not copied: the engine never changes a write once it is queued, and every read copies.
     for (const write of writes) {
@@ -126,6 +128,11 @@ export class MemoryStore implements TaskStore {
       if (write.snapshot) stored.snapshot = write.snapshot;
     }
     return { fenced: [...fenced] };
+  }
+
+  /** Only the engine's own errors can fail this store: see `classifyEngineError`. */
+  classifyError(error: unknown): StoreErrorKind {
+    return classifyEngineError(error) ?? 'transient';
   }
 
   async claimTasks({ workerId, now, until, limit, reclaimOwn }: ClaimRequest): Promise<ClaimResult> {

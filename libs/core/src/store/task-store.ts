@@ -1,6 +1,7 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { TaskState } from '../domain/states.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
+import type { StoreErrorKind } from './store-error-kind.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 
 /**
@@ -111,9 +112,14 @@ export interface TaskPage {
  * Promises:
  * - `createTask` and `createTasks` store each task with all its steps atomically, or nothing; a second request
  *   with the same `(namespace, name, idempotencyKey)` returns the first task and stores nothing.
- * - `commit` applies all writes of the batch in one transaction, in order, or none of them; the engine retries a
- *   rejected batch. Writes of one task within a batch are applied in the order given. Writes whose `leaseToken`
- *   is stale are dropped (the rest of the batch is applied) and reported as fenced.
+ * - `commit` applies all writes of the batch in one transaction, in order, or none of them. Writes of one task within
+ *   a batch are applied in the order given. Writes whose `leaseToken` is stale are dropped (the rest of the batch is
+ *   applied) and reported as fenced. A write to a task the store does not hold fails the batch with `NotFoundError`
+ *   `TASK_NOT_FOUND`.
+ * - Failures are classified by `classifyError`: the engine retries a `transient` failure with backoff; on a
+ *   `rejected` or `lost` one it splits the batch until the offending write is alone, commits the rest, and fails
+ *   (or drops) the offending task. The same for `createTasks`: a creation the store refuses is answered with its own
+ *   error and the others of the batch are created.
  * - Leases: an unfinished task (`pending`, `in_progress`) is claimable when no lease holds it, or its lease expired,
  *   and it is due (not passivated, or its wake-up time has come). Every claim raises the task's fencing token. A
  *   write that takes a task to a state that is not unfinished ends its lease: it is then claimable by nobody
@@ -179,6 +185,11 @@ export interface TaskStore {
    * listening, with the function that stops it.
    */
   watchWork?(onWork: () => void): Promise<() => Promise<void>>;
+  /**
+   * What a failure of `commit` or `createTasks` means for the data it carried (see {@link StoreErrorKind}): the store
+   * knows its driver's errors. Without it, every failure counts as `transient` and is retried until it succeeds.
+   */
+  classifyError?(error: unknown): StoreErrorKind;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -59,7 +59,7 @@ export function describeEngineBoundary(name: string, makeStore: StoreFactory): v
       await store.close();
     });
 
-    it('refuses a context with a NUL, a lone surrogate or a bad key, naming the path, and stores nothing', async () => {
+    it('refuses a context, a key or a task name with a NUL or a lone surrogate, naming the path; stores nothing', async () => {
       await expect(run({ customer: { name: 'Ann\u0000' } })).rejects.toMatchObject({
         code: 'INVALID_REQUEST',
         field: 'context.customer.name',
@@ -72,6 +72,9 @@ export function describeEngineBoundary(name: string, makeStore: StoreFactory): v
       await expect(run({ customer: { 'x\u0000': 1 } })).rejects.toMatchObject({ field: 'context.customer' });
       await expect(engine.runTask({ ...TEMPLATE, context: {}, idempotencyKey: 'key\u0000' })).rejects.toMatchObject({
         field: 'idempotencyKey',
+      });
+      await expect(engine.runTask({ ...TEMPLATE, name: 'order\u0000', context: {} })).rejects.toMatchObject({
+        field: 'name',
       });
       expect((await engine.listTasks()).tasks).toEqual([]);
       expect((await finished(await run({ customer: { name: 'Ann' } }))).state).toBe('completed');

@@ -9,4 +9,6 @@ export type { Deferred } from './deferred.js';
 export { describeStoreContract } from './store-contract.js';
 export type { StoreFactory } from './store-contract.js';
 export { describeEngineBoundary } from './engine-boundary-contract.js';
+export { describeWriteIsolation } from './write-isolation-contract.js';
+export { storeWith } from './store-with.js';
 export { sampleTask, sampleSteps } from './sample-records.js';

@@ -8,7 +8,7 @@ const LEASE_MS = 30_000;
 const terms = (workerId: string, now = NOW) => ({ workerId, now, until: now + LEASE_MS });
 
 /**
- * The lease cases of the store contract (DESIGN.md section 5): claims, fencing tokens checked by the write itself,
+ * The lease cases of the store contract: claims, fencing tokens checked by the write itself,
  * renewals, releases with wake-up times, and the end of a lease with the task. Run by `describeStoreContract`.
  */
 export function leaseContractCases(store: () => TaskStore): void {

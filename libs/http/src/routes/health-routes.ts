@@ -1,12 +1,28 @@
-import { TASK_STATES, type TaskState } from '@tasker/core';
+import { TASK_STATES, type TaskState, type WriteHealth } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { PERIODS } from '../analytics/periods.js';
+import { ApiError } from '../errors/api-error.js';
 import { isoTime } from '../json/time.js';
 import type { RouteContext } from './route-context.js';
 
 const tags = ['health'];
 
-/** Liveness (open), readiness (the store answers) and status (tasks by state, workers and leases). */
+/**
+ * Why the engine is not ready to take work although its store may answer reads: its commits fail, or its writes
+ * wait too long. A process in that state accepts tasks it cannot record, so a load balancer should send them
+ * elsewhere.
+ */
+function writeProblem(health: WriteHealth, maxWriteAgeMs: number): string | undefined {
+  if (health.failingSince !== undefined) {
+    return `The engine's commits are failing since ${isoTime(health.failingSince)} (${health.consecutiveFailures} in a row)`;
+  }
+  if (health.oldestPendingWriteAgeMs > maxWriteAgeMs) {
+    return `The engine's oldest pending write has waited ${health.oldestPendingWriteAgeMs} ms (more than ${maxWriteAgeMs} ms)`;
+  }
+  return undefined;
+}
+
+/** Liveness (open), readiness (commits succeed, the store answers) and status (tasks by state, workers and leases). */
 export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
   const { engine } = context;
 
@@ -16,8 +32,13 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
 
   app.get(
     '/health/ready',
-    { onRequest: context.guard('token'), schema: { tags, summary: 'The store answers a query' } },
+    {
+      onRequest: context.guard('token'),
+      schema: { tags, summary: "The engine's writes commit and the store answers a query" },
+    },
     async () => {
+      const unready = writeProblem(engine.writeHealth(), context.maxWriteAgeMs);
+      if (unready) throw new ApiError('STORE_UNAVAILABLE', unready);
       await context.withinStoreTimeout(engine.store.listTasks({ limit: 1 }));
       return { status: 'ready', store: 'reachable' };
     },

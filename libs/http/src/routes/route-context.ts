@@ -22,6 +22,8 @@ export interface RouteContext {
   mountPath: string;
   /** Most bytes an event stream keeps for a client that does not read before it disconnects the client. */
   streamBufferBytes: number;
+  /** How long the engine's oldest pending write may wait before readiness fails. */
+  maxWriteAgeMs: number;
   /** Prometheus text exposition, when the app gave a source. */
   metrics: (() => Promise<string>) | undefined;
 }

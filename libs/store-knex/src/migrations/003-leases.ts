@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { TableNames } from '../table-names.js';
 
 /**
- * Leases (DESIGN.md section 5): which worker holds a task, its fencing token, and when the task is claimable — the
+ * Leases: which worker holds a task, its fencing token, and when the task is claimable — the
  * lease's expiry while held, the wake-up time while free (a passivated task's; its creation time otherwise), NULL
  * once the task is finished. One partial index in claim order serves every claim. Unfinished tasks stored before
  * this migration become claimable at once.

@@ -1,5 +1,5 @@
-import { createEngine } from '@tasker/core';
-import { deferred } from '@tasker/core/testing';
+import { createEngine, createMemoryStore } from '@tasker/core';
+import { deferred, storeWith } from '@tasker/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
 import { meterEngine } from './meter-engine.js';
@@ -86,5 +86,32 @@ describe('metrics of an engine', () => {
     expect(idle).toContain('tasker_tasks_running 0');
     expect(idle).toContain('tasker_leases_held 0');
     expect(idle).toContain('tasker_tasks_waiting 0');
+  });
+
+  it("counts failed commits, refused writes and lost tasks from the engine's write health", async () => {
+    const { meterProvider, metrics } = createPrometheusMetrics();
+    const memory = createMemoryStore();
+    const failures = { commit: 1, create: 1 };
+    // The first commit meets a reset connection (retried), the first creation a value the store cannot encode.
+    const store = storeWith(memory, {
+      commit: (writes) =>
+        failures.commit-- > 0 ? Promise.reject(new Error('read ECONNRESET')) : memory.commit(writes),
+      createTasks: (requests) =>
+        failures.create-- > 0 ? Promise.reject(new TypeError('BigInt')) : memory.createTasks(requests),
+    });
+    const engine = createEngine({ store })
+      .registerHandler('a', () => null)
+      .registerTemplate({ namespace: 'shop', name: 'order', version: '1.0.0', steps: [{ name: 'a', handler: 'a' }] });
+    meterEngine(engine, { meterProvider });
+    await engine.start();
+    const request = { namespace: 'shop', name: 'order', context: {} };
+    await expect(engine.runTask(request)).rejects.toMatchObject({ name: 'WriteRejectedError' });
+    await engine.waitForTask((await engine.runTask(request)).taskId);
+    const text = await metrics();
+    await engine.stop();
+    expect(text).toContain('tasker_store_failed_commits_total 2');
+    expect(text).toContain('tasker_store_rejected_writes_total 1');
+    expect(text).toContain('tasker_tasks_lost_total 0');
+    expect(text).toContain('tasker_store_oldest_pending_write_age 0');
   });
 });

@@ -1,4 +1,4 @@
-import { metrics, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
+import { metrics, type BatchObservableResult, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
 import type { Engine, EngineEvent } from '@tasker/core';
 import { ATTR } from '../attributes.js';
 import { INSTRUMENTATION_SCOPE } from '../tracing/tracer.js';
@@ -26,7 +26,11 @@ const ATTEMPT_ENDS = new Set(['step.completed', 'step.failed', 'step.retry_sched
  *   and of tasks' run times, by outcome;
  * - `tasker.tasks.running`, `tasker.leases.held` and `tasker.tasks.waiting`: gauges of the tasks this engine runs,
  *   of the leases it holds on them, and of the store's tasks waiting for any worker to claim them (one count query
- *   per collection).
+ *   per collection);
+ * - `tasker.store.failed_commits` (`tasker_store_failed_commits_total`), `tasker.store.rejected_writes` and
+ *   `tasker.tasks.lost`: counters of the store calls that failed, of the writes the store refused for their data, and
+ *   of the tasks whose rows vanished from the store, read from `engine.writeHealth()`; and the gauge
+ *   `tasker.store.oldest_pending_write_age` (seconds the oldest write not yet committed has waited).
  *
  * Returns the function that stops measuring.
  *
@@ -55,6 +59,29 @@ export function meterEngine(engine: Engine, options: MeterEngineOptions = {}): (
   running.addCallback(observeRunning);
   waiting.addCallback(observeWaiting);
   leases.addCallback(observeLeases);
+  const writes = meter.createObservableCounter('tasker.store.failed_commits', {
+    description: 'Store commits and task creations that failed, retried or not',
+  });
+  const rejected = meter.createObservableCounter('tasker.store.rejected_writes', {
+    description: 'Writes the store refused for their data; each failed its task alone',
+  });
+  const lost = meter.createObservableCounter('tasker.tasks.lost', {
+    description: 'Tasks dropped because their rows vanished from the store',
+  });
+  const pendingAge = meter.createObservableGauge('tasker.store.oldest_pending_write_age', {
+    description: 'How long the oldest write not yet committed has waited',
+    unit: 's',
+  });
+  // One read of the health for all four, at each collection.
+  const observeWrites = (observer: BatchObservableResult) => {
+    const health = engine.writeHealth();
+    observer.observe(writes, health.failedCommits);
+    observer.observe(rejected, health.rejectedWrites);
+    observer.observe(lost, health.lostTasks);
+    observer.observe(pendingAge, health.oldestPendingWriteAgeMs / 1000);
+  };
+  const writeInstruments = [writes, rejected, lost, pendingAge];
+  meter.addBatchObservableCallback(observeWrites, writeInstruments);
 
   const record = (event: EngineEvent) => {
     const { type, stepName } = event;
@@ -79,5 +106,6 @@ export function meterEngine(engine: Engine, options: MeterEngineOptions = {}): (
     running.removeCallback(observeRunning);
     waiting.removeCallback(observeWaiting);
     leases.removeCallback(observeLeases);
+    meter.removeBatchObservableCallback(observeWrites, writeInstruments);
   };
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
+import type { StepContext } from '../handlers/step-context.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import { deferred } from '../testing/deferred.js';
+import { storeWith } from '../testing/store-with.js';
+import { waitForEvent } from '../testing/wait-for-event.js';
+import { createEngine } from './create-engine.js';
+
+describe('an operator action whose write the store refuses', () => {
+  it('is answered with why instead of waiting forever; the task is failed and the engine goes on', async () => {
+    const memory = createMemoryStore();
+    // The store cannot encode what a cancellation writes (as a driver that meets a BigInt).
+    const store = storeWith(memory, {
+      commit: (writes) =>
+        writes.some((write) => write.transitions?.some((entry) => entry.to === 'cancelled'))
+          ? Promise.reject(new TypeError('cannot encode'))
+          : memory.commit(writes),
+    });
+    const hold = deferred();
+    const engine = createEngine({ store })
+      .registerHandler('hold', (ctx: StepContext) =>
+        ctx.task.context['hold'] === true ? hold.promise.then(() => null) : null,
+      )
+      .registerTemplate({
+        namespace: 'shop',
+        name: 'order',
+        version: '1.0.0',
+        steps: [{ name: 'a', handler: 'hold' }],
+      });
+    await engine.start();
+    const started = waitForEvent(engine, 'step.started');
+    const failed = waitForEvent(engine, 'task.failed');
+    const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: { hold: true } });
+    await started;
+
+    const cancelling = engine.cancelTask(taskId, { reason: 'customer called' });
+    await expect(cancelling).rejects.toThrow(InvalidTransitionError);
+    await expect(cancelling).rejects.toThrow(/the store refused its data, so it was failed/);
+    expect((await failed).error).toMatchObject({ code: 'WRITE_REJECTED' });
+    expect(await engine.getTask(taskId)).toMatchObject({ state: 'failed' });
+    expect(engine.activeTaskCount).toBe(0);
+    expect(engine.writeHealth().rejectedWrites).toBe(1);
+
+    const next = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
+    expect((await engine.waitForTask(next.taskId)).state).toBe('completed');
+    hold.resolve();
+    await engine.stop();
+  });
+});
