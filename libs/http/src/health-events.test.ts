@@ -204,6 +204,8 @@ describe('a store that is down', () => {
       ]) {
         const answer = await app.inject(request);
         expect([answer.statusCode, answer.json().error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+        // The cause is in the log, under the request's id, which the answer carries instead.
+        expect(answer.json().error.request_id).toMatch(/^req-/);
       }
       expect((await app.inject({ method: 'GET', url: '/tasker/health/live' })).statusCode).toBe(200);
     } finally {

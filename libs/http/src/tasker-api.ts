@@ -52,8 +52,10 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
+    // A 5xx tells the client nothing of its cause but the request's id: the cause is logged with it.
     if (apiError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'tasker API request failed');
-    return reply.code(apiError.status).send(errorBody(apiError));
+    else if (apiError.status >= 500) request.log.warn({ err: error }, 'tasker API request failed');
+    return reply.code(apiError.status).send(errorBody(apiError, request.id));
   });
   app.setNotFoundHandler(() => {
     throw new ApiError('NOT_FOUND', 'No such route');

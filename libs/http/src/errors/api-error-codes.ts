@@ -39,5 +39,7 @@ export interface ErrorBody {
     message: string;
     /** Each invalid field, on `INVALID_REQUEST` and `INVALID_CONTEXT`. */
     fields?: FieldProblem[];
+    /** On a 5xx, whose message says nothing of the cause: the request's id, which the log line of the cause has. */
+    request_id?: string;
   };
 }

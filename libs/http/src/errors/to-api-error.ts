@@ -1,5 +1,5 @@
 import { ContextValidationError, InvalidRequestError, TaskerError } from '@tasker/core';
-import type { FastifyReply, FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { API_ERROR_STATUS, type ApiErrorCode, type ErrorBody, type FieldProblem } from './api-error-codes.js';
 import { ApiError } from './api-error.js';
 import { isStoreUnavailable } from './store-unavailable.js';
@@ -70,10 +70,11 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError('INTERNAL_ERROR', 'Internal error');
 }
 
-/** The JSON body every error answers with: `{ error: { code, message, fields? } }`. */
-export function errorBody(apiError: ApiError): ErrorBody {
+/** The JSON body every error answers with: `{ error: { code, message, fields?, request_id? } }`. */
+export function errorBody(apiError: ApiError, requestId: string): ErrorBody {
   const fields = apiError.fields === undefined ? {} : { fields: apiError.fields };
-  return { error: { code: apiError.code, message: apiError.message, ...fields } };
+  const request = apiError.status >= 500 ? { request_id: requestId } : {};
+  return { error: { code: apiError.code, message: apiError.message, ...fields, ...request } };
 }
 
 /**
@@ -81,7 +82,7 @@ export function errorBody(apiError: ApiError): ErrorBody {
  * percent-encoding is not UTF-8, e.g. a lone surrogate) in the API's format with a registered code, instead of
  * fastify's own. A plugin cannot set it; pass it to `Fastify({ frameworkErrors: taskerFrameworkErrors })`.
  */
-export const taskerFrameworkErrors = ((error: unknown, _request: unknown, reply: FastifyReply) => {
+export const taskerFrameworkErrors = ((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
   const apiError = toApiError(error);
-  return reply.code(apiError.status).send(errorBody(apiError));
+  return reply.code(apiError.status).send(errorBody(apiError, request.id));
 }) as NonNullable<FastifyServerOptions['frameworkErrors']>;
