@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisWithAppendOnly } from '@tasker/chaos/servers';
+import { API_ERROR_STATUS } from '@tasker/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkoutBody, postCheckout, startTestApp, testConfig, type TestApp } from './test-fixtures/test-app.js';
 
@@ -37,6 +38,33 @@ describe('storefront errors', () => {
     );
     expect(nul.statusCode).toBe(400);
     expect(nul.body.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('NUL') });
+    expect((await test.app.engine.listTasks({})).tasks).toEqual([]);
+  });
+
+  it('answers hostile requests with a 4xx and a code, never a 5xx', async () => {
+    test = await startTestApp();
+    const valid = JSON.stringify(checkoutBody('tok_success'));
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const requests: Array<[string, string, string | undefined, string | undefined]> = [
+      ['POST', '/checkout', valid.replace('"customer_info":{', `"customer_info":{"deep":${deep},`), 'application/json'],
+      ['POST', '/checkout', valid.replace('"name":"Sarah"', '"name":"Sa\\u0000rah"'), 'application/json'],
+      ['POST', '/checkout', valid.replace('"name":"Sarah"', '"name":"\\ud800"'), 'application/json'],
+      ['POST', '/checkout', valid.slice(0, -5), 'application/json'],
+      ['POST', '/checkout', 'cart=1', 'application/x-www-form-urlencoded'],
+      ['POST', '/checkout', `{"x":"${'x'.repeat(10 * 1_048_576)}"}`, 'application/json'],
+      ['GET', '/orders/%ED%A0%80/status', undefined, undefined],
+      ['GET', '/orders/%zz/events', undefined, undefined],
+    ];
+    for (const [method, path, body, type] of requests) {
+      const response = await fetch(`${test.url}${path}`, {
+        method,
+        ...(body === undefined ? {} : { body, headers: { 'content-type': type! } }),
+      });
+      const answer = (await response.json()) as { error: { code: keyof typeof API_ERROR_STATUS } };
+      expect([path, response.status]).toEqual([path, API_ERROR_STATUS[answer.error.code]]);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+    }
     expect((await test.app.engine.listTasks({})).tasks).toEqual([]);
   });
 

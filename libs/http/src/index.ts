@@ -23,7 +23,7 @@ export { annotationJson, stepJson, taskJson, taskSummaryJson, transitionJson } f
 export { eventJson } from './json/event-json.js';
 export { requestTraceContext } from './routes/request-headers.js';
 export { isStoreUnavailable } from './errors/store-unavailable.js';
-export { taskerFrameworkErrors } from './errors/to-api-error.js';
+export { taskerFrameworkErrors, toApiError } from './errors/to-api-error.js';
 export { withinStoreTimeout } from './errors/within-store-timeout.js';
 export { ApiError } from './errors/api-error.js';
 export { DEFAULT_STREAM_BUFFER_BYTES, EventStream } from './sse/event-stream.js';

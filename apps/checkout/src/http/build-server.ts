@@ -1,5 +1,5 @@
 import type { Engine } from '@tasker/core';
-import { taskerApi, taskerFrameworkErrors, withinStoreTimeout, type AuthOptions } from '@tasker/http';
+import { ApiError, taskerApi, taskerFrameworkErrors, withinStoreTimeout, type AuthOptions } from '@tasker/http';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
@@ -55,10 +55,7 @@ export function buildServer(parts: ServerParts): FastifyInstance {
         max: limit.max,
         timeWindow: limit.timeWindowMs,
         errorResponseBuilder: (_request, { after }) =>
-          Object.assign(new Error(`Too many checkouts; try again in ${after}`), {
-            statusCode: 429,
-            code: 'RATE_LIMITED',
-          }),
+          new ApiError('RATE_LIMITED', `Too many checkouts; try again in ${after}`),
       });
     }
     checkoutRoute(scope, parts.engine, storeWait);

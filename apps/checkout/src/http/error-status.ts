@@ -1,5 +1,5 @@
 import { TaskerError } from '@tasker/core';
-import { API_ERROR_STATUS, ApiError, isStoreUnavailable } from '@tasker/http';
+import { API_ERROR_STATUS, ApiError, isStoreUnavailable, toApiError } from '@tasker/http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 const statusOf = (code: string): number | undefined => (API_ERROR_STATUS as Record<string, number>)[code];
@@ -24,9 +24,11 @@ export function answerErrors(app: FastifyInstance): void {
     if ((error as FastifyError).validation) {
       return reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: error.message } });
     }
-    const fastifyError = error as FastifyError;
-    if (!(error instanceof TaskerError) && fastifyError.statusCode && fastifyError.statusCode < 500) {
-      return reply.code(fastifyError.statusCode).send({ error: { code: fastifyError.code, message: error.message } });
+    const statusCode = (error as FastifyError).statusCode;
+    if (!(error instanceof TaskerError) && statusCode !== undefined && statusCode < 500) {
+      // Fastify's own refusals (a body too large, not JSON, a malformed URL) under the API's codes.
+      const apiError = toApiError(error);
+      return reply.code(apiError.status).send({ error: { code: apiError.code, message: apiError.message } });
     }
     const unavailable = (error instanceof ApiError && error.code === 'STORE_UNAVAILABLE') || isStoreUnavailable(error);
     const [status, code, message] = unavailable
