@@ -30,17 +30,33 @@ afterEach(async () => {
   api = undefined;
 });
 
+/** Opens `GET /tasker/events` on a raw socket; resolves once the headers and `: connected` arrived. */
+async function openRawStream(address: string) {
+  const { port } = new URL(address);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(`GET /tasker/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${await testToken()}\r\n\r\n`);
+  await once(socket, 'data');
+  return socket;
+}
+
+describe('an event stream whose client leaves', () => {
+  it('drops its subscription once the connection closes', async () => {
+    const { engine, subscriptions } = countedEngine();
+    api = await startApi(engine.store, { engine });
+    const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const sockets = await Promise.all([1, 2, 3].map(() => openRawStream(address)));
+    expect(subscriptions()).toBe(3);
+    for (const socket of sockets) socket.destroy();
+    await expect.poll(subscriptions).toBe(0);
+  });
+});
+
 describe('an event stream whose client does not read', () => {
   it('is disconnected once its backlog passes the buffer bound, and its subscription is dropped', async () => {
     const { engine, subscriptions } = countedEngine();
     api = await startApi(engine.store, { engine, streamBufferBytes: 16_384 });
-    const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = new URL(address);
-
-    const socket = connect(Number(port), '127.0.0.1');
-    await once(socket, 'connect');
-    socket.write(`GET /tasker/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${await testToken()}\r\n\r\n`);
-    await once(socket, 'data'); // the headers and `: connected`
+    const socket = await openRawStream(await api.app.listen({ port: 0, host: '127.0.0.1' }));
     socket.pause(); // and never read again: the kernel's buffers fill, then the server's
     expect(subscriptions()).toBe(1);
 
