@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redisWithAppendOnly } from '@tasker/chaos/servers';
+import { startPrivatePostgres } from '@tasker/store-knex/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkoutBody, postCheckout } from './test-fixtures/test-app.js';
 
@@ -56,20 +57,51 @@ async function openStream(url: string, taskId: string): Promise<IncomingMessage>
   return response;
 }
 
-describe('SIGTERM', () => {
+/** A store server of the test's own that it may stop, with the environment that points the app at it. */
+interface OwnServer {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Redis for the tasks (the shop's tables in SQLite), or PostgreSQL for both. */
+const SERVERS: Array<[string, (folder: string) => Promise<OwnServer>]> = [
+  [
+    'Redis',
+    async (folder) => {
+      const redis = await redisWithAppendOnly(join(folder, 'redis'));
+      let running = true;
+      cleanups.push(async () => {
+        if (running) await redis.stop();
+      });
+      return {
+        env: { REDIS_URL: redis.url },
+        stop: async () => {
+          running = false;
+          await redis.stop();
+        },
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const postgres = await startPrivatePostgres();
+      cleanups.push(() => postgres.destroy());
+      return { env: { DATABASE_URL: postgres.url }, stop: () => postgres.crash() };
+    },
+  ],
+];
+
+describe.each(SERVERS)('SIGTERM with the store on %s', (_name, startServer) => {
   it('stops the app within the grace period plus 5 s with the store down and 5 event streams open', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'checkout-sigterm-'));
     cleanups.push(() => rm(folder, { recursive: true, force: true }));
-    const redis = await redisWithAppendOnly(join(folder, 'redis'));
-    let redisUp = true;
-    cleanups.push(async () => {
-      if (redisUp) await redis.stop();
-    });
+    const server = await startServer(folder);
     const { child, url, output } = await startMain({
       PORT: '0',
       HOST: '127.0.0.1',
       SQLITE_FILE: join(folder, 'shop.sqlite'),
-      REDIS_URL: redis.url,
+      ...server.env,
       // Slow services keep the checkouts, and so their event streams, running while the app stops.
       SERVICE_LATENCY_MS: '1500-2000',
       STOP_GRACE_PERIOD_MS: String(GRACE_PERIOD_MS),
@@ -85,8 +117,7 @@ describe('SIGTERM', () => {
     }
     const ended = streams.map((stream) => once(stream, 'end'));
 
-    await redis.stop();
-    redisUp = false;
+    await server.stop();
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
@@ -95,5 +126,5 @@ describe('SIGTERM', () => {
     expect({ code, tookMs: tookMs < GRACE_PERIOD_MS + 5_000 }).toEqual({ code: 0, tookMs: true });
     await Promise.all(ended);
     expect(output.join('')).toContain('Stopping: finishing running steps');
-  }, 40_000);
+  }, 60_000);
 });
