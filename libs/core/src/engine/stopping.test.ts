@@ -59,3 +59,44 @@ describe('stopping with the store down', () => {
     );
   });
 });
+
+/** An engine of a one-step `test/noop` template on `store`. */
+function noopEngine(store: TaskStore, options: { pollIntervalMs?: number } = {}) {
+  return createEngine({ store, ...options })
+    .registerHandler('Noop', () => ({}))
+    .registerTemplate({
+      namespace: 'test',
+      name: 'noop',
+      version: '1.0.0',
+      steps: [{ name: 'only', handler: 'Noop' }],
+    });
+}
+
+describe('stopping', () => {
+  it('claims nothing once stop() is called, even with a claim still in flight, and gives back what that claim took', async () => {
+    const inner = createMemoryStore();
+    let claims = 0;
+    const inFlight = deferred<void>();
+    const store = storeWith(inner, {
+      claimTasks: async (request) => {
+        claims++;
+        if (claims === 2) await inFlight.promise; // the keeper's second claim answers only after stop() is called
+        return inner.claimTasks(request);
+      },
+    });
+    const engine = noopEngine(store, { pollIntervalMs: 10 });
+    await engine.start();
+    await vi.waitFor(() => expect(claims).toBe(2));
+    // A task any worker may claim, which the claim in flight takes.
+    await noopEngine(inner).runTask({ namespace: 'test', name: 'noop', context: {} });
+
+    const stopped = engine.stop({ gracePeriodMs: 0 });
+    inFlight.resolve();
+    await stopped;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(claims).toBe(2);
+    expect(engine.heldLeaseCount).toBe(0);
+    expect((await inner.listWorkers(Date.now())).map((worker) => worker.leases)).toEqual([]);
+  });
+});
