@@ -21,7 +21,10 @@ export interface CheckoutApp {
   logger: Logger;
   /** Where the engine keeps its tasks, for logs. */
   taskStoreLocation: string;
-  /** Stops the server, lets running steps finish (for up to `gracePeriodMs`), and closes every connection. */
+  /**
+   * Ends the live streams, stops listening and stops the engine at once (running steps get up to `gracePeriodMs`,
+   * then whatever the store did not commit is left to the next worker), then closes every connection.
+   */
   close(options?: { gracePeriodMs?: number }): Promise<void>;
 }
 
@@ -85,6 +88,8 @@ export async function createCheckoutApp(
     logger,
     monitor,
     taskerAuth: config.taskerAuth,
+    checkoutRateLimit: config.checkoutRateLimit,
+    storeTimeoutMs: config.storeTimeoutMs,
     ...(options.telemetry ? { metrics: options.telemetry.metrics } : {}),
   });
   await engine.start();
@@ -96,8 +101,11 @@ export async function createCheckoutApp(
     logger,
     taskStoreLocation,
     async close(closeOptions = {}) {
-      await server.close();
+      // Closing the server first ends the live streams and stops listening; the engine stops meanwhile, so that
+      // requests still being answered do not keep it claiming tasks, and a store that is down cannot hold it.
+      const serverClosed = server.close();
       await engine.stop(closeOptions);
+      await serverClosed;
       unsubscribeMonitor();
       stopInstrumenting?.();
       await store.close();

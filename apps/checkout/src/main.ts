@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { createCheckoutApp } from './checkout-app.js';
 import { configFromEnvironment } from './config/checkout-config.js';
 import { describeStartupError } from './startup-error.js';
+import { exitOnSignals } from './exit-on-signals.js';
 
 /** Reads the configuration, starts telemetry, builds the app and listens. */
 async function start() {
@@ -39,15 +40,4 @@ app.logger.info(
   `Checkout storefront on ${address}, Tasker's REST API on ${address}/tasker`,
 );
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, 'Stopping: finishing running steps');
-    void app
-      .close({ gracePeriodMs: 10_000 })
-      .then(() => telemetry.shutdown())
-      .then(() => process.exit(0));
-  });
-}
+exitOnSignals(app, config.stopGracePeriodMs, () => telemetry.shutdown());

@@ -69,9 +69,11 @@ describe('POST /checkout and GET /orders/:task_id/status', () => {
   });
 
   it('answers 404 naming the task for an unknown id', async () => {
-    expect(await status('no-such-task')).toEqual({
+    expect(await status('00000000-0000-4000-8000-000000000000')).toEqual({
       statusCode: 404,
-      body: { error: { code: 'TASK_NOT_FOUND', message: expect.stringContaining('no-such-task') } },
+      body: {
+        error: { code: 'TASK_NOT_FOUND', message: expect.stringContaining('00000000-0000-4000-8000-000000000000') },
+      },
     });
   });
 

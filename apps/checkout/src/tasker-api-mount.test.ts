@@ -8,10 +8,11 @@ const SECRET = 'a-demo-secret-of-at-least-32-characters!';
 let test: TestApp | undefined;
 afterEach(() => test?.close());
 
-async function tokenWith(permissions: string[]) {
+async function tokenWith(permissions: string[], lifetime = '5m') {
   return new SignJWT({ permissions, namespaces: ['*'] })
     .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime('5m')
+    .setIssuedAt()
+    .setExpirationTime(lifetime)
     .sign(new TextEncoder().encode(SECRET));
 }
 
@@ -41,6 +42,13 @@ describe("Tasker's REST API at /tasker", () => {
       headers: { authorization: `Bearer ${await tokenWith(['tasks:read'])}` },
     });
     expect(reader.status).toBe(200);
+    const longLived = await fetch(`${test.url}/tasker/tasks/${body.task_id}`, {
+      headers: { authorization: `Bearer ${await tokenWith(['tasks:read'], '30d')}` },
+    });
+    expect([longLived.status, ((await longLived.json()) as { error: { code: string } }).error.code]).toEqual([
+      401,
+      'TOKEN_LIFETIME_TOO_LONG',
+    ]);
     await settledStatus(test.url, body.task_id as string);
   });
 });
@@ -59,5 +67,20 @@ describe('taskerAuthFromEnvironment', () => {
       'TASKER_JWT_SECRET must be at least 32',
     );
     expect(() => taskerAuthFromEnvironment({ TASKER_AUTH: 'maybe' })).toThrow("TASKER_AUTH must be 'off'");
+    expect(() =>
+      taskerAuthFromEnvironment({ TASKER_JWT_SECRET: SECRET, TASKER_MAX_TOKEN_LIFETIME_SECONDS: 'a day' }),
+    ).toThrow("TASKER_MAX_TOKEN_LIFETIME_SECONDS must be a whole number of zero or more, not 'a day'");
+    expect(() =>
+      taskerAuthFromEnvironment({ TASKER_JWT_SECRET: SECRET, TASKER_MAX_TOKEN_LIFETIME_SECONDS: '0' }),
+    ).toThrow('TASKER_MAX_TOKEN_LIFETIME_SECONDS must be at least 1');
+  });
+
+  it('takes the longest token lifetime from TASKER_MAX_TOKEN_LIFETIME_SECONDS', () => {
+    expect(taskerAuthFromEnvironment({ TASKER_JWT_SECRET: SECRET, TASKER_MAX_TOKEN_LIFETIME_SECONDS: '3600' })).toEqual(
+      {
+        secret: SECRET,
+        maxTokenLifetimeSeconds: 3600,
+      },
+    );
   });
 });

@@ -12,7 +12,14 @@
  *   queries and emits events ({@link createEngine}).
  */
 export type { JsonObject, JsonValue } from './domain/json.js';
-export { DEFAULT_JSON_LIMITS, checkJson, checkString, findJsonProblem, storableString } from './domain/check-json.js';
+export {
+  DEFAULT_JSON_LIMITS,
+  checkJson,
+  checkString,
+  findJsonProblem,
+  storableString,
+  stringProblem,
+} from './domain/check-json.js';
 export type { JsonCaps, JsonLimits, JsonProblem } from './domain/check-json.js';
 export type { BackoffPolicy, ContextViolation, StepSettings, StepTemplate, TaskTemplate } from './domain/template.js';
 export { templateKey } from './domain/template.js';

@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { taskerApi } from './index.js';
-import { startApi, testToken, type ApiHarness } from './test-fixtures/api-harness.js';
+import { startApi, TEST_SECRET, testToken, type ApiHarness } from './test-fixtures/api-harness.js';
 import { checkoutEngine, orderContext } from './test-fixtures/checkout-engine.js';
 
 const createOrder = {
@@ -54,6 +54,44 @@ describe('authentication and permissions', () => {
     expect((await store.listTasks()).tasks).toEqual([]);
   });
 
+  it('refuses a token without exp, or living longer than 24 h, with a code saying why', async () => {
+    const secret = new TextEncoder().encode(TEST_SECRET);
+    const claims = { permissions: ['tasks:read'], namespaces: ['*'] };
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (build: (jwt: SignJWT) => SignJWT) =>
+      build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' })).sign(secret);
+    const answer = async (token: string) => {
+      const response = await api.call(
+        { method: 'GET', url: '/tasker/tasks', headers: { authorization: `Bearer ${token}` } },
+        null,
+      );
+      return [response.statusCode, response.statusCode === 200 ? 'OK' : response.json().error.code];
+    };
+    expect(await answer(await sign((jwt) => jwt.setIssuedAt()))).toEqual([401, 'TOKEN_EXPIRY_REQUIRED']);
+    expect(await answer(await sign((jwt) => jwt.setIssuedAt(now).setExpirationTime(now + 86_400 + 60)))).toEqual([
+      401,
+      'TOKEN_LIFETIME_TOO_LONG',
+    ]);
+    // Issued long ago, valid for a week: its lifetime counts, not what is left of it.
+    expect(
+      await answer(await sign((jwt) => jwt.setIssuedAt(now - 6 * 86_400).setExpirationTime(now + 86_400))),
+    ).toEqual([401, 'TOKEN_LIFETIME_TOO_LONG']);
+    expect(await answer(await sign((jwt) => jwt.setNotBefore(now).setExpirationTime(now + 2 * 86_400)))).toEqual([
+      401,
+      'TOKEN_LIFETIME_TOO_LONG',
+    ]);
+    // Without iat or nbf, what is left of it counts.
+    expect(await answer(await sign((jwt) => jwt.setExpirationTime(now + 2 * 86_400)))).toEqual([
+      401,
+      'TOKEN_LIFETIME_TOO_LONG',
+    ]);
+    expect(await answer(await sign((jwt) => jwt.setExpirationTime(now + 3_600)))).toEqual([200, 'OK']);
+    expect(await answer(await sign((jwt) => jwt.setIssuedAt(now).setExpirationTime(now + 86_400)))).toEqual([
+      200,
+      'OK',
+    ]);
+  });
+
   it('reads permissions from a space-separated scope claim too', async () => {
     const token = await new SignJWT({ scope: 'tasks:create tasks:read', namespaces: ['ecommerce'] })
       .setProtectedHeader({ alg: 'HS256' })
@@ -63,7 +101,7 @@ describe('authentication and permissions', () => {
     expect(answer.statusCode).toBe(201);
   });
 
-  it('keeps a token of one namespace out of every other: 403 on its tasks, lists narrowed to its own', async () => {
+  it('keeps a token of one namespace out of every other: its tasks answer 404 like missing ones, lists narrowed', async () => {
     const refund = await api.call({
       method: 'POST',
       url: '/tasker/tasks',
@@ -72,15 +110,29 @@ describe('authentication and permissions', () => {
     const order = await api.call(createOrder);
     const ecommerceOnly = { namespaces: ['ecommerce'] };
 
-    const refused = await api.call({ method: 'GET', url: `/tasker/tasks/${refund.json().task_id}` }, ecommerceOnly);
-    expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'FORBIDDEN']);
-    const steps = await api.call({ method: 'GET', url: `/tasker/tasks/${refund.json().task_id}/steps` }, ecommerceOnly);
-    expect(steps.statusCode).toBe(403);
-    const cancel = await api.call(
-      { method: 'POST', url: `/tasker/tasks/${refund.json().task_id}/cancel` },
-      ecommerceOnly,
+    const refundId = refund.json().task_id as string;
+    const missingId = '00000000-0000-4000-8000-000000000000';
+    const byId = (id: string) => [
+      { method: 'GET' as const, url: `/tasker/tasks/${id}` },
+      { method: 'GET' as const, url: `/tasker/tasks/${id}/steps` },
+      { method: 'GET' as const, url: `/tasker/tasks/${id}/steps/refund` },
+      { method: 'POST' as const, url: `/tasker/tasks/${id}/retry` },
+      { method: 'POST' as const, url: `/tasker/tasks/${id}/cancel` },
+      { method: 'POST' as const, url: `/tasker/tasks/${id}/steps/refund/resolve`, payload: { results: {} } },
+    ];
+    const answersFor = async (id: string) =>
+      Promise.all(
+        byId(id).map(async (request) => {
+          const answer = await api.call(request, ecommerceOnly);
+          return [answer.statusCode, answer.json().error.code, answer.json().error.message.replace(id, '<id>')];
+        }),
+      );
+    const hidden = await answersFor(refundId);
+    expect(hidden).toEqual(await answersFor(missingId));
+    expect(hidden.every(([status, code]) => status === 404 && code === 'TASK_NOT_FOUND')).toBe(true);
+    expect((await api.call({ method: 'GET', url: `/tasker/tasks/${refundId}` })).json().current_state).not.toBe(
+      'cancelled',
     );
-    expect(cancel.statusCode).toBe(403);
     expect(
       (await api.call({ method: 'GET', url: `/tasker/tasks/${order.json().task_id}` }, ecommerceOnly)).statusCode,
     ).toBe(200);
@@ -97,7 +149,7 @@ describe('authentication and permissions', () => {
     const several = await api.call({ method: 'GET', url: '/tasker/tasks' }, { namespaces: ['ecommerce', 'payments'] });
     expect([several.statusCode, several.json().error.fields[0].field]).toEqual([400, 'query.namespace']);
     const none = await api.call({ method: 'GET', url: `/tasker/tasks/${order.json().task_id}` }, { namespaces: [] });
-    expect(none.statusCode).toBe(403);
+    expect(none.statusCode).toBe(404);
     expect((await store.listTasks()).tasks).toHaveLength(2);
   });
 
@@ -128,6 +180,31 @@ describe('auth configuration', () => {
     await expect(mount({ disabled: false })).rejects.toThrow(/exactly one of/);
     await expect(mount({ secret: 'short' })).rejects.toThrow(/at least 32 characters/);
     await expect(mount({ secret: 'x'.repeat(32), jwksUrl: 'https://example.com/jwks' })).rejects.toThrow(/exactly one/);
+  });
+
+  it('takes a longer token lifetime when configured, or none with false', async () => {
+    const secret = 'a test secret that is long enough for HS256';
+    const key = new TextEncoder().encode(secret);
+    const weekLong = await new SignJWT({ permissions: ['templates:read'], namespaces: ['*'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('7d')
+      .sign(key);
+    const forever = await new SignJWT({ permissions: ['templates:read'], namespaces: ['*'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
+    const status = async (app: Awaited<ReturnType<typeof mount>>, token: string) =>
+      (await app.inject({ method: 'GET', url: '/tasker/namespaces', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode;
+    const week = await mount({ secret, maxTokenLifetimeSeconds: 8 * 86_400 });
+    expect([await status(week, weekLong), await status(week, forever)]).toEqual([200, 401]);
+    await week.close();
+    const unbounded = await mount({ secret, maxTokenLifetimeSeconds: false });
+    expect([await status(unbounded, weekLong), await status(unbounded, forever)]).toEqual([200, 200]);
+    await unbounded.close();
+    await expect(mount({ secret, maxTokenLifetimeSeconds: 0 })).rejects.toThrow(
+      'auth.maxTokenLifetimeSeconds must be a positive number',
+    );
   });
 
   it('serves everything without a token when auth is turned off explicitly', async () => {

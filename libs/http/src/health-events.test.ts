@@ -131,17 +131,26 @@ describe('health, events, metrics and docs over a listening server', () => {
       waiting_tasks: 1,
       workers: [{ worker_id: 'pod-7', leases: 1, first_lease_expiry: new Date(now + 60_000).toISOString() }],
     });
-    const scoped = await api.call({ method: 'GET', url: '/tasker/health/status' }, { namespaces: ['payments'] });
-    expect(scoped.json().tasks_by_state).toMatchObject({ completed: 0, failed: 1 });
+    const scoped = await api.call(
+      { method: 'GET', url: '/tasker/health/status' },
+      { namespaces: ['payments'], permissions: ['tasks:read'] },
+    );
+    expect(scoped.json().tasks_by_state).toMatchObject({ pending: 0, completed: 0, failed: 1 });
+    // Workers, leases and waiting tasks span every namespace: they need workers:read.
+    expect(Object.keys(scoped.json()).sort()).toEqual(['generated_at', 'tasks_by_state', 'window']);
   });
 
-  it('serves the metrics source as Prometheus text, behind analytics:read', async () => {
-    const metrics = await api.call({ method: 'GET', url: '/tasker/metrics' });
+  it('serves the metrics source as Prometheus text, behind metrics:read', async () => {
+    const metrics = await api.call({ method: 'GET', url: '/tasker/metrics' }, { permissions: ['metrics:read'] });
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.body).toContain('tasker_tasks_total 3');
-    expect(
-      (await api.call({ method: 'GET', url: '/tasker/metrics' }, { permissions: ['tasks:read'] })).statusCode,
-    ).toBe(403);
+    // Counters span every namespace: a token that reads its own namespace's tasks and analytics does not see them.
+    const reader = { permissions: ['tasks:read', 'analytics:read'], namespaces: ['payments'] };
+    const refused = await api.call({ method: 'GET', url: '/tasker/metrics' }, reader);
+    expect([refused.statusCode, refused.json().error.message]).toEqual([
+      403,
+      'The token lacks the permission metrics:read',
+    ]);
   });
 
   it('describes every route in OpenAPI at /tasker/docs', async () => {
@@ -195,6 +204,8 @@ describe('a store that is down', () => {
       ]) {
         const answer = await app.inject(request);
         expect([answer.statusCode, answer.json().error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+        // The cause is in the log, under the request's id, which the answer carries instead.
+        expect(answer.json().error.request_id).toMatch(/^req-/);
       }
       expect((await app.inject({ method: 'GET', url: '/tasker/health/live' })).statusCode).toBe(200);
     } finally {

@@ -22,3 +22,8 @@ export type { PeriodName } from './analytics/periods.js';
 export { annotationJson, stepJson, taskJson, taskSummaryJson, transitionJson } from './json/task-json.js';
 export { eventJson } from './json/event-json.js';
 export { requestTraceContext } from './routes/request-headers.js';
+export { isStoreUnavailable } from './errors/store-unavailable.js';
+export { taskerFrameworkErrors, toApiError } from './errors/to-api-error.js';
+export { withinStoreTimeout } from './errors/within-store-timeout.js';
+export { ApiError } from './errors/api-error.js';
+export { DEFAULT_STREAM_BUFFER_BYTES, EventStream } from './sse/event-stream.js';

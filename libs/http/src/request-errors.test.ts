@@ -49,6 +49,77 @@ describe('errors of the HTTP layer', () => {
     expect((await store.listTasks()).tasks).toHaveLength(5);
   });
 
+  it('refuses NUL characters and lone surrogates in every string of a path, query or body with 400 naming it', async () => {
+    const taskId = '00000000-0000-4000-8000-000000000000';
+    const cases: Array<[string, string, unknown?]> = [
+      ['GET', '/tasker/tasks?namespace=a%00', undefined],
+      ['GET', '/tasker/tasks?cursor=%00', undefined],
+      ['GET', '/tasker/analytics/bottlenecks?task_name=%00', undefined],
+      ['GET', `/tasker/tasks/${taskId}/steps/a%00b`, undefined],
+      ['GET', '/tasker/namespaces/%00/templates', undefined],
+      ['GET', '/tasker/namespaces/ecommerce/templates/process_order?version=%00', undefined],
+      ['POST', '/tasker/tasks', { namespace: 'ecommerce', name: 'process_order', context: {}, reason: '\uD800' }],
+      ['POST', `/tasker/tasks/${taskId}/cancel`, { reason: 'a\u0000' }],
+    ];
+    const fields = [];
+    for (const [method, url, payload] of cases) {
+      const answer = await api.call({
+        method: method as 'GET',
+        url,
+        ...(payload ? { payload: payload as object } : {}),
+      });
+      expect([answer.statusCode, answer.json().error.code]).toEqual([400, 'INVALID_REQUEST']);
+      fields.push(answer.json().error.fields[0]);
+    }
+    expect(fields.map((field) => field.field)).toEqual([
+      'query.namespace',
+      'query.cursor',
+      'query.task_name',
+      'params.stepName',
+      'params.namespace',
+      'query.version',
+      'body.reason',
+      'body.reason',
+    ]);
+    expect(fields[0].message).toBe('contains a NUL character (\\u0000)');
+    expect(fields[6].message).toMatch(/lone surrogate/);
+    expect((await store.listTasks()).tasks).toEqual([]);
+  });
+
+  it('refuses a body with a key twice in one object, at any depth, and accepts the same key in two objects', async () => {
+    const json = { 'content-type': 'application/json' };
+    const context = JSON.stringify(orderContext()).slice(1, -1);
+    const twice = await create(
+      `{"namespace":"ecommerce","namespace":"payments","name":"process_refund","context":{}}`,
+      json,
+    );
+    expect(twice.json().error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'body: key "namespace" appears twice in one object',
+      fields: [{ field: 'body', message: 'key "namespace" appears twice in one object' }],
+    });
+    const nested = await create(
+      `{"namespace":"ecommerce","name":"process_order","context":{${context},"note":{"a":[{"b":1,"b":2}]}}}`,
+      json,
+    );
+    expect([nested.statusCode, nested.json().error.message]).toEqual([
+      400,
+      'body: key "b" appears twice in one object',
+    ]);
+    // The same key written with an escape is the same key.
+    const escaped = await create(
+      `{"namespace":"ecommerce","name":"process_order","na\\u006de":"process_order","context":{}}`,
+      json,
+    );
+    expect(escaped.json().error.message).toBe('body: key "name" appears twice in one object');
+    expect((await store.listTasks()).tasks).toEqual([]);
+    const separate = await create(
+      `{"namespace":"ecommerce","name":"process_order","context":{${context},"a":{"id":1},"b":{"id":2},"c":[{"id":3},{"id":4}]}}`,
+      json,
+    );
+    expect(separate.statusCode).toBe(201);
+  });
+
   it('maps every code to one status', () => {
     expect(API_ERROR_STATUS).toMatchObject({
       INVALID_REQUEST: 400,

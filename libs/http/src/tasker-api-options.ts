@@ -11,6 +11,11 @@ export interface TaskerApiOptions {
   rateLimit?: { max: number; timeWindowMs: number } | false;
   /** Largest request body, in bytes; larger ones get 413. 1 MiB when absent. */
   bodyLimitBytes?: number;
+  /**
+   * Most bytes of events `GET <prefix>/events` keeps for one client that does not read them; past it the client is
+   * disconnected. 1 MiB when absent.
+   */
+  streamBufferBytes?: number;
   /** How long a request waits for the store before answering 503 `STORE_UNAVAILABLE`. 10 s when absent. */
   storeTimeoutMs?: number;
   /** The clock analytics windows end at (ms since the epoch); `Date.now` when absent. */
@@ -52,7 +57,11 @@ export function checkOptions(options: Partial<TaskerApiOptions>): asserts option
     positive(options.rateLimit.max, 'rateLimit.max');
     positive(options.rateLimit.timeWindowMs, 'rateLimit.timeWindowMs');
   }
+  if (auth.maxTokenLifetimeSeconds !== false) {
+    positive(auth.maxTokenLifetimeSeconds as number | undefined, 'auth.maxTokenLifetimeSeconds');
+  }
   positive(options.bodyLimitBytes, 'bodyLimitBytes');
   positive(options.storeTimeoutMs, 'storeTimeoutMs');
+  positive(options.streamBufferBytes, 'streamBufferBytes');
   positive(options.readiness?.maxWriteAgeMs, 'readiness.maxWriteAgeMs');
 }

@@ -1,12 +1,16 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { NotFoundError } from '@tasker/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAuthenticator } from './auth/authenticator.js';
 import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
-import { toApiError } from './errors/to-api-error.js';
+import { errorBody, toApiError } from './errors/to-api-error.js';
+import { withinStoreTimeout } from './errors/within-store-timeout.js';
+import { findDuplicateKey } from './json/duplicate-key.js';
+import { DEFAULT_STREAM_BUFFER_BYTES } from './sse/event-stream.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -48,9 +52,10 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
+    // A 5xx tells the client nothing of its cause but the request's id: the cause is logged with it.
     if (apiError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'tasker API request failed');
-    const fields = apiError.fields === undefined ? {} : { fields: apiError.fields };
-    return reply.code(apiError.status).send({ error: { code: apiError.code, message: apiError.message, ...fields } });
+    else if (apiError.status >= 500) request.log.warn({ err: error }, 'tasker API request failed');
+    return reply.code(apiError.status).send(errorBody(apiError, request.id));
   });
   app.setNotFoundHandler(() => {
     throw new ApiError('NOT_FOUND', 'No such route');
@@ -64,25 +69,12 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
       principals.set(request, principal);
     },
     principal: (request) => principals.get(request) ?? Principal.unrestricted(),
-    withinStoreTimeout: async (work) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ApiError('STORE_UNAVAILABLE', `The task store did not answer within ${storeTimeoutMs} ms`)),
-          storeTimeoutMs,
-        );
-      });
-      try {
-        return await Promise.race([work, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    withinStoreTimeout: (work) => withinStoreTimeout(work, storeTimeoutMs),
     visibleTask: async (request, taskId) => {
       const task = await context.withinStoreTimeout(engine.getTask(taskId));
-      if (!context.principal(request).sees(task.namespace)) {
-        throw new ApiError('FORBIDDEN', `The token does not grant namespace '${task.namespace}'`);
-      }
+      // Answered exactly like a missing task, so that a token cannot tell which ids exist in other namespaces.
+      if (!context.principal(request).sees(task.namespace))
+        throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
       return task;
     },
     taskCreationLimit:
@@ -93,6 +85,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     mountPath: app.prefix,
     maxWriteAgeMs: options.readiness?.maxWriteAgeMs ?? 30_000,
     metrics: options.metrics,
+    streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
   };
 
   if (context.taskCreationLimit) {
@@ -122,10 +115,21 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
 
   // JSON only (anything else is 415), with fastify's parser (prototype poisoning refused) and this API's limit.
   app.removeAllContentTypeParsers();
+  // Duplicate keys are refused too: which of them counts would depend on the parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: options.bodyLimitBytes ?? ONE_MIB },
-    app.getDefaultJsonParser('error', 'error'),
+    (request, body, done) => {
+      const text = body as string; // parseAs: 'string'
+      parseJson(request, text, (error, value) => {
+        if (error) return done(error, undefined);
+        const duplicate = findDuplicateKey(text);
+        if (duplicate === undefined) return done(null, value);
+        const message = `key ${JSON.stringify(duplicate)} appears twice in one object`;
+        done(new ApiError('INVALID_REQUEST', `body: ${message}`, [{ field: 'body', message }]), undefined);
+      });
+    },
   );
   for (const routes of [
     tasksRoutes,

@@ -33,6 +33,14 @@ describe('configFromEnvironment', () => {
     expect(configFromEnvironment({ TASKER_TEMPLATES_DIR: '/srv/templates' }).templatesDir).toBe('/srv/templates');
   });
 
+  it('limits checkouts to 100 a minute per client unless told otherwise, 0 meaning no limit', () => {
+    expect(configFromEnvironment({}).checkoutRateLimit).toEqual({ max: 100, timeWindowMs: 60_000 });
+    expect(
+      configFromEnvironment({ CHECKOUT_RATE_LIMIT: '5', CHECKOUT_RATE_WINDOW_MS: '1000' }).checkoutRateLimit,
+    ).toEqual({ max: 5, timeWindowMs: 1_000 });
+    expect(configFromEnvironment({ CHECKOUT_RATE_LIMIT: '0' }).checkoutRateLimit).toBe(false);
+  });
+
   it.each([
     [{ FAULT_RATE: '15%' }, "FAULT_RATE must be a number from 0 to 1, not '15%'"],
     [{ PORT: 'eighty' }, "PORT must be a whole number of zero or more, not 'eighty'"],
@@ -42,6 +50,10 @@ describe('configFromEnvironment', () => {
       { DATABASE_URL: 'mysql://root:hunter2@db/x' },
       "DATABASE_URL must be a postgres:// URL, not 'mysql://root:***@db/x'",
     ],
+    [{ CHECKOUT_RATE_LIMIT: 'lots' }, "CHECKOUT_RATE_LIMIT must be a whole number of zero or more, not 'lots'"],
+    [{ CHECKOUT_RATE_WINDOW_MS: '0' }, 'CHECKOUT_RATE_WINDOW_MS must be at least 1'],
+    [{ STOP_GRACE_PERIOD_MS: '10s' }, "STOP_GRACE_PERIOD_MS must be a whole number of zero or more, not '10s'"],
+    [{ STORE_TIMEOUT_MS: '0' }, 'STORE_TIMEOUT_MS must be at least 1'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => configFromEnvironment(env)).toThrow(message);
   });

@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { redactUrl } from '@tasker/core';
 import { fileURLToPath } from 'node:url';
 import type { AuthOptions } from '@tasker/http';
-import { parseLatency, parseRate, parseWholeNumber, type LatencyRange } from './parse-setting.js';
+import {
+  parseLatency,
+  parsePositiveWholeNumber,
+  parseRate,
+  parseWholeNumber,
+  type LatencyRange,
+} from './parse-setting.js';
 import { taskerAuthFromEnvironment } from './tasker-auth.js';
 import { SettingError } from './setting-error.js';
 
@@ -69,6 +75,22 @@ export interface CheckoutConfig {
   logLevel: string;
   /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
   taskerAuth: AuthOptions;
+  /**
+   * On SIGTERM or SIGINT, how long running steps may finish (and their outcomes commit); the process exits at most a
+   * few seconds later whatever happens, a store that is down included.
+   */
+  stopGracePeriodMs: number;
+  /** How long a storefront request waits on the task store before answering 503 `STORE_UNAVAILABLE`. */
+  storeTimeoutMs: number;
+  /** Checkouts one client (by IP) may start per window, as `/tasker/tasks` limits task creations; `false`: no limit. */
+  checkoutRateLimit: { max: number; timeWindowMs: number } | false;
+}
+
+/** `CHECKOUT_RATE_LIMIT` checkouts per `CHECKOUT_RATE_WINDOW_MS`; none for a limit of 0. */
+function checkoutRateLimitOf(env: NodeJS.ProcessEnv): CheckoutConfig['checkoutRateLimit'] {
+  const max = parseWholeNumber('CHECKOUT_RATE_LIMIT', env.CHECKOUT_RATE_LIMIT ?? '100');
+  const timeWindowMs = parsePositiveWholeNumber('CHECKOUT_RATE_WINDOW_MS', env.CHECKOUT_RATE_WINDOW_MS ?? '60000');
+  return max === 0 ? false : { max, timeWindowMs };
 }
 
 /**
@@ -93,6 +115,10 @@ export interface CheckoutConfig {
  * | `CONCURRENCY` | checkouts run at once | `100` |
  * | `LOG_LEVEL` | pino level | `info` |
  * | `TASKER_JWT_SECRET`, `TASKER_AUTH` | auth of `/tasker`: an HS256 secret, or `off` | `off` unless production |
+ * | `TASKER_MAX_TOKEN_LIFETIME_SECONDS` | longest `iat` to `exp` of a `/tasker` token | `86400` |
+ * | `STOP_GRACE_PERIOD_MS` | on SIGTERM, how long running steps may finish; the process exits soon after | `10000` |
+ * | `STORE_TIMEOUT_MS` | longest wait of a storefront request on the task store (503 past it) | `10000` |
+ * | `CHECKOUT_RATE_LIMIT`, `CHECKOUT_RATE_WINDOW_MS` | checkouts per client IP per window (429 past it; `0`: none) | `100`, `60000` |
  *
  * @throws SettingError naming the variable whose value is malformed.
  */
@@ -132,5 +158,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     workerId: env.TASKER_WORKER_ID || `checkout@${hostname()}`,
     logLevel: env.LOG_LEVEL || 'info',
     taskerAuth: taskerAuthFromEnvironment(env),
+    stopGracePeriodMs: parseWholeNumber('STOP_GRACE_PERIOD_MS', env.STOP_GRACE_PERIOD_MS ?? '10000'),
+    storeTimeoutMs: parsePositiveWholeNumber('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS ?? '10000'),
+    checkoutRateLimit: checkoutRateLimitOf(env),
   };
 }

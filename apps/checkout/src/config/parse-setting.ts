@@ -14,6 +14,13 @@ export function parseWholeNumber(name: string, value: string): number {
   return parsed;
 }
 
+/** `value` as a whole number of one or more. @throws SettingError naming `name` when it is not one. */
+export function parsePositiveWholeNumber(name: string, value: string): number {
+  const parsed = parseWholeNumber(name, value);
+  if (parsed === 0) throw new SettingError(`${name} must be at least 1`);
+  return parsed;
+}
+
 /** `value` as a share between 0 and 1. @throws SettingError naming `name` when it is not one. */
 export function parseRate(name: string, value: string): number {
   const parsed = Number(value);

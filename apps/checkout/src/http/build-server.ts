@@ -1,5 +1,6 @@
 import type { Engine } from '@tasker/core';
-import { taskerApi, type AuthOptions } from '@tasker/http';
+import { ApiError, taskerApi, taskerFrameworkErrors, withinStoreTimeout, type AuthOptions } from '@tasker/http';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import { answerErrors } from './error-status.js';
 import { orderEventsRoute } from './order-events-route.js';
 import { orderStatusRoute } from './order-status-route.js';
 import { shopRoutes } from './shop-routes.js';
+import type { StoreWait } from './store-wait.js';
 import { storefrontRoute } from './storefront-route.js';
 import { TaskEventFeed } from './task-event-feed.js';
 
@@ -19,6 +21,10 @@ export interface ServerParts {
   logger: Logger;
   monitor: CheckoutMonitor;
   taskerAuth: AuthOptions;
+  /** Checkouts one client (by IP) may start per window; `false`: no limit. */
+  checkoutRateLimit: { max: number; timeWindowMs: number } | false;
+  /** How long a request waits on the task store before answering 503 `STORE_UNAVAILABLE`. */
+  storeTimeoutMs: number;
   /** Prometheus text of the engine's metrics, served at `/tasker/metrics` when given. */
   metrics?: () => Promise<string>;
 }
@@ -32,19 +38,35 @@ export function buildServer(parts: ServerParts): FastifyInstance {
   const app = Fastify({
     loggerInstance: parts.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // A malformed URL is refused before any route: in the API's error format too.
+    frameworkErrors: taskerFrameworkErrors,
   });
   const feed = new TaskEventFeed(parts.engine);
+  const storeWait: StoreWait = (work) => withinStoreTimeout(work, parts.storeTimeoutMs);
   app.addHook('onClose', async () => feed.close());
   answerErrors(app);
   storefrontRoute(app);
   shopRoutes(app, parts.db, parts.monitor);
-  checkoutRoute(app, parts.engine);
-  orderStatusRoute(app, parts.engine, parts.db);
-  orderEventsRoute(app, parts.engine, feed);
+  // In a scope of its own with the limiter, which must be registered before the routes it limits.
+  void app.register(async (scope) => {
+    const limit = parts.checkoutRateLimit;
+    if (limit) {
+      await scope.register(rateLimit, {
+        max: limit.max,
+        timeWindow: limit.timeWindowMs,
+        errorResponseBuilder: (_request, { after }) =>
+          new ApiError('RATE_LIMITED', `Too many checkouts; try again in ${after}`),
+      });
+    }
+    checkoutRoute(scope, parts.engine, storeWait);
+  });
+  orderStatusRoute(app, parts.engine, parts.db, storeWait);
+  orderEventsRoute(app, parts.engine, feed, storeWait);
   void app.register(taskerApi, {
     engine: parts.engine,
     prefix: '/tasker',
     auth: parts.taskerAuth,
+    storeTimeoutMs: parts.storeTimeoutMs,
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
   });
   return app;

@@ -3,6 +3,7 @@ import { requestTraceContext } from '@tasker/http';
 import type { FastifyInstance } from 'fastify';
 import type { CheckoutContext } from '../handlers/checkout-context.js';
 import { TEST_TOKENS } from '../services/payment-processor.js';
+import type { StoreWait } from './store-wait.js';
 
 const checkoutBody = {
   type: 'object',
@@ -42,22 +43,24 @@ const checkoutBody = {
  * a repeated request return the first checkout; an `X-Correlation-Id` header ties the task to the caller's request,
  * and a W3C `traceparent` makes the checkout's spans part of the caller's trace.
  */
-export function checkoutRoute(app: FastifyInstance, engine: Engine): void {
+export function checkoutRoute(app: FastifyInstance, engine: Engine, storeWait: StoreWait): void {
   app.post<{ Body: CheckoutContext }>('/checkout', { schema: { body: checkoutBody } }, async (request, reply) => {
     const idempotencyKey = request.headers['idempotency-key'];
     const correlationId = request.headers['x-correlation-id'];
     const traceContext = requestTraceContext(request);
-    const task = await engine.runTask({
-      namespace: 'ecommerce',
-      name: 'process_order',
-      version: '1.0.0',
-      context: { ...request.body },
-      initiator: 'storefront',
-      sourceSystem: 'checkout-app',
-      ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
-      ...(typeof correlationId === 'string' ? { correlationId } : {}),
-      ...(traceContext ? { traceContext } : {}),
-    });
+    const task = await storeWait(
+      engine.runTask({
+        namespace: 'ecommerce',
+        name: 'process_order',
+        version: '1.0.0',
+        context: { ...request.body },
+        initiator: 'storefront',
+        sourceSystem: 'checkout-app',
+        ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+        ...(typeof correlationId === 'string' ? { correlationId } : {}),
+        ...(traceContext ? { traceContext } : {}),
+      }),
+    );
     request.log.info({ task_id: task.taskId, correlation_id: task.correlationId }, 'Checkout accepted');
     return reply.code(task.created ? 202 : 200).send({
       task_id: task.taskId,

@@ -1,9 +1,9 @@
 import { isTaskTerminal, type Engine, type EngineEvent, type TaskView } from '@tasker/core';
+import { EventStream } from '@tasker/http';
 import type { FastifyInstance } from 'fastify';
+import type { StoreWait } from './store-wait.js';
+import { taskIdParams } from './task-id-params.js';
 import type { TaskEventFeed } from './task-event-feed.js';
-
-/** How often an open stream sends a comment line. */
-const KEEP_ALIVE_MS = 15_000;
 
 /** The task as the storefront draws it: its state and each step's state, attempts and latest error. */
 function snapshotJson(task: TaskView) {
@@ -27,44 +27,48 @@ function transitionJson(event: EngineEvent) {
  * `GET /orders/:task_id/events`: the order's steps live, as server-sent events. First a `snapshot` of the task,
  * then one `transition` per engine event of the task, and `end` once the task has settled.
  */
-export function orderEventsRoute(app: FastifyInstance, engine: Engine, feed: TaskEventFeed): void {
+export function orderEventsRoute(
+  app: FastifyInstance,
+  engine: Engine,
+  feed: TaskEventFeed,
+  storeWait: StoreWait,
+): void {
   const open = new Set<() => void>();
-  // A stream stays open while its order runs; closing the server ends them rather than waiting for the orders.
-  app.addHook('onClose', async () => open.forEach((finish) => finish()));
-  app.get<{ Params: { task_id: string } }>('/orders/:task_id/events', async (request, reply) => {
-    const taskId = request.params.task_id;
-    await engine.getTask(taskId); // a missing task answers 404 before the stream opens
-    reply.hijack();
-    const stream = reply.raw;
-    stream.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    const send = (name: string, data: unknown) => {
-      if (!stream.destroyed) stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    // A comment line now and then keeps proxies from closing a stream whose order waits out a long backoff.
-    const keepAlive = setInterval(() => stream.destroyed || stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    const stop = () => {
-      clearInterval(keepAlive);
-      unsubscribe();
-      return open.delete(finish);
-    };
-    const finish = () => {
-      if (!stop()) return;
-      send('end', {});
-      stream.end();
-    };
-    open.add(finish);
-    // Subscribed before the snapshot is read, so no event falls between the two.
-    const unsubscribe = feed.subscribe(taskId, (event) => {
-      send('transition', transitionJson(event));
-      if (event.type.startsWith('task.') && isTaskTerminal(event.to as TaskView['state'])) finish();
-    });
-    request.raw.on('close', stop);
-    const task = await engine.getTask(taskId);
-    send('snapshot', snapshotJson(task));
-    if (isTaskTerminal(task.state)) finish();
-  });
+  // A stream stays open while its order runs; closing the server ends them before it waits for open connections
+  // (preClose: an onClose hook runs only after that wait, which the streams themselves would hold forever).
+  app.addHook('preClose', async () => open.forEach((finish) => finish()));
+  app.get<{ Params: { task_id: string } }>(
+    '/orders/:task_id/events',
+    { schema: { params: taskIdParams } },
+    async (request, reply) => {
+      const taskId = request.params.task_id;
+      await storeWait(engine.getTask(taskId)); // a missing task answers 404 before the stream opens
+      reply.hijack();
+      // Bounded: a browser that stops reading is dropped instead of its backlog growing in memory.
+      const stream = new EventStream(reply.raw);
+      const finish = () => {
+        stream.send('end', {});
+        stream.end();
+      };
+      open.add(finish);
+      // Subscribed before the snapshot is read, so no event falls between the two.
+      const unsubscribe = feed.subscribe(taskId, (event) => {
+        stream.send('transition', transitionJson(event));
+        if (event.type.startsWith('task.') && isTaskTerminal(event.to as TaskView['state'])) finish();
+      });
+      stream.onClose(() => {
+        open.delete(finish);
+        unsubscribe();
+      });
+      try {
+        const task = await storeWait(engine.getTask(taskId));
+        stream.send('snapshot', snapshotJson(task));
+        if (isTaskTerminal(task.state)) finish();
+      } catch (error) {
+        // The answer has begun: the stream can only end, and the log says why.
+        request.log.error({ err: error, task_id: taskId }, 'Order stream failed');
+        stream.end();
+      }
+    },
+  );
 }

@@ -1,5 +1,7 @@
 import type { Engine, TaskView } from '@tasker/core';
 import type { FastifyInstance } from 'fastify';
+import type { StoreWait } from './store-wait.js';
+import { taskIdParams } from './task-id-params.js';
 import type { Knex } from 'knex';
 import { findOrderOfTask, type Order } from '../database/orders.js';
 
@@ -41,8 +43,10 @@ async function statusOf(db: Knex, task: TaskView) {
  * `GET /orders/:task_id/status`, the seed's status endpoint: `processing` while the task runs, the order once it
  * completed, and the error summary with the correlation id once it failed.
  */
-export function orderStatusRoute(app: FastifyInstance, engine: Engine, db: Knex): void {
-  app.get<{ Params: { task_id: string } }>('/orders/:task_id/status', async (request) =>
-    statusOf(db, await engine.getTask(request.params.task_id)),
+export function orderStatusRoute(app: FastifyInstance, engine: Engine, db: Knex, storeWait: StoreWait): void {
+  app.get<{ Params: { task_id: string } }>(
+    '/orders/:task_id/status',
+    { schema: { params: taskIdParams } },
+    async (request) => statusOf(db, await storeWait(engine.getTask(request.params.task_id))),
   );
 }

@@ -46,6 +46,10 @@ function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}):
     workerId: 'checkout-test',
     logLevel: 'info',
     taskerAuth: { disabled: true },
+    // Tests start checkouts by the hundred from one address.
+    checkoutRateLimit: false,
+    storeTimeoutMs: 2_000,
+    stopGracePeriodMs: 1_000,
     ...overrides,
   };
 }

@@ -43,7 +43,11 @@ import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from './start-trace.js';
 import { annotateOutcome, needsAnnotations } from './annotate-outcome.js';
+import { settledBy } from './settled-by.js';
 import { toTaskView } from './task-view.js';
+
+/** How long stopping waits on the store at least, even with a shorter grace period: a sound store commits by then. */
+const STOP_STORE_ALLOWANCE_MS = 2_000;
 
 /** What an engine is built from. */
 export interface EngineSettings {
@@ -387,36 +391,52 @@ export class Engine {
    * the tasks over at once. Whatever still ran after the grace period counts as an interrupted attempt there.
    */
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
+    const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
+    const graceEnds = Date.now() + gracePeriodMs;
+    // A store that is down may never answer a claim, a load or a commit: no wait on it outlasts the grace period, or
+    // a short allowance when that is shorter, so that stopping always stops.
+    const storeWaitsEnd = Date.now() + Math.max(gracePeriodMs, STOP_STORE_ALLOWANCE_MS);
     this.#stopping = true;
     this.#started = false;
     const pause = () => {
       for (const task of this.#active.values()) task.actor.send({ type: 'PAUSE' });
     };
     pause();
-    await this.#keeper.stop();
+    await settledBy(this.#keeper.stop(), storeWaitsEnd);
     // Tasks claimed just before were still loading: they pause too.
-    await Promise.all(this.#loading.values());
+    await settledBy(Promise.all(this.#loading.values()), storeWaitsEnd);
     pause();
-    const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
-    if (this.#runningAttempts > 0 && gracePeriodMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => this.#attemptsIdle.push(resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, gracePeriodMs))),
-      ]);
-      clearTimeout(timer);
+    if (this.#runningAttempts > 0) {
+      await settledBy(new Promise<void>((resolve) => this.#attemptsIdle.push(resolve)), graceEnds);
     }
-    await this.#settleWrites();
-    await Promise.all(this.#releasing);
+    const commitsEnd = Math.max(graceEnds, Date.now() + STOP_STORE_ALLOWANCE_MS);
+    if (!(await settledBy(this.#settleWrites(), commitsEnd))) this.#logUncommitted();
+    await settledBy(Promise.all(this.#releasing), commitsEnd);
     for (const task of this.#active.values()) task.stop();
     const held = [...this.#active.values()].map((task) => task.lease);
     this.#active.clear();
-    await this.#keeper.stopHeartbeat();
+    await settledBy(this.#keeper.stopHeartbeat(), commitsEnd);
     if (held.length > 0) {
-      await this.store
+      const release = this.store
         .releaseLeases(held)
         .catch((error: unknown) => this.#logger.warn({ err: error, leases: held.length }, 'releasing leases failed'));
+      if (!(await settledBy(release, commitsEnd))) {
+        this.#logger.warn({ leases: held.length }, 'stopped without releasing leases; they expire by themselves');
+      }
     }
+  }
+
+  /**
+   * Says which tasks stop with writes the store did not commit. Nothing is lost that was promised: whoever claims
+   * them next (another worker, or this one restarted) resumes from their last durable state and runs the
+   * uncommitted steps again.
+   */
+  #logUncommitted(): void {
+    const tasks = [...this.#active.values()].filter((task) => task.writesInFlight > 0).map((task) => task.info.taskId);
+    this.#logger.warn(
+      { writes: this.#writesInFlight, tasks },
+      'stopped with writes the store did not commit; these tasks resume from their last durable state',
+    );
   }
 
   /** Waits until no write is being prepared, queued or committed, including writes that commits set off. */

@@ -6,6 +6,12 @@ export interface TokenChecks {
   audience?: string;
   /** Leeway for `exp` and `nbf`, in seconds. 5 when absent. */
   clockToleranceSeconds?: number;
+  /**
+   * The longest a token may live, in seconds: from its `iat` (or `nbf`) to its `exp`, or from now to its `exp` when
+   * it has neither. A token without `exp` is refused too. 86 400 (24 h) when absent; `false` accepts tokens without
+   * `exp` and of any lifetime (a stolen token then works until the key changes).
+   */
+  maxTokenLifetimeSeconds?: number | false;
 }
 
 /**

@@ -30,6 +30,31 @@ function principalOf(payload: JWTPayload): Principal {
   return new Principal(payload.sub ?? 'unknown', permissions, namespaces.includes('*') ? '*' : new Set(namespaces));
 }
 
+const ONE_DAY_SECONDS = 86_400;
+
+/**
+ * @throws ApiError `TOKEN_EXPIRY_REQUIRED` for a token without `exp`, `TOKEN_LIFETIME_TOO_LONG` for one living longer
+ * than `maxSeconds` (from `iat`, else `nbf`, else now, to `exp`): a leaked long-lived token would work for too long.
+ */
+function checkLifetime(payload: JWTPayload, maxSeconds: number, toleranceSeconds: number): void {
+  if (payload.exp === undefined) {
+    throw new ApiError('TOKEN_EXPIRY_REQUIRED', 'The token has no exp claim; tokens must expire');
+  }
+  const [since, from] =
+    payload.iat !== undefined
+      ? ['iat', payload.iat]
+      : payload.nbf !== undefined
+        ? ['nbf', payload.nbf]
+        : ['now', Math.floor(Date.now() / 1000)];
+  const lifetime = payload.exp - from;
+  if (lifetime > maxSeconds + toleranceSeconds) {
+    throw new ApiError(
+      'TOKEN_LIFETIME_TOO_LONG',
+      `The token lives ${lifetime} s (exp - ${since}), longer than the ${maxSeconds} s accepted`,
+    );
+  }
+}
+
 function why(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid';
@@ -64,6 +89,7 @@ export async function createAuthenticator(options: AuthOptions): Promise<Authent
     ...(options.audience === undefined ? {} : { audience: options.audience }),
     clockTolerance: options.clockToleranceSeconds ?? 5,
   };
+  const maxLifetime = options.maxTokenLifetimeSeconds ?? ONE_DAY_SECONDS;
   return async (authorization) => {
     const match = /^Bearer +(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new ApiError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>)');
@@ -73,9 +99,10 @@ export async function createAuthenticator(options: AuthOptions): Promise<Authent
         typeof key === 'function'
           ? await jwtVerify(token, key, verifyOptions)
           : await jwtVerify(token, key, verifyOptions);
+      if (maxLifetime !== false) checkLifetime(payload, maxLifetime, verifyOptions.clockTolerance);
       return principalOf(payload);
     } catch (error) {
-      throw new ApiError('UNAUTHENTICATED', why(error));
+      throw error instanceof ApiError ? error : new ApiError('UNAUTHENTICATED', why(error));
     }
   };
 }

@@ -8,6 +8,8 @@ export const PERMISSIONS = [
   'templates:read',
   'analytics:read',
   'events:read',
+  'metrics:read',
+  'workers:read',
 ] as const;
 
 /** A `resource:action` permission. */

@@ -17,9 +17,14 @@ export class Principal {
     return new Principal('anonymous', new Set(['*']), '*');
   }
 
+  /** Whether the token carries `permission` (or `*`). */
+  may(permission: Permission): boolean {
+    return this.permissions.has(permission) || this.permissions.has('*');
+  }
+
   /** @throws ApiError `FORBIDDEN` without the permission. */
   require(permission: Permission): void {
-    if (!this.permissions.has(permission) && !this.permissions.has('*')) {
+    if (!this.may(permission)) {
       throw new ApiError('FORBIDDEN', `The token lacks the permission ${permission}`);
     }
   }

@@ -7,6 +7,8 @@ export const API_ERROR_STATUS = {
   INVALID_REQUEST: 400,
   INVALID_CONTEXT: 400,
   UNAUTHENTICATED: 401,
+  TOKEN_EXPIRY_REQUIRED: 401,
+  TOKEN_LIFETIME_TOO_LONG: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
@@ -37,5 +39,7 @@ export interface ErrorBody {
     message: string;
     /** Each invalid field, on `INVALID_REQUEST` and `INVALID_CONTEXT`. */
     fields?: FieldProblem[];
+    /** On a 5xx, whose message says nothing of the cause: the request's id, which the log line of the cause has. */
+    request_id?: string;
   };
 }

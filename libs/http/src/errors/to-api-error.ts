@@ -1,5 +1,6 @@
 import { ContextValidationError, InvalidRequestError, TaskerError } from '@tasker/core';
-import { API_ERROR_STATUS, type ApiErrorCode, type FieldProblem } from './api-error-codes.js';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { API_ERROR_STATUS, type ApiErrorCode, type ErrorBody, type FieldProblem } from './api-error-codes.js';
 import { ApiError } from './api-error.js';
 import { isStoreUnavailable } from './store-unavailable.js';
 
@@ -68,3 +69,20 @@ export function toApiError(error: unknown): ApiError {
   }
   return new ApiError('INTERNAL_ERROR', 'Internal error');
 }
+
+/** The JSON body every error answers with: `{ error: { code, message, fields?, request_id? } }`. */
+export function errorBody(apiError: ApiError, requestId: string): ErrorBody {
+  const fields = apiError.fields === undefined ? {} : { fields: apiError.fields };
+  const request = apiError.status >= 500 ? { request_id: requestId } : {};
+  return { error: { code: apiError.code, message: apiError.message, ...fields, ...request } };
+}
+
+/**
+ * Fastify's `frameworkErrors` server option: what fastify answers before any plugin runs (a URL whose
+ * percent-encoding is not UTF-8, e.g. a lone surrogate) in the API's format with a registered code, instead of
+ * fastify's own. A plugin cannot set it; pass it to `Fastify({ frameworkErrors: taskerFrameworkErrors })`.
+ */
+export const taskerFrameworkErrors = ((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  const apiError = toApiError(error);
+  return reply.code(apiError.status).send(errorBody(apiError, request.id));
+}) as NonNullable<FastifyServerOptions['frameworkErrors']>;

@@ -3,12 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventJson } from '../json/event-json.js';
 import { shortText } from '../schemas/common-schemas.js';
+import { EventStream } from '../sse/event-stream.js';
 import type { RouteContext } from './route-context.js';
 
 const PATTERNS = [...EVENT_TYPES, 'task.*', 'step.*', '*'] as const satisfies readonly EventPattern[];
-
-/** A comment line every 15 s keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 15_000;
 
 const eventsQuery = z.strictObject({
   type: z.enum(PATTERNS).default('*'),
@@ -20,9 +18,9 @@ const eventsQuery = z.strictObject({
 /** The engine's events as server-sent events, filtered by type pattern, namespace, template and task. */
 export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
   // Streams never end by themselves: close them when the app closes, or its server would wait for them forever.
-  const open = new Set<() => void>();
+  const open = new Set<EventStream>();
   app.addHook('preClose', async () => {
-    for (const close of [...open]) close();
+    for (const stream of [...open]) stream.end();
   });
 
   app.get(
@@ -45,27 +43,16 @@ export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
         (query.task_name === undefined || event.name === query.task_name) &&
         (query.task_id === undefined || event.taskId === query.task_id);
       reply.hijack();
-      const stream = reply.raw;
-      stream.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      stream.write(': connected\n\n');
+      const stream = new EventStream(reply.raw, context.streamBufferBytes);
+      stream.comment('connected');
       const unsubscribe = context.engine.on(query.type, (event) => {
-        if (wanted(event)) stream.write(`event: ${event.type}\ndata: ${JSON.stringify(eventJson(event))}\n\n`);
+        if (wanted(event)) stream.send(event.type, eventJson(event));
       });
-      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      heartbeat.unref();
-      const close = () => {
-        open.delete(close);
-        clearInterval(heartbeat);
+      open.add(stream);
+      stream.onClose(() => {
+        open.delete(stream);
         unsubscribe();
-        stream.end();
-      };
-      open.add(close);
-      request.raw.once('close', close);
+      });
     },
   );
 };

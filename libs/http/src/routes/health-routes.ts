@@ -50,7 +50,9 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
       onRequest: context.guard('tasks:read'),
       schema: {
         tags,
-        summary: 'Tasks created in the last 24 hours by state; this engine; tasks waiting; workers and their leases',
+        summary:
+          "Tasks created in the last 24 hours by state, of the token's namespaces; with workers:read, this engine, " +
+          'tasks waiting and workers with their leases',
       },
     },
     async (request) => {
@@ -61,10 +63,11 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
       );
       const byState = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
       for (const { task } of activities) if (principal.sees(task.namespace)) byState[task.state]++;
+      const tasks = { generated_at: isoTime(now), window: '24h', tasks_by_state: byState };
+      // Workers, leases and waiting tasks span every namespace: only a token trusted with the cluster sees them.
+      if (!principal.may('workers:read')) return tasks;
       return {
-        generated_at: isoTime(now),
-        window: '24h',
-        tasks_by_state: byState,
+        ...tasks,
         engine: {
           worker_id: engine.workerId,
           active_tasks: engine.activeTaskCount,

@@ -8,7 +8,7 @@ export const metricsRoute: FastifyPluginAsyncZod<RouteContext> = async (app, con
   app.get(
     '/metrics',
     {
-      onRequest: context.guard('analytics:read'),
+      onRequest: context.guard('metrics:read'),
       schema: { tags: ['health'], summary: 'Metrics in the Prometheus text exposition format' },
     },
     async (_request, reply) => {

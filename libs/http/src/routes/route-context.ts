@@ -12,7 +12,7 @@ export interface RouteContext {
   principal(request: FastifyRequest): Principal;
   /** `work`, or `STORE_UNAVAILABLE` once the store has not answered within the configured time. */
   withinStoreTimeout<T>(work: Promise<T>): Promise<T>;
-  /** The task, when the caller's token grants its namespace. @throws 404, 403 */
+  /** The task, when the caller's token grants its namespace. @throws 404 `TASK_NOT_FOUND` when missing or not granted */
   visibleTask(request: FastifyRequest, taskId: string): Promise<TaskView>;
   /** How many tasks one client may create per window (by IP), or no limit. */
   taskCreationLimit: { max: number; timeWindow: number } | false;
@@ -20,9 +20,10 @@ export interface RouteContext {
   now(): number;
   /** Where the API is mounted, e.g. `/tasker`, for links. */
   mountPath: string;
+  /** Most bytes an event stream keeps for a client that does not read before it disconnects the client. */
+  streamBufferBytes: number;
   /** How long the engine's oldest pending write may wait before readiness fails. */
   maxWriteAgeMs: number;
   /** Prometheus text exposition, when the app gave a source. */
   metrics: (() => Promise<string>) | undefined;
-  /** Workers and leases of the cluster, when the app gave a source (leases: issue 5). */
 }

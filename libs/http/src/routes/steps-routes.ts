@@ -1,4 +1,4 @@
-import { NotFoundError, TASK_STATES, type TaskView } from '@tasker/core';
+import { NotFoundError, TASK_STATES, type JsonValue, type TaskView } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { stepJson } from '../json/task-json.js';
 import { stepParams, taskParams } from '../schemas/common-schemas.js';
@@ -74,7 +74,9 @@ export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
         by: context.principal(request).subject,
         ...(request.body.reason === undefined ? {} : { reason: request.body.reason }),
       };
-      await context.withinStoreTimeout(context.engine.resolveStep(taskId, stepName, request.body.results, options));
+      // The engine checks the results deeply, as it does a context.
+      const results = request.body.results as JsonValue;
+      await context.withinStoreTimeout(context.engine.resolveStep(taskId, stepName, results, options));
       return stepOf(await context.visibleTask(request, taskId), stepName);
     },
   );

@@ -1,3 +1,4 @@
+import type { JsonObject } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskParams } from '../schemas/common-schemas.js';
@@ -44,7 +45,8 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
         engine.runTask({
           namespace: body.namespace,
           name: body.name,
-          context: body.context,
+          // The engine checks every value deeply (JSON every store keeps, depth and size caps) before anything else.
+          context: body.context as JsonObject,
           initiator: body.initiator ?? principal.subject,
           ...(body.version === undefined ? {} : { version: body.version }),
           ...(body.idempotency_key === undefined ? {} : { idempotencyKey: body.idempotency_key }),

@@ -11,6 +11,7 @@ export const errorResponse = z.object({
     code: z.enum(Object.keys(API_ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]]),
     message: z.string(),
     fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    request_id: z.string().optional(),
   }),
 });
 

@@ -1,13 +1,14 @@
 import { TASK_STATES } from '@tasker/core';
 import { z } from 'zod';
-import { isoTimeMs, reasonText, shortText } from './common-schemas.js';
+import { isoTimeMs, reasonText, shortText, storableText } from './common-schemas.js';
 
 /** `POST /tasks`: a task request. */
 export const createTaskBody = z.strictObject({
   namespace: shortText,
   name: shortText,
   version: shortText.optional(),
-  context: z.record(z.string(), z.json()),
+  /** Checked deeply by the engine (JSON every store keeps, depth and size caps), which names the offending path. */
+  context: z.record(z.string(), z.unknown()),
   idempotency_key: shortText.optional(),
   /** The `X-Correlation-ID` header wins over this. */
   correlation_id: shortText.optional(),
@@ -32,11 +33,15 @@ export const listTasksQuery = z.strictObject({
   created_from: isoTimeMs.optional(),
   created_to: isoTimeMs.optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().min(1).max(500).optional(),
+  cursor: storableText.min(1).max(500).optional(),
 });
 
 /** `POST /tasks/:id/retry|cancel`: why, for the task's history (the body may be left out). */
 export const actionBody = z.strictObject({ reason: reasonText.optional() }).nullish();
 
 /** `POST /tasks/:id/steps/:name/resolve`: the step's results, which its dependants read. */
-export const resolveStepBody = z.strictObject({ results: z.json(), reason: reasonText.optional() });
+export const resolveStepBody = z.strictObject({
+  /** Checked deeply by the engine, as a context is. */
+  results: z.unknown(),
+  reason: reasonText.optional(),
+});

@@ -2,7 +2,7 @@ import { createEngine, type Engine, type TaskStore } from '@tasker/core';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import { PERMISSIONS } from '../auth/permissions.js';
-import { taskerApi, type TaskerApiOptions } from '../index.js';
+import { taskerApi, taskerFrameworkErrors, type TaskerApiOptions } from '../index.js';
 import { checkoutEngine } from './checkout-engine.js';
 
 /** The HS256 secret of test tokens. */
@@ -47,7 +47,7 @@ export async function startApi(
 ): Promise<ApiHarness> {
   const engine = options.engine ?? checkoutEngine(store);
   await engine.start();
-  const app = Fastify();
+  const app = Fastify({ frameworkErrors: taskerFrameworkErrors });
   await app.register(taskerApi, { prefix: '/tasker', engine, auth: { secret: TEST_SECRET }, ...options });
   await app.ready();
   return {
