@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERROR_STATUS } from './index.js';
 import { startApi, testToken, type ApiHarness } from './test-fixtures/api-harness.js';
 import { orderContext } from './test-fixtures/checkout-engine.js';
-import { deepJson, encodeSegment, nastyJson, nastyString } from './test-fixtures/nasty-input.js';
+import { QUERY_KEYS, deepJson, encodeSegment, nastyJson, nastyString } from './test-fixtures/nasty-input.js';
 import { useTestStores } from './test-fixtures/test-stores.js';
 
 const TOTAL_REQUESTS = 10_000;
@@ -45,23 +45,6 @@ const ROUTES: Array<[Method, string]> = [
   ['GET', '/metrics'],
   ['GET', '/docs/json'],
   ['GET', '/{name}'],
-];
-
-const QUERY_KEYS = [
-  'namespace',
-  'name',
-  'version',
-  'task_name',
-  'task_id',
-  'type',
-  'state',
-  'limit',
-  'cursor',
-  'correlation_id',
-  'annotation_type',
-  'created_from',
-  'created_to',
-  'period',
 ];
 
 const validBody = { namespace: 'ecommerce', name: 'process_order', context: orderContext() };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERROR_STATUS } from './index.js';
 import { startApi, testToken, type ApiHarness } from './test-fixtures/api-harness.js';
 import { orderContext } from './test-fixtures/checkout-engine.js';
+import { QUERY_KEYS } from './test-fixtures/nasty-input.js';
 
 const validBody = { namespace: 'ecommerce', name: 'process_order', context: orderContext() };
 
@@ -96,25 +97,7 @@ const brokenQuery = fc
         printable.filter((text) => Number.isNaN(Date.parse(text)) || !text.includes('T')),
       ),
       fc.tuple(
-        fc
-          .stringMatching(/^[a-z_]{1,12}$/)
-          .filter(
-            (key) =>
-              ![
-                'namespace',
-                'name',
-                'version',
-                'task_name',
-                'limit',
-                'state',
-                'cursor',
-                'correlation_id',
-                'annotation_type',
-                'created_from',
-                'created_to',
-                'period',
-              ].includes(key),
-          ),
+        fc.stringMatching(/^[a-z_]{1,12}$/).filter((key) => !QUERY_KEYS.includes(key)),
         printable,
       ),
     ),

@@ -1,5 +1,23 @@
 import fc from 'fast-check';
 
+/** Every query parameter some route of the API reads: fuzzers send them with nasty values, and other keys besides. */
+export const QUERY_KEYS = [
+  'namespace',
+  'name',
+  'version',
+  'task_name',
+  'task_id',
+  'type',
+  'state',
+  'limit',
+  'cursor',
+  'correlation_id',
+  'annotation_type',
+  'created_from',
+  'created_to',
+  'period',
+];
+
 /** `depth` arrays (or objects) nested in one another, as JSON text: built by hand, since JSON.stringify recurses. */
 export function deepJson(depth: number, kind: 'array' | 'object'): string {
   return kind === 'array'
