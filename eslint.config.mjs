@@ -9,10 +9,10 @@ import tseslint from 'typescript-eslint';
  * One ESLint configuration for every package. Each package lints itself with `eslint .`; ESLint finds this file by
  * walking up from the package folder.
  *
- * The module boundaries follow the package table of docs/ARCHITECTURE.md, section 2. scope:core (libs/core, libs/template)
- * imports only scope:core and no driver, server or OpenTelemetry package; scope:adapter imports scope:core;
- * scope:api imports scope:core and scope:adapter; scope:app (and scope:tool, for benchmarks and chaos runs) may
- * import anything. A package without one of these tags may import none of ours, so tag every package.
+ * The module boundaries follow the package table of docs/ARCHITECTURE.md, section 2. scope:core (libs/core,
+ * libs/template) imports only scope:core and no driver, server or OpenTelemetry package; scope:adapter imports
+ * scope:core; scope:api imports scope:core and scope:adapter; scope:app (and scope:tool, for benchmarks and chaos
+ * runs) may import anything. A package without one of these tags may import none of ours, so tag every package.
  *
  * `@nx/enforce-module-boundaries` reads the project graph that nx caches in `.nx/workspace-data`: under
  * `nx run-many -t lint` it is always fresh; a bare `eslint .` in a fresh clone skips the rule (with a warning) until
