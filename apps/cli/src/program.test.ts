@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { machineDefinitions } from '@tasker/telemetry';
@@ -33,10 +34,13 @@ describe('the tasker command', () => {
     await expect(tasker('machnes')).rejects.toThrow(/unknown command 'machnes'/);
   });
 
-  // The package's bin, as npm installs it: the compiled dist/main.js (nx's typecheck, tsc -b, compiles it first).
+  // The package's bin: the compiled dist/main.js (nx's typecheck, tsc -b, compiles it first). tsc writes it without
+  // the executable bit, which npm sets when it installs the bin, so it runs here through node as its shebang says;
+  // the consumer test runs the installed `npx tasker` itself.
   it('runs as the tasker binary', async () => {
     const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-    const { stdout } = await promisify(execFile)(bin, ['machines', '--json']);
+    expect(readFileSync(bin, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env node');
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'machines', '--json']);
     expect(Object.keys(JSON.parse(stdout))).toEqual(['task', 'step', 'resolution']);
   }, 20_000);
 });
