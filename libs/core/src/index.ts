@@ -53,8 +53,10 @@ export { TaskHandler } from './handlers/task-handler.js';
 export type { AdjustableStep, AnnotatableTask, StepSummary, TaskHookInfo } from './handlers/task-handler.js';
 export { HandlerRegistry } from './handlers/handler-registry.js';
 export type { HandlerRegistration } from './handlers/handler-registry.js';
+export type { HandlerInfo, HandlerKind, HandlerKinds } from './handlers/handler-kinds.js';
 
 export { TemplateRegistry } from './templates/template-registry.js';
+export type { Catalog } from './templates/catalog.js';
 export { validateTemplate } from './templates/validate-template.js';
 export { dependencyLevels, findCycle } from './templates/dependency-graph.js';
 export { compareVersions, exactOrLatest } from './templates/version-resolver.js';
@@ -62,19 +64,20 @@ export type { VersionResolver } from './templates/version-resolver.js';
 export { backoffDelay, planRetry } from './retry/plan-retry.js';
 
 export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
+export type { TaskStore } from './store/task-store.js';
 export type {
   CommitResult,
   CreateTaskResult,
   NewTask,
   StepPatch,
   StoredSnapshot,
-  StoredTask,
-  TaskFilter,
-  TaskPage,
+  TaskLog,
   TaskPatch,
-  TaskStore,
   TaskWrite,
-} from './store/task-store.js';
+} from './store/task-log.js';
+export type { StoredTask, TaskFilter, TaskPage, TaskQueries } from './store/task-queries.js';
+export type { TaskLeasing } from './store/task-leasing.js';
+export type { StoreLifecycle } from './store/store-lifecycle.js';
 export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { createStoreFromUrl } from './store-url/create-store-from-url.js';
