@@ -26,8 +26,23 @@ export { templateKey } from './domain/template.js';
 export { STEP_STATES, TASK_STATES, isStepDone, isTaskTerminal } from './domain/states.js';
 export type { SettledStepState, StepState, TaskState } from './domain/states.js';
 export type { AnnotationRecord, StepError, StepRecord, TaskRecord, TransitionRecord } from './domain/records.js';
-export { EVENT_TYPES } from './domain/events.js';
-export type { EngineEvent, EngineEventType, EventPattern } from './domain/events.js';
+export { EVENT_TYPES, STEP_EVENT_TYPES, TASK_EVENT_TYPES } from './domain/events.js';
+export type {
+  EngineEvent,
+  EngineEventType,
+  EventBase,
+  EventOf,
+  EventPattern,
+  StepEvent,
+  StepEventBase,
+  StepEventFields,
+  StepEventType,
+  TaskEvent,
+  TaskEventType,
+  TaskLostEvent,
+  TaskTransitionEvent,
+  TaskTransitionType,
+} from './domain/events.js';
 
 export { ERROR_CODES } from './errors/error-codes.js';
 export type { ErrorCode } from './errors/error-codes.js';

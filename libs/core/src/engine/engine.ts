@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js';
-import type { EventPattern } from '../domain/events.js';
+import type { EventOf, EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
 import { isTaskTerminal } from '../domain/states.js';
@@ -209,8 +209,11 @@ export class Engine {
     return this;
   }
 
-  /** Subscribes to events: an event name, `'task.*'`, `'step.*'` or `'*'`. Returns the unsubscribe function. */
-  on(pattern: EventPattern, listener: EventListener): () => void {
+  /**
+   * Subscribes to events: an event name, `'task.*'`, `'step.*'` or `'*'`; the listener gets the events of that
+   * pattern (`on('step.failed', …)` a `StepEvent<'step.failed'>`). Returns the unsubscribe function.
+   */
+  on<P extends EventPattern>(pattern: P, listener: EventListener<EventOf<P>>): () => void {
     return this.#events.on(pattern, listener);
   }
 

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '@tasker/core';
+import type { StepEvent } from '@tasker/core';
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
 import { EventSubscriber, type EventHandlers } from './event-subscriber.js';
@@ -9,7 +9,7 @@ class CheckoutMonitor extends EventSubscriber implements EventHandlers {
   readonly alerts: string[] = [];
   completed = 0;
 
-  handleStepRetryScheduled(event: EngineEvent) {
+  handleStepRetryScheduled(event: StepEvent<'step.retry_scheduled'>) {
     if (event.namespace === 'ecommerce' && event.stepName === 'process_payment') {
       this.alerts.push(`${event.correlationId}: ${event.error?.message}`);
     }
