@@ -40,9 +40,7 @@ export interface TaskPage {
  * Reads of what the task log holds: what workers load to run tasks and what the engine's queries (and through them
  * the REST API) answer from. Nothing here writes.
  *
- * Promises:
- * - Every read sees only committed writes: a batch is seen whole or not at all.
- * - Reads return copies: changing a returned object never changes the store.
+ * Promise: reads return copies: changing a returned object never changes the store.
  */
 export interface TaskQueries {
   getTask(taskId: string): Promise<TaskRecord | undefined>;

@@ -19,7 +19,7 @@ export type { StoredTask, TaskFilter, TaskPage } from './task-queries.js';
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and
  * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskLeasing} (sharing them
  * between workers) and the {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis)
- * implement all four and pass the contract suite of `@tasker/core/testing`; code that needs only one seam takes
+ * implement all four and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
  * only that interface.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
