@@ -36,6 +36,7 @@ export type {
   StepEvent,
   StepEventBase,
   StepEventFields,
+  StepEventTargets,
   StepEventType,
   TaskEvent,
   TaskEventType,

@@ -75,6 +75,17 @@ export interface TaskLostEvent extends EventBase {
   error: StepError;
 }
 
+/** The state each step event moves its step to. */
+export interface StepEventTargets {
+  'step.started': 'in_progress';
+  'step.retry_scheduled': 'waiting_for_retry';
+  'step.completed': 'completed';
+  'step.failed': 'failed';
+  'step.cancelled': 'cancelled';
+  'step.resolved_manually': 'resolved_manually';
+  'step.reset': 'pending';
+}
+
 /** What every `step.*` event carries besides the task's fields. */
 export interface StepEventBase<T extends StepEventType> extends EventBase {
   type: T;
@@ -82,7 +93,7 @@ export interface StepEventBase<T extends StepEventType> extends EventBase {
   /** The step's attempt number: how many attempts it had started when it moved. */
   attempt: number;
   from: StepState;
-  to: StepState;
+  to: StepEventTargets[T];
 }
 
 /** The fields a `step.*` event carries besides those of every step event, by its type. */

@@ -5,6 +5,7 @@ import type {
   StepEvent,
   StepEventBase,
   StepEventFields,
+  StepEventTargets,
   StepEventType,
   TaskLostEvent,
   TaskTransitionEvent,
@@ -32,8 +33,8 @@ const TASK_EVENTS: Partial<Record<TaskState, TaskTransitionType>> = {
   cancelled: 'task.cancelled',
   resolved_manually: 'task.resolved_manually',
 };
-/** The event of a step's move to each state. */
-const STEP_EVENTS: Record<StepState, StepEventType> = {
+/** The event of a step's move to each state: the inverse of `StepEventTargets`, which its type checks. */
+const STEP_EVENTS: { [T in StepEventType as StepEventTargets[T]]: T } = {
   pending: 'step.reset',
   in_progress: 'step.started',
   waiting_for_retry: 'step.retry_scheduled',

@@ -16,6 +16,7 @@ describe('events typed by their pattern', () => {
     const taskEvents: TaskEvent[] = [];
     engine.on('step.failed', (event) => {
       expectTypeOf(event).toEqualTypeOf<StepEvent<'step.failed'>>();
+      expectTypeOf(event.to).toEqualTypeOf<'failed'>();
       failed.push(event);
     });
     engine.on('task.*', (event) => {
