@@ -26,8 +26,24 @@ export { templateKey } from './domain/template.js';
 export { STEP_STATES, TASK_STATES, isStepDone, isTaskTerminal } from './domain/states.js';
 export type { SettledStepState, StepState, TaskState } from './domain/states.js';
 export type { AnnotationRecord, StepError, StepRecord, TaskRecord, TransitionRecord } from './domain/records.js';
-export { EVENT_TYPES } from './domain/events.js';
-export type { EngineEvent, EngineEventType, EventPattern } from './domain/events.js';
+export { EVENT_TYPES, STEP_EVENT_TYPES, TASK_EVENT_TYPES } from './domain/events.js';
+export type {
+  EngineEvent,
+  EngineEventType,
+  EventBase,
+  EventOf,
+  EventPattern,
+  StepEvent,
+  StepEventBase,
+  StepEventFields,
+  StepEventTargets,
+  StepEventType,
+  TaskEvent,
+  TaskEventType,
+  TaskLostEvent,
+  TaskTransitionEvent,
+  TaskTransitionType,
+} from './domain/events.js';
 
 export { ERROR_CODES } from './errors/error-codes.js';
 export type { ErrorCode } from './errors/error-codes.js';
@@ -51,30 +67,29 @@ export type { StepHandlerFunction } from './handlers/step-handler.js';
 export type { StepContext, StepInfo, StepTaskInfo } from './handlers/step-context.js';
 export { TaskHandler } from './handlers/task-handler.js';
 export type { AdjustableStep, AnnotatableTask, StepSummary, TaskHookInfo } from './handlers/task-handler.js';
-export { HandlerRegistry } from './handlers/handler-registry.js';
 export type { HandlerRegistration } from './handlers/handler-registry.js';
+export type { HandlerInfo, HandlerKind, HandlerKinds } from './handlers/handler-kinds.js';
 
-export { TemplateRegistry } from './templates/template-registry.js';
+export type { Catalog } from './templates/catalog.js';
 export { validateTemplate } from './templates/validate-template.js';
-export { dependencyLevels, findCycle } from './templates/dependency-graph.js';
 export { compareVersions, exactOrLatest } from './templates/version-resolver.js';
 export type { VersionResolver } from './templates/version-resolver.js';
-export { backoffDelay, planRetry } from './retry/plan-retry.js';
 
 export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
+export type { TaskStore } from './store/task-store.js';
 export type {
   CommitResult,
   CreateTaskResult,
   NewTask,
   StepPatch,
   StoredSnapshot,
-  StoredTask,
-  TaskFilter,
-  TaskPage,
+  TaskLog,
   TaskPatch,
-  TaskStore,
   TaskWrite,
-} from './store/task-store.js';
+} from './store/task-log.js';
+export type { StoredTask, TaskFilter, TaskPage, TaskQueries } from './store/task-queries.js';
+export type { TaskLeasing } from './store/task-leasing.js';
+export type { StoreLifecycle } from './store/store-lifecycle.js';
 export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { createStoreFromUrl } from './store-url/create-store-from-url.js';
@@ -83,12 +98,9 @@ export { STORE_URL_SCHEMES } from './store-url/store-location.js';
 export { redactUrl } from './store-url/redact-url.js';
 export { encodeTaskCursor, decodeTaskCursor, pageSize } from './store/task-cursor.js';
 export type { TaskCursor } from './store/task-cursor.js';
-export { applyPatch } from './store/apply-patch.js';
-export { mergeWrites } from './store/merge-writes.js';
 export type { StoreErrorKind } from './store/store-error-kind.js';
 export { classifyEngineError } from './store/store-error-kind.js';
 export type { WriteHealth } from './store/write-health.js';
-export { MACHINE_VERSION } from './machines/machine-version.js';
 
 export { createEngine } from './engine/create-engine.js';
 export type { EngineOptions } from './engine/create-engine.js';
@@ -112,5 +124,3 @@ export { systemClock } from './engine/clock.js';
 export type { NewTaskTraceInfo, StartTrace } from './engine/start-trace.js';
 export type { Logger, LogFields } from './engine/logger.js';
 export { silentLogger } from './engine/logger.js';
-export { createTaskMachine } from './machines/task.machine.js';
-export { createStepMachine } from './machines/step.machine.js';

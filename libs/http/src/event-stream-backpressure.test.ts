@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { createEngine, createMemoryStore, type Engine } from '@tasker/core';
+import { createEngine, createMemoryStore, type Engine, type TaskStore } from '@tasker/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApi, testToken, type ApiHarness } from './test-fixtures/api-harness.js';
 
 /** An engine with a one-step template whose subscriptions the test counts. */
-function countedEngine(): { engine: Engine; subscriptions: () => number } {
-  const engine = createEngine({ store: createMemoryStore() })
+function countedEngine(): { engine: Engine; store: TaskStore; subscriptions: () => number } {
+  const store = createMemoryStore();
+  const engine = createEngine({ store })
     .registerHandler('Noop', () => ({ note: 'x'.repeat(200) }))
     .registerTemplate({ namespace: 'demo', name: 'one', version: '1.0.0', steps: [{ name: 'only', handler: 'Noop' }] });
   let subscriptions = 0;
@@ -21,7 +22,7 @@ function countedEngine(): { engine: Engine; subscriptions: () => number } {
       unsubscribe();
     };
   };
-  return { engine, subscriptions: () => subscriptions };
+  return { engine, store, subscriptions: () => subscriptions };
 }
 
 let api: ApiHarness | undefined;
@@ -42,8 +43,8 @@ async function openRawStream(address: string) {
 
 describe('an event stream whose client leaves', () => {
   it('drops its subscription once the connection closes', async () => {
-    const { engine, subscriptions } = countedEngine();
-    api = await startApi(engine.store, { engine });
+    const { engine, store, subscriptions } = countedEngine();
+    api = await startApi(store, { engine });
     const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
     const sockets = await Promise.all([1, 2, 3].map(() => openRawStream(address)));
     expect(subscriptions()).toBe(3);
@@ -54,8 +55,8 @@ describe('an event stream whose client leaves', () => {
 
 describe('an event stream whose client does not read', () => {
   it('is disconnected once its backlog passes the buffer bound, and its subscription is dropped', async () => {
-    const { engine, subscriptions } = countedEngine();
-    api = await startApi(engine.store, { engine, streamBufferBytes: 16_384 });
+    const { engine, store, subscriptions } = countedEngine();
+    api = await startApi(store, { engine, streamBufferBytes: 16_384 });
     const socket = await openRawStream(await api.app.listen({ port: 0, host: '127.0.0.1' }));
     socket.pause(); // and never read again: the kernel's buffers fill, then the server's
     expect(subscriptions()).toBe(1);

@@ -1,10 +1,10 @@
-import type { Engine } from '@tasker/core';
+import type { ApiEngine } from './api-engine.js';
 import type { AuthOptions } from './auth/auth-options.js';
 
 /** How `taskerApi` is configured; `engine` and `auth` are required. */
 export interface TaskerApiOptions {
   /** The engine whose tasks, templates and events the API serves. */
-  engine: Engine;
+  engine: ApiEngine;
   /** JWT verification, or `{ disabled: true }` to turn authentication off (say so explicitly). */
   auth: AuthOptions;
   /** Task creations one client (by IP) may make per window; `false` for no limit. 100 a minute when absent. */

@@ -70,7 +70,7 @@ describe('a Redis outage', () => {
       );
       // Every event was emitted after its transition was durable: none of them was lost with the server.
       const emitted = events.filter((event) => event.taskId === taskId);
-      expect(emitted.map((event) => [event.stepName, event.to])).toEqual(
+      expect(emitted.map((event) => ['stepName' in event ? event.stepName : undefined, event.to])).toEqual(
         history.map((entry) => [entry.stepName, entry.to]),
       );
     }

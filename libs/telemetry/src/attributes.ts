@@ -32,9 +32,20 @@ export function stepErrorAttributes(error: StepError): Record<string, string> {
   return { [ATTR.errorMessage]: error.message, [ATTR.errorCode]: error.code, [ATTR.errorType]: error.name };
 }
 
+/** An event's error: a failed or retried step's, a task's the engine failed itself, a lost task's. */
+export function errorOf(event: EngineEvent): StepError | undefined {
+  return 'error' in event ? event.error : undefined;
+}
+
+/** An event's duration: an attempt's on its end, a task's run time on its outcome. */
+export function durationOf(event: EngineEvent): number | undefined {
+  return 'durationMs' in event ? event.durationMs : undefined;
+}
+
 /** The attributes of an event's error, none when it has none. */
 export function errorAttributes(event: EngineEvent): Record<string, string> {
-  return event.error ? stepErrorAttributes(event.error) : {};
+  const error = errorOf(event);
+  return error ? stepErrorAttributes(error) : {};
 }
 
 /** The outcome an event reports: the state its task or step moved to, e.g. `completed` or `waiting_for_retry`. */

@@ -1,4 +1,10 @@
-import { HandlerRegistry, validateTemplate, type JsonObject, type StepTemplate, type TaskTemplate } from '@tasker/core';
+import {
+  validateTemplate,
+  type HandlerKinds,
+  type JsonObject,
+  type StepTemplate,
+  type TaskTemplate,
+} from '@tasker/core';
 import { compileContextSchema } from './context/compile-context-schema.js';
 import { TemplateLoadError, type TemplateIssue } from './errors/template-load-error.js';
 import { problemIssues } from './graph/problem-issues.js';
@@ -8,6 +14,9 @@ import type { StepDocument, TemplateDocument } from './schema/template-document.
 import type { KeyPath } from './yaml/key-path.js';
 import { TemplateOrigin, rememberOrigin, type StepOrigin } from './yaml/template-origin.js';
 import { YamlSource } from './yaml/yaml-source.js';
+
+/** Handlers as a template file alone knows them: none, so that only the template's own rules are checked. */
+const NO_HANDLERS: HandlerKinds = { kindOf: () => undefined };
 
 /** How a template file is read. */
 export interface ParseTemplateOptions {
@@ -130,7 +139,7 @@ export function readTemplate(
   // Handlers are checked when the template is registered on an engine, which is the only place they are known.
   const graph = problemIssues(
     template,
-    validateTemplate(template, new HandlerRegistry()).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
+    validateTemplate(template, NO_HANDLERS).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
   );
   const compiled = template.contextSchema ? compileContextSchema(source, template.contextSchema) : undefined;
   const issues = [...overrideIssues(source, checked.document), ...graph, ...(compiled?.issues ?? [])];

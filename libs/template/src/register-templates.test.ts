@@ -31,7 +31,7 @@ describe('registerTemplates', () => {
 
     registerTemplates(engine, [parseTemplate(SEED_YAML, { file: FILE, env: 'test' })]);
 
-    expect(engine.templates.list().map(templateKey)).toEqual(['ecommerce/process_order@1.0.0']);
+    expect(engine.catalog.listTemplates().map(templateKey)).toEqual(['ecommerce/process_order@1.0.0']);
   });
 
   test('an unknown handler_class is refused at registration, at the YAML line, with the name it is closest to', async () => {
@@ -63,7 +63,7 @@ describe('registerTemplates', () => {
           "step 'create_order' names handler 'Ecommerce::StepHandlers::Orders::Create', which is not registered as a step handler",
       },
     ]);
-    expect(engine.templates.list()).toEqual([]);
+    expect(engine.catalog.listTemplates()).toEqual([]);
   });
 
   test('task_handler_class must name a registered task handler, not a step handler', async () => {
@@ -108,7 +108,7 @@ describe('registerTemplates', () => {
     expect(brief(await issuesOf(() => registerTemplates(engine, [good, bad])))).toEqual([
       "64:20 step_templates[3].handler_class: step 'create_order' names handler 'Ecommerce::StepHandlers::Missing', which is not registered as a step handler",
     ]);
-    expect(engine.templates.list()).toEqual([]);
+    expect(engine.catalog.listTemplates()).toEqual([]);
   });
 
   test('a version that is registered already is refused at its version line', async () => {
@@ -157,7 +157,7 @@ describe('registerTemplates', () => {
 
     engine.registerTemplate(parseTemplate(SEED_YAML, { env: 'test' }));
 
-    expect(engine.templates.resolve('ecommerce', 'process_order').taskHandler).toBe(
+    expect(engine.catalog.resolveTemplate('ecommerce', 'process_order').taskHandler).toBe(
       'Ecommerce::OrderProcessingHandler',
     );
   });

@@ -32,13 +32,13 @@ function withHandlerHints(engine: Engine, template: TaskTemplate, problems: Temp
   return problems.map((problem) => {
     const handler = problem.code === 'UNKNOWN_HANDLER' ? unknownHandler(template, problem) : undefined;
     if (!handler) return problem;
-    const registeredAs = engine.handlers.kindOf(handler.name);
+    const registeredAs = engine.catalog.kindOf(handler.name);
     // Core already says so for a step handler named as the task handler.
     if (registeredAs === 'task')
       return { ...problem, message: `${problem.message}; it is registered as a task handler` };
     if (registeredAs !== undefined) return problem;
-    const candidates = engine.handlers
-      .list()
+    const candidates = engine.catalog
+      .listHandlers()
       .filter((entry) => entry.kind === handler.kind)
       .map((entry) => entry.name);
     return { ...problem, message: `${problem.message}${didYouMean(handler.name, candidates)}` };
@@ -53,13 +53,13 @@ function duplicateIssue(template: TaskTemplate, message: string): TemplateIssue 
 
 /** Every reason a template of `templates` cannot be registered on `engine`, at its YAML position. */
 function registrationIssues(engine: Engine, templates: readonly TaskTemplate[]): TemplateIssue[] {
-  const taken = new Set(engine.templates.list().map(templateKey));
+  const taken = new Set(engine.catalog.listTemplates().map(templateKey));
   return templates.flatMap((template) => {
     const key = templateKey(template);
     const duplicate = taken.has(key) ? [duplicateIssue(template, `${key} is registered already`)] : [];
     taken.add(key);
     return [
-      ...problemIssues(template, withHandlerHints(engine, template, validateTemplate(template, engine.handlers))),
+      ...problemIssues(template, withHandlerHints(engine, template, validateTemplate(template, engine.catalog))),
       ...duplicate,
     ];
   });

@@ -19,8 +19,12 @@ function snapshotJson(task: TaskView) {
 /** A transition as the storefront shows it; retries carry the error and when the next attempt starts. */
 function transitionJson(event: EngineEvent) {
   const { type, from, to } = event;
-  const retry = { error: event.error?.message ?? null, next_retry_at: event.nextRetryAt ?? null };
-  return { type, step_name: event.stepName ?? null, from, to, attempt: event.attempt ?? null, ...retry };
+  const step = 'stepName' in event ? { step_name: event.stepName, attempt: event.attempt } : undefined;
+  const retry = {
+    error: ('error' in event ? event.error?.message : undefined) ?? null,
+    next_retry_at: (event.type === 'step.retry_scheduled' ? event.nextRetryAt : undefined) ?? null,
+  };
+  return { type, step_name: step?.step_name ?? null, from, to, attempt: step?.attempt ?? null, ...retry };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EngineEvent, Logger } from '@tasker/core';
+import type { Logger, StepEvent, TaskTransitionEvent } from '@tasker/core';
 import { EventSubscriber, type EventHandlers } from '@tasker/telemetry';
 
 /**
@@ -24,7 +24,7 @@ export class CheckoutMonitor extends EventSubscriber implements EventHandlers {
     this.#logger = logger.child({ subscriber: 'CheckoutMonitor' });
   }
 
-  handleStepFailed(event: EngineEvent): void {
+  handleStepFailed(event: StepEvent<'step.failed'>): void {
     if (event.namespace !== 'ecommerce' || event.stepName !== 'process_payment') return;
     this.paymentFailures++;
     this.#logger.error(
@@ -33,7 +33,7 @@ export class CheckoutMonitor extends EventSubscriber implements EventHandlers {
     );
   }
 
-  handleTaskCompleted(event: EngineEvent): void {
+  handleTaskCompleted(event: TaskTransitionEvent<'task.completed'>): void {
     if (event.namespace !== 'ecommerce' || event.name !== 'process_order') return;
     this.completedCheckouts++;
     this.#logger.info(

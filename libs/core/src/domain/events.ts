@@ -2,11 +2,8 @@ import type { JsonValue } from './json.js';
 import type { StepError } from './records.js';
 import type { StepState, TaskState } from './states.js';
 
-/**
- * Every event the engine emits: one per durable transition, after it is durable; and `task.lost` when a task's rows
- * vanished from the store (from and to `in_progress`, `error` code `TASK_LOST`).
- */
-export const EVENT_TYPES = [
+/** The events of a task's own transitions, and `task.lost`. */
+export const TASK_EVENT_TYPES = [
   'task.started',
   'task.resumed',
   'task.completed',
@@ -14,6 +11,10 @@ export const EVENT_TYPES = [
   'task.cancelled',
   'task.resolved_manually',
   'task.lost',
+] as const;
+
+/** The events of a step's transitions. */
+export const STEP_EVENT_TYPES = [
   'step.started',
   'step.retry_scheduled',
   'step.completed',
@@ -23,31 +24,27 @@ export const EVENT_TYPES = [
   'step.reset',
 ] as const;
 
-/** The name of an engine event, e.g. `step.failed`. */
-export type EngineEventType = (typeof EVENT_TYPES)[number];
+/**
+ * Every event the engine emits: one per durable transition, after it is durable; and `task.lost` when a task's rows
+ * vanished from the store (from and to `in_progress`, `error` code `TASK_LOST`).
+ */
+export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...STEP_EVENT_TYPES] as const;
 
-/** What every engine event carries. */
-export interface EngineEvent {
-  type: EngineEventType;
+/** The name of a `task.*` event. */
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+/** The name of a `step.*` event. */
+export type StepEventType = (typeof STEP_EVENT_TYPES)[number];
+/** The name of an engine event, e.g. `step.failed`. */
+export type EngineEventType = TaskEventType | StepEventType;
+
+/** What every engine event carries: the task it is about, and who moved it when. */
+export interface EventBase {
   taskId: string;
   namespace: string;
   /** The task template's name, e.g. `process_order`. */
   name: string;
   version: string;
   correlationId: string;
-  /** Present on `step.*` events. */
-  stepName?: string;
-  from: TaskState | StepState;
-  to: TaskState | StepState;
-  /** The step's attempt number on `step.*` events. */
-  attempt?: number;
-  /** The attempt's duration on `step.completed|failed|retry_scheduled`; the task's run time on `task.*` outcomes. */
-  durationMs?: number;
-  error?: StepError;
-  /** The step's result on `step.completed` and `step.resolved_manually`. */
-  results?: JsonValue;
-  /** When a step `waiting_for_retry` starts again, on `step.retry_scheduled`. */
-  nextRetryAt?: number;
   /** The task's W3C trace context carrier, when it has one (see `TaskRecord.traceContext`). */
   traceContext?: Record<string, string>;
   /** Who caused the transition: `engine`, or the operator an action named. */
@@ -56,5 +53,103 @@ export interface EngineEvent {
   at: number;
 }
 
+/** The events of the task's own transitions: every `task.*` but `task.lost`. */
+export type TaskTransitionType = Exclude<TaskEventType, 'task.lost'>;
+
+/** A transition of the task itself: no step fields. */
+export interface TaskTransitionEvent<T extends TaskTransitionType = TaskTransitionType> extends EventBase {
+  type: T;
+  from: TaskState;
+  to: TaskState;
+  /** The task's run time, on its outcomes (`completed`, `failed`, `cancelled`, `resolved_manually`). */
+  durationMs?: number;
+  /** On `task.failed` when the engine failed the task because the store refused its data (`WRITE_REJECTED`). */
+  error?: StepError;
+}
+
+/** A running task whose rows vanished from the store: dropped by the engine, reported with `TASK_LOST`. */
+export interface TaskLostEvent extends EventBase {
+  type: 'task.lost';
+  from: 'in_progress';
+  to: 'in_progress';
+  error: StepError;
+}
+
+/** The state each step event moves its step to. */
+export interface StepEventTargets {
+  'step.started': 'in_progress';
+  'step.retry_scheduled': 'waiting_for_retry';
+  'step.completed': 'completed';
+  'step.failed': 'failed';
+  'step.cancelled': 'cancelled';
+  'step.resolved_manually': 'resolved_manually';
+  'step.reset': 'pending';
+}
+
+/** What every `step.*` event carries besides the task's fields. */
+export interface StepEventBase<T extends StepEventType> extends EventBase {
+  type: T;
+  stepName: string;
+  /** The step's attempt number: how many attempts it had started when it moved. */
+  attempt: number;
+  from: StepState;
+  to: StepEventTargets[T];
+}
+
+/** The fields a `step.*` event carries besides those of every step event, by its type. */
+export interface StepEventFields {
+  'step.started': object;
+  'step.retry_scheduled': {
+    /** The failed attempt's duration. */
+    durationMs?: number;
+    /** Why the attempt failed. */
+    error?: StepError;
+    /** When the step starts again. */
+    nextRetryAt?: number;
+  };
+  'step.completed': {
+    /** The attempt's duration. */
+    durationMs?: number;
+    /** The step's result. */
+    results?: JsonValue;
+  };
+  'step.failed': {
+    /** The last attempt's duration. */
+    durationMs?: number;
+    /** Why the step failed. */
+    error?: StepError;
+  };
+  'step.cancelled': object;
+  'step.resolved_manually': {
+    /** The result an operator gave the step. */
+    results?: JsonValue;
+  };
+  'step.reset': object;
+}
+
+/** A `step.*` event; `StepEvent<'step.failed'>` is that one event with its own fields. */
+export type StepEvent<T extends StepEventType = StepEventType> = T extends StepEventType
+  ? StepEventBase<T> & StepEventFields[T]
+  : never;
+
+/** A `task.*` event: a task transition, or `task.lost`. */
+export type TaskEvent = TaskTransitionEvent | TaskLostEvent;
+
+/** Every engine event, a union keyed by `type`: `switch (event.type)` narrows it to that event's fields. */
+export type EngineEvent = TaskEvent | StepEvent;
+
 /** An event name, or a pattern: `'*'` for all, `'step.*'` for every step event. */
 export type EventPattern = EngineEventType | 'task.*' | 'step.*' | '*';
+
+/** The event a listener of `P` receives: `EventOf<'step.failed'>` is the `step.failed` event, `EventOf<'*'>` any. */
+export type EventOf<P extends EventPattern> = P extends StepEventType
+  ? StepEvent<P>
+  : P extends TaskTransitionType
+    ? TaskTransitionEvent<P>
+    : P extends 'task.lost'
+      ? TaskLostEvent
+      : P extends 'step.*'
+        ? StepEvent
+        : P extends 'task.*'
+          ? TaskEvent
+          : EngineEvent;

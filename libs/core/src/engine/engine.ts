@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js';
-import type { EventPattern } from '../domain/events.js';
+import type { EventOf, EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
 import { isTaskTerminal } from '../domain/states.js';
@@ -17,9 +17,11 @@ import { MACHINE_VERSION } from '../machines/machine-version.js';
 import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
+import type { ActivityFilter, TaskActivity } from '../store/task-activity.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
 import { LOST, WriteQueue } from '../store/write-queue.js';
 import type { WriteHealth } from '../store/write-health.js';
+import { createCatalog, type Catalog } from '../templates/catalog.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
 import { validateTemplate } from '../templates/validate-template.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
@@ -90,9 +92,14 @@ type Activation = 'start' | 'resume' | 'load';
  * it has free slots, and gives up a task whose lease another worker took (see `LeaseKeeper`).
  */
 export class Engine {
-  readonly store: TaskStore;
-  readonly handlers = new HandlerRegistry();
-  readonly templates: TemplateRegistry;
+  /**
+   * What this engine can run, read-only: its templates and handlers, for the REST API and template loaders.
+   * Register through {@link registerTemplate} and {@link registerHandler}.
+   */
+  readonly catalog: Catalog;
+  readonly #store: TaskStore;
+  readonly #handlers = new HandlerRegistry();
+  readonly #templates: TemplateRegistry;
   readonly #settings: EngineSettings;
   readonly #logger: Logger;
   readonly #events: EventBus;
@@ -116,9 +123,10 @@ export class Engine {
 
   constructor(settings: EngineSettings) {
     this.#settings = settings;
-    this.store = settings.store;
+    this.#store = settings.store;
     this.#logger = settings.logger;
-    this.templates = new TemplateRegistry(settings.resolveVersion);
+    this.#templates = new TemplateRegistry(settings.resolveVersion);
+    this.catalog = createCatalog(this.#templates, this.#handlers);
     this.#events = new EventBus(settings.logger);
     this.#queue = new WriteQueue(settings.store, settings.logger, {
       now: () => settings.clock.now(),
@@ -140,7 +148,7 @@ export class Engine {
       definition: (taskId) => this.#active.get(taskId)!,
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
-        stepHandler: (name) => this.handlers.stepHandler(name),
+        stepHandler: (name) => this.#handlers.stepHandler(name),
         logger: settings.logger,
         clock: settings.clock,
         leaseLapsed: (task) => {
@@ -186,7 +194,7 @@ export class Engine {
    * templates use. Register handlers before the templates that name them.
    */
   registerHandler(name: string, handler: HandlerRegistration): this {
-    this.handlers.register(name, handler);
+    this.#handlers.register(name, handler);
     return this;
   }
 
@@ -195,14 +203,17 @@ export class Engine {
    * @throws TemplateValidationError listing every problem; TaskerError `DUPLICATE_TEMPLATE`.
    */
   registerTemplate(template: TaskTemplate): this {
-    const problems = validateTemplate(template, this.handlers);
+    const problems = validateTemplate(template, this.#handlers);
     if (problems.length > 0) throw new TemplateValidationError(templateKey(template), problems);
-    this.templates.add(template);
+    this.#templates.add(template);
     return this;
   }
 
-  /** Subscribes to events: an event name, `'task.*'`, `'step.*'` or `'*'`. Returns the unsubscribe function. */
-  on(pattern: EventPattern, listener: EventListener): () => void {
+  /**
+   * Subscribes to events: an event name, `'task.*'`, `'step.*'` or `'*'`; the listener gets the events of that
+   * pattern (`on('step.failed', …)` a `StepEvent<'step.failed'>`). Returns the unsubscribe function.
+   */
+  on<P extends EventPattern>(pattern: P, listener: EventListener<EventOf<P>>): () => void {
     return this.#events.on(pattern, listener);
   }
 
@@ -213,9 +224,9 @@ export class Engine {
    */
   async runTask(request: RunTaskRequest): Promise<RunTaskResult> {
     checkRequest(request, this.#settings.limits);
-    const template = this.templates.resolve(request.namespace, request.name, request.version);
+    const template = this.#templates.resolve(request.namespace, request.name, request.version);
     const taskHandler =
-      template.taskHandler === undefined ? undefined : this.handlers.taskHandler(template.taskHandler);
+      template.taskHandler === undefined ? undefined : this.#handlers.taskHandler(template.taskHandler);
     const plan = await planTask(request, template, {
       id: randomUUID(),
       correlationId: request.correlationId ?? randomUUID(),
@@ -235,7 +246,7 @@ export class Engine {
       const held = { taskId: task.id, token: 1 };
       if (this.#started && !this.#stopping) {
         this.#activate(new ActiveTask(task, plan.steps, held, lease.until), 'start');
-      } else await this.store.releaseLeases([held]);
+      } else await this.#store.releaseLeases([held]);
     }
     return { taskId: task.id, correlationId: task.correlationId, state: task.state, created };
   }
@@ -269,7 +280,7 @@ export class Engine {
       });
       // Another worker may run the task, and its events stay in its process: the store tells too.
       poll = setInterval(() => {
-        void this.store.getTask(taskId).then(
+        void this.#store.getTask(taskId).then(
           (task) => task && isTaskTerminal(task.state) && resolve(),
           () => undefined,
         );
@@ -295,9 +306,9 @@ export class Engine {
   /** The task with its steps and annotations. @throws NotFoundError `TASK_NOT_FOUND` */
   async getTask(taskId: string): Promise<TaskView> {
     const [task, steps, annotations] = await Promise.all([
-      this.store.getTask(taskId),
-      this.store.getSteps(taskId),
-      this.store.getAnnotations(taskId),
+      this.#store.getTask(taskId),
+      this.#store.getSteps(taskId),
+      this.#store.getAnnotations(taskId),
     ]);
     if (!task) throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
     return toTaskView(task, steps, annotations);
@@ -306,12 +317,12 @@ export class Engine {
   /** Every transition of the task and its steps, oldest first. @throws NotFoundError `TASK_NOT_FOUND` */
   async getHistory(taskId: string): Promise<TaskHistory> {
     await this.#requireTask(taskId);
-    return this.store.getTransitions(taskId);
+    return this.#store.getTransitions(taskId);
   }
 
   /** Tasks matching `filter`, newest first, a page at a time. */
   async listTasks(filter: TaskFilter = {}): Promise<{ tasks: TaskSummary[]; nextCursor?: string }> {
-    const page = await this.store.listTasks(filter);
+    const page = await this.#store.listTasks(filter);
     return {
       tasks: page.tasks.map((task) => {
         const { steps: _steps, annotations: _annotations, ...summary } = toTaskView(task, [], []);
@@ -319,6 +330,14 @@ export class Engine {
       }),
       ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
     };
+  }
+
+  /**
+   * Every task created in the filter's window, oldest first, with its steps and failed attempts: what analytics and
+   * status pages count from.
+   */
+  listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    return this.#store.listActivity(filter);
   }
 
   /**
@@ -357,7 +376,7 @@ export class Engine {
     if (results === undefined) throw new InvalidRequestError('results', 'must be JSON');
     checkJson(results, 'results', { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth });
     const task = await this.#requireTask(taskId);
-    const step = (await this.store.getSteps(taskId)).find((candidate) => candidate.name === stepName);
+    const step = (await this.#store.getSteps(taskId)).find((candidate) => candidate.name === stepName);
     if (!step) throw new NotFoundError('STEP_NOT_FOUND', `Task ${taskId} has no step '${stepName}'`);
     if (task.state !== 'in_progress' && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; its steps cannot be resolved`);
@@ -417,7 +436,7 @@ export class Engine {
     this.#active.clear();
     await settledBy(this.#keeper.stopHeartbeat(), commitsEnd);
     if (held.length > 0) {
-      const release = this.store
+      const release = this.#store
         .releaseLeases(held)
         .catch((error: unknown) => this.#logger.warn({ err: error, leases: held.length }, 'releasing leases failed'));
       if (!(await settledBy(release, commitsEnd))) {
@@ -453,7 +472,7 @@ export class Engine {
   }
 
   async #requireTask(taskId: string) {
-    const task = await this.store.getTask(taskId);
+    const task = await this.#store.getTask(taskId);
     if (!task) throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
     return task;
   }
@@ -496,7 +515,7 @@ export class Engine {
     const loading = this.#loading.get(taskId);
     if (loading) return loading;
     const terms = this.#keeper.terms();
-    const lease = await this.store.claimTask(taskId, terms);
+    const lease = await this.#store.claimTask(taskId, terms);
     if (!lease) {
       throw new TaskerError('TASK_LEASED', `Task ${taskId} is being run by another worker; try again shortly`);
     }
@@ -576,7 +595,7 @@ export class Engine {
     if (!needsAnnotations(task, write)) this.#enqueue(task, write);
     else {
       const caps = { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth };
-      void annotateOutcome(task, write, this.handlers, this.#logger, caps).then((annotated) =>
+      void annotateOutcome(task, write, this.#handlers, this.#logger, caps).then((annotated) =>
         this.#enqueue(task, annotated),
       );
     }
@@ -635,7 +654,7 @@ export class Engine {
    * store (a Redis that lost its data), which is reported as lost. One read, only when a lease is gone.
    */
   async #leaseLost(taskId: string): Promise<void> {
-    const stored = await this.store.getTask(taskId).then(
+    const stored = await this.#store.getTask(taskId).then(
       (task) => task ?? 'vanished',
       () => undefined,
     );
@@ -686,11 +705,11 @@ export class Engine {
 
   /** Unfinished tasks of the store that wait for a worker with a free slot (due, and held by no lease). */
   countWaitingTasks(): Promise<number> {
-    return this.store.countWaiting(this.#settings.clock.now());
+    return this.#store.countWaiting(this.#settings.clock.now());
   }
 
   /** The workers that hold leases on the store's tasks now, with how many each. */
   listWorkers(): Promise<WorkerLeases[]> {
-    return this.store.listWorkers(this.#settings.clock.now());
+    return this.#store.listWorkers(this.#settings.clock.now());
   }
 }

@@ -1,8 +1,8 @@
-import type { EngineEvent, EventPattern } from '../domain/events.js';
+import type { EngineEvent, EventOf, EventPattern } from '../domain/events.js';
 import type { Logger } from './logger.js';
 
-/** A function called with every event that matches its pattern. */
-export type EventListener = (event: EngineEvent) => void | Promise<void>;
+/** A function called with every event that matches its pattern; `EventListener<EventOf<'step.*'>>` gets step events. */
+export type EventListener<E extends EngineEvent = EngineEvent> = (event: E) => void | Promise<void>;
 
 function patternMatches(pattern: EventPattern, type: string): boolean {
   if (pattern === '*') return true;
@@ -25,8 +25,9 @@ export class EventBus {
   }
 
   /** Subscribes `listener` to events matching `pattern`; returns the function that unsubscribes it. */
-  on(pattern: EventPattern, listener: EventListener): () => void {
-    const entry = { pattern, listener };
+  on<P extends EventPattern>(pattern: P, listener: EventListener<EventOf<P>>): () => void {
+    // Sound: `emit` calls it only with events that match `pattern`, which are `EventOf<P>`.
+    const entry = { pattern, listener: listener as EventListener };
     this.#listeners.add(entry);
     this.#wanted.clear();
     return () => {

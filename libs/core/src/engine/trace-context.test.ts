@@ -10,10 +10,11 @@ const CALLER = {
 
 describe('trace context of a task', () => {
   it('stores the request carrier with the task and repeats it on every event of the task', async () => {
-    const { engine, events } = await startFixture([{ name: 'a', handler: 'a' }], { a: () => null });
+    const store = createMemoryStore();
+    const { engine, events } = await startFixture([{ name: 'a', handler: 'a' }], { a: () => null }, { store });
     const { taskId } = await engine.runTask({ namespace: 'test', name: 'flow', context: {}, traceContext: CALLER });
     expect((await engine.waitForTask(taskId)).traceContext).toEqual(CALLER);
-    expect((await engine.store.getTask(taskId))?.traceContext).toEqual(CALLER);
+    expect((await store.getTask(taskId))?.traceContext).toEqual(CALLER);
     const ofTask = events.filter((event) => event.taskId === taskId);
     expect(ofTask.map((event) => event.type)).toEqual([
       'task.started',

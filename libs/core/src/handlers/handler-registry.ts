@@ -1,4 +1,5 @@
 import { TaskerError } from '../errors/tasker-error.js';
+import type { HandlerInfo, HandlerKind, HandlerKinds } from './handler-kinds.js';
 import type { StepContext } from './step-context.js';
 import { StepHandler, type StepHandlerFunction } from './step-handler.js';
 import { TaskHandler } from './task-handler.js';
@@ -17,7 +18,7 @@ function isClass(value: unknown): value is new () => unknown {
 }
 
 /** Resolves the handler names that templates use (YAML `handler_class`, `task_handler_class`) to code. */
-export class HandlerRegistry {
+export class HandlerRegistry implements HandlerKinds {
   readonly #entries = new Map<string, Entry>();
 
   /** @throws TaskerError `INVALID_HANDLER` when `handler` is neither kind of handler. */
@@ -29,7 +30,7 @@ export class HandlerRegistry {
     return this.#entries.has(name);
   }
 
-  kindOf(name: string): 'step' | 'task' | undefined {
+  kindOf(name: string): HandlerKind | undefined {
     return this.#entries.get(name)?.kind;
   }
 
@@ -44,7 +45,7 @@ export class HandlerRegistry {
   }
 
   /** Registered names with their kind, sorted by name. */
-  list(): Array<{ name: string; kind: 'step' | 'task' }> {
+  list(): HandlerInfo[] {
     return [...this.#entries]
       .map(([name, entry]) => ({ name, kind: entry.kind }))
       .sort((a, b) => a.name.localeCompare(b.name));

@@ -20,7 +20,7 @@ export interface LeaseTerms {
   until: number;
 }
 
-/** What {@link TaskStore.claimTasks} asks for. */
+/** What {@link TaskLeasing.claimTasks} asks for. */
 export interface ClaimRequest extends LeaseTerms {
   /** Most tasks to claim. */
   limit: number;
@@ -32,7 +32,7 @@ export interface ClaimRequest extends LeaseTerms {
   reclaimOwn?: boolean;
 }
 
-/** What {@link TaskStore.claimTasks} claimed. */
+/** What {@link TaskLeasing.claimTasks} claimed. */
 export interface ClaimResult {
   leases: Lease[];
   /**

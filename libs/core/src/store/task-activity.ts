@@ -1,7 +1,7 @@
 import type { StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 
 /**
- * Which tasks `TaskStore.listActivity` reads: those created in `[createdFrom, createdTo)`, optionally of one
+ * Which tasks `TaskQueries.listActivity` reads: those created in `[createdFrom, createdTo)`, optionally of one
  * namespace, template name and version. A window by creation time is what every store indexes, so the read costs
  * one range scan however old the store is.
  */

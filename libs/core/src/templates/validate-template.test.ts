@@ -126,6 +126,6 @@ describe('template registration refusals', () => {
         return null;
       }
     }
-    expect(createEngine().registerHandler('z', Ok).handlers.kindOf('z')).toBe('step');
+    expect(createEngine().registerHandler('z', Ok).catalog.kindOf('z')).toBe('step');
   });
 });

@@ -1,6 +1,6 @@
 import type { TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
-import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
 
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -41,7 +41,7 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   return problems;
 }
 
-function graphProblems(template: TaskTemplate, handlers: HandlerRegistry): TemplateProblem[] {
+function graphProblems(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   if (template.steps.length === 0) {
     problems.push({ code: 'EMPTY_TEMPLATE', path: 'steps', message: 'a template needs at least one step' });
@@ -95,6 +95,6 @@ function graphProblems(template: TaskTemplate, handlers: HandlerRegistry): Templ
 }
 
 /** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
-export function validateTemplate(template: TaskTemplate, handlers: HandlerRegistry): TemplateProblem[] {
+export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
   return [...settingProblems(template), ...graphProblems(template, handlers)];
 }

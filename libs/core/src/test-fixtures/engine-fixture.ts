@@ -3,6 +3,7 @@ import type { StepTemplate } from '../domain/template.js';
 import { createEngine, type EngineOptions } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import type { HandlerRegistration } from '../handlers/handler-registry.js';
+import type { EngineEvent } from '../domain/events.js';
 import type { JsonObject } from '../domain/json.js';
 import { recordEvents } from '../testing/wait-for-event.js';
 
@@ -12,7 +13,7 @@ export const EXACT_BACKOFF = { baseMs: 1_000, factor: 2, maxMs: 60_000, jitter: 
 export interface Fixture {
   engine: Engine;
   clock: SimulatedClock;
-  events: ReturnType<typeof recordEvents>;
+  events: EngineEvent[];
   /** Runs one task of the fixture's template and returns its id. */
   run(context?: JsonObject, extra?: { idempotencyKey?: string }): Promise<string>;
 }
@@ -60,5 +61,5 @@ export function chain(...names: string[]): StepTemplate[] {
 export function stepTrail(events: Fixture['events'], taskId: string): string[] {
   return events
     .filter((event) => event.taskId === taskId)
-    .map((event) => (event.stepName === undefined ? event.type : `${event.type}:${event.stepName}`));
+    .map((event) => ('stepName' in event ? `${event.type}:${event.stepName}` : event.type));
 }

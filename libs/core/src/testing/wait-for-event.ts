@@ -1,4 +1,4 @@
-import type { EngineEvent, EventPattern } from '../domain/events.js';
+import type { EventOf, EventPattern } from '../domain/events.js';
 import type { Engine } from '../engine/engine.js';
 
 /**
@@ -9,12 +9,12 @@ import type { Engine } from '../engine/engine.js';
  * await engine.runTask(request);
  * clock.increment((await scheduled).nextRetryAt! - clock.now());
  */
-export function waitForEvent(
+export function waitForEvent<P extends EventPattern>(
   engine: Engine,
-  pattern: EventPattern,
-  where: (event: EngineEvent) => boolean = () => true,
+  pattern: P,
+  where: (event: EventOf<P>) => boolean = () => true,
   timeoutMs = 5_000,
-): Promise<EngineEvent> {
+): Promise<EventOf<P>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();
@@ -30,9 +30,9 @@ export function waitForEvent(
 }
 
 /** Records every event of an engine, in order, for assertions on sequences. */
-export function recordEvents(engine: Engine, pattern: EventPattern = '*'): EngineEvent[] {
-  const events: EngineEvent[] = [];
-  engine.on(pattern, (event) => {
+export function recordEvents<P extends EventPattern = '*'>(engine: Engine, pattern?: P): Array<EventOf<P>> {
+  const events: Array<EventOf<P>> = [];
+  engine.on(pattern ?? ('*' as P), (event) => {
     events.push(event);
   });
   return events;

@@ -12,6 +12,6 @@ export function eventJson(event: EngineEvent) {
     correlation_id: event.correlationId,
     // An event is a history entry (the transition it reports) with the task's names and a duration.
     ...transitionJson(event),
-    duration_ms: event.durationMs ?? null,
+    duration_ms: ('durationMs' in event ? event.durationMs : undefined) ?? null,
   };
 }

@@ -22,7 +22,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
     const namespace = context.principal(request).scopeNamespace(query.namespace);
     const now = context.now();
     const activities = await context.withinStoreTimeout(
-      context.engine.store.listActivity({
+      context.engine.listActivity({
         createdFrom: now - PERIODS[period],
         createdTo: now + 1,
         ...(namespace === undefined ? {} : { namespace }),

@@ -39,7 +39,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
     async () => {
       const unready = writeProblem(engine.writeHealth(), context.maxWriteAgeMs);
       if (unready) throw new ApiError('STORE_UNAVAILABLE', unready);
-      await context.withinStoreTimeout(engine.store.listTasks({ limit: 1 }));
+      await context.withinStoreTimeout(engine.listTasks({ limit: 1 }));
       return { status: 'ready', store: 'reachable' };
     },
   );
@@ -59,7 +59,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
       const principal = context.principal(request);
       const now = context.now();
       const activities = await context.withinStoreTimeout(
-        engine.store.listActivity({ createdFrom: now - PERIODS['24h'], createdTo: now + 1 }),
+        engine.listActivity({ createdFrom: now - PERIODS['24h'], createdTo: now + 1 }),
       );
       const byState = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
       for (const { task } of activities) if (principal.sees(task.namespace)) byState[task.state]++;

@@ -1,11 +1,12 @@
-import type { Engine, TaskView } from '@tasker/core';
+import type { TaskView } from '@tasker/core';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import type { ApiEngine } from '../api-engine.js';
 
 /** What every group of routes is built with; made once by `taskerApi`. */
 export interface RouteContext {
-  engine: Engine;
+  engine: ApiEngine;
   /** An `onRequest` hook: authenticates the request, then requires `permission` (any valid token for `'token'`). */
   guard(permission: Permission | 'token'): onRequestAsyncHookHandler;
   /** The caller of a request that passed a guard. */

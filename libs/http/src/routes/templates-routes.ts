@@ -18,10 +18,10 @@ export const templatesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
   const { engine } = context;
   const visibleTemplates = (request: Parameters<RouteContext['principal']>[0]) => {
     const principal = context.principal(request);
-    return engine.templates.list().filter((template) => principal.sees(template.namespace));
+    return engine.catalog.listTemplates().filter((template) => principal.sees(template.namespace));
   };
   const templatesOf = (namespace: string) => {
-    const found = engine.templates.list().filter((template) => template.namespace === namespace);
+    const found = engine.catalog.listTemplates().filter((template) => template.namespace === namespace);
     if (found.length === 0)
       throw new NotFoundError('TEMPLATE_NOT_FOUND', `No template is registered in namespace '${namespace}'`);
     return found;
@@ -86,7 +86,7 @@ export const templatesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
     async (request) => {
       const { namespace, name } = request.params;
       context.principal(request).requireNamespace(namespace);
-      const template = engine.templates.resolve(namespace, name, request.query.version);
+      const template = engine.catalog.resolveTemplate(namespace, name, request.query.version);
       const graph = templateGraph(template);
       return {
         namespace,
@@ -135,8 +135,8 @@ export const templatesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
       }
       const unrestricted = context.principal(request).namespaces === '*';
       return {
-        handlers: engine.handlers
-          .list()
+        handlers: engine.catalog
+          .listHandlers()
           .filter((handler) => unrestricted || usedBy.has(handler.name))
           .map((handler) => ({ name: handler.name, kind: handler.kind, used_by: usedBy.get(handler.name) ?? [] })),
       };

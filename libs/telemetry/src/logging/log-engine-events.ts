@@ -11,9 +11,11 @@ function levelOf(event: EngineEvent): 'info' | 'warn' | 'error' {
  * The fields of an event's line. The template's name goes under `taskName`: pino's `name` is the logger's.
  */
 function fieldsOf(event: EngineEvent): Record<string, unknown> {
-  const { type, name, results: _results, traceContext, ...fields } = event;
+  const { type, name, traceContext, ...fields } = event;
   const traceId = traceContext?.traceparent?.split('-')[1];
-  return { event: type, taskName: name, ...fields, ...(traceId === undefined ? {} : { traceId }) };
+  const line: Record<string, unknown> = { event: type, taskName: name, ...fields };
+  delete line.results; // business data
+  return traceId === undefined ? line : { ...line, traceId };
 }
 
 /**

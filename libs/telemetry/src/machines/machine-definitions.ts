@@ -1,7 +1,5 @@
-import { createStepMachine, createTaskMachine } from '@tasker/core';
+import { createStepMachine, createTaskMachine, type MachineEnvironment } from '@tasker/core/internal';
 import type { AnyStateMachine } from 'xstate';
-
-type MachineEnvironment = Parameters<typeof createTaskMachine>[0];
 
 /** Describing the machines runs none of them: an environment that refuses to be used says so if that changes. */
 const unused = (): never => {

@@ -1,6 +1,6 @@
 import { metrics, type BatchObservableResult, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
 import type { Engine, EngineEvent } from '@tasker/core';
-import { ATTR } from '../attributes.js';
+import { ATTR, durationOf } from '../attributes.js';
 import { INSTRUMENTATION_SCOPE } from '../tracing/tracer.js';
 
 /** Options of {@link meterEngine}. */
@@ -84,21 +84,24 @@ export function meterEngine(engine: Engine, options: MeterEngineOptions = {}): (
   meter.addBatchObservableCallback(observeWrites, writeInstruments);
 
   const record = (event: EngineEvent) => {
-    const { type, stepName } = event;
-    if (stepName === undefined) {
+    const { type } = event;
+    if (!('stepName' in event)) {
       if (!TASK_OUTCOMES.has(type)) return;
       const attributes = { [ATTR.namespace]: event.namespace, [ATTR.name]: event.name, [ATTR.outcome]: event.to };
       tasks.add(1, attributes);
-      if (event.durationMs !== undefined) taskDuration.record(event.durationMs / 1000, attributes);
+      const durationMs = durationOf(event);
+      if (durationMs !== undefined) taskDuration.record(durationMs / 1000, attributes);
       return;
     }
+    const { stepName } = event;
     // `step.started` and `step.reset` are counted by none of the instruments: leave before building anything.
     if (type === 'step.started' || type === 'step.reset') return;
     const step = { [ATTR.namespace]: event.namespace, [ATTR.name]: event.name, [ATTR.stepName]: stepName };
     if (type === 'step.retry_scheduled') retries.add(1, step);
     const outcome = { ...step, [ATTR.outcome]: event.to };
     if (STEP_OUTCOMES.has(type)) steps.add(1, outcome);
-    if (ATTEMPT_ENDS.has(type) && event.durationMs !== undefined) stepDuration.record(event.durationMs / 1000, outcome);
+    const durationMs = durationOf(event);
+    if (ATTEMPT_ENDS.has(type) && durationMs !== undefined) stepDuration.record(durationMs / 1000, outcome);
   };
   const unsubscribe = engine.on('*', record);
   return () => {

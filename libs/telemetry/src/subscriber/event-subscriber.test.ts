@@ -1,5 +1,5 @@
-import type { EngineEvent } from '@tasker/core';
-import { describe, expect, it } from 'vitest';
+import type { EventListener, StepEvent, TaskTransitionEvent } from '@tasker/core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
 import { EventSubscriber, type EventHandlers } from './event-subscriber.js';
 
@@ -9,7 +9,7 @@ class CheckoutMonitor extends EventSubscriber implements EventHandlers {
   readonly alerts: string[] = [];
   completed = 0;
 
-  handleStepRetryScheduled(event: EngineEvent) {
+  handleStepRetryScheduled(event: StepEvent<'step.retry_scheduled'>) {
     if (event.namespace === 'ecommerce' && event.stepName === 'process_payment') {
       this.alerts.push(`${event.correlationId}: ${event.error?.message}`);
     }
@@ -75,6 +75,19 @@ describe('event subscribers', () => {
     expect(broken.calls).toBe(6 + 5 + 1);
     expect(broken.state).toBe('completed');
     expect({ ...broken, calls: 0 }).toEqual({ ...quiet, calls: 0 });
+  });
+
+  it('types each method by its own event', () => {
+    expectTypeOf<EventHandlers['handleStepFailed']>().toEqualTypeOf<
+      EventListener<StepEvent<'step.failed'>> | undefined
+    >();
+    expectTypeOf<EventHandlers['handleTaskCompleted']>().toEqualTypeOf<
+      EventListener<TaskTransitionEvent<'task.completed'>> | undefined
+    >();
+    // A handler that takes another event's type is refused.
+    expectTypeOf<(event: TaskTransitionEvent<'task.completed'>) => void>().not.toExtend<
+      NonNullable<EventHandlers['handleStepFailed']>
+    >();
   });
 
   it('refuses a declared event without its method, and an unknown event, naming the class', () => {

@@ -1,9 +1,19 @@
-import { EVENT_TYPES, InvalidRequestError, type Engine, type EngineEvent, type EngineEventType } from '@tasker/core';
+import {
+  EVENT_TYPES,
+  InvalidRequestError,
+  type Engine,
+  type EngineEventType,
+  type EventListener,
+  type EventOf,
+} from '@tasker/core';
 import { handlerName, type HandlerName } from './handler-name.js';
 
-/** The optional handler methods of a subscriber, one per event type: `handleStepFailed(event)` and so on. */
+/**
+ * The optional handler methods of a subscriber, one per event type, each taking that event:
+ * `handleStepFailed(event: StepEvent<'step.failed'>)` and so on.
+ */
 export type EventHandlers = {
-  [T in EngineEventType as HandlerName<T>]?: (event: EngineEvent) => void | Promise<void>;
+  [T in EngineEventType as HandlerName<T>]?: EventListener<EventOf<T>>;
 };
 
 /**
@@ -20,13 +30,13 @@ export type EventHandlers = {
  * class CheckoutMonitor extends EventSubscriber implements EventHandlers {
  *   static override readonly subscribesTo = ['step.failed', 'task.completed'] as const;
  *
- *   async handleStepFailed(event: EngineEvent) {
+ *   async handleStepFailed(event: StepEvent<'step.failed'>) {
  *     if (event.namespace === 'ecommerce' && event.stepName === 'process_payment') {
  *       await slack.postMessage({ channel: '#payments-critical', text: `Payment failure: ${event.error?.message}` });
  *     }
  *   }
  *
- *   handleTaskCompleted(event: EngineEvent) {
+ *   handleTaskCompleted(event: TaskTransitionEvent<'task.completed'>) {
  *     orders.completed.inc();
  *   }
  * }
@@ -47,7 +57,8 @@ export abstract class EventSubscriber {
       if (!EVENT_TYPES.includes(type)) {
         throw new InvalidRequestError(where, `'${type}' is no engine event; known events: ${EVENT_TYPES.join(', ')}`);
       }
-      const method = (this as EventHandlers)[handlerName(type)];
+      // The handler of `type` takes `EventOf<type>`, which is what `engine.on(type)` gives it.
+      const method = (this as EventHandlers)[handlerName(type)] as EventListener | undefined;
       if (typeof method !== 'function') {
         throw new InvalidRequestError(
           where,

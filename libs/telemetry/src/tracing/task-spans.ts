@@ -8,8 +8,16 @@ import {
   type SpanStatus,
   type Tracer,
 } from '@opentelemetry/api';
-import type { EngineEvent, StepError } from '@tasker/core';
-import { ATTR, errorAttributes, outcomeOf, stepErrorAttributes, taskAttributes } from '../attributes.js';
+import type { EngineEvent, StepError, StepEvent, TaskEvent } from '@tasker/core';
+import {
+  ATTR,
+  durationOf,
+  errorAttributes,
+  errorOf,
+  outcomeOf,
+  stepErrorAttributes,
+  taskAttributes,
+} from '../attributes.js';
 import { contextFromCarrier } from './w3c-carrier.js';
 
 /** Engine times (milliseconds since the epoch) as OpenTelemetry's exact `[seconds, nanoseconds]`. */
@@ -20,7 +28,7 @@ function hrTime(ms: number): HrTime {
 
 /** A span's status for an outcome: errors carry the error's message. */
 function spanStatus(code: SpanStatusCode, event: EngineEvent): SpanStatus {
-  return code === SpanStatusCode.ERROR ? { code, message: event.error?.message ?? event.to } : { code };
+  return code === SpanStatusCode.ERROR ? { code, message: errorOf(event)?.message ?? event.to } : { code };
 }
 
 /** The step whose failure failed a task, and its error. */
@@ -36,7 +44,7 @@ interface OpenTask {
   attributes: Record<string, string>;
   context: Context;
   attempts: Map<string, Span>;
-  /** The last step that failed for good in this run: `task.failed` names no step and carries no error. */
+  /** The last step that failed for good in this run: `task.failed` names no step, and carries no step's error. */
   failure?: StepFailure;
 }
 
@@ -74,8 +82,8 @@ export class TaskSpans {
 
   /** Records one engine event. */
   record(event: EngineEvent): void {
-    if (event.stepName === undefined) this.#recordTask(event);
-    else this.#recordStep(event, event.stepName);
+    if ('stepName' in event) this.#recordStep(event);
+    else this.#recordTask(event);
   }
 
   /** Ends every span still open at `at` with the outcome `interrupted`: this process stops following them. */
@@ -87,7 +95,7 @@ export class TaskSpans {
     this.#tasks.clear();
   }
 
-  #recordTask(event: EngineEvent): void {
+  #recordTask(event: TaskEvent): void {
     const status = TASK_ENDS[event.type];
     if (status === undefined) {
       this.#open(event, event.at);
@@ -102,8 +110,10 @@ export class TaskSpans {
     this.#tasks.delete(event.taskId);
   }
 
-  #recordStep(event: EngineEvent, stepName: string): void {
-    const task = this.#open(event, event.at - (event.durationMs ?? 0));
+  #recordStep(event: StepEvent): void {
+    const { stepName } = event;
+    const durationMs = durationOf(event);
+    const task = this.#open(event, event.at - (durationMs ?? 0));
     if (event.type === 'step.started') {
       task.attempts.get(stepName)?.end(hrTime(event.at));
       task.attempts.set(stepName, this.#startAttempt(event, stepName, task, event.at));
@@ -113,9 +123,9 @@ export class TaskSpans {
     const running = task.attempts.get(stepName);
     const attempt =
       running ??
-      (event.durationMs === undefined || status === undefined
+      (durationMs === undefined || status === undefined
         ? undefined
-        : this.#startAttempt(event, stepName, task, event.at - event.durationMs));
+        : this.#startAttempt(event, stepName, task, event.at - durationMs));
     if (status === undefined || attempt === undefined) {
       task.span.addEvent(event.type, { [ATTR.stepName]: stepName, ...errorAttributes(event) }, hrTime(event.at));
       return;
@@ -151,13 +161,13 @@ export class TaskSpans {
     return task;
   }
 
-  #startAttempt(event: EngineEvent, stepName: string, task: OpenTask, at: number): Span {
+  #startAttempt(event: StepEvent, stepName: string, task: OpenTask, at: number): Span {
     return this.#tracer.startSpan(
       `step ${stepName}`,
       {
         kind: SpanKind.INTERNAL,
         startTime: hrTime(at),
-        attributes: { ...task.attributes, [ATTR.stepName]: stepName, [ATTR.attempt]: event.attempt ?? 0 },
+        attributes: { ...task.attributes, [ATTR.stepName]: stepName, [ATTR.attempt]: event.attempt },
       },
       task.context,
     );

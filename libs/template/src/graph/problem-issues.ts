@@ -1,4 +1,5 @@
-import { findCycle, templateKey, type TaskTemplate, type TemplateProblem } from '@tasker/core';
+import { templateKey, type TaskTemplate, type TemplateProblem } from '@tasker/core';
+import { findCycle } from '@tasker/core/internal';
 import type { TemplateIssue, TemplateIssueCode } from '../errors/template-load-error.js';
 import { originOf } from '../yaml/template-origin.js';
 

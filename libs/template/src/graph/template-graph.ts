@@ -1,11 +1,5 @@
-import {
-  TaskerError,
-  dependencyLevels,
-  findCycle,
-  templateKey,
-  type StepTemplate,
-  type TaskTemplate,
-} from '@tasker/core';
+import { TaskerError, templateKey, type StepTemplate, type TaskTemplate } from '@tasker/core';
+import { dependencyLevels, findCycle } from '@tasker/core/internal';
 
 /** A step as a graph node. */
 export interface GraphNode {

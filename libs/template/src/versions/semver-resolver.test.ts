@@ -19,7 +19,7 @@ function engineWith(...texts: string[]): Engine {
 describe('semverResolver', () => {
   const versions = ['1.0.0', '1.2.0', '1.10.1', '2.0.0', '3.0.0-rc.1'];
   const engine = engineWith(...versions.map((version) => refund('payments', version)));
-  const resolve = (version?: string) => engine.templates.resolve('payments', 'process_refund', version).version;
+  const resolve = (version?: string) => engine.catalog.resolveTemplate('payments', 'process_refund', version).version;
 
   test('several versions of one template coexist and an exact version picks that one', () => {
     expect(resolve('1.2.0')).toBe('1.2.0');

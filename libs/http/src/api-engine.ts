@@ -1,0 +1,26 @@
+import type { Engine } from '@tasker/core';
+
+/**
+ * What the REST API uses of an engine: its requests and operator actions, its queries, its catalog of templates and
+ * handlers, its events, and its health and workers. Never its store or registries: every read goes through the
+ * engine, which checks and shapes it.
+ */
+export type ApiEngine = Pick<
+  Engine,
+  | 'runTask'
+  | 'retryTask'
+  | 'cancelTask'
+  | 'resolveStep'
+  | 'getTask'
+  | 'getHistory'
+  | 'listTasks'
+  | 'listActivity'
+  | 'catalog'
+  | 'on'
+  | 'writeHealth'
+  | 'countWaitingTasks'
+  | 'listWorkers'
+  | 'workerId'
+  | 'activeTaskCount'
+  | 'heldLeaseCount'
+>;
