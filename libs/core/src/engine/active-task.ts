@@ -7,6 +7,7 @@ import type { StepSettings } from '../domain/template.js';
 import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease } from '../store/leases.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
+import type { WriteOutcome } from '../store/write-handle.js';
 import type { EventTaskInfo } from './events-from-write.js';
 import type { AttemptControl } from './attempt-control.js';
 import { persistLater } from './frozen-snapshot.js';
@@ -37,11 +38,15 @@ export class ActiveTask implements TaskDefinition {
   leaseUntil: number;
   /** Writes recorded and not yet committed. */
   writesInFlight = 0;
+  /**
+   * The outcome of the task's latest write. A task's writes commit in order, so once it is durable, so is every
+   * write recorded before it: who must wait for an effect to be durable (an attempt for its start, an operator for
+   * the action's) awaits the latest write right after setting the effect off.
+   */
+  lastWrite: PromiseLike<WriteOutcome> | undefined;
   /** The attempts running now, by step name. */
   readonly #attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
-  readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
-  readonly #dropWatchers = new Set<(why: string) => void>();
   /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
   readonly #waitingSteps: Set<string>;
 
@@ -97,25 +102,6 @@ export class ActiveTask implements TaskDefinition {
     return step?.getSnapshot().can({ type: 'RESOLVE', results: event.results }) ?? false;
   }
 
-  /** Calls `resolve` once a durable write of this task matches; returns the function that stops waiting. */
-  awaitWrite(matches: (write: TaskWrite) => boolean, resolve: () => void): () => void {
-    const watcher = { matches, resolve };
-    this.#writeWatchers.add(watcher);
-    return () => this.#writeWatchers.delete(watcher);
-  }
-
-  /** Calls `dropped` with why if the engine drops the task (see {@link drop}); returns the function that stops it. */
-  onDropped(dropped: (why: string) => void): () => void {
-    this.#dropWatchers.add(dropped);
-    return () => this.#dropWatchers.delete(dropped);
-  }
-
-  /** Tells whoever waits for a write of the task that none will come: the engine drops it, for `why`. */
-  drop(why: string): void {
-    for (const dropped of this.#dropWatchers) dropped(why);
-    this.#dropWatchers.clear();
-  }
-
   /**
    * Stops the task's actor and every attempt its steps run: the handlers' signals are aborted and their outcomes
    * dropped. (Stopping an actor runs no exit action, so the steps cannot stop their attempts themselves.)
@@ -141,12 +127,6 @@ export class ActiveTask implements TaskDefinition {
     for (const patch of write.steps ?? []) {
       if (patch.state === 'waiting_for_retry') this.#waitingSteps.add(patch.name);
       else if (patch.state !== undefined) this.#waitingSteps.delete(patch.name);
-    }
-    for (const watcher of this.#writeWatchers) {
-      if (watcher.matches(write)) {
-        this.#writeWatchers.delete(watcher);
-        watcher.resolve();
-      }
     }
   }
 

@@ -18,6 +18,7 @@ import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
 import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
+import type { WriteHandle, WriteOutcome } from '../store/write-handle.js';
 import { LOST, WriteQueue } from '../store/write-queue.js';
 import type { WriteHealth } from '../store/write-health.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
@@ -330,7 +331,7 @@ export class Engine {
     const task = await this.#requireTask(taskId);
     if (task.state !== 'failed')
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; only a failed task can be retried`);
-    await this.#act(taskId, { type: 'RETRY', ...options }, (write) => write.task?.state === 'in_progress');
+    await this.#act(taskId, { type: 'RETRY', ...options });
   }
 
   /**
@@ -343,7 +344,7 @@ export class Engine {
     if (isTaskTerminal(task.state) && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state} and cannot be cancelled`);
     }
-    await this.#act(taskId, { type: 'CANCEL', ...options }, (write) => write.task?.state === 'cancelled');
+    await this.#act(taskId, { type: 'CANCEL', ...options });
   }
 
   /**
@@ -367,11 +368,7 @@ export class Engine {
         `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
       );
     }
-    await this.#act(
-      taskId,
-      { type: 'RESOLVE_STEP', stepName, results, ...options },
-      (write) => write.steps?.some((patch) => patch.name === stepName && patch.state === 'resolved_manually') ?? false,
-    );
+    await this.#act(taskId, { type: 'RESOLVE_STEP', stepName, results, ...options });
   }
 
   /**
@@ -464,22 +461,20 @@ export class Engine {
    * @throws TaskerError `TASK_LEASED` when another worker runs the task; InvalidTransitionError when the engine drops
    * the task before the effect is durable (its write was refused or fenced off, or the task lost).
    */
-  async #act(taskId: string, event: TaskMachineEvent, isEffect: (write: TaskWrite) => boolean): Promise<void> {
+  async #act(taskId: string, event: TaskMachineEvent): Promise<void> {
     const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
     if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
     if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
-    await new Promise<void>((resolve, reject) => {
-      // The write may never come: the store refused it, lost the task, or another worker took it over.
-      const forgetDrop = task.onDropped((why) => {
-        stopWaiting();
-        reject(new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${why}`));
-      });
-      const stopWaiting = task.awaitWrite(isEffect, () => {
-        forgetDrop();
-        resolve();
-      });
-      task.actor.send(event);
-    });
+    const before = task.lastWrite;
+    task.actor.send(event);
+    const effect = task.lastWrite;
+    if (effect === before || effect === undefined) {
+      throw new InvalidTransitionError(`Task ${taskId} took ${event.type} without changing anything`);
+    }
+    // The write may not be durable: the store refused it, lost the task, or another worker took it over.
+    const outcome = await effect;
+    if (!outcome.durable)
+      throw new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${outcome.why}`);
   }
 
   /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
@@ -573,17 +568,19 @@ export class Engine {
     if (!task) return;
     this.#writesInFlight++;
     task.writesInFlight++;
-    if (!needsAnnotations(task, write)) this.#enqueue(task, write);
+    if (!needsAnnotations(task, write)) task.lastWrite = this.#enqueue(task, write);
     else {
       const caps = { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth };
-      void annotateOutcome(task, write, this.handlers, this.#logger, caps).then((annotated) =>
-        this.#enqueue(task, annotated),
+      task.lastWrite = annotateOutcome(task, write, this.handlers, this.#logger, caps).then(
+        (annotated): PromiseLike<WriteOutcome> => this.#enqueue(task, annotated),
       );
     }
   }
 
-  #enqueue(task: ActiveTask, write: TaskWrite): void {
-    this.#queue.enqueue(write, task.snapshot, task.lease.token, (dropped) => this.#committed(task, write, dropped));
+  #enqueue(task: ActiveTask, write: TaskWrite): WriteHandle {
+    return this.#queue.enqueue(write, task.snapshot, task.lease.token, (dropped) =>
+      this.#committed(task, write, dropped),
+    );
   }
 
   /**
@@ -649,13 +646,12 @@ export class Engine {
 
   /**
    * Drops a task that is not this engine's to run any more (another worker owns it, the store refused or lost it),
-   * without writing anything more of it; an operator waiting for its action's effect is answered with why.
+   * without writing anything more of it.
    */
   #lose(taskId: string, why: string): void {
     const task = this.#active.get(taskId);
     if (!task) return;
     this.#logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
-    task.drop(why);
     this.#deactivate(task);
   }
 
