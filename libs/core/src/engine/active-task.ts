@@ -1,4 +1,4 @@
-import type { JsonObject } from '../domain/json.js';
+import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import type { TaskMachineInput } from '../machines/task-context.js';
@@ -10,7 +10,6 @@ import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
 import type { WriteOutcome } from '../store/write-handle.js';
 import type { EventTaskInfo } from './events-from-write.js';
 import type { AttemptControl } from './attempt-control.js';
-import { persistLater } from './frozen-snapshot.js';
 
 /** What a running step needs of its definition. */
 export interface ActiveStep {
@@ -47,6 +46,11 @@ export class ActiveTask implements TaskDefinition {
   /** The attempts running now, by step name. */
   readonly #attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
+  /**
+   * The steps' results as their rows hold them once the writes recorded so far commit: loaded with the task, kept
+   * up to date by {@link recorded}. What handlers read of their dependencies; the actors' contexts keep none.
+   */
+  readonly #results = new Map<string, JsonValue>();
   /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
   readonly #waitingSteps: Set<string>;
 
@@ -68,6 +72,7 @@ export class ActiveTask implements TaskDefinition {
       steps.map(({ name, handler, config, dependsOn, settings }) => [name, { handler, config, dependsOn, settings }]),
     );
     this.order = steps.map((step) => step.name);
+    for (const step of steps) if (step.results !== undefined) this.#results.set(step.name, step.results);
     this.#waitingSteps = new Set(steps.filter((step) => step.state === 'waiting_for_retry').map((step) => step.name));
     this.maxParallelSteps = task.maxParallelSteps;
     this.input = { taskId: task.id, stepNames: this.order };
@@ -122,6 +127,20 @@ export class ActiveTask implements TaskDefinition {
     this.#attempts.delete(stepName);
   }
 
+  /** Told of each write of this task as it is recorded, before it is queued. */
+  recorded(write: TaskWrite): void {
+    for (const patch of write.steps ?? []) {
+      if (!('results' in patch)) continue;
+      if (patch.results === undefined) this.#results.delete(patch.name);
+      else this.#results.set(patch.name, patch.results);
+    }
+  }
+
+  /** The result of step `stepName` as recorded, if it has one. */
+  resultOf(stepName: string): JsonValue | undefined {
+    return this.#results.get(stepName);
+  }
+
   /** Told of each durable write of this task. */
   wroteDurably(write: TaskWrite): void {
     for (const patch of write.steps ?? []) {
@@ -131,10 +150,10 @@ export class ActiveTask implements TaskDefinition {
   }
 
   /**
-   * The task actor's persisted snapshot as it is now, stamped with the machines' version. `state` is persisted when
-   * the store first reads it, from the actors' state frozen now (see `persistLater`).
+   * The task actor's persisted snapshot as it is now (its steps' actors included), stamped with the machines'
+   * version. Small: the contexts hold states, attempts, errors and deadlines, never results.
    */
-  snapshot = (): StoredSnapshot => storedSnapshot(persistLater(this.actor));
+  snapshot = (): StoredSnapshot => ({ machineVersion: MACHINE_VERSION, state: this.actor.getPersistedSnapshot() });
 
   /** Every step that `stepName` depends on, directly or not: the steps whose results it may read. */
   ancestorsOf(stepName: string): Set<string> {
@@ -154,17 +173,4 @@ export class ActiveTask implements TaskDefinition {
     }
     return ancestors;
   }
-}
-
-/**
- * A stored snapshot whose `state` is persisted when first read. Made out here, not in a method: a getter made
- * there would keep the whole task (its actors included) alive for as long as a store keeps the snapshot.
- */
-function storedSnapshot(persisted: () => unknown): StoredSnapshot {
-  return {
-    machineVersion: MACHINE_VERSION,
-    get state() {
-      return persisted();
-    },
-  };
 }

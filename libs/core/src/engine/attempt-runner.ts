@@ -52,7 +52,7 @@ function resultsReader(task: ActiveTask, stepName: string) {
         `step '${stepName}' does not depend on '${name}', so it cannot read its result`,
       );
     }
-    return task.actor.getSnapshot().context.steps[name]?.results as T;
+    return task.resultOf(name) as T;
   };
 }
 

@@ -568,6 +568,7 @@ export class Engine {
     if (!task) return;
     this.#writesInFlight++;
     task.writesInFlight++;
+    task.recorded(write);
     if (!needsAnnotations(task, write)) task.lastWrite = this.#enqueue(task, write);
     else {
       const caps = { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth };

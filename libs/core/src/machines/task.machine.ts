@@ -214,10 +214,10 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
         if (!('output' in event)) return {};
-        const { name, state, attempts, results, error, durationMs } = event.output;
+        const { name, state, attempts, error, durationMs } = event.output;
         const steps = { ...context.steps };
         // Written out: in V8 a spread followed by keys it lacked is many times slower, and this runs every step.
-        steps[name] = { state, attempts, budgetBase: steps[name]!.budgetBase, results, error, durationMs };
+        steps[name] = { state, attempts, budgetBase: steps[name]!.budgetBase, error, durationMs };
         return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn)
           ? { steps, resolution: undefined }
           : { steps };
