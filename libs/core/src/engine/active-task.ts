@@ -86,7 +86,7 @@ export class ActiveTask implements TaskDefinition {
     // Asked after every durable write: most find no step waiting, without reading the actors.
     if (this.#waitingSteps.size === 0) return undefined;
     const snapshot = this.actor.getSnapshot();
-    if (snapshot.status !== 'active' || !snapshot.matches('running')) return undefined;
+    if (snapshot.status !== 'active' || !snapshot.matches('in_progress')) return undefined;
     let earliest: number | undefined;
     for (const child of Object.values(snapshot.children)) {
       const step = child?.getSnapshot() as
@@ -102,7 +102,7 @@ export class ActiveTask implements TaskDefinition {
   accepts(event: TaskMachineEvent): boolean {
     const snapshot = this.actor.getSnapshot();
     if (!snapshot.can(event)) return false;
-    if (event.type !== 'RESOLVE_STEP' || snapshot.context.steps[event.stepName]?.state !== 'running') return true;
+    if (event.type !== 'RESOLVE_STEP' || snapshot.context.steps[event.stepName]?.state !== 'in_progress') return true;
     const step = snapshot.children[event.stepName];
     return step?.getSnapshot().can({ type: 'RESOLVE', results: event.results }) ?? false;
   }

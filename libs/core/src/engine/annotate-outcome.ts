@@ -40,7 +40,7 @@ export async function annotateOutcome(
     const results = task.resultOf(name);
     return {
       name,
-      state: step.state === 'running' ? 'in_progress' : step.state,
+      state: step.state,
       attempts: step.attempts,
       ...(results === undefined ? {} : { results }),
       ...(step.error ? { error: step.error } : {}),
