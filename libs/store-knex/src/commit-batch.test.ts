@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createMemoryStore, type StepPatch, type TaskStore, type TaskWrite } from '@tasker/core';
+import { mergeWrites } from '@tasker/core/internal';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { createKnexStore, type KnexStore } from './index.js';
 import { useTestBackends } from './test-fixtures/test-backends.js';
@@ -27,6 +28,16 @@ function stepStarted(taskId: string, at: number): TaskWrite {
     ],
     snapshot: { machineVersion: 1, state: { value: 'running', at } },
   };
+}
+
+/** One write per task, each the merge of the task's writes in order. */
+function mergedPerTask(writes: readonly TaskWrite[]): TaskWrite[] {
+  const merged = new Map<string, TaskWrite>();
+  for (const write of writes) {
+    const earlier = merged.get(write.taskId);
+    merged.set(write.taskId, earlier ? mergeWrites(earlier, write) : write);
+  }
+  return [...merged.values()];
 }
 
 /** A small deterministic random source, so a failing sequence can be replayed. */
@@ -56,39 +67,23 @@ describe.each(backends)('commit on %s', (_name, config, statementsPerBatch) => {
     expect(counts).toEqual([statementsPerBatch, statementsPerBatch]);
   });
 
-  it('applies several writes of one task in one batch in order', async () => {
-    const task = sampleTask();
-    await store.createTask(task, sampleSteps(task.id));
-    await store.commit([
-      stepStarted(task.id, 10),
-      {
-        taskId: task.id,
-        steps: [{ name: 'validate_cart', state: 'completed', results: { ok: true }, completedAt: 12 }],
-        transitions: [
-          {
-            taskId: task.id,
-            stepName: 'validate_cart',
-            from: 'in_progress',
-            to: 'completed',
-            attempt: 1,
-            by: 'engine',
-            at: 12,
-          },
-        ],
-        snapshot: { machineVersion: 1, state: { value: 'later' } },
-      },
-      { taskId: task.id, task: { updatedAt: 12 }, steps: [{ name: 'validate_cart', startedAt: undefined }] },
-    ]);
-    const [step] = await store.getSteps(task.id);
-    expect(step).toMatchObject({ state: 'completed', attempts: 1, results: { ok: true }, completedAt: 12 });
-    expect(step).not.toHaveProperty('startedAt');
-    expect(await store.getTask(task.id)).toMatchObject({ state: 'in_progress', startedAt: 10, updatedAt: 12 });
-    expect((await store.getTransitions(task.id)).map((transition) => transition.to)).toEqual([
-      'in_progress',
-      'in_progress',
-      'completed',
-    ]);
-    expect(await store.getSnapshot(task.id)).toEqual({ machineVersion: 1, state: { value: 'later' } });
+  it('refuses a batch with two writes of one task, naming the write, and stores none of it', async () => {
+    const [first, second] = [sampleTask(), sampleTask()];
+    for (const task of [first!, second!]) await store.createTask(task, sampleSteps(task.id));
+    const failure: unknown = await store
+      .commit([stepStarted(first!.id, 10), stepStarted(second!.id, 10), stepStarted(first!.id, 11)])
+      .catch((error: unknown) => error);
+    expect(failure).toEqual(
+      new TypeError(
+        `commit: writes[2] is a second write of task ${first!.id} in one batch; merge a task's writes into one (mergeWrites)`,
+      ),
+    );
+    // A caller's mistake, not the store's: refused for good, never retried.
+    expect(store.classifyError(failure)).toBe('rejected');
+    for (const task of [first!, second!]) {
+      expect(await store.getTask(task.id)).toEqual(task);
+      expect(await store.getTransitions(task.id)).toEqual([]);
+    }
   });
 
   it('refuses a batch with a write of steps only for an unknown task, and stores none of it', async () => {
@@ -138,8 +133,10 @@ describe.each(backends)('commit on %s', (_name, config, statementsPerBatch) => {
           ...(next() < 0.7 ? { snapshot: { machineVersion: 1, state: { round } } } : {}),
         };
       });
+      // The memory store applies a task's writes one after another; this store takes them merged, as the engine's
+      // write queue hands them over: both must end the same.
       await memory.commit(writes);
-      await store.commit(writes);
+      await store.commit(mergedPerTask(writes));
     }
     for (const task of tasks) {
       expect(await store.getTask(task.id)).toEqual(await memory.getTask(task.id));

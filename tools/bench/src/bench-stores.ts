@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knex from 'knex';
 import { createStoreFromUrl, type TaskStore } from '@tasker/core';
 import type { KnexStore } from '@tasker/store-knex';
 import { TEST_DATABASE_URL, freshPostgresDatabase } from '@tasker/store-knex/testing';
@@ -16,6 +17,11 @@ export interface BenchStore {
   location: StoreTarget;
   store: TaskStore;
   statements(): number;
+  /**
+   * Bytes of write-ahead log the server has written so far, where the store can tell (PostgreSQL): the whole
+   * server's, so another client writing meanwhile counts too.
+   */
+  walBytes?(): Promise<number>;
   /** Removes the database, file or keys the benchmark made. */
   dispose(): Promise<void>;
 }
@@ -56,7 +62,24 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
     case 'postgres': {
       const database = await freshPostgresDatabase({ name: `tasker_bench_${run}` });
       const store = await openAt<KnexStore>(database.url);
-      return benchStore(database.url, store, () => store.statementCount, database.drop);
+      // A connection of its own, so that its queries count in none of the store's figures.
+      const wal = knex({ client: 'pg', connection: database.url, pool: { min: 0, max: 1 } });
+      const bench = benchStore(
+        database.url,
+        store,
+        () => store.statementCount,
+        async () => {
+          await wal.destroy();
+          await database.drop();
+        },
+      );
+      bench.walBytes = async () => {
+        const { rows } = await wal.raw<{ rows: Array<{ bytes: string }> }>(
+          "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS bytes",
+        );
+        return Number(rows[0]!.bytes);
+      };
+      return bench;
     }
     case 'sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-'));

@@ -21,7 +21,7 @@ const CONCURRENCY = 50;
 
 interface StoreFigures {
   latency: { p50: number; p99: number };
-  runs: Record<WorkloadName, RunFigures & { statementsPerStep: number }>;
+  runs: Record<WorkloadName, RunFigures & { statementsPerStep: number; walBytesPerStep?: number }>;
 }
 
 async function child(kind: StoreKind): Promise<void> {
@@ -31,8 +31,16 @@ async function child(kind: StoreKind): Promise<void> {
     const runs = {} as StoreFigures['runs'];
     for (const workload of Object.keys(WORKLOADS) as WorkloadName[]) {
       const before = bench.statements();
+      const walBefore = await bench.walBytes?.();
       const figures = await runOnEngine(WORKLOADS[workload], TASKS, CONCURRENCY, bench.store);
-      runs[workload] = { ...figures, statementsPerStep: (bench.statements() - before) / figures.steps };
+      const walAfter = await bench.walBytes?.();
+      runs[workload] = {
+        ...figures,
+        statementsPerStep: (bench.statements() - before) / figures.steps,
+        ...(walBefore === undefined || walAfter === undefined
+          ? {}
+          : { walBytesPerStep: (walAfter - walBefore) / figures.steps }),
+      };
     }
     process.send!({ latency, runs } satisfies StoreFigures);
   } finally {
@@ -52,7 +60,18 @@ async function main(): Promise<void> {
   const pgbench = pgbenchSingleRowInserts(POSTGRES_URL);
   const sqlite = sqliteSingleRowInserts();
 
-  console.log(['store / run'.padEnd(26), 'steps/s', ' p50 ms', ' p99 ms', 'RSS MB', 'stmts/step'].join('  '));
+  console.log(
+    [
+      'store / run'.padEnd(26),
+      'steps/s',
+      ' p50 ms',
+      ' p99 ms',
+      'RSS MB',
+      'stmts/step',
+      'CPU µs/step',
+      'WAL B/step',
+    ].join('  '),
+  );
   for (const kind of STORE_KINDS) {
     for (const [workload, run] of Object.entries(results[kind].runs)) {
       const line = [
@@ -62,6 +81,8 @@ async function main(): Promise<void> {
         fixed(percentile(run.latenciesMs, 0.99), 1).padStart(7),
         fixed(run.peakRssMb).padStart(6),
         fixed(run.statementsPerStep, 2).padStart(10),
+        fixed(run.cpuMicrosPerStep).padStart(11),
+        (run.walBytesPerStep === undefined ? '-' : fixed(run.walBytesPerStep)).padStart(10),
       ];
       console.log(line.join('  '));
     }

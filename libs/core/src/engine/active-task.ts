@@ -1,4 +1,4 @@
-import type { JsonObject } from '../domain/json.js';
+import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import type { TaskMachineInput } from '../machines/task-context.js';
@@ -7,9 +7,9 @@ import type { StepSettings } from '../domain/template.js';
 import type { TaskActor, TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease } from '../store/leases.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
+import type { WriteOutcome } from '../store/write-handle.js';
 import type { EventTaskInfo } from './events-from-write.js';
 import type { AttemptControl } from './attempt-control.js';
-import { persistLater } from './frozen-snapshot.js';
 
 /** What a running step needs of its definition. */
 export interface ActiveStep {
@@ -37,11 +37,20 @@ export class ActiveTask implements TaskDefinition {
   leaseUntil: number;
   /** Writes recorded and not yet committed. */
   writesInFlight = 0;
+  /**
+   * The outcome of the task's latest write. A task's writes commit in order, so once it is durable, so is every
+   * write recorded before it: who must wait for an effect to be durable (an attempt for its start, an operator for
+   * the action's) awaits the latest write right after setting the effect off.
+   */
+  lastWrite: PromiseLike<WriteOutcome> | undefined;
   /** The attempts running now, by step name. */
   readonly #attempts = new Map<string, AttemptControl>();
   readonly #ancestors = new Map<string, Set<string>>();
-  readonly #writeWatchers = new Set<{ matches: (write: TaskWrite) => boolean; resolve: () => void }>();
-  readonly #dropWatchers = new Set<(why: string) => void>();
+  /**
+   * The steps' results as their rows hold them once the writes recorded so far commit: loaded with the task, kept
+   * up to date by {@link recorded}. What handlers read of their dependencies; the actors' contexts keep none.
+   */
+  readonly #results = new Map<string, JsonValue>();
   /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
   readonly #waitingSteps: Set<string>;
 
@@ -63,6 +72,7 @@ export class ActiveTask implements TaskDefinition {
       steps.map(({ name, handler, config, dependsOn, settings }) => [name, { handler, config, dependsOn, settings }]),
     );
     this.order = steps.map((step) => step.name);
+    for (const step of steps) if (step.results !== undefined) this.#results.set(step.name, step.results);
     this.#waitingSteps = new Set(steps.filter((step) => step.state === 'waiting_for_retry').map((step) => step.name));
     this.maxParallelSteps = task.maxParallelSteps;
     this.input = { taskId: task.id, stepNames: this.order };
@@ -76,7 +86,7 @@ export class ActiveTask implements TaskDefinition {
     // Asked after every durable write: most find no step waiting, without reading the actors.
     if (this.#waitingSteps.size === 0) return undefined;
     const snapshot = this.actor.getSnapshot();
-    if (snapshot.status !== 'active' || !snapshot.matches('running')) return undefined;
+    if (snapshot.status !== 'active' || !snapshot.matches('in_progress')) return undefined;
     let earliest: number | undefined;
     for (const child of Object.values(snapshot.children)) {
       const step = child?.getSnapshot() as
@@ -92,28 +102,9 @@ export class ActiveTask implements TaskDefinition {
   accepts(event: TaskMachineEvent): boolean {
     const snapshot = this.actor.getSnapshot();
     if (!snapshot.can(event)) return false;
-    if (event.type !== 'RESOLVE_STEP' || snapshot.context.steps[event.stepName]?.state !== 'running') return true;
+    if (event.type !== 'RESOLVE_STEP' || snapshot.context.steps[event.stepName]?.state !== 'in_progress') return true;
     const step = snapshot.children[event.stepName];
     return step?.getSnapshot().can({ type: 'RESOLVE', results: event.results }) ?? false;
-  }
-
-  /** Calls `resolve` once a durable write of this task matches; returns the function that stops waiting. */
-  awaitWrite(matches: (write: TaskWrite) => boolean, resolve: () => void): () => void {
-    const watcher = { matches, resolve };
-    this.#writeWatchers.add(watcher);
-    return () => this.#writeWatchers.delete(watcher);
-  }
-
-  /** Calls `dropped` with why if the engine drops the task (see {@link drop}); returns the function that stops it. */
-  onDropped(dropped: (why: string) => void): () => void {
-    this.#dropWatchers.add(dropped);
-    return () => this.#dropWatchers.delete(dropped);
-  }
-
-  /** Tells whoever waits for a write of the task that none will come: the engine drops it, for `why`. */
-  drop(why: string): void {
-    for (const dropped of this.#dropWatchers) dropped(why);
-    this.#dropWatchers.clear();
   }
 
   /**
@@ -136,25 +127,33 @@ export class ActiveTask implements TaskDefinition {
     this.#attempts.delete(stepName);
   }
 
+  /** Told of each write of this task as it is recorded, before it is queued. */
+  recorded(write: TaskWrite): void {
+    for (const patch of write.steps ?? []) {
+      if (!('results' in patch)) continue;
+      if (patch.results === undefined) this.#results.delete(patch.name);
+      else this.#results.set(patch.name, patch.results);
+    }
+  }
+
+  /** The result of step `stepName` as recorded, if it has one. */
+  resultOf(stepName: string): JsonValue | undefined {
+    return this.#results.get(stepName);
+  }
+
   /** Told of each durable write of this task. */
   wroteDurably(write: TaskWrite): void {
     for (const patch of write.steps ?? []) {
       if (patch.state === 'waiting_for_retry') this.#waitingSteps.add(patch.name);
       else if (patch.state !== undefined) this.#waitingSteps.delete(patch.name);
     }
-    for (const watcher of this.#writeWatchers) {
-      if (watcher.matches(write)) {
-        this.#writeWatchers.delete(watcher);
-        watcher.resolve();
-      }
-    }
   }
 
   /**
-   * The task actor's persisted snapshot as it is now, stamped with the machines' version. `state` is persisted when
-   * the store first reads it, from the actors' state frozen now (see `persistLater`).
+   * The task actor's persisted snapshot as it is now (its steps' actors included), stamped with the machines'
+   * version. Small: the contexts hold states, attempts, errors and deadlines, never results.
    */
-  snapshot = (): StoredSnapshot => storedSnapshot(persistLater(this.actor));
+  snapshot = (): StoredSnapshot => ({ machineVersion: MACHINE_VERSION, state: this.actor.getPersistedSnapshot() });
 
   /** Every step that `stepName` depends on, directly or not: the steps whose results it may read. */
   ancestorsOf(stepName: string): Set<string> {
@@ -174,17 +173,4 @@ export class ActiveTask implements TaskDefinition {
     }
     return ancestors;
   }
-}
-
-/**
- * A stored snapshot whose `state` is persisted when first read. Made out here, not in a method: a getter made
- * there would keep the whole task (its actors included) alive for as long as a store keeps the snapshot.
- */
-function storedSnapshot(persisted: () => unknown): StoredSnapshot {
-  return {
-    machineVersion: MACHINE_VERSION,
-    get state() {
-      return persisted();
-    },
-  };
 }

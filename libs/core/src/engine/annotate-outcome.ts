@@ -36,14 +36,17 @@ export async function annotateOutcome(
   if (!handler || !needsAnnotations(task, write)) return write;
   const createdAt = write.task?.updatedAt ?? Date.now();
   const annotations: AnnotationRecord[] = [];
-  const steps: StepSummary[] = Object.entries(task.actor.getSnapshot().context.steps).map(([name, step]) => ({
-    name,
-    state: step.state === 'running' ? 'in_progress' : step.state,
-    attempts: step.attempts,
-    ...(step.results === undefined ? {} : { results: step.results }),
-    ...(step.error ? { error: step.error } : {}),
-    ...(step.durationMs === undefined ? {} : { durationMs: step.durationMs }),
-  }));
+  const steps: StepSummary[] = Object.entries(task.actor.getSnapshot().context.steps).map(([name, step]) => {
+    const results = task.resultOf(name);
+    return {
+      name,
+      state: step.state,
+      attempts: step.attempts,
+      ...(results === undefined ? {} : { results }),
+      ...(step.error ? { error: step.error } : {}),
+      ...(step.durationMs === undefined ? {} : { durationMs: step.durationMs }),
+    };
+  });
   const { taskId, namespace, name, version, correlationId, context } = task.info;
   try {
     await handler.updateAnnotations(

@@ -6,6 +6,7 @@ import { PermanentError } from '../errors/permanent-error.js';
 import type { StepContext } from '../handlers/step-context.js';
 import type { StepProcess } from '../handlers/handler-registry.js';
 import type { AttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
+import type { WriteOutcome } from '../store/write-handle.js';
 import { AttemptControl } from './attempt-control.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
@@ -51,7 +52,7 @@ function resultsReader(task: ActiveTask, stepName: string) {
         `step '${stepName}' does not depend on '${name}', so it cannot read its result`,
       );
     }
-    return task.actor.getSnapshot().context.steps[name]?.results as T;
+    return task.resultOf(name) as T;
   };
 }
 
@@ -68,13 +69,15 @@ export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment,
     startAttempt(input, step) {
       const task = host.activeTask(input.taskId);
       const control = new AttemptControl();
+      // The step recorded its start just before starting the attempt: the task's latest write is that start.
+      const start = task?.lastWrite;
       task?.attemptStarted(input.stepName, control);
       const timeoutMs = task?.steps.get(input.stepName)?.settings.timeoutMs;
       if (timeoutMs !== undefined) {
         const timer = host.clock.setTimeout(() => step.send({ type: 'TIMEOUT' }), timeoutMs);
         control.onStop(() => host.clock.clearTimeout(timer));
       }
-      runAttempt(host, task, input, control).then(
+      runAttempt(host, task, start, input, control).then(
         (results) => control.stopped || step.send({ type: 'ATTEMPT_SUCCEEDED', results }),
         (error: unknown) => control.stopped || step.send({ type: 'ATTEMPT_FAILED', error }),
       );
@@ -89,17 +92,22 @@ export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment,
 async function runAttempt(
   host: AttemptHost,
   task: ActiveTask | undefined,
+  start: PromiseLike<WriteOutcome> | undefined,
   input: AttemptInput,
   control: AttemptControl,
 ): Promise<JsonValue> {
   const step = task?.steps.get(input.stepName);
-  if (!task || !step) throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
+  if (!task || !step || !start)
+    throw new PermanentError(`Task ${input.taskId} has no running step '${input.stepName}'`);
   // Counted from here, so that a stopping engine's grace period covers an attempt still waiting for its start.
   host.attemptStarted();
   try {
-    // No handler runs on a start that a crash could lose: wait for it to be durable (or the attempt stopped).
-    await startCommitted(task, input, control);
-    if (control.stopped) return null;
+    // No handler runs on a start that a crash could lose: wait for it to be durable (or the attempt stopped). A start
+    // that is not durable drops the task, which stops its attempts; stopped here too, so that no outcome is sent.
+    if (!(await durableUnlessStopped(start, control))) {
+      control.stop();
+      return null;
+    }
     const process = host.stepHandler(step.handler);
     if (!process) {
       throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {
@@ -115,26 +123,15 @@ async function runAttempt(
 }
 
 /**
- * Resolves once the write that starts this attempt is durable, or the attempt is stopped. The start was queued on
- * entering `in_progress`, before the attempt started, and a batch commits a macrotask later at the earliest, so the
- * watcher is in place before the commit it waits for.
+ * Resolves with whether the write that starts the attempt is durable, or with `false` as soon as the attempt is
+ * stopped.
  */
-function startCommitted(task: ActiveTask, input: AttemptInput, control: AttemptControl): Promise<void> {
+function durableUnlessStopped(start: PromiseLike<WriteOutcome>, control: AttemptControl): Promise<boolean> {
   return new Promise((resolve) => {
-    const stopWaiting = task.awaitWrite(
-      (write) =>
-        write.steps?.some(
-          (patch) =>
-            patch.name === input.stepName && patch.state === 'in_progress' && (patch.attempts ?? 0) >= input.attempt,
-        ) ?? false,
-      () => {
-        forgetStop();
-        resolve();
-      },
-    );
-    const forgetStop = control.onStop(() => {
-      stopWaiting();
-      resolve();
+    const forgetStop = control.onStop(() => resolve(false));
+    start.then((outcome) => {
+      forgetStop();
+      resolve(outcome.durable && !control.stopped);
     });
   });
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
-import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js';
+import { checkJson, checkString } from '../domain/check-json.js';
 import type { EventOf, EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
@@ -12,63 +11,30 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskerError } from '../errors/tasker-error.js';
 import { TemplateValidationError } from '../errors/template-validation-error.js';
 import { HandlerRegistry, type HandlerRegistration } from '../handlers/handler-registry.js';
-import type { MachineEnvironment } from '../machines/machine-environment.js';
-import { MACHINE_VERSION } from '../machines/machine-version.js';
-import { createStepMachine } from '../machines/step.machine.js';
-import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
-import type { Lease, LeaseRelease, WorkerLeases } from '../store/leases.js';
+import type { WorkerLeases } from '../store/leases.js';
 import type { ActivityFilter, TaskActivity } from '../store/task-activity.js';
-import type { TaskFilter, TaskStore, TaskWrite } from '../store/task-store.js';
-import { LOST, WriteQueue } from '../store/write-queue.js';
+import type { TaskFilter, TaskStore } from '../store/task-store.js';
 import type { WriteHealth } from '../store/write-health.js';
 import { createCatalog, type Catalog } from '../templates/catalog.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
 import { validateTemplate } from '../templates/validate-template.js';
-import type { VersionResolver } from '../templates/version-resolver.js';
-import { ActiveTask } from './active-task.js';
-import { createAttemptRunner } from './attempt-runner.js';
-import type { Clock } from './clock.js';
 import type {
   ActionOptions,
-  EngineDefaults,
   RunTaskRequest,
   RunTaskResult,
   TaskHistory,
   TaskSummary,
   TaskView,
 } from './engine-types.js';
+import { EngineLifecycle } from './engine-lifecycle.js';
+import type { EngineSettings } from './engine-settings.js';
 import { EventBus, type EventListener } from './event-bus.js';
-import { LeaseKeeper, type LeaseSettings } from './lease-keeper.js';
-import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
-import { eventsFromWrite, lostEvent } from './events-from-write.js';
-import type { Logger } from './logger.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from './start-trace.js';
-import { annotateOutcome, needsAnnotations } from './annotate-outcome.js';
-import { settledBy } from './settled-by.js';
+import { TaskRuntime } from './task-runtime.js';
 import { toTaskView } from './task-view.js';
 
-/** How long stopping waits on the store at least, even with a shorter grace period: a sound store commits by then. */
-const STOP_STORE_ALLOWANCE_MS = 2_000;
-
-/** What an engine is built from. */
-export interface EngineSettings {
-  store: TaskStore;
-  clock: Clock;
-  concurrency: number;
-  defaults: EngineDefaults;
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  logger: Logger;
-  random: () => number;
-  resolveVersion?: VersionResolver;
-  stopGracePeriodMs: number;
-  lease: LeaseSettings;
-  /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
-  passivateAfterMs: number;
-  startTrace?: StartTrace;
-  /** Caps on the JSON that requests and handlers hand the engine. */
-  limits: JsonLimits;
-}
+export type { EngineSettings } from './engine-settings.js';
 
 /** Refuses an operator's `by` or `reason` that is not a string every store can keep, before anything is read. */
 function checkActionOptions(options: ActionOptions): void {
@@ -79,9 +45,6 @@ function checkActionOptions(options: ActionOptions): void {
     checkString(field, value);
   }
 }
-
-/** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
-type Activation = 'start' | 'resume' | 'load';
 
 /**
  * The object a service embeds: it registers templates and handlers, accepts task requests, runs tasks as XState
@@ -101,92 +64,24 @@ export class Engine {
   readonly #handlers = new HandlerRegistry();
   readonly #templates: TemplateRegistry;
   readonly #settings: EngineSettings;
-  readonly #logger: Logger;
   readonly #events: EventBus;
-  readonly #queue: WriteQueue;
-  readonly #machine: TaskMachine;
-  readonly #active = new Map<string, ActiveTask>();
-  readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
-  readonly #keeper: LeaseKeeper;
-  readonly #loadStored: TaskLoader;
-  readonly #giveBack: LeaseReleaser;
-  /** Tasks created leased to this engine and not active yet: their slots are taken. */
-  #starting = 0;
-  #started = false;
-  #stopping = false;
-  #runningAttempts = 0;
-  #attemptsIdle: Array<() => void> = [];
-  #writesInFlight = 0;
-  /** Leases being given back by passivation: `stop()` waits for them, so none is left held by a stopped engine. */
-  readonly #releasing = new Set<Promise<void>>();
-  #writesSettled: Array<() => void> = [];
+  readonly #lifecycle = new EngineLifecycle();
+  readonly #runtime: TaskRuntime;
+  /** The stop under way, which a second `stop()` waits for (and a `start()`, before starting again). */
+  #stopping: Promise<void> | undefined;
 
   constructor(settings: EngineSettings) {
     this.#settings = settings;
     this.#store = settings.store;
-    this.#logger = settings.logger;
     this.#templates = new TemplateRegistry(settings.resolveVersion);
     this.catalog = createCatalog(this.#templates, this.#handlers);
     this.#events = new EventBus(settings.logger);
-    this.#queue = new WriteQueue(settings.store, settings.logger, {
-      now: () => settings.clock.now(),
-      rejected: (taskId, _error, failure) => {
-        const task = this.#active.get(taskId);
-        if (task && failure) for (const event of eventsFromWrite(task.info, failure)) this.#events.emit(event);
-      },
-      lost: (taskId, error) => {
-        const task = this.#active.get(taskId);
-        if (task) this.#events.emit(lostEvent(task.info, error, settings.clock.now()));
-      },
-    });
-    this.#loadStored = createTaskLoader(settings.store);
-    this.#giveBack = createLeaseReleaser(settings.store);
-    const environment: MachineEnvironment = {
-      now: () => settings.clock.now(),
-      random: settings.random,
-      record: (write) => this.#record(write),
-      definition: (taskId) => this.#active.get(taskId)!,
-      ...createAttemptRunner({
-        activeTask: (taskId) => this.#active.get(taskId),
-        stepHandler: (name) => this.#handlers.stepHandler(name),
-        logger: settings.logger,
-        clock: settings.clock,
-        leaseLapsed: (task) => {
-          if (settings.clock.now() < task.leaseUntil) return false;
-          this.#lose(task.info.taskId, 'its lease lapsed before a handler could start (was the process frozen?)');
-          return true;
-        },
-        resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
-        attemptStarted: () => this.#runningAttempts++,
-        attemptEnded: () => {
-          if (--this.#runningAttempts === 0) for (const resolve of this.#attemptsIdle.splice(0)) resolve();
-        },
-      }),
-    };
-    this.#machine = createTaskMachine(environment, createStepMachine(environment));
-    this.#keeper = new LeaseKeeper(settings.store, settings.clock, settings.logger, settings.lease, {
-      freeSlots: () => settings.concurrency - this.#active.size - this.#loading.size - this.#starting,
-      run: (lease, until) => this.#run(lease, until),
-      held: () => [...this.#active.values()].map((task) => task.lease),
-      renewed: (leases, until) => {
-        for (const { taskId, token } of leases) {
-          const task = this.#active.get(taskId);
-          if (task?.lease.token === token) task.leaseUntil = until;
-        }
-      },
-      lost: (taskIds) => {
-        for (const taskId of taskIds) {
-          // A task with a write in flight may have ended its own lease by finishing; if another worker took it, the
-          // write is fenced and the task dropped then.
-          if (this.#active.get(taskId)?.writesInFlight === 0) void this.#leaseLost(taskId);
-        }
-      },
-    });
+    this.#runtime = new TaskRuntime(settings, this.#lifecycle, this.#events, this.#handlers);
   }
 
   /** This engine's name in the leases it holds. */
   get workerId(): string {
-    return this.#keeper.workerId;
+    return this.#runtime.workerId;
   }
 
   /**
@@ -235,19 +130,7 @@ export class Engine {
       ...(taskHandler ? { taskHandler } : {}),
     });
     if (this.#settings.startTrace) this.#startTrace(plan.task, this.#settings.startTrace);
-    // Run here when there is room, leased from the start; otherwise any worker claims it.
-    const terms = this.#started && !this.#stopping && this.#hasFreeSlot() ? this.#keeper.terms() : undefined;
-    const lease = terms && { workerId: terms.workerId, until: terms.until };
-    if (lease) this.#starting++;
-    const { task, created } = await this.#queue.create(plan.task, plan.steps, lease).finally(() => {
-      if (lease) this.#starting--;
-    });
-    if (created && lease) {
-      const held = { taskId: task.id, token: 1 };
-      if (this.#started && !this.#stopping) {
-        this.#activate(new ActiveTask(task, plan.steps, held, lease.until), 'start');
-      } else await this.#store.releaseLeases([held]);
-    }
+    const { task, created } = await this.#runtime.create(plan.task, plan.steps);
     return { taskId: task.id, correlationId: task.correlationId, state: task.state, created };
   }
 
@@ -349,7 +232,7 @@ export class Engine {
     const task = await this.#requireTask(taskId);
     if (task.state !== 'failed')
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; only a failed task can be retried`);
-    await this.#act(taskId, { type: 'RETRY', ...options }, (write) => write.task?.state === 'in_progress');
+    await this.#runtime.act(taskId, { type: 'RETRY', ...options });
   }
 
   /**
@@ -362,7 +245,7 @@ export class Engine {
     if (isTaskTerminal(task.state) && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state} and cannot be cancelled`);
     }
-    await this.#act(taskId, { type: 'CANCEL', ...options }, (write) => write.task?.state === 'cancelled');
+    await this.#runtime.act(taskId, { type: 'CANCEL', ...options });
   }
 
   /**
@@ -386,89 +269,38 @@ export class Engine {
         `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
       );
     }
-    await this.#act(
-      taskId,
-      { type: 'RESOLVE_STEP', stepName, results, ...options },
-      (write) => write.steps?.some((patch) => patch.name === stepName && patch.state === 'resolved_manually') ?? false,
-    );
+    await this.#runtime.act(taskId, { type: 'RESOLVE_STEP', stepName, results, ...options });
   }
 
   /**
    * Starts working: claims unfinished tasks of the store (up to `concurrency` at once; first those this worker id
-   * held before a restart), runs new ones, and claims more as slots free up or the store announces work.
+   * held before a restart), runs new ones, and claims more as slots free up or the store announces work. Started
+   * while stopping, it starts once the stop is done.
    */
   async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    this.#stopping = false;
-    await this.#keeper.start();
+    if (this.#lifecycle.mode === 'stopping') await this.#stopping;
+    if (this.#lifecycle.takesWork) return;
+    this.#lifecycle.moveTo('starting');
+    await this.#runtime.startClaiming();
+    // Stopped meanwhile: the stop has the last word.
+    if (this.#lifecycle.mode === 'starting') this.#lifecycle.moveTo('running');
   }
 
   /**
    * Stops gracefully: no task is claimed and no new step starts, running handlers get `gracePeriodMs` to finish,
    * their outcomes are committed, then the actors stop and their leases are released, so that other workers take
    * the tasks over at once. Whatever still ran after the grace period counts as an interrupted attempt there.
+   * Stopping always stops, a store that is down included (see `TaskRuntime.letGo`); a second call waits for the
+   * first.
    */
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
-    const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
-    const graceEnds = Date.now() + gracePeriodMs;
-    // A store that is down may never answer a claim, a load or a commit: no wait on it outlasts the grace period, or
-    // a short allowance when that is shorter, so that stopping always stops.
-    const storeWaitsEnd = Date.now() + Math.max(gracePeriodMs, STOP_STORE_ALLOWANCE_MS);
-    this.#stopping = true;
-    this.#started = false;
-    const pause = () => {
-      for (const task of this.#active.values()) task.actor.send({ type: 'PAUSE' });
-    };
-    pause();
-    await settledBy(this.#keeper.stop(), storeWaitsEnd);
-    // Tasks claimed just before were still loading: they pause too.
-    await settledBy(Promise.all(this.#loading.values()), storeWaitsEnd);
-    pause();
-    if (this.#runningAttempts > 0) {
-      await settledBy(new Promise<void>((resolve) => this.#attemptsIdle.push(resolve)), graceEnds);
-    }
-    const commitsEnd = Math.max(graceEnds, Date.now() + STOP_STORE_ALLOWANCE_MS);
-    if (!(await settledBy(this.#settleWrites(), commitsEnd))) this.#logUncommitted();
-    await settledBy(Promise.all(this.#releasing), commitsEnd);
-    for (const task of this.#active.values()) task.stop();
-    const held = [...this.#active.values()].map((task) => task.lease);
-    this.#active.clear();
-    await settledBy(this.#keeper.stopHeartbeat(), commitsEnd);
-    if (held.length > 0) {
-      const release = this.#store
-        .releaseLeases(held)
-        .catch((error: unknown) => this.#logger.warn({ err: error, leases: held.length }, 'releasing leases failed'));
-      if (!(await settledBy(release, commitsEnd))) {
-        this.#logger.warn({ leases: held.length }, 'stopped without releasing leases; they expire by themselves');
-      }
-    }
-  }
-
-  /**
-   * Says which tasks stop with writes the store did not commit. Nothing is lost that was promised: whoever claims
-   * them next (another worker, or this one restarted) resumes from their last durable state and runs the
-   * uncommitted steps again.
-   */
-  #logUncommitted(): void {
-    const tasks = [...this.#active.values()].filter((task) => task.writesInFlight > 0).map((task) => task.info.taskId);
-    this.#logger.warn(
-      { writes: this.#writesInFlight, tasks },
-      'stopped with writes the store did not commit; these tasks resume from their last durable state',
-    );
-  }
-
-  /** Waits until no write is being prepared, queued or committed, including writes that commits set off. */
-  async #settleWrites(): Promise<void> {
-    while (this.#writesInFlight > 0) await new Promise<void>((resolve) => this.#writesSettled.push(resolve));
-  }
-
-  #hasFreeSlot(): boolean {
-    return this.#active.size + this.#loading.size + this.#starting < this.#settings.concurrency;
-  }
-
-  #fillSlots(): void {
-    if (this.#hasFreeSlot()) this.#keeper.wake();
+    if (this.#lifecycle.mode === 'stopping') return this.#stopping;
+    this.#lifecycle.moveTo('stopping');
+    this.#stopping = this.#runtime.letGo(options.gracePeriodMs ?? this.#settings.stopGracePeriodMs).finally(() => {
+      this.#lifecycle.moveTo('stopped');
+      this.#stopping = undefined;
+    });
+    return this.#stopping;
   }
 
   async #requireTask(taskId: string) {
@@ -478,229 +310,21 @@ export class Engine {
   }
 
   /**
-   * Sends an operator's event to the task's actor (claiming and loading it first when this engine does not run it)
-   * and waits until its effect is durable.
-   * @throws TaskerError `TASK_LEASED` when another worker runs the task; InvalidTransitionError when the engine drops
-   * the task before the effect is durable (its write was refused or fenced off, or the task lost).
-   */
-  async #act(taskId: string, event: TaskMachineEvent, isEffect: (write: TaskWrite) => boolean): Promise<void> {
-    const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
-    if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
-    if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
-    await new Promise<void>((resolve, reject) => {
-      // The write may never come: the store refused it, lost the task, or another worker took it over.
-      const forgetDrop = task.onDropped((why) => {
-        stopWaiting();
-        reject(new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${why}`));
-      });
-      const stopWaiting = task.awaitWrite(isEffect, () => {
-        forgetDrop();
-        resolve();
-      });
-      task.actor.send(event);
-    });
-  }
-
-  /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
-  #run(lease: Lease, until: number): void {
-    const active = this.#active.get(lease.taskId);
-    if (this.#stopping) this.#release(lease);
-    else if (active) {
-      active.lease = lease;
-      active.leaseUntil = until;
-    } else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease, until);
-  }
-
-  async #claimToAct(taskId: string): Promise<ActiveTask | undefined> {
-    const loading = this.#loading.get(taskId);
-    if (loading) return loading;
-    const terms = this.#keeper.terms();
-    const lease = await this.#store.claimTask(taskId, terms);
-    if (!lease) {
-      throw new TaskerError('TASK_LEASED', `Task ${taskId} is being run by another worker; try again shortly`);
-    }
-    return this.#load(taskId, 'load', lease, terms.until);
-  }
-
-  /**
-   * Loads a stored task this engine holds `lease` on and activates it; resolves with `undefined` (the lease given
-   * back) when it is finished or unreadable.
-   */
-  #load(taskId: string, activation: Activation, lease: Lease, leaseUntil: number): Promise<ActiveTask | undefined> {
-    const loading = this.#loading.get(taskId);
-    if (loading) return loading;
-    const load = (async () => {
-      const stored = await this.#loadStored(taskId);
-      if (!stored || (activation === 'resume' && isTaskTerminal(stored.task.state))) {
-        await this.#giveBack(lease);
-        return undefined;
-      }
-      const { task, steps, snapshot } = stored;
-      if (snapshot && snapshot.machineVersion !== MACHINE_VERSION) {
-        throw new TaskerError(
-          'SNAPSHOT_VERSION_MISMATCH',
-          `Task ${taskId} was saved by machines of version ${snapshot.machineVersion}; this engine runs version ${MACHINE_VERSION}`,
-        );
-      }
-      const active = new ActiveTask(task, steps, lease, leaseUntil);
-      if (snapshot) this.#activate(active, activation === 'load' ? 'resume' : activation, snapshot.state);
-      else this.#activate(active, activation === 'resume' ? 'start' : 'load');
-      return active;
-    })()
-      .catch((error: unknown) => {
-        this.#logger.error({ err: error, taskId }, 'task could not be loaded');
-        // Not claimable again at once: a task that cannot be loaded is tried again a lease period later.
-        const wakeAt = this.#settings.clock.now() + this.#settings.lease.leaseMs;
-        this.#release({ ...lease, wakeAt });
-        return undefined;
-      })
-      .finally(() => {
-        this.#loading.delete(taskId);
-        this.#fillSlots();
-      });
-    this.#loading.set(taskId, load);
-    return load;
-  }
-
-  #activate(task: ActiveTask, activation: Activation, snapshot?: unknown): void {
-    const { clock, inspect } = this.#settings;
-    // With a snapshot, XState restores the actor (children included) and ignores the input.
-    task.actor = createActor(this.#machine, {
-      // The inspector names the root actor by its id: the task's, so its session shows which task it runs.
-      id: `task:${task.info.taskId}`,
-      input: task.input,
-      clock,
-      ...(inspect ? { inspect } : {}),
-      ...(snapshot === undefined ? {} : { snapshot: snapshot as Snapshot<unknown> }),
-    });
-    task.actor.subscribe({
-      error: (error) => this.#logger.error({ err: error, taskId: task.info.taskId }, 'task actor failed'),
-    });
-    this.#active.set(task.info.taskId, task);
-    this.#keeper.keepAlive();
-    task.actor.start();
-    if (activation === 'start') task.actor.send({ type: 'START' });
-    if (activation === 'resume') {
-      task.actor.send({ type: 'RESUME' });
-      // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store.
-      this.#passivateIfIdle(task);
-    }
-  }
-
-  #record(write: TaskWrite): void {
-    const task = this.#active.get(write.taskId);
-    if (!task) return;
-    this.#writesInFlight++;
-    task.writesInFlight++;
-    if (!needsAnnotations(task, write)) this.#enqueue(task, write);
-    else {
-      const caps = { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth };
-      void annotateOutcome(task, write, this.#handlers, this.#logger, caps).then((annotated) =>
-        this.#enqueue(task, annotated),
-      );
-    }
-  }
-
-  #enqueue(task: ActiveTask, write: TaskWrite): void {
-    this.#queue.enqueue(write, task.snapshot, task.lease.token, (dropped) => this.#committed(task, write, dropped));
-  }
-
-  /**
-   * After a write is committed: its events, whoever waits for it (attempts for their start, operators for their
-   * action's effect), and the task's release once it is over or idle for long; a task whose write was not durable
-   * (fenced off, refused by the store, lost from it) is dropped instead.
-   */
-  #committed(task: ActiveTask, write: TaskWrite, dropped: ReadonlyMap<string, string>): void {
-    task.writesInFlight--;
-    const why = dropped.get(task.info.taskId);
-    if (why !== undefined) this.#lose(task.info.taskId, why);
-    else this.#durable(task, write);
-    if (--this.#writesInFlight === 0) for (const resolve of this.#writesSettled.splice(0)) resolve();
-  }
-
-  #durable(task: ActiveTask, write: TaskWrite): void {
-    if (write.task?.startedAt !== undefined) task.info.startedAt = write.task.startedAt;
-    for (const event of eventsFromWrite(task.info, write, (type) => this.#events.wants(type))) this.#events.emit(event);
-    task.wroteDurably(write);
-    const state = write.task?.state;
-    if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
-    else this.#passivateIfIdle(task);
-  }
-
-  /**
-   * Saves a task whose next event is a retry far away and drops it from memory: its lease is given back with that
-   * time as the wake-up, when whichever worker is free claims it and restores it from its snapshot. Only once all
-   * its writes are durable, so that its stored snapshot is its state; not while stopping, which releases it anyway.
-   */
-  #passivateIfIdle(task: ActiveTask): void {
-    if (task.writesInFlight > 0 || this.#stopping) return;
-    const wakeAt = task.nextWakeUp();
-    if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
-    this.#deactivate(task);
-    this.#logger.debug({ taskId: task.info.taskId, wakeAt }, 'task passivated');
-    this.#release({ ...task.lease, wakeAt });
-  }
-
-  /** Gives a lease back in the background; `stop()` waits for it. */
-  #release(release: LeaseRelease): void {
-    const releasing = this.#giveBack(release)
-      .catch((error: unknown) => this.#logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'))
-      .finally(() => this.#releasing.delete(releasing));
-    this.#releasing.add(releasing);
-  }
-
-  /**
-   * Drops a task whose lease the store no longer has: another worker took it, or the task itself vanished from the
-   * store (a Redis that lost its data), which is reported as lost. One read, only when a lease is gone.
-   */
-  async #leaseLost(taskId: string): Promise<void> {
-    const stored = await this.#store.getTask(taskId).then(
-      (task) => task ?? 'vanished',
-      () => undefined,
-    );
-    // Dropped meanwhile, when a commit found it gone first.
-    if (!this.#active.has(taskId)) return;
-    if (stored === 'vanished') {
-      this.#queue.reportLost(taskId, new NotFoundError('TASK_NOT_FOUND', `No task ${taskId} in the store any more`));
-      this.#lose(taskId, LOST);
-    } else this.#lose(taskId, 'another worker took its lease');
-  }
-
-  /**
-   * Drops a task that is not this engine's to run any more (another worker owns it, the store refused or lost it),
-   * without writing anything more of it; an operator waiting for its action's effect is answered with why.
-   */
-  #lose(taskId: string, why: string): void {
-    const task = this.#active.get(taskId);
-    if (!task) return;
-    this.#logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
-    task.drop(why);
-    this.#deactivate(task);
-  }
-
-  #deactivate(task: ActiveTask): void {
-    task.stop();
-    this.#active.delete(task.info.taskId);
-    if (this.#active.size === 0 && !this.#started) void this.#keeper.stopHeartbeat();
-    this.#fillSlots();
-  }
-
-  /**
    * How this engine's writes to its store fare (see {@link WriteHealth}): whether commits are failing and since when,
    * how long the oldest write has waited, and how many tasks were lost or refused. What readiness checks read.
    */
   writeHealth(): WriteHealth {
-    return this.#queue.health();
+    return this.#runtime.writes.health();
   }
 
   /** Tasks loaded in memory right now. */
   get activeTaskCount(): number {
-    return this.#active.size;
+    return this.#runtime.activeCount;
   }
 
   /** Leases this engine holds now: one per task it runs. */
   get heldLeaseCount(): number {
-    return this.#active.size;
+    return this.#runtime.activeCount;
   }
 
   /** Unfinished tasks of the store that wait for a worker with a free slot (due, and held by no lease). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
 import type { StepContext } from '../handlers/step-context.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import { deferred } from '../testing/deferred.js';
 import { storeWith } from '../testing/store-with.js';
@@ -44,6 +45,39 @@ describe('an operator action whose write the store refuses', () => {
 
     const next = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
     expect((await engine.waitForTask(next.taskId)).state).toBe('completed');
+    hold.resolve();
+    await engine.stop();
+  });
+
+  it('is answered with why when the store lost the task meanwhile; the task is dropped', async () => {
+    const memory = createMemoryStore();
+    // The task's rows vanish just before the cancellation commits (a Redis without persistence restarted).
+    const store = storeWith(memory, {
+      commit: (writes) =>
+        writes.some((write) => write.transitions?.some((entry) => entry.to === 'cancelled'))
+          ? Promise.reject(new NotFoundError('TASK_NOT_FOUND', `No task ${writes[0]!.taskId}`))
+          : memory.commit(writes),
+    });
+    const hold = deferred();
+    const engine = createEngine({ store })
+      .registerHandler('hold', () => hold.promise.then(() => null))
+      .registerTemplate({
+        namespace: 'shop',
+        name: 'order',
+        version: '1.0.0',
+        steps: [{ name: 'a', handler: 'hold' }],
+      });
+    await engine.start();
+    const started = waitForEvent(engine, 'step.started');
+    const lost = waitForEvent(engine, 'task.lost');
+    const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
+    await started;
+
+    await expect(engine.cancelTask(taskId)).rejects.toThrow(
+      new InvalidTransitionError(`Task ${taskId} could not take CANCEL: its rows vanished from the store`),
+    );
+    expect((await lost).taskId).toBe(taskId);
+    expect(engine.activeTaskCount).toBe(0);
     hold.resolve();
     await engine.stop();
   });

@@ -51,6 +51,10 @@ describe('restoring tasks in a new engine', () => {
     await first.stop({ gracePeriodMs: 0 });
     // Past the grace period the engine lets go of the task, and tells the handler still running to give up.
     expect(hungSignal?.aborted).toBe(true);
+    // A step's result lives in its row, not also in the snapshot; the dependant reads it from there after restore.
+    const stored = await store.getSnapshot(taskId);
+    expect(stored?.machineVersion).toBe(MACHINE_VERSION);
+    expect(JSON.stringify(stored?.state)).not.toContain('total');
 
     const second = await boot(store, clock, steps, {
       validate: () => calls.push('validate#again'),

@@ -20,8 +20,8 @@ export interface MachineEnvironment {
   random(): number;
   /**
    * Makes `write` durable (group-committed with other tasks' writes, the task's snapshot attached) and emits its
-   * events once it is. The machines do not wait: writes of a task commit in order, and {@link startAttempt} waits for
-   * its start's commit before running the handler.
+   * events once it is. The machines do not wait: writes of a task commit in order, and {@link startAttempt} awaits
+   * the durability of the write recorded just before it, the start, before running the handler.
    */
   record(write: TaskWrite): void;
   /** The fixed steps and settings of a task the engine runs. */

@@ -37,12 +37,14 @@ export interface StepMachineContext extends StepFacts {
   paused?: boolean;
 }
 
-/** The output of a step actor: what its task folds into its context when the step reaches a final state. */
+/**
+ * The output of a step actor: what its task folds into its context when the step reaches a final state. Not its
+ * result, which is recorded in the step's row.
+ */
 export interface StepOutcome {
   name: string;
   state: SettledStepState;
   attempts: number;
-  results?: JsonValue;
   error?: StepMachineContext['error'];
   durationMs?: number;
 }
@@ -87,17 +89,13 @@ function withResults(context: StepFacts, results: JsonValue): StepFacts {
 /** The result carried by `event`, an `ATTEMPT_SUCCEEDED`. */
 const resultOf = (event: StepMachineEvent) => (event as { results: JsonValue }).results;
 
-/**
- * What a settled step reports to its task. `final` is the output of its final state node: the state (`outcome`
- * below), and for `completed` the result.
- */
+/** What a settled step reports to its task. `final` is the output of its final state node: the state. */
 function stepOutcome(env: MachineEnvironment, context: StepFacts, final: unknown): StepOutcome {
-  const { state, results } = final as { state: SettledStepState; results?: JsonValue };
+  const { state } = final as { state: SettledStepState };
   return {
     name: context.name,
     state,
     attempts: context.attempts,
-    results: state === 'completed' ? results : context.results,
     error: context.error,
     durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
   };
@@ -243,13 +241,9 @@ export function createStepMachine(env: MachineEnvironment) {
           },
         },
       },
-      // The result goes from the attempt's event straight into the write and the output: the context of an actor
-      // that is done is read by nothing else.
-      completed: {
-        type: 'final',
-        entry: 'recordCompleted',
-        output: ({ event }) => ({ state: 'completed', results: resultOf(event) }),
-      },
+      // The result goes from the attempt's event straight into the write: the context of an actor that is done is
+      // read by nothing else.
+      completed: { type: 'final', entry: 'recordCompleted', output: { state: 'completed' } },
       failed: outcome('failed'),
       cancelled: outcome('cancelled'),
       resolved_manually: outcome('resolved_manually'),

@@ -1,14 +1,16 @@
-import type { JsonValue } from '../domain/json.js';
 import type { StepError } from '../domain/records.js';
 import type { SettledStepState, TaskState } from '../domain/states.js';
 import type { StepResolution } from './step.machine.js';
 
-/** A step as its task actor tracks it: `running` while a step actor for it is alive. */
+/**
+ * A step as its task actor tracks it: `in_progress` while a step actor for it is alive. No results: a step's result
+ * lives in its row (and its transition), which the engine keeps in memory for the task's handlers, so that a
+ * snapshot does not carry every result so far.
+ */
 export interface TaskStepEntry {
-  state: 'pending' | 'running' | SettledStepState;
+  state: 'pending' | 'in_progress' | SettledStepState;
   attempts: number;
   budgetBase: number;
-  results?: JsonValue;
   error?: StepError;
   durationMs?: number;
 }

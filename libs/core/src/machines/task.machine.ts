@@ -92,7 +92,7 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
 }
 
 function markRunning(steps: TaskMachineContext['steps'], name: string): void {
-  steps[name] = { ...steps[name]!, state: 'running' };
+  steps[name] = { ...steps[name]!, state: 'in_progress' };
 }
 
 /** XState's `spawn` (of an `assign`) as {@link startReady} uses it. */
@@ -117,7 +117,7 @@ function startReady(
   const { resolution } = context;
   // The step being resolved no longer holds the task back.
   const halted = countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
-  let active = countIn(steps, 'running');
+  let active = countIn(steps, 'in_progress');
   if (resolution) {
     const { stepName, ...resolved } = resolution;
     spawn('resolution', {
@@ -172,11 +172,11 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     actors: { step: stepMachine, resolution: createResolutionMachine(env) },
     guards: {
       allDone: ({ context }) => allDone(context),
-      haltedAndIdle: ({ context }) => isHalted(context) && countIn(context.steps, 'running') === 0,
-      idle: ({ context }) => countIn(context.steps, 'running') === 0,
+      haltedAndIdle: ({ context }) => isHalted(context) && countIn(context.steps, 'in_progress') === 0,
+      idle: ({ context }) => countIn(context.steps, 'in_progress') === 0,
       anyResolvedManually: ({ context }) => anyResolvedManually(context),
       resolvesRunningStep: ({ context, event }) =>
-        event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'running',
+        event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'in_progress',
       resolvesIdleStep: ({ context, event }) => {
         if (event.type !== 'RESOLVE_STEP') return false;
         const state = context.steps[event.stepName]?.state;
@@ -214,10 +214,10 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
         if (!('output' in event)) return {};
-        const { name, state, attempts, results, error, durationMs } = event.output;
+        const { name, state, attempts, error, durationMs } = event.output;
         const steps = { ...context.steps };
         // Written out: in V8 a spread followed by keys it lacked is many times slower, and this runs every step.
-        steps[name] = { state, attempts, budgetBase: steps[name]!.budgetBase, results, error, durationMs };
+        steps[name] = { state, attempts, budgetBase: steps[name]!.budgetBase, error, durationMs };
         return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn)
           ? { steps, resolution: undefined }
           : { steps };
@@ -225,7 +225,7 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       // A finished child would otherwise stay in every snapshot of the task.
       stopSettledStep: stopChild(({ event }) => ('actorId' in event ? event.actorId : '')),
       forwardToSteps: enqueueActions(({ context, event, enqueue }) => {
-        for (const name of namesIn(context, 'running')) enqueue.sendTo(name, event);
+        for (const name of namesIn(context, 'in_progress')) enqueue.sendTo(name, event);
       }),
       forwardResolution: enqueueActions(({ event, enqueue }) => {
         if (event.type !== 'RESOLVE_STEP') return;
@@ -263,13 +263,13 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       pending: {
         on: {
           START: {
-            target: 'running',
+            target: 'in_progress',
             actions: ['markStarted', ...recordMove('in_progress', 'started')],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
       },
-      running: {
+      in_progress: {
         entry: 'startReadySteps',
         always: [
           { guard: and(['allDone', 'anyResolvedManually']), target: 'resolved_manually' },
@@ -292,12 +292,12 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         entry: recordMove('failed', 'failed'),
         on: {
           RETRY: {
-            target: 'running',
+            target: 'in_progress',
             actions: ['rememberOperator', ...recordMove('in_progress', 'reopened'), 'resetFailedSteps'],
           },
           RESOLVE_STEP: {
             guard: 'resolvesIdleStep',
-            target: 'running',
+            target: 'in_progress',
             actions: ['rememberOperator', 'rememberResolution', ...recordMove('in_progress', 'reopened')],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },

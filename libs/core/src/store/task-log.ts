@@ -76,10 +76,11 @@ export interface CreateTaskResult {
  * Promises:
  * - `createTask` and `createTasks` store each task with all its steps atomically, or nothing; a second request
  *   with the same `(namespace, name, idempotencyKey)` returns the first task and stores nothing.
- * - `commit` applies all writes of the batch in one transaction, in order, or none of them. Writes of one task within
- *   a batch are applied in the order given. Writes whose `leaseToken` is stale are dropped (the rest of the batch is
- *   applied) and reported as fenced. A write to a task the store does not hold fails the batch with `NotFoundError`
- *   `TASK_NOT_FOUND`.
+ * - `commit` applies all writes of the batch in one transaction, or none of them. A batch holds at most one write
+ *   per task (the engine's write queue merges a task's writes with `mergeWrites`), so a store never folds writes and
+ *   may refuse a batch that names a task twice. Writes whose `leaseToken` is stale are dropped (the rest of the
+ *   batch is applied) and reported as fenced. A write to a task the store does not hold fails the batch with
+ *   `NotFoundError` `TASK_NOT_FOUND`.
  * - A write that takes a task to a state that is not unfinished ends its lease (see `TaskLeasing`).
  */
 export interface TaskLog {
@@ -91,8 +92,8 @@ export interface TaskLog {
    */
   createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]>;
   /**
-   * `batch.id` is the same on every retry of one batch: a store that cannot tell whether a lost reply meant a
-   * commit may record it and skip a batch it has applied already.
+   * Applies `writes`, one per task (see the promises above). `batch.id` is the same on every retry of one batch: a
+   * store that cannot tell whether a lost reply meant a commit may record it and skip a batch it has applied already.
    */
   commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<CommitResult>;
 }

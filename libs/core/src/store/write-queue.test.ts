@@ -95,6 +95,26 @@ describe('the write queue', () => {
     expect(queue.health().lostTasks).toBe(1);
   });
 
+  it("answers each write's handle with whether it is durable and, when not, why", async () => {
+    const memory = createMemoryStore();
+    const [kept] = await storedTasks(memory, 1);
+    const queue = new WriteQueue(memory, silentLogger, hooks(), RETRY);
+    const first = queue.enqueue(startWrite(kept!), SNAPSHOT, undefined, () => {});
+    const lost = queue.enqueue(startWrite('vanished-task'), SNAPSHOT, undefined, () => {});
+    // Queued while the first batch commits, so in the next one: its handle settles only after the first batch's.
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = queue.enqueue(
+      { taskId: kept!, task: { state: 'completed', updatedAt: 3 } },
+      SNAPSHOT,
+      undefined,
+      () => {},
+    );
+    expect(await later).toEqual({ durable: true });
+    expect((await memory.getTask(kept!))?.state).toBe('completed');
+    expect(await first).toEqual({ durable: true });
+    expect(await lost).toEqual({ durable: false, why: 'its rows vanished from the store' });
+  });
+
   it('retries a transient failure, telling its health meanwhile, and commits the batch whole', async () => {
     const memory = createMemoryStore();
     const ids = await storedTasks(memory, 2);

@@ -5,6 +5,7 @@ import { mergeWrites } from './merge-writes.js';
 import { refusedWriteFailure } from './refused-write-failure.js';
 import type { StoreErrorKind } from './store-error-kind.js';
 import type { CommitResult, CreateTaskResult, NewTask, StoredSnapshot, TaskStore, TaskWrite } from './task-store.js';
+import { WriteHandle } from './write-handle.js';
 import type { WriteHealth } from './write-health.js';
 
 interface Pending {
@@ -23,6 +24,18 @@ interface Pending {
 export type OnCommitted = (dropped: ReadonlyMap<string, string>) => void;
 
 const NONE_DROPPED: ReadonlyMap<string, string> = new Map();
+
+/** The batch being collected: one promise that all its writes' handles share. */
+interface OpenBatch {
+  committed: Promise<ReadonlyMap<string, string>>;
+  settle(dropped: ReadonlyMap<string, string>): void;
+}
+
+function openBatch(): OpenBatch {
+  let settle!: OpenBatch['settle'];
+  const committed = new Promise<ReadonlyMap<string, string>>((resolve) => (settle = resolve));
+  return { committed, settle };
+}
 const FENCED = 'its write was fenced off: another worker owns it';
 /** Why a lost task is dropped. */
 export const LOST = 'its rows vanished from the store';
@@ -80,6 +93,7 @@ export class WriteQueue {
   readonly #logger: Logger;
   readonly #retry: WriteRetryPolicy;
   #open = new Map<string, Pending>();
+  #batch = openBatch();
   #waiters: OnCommitted[] = [];
   #creations: PendingCreation[] = [];
   #flushing: Promise<void> | undefined;
@@ -127,16 +141,17 @@ export class WriteQueue {
   }
 
   /**
-   * Queues `write`, fenced by `leaseToken` when given; `onCommitted` is called once it is committed, with the
-   * snapshot that `snapshotOf` gives when the batch is sealed. A callback rather than a promise: this is the
-   * engine's hottest path.
+   * Queues `write`, fenced by `leaseToken` when given, with the snapshot that `snapshotOf` gives when the batch is
+   * sealed. `onCommitted` is called once the batch committed, before the returned handle settles: the engine emits
+   * the write's events there, a callback rather than a promise because this is its hottest path. Whoever must wait
+   * until the write is durable awaits the handle, which tells whether it is and, if not, why.
    */
   enqueue(
     write: TaskWrite,
     snapshotOf: () => StoredSnapshot,
     leaseToken: number | undefined,
     onCommitted: OnCommitted,
-  ): void {
+  ): WriteHandle {
     const open = this.#open.get(write.taskId);
     if (open) {
       open.write = mergeWrites(open.write, write);
@@ -145,6 +160,7 @@ export class WriteQueue {
     } else this.#open.set(write.taskId, { write, snapshotOf, leaseToken, since: Date.now() });
     this.#waiters.push(onCommitted);
     this.#schedule();
+    return new WriteHandle(write.taskId, this.#batch.committed);
   }
 
   /** Resolves with what the store answers for creating `task`, committed with the other creations of its batch. */
@@ -225,12 +241,16 @@ export class WriteQueue {
       Object.assign({}, write, { snapshot: snapshotOf(), leaseToken }),
     );
     const waiters = this.#waiters;
+    const sealed = this.#batch;
     this.#open = new Map();
     this.#waiters = [];
+    this.#batch = openBatch();
     const dropped = new Map<string, string>();
     await this.#commitIsolating(batch, randomUUID(), dropped);
     this.#committingSince = undefined;
-    for (const onCommitted of waiters) onCommitted(dropped.size === 0 ? NONE_DROPPED : dropped);
+    const outcome = dropped.size === 0 ? NONE_DROPPED : dropped;
+    for (const onCommitted of waiters) onCommitted(outcome);
+    sealed.settle(outcome);
   }
 
   /**

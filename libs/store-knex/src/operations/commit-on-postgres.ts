@@ -33,7 +33,7 @@ const PRUNE_EVERY = 1_000;
  * statement is atomic on its own, so the batch costs one round trip and one WAL flush, with no `BEGIN`/`COMMIT`.
  *
  * The CTEs all see the database as it was before the statement, so none may depend on another's effect: writes
- * are folded to one per task beforehand, and each row is changed at most once. The first CTE checks that every
+ * are one per task (see `commitWrites`), and each row is changed at most once. The first CTE checks that every
  * task of the batch exists; the second records the batch's id if so, and finds it recorded already when a retry
  * follows a commit whose reply was lost. Every change is conditioned on the second, so a batch with an unknown
  * task changes nothing, and neither does a batch applied before.
@@ -158,7 +158,7 @@ async function runPart(
 }
 
 /**
- * Commits a folded batch on Postgres: one statement, without a transaction around it; only a batch too large for
+ * Commits a batch (one write per task) on Postgres: one statement, without a transaction around it; only a batch too large for
  * one statement's parameters is cut into several statements inside one transaction. `batchId` (the write queue's,
  * the same on every retry; a fresh one when the caller gives none) makes a retried batch that was committed
  * already a no-op.

@@ -42,7 +42,7 @@ async function leaseTokens(
 }
 
 /**
- * Commits a folded batch on SQLite in one transaction: the batch's lease tokens, then one `UPDATE` of task rows and
+ * Commits a batch (one write per task) on SQLite in one transaction: the batch's lease tokens, then one `UPDATE` of task rows and
  * one of step rows per set of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of
  * all snapshots (each cut in chunks only past thousands of rows). SQLite runs in the process, so statements cost no
  * round trip; one transaction costs one WAL append.
@@ -52,15 +52,15 @@ async function leaseTokens(
  */
 export async function commitOnSqlite(
   { db, dialect, tables, exclusive }: StoreContext,
-  folded: readonly TaskWrite[],
+  writes: readonly TaskWrite[],
 ): Promise<CommitResult> {
   return exclusive(() =>
     db.transaction(async (trx) => {
-      const tokens = await leaseTokens(trx, quote(tables.tasks), folded);
-      const fenced = folded
+      const tokens = await leaseTokens(trx, quote(tables.tasks), writes);
+      const fenced = writes
         .filter((write) => write.leaseToken !== undefined && write.leaseToken !== tokens.get(write.taskId))
         .map((write) => write.taskId);
-      const batch = fenced.length === 0 ? folded : folded.filter((write) => !fenced.includes(write.taskId));
+      const batch = fenced.length === 0 ? writes : writes.filter((write) => !fenced.includes(write.taskId));
       const taskUpdates: RowUpdate[] = batch.flatMap((write) =>
         write.task ? [{ key: [write.taskId], changes: taskChangesOf(write.task) }] : [],
       );

@@ -1,0 +1,28 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { JsonLimits } from '../domain/check-json.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { VersionResolver } from '../templates/version-resolver.js';
+import type { Clock } from './clock.js';
+import type { EngineDefaults } from './engine-types.js';
+import type { LeaseSettings } from './lease-keeper.js';
+import type { Logger } from './logger.js';
+import type { StartTrace } from './start-trace.js';
+
+/** What an engine is built from. */
+export interface EngineSettings {
+  store: TaskStore;
+  clock: Clock;
+  concurrency: number;
+  defaults: EngineDefaults;
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  logger: Logger;
+  random: () => number;
+  resolveVersion?: VersionResolver;
+  stopGracePeriodMs: number;
+  lease: LeaseSettings;
+  /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
+  passivateAfterMs: number;
+  startTrace?: StartTrace;
+  /** Caps on the JSON that requests and handlers hand the engine. */
+  limits: JsonLimits;
+}

@@ -1,0 +1,376 @@
+import { createActor, type Snapshot } from 'xstate';
+import type { StepRecord, TaskRecord } from '../domain/records.js';
+import { isTaskTerminal } from '../domain/states.js';
+import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { TaskerError } from '../errors/tasker-error.js';
+import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { MachineEnvironment } from '../machines/machine-environment.js';
+import { MACHINE_VERSION } from '../machines/machine-version.js';
+import { createStepMachine } from '../machines/step.machine.js';
+import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
+import type { Lease, LeaseRelease } from '../store/leases.js';
+import type { CreateTaskResult, TaskWrite } from '../store/task-store.js';
+import { LOST } from '../store/write-queue.js';
+import { ActiveTask } from './active-task.js';
+import { createAttemptRunner } from './attempt-runner.js';
+import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
+import type { EngineLifecycle } from './engine-lifecycle.js';
+import type { EngineSettings } from './engine-settings.js';
+import type { EventBus } from './event-bus.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { settledBy } from './settled-by.js';
+import { WritePipeline } from './write-pipeline.js';
+
+/** How long stopping waits on the store at least, even with a shorter grace period: a sound store commits by then. */
+const STOP_STORE_ALLOWANCE_MS = 2_000;
+
+/** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
+type Activation = 'start' | 'resume' | 'load';
+
+/**
+ * The tasks an engine runs, each an {@link ActiveTask} with its actor: created here leased to this engine, claimed
+ * by the {@link LeaseKeeper} or for an operator and loaded, activated, passivated when idle for long, and dropped
+ * when they are over or not this engine's any more. Their writes take the {@link WritePipeline}.
+ */
+export class TaskRuntime {
+  readonly writes: WritePipeline;
+  readonly #settings: EngineSettings;
+  readonly #lifecycle: EngineLifecycle;
+  readonly #machine: TaskMachine;
+  readonly #keeper: LeaseKeeper;
+  readonly #loadStored: TaskLoader;
+  readonly #giveBack: LeaseReleaser;
+  readonly #active = new Map<string, ActiveTask>();
+  readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
+  /** Tasks being created leased to this engine and not active yet: their slots are taken. */
+  #creating = 0;
+  #runningAttempts = 0;
+  #attemptsIdle: Array<() => void> = [];
+  /** Leases being given back by passivation: stopping waits for them, so none is left held by a stopped engine. */
+  readonly #releasing = new Set<Promise<void>>();
+
+  constructor(settings: EngineSettings, lifecycle: EngineLifecycle, events: EventBus, handlers: HandlerRegistry) {
+    this.#settings = settings;
+    this.#lifecycle = lifecycle;
+    this.writes = new WritePipeline(settings, events, handlers, {
+      activeTask: (taskId) => this.#active.get(taskId),
+      durable: (task, write) => this.#durable(task, write),
+      notDurable: (taskId, why) => this.#lose(taskId, why),
+    });
+    this.#loadStored = createTaskLoader(settings.store);
+    this.#giveBack = createLeaseReleaser(settings.store);
+    const environment: MachineEnvironment = {
+      now: () => settings.clock.now(),
+      random: settings.random,
+      record: (write) => {
+        const task = this.#active.get(write.taskId);
+        if (task) this.writes.record(task, write);
+      },
+      definition: (taskId) => this.#active.get(taskId)!,
+      ...createAttemptRunner({
+        activeTask: (taskId) => this.#active.get(taskId),
+        stepHandler: (name) => handlers.stepHandler(name),
+        logger: settings.logger,
+        clock: settings.clock,
+        leaseLapsed: (task) => {
+          if (settings.clock.now() < task.leaseUntil) return false;
+          this.#lose(task.info.taskId, 'its lease lapsed before a handler could start (was the process frozen?)');
+          return true;
+        },
+        resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
+        attemptStarted: () => this.#runningAttempts++,
+        attemptEnded: () => {
+          if (--this.#runningAttempts === 0) for (const resolve of this.#attemptsIdle.splice(0)) resolve();
+        },
+      }),
+    };
+    this.#machine = createTaskMachine(environment, createStepMachine(environment));
+    this.#keeper = new LeaseKeeper(settings.store, settings.clock, settings.logger, settings.lease, {
+      freeSlots: () => settings.concurrency - this.#slotsTaken(),
+      run: (lease, until) => this.#run(lease, until),
+      held: () => [...this.#active.values()].map((task) => task.lease),
+      renewed: (leases, until) => {
+        for (const { taskId, token } of leases) {
+          const task = this.#active.get(taskId);
+          if (task?.lease.token === token) task.leaseUntil = until;
+        }
+      },
+      lost: (taskIds) => {
+        for (const taskId of taskIds) {
+          // A task with a write in flight may have ended its own lease by finishing; if another worker took it, the
+          // write is fenced and the task dropped then.
+          if (this.#active.get(taskId)?.writesInFlight === 0) void this.#leaseLost(taskId);
+        }
+      },
+    });
+  }
+
+  get workerId(): string {
+    return this.#keeper.workerId;
+  }
+
+  /** Tasks in memory now, each holding a lease. */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
+  /** Starts claiming tasks from the store (see {@link LeaseKeeper.start}). */
+  startClaiming(): Promise<void> {
+    return this.#keeper.start();
+  }
+
+  /**
+   * Stores a new task with its steps and, when the engine takes work and has a free slot, runs it, leased to this
+   * engine from its creation (no claim round trip); otherwise any worker claims it.
+   */
+  async create(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
+    const terms = this.#lifecycle.takesWork && this.#slotsTaken() < this.#settings.concurrency && this.#keeper.terms();
+    const lease = terms ? { workerId: terms.workerId, until: terms.until } : undefined;
+    if (lease) this.#creating++;
+    const result = await this.writes.create(task, steps, lease).finally(() => {
+      if (lease) this.#creating--;
+    });
+    if (result.created && lease) {
+      const held = { taskId: result.task.id, token: 1 };
+      if (this.#lifecycle.takesWork) this.#activate(new ActiveTask(result.task, steps, held, lease.until), 'start');
+      else await this.#settings.store.releaseLeases([held]);
+    }
+    return result;
+  }
+
+  /**
+   * Sends an operator's event to the task's actor (claiming and loading it first when this engine does not run it)
+   * and waits until the write it set off is durable.
+   * @throws TaskerError `TASK_LEASED` when another worker runs the task; InvalidTransitionError when the task does
+   * not take the event now, or its write is not durable (refused or fenced off, or the task lost), saying why.
+   */
+  async act(taskId: string, event: TaskMachineEvent): Promise<void> {
+    const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
+    if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
+    if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
+    const before = task.lastWrite;
+    task.actor.send(event);
+    const effect = task.lastWrite;
+    if (effect === before || effect === undefined) {
+      throw new InvalidTransitionError(`Task ${taskId} took ${event.type} without changing anything`);
+    }
+    const outcome = await effect;
+    if (!outcome.durable)
+      throw new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${outcome.why}`);
+  }
+
+  /**
+   * Lets go of every task: claims no more, pauses every task (no new step starts, due retries wait), gives running
+   * handlers until `graceEnds`, waits until every write they set off is committed, then stops the actors and
+   * releases the leases. No wait on the store (a claim or load in flight, the commits, releasing leases) outlasts
+   * the grace period, or a short allowance when that is shorter, so that stopping always stops.
+   */
+  async letGo(gracePeriodMs: number): Promise<void> {
+    const graceEnds = Date.now() + gracePeriodMs;
+    const storeWaitsEnd = Date.now() + Math.max(gracePeriodMs, STOP_STORE_ALLOWANCE_MS);
+    const pause = () => {
+      for (const task of this.#active.values()) task.actor.send({ type: 'PAUSE' });
+    };
+    pause();
+    await settledBy(this.#keeper.stop(), storeWaitsEnd);
+    // Tasks claimed just before were still loading: they pause too.
+    await settledBy(Promise.all(this.#loading.values()), storeWaitsEnd);
+    pause();
+    if (this.#runningAttempts > 0) {
+      await settledBy(new Promise<void>((resolve) => this.#attemptsIdle.push(resolve)), graceEnds);
+    }
+    const commitsEnd = Math.max(graceEnds, Date.now() + STOP_STORE_ALLOWANCE_MS);
+    if (!(await settledBy(this.writes.settle(), commitsEnd))) this.#logUncommitted();
+    await settledBy(Promise.all(this.#releasing), commitsEnd);
+    for (const task of this.#active.values()) task.stop();
+    const held = [...this.#active.values()].map((task) => task.lease);
+    this.#active.clear();
+    await settledBy(this.#keeper.stopHeartbeat(), commitsEnd);
+    if (held.length === 0) return;
+    const release = this.#settings.store
+      .releaseLeases(held)
+      .catch((error: unknown) =>
+        this.#settings.logger.warn({ err: error, leases: held.length }, 'releasing leases failed'),
+      );
+    if (!(await settledBy(release, commitsEnd))) {
+      this.#settings.logger.warn(
+        { leases: held.length },
+        'stopped without releasing leases; they expire by themselves',
+      );
+    }
+  }
+
+  /**
+   * Says which tasks stop with writes the store did not commit. Nothing is lost that was promised: whoever claims
+   * them next (another worker, or this one restarted) resumes from their last durable state and runs the
+   * uncommitted steps again.
+   */
+  #logUncommitted(): void {
+    const tasks = [...this.#active.values()].filter((task) => task.writesInFlight > 0).map((task) => task.info.taskId);
+    this.#settings.logger.warn(
+      { writes: this.writes.inFlight, tasks },
+      'stopped with writes the store did not commit; these tasks resume from their last durable state',
+    );
+  }
+
+  #slotsTaken(): number {
+    return this.#active.size + this.#loading.size + this.#creating;
+  }
+
+  #fillSlots(): void {
+    if (this.#slotsTaken() < this.#settings.concurrency) this.#keeper.wake();
+  }
+
+  /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
+  #run(lease: Lease, until: number): void {
+    const active = this.#active.get(lease.taskId);
+    if (this.#lifecycle.lettingGo) this.#release(lease);
+    else if (active) {
+      active.lease = lease;
+      active.leaseUntil = until;
+    } else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease, until);
+  }
+
+  async #claimToAct(taskId: string): Promise<ActiveTask | undefined> {
+    const loading = this.#loading.get(taskId);
+    if (loading) return loading;
+    const terms = this.#keeper.terms();
+    const lease = await this.#settings.store.claimTask(taskId, terms);
+    if (!lease) {
+      throw new TaskerError('TASK_LEASED', `Task ${taskId} is being run by another worker; try again shortly`);
+    }
+    return this.#load(taskId, 'load', lease, terms.until);
+  }
+
+  /**
+   * Loads a stored task this engine holds `lease` on and activates it; resolves with `undefined` (the lease given
+   * back) when it is finished or unreadable.
+   */
+  #load(taskId: string, activation: Activation, lease: Lease, leaseUntil: number): Promise<ActiveTask | undefined> {
+    const loading = this.#loading.get(taskId);
+    if (loading) return loading;
+    const load = (async () => {
+      const stored = await this.#loadStored(taskId);
+      if (!stored || (activation === 'resume' && isTaskTerminal(stored.task.state))) {
+        await this.#giveBack(lease);
+        return undefined;
+      }
+      const { task, steps, snapshot } = stored;
+      if (snapshot && snapshot.machineVersion !== MACHINE_VERSION) {
+        throw new TaskerError(
+          'SNAPSHOT_VERSION_MISMATCH',
+          `Task ${taskId} was saved by machines of version ${snapshot.machineVersion}; this engine runs version ${MACHINE_VERSION}`,
+        );
+      }
+      const active = new ActiveTask(task, steps, lease, leaseUntil);
+      if (snapshot) this.#activate(active, activation === 'load' ? 'resume' : activation, snapshot.state);
+      else this.#activate(active, activation === 'resume' ? 'start' : 'load');
+      return active;
+    })()
+      .catch((error: unknown) => {
+        this.#settings.logger.error({ err: error, taskId }, 'task could not be loaded');
+        // Not claimable again at once: a task that cannot be loaded is tried again a lease period later.
+        const wakeAt = this.#settings.clock.now() + this.#settings.lease.leaseMs;
+        this.#release({ ...lease, wakeAt });
+        return undefined;
+      })
+      .finally(() => {
+        this.#loading.delete(taskId);
+        this.#fillSlots();
+      });
+    this.#loading.set(taskId, load);
+    return load;
+  }
+
+  #activate(task: ActiveTask, activation: Activation, snapshot?: unknown): void {
+    const { clock, inspect, logger } = this.#settings;
+    // With a snapshot, XState restores the actor (children included) and ignores the input.
+    task.actor = createActor(this.#machine, {
+      // The inspector names the root actor by its id: the task's, so its session shows which task it runs.
+      id: `task:${task.info.taskId}`,
+      input: task.input,
+      clock,
+      ...(inspect ? { inspect } : {}),
+      ...(snapshot === undefined ? {} : { snapshot: snapshot as Snapshot<unknown> }),
+    });
+    task.actor.subscribe({
+      error: (error) => logger.error({ err: error, taskId: task.info.taskId }, 'task actor failed'),
+    });
+    this.#active.set(task.info.taskId, task);
+    this.#keeper.keepAlive();
+    task.actor.start();
+    if (activation === 'start') task.actor.send({ type: 'START' });
+    if (activation === 'resume') {
+      task.actor.send({ type: 'RESUME' });
+      // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store.
+      this.#passivateIfIdle(task);
+    }
+  }
+
+  /** After a durable write: a task that is over leaves memory, one idle for long is passivated. */
+  #durable(task: ActiveTask, write: TaskWrite): void {
+    const state = write.task?.state;
+    if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
+    else this.#passivateIfIdle(task);
+  }
+
+  /**
+   * Saves a task whose next event is a retry far away and drops it from memory: its lease is given back with that
+   * time as the wake-up, when whichever worker is free claims it and restores it from its snapshot. Only once all
+   * its writes are durable, so that its stored snapshot is its state; not while letting go, which releases it anyway.
+   */
+  #passivateIfIdle(task: ActiveTask): void {
+    if (task.writesInFlight > 0 || this.#lifecycle.lettingGo) return;
+    const wakeAt = task.nextWakeUp();
+    if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
+    this.#deactivate(task);
+    this.#settings.logger.debug({ taskId: task.info.taskId, wakeAt }, 'task passivated');
+    this.#release({ ...task.lease, wakeAt });
+  }
+
+  /** Gives a lease back in the background; stopping waits for it. */
+  #release(release: LeaseRelease): void {
+    const releasing = this.#giveBack(release)
+      .catch((error: unknown) =>
+        this.#settings.logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'),
+      )
+      .finally(() => this.#releasing.delete(releasing));
+    this.#releasing.add(releasing);
+  }
+
+  /**
+   * Drops a task whose lease the store no longer has: another worker took it, or the task itself vanished from the
+   * store (a Redis that lost its data), which is reported as lost. One read, only when a lease is gone.
+   */
+  async #leaseLost(taskId: string): Promise<void> {
+    const stored = await this.#settings.store.getTask(taskId).then(
+      (task) => task ?? 'vanished',
+      () => undefined,
+    );
+    // Dropped meanwhile, when a commit found it gone first.
+    if (!this.#active.has(taskId)) return;
+    if (stored === 'vanished') {
+      this.writes.reportLost(taskId, new NotFoundError('TASK_NOT_FOUND', `No task ${taskId} in the store any more`));
+      this.#lose(taskId, LOST);
+    } else this.#lose(taskId, 'another worker took its lease');
+  }
+
+  /**
+   * Drops a task that is not this engine's to run any more (another worker owns it, the store refused or lost it),
+   * without writing anything more of it.
+   */
+  #lose(taskId: string, why: string): void {
+    const task = this.#active.get(taskId);
+    if (!task) return;
+    this.#settings.logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
+    this.#deactivate(task);
+  }
+
+  #deactivate(task: ActiveTask): void {
+    task.stop();
+    this.#active.delete(task.info.taskId);
+    if (this.#active.size === 0 && !this.#lifecycle.takesWork) void this.#keeper.stopHeartbeat();
+    this.#fillSlots();
+  }
+}
