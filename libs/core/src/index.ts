@@ -119,8 +119,8 @@ export type {
   TaskSummary,
   TaskView,
 } from './engine/engine-types.js';
-export type { Clock } from './engine/clock.js';
-export { systemClock } from './engine/clock.js';
-export type { NewTaskTraceInfo, StartTrace } from './engine/start-trace.js';
-export type { Logger, LogFields } from './engine/logger.js';
-export { silentLogger } from './engine/logger.js';
+export type { Clock } from './ports/clock.js';
+export { systemClock } from './ports/clock.js';
+export type { NewTaskTraceInfo, StartTrace } from './ports/start-trace.js';
+export type { Logger, LogFields } from './ports/logger.js';
+export { silentLogger } from './ports/logger.js';

@@ -6,7 +6,7 @@ import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { StepSummary } from '../handlers/task-handler.js';
 import type { TaskWrite } from '../store/task-store.js';
 import type { ActiveTask } from './active-task.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 
 /** Whether `write` records the outcome of a task whose template has a task handler. */
 export function needsAnnotations(task: ActiveTask, write: TaskWrite): boolean {

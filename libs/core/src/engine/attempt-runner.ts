@@ -8,8 +8,8 @@ import type { StepProcess } from '../handlers/handler-registry.js';
 import type { AttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
 import type { WriteOutcome } from '../store/write-handle.js';
 import { AttemptControl } from './attempt-control.js';
-import type { Clock } from './clock.js';
-import type { Logger } from './logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
 import type { ActiveTask } from './active-task.js';
 
 /** What the attempt runner needs from the engine. */

@@ -4,12 +4,12 @@ import type { BackoffPolicy } from '../domain/template.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 import { Engine } from './engine.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../ports/logger.js';
 import { sessionPrefix, withSessionPrefix } from './session-prefix.js';
-import type { StartTrace } from './start-trace.js';
+import type { StartTrace } from '../ports/start-trace.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { randomUUID } from 'node:crypto';
 

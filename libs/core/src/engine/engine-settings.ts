@@ -2,11 +2,11 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { JsonLimits } from '../domain/check-json.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { EngineDefaults } from './engine-types.js';
 import type { LeaseSettings } from './lease-keeper.js';
-import type { Logger } from './logger.js';
-import type { StartTrace } from './start-trace.js';
+import type { Logger } from '../ports/logger.js';
+import type { StartTrace } from '../ports/start-trace.js';
 
 /** What an engine is built from. */
 export interface EngineSettings {

@@ -30,7 +30,7 @@ import { EngineLifecycle } from './engine-lifecycle.js';
 import type { EngineSettings } from './engine-settings.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { checkRequest, planTask } from './plan-task.js';
-import type { StartTrace } from './start-trace.js';
+import type { StartTrace } from '../ports/start-trace.js';
 import { TaskRuntime } from './task-runtime.js';
 import { toTaskView } from './task-view.js';
 

@@ -1,5 +1,5 @@
 import type { EngineEvent, EventOf, EventPattern } from '../domain/events.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 
 /** A function called with every event that matches its pattern; `EventListener<EventOf<'step.*'>>` gets step events. */
 export type EventListener<E extends EngineEvent = EngineEvent> = (event: E) => void | Promise<void>;

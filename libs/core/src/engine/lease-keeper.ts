@@ -1,7 +1,7 @@
 import type { Lease, LeaseTerms } from '../store/leases.js';
 import type { TaskStore } from '../store/task-store.js';
-import type { Clock } from './clock.js';
-import type { Logger } from './logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
 
 /** How a worker holds its tasks. */
 export interface LeaseSettings {

@@ -7,7 +7,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { deferred } from '../testing/deferred.js';
 import { waitForEvent } from '../testing/wait-for-event.js';
 import { createEngine } from './create-engine.js';
-import { silentLogger } from './logger.js';
+import { silentLogger } from '../ports/logger.js';
 import { EXACT_BACKOFF, chain } from '../test-fixtures/engine-fixture.js';
 import { settle } from '../test-fixtures/settle.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';

@@ -4,7 +4,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { deferred } from '../testing/deferred.js';
 import { storeWith } from '../testing/store-with.js';
 import { createEngine } from './create-engine.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 
 /** A memory store whose writes, claims and lease calls hang after `down()`, as a store whose server stopped answering. */
 function storeThatGoesDown(): { store: TaskStore; down: () => void } {

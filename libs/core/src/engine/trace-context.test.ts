@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory-store.js';
 import { startFixture } from '../test-fixtures/engine-fixture.js';
-import type { NewTaskTraceInfo } from './start-trace.js';
+import type { NewTaskTraceInfo } from '../ports/start-trace.js';
 
 const CALLER = {
   traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',

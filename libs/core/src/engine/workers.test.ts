@@ -9,7 +9,7 @@ import { waitForEvent } from '../testing/wait-for-event.js';
 import { EXACT_BACKOFF, chain } from '../test-fixtures/engine-fixture.js';
 import { settle } from '../test-fixtures/settle.js';
 import { createEngine, type EngineOptions } from './create-engine.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 
 const LEASE_MS = 30_000;
 

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../domain/json.js';
-import type { Logger } from '../engine/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 /** What a step handler is told about the task it works for. */
 export interface StepTaskInfo {

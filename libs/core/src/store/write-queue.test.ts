@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../engine/logger.js';
+import { silentLogger } from '../ports/logger.js';
 import { sampleSteps, sampleTask } from '../testing/sample-records.js';
 import { createMemoryStore, type MemoryStore } from './memory-store.js';
 import { storeWith } from '../testing/store-with.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../engine/logger.js';
+import type { Logger } from '../ports/logger.js';
 import { WriteRejectedError } from '../errors/write-rejected-error.js';
 import { mergeWrites } from './merge-writes.js';
 import { refusedWriteFailure } from './refused-write-failure.js';
