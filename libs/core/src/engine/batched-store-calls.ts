@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { LeaseRelease } from '../store/leases.js';
-import type { StoredTask, TaskStore } from '../store/task-store.js';
+import type { TaskLeasing } from '../store/task-leasing.js';
+import type { StoredTask, TaskQueries } from '../store/task-queries.js';
 
 /**
  * `callMany` offered one item at a time: the items asked for in one turn of the event loop go to it together, and
@@ -20,7 +21,7 @@ export type TaskLoader = (taskId: string) => Promise<StoredTask | undefined>;
  * Loads stored tasks many per store call: the tasks of one claim go to the store as one `loadTasks`, so a worker
  * waking a thousand due tasks reads them in a few queries instead of three round trips each.
  */
-export function createTaskLoader(store: TaskStore): TaskLoader {
+export function createTaskLoader(store: Pick<TaskQueries, 'loadTasks'>): TaskLoader {
   return batchedPerTurn(async (taskIds: readonly string[]) => {
     const found = new Map((await store.loadTasks(taskIds)).map((stored) => [stored.task.id, stored]));
     return taskIds.map((taskId) => found.get(taskId));
@@ -34,7 +35,7 @@ export type LeaseReleaser = (release: LeaseRelease) => Promise<void>;
  * Gives leases back many per store call: the tasks that one commit passivated go to the store as one
  * `releaseLeases`, so a worker parking thousands of tasks on a long retry does not pay a round trip for each.
  */
-export function createLeaseReleaser(store: TaskStore): LeaseReleaser {
+export function createLeaseReleaser(store: Pick<TaskLeasing, 'releaseLeases'>): LeaseReleaser {
   return batchedPerTurn(async (releases: readonly LeaseRelease[]) => {
     await store.releaseLeases(releases);
     return releases.map(() => undefined);

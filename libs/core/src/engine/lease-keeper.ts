@@ -1,5 +1,5 @@
 import type { Lease, LeaseTerms } from '../store/leases.js';
-import type { TaskStore } from '../store/task-store.js';
+import type { TaskLeasing } from '../store/task-leasing.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 
@@ -36,7 +36,7 @@ export interface LeaseHolder {
  * next known due time, or the poll interval, whichever comes first.
  */
 export class LeaseKeeper {
-  readonly #store: TaskStore;
+  readonly #store: TaskLeasing;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #settings: LeaseSettings;
@@ -52,7 +52,7 @@ export class LeaseKeeper {
   #renewalInFlight: Promise<void> | undefined;
   #unwatch: (() => Promise<void>) | undefined;
 
-  constructor(store: TaskStore, clock: Clock, logger: Logger, settings: LeaseSettings, holder: LeaseHolder) {
+  constructor(store: TaskLeasing, clock: Clock, logger: Logger, settings: LeaseSettings, holder: LeaseHolder) {
     this.#store = store;
     this.#clock = clock;
     this.#logger = logger;

@@ -4,7 +4,9 @@ import { WriteRejectedError } from '../errors/write-rejected-error.js';
 import { mergeWrites } from './merge-writes.js';
 import { refusedWriteFailure } from './refused-write-failure.js';
 import type { StoreErrorKind } from './store-error-kind.js';
-import type { CommitResult, CreateTaskResult, NewTask, StoredSnapshot, TaskStore, TaskWrite } from './task-store.js';
+import type { StoreLifecycle } from './store-lifecycle.js';
+import type { TaskLog } from './task-log.js';
+import type { CommitResult, CreateTaskResult, NewTask, StoredSnapshot, TaskWrite } from './task-store.js';
 import { WriteHandle } from './write-handle.js';
 import type { WriteHealth } from './write-health.js';
 
@@ -89,7 +91,7 @@ export interface WriteRetryPolicy {
  * refused creation is answered with a `WriteRejectedError`.
  */
 export class WriteQueue {
-  readonly #store: TaskStore;
+  readonly #store: TaskLog & Pick<StoreLifecycle, 'classifyError'>;
   readonly #logger: Logger;
   readonly #retry: WriteRetryPolicy;
   #open = new Map<string, Pending>();
@@ -110,7 +112,7 @@ export class WriteQueue {
   #rejectedWrites = 0;
 
   constructor(
-    store: TaskStore,
+    store: TaskLog & Pick<StoreLifecycle, 'classifyError'>,
     logger: Logger,
     hooks: WriteQueueHooks,
     retry: WriteRetryPolicy = { baseMs: 50, maxMs: 5_000 },
