@@ -3,10 +3,25 @@ import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
 import type { StepContext } from '../handlers/step-context.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import type { TaskStore } from '../store/task-store.js';
 import { deferred } from '../testing/deferred.js';
 import { storeWith } from '../testing/store-with.js';
 import { waitForEvent } from '../testing/wait-for-event.js';
 import { createEngine } from './create-engine.js';
+
+/**
+ * A started engine running `shop/order`, one step `a` whose handler waits for `release` when the task's context says
+ * `hold: true` and answers at once otherwise.
+ */
+async function startHoldingEngine(store: TaskStore, release: Promise<unknown>) {
+  const engine = createEngine({ store })
+    .registerHandler('hold', (ctx: StepContext) =>
+      ctx.task.context['hold'] === true ? release.then(() => null) : null,
+    )
+    .registerTemplate({ namespace: 'shop', name: 'order', version: '1.0.0', steps: [{ name: 'a', handler: 'hold' }] });
+  await engine.start();
+  return engine;
+}
 
 describe('an operator action whose write the store refuses', () => {
   it('is answered with why instead of waiting forever; the task is failed and the engine goes on', async () => {
@@ -19,17 +34,7 @@ describe('an operator action whose write the store refuses', () => {
           : memory.commit(writes),
     });
     const hold = deferred();
-    const engine = createEngine({ store })
-      .registerHandler('hold', (ctx: StepContext) =>
-        ctx.task.context['hold'] === true ? hold.promise.then(() => null) : null,
-      )
-      .registerTemplate({
-        namespace: 'shop',
-        name: 'order',
-        version: '1.0.0',
-        steps: [{ name: 'a', handler: 'hold' }],
-      });
-    await engine.start();
+    const engine = await startHoldingEngine(store, hold.promise);
     const started = waitForEvent(engine, 'step.started');
     const failed = waitForEvent(engine, 'task.failed');
     const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: { hold: true } });
@@ -59,18 +64,10 @@ describe('an operator action whose write the store refuses', () => {
           : memory.commit(writes),
     });
     const hold = deferred();
-    const engine = createEngine({ store })
-      .registerHandler('hold', () => hold.promise.then(() => null))
-      .registerTemplate({
-        namespace: 'shop',
-        name: 'order',
-        version: '1.0.0',
-        steps: [{ name: 'a', handler: 'hold' }],
-      });
-    await engine.start();
+    const engine = await startHoldingEngine(store, hold.promise);
     const started = waitForEvent(engine, 'step.started');
     const lost = waitForEvent(engine, 'task.lost');
-    const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
+    const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: { hold: true } });
     await started;
 
     await expect(engine.cancelTask(taskId)).rejects.toThrow(
