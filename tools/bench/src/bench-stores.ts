@@ -7,6 +7,7 @@ import { createStoreFromUrl, type TaskStore } from '@tasker/core';
 import type { KnexStore } from '@tasker/store-knex';
 import { TEST_DATABASE_URL, freshPostgresDatabase } from '@tasker/store-knex/testing';
 import type { RedisStore } from '@tasker/store-redis';
+import { redisWithAppendOnly } from '@tasker/chaos/servers';
 import type { StoreTarget } from '@tasker/chaos/store-target';
 
 /** The Postgres pool of every benchmark process: two connections kept open, as a service would keep them. */
@@ -18,15 +19,20 @@ export interface BenchStore {
   store: TaskStore;
   statements(): number;
   /**
-   * Bytes of write-ahead log the server has written so far, where the store can tell (PostgreSQL): the whole
-   * server's, so another client writing meanwhile counts too.
+   * Bytes the server has written to its log so far, where the store can tell: PostgreSQL's write-ahead log (the
+   * whole server's, so another client writing meanwhile counts too) or the append-only file of a Redis that keeps one.
    */
-  walBytes?(): Promise<number>;
+  loggedBytes?(): Promise<number>;
   /** Removes the database, file or keys the benchmark made. */
   dispose(): Promise<void>;
 }
 
-export const STORE_KINDS = ['postgres', 'sqlite', 'redis'] as const;
+/**
+ * `memory` is the in-memory engine every durable store is compared with; `redis` is the shared server, which keeps
+ * nothing on disk; `redis-always` a private one with an append-only file synced on every write (`appendfsync
+ * always`), as a Redis that must not lose a commit runs.
+ */
+export const STORE_KINDS = ['memory', 'postgres', 'sqlite', 'redis', 'redis-always'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const POSTGRES_URL = new URL(TEST_DATABASE_URL);
@@ -73,7 +79,7 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
           await database.drop();
         },
       );
-      bench.walBytes = async () => {
+      bench.loggedBytes = async () => {
         const { rows } = await wal.raw<{ rows: Array<{ bytes: string }> }>(
           "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS bytes",
         );
@@ -91,6 +97,30 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
         () => store.statementCount,
         () => rmSync(dir, { recursive: true, force: true }),
       );
+    }
+    case 'memory': {
+      const location = 'memory:';
+      return benchStore(location, await openAt(location), () => 0, () => undefined);
+    }
+    case 'redis-always': {
+      const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-redis-'));
+      const server = await redisWithAppendOnly(dir);
+      const location = `${server.url}/?prefix=${encodeURIComponent('tasker-bench:')}`;
+      const store = await openAt<RedisStore>(location);
+      const bench = benchStore(
+        location,
+        store,
+        () => store.commandCount,
+        async () => {
+          await server.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      );
+      bench.loggedBytes = async () => {
+        const info = execFileSync('redis-cli', ['-u', server.url, 'INFO', 'persistence'], { encoding: 'utf8' });
+        return Number(/aof_current_size:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+      };
+      return bench;
     }
     case 'redis': {
       const prefix = `tasker-bench-${run}:`;

@@ -1,8 +1,10 @@
 /**
- * Durable throughput (issue 4): on PostgreSQL, SQLite and Redis, N five-step chains and N diamonds at 50
- * concurrent tasks, plus the latency of one durable step when a task runs alone; and this machine's limits for
- * comparison: pgbench single-row insert transactions (8 clients, synchronous_commit on) and SQLite single-row
- * insert transactions. Each store runs in a child process of its own.
+ * Durable throughput: in memory, on PostgreSQL, SQLite, Redis (no persistence) and Redis with `appendfsync always`,
+ * N five-step chains and N diamonds at 50 concurrent tasks, plus the latency of one durable step when a task runs
+ * alone, the CPU and the log bytes (PostgreSQL's WAL, Redis's AOF) each step costs; each durable store's chain is
+ * compared with the in-memory engine of the same run, and with this machine's limits: pgbench single-row insert
+ * transactions (8 clients, synchronous_commit on) and SQLite single-row insert transactions. Each store runs in a
+ * child process of its own.
  *
  *   npm run bench:stores            (N=2000)
  *   BENCH_TASKS=500 npm run bench:stores
@@ -21,7 +23,7 @@ const CONCURRENCY = 50;
 
 interface StoreFigures {
   latency: { p50: number; p99: number };
-  runs: Record<WorkloadName, RunFigures & { statementsPerStep: number; walBytesPerStep?: number }>;
+  runs: Record<WorkloadName, RunFigures & { statementsPerStep: number; loggedBytesPerStep?: number }>;
 }
 
 async function child(kind: StoreKind): Promise<void> {
@@ -31,15 +33,15 @@ async function child(kind: StoreKind): Promise<void> {
     const runs = {} as StoreFigures['runs'];
     for (const workload of Object.keys(WORKLOADS) as WorkloadName[]) {
       const before = bench.statements();
-      const walBefore = await bench.walBytes?.();
+      const loggedBefore = await bench.loggedBytes?.();
       const figures = await runOnEngine(WORKLOADS[workload], TASKS, CONCURRENCY, bench.store);
-      const walAfter = await bench.walBytes?.();
+      const loggedAfter = await bench.loggedBytes?.();
       runs[workload] = {
         ...figures,
         statementsPerStep: (bench.statements() - before) / figures.steps,
-        ...(walBefore === undefined || walAfter === undefined
+        ...(loggedBefore === undefined || loggedAfter === undefined
           ? {}
-          : { walBytesPerStep: (walAfter - walBefore) / figures.steps }),
+          : { loggedBytesPerStep: (loggedAfter - loggedBefore) / figures.steps }),
       };
     }
     process.send!({ latency, runs } satisfies StoreFigures);
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
       'RSS MB',
       'stmts/step',
       'CPU µs/step',
-      'WAL B/step',
+      'log B/step',
     ].join('  '),
   );
   for (const kind of STORE_KINDS) {
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
         fixed(run.peakRssMb).padStart(6),
         fixed(run.statementsPerStep, 2).padStart(10),
         fixed(run.cpuMicrosPerStep).padStart(11),
-        (run.walBytesPerStep === undefined ? '-' : fixed(run.walBytesPerStep)).padStart(10),
+        (run.loggedBytesPerStep === undefined ? '-' : fixed(run.loggedBytesPerStep)).padStart(10),
       ];
       console.log(line.join('  '));
     }
@@ -90,6 +92,15 @@ async function main(): Promise<void> {
     console.log(`  ${kind}: one durable step, task alone: p50 ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms`);
   }
   const chainRate = (kind: StoreKind) => results[kind].runs.chain.steps / results[kind].runs.chain.seconds;
+  for (const [kind, target] of [
+    ['postgres', 0.5],
+    ['sqlite', 0.6],
+    ['redis-always', 0.6],
+    ['redis', undefined],
+  ] as const) {
+    const ratio = fixed(chainRate(kind) / chainRate('memory'), 2);
+    console.log(`  ${kind} chain / in-memory chain: ${ratio}${target === undefined ? '' : ` (target >= ${target})`}`);
+  }
   console.log(`pgbench single-row insert transactions (8 clients, synchronous_commit on): ${fixed(pgbench)} tps`);
   console.log(
     `  Postgres chain steps/s / pgbench tps: ${fixed(chainRate('postgres') / pgbench, 2)} (target >= 0.5, stretch 1.0)`,
