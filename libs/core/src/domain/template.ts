@@ -40,6 +40,8 @@ export interface StepTemplate {
   backoff?: Partial<BackoffPolicy>;
   /** Free JSON handed to the handler as `ctx.step.config`. */
   config?: JsonObject;
+  /** The outside system the step talks to (`payment_gateway`), kept on its row and shown in views and analytics. */
+  dependentSystem?: string;
 }
 
 /** One violation of a task template's context schema. */
