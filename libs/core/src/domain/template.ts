@@ -69,6 +69,8 @@ export interface TaskTemplate {
   validateContext?: (context: JsonObject) => ContextViolation[];
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
+  /** Names of the events this template's step handlers may publish with `ctx.publish` (as `custom.<name>`). */
+  customEvents?: string[];
   steps: StepTemplate[];
 }
 

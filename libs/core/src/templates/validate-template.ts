@@ -5,6 +5,9 @@ import { findCycle } from './dependency-graph.js';
 
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
+/** A custom event's name: published as `custom.<name>`, so a subscriber's `custom.*` pattern sees it. */
+const CUSTOM_EVENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
 function isNonNegativeInteger(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
@@ -21,6 +24,13 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   ) {
     bad('maxParallelSteps', 'must be a positive integer');
   }
+  template.customEvents?.forEach((event, index) => {
+    if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {
+      bad(`customEvents[${index}]`, `'${String(event)}' is no event name (letters, digits, '_', '.' and '-')`);
+    } else if (template.customEvents!.indexOf(event) !== index) {
+      bad(`customEvents[${index}]`, `'${event}' is declared twice`);
+    }
+  });
   template.steps.forEach((step, index) => {
     const at = `steps[${index}]`;
     if (!step.name) bad(`${at}.name`, 'is required');
