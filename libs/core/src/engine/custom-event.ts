@@ -32,7 +32,8 @@ export function customEvent(
       `'${String(name)}' is no custom event of ${task.namespace}/${task.name}@${task.version} (${known} in customEvents)`,
     );
   }
-  checkJson(payload, 'payload', caps);
+  const json = payload === undefined ? null : payload;
+  checkJson(json, 'payload', caps);
   return {
     type: `custom.${name}`,
     event: name,
@@ -46,6 +47,6 @@ export function customEvent(
     at,
     stepName,
     attempt,
-    payload: payload === undefined ? null : structuredClone(payload as JsonValue),
+    payload: structuredClone(json as JsonValue),
   };
 }
