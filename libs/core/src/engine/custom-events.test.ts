@@ -6,7 +6,7 @@ import { settle } from '../test-fixtures/settle.js';
 import { createEngine } from './create-engine.js';
 
 /** A started engine whose template `shop/order@1.0.0` declares `order_shipped`; its one step runs `handler`. */
-async function shopEngine(handler: (ctx: StepContext) => unknown) {
+async function shopEngine(handler: (ctx: StepContext) => null) {
   const engine = createEngine()
     .registerHandler('ship', handler)
     .registerTemplate({
@@ -32,8 +32,12 @@ describe('custom events', () => {
       expectTypeOf(event).toEqualTypeOf<CustomEvent>();
       custom.push(event);
     });
-    engine.on('custom.order_shipped', (event) => custom.push(event));
-    engine.on('*', (event) => all.push(event));
+    engine.on('custom.order_shipped', (event) => {
+      custom.push(event);
+    });
+    engine.on('*', (event) => {
+      all.push(event);
+    });
     const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
     await engine.waitForTask(taskId);
     await settle();
@@ -75,7 +79,9 @@ describe('custom events', () => {
       return null;
     });
     const custom: CustomEvent[] = [];
-    engine.on('custom.*', (event) => custom.push(event));
+    engine.on('custom.*', (event) => {
+      custom.push(event);
+    });
     const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
     await engine.waitForTask(taskId);
     await settle();
