@@ -129,7 +129,7 @@ describe('health, events, metrics and docs over a listening server', () => {
           event: 'custom.refund_issued',
           data: expect.objectContaining({
             type: 'custom.refund_issued',
-            event: 'refund_issued',
+            event_name: 'refund_issued',
             namespace: 'payments',
             task_name: 'process_refund',
             step_name: 'refund',

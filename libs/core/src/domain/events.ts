@@ -146,7 +146,7 @@ export type CustomEventType = `custom.${string}`;
 export interface CustomEvent extends EventBase {
   type: CustomEventType;
   /** The name as declared, without the `custom.` prefix. */
-  event: string;
+  eventName: string;
   stepName: string;
   /** The attempt that published the event. */
   attempt: number;

@@ -36,7 +36,7 @@ export function customEvent(
   checkJson(json, 'payload', caps);
   return {
     type: `custom.${name}`,
-    event: name,
+    eventName: name,
     taskId: task.taskId,
     namespace: task.namespace,
     name: task.name,

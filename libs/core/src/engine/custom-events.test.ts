@@ -43,7 +43,7 @@ describe('custom events', () => {
     await settle();
     const expected = {
       type: 'custom.order_shipped',
-      event: 'order_shipped',
+      eventName: 'order_shipped',
       taskId,
       namespace: 'shop',
       name: 'order',

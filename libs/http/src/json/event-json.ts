@@ -20,7 +20,7 @@ export function eventJson(event: EngineEvent) {
     // A custom event reports what a handler did, not a transition: its name, where it was published and its payload.
     return {
       ...task,
-      event: event.event,
+      event_name: event.eventName,
       step_name: event.stepName,
       attempt: event.attempt,
       payload: event.payload,
