@@ -139,5 +139,15 @@ describe("the seed's own template keys", () => {
       "10:5 custom_events[1].summary: unknown key 'summary'",
       '14:23 step_templates[0].dependent_system: must not be empty',
     ]);
+    const nul = await parseIssues(yaml`
+      name: t
+      namespace_name: ns
+      version: 1.0.0
+      step_templates:
+        - name: only
+          handler_class: Only
+          dependent_system: "pay\0ments"
+    `);
+    expect(brief(nul)).toEqual(['7:23 step_templates[0].dependent_system: contains a NUL character (\\u0000)']);
   });
 });

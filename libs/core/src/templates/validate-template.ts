@@ -1,3 +1,4 @@
+import { stringProblem } from '../domain/check-json.js';
 import type { TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
@@ -39,6 +40,14 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
     }
     if (step.timeoutMs !== undefined && !(typeof step.timeoutMs === 'number' && step.timeoutMs > 0)) {
       bad(`${at}.timeoutMs`, 'must be a positive number of milliseconds');
+    }
+    if (step.dependentSystem !== undefined) {
+      // Kept on every step row, so it must be text every store can hold.
+      const problem =
+        typeof step.dependentSystem === 'string' && step.dependentSystem !== ''
+          ? stringProblem(step.dependentSystem)
+          : 'must be a non-empty string';
+      if (problem) bad(`${at}.dependentSystem`, problem);
     }
     const backoff = step.backoff ?? {};
     if (backoff.baseMs !== undefined && !(backoff.baseMs >= 0)) bad(`${at}.backoff.baseMs`, 'must be 0 or more');
