@@ -26,10 +26,12 @@ export { templateKey } from './domain/template.js';
 export { STEP_STATES, TASK_STATES, isStepDone, isTaskTerminal } from './domain/states.js';
 export type { SettledStepState, StepState, TaskState } from './domain/states.js';
 export type { AnnotationRecord, StepError, StepRecord, TaskRecord, TransitionRecord } from './domain/records.js';
-export { EVENT_TYPES, STEP_EVENT_TYPES, TASK_EVENT_TYPES } from './domain/events.js';
+export { EVENT_TYPES, STEP_EVENT_TYPES, TASK_EVENT_TYPES, isCustomEvent } from './domain/events.js';
 export type {
   EngineEvent,
   EngineEventType,
+  CustomEvent,
+  CustomEventType,
   EventBase,
   EventOf,
   EventPattern,
@@ -43,6 +45,7 @@ export type {
   TaskLostEvent,
   TaskTransitionEvent,
   TaskTransitionType,
+  TransitionEvent,
 } from './domain/events.js';
 
 export { ERROR_CODES } from './errors/error-codes.js';

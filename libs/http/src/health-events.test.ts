@@ -113,6 +113,38 @@ describe('health, events, metrics and docs over a listening server', () => {
     expect(badType.status).toBe(400);
   });
 
+  it('streams the custom events handlers publish, all of them or one by name', async () => {
+    const token = await testToken();
+    const refund = async () => {
+      await api.call({
+        method: 'POST',
+        url: '/tasker/tasks',
+        payload: { namespace: 'payments', name: 'process_refund', context: {} },
+      });
+    };
+    for (const type of ['custom.*', 'custom.refund_issued']) {
+      const events = await readEvents(`${base}/tasker/events?type=${type}`, token, 1, refund);
+      expect(events).toEqual([
+        {
+          event: 'custom.refund_issued',
+          data: expect.objectContaining({
+            type: 'custom.refund_issued',
+            event_name: 'refund_issued',
+            namespace: 'payments',
+            task_name: 'process_refund',
+            step_name: 'refund',
+            attempt: 1,
+            payload: { refund_id: 're_1' },
+          }),
+        },
+      ]);
+    }
+    const badName = await fetch(`${base}/tasker/events?type=custom.no%20such`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(badName.status).toBe(400);
+  });
+
   it('counts tasks by state in the status, with this engine, the tasks waiting and the workers holding leases', async () => {
     const now = Date.now();
     await seedTask(store, { createdAt: now - 1000, state: 'completed', durationMs: 5 });

@@ -67,6 +67,22 @@ describe.each(useTestStores())('tasks and steps over the REST API on %s', (_name
     expect(task.annotations).toEqual([]);
   });
 
+  it('keeps the request fields initiator, source_system, reason and tags, and shows them in the task and lists', async () => {
+    const fields = { initiator: 'ops@example.com', source_system: 'storefront', reason: 'reorder', tags: ['vip'] };
+    const { task_id: taskId } = (await order(fields)).json();
+    expect((await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json()).toMatchObject(fields);
+    const listed = (await api.call({ method: 'GET', url: '/tasker/tasks' })).json();
+    expect(listed.tasks.find((task: { task_id: string }) => task.task_id === taskId)).toMatchObject(fields);
+    const bad = await order({ tags: 'vip', source_system: 7 });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .error.fields.map((field: { field: string }) => field.field)
+        .sort(),
+    ).toEqual(['body.source_system', 'body.tags']);
+  });
+
   it('answers a repeated idempotency key with 200 and the first task, storing one task', async () => {
     const first = await order({ idempotency_key: 'order-42' });
     const again = await order({ idempotency_key: 'order-42' });

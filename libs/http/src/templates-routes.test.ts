@@ -60,12 +60,14 @@ describe('templates and handlers over the REST API', () => {
       task_handler: 'Ecommerce::OrderProcessingHandler',
       versions: ['1.1.0', '1.0.0'],
     });
+    expect(template.custom_events).toEqual([]);
     expect(template.context_schema.required).toEqual(['cart_items', 'payment_info', 'customer_info']);
     expect(template.steps[1]).toEqual({
       name: 'process_payment',
       handler: 'Ecommerce::StepHandlers::ProcessPaymentHandler',
       description: 'Charge payment method',
       depends_on: ['validate_cart'],
+      dependent_system: null,
       retryable: true,
       retry_limit: 3,
       timeout_ms: 30_000,

@@ -1,4 +1,4 @@
-import type { EngineEvent, Logger } from '@tasker/core';
+import { isCustomEvent, type EngineEvent, type Logger, type TransitionEvent } from '@tasker/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
@@ -69,7 +69,9 @@ describe('a Redis outage', () => {
         CHAIN_STEPS.map((step) => `${taskId}:${step}`),
       );
       // Every event was emitted after its transition was durable: none of them was lost with the server.
-      const emitted = events.filter((event) => event.taskId === taskId);
+      const emitted = events.filter(
+        (event): event is TransitionEvent => event.taskId === taskId && !isCustomEvent(event),
+      );
       expect(emitted.map((event) => ['stepName' in event ? event.stepName : undefined, event.to])).toEqual(
         history.map((entry) => [entry.stepName, entry.to]),
       );

@@ -1,4 +1,4 @@
-import type { EngineEvent, StepError } from '@tasker/core';
+import type { EngineEvent, StepError, TransitionEvent } from '@tasker/core';
 
 /** The attribute names of Tasker's spans, metrics and log lines, in one place so dashboards can rely on them. */
 export const ATTR = {
@@ -49,4 +49,4 @@ export function errorAttributes(event: EngineEvent): Record<string, string> {
 }
 
 /** The outcome an event reports: the state its task or step moved to, e.g. `completed` or `waiting_for_retry`. */
-export const outcomeOf = (event: EngineEvent): string => event.to;
+export const outcomeOf = (event: TransitionEvent): string => event.to;

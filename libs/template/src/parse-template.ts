@@ -9,6 +9,7 @@ import { compileContextSchema } from './context/compile-context-schema.js';
 import { TemplateLoadError, type TemplateIssue } from './errors/template-load-error.js';
 import { problemIssues } from './graph/problem-issues.js';
 import { applyEnvironment, overrideIssues } from './schema/apply-environment.js';
+import { namedStepIssues } from './schema/named-step-issues.js';
 import { checkTemplateDocument } from './schema/schema-issues.js';
 import type { StepDocument, TemplateDocument } from './schema/template-document.js';
 import type { KeyPath } from './yaml/key-path.js';
@@ -49,7 +50,22 @@ function dependencies(step: StepDocument, index: number): Array<{ name: string; 
   return listed.filter((entry, at) => listed.findIndex((other) => other.name === entry.name) === at);
 }
 
-function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
+/** What a template file says for every step that does not say it itself. */
+interface StepDefaults {
+  retryable?: boolean;
+  retryLimit?: number;
+  dependentSystem?: string;
+}
+
+/** The names of the events a template declares, at its top and on its steps, each once. */
+function customEventNames(document: TemplateDocument): string[] | undefined {
+  const declared = [document.custom_events, ...document.step_templates.map((step) => step.custom_events)]
+    .flatMap((events) => events ?? [])
+    .map((event) => (typeof event === 'string' ? event : event.name));
+  return declared.length > 0 ? [...new Set(declared)] : undefined;
+}
+
+function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepDefaults): StepTemplate {
   const backoff =
     step.backoff &&
     withoutUndefined({
@@ -63,11 +79,12 @@ function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
     description: step.description,
     handler: step.handler_class,
     dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
-    retryable: step.retryable,
-    retryLimit: step.retry_limit,
+    retryable: step.retryable ?? defaults.retryable,
+    retryLimit: step.retry_limit ?? defaults.retryLimit,
     timeoutMs: step.timeout,
     backoff,
     config: step.handler_config as JsonObject | undefined,
+    dependentSystem: step.dependent_system ?? defaults.dependentSystem,
   });
 }
 
@@ -78,6 +95,11 @@ function buildTemplate(
 ): { template: TaskTemplate; origin: TemplateOrigin } {
   const { steps, overrides } = applyEnvironment(document, env);
   const origins: StepOrigin[] = [];
+  const defaults: StepDefaults = {
+    retryable: document.default_retryable,
+    retryLimit: document.default_retry_limit,
+    dependentSystem: document.default_dependent_system,
+  };
   const stepTemplates = steps.map((step, index) => {
     const found = dependencies(step, index);
     const override = overrides.get(index);
@@ -85,6 +107,7 @@ function buildTemplate(
     return toStepTemplate(
       step,
       found.map((entry) => entry.name),
+      defaults,
     );
   });
   const template: TaskTemplate = withoutUndefined({
@@ -95,6 +118,7 @@ function buildTemplate(
     taskHandler: document.task_handler_class,
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
+    customEvents: customEventNames(document),
     steps: stepTemplates,
   });
   return { template, origin: new TemplateOrigin(source, origins) };
@@ -142,7 +166,12 @@ export function readTemplate(
     validateTemplate(template, NO_HANDLERS).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
   );
   const compiled = template.contextSchema ? compileContextSchema(source, template.contextSchema) : undefined;
-  const issues = [...overrideIssues(source, checked.document), ...graph, ...(compiled?.issues ?? [])];
+  const issues = [
+    ...overrideIssues(source, checked.document),
+    ...namedStepIssues(source, checked.document),
+    ...graph,
+    ...(compiled?.issues ?? []),
+  ];
   if (issues.length > 0) return { issues: sortIssues(issues) };
   if (compiled?.validateContext) template.validateContext = compiled.validateContext;
   return { template, issues: [] };

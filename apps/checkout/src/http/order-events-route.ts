@@ -1,4 +1,4 @@
-import { isTaskTerminal, type Engine, type EngineEvent, type TaskView } from '@tasker/core';
+import { isTaskTerminal, type Engine, type TaskView, type TransitionEvent } from '@tasker/core';
 import { EventStream } from '@tasker/http';
 import type { FastifyInstance } from 'fastify';
 import type { StoreWait } from './store-wait.js';
@@ -17,7 +17,7 @@ function snapshotJson(task: TaskView) {
 }
 
 /** A transition as the storefront shows it; retries carry the error and when the next attempt starts. */
-function transitionJson(event: EngineEvent) {
+function transitionJson(event: TransitionEvent) {
   const { type, from, to } = event;
   const step = 'stepName' in event ? { step_name: event.stepName, attempt: event.attempt } : undefined;
   const retry = {

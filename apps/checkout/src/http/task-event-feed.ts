@@ -1,9 +1,9 @@
-import type { Engine, EngineEvent } from '@tasker/core';
+import { isCustomEvent, type Engine, type TransitionEvent } from '@tasker/core';
 
-type TaskListener = (event: EngineEvent) => void;
+type TaskListener = (event: TransitionEvent) => void;
 
 /**
- * Hands each engine event to the listeners of its task only: one engine subscription however many browsers watch
+ * Hands each transition's event to the listeners of its task only: one engine subscription however many browsers watch
  * an order, instead of every stream filtering every event.
  */
 export class TaskEventFeed {
@@ -12,6 +12,8 @@ export class TaskEventFeed {
 
   constructor(engine: Engine) {
     this.#unsubscribe = engine.on('*', (event) => {
+      // The storefront draws states: a custom event changes none.
+      if (isCustomEvent(event)) return;
       for (const listener of this.#listeners.get(event.taskId) ?? []) listener(event);
     });
   }

@@ -135,11 +135,41 @@ export type StepEvent<T extends StepEventType = StepEventType> = T extends StepE
 /** A `task.*` event: a task transition, or `task.lost`. */
 export type TaskEvent = TaskTransitionEvent | TaskLostEvent;
 
-/** Every engine event, a union keyed by `type`: `switch (event.type)` narrows it to that event's fields. */
-export type EngineEvent = TaskEvent | StepEvent;
+/** The type of a custom event: `custom.` and the name its template declares (`custom.order_shipped`). */
+export type CustomEventType = `custom.${string}`;
 
-/** An event name, or a pattern: `'*'` for all, `'step.*'` for every step event. */
-export type EventPattern = EngineEventType | 'task.*' | 'step.*' | '*';
+/**
+ * An event a step handler published with `ctx.publish(name, payload)`, under a name its template declares in
+ * `customEvents`. Emitted as the handler publishes it, not after a commit: it reports what the handler did, not a
+ * durable transition, so an attempt that is retried may publish it again.
+ */
+export interface CustomEvent extends EventBase {
+  type: CustomEventType;
+  /** The name as declared, without the `custom.` prefix. */
+  eventName: string;
+  stepName: string;
+  /** The attempt that published the event. */
+  attempt: number;
+  /** What the handler published; JSON by the engine's rule (`checkJson`). */
+  payload: JsonValue;
+}
+
+/** A durable transition's event: every engine event but the custom ones. */
+export type TransitionEvent = TaskEvent | StepEvent;
+
+/** Whether `event` is a custom event (`custom.*`) rather than a transition's. */
+export function isCustomEvent(event: EngineEvent): event is CustomEvent {
+  return event.type.startsWith('custom.');
+}
+
+/** Every engine event, a union keyed by `type`: `switch (event.type)` narrows it to that event's fields. */
+export type EngineEvent = TaskEvent | StepEvent | CustomEvent;
+
+/**
+ * An event name, or a pattern: `'*'` for all, `'step.*'` for every step event, `'custom.*'` for every custom
+ * event, `'custom.order_shipped'` for one.
+ */
+export type EventPattern = EngineEventType | 'task.*' | 'step.*' | CustomEventType | '*';
 
 /** The event a listener of `P` receives: `EventOf<'step.failed'>` is the `step.failed` event, `EventOf<'*'>` any. */
 export type EventOf<P extends EventPattern> = P extends StepEventType
@@ -152,4 +182,8 @@ export type EventOf<P extends EventPattern> = P extends StepEventType
         ? StepEvent
         : P extends 'task.*'
           ? TaskEvent
-          : EngineEvent;
+          : P extends '*'
+            ? EngineEvent
+            : P extends CustomEventType
+              ? CustomEvent
+              : EngineEvent;

@@ -55,6 +55,8 @@ export interface StepRecord {
   dependsOn: string[];
   settings: StepSettings;
   config: JsonObject;
+  /** The outside system the step talks to, from its template's `dependentSystem`. */
+  dependentSystem?: string;
   state: StepState;
   /** Attempts started so far, across operator retries of the task. */
   attempts: number;

@@ -40,6 +40,8 @@ export interface StepTemplate {
   backoff?: Partial<BackoffPolicy>;
   /** Free JSON handed to the handler as `ctx.step.config`. */
   config?: JsonObject;
+  /** The outside system the step talks to (`payment_gateway`), kept on its row and shown in views and analytics. */
+  dependentSystem?: string;
 }
 
 /** One violation of a task template's context schema. */
@@ -67,6 +69,8 @@ export interface TaskTemplate {
   validateContext?: (context: JsonObject) => ContextViolation[];
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
+  /** Names of the events this template's step handlers may publish with `ctx.publish` (as `custom.<name>`). */
+  customEvents?: string[];
   steps: StepTemplate[];
 }
 

@@ -29,6 +29,8 @@ export interface AttemptHost {
   attemptEnded(): void;
   /** The caps on a handler's result (`checkJson`). */
   resultCaps: JsonCaps;
+  /** Emits a custom event a handler publishes (see {@link StepContext.publish}). */
+  publish(task: ActiveTask, stepName: string, attempt: number, name: string, payload: unknown): void;
 }
 
 /**
@@ -166,5 +168,6 @@ function stepContext(
       step: input.stepName,
       attempt: input.attempt,
     }),
+    publish: (name, payload) => host.publish(task, input.stepName, input.attempt, name, payload),
   };
 }

@@ -45,6 +45,8 @@ export interface StepView {
   name: string;
   handler: string;
   dependsOn: string[];
+  /** The outside system the step talks to, when its template names one. */
+  dependentSystem?: string;
   state: StepState;
   attempts: number;
   /** Attempts the step may still make in its current budget. */

@@ -76,7 +76,7 @@ export class Engine {
     this.#templates = new TemplateRegistry(settings.resolveVersion);
     this.catalog = createCatalog(this.#templates, this.#handlers);
     this.#events = new EventBus(settings.logger);
-    this.#runtime = new TaskRuntime(settings, this.#lifecycle, this.#events, this.#handlers);
+    this.#runtime = new TaskRuntime(settings, this.#lifecycle, this.#events, this.#handlers, this.#templates);
   }
 
   /** This engine's name in the leases it holds. */

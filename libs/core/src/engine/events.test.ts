@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, type EngineEvent } from '../domain/events.js';
+import { EVENT_TYPES, type CustomEvent, type EngineEvent } from '../domain/events.js';
 import type { StepContext } from '../handlers/step-context.js';
 import { waitForEvent } from '../testing/wait-for-event.js';
 import { startFixture } from '../test-fixtures/engine-fixture.js';
@@ -32,7 +32,9 @@ describe('events', () => {
     await engine.waitForTask(taskId);
     await settle();
     const history = await engine.getHistory(taskId);
-    const ofTask = events.filter((event) => event.taskId === taskId);
+    const ofTask = events.filter(
+      (event): event is Exclude<EngineEvent, CustomEvent> => event.taskId === taskId && 'from' in event,
+    );
     const stepFields = (event: EngineEvent) => ('stepName' in event ? [event.stepName, event.attempt] : []);
     expect(ofTask.map((event) => [event.from, event.to, ...stepFields(event)])).toEqual(
       history.map((entry) => [

@@ -127,6 +127,7 @@ export async function planTask(
     );
     checkAdjusted(steps, template.taskHandler ?? 'task handler');
   }
+  const dependentSystems = new Map(template.steps.map((step) => [step.name, step.dependentSystem]));
   return {
     task,
     steps: steps.map((step, position) => ({
@@ -142,6 +143,7 @@ export async function planTask(
         backoff: step.backoff,
       },
       config: step.config,
+      ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),
       state: 'pending',
       attempts: 0,
       budgetBase: 0,

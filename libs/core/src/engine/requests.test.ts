@@ -62,6 +62,21 @@ describe('task requests', () => {
     ]);
   });
 
+  it("records each step's dependent system on its row and shows it in the task's view", async () => {
+    const { engine, run } = await startFixture(
+      [
+        { name: 'charge', handler: 'a', dependentSystem: 'payment_gateway' },
+        { name: 'note', handler: 'a', dependsOn: ['charge'] },
+      ],
+      { a: () => null },
+    );
+    const task = await engine.waitForTask(await run());
+    expect(task.steps.map((step) => [step.name, step.dependentSystem])).toEqual([
+      ['charge', 'payment_gateway'],
+      ['note', undefined],
+    ]);
+  });
+
   it('refuses a context that breaks the template schema, listing every violation, and stores nothing', async () => {
     const engine = shopEngine({
       validateContext: (context) => [

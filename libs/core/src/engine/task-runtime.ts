@@ -10,10 +10,12 @@ import { MACHINE_VERSION } from '../machines/machine-version.js';
 import { createStepMachine } from '../machines/step.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease, LeaseRelease } from '../store/leases.js';
+import type { TemplateRegistry } from '../templates/template-registry.js';
 import type { CreateTaskResult, TaskWrite } from '../store/task-store.js';
 import { LOST } from '../store/write-queue.js';
 import { ActiveTask } from './active-task.js';
 import { createAttemptRunner } from './attempt-runner.js';
+import { customEvent } from './custom-event.js';
 import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
 import type { EngineLifecycle } from './engine-lifecycle.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -50,7 +52,13 @@ export class TaskRuntime {
   /** Leases being given back by passivation: stopping waits for them, so none is left held by a stopped engine. */
   readonly #releasing = new Set<Promise<void>>();
 
-  constructor(settings: EngineSettings, lifecycle: EngineLifecycle, events: EventBus, handlers: HandlerRegistry) {
+  constructor(
+    settings: EngineSettings,
+    lifecycle: EngineLifecycle,
+    events: EventBus,
+    handlers: HandlerRegistry,
+    templates: Pick<TemplateRegistry, 'resolve'>,
+  ) {
     this.#settings = settings;
     this.#lifecycle = lifecycle;
     this.writes = new WritePipeline(settings, events, handlers, {
@@ -79,6 +87,14 @@ export class TaskRuntime {
           return true;
         },
         resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
+        publish: (task, stepName, attempt, name, payload) => {
+          const { namespace, name: taskName, version } = task.info;
+          const declared = templates.resolve(namespace, taskName, version).customEvents ?? [];
+          const caps = { bytes: settings.limits.resultBytes, depth: settings.limits.depth };
+          events.emit(
+            customEvent({ task: task.info, stepName, attempt, name, payload }, declared, caps, settings.clock.now()),
+          );
+        },
         attemptStarted: () => this.#runningAttempts++,
         attemptEnded: () => {
           if (--this.#runningAttempts === 0) for (const resolve of this.#attemptsIdle.splice(0)) resolve();

@@ -35,4 +35,10 @@ export interface StepContext {
   signal: AbortSignal;
   /** A logger bound to the task id, step, attempt and correlation id. */
   log: Logger;
+  /**
+   * Publishes the custom event `custom.<name>` to the engine's subscribers (and `/tasker/events`) at once.
+   * @throws InvalidRequestError when the template does not declare `name` in `customEvents`, or `payload` breaks
+   *   the engine's JSON rule (`checkJson`).
+   */
+  publish(name: string, payload?: JsonValue): void;
 }

@@ -93,9 +93,14 @@ describe('template registration refusals', () => {
     });
     expect(refusal(template([])).problems.map((problem) => problem.code)).toEqual(['EMPTY_TEMPLATE']);
     const settings = refusal(
-      template([{ name: 'a', handler: 'ok', retryLimit: 1.5, timeoutMs: 0, backoff: { factor: 0.5, jitter: 2 } }], {
-        version: 'v1',
-      }),
+      template(
+        [
+          { name: 'a', handler: 'ok', retryLimit: 1.5, timeoutMs: 0, backoff: { factor: 0.5, jitter: 2 } },
+          { name: 'b', handler: 'ok', dependentSystem: '' },
+          { name: 'c', handler: 'ok', dependentSystem: 'pay\u0000ments' },
+        ],
+        { version: 'v1' },
+      ),
     );
     expect(settings.problems.map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
       "version: 'v1' is not a semantic version (1.2.3)",
@@ -103,6 +108,8 @@ describe('template registration refusals', () => {
       'steps[0].timeoutMs: must be a positive number of milliseconds',
       'steps[0].backoff.factor: must be 1 or more',
       'steps[0].backoff.jitter: must be between 0 and 1',
+      'steps[1].dependentSystem: must be a non-empty string',
+      expect.stringMatching(/^steps\[2\]\.dependentSystem: .*NUL/),
     ]);
   });
 

@@ -1,9 +1,13 @@
+import { stringProblem } from '../domain/check-json.js';
 import type { TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
 
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** A custom event's name: published as `custom.<name>`, so a subscriber's `custom.*` pattern sees it. */
+const CUSTOM_EVENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 function isNonNegativeInteger(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -21,6 +25,13 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   ) {
     bad('maxParallelSteps', 'must be a positive integer');
   }
+  template.customEvents?.forEach((event, index) => {
+    if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {
+      bad(`customEvents[${index}]`, `'${String(event)}' is no event name (letters, digits, '_', '.' and '-')`);
+    } else if (template.customEvents!.indexOf(event) !== index) {
+      bad(`customEvents[${index}]`, `'${event}' is declared twice`);
+    }
+  });
   template.steps.forEach((step, index) => {
     const at = `steps[${index}]`;
     if (!step.name) bad(`${at}.name`, 'is required');
@@ -29,6 +40,14 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
     }
     if (step.timeoutMs !== undefined && !(typeof step.timeoutMs === 'number' && step.timeoutMs > 0)) {
       bad(`${at}.timeoutMs`, 'must be a positive number of milliseconds');
+    }
+    if (step.dependentSystem !== undefined) {
+      // Kept on every step row, so it must be text every store can hold.
+      const problem =
+        typeof step.dependentSystem === 'string' && step.dependentSystem !== ''
+          ? stringProblem(step.dependentSystem)
+          : 'must be a non-empty string';
+      if (problem) bad(`${at}.dependentSystem`, problem);
     }
     const backoff = step.backoff ?? {};
     if (backoff.baseMs !== undefined && !(backoff.baseMs >= 0)) bad(`${at}.backoff.baseMs`, 'must be 0 or more');

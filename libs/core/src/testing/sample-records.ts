@@ -45,6 +45,7 @@ export function sampleSteps(taskId: string): StepRecord[] {
       dependsOn: ['validate_cart'],
       settings: { ...settings, timeoutMs: 30_000 },
       config: { gateway: 'test' },
+      dependentSystem: 'payment_gateway',
       state: 'pending',
       attempts: 0,
       budgetBase: 0,

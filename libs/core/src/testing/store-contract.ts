@@ -33,6 +33,18 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.getSnapshot(task.id)).toBeUndefined();
     });
 
+    it("keeps a task's request fields (initiator, source system, reason, tags) in reads and lists", async () => {
+      const task = sampleTask({
+        initiator: 'ops@example.com',
+        sourceSystem: 'storefront',
+        reason: 'reorder',
+        tags: ['vip', 'express'],
+      });
+      await store.createTask(task, sampleSteps(task.id));
+      expect(await store.getTask(task.id)).toEqual(task);
+      expect((await store.listTasks({ correlationId: task.correlationId })).tasks).toEqual([task]);
+    });
+
     it("keeps a task's trace context carrier and reads it back equal", async () => {
       const traceContext = {
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',

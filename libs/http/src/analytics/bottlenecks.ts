@@ -6,6 +6,8 @@ export interface StepBottleneck {
   namespace: string;
   task_name: string;
   step_name: string;
+  /** The outside system the step talks to (its template's `dependent_system`), `null` when it names none. */
+  dependent_system: string | null;
   /** Steps that ran at least once. */
   executions: number;
   /** Of the latest attempt of each step that ran. */
@@ -78,6 +80,7 @@ export function bottlenecksOf(
             namespace: task.namespace,
             task_name: task.name,
             step_name: step.name,
+            dependent_system: step.dependentSystem ?? null,
             executions: 0,
             attempts: 0,
             retries: 0,

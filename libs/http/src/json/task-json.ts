@@ -7,6 +7,7 @@ export function stepJson(step: StepView) {
     name: step.name,
     handler: step.handler,
     depends_on: step.dependsOn,
+    dependent_system: step.dependentSystem ?? null,
     current_state: step.state,
     attempts: step.attempts,
     attempts_left: step.attemptsLeft,

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type EngineEvent, type EventPattern } from '@tasker/core';
+import { EVENT_TYPES, type CustomEventType, type EngineEvent, type EventPattern } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventJson } from '../json/event-json.js';
@@ -6,10 +6,16 @@ import { shortText } from '../schemas/common-schemas.js';
 import { EventStream } from '../sse/event-stream.js';
 import type { RouteContext } from './route-context.js';
 
-const PATTERNS = [...EVENT_TYPES, 'task.*', 'step.*', '*'] as const satisfies readonly EventPattern[];
+const PATTERNS = [...EVENT_TYPES, 'task.*', 'step.*', 'custom.*', '*'] as const satisfies readonly EventPattern[];
+
+/** One custom event by name, `custom.<name>`: any name a template may declare. */
+const customEventType = z
+  .string()
+  .regex(/^custom\.[A-Za-z0-9_][A-Za-z0-9_.-]*$/)
+  .transform((type) => type as CustomEventType);
 
 const eventsQuery = z.strictObject({
-  type: z.enum(PATTERNS).default('*'),
+  type: z.union([z.enum(PATTERNS), customEventType]).default('*'),
   namespace: shortText.optional(),
   task_name: shortText.optional(),
   task_id: z.uuid().optional(),

@@ -100,11 +100,13 @@ export const templatesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
           .map((candidate) => candidate.version)
           .sort(newestFirst),
         context_schema: template.contextSchema ?? null,
+        custom_events: template.customEvents ?? [],
         steps: template.steps.map((step) => ({
           name: step.name,
           handler: step.handler,
           description: step.description ?? null,
           depends_on: step.dependsOn ?? [],
+          dependent_system: step.dependentSystem ?? null,
           retryable: step.retryable ?? null,
           retry_limit: step.retryLimit ?? null,
           timeout_ms: step.timeoutMs ?? null,

@@ -20,6 +20,7 @@ export const stepResponse = z.object({
   name: z.string(),
   handler: z.string(),
   depends_on: z.array(z.string()),
+  dependent_system: z.string().nullable(),
   current_state: z.enum(STEP_STATES),
   attempts: z.number().int(),
   attempts_left: z.number().int(),

@@ -18,7 +18,7 @@ export function orderContext(overrides: { token?: string } = {}) {
 
 /**
  * An engine running the seed's checkout template (`ecommerce/process_order@1.0.0`, from the repo's YAML) and a
- * one-step `payments/process_refund@1.0.0`. Payment with token `tok_declined` fails permanently; `tok_flaky`
+ * one-step `payments/process_refund@1.0.0` whose step publishes the custom event `refund_issued`. Payment with token `tok_declined` fails permanently; `tok_flaky`
  * fails its first attempt and then succeeds. Retries wait 1 ms.
  */
 export function checkoutEngine(store: TaskStore): Engine {
@@ -34,12 +34,16 @@ export function checkoutEngine(store: TaskStore): Engine {
   engine.registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', async () => ({ updated: true }));
   engine.registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', async () => ({ order_id: 'ord_1' }));
   engine.registerHandler('Ecommerce::StepHandlers::SendConfirmationHandler', async () => ({ sent: true }));
-  engine.registerHandler('Refund', async () => ({ refunded: true }));
+  engine.registerHandler('Refund', async (ctx) => {
+    ctx.publish('refund_issued', { refund_id: 're_1' });
+    return { refunded: true };
+  });
   engine.registerTemplate(parseTemplate(SEED_TEMPLATE, { env: 'test' }));
   engine.registerTemplate({
     namespace: 'payments',
     name: 'process_refund',
     version: '1.0.0',
+    customEvents: ['refund_issued'],
     steps: [{ name: 'refund', handler: 'Refund' }],
   });
   return engine;

@@ -4,6 +4,7 @@ import * as createTables from './001-create-tables.js';
 import * as traceContext from './002-trace-context.js';
 import * as leases from './003-leases.js';
 import * as roomForUpdates from './004-room-for-updates.js';
+import * as dependentSystem from './005-dependent-system.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '002-trace-context', ...traceContext },
   { name: '003-leases', ...leases },
   { name: '004-room-for-updates', ...roomForUpdates },
+  { name: '005-dependent-system', ...dependentSystem },
 ];
 
 /**

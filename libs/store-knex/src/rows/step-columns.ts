@@ -9,6 +9,7 @@ export const STEP_COLUMNS: readonly Column[] = [
   { field: 'dependsOn', column: 'depends_on', kind: 'json' },
   { field: 'settings', column: 'settings', kind: 'json' },
   { field: 'config', column: 'config', kind: 'json' },
+  { field: 'dependentSystem', column: 'dependent_system', kind: 'text' },
   { field: 'state', column: 'state', kind: 'text' },
   { field: 'attempts', column: 'attempts', kind: 'int' },
   { field: 'budgetBase', column: 'budget_base', kind: 'int' },
@@ -23,7 +24,8 @@ export const STEP_COLUMNS: readonly Column[] = [
 /** The columns a {@link StepPatch} may change, by field name (`name` picks the row and is not among them). */
 export const STEP_PATCH_COLUMNS: ReadonlyMap<string, Column> = new Map(
   STEP_COLUMNS.filter(
-    ({ field }) => !['taskId', 'name', 'position', 'handler', 'dependsOn', 'settings', 'config'].includes(field),
+    ({ field }) =>
+      !['taskId', 'name', 'position', 'handler', 'dependsOn', 'settings', 'config', 'dependentSystem'].includes(field),
   ).map((column) => [column.field, column]),
 );
 

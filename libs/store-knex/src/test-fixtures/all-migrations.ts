@@ -1,2 +1,8 @@
 /** Every migration of the store, oldest first, as tests expect to find them applied. */
-export const ALL_MIGRATIONS = ['001-create-tables', '002-trace-context', '003-leases', '004-room-for-updates'];
+export const ALL_MIGRATIONS = [
+  '001-create-tables',
+  '002-trace-context',
+  '003-leases',
+  '004-room-for-updates',
+  '005-dependent-system',
+];

@@ -32,7 +32,11 @@ describe('log lines of transitions', () => {
     await engine.stop();
     await new Promise((resolve) => setImmediate(resolve));
 
-    const transitions = lines.filter((line) => line.taskId === taskId && typeof line.event === 'string');
+    const logged = lines.filter((line) => line.taskId === taskId && typeof line.event === 'string');
+    const custom = logged.filter((line) => line.event === 'custom.order_created');
+    expect(custom).toEqual([expect.objectContaining({ level: 30, stepName: 'create_order', attempt: 1 })]);
+    expect(custom[0]).not.toHaveProperty('payload');
+    const transitions = logged.filter((line) => line.event !== 'custom.order_created');
     expect(transitions).toHaveLength(1 + 2 * 5 + 2 + 1);
     expect(
       transitions.every(

@@ -15,14 +15,15 @@ function fieldsOf(event: EngineEvent): Record<string, unknown> {
   const traceId = traceContext?.traceparent?.split('-')[1];
   const line: Record<string, unknown> = { event: type, taskName: name, ...fields };
   delete line.results; // business data
+  delete line.payload; // a custom event's business data
   return traceId === undefined ? line : { ...line, traceId };
 }
 
 /**
- * Writes one JSON line per transition of `engine` to `logger` (pino, or anything of the engine's `Logger` shape):
+ * Writes one JSON line per transition and custom event of `engine` to `logger` (pino, or anything of the engine's `Logger` shape):
  * the event type as the message, with task id, namespace, task name, version, correlation id, step name, attempt, the
  * states moved between, duration, error, who caused it and the trace id. Step results are left out: they are
- * business data. Returns the function that stops logging.
+ * business data, and so are custom events' payloads. Returns the function that stops logging.
  *
  * @example
  * logEngineEvents(engine, createLogger());

@@ -1,5 +1,5 @@
 import { metrics, type BatchObservableResult, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
-import type { Engine, EngineEvent } from '@tasker/core';
+import { isCustomEvent, type Engine, type EngineEvent } from '@tasker/core';
 import { ATTR, durationOf } from '../attributes.js';
 import { INSTRUMENTATION_SCOPE } from '../tracing/tracer.js';
 
@@ -84,6 +84,8 @@ export function meterEngine(engine: Engine, options: MeterEngineOptions = {}): (
   meter.addBatchObservableCallback(observeWrites, writeInstruments);
 
   const record = (event: EngineEvent) => {
+    // A custom event moves nothing: no instrument counts it.
+    if (isCustomEvent(event)) return;
     const { type } = event;
     if (!('stepName' in event)) {
       if (!TASK_OUTCOMES.has(type)) return;

@@ -75,7 +75,8 @@ describe('startTelemetry', () => {
     expect(await telemetry.metrics()).toContain(
       'tasker_step_retries_total{tasker_namespace="ecommerce",tasker_task_name="process_order",tasker_step_name="process_payment"} 1',
     );
-    expect(lines.filter((line) => line.taskId === taskId && line.correlationId === 'req_otlp')).toHaveLength(14);
+    // A line for each of the 14 transitions and one for the custom event create_order publishes.
+    expect(lines.filter((line) => line.taskId === taskId && line.correlationId === 'req_otlp')).toHaveLength(14 + 1);
 
     await telemetry.shutdown();
     const traces = otlp.requests.filter((request) => request.path === '/v1/traces');

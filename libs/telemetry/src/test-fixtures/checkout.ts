@@ -14,7 +14,8 @@ export const CHECKOUT: RunTaskRequest = { namespace: 'ecommerce', name: 'process
 
 /**
  * An engine with the seed's checkout template `ecommerce/process_order@1.0.0`, where the payment gateway times
- * out on the first `paymentFailures` calls (a retryable error), then succeeds. Backoff is `backoffMs`, no jitter.
+ * out on the first `paymentFailures` calls (a retryable error), then succeeds; `create_order` publishes the custom
+ * event `order_created`, which telemetry must tell from transitions. Backoff is `backoffMs`, no jitter.
  */
 export function checkoutEngine(options: EngineOptions & { paymentFailures?: number; backoffMs?: number } = {}): Engine {
   const { paymentFailures = 0, backoffMs = 1, ...engineOptions } = options;
@@ -24,7 +25,8 @@ export function checkoutEngine(options: EngineOptions & { paymentFailures?: numb
     defaults: { ...engineOptions.defaults, backoff: { baseMs: backoffMs, factor: 1, maxMs: backoffMs, jitter: 0 } },
   });
   for (const step of CHECKOUT_STEPS) {
-    engine.registerHandler(step, () => {
+    engine.registerHandler(step, (ctx) => {
+      if (step === 'create_order') ctx.publish('order_created', { order_id: 'ord_1' });
       if (step === 'process_payment' && ++paymentCalls <= paymentFailures) {
         throw new RetryableError('Payment gateway timeout');
       }
@@ -35,6 +37,7 @@ export function checkoutEngine(options: EngineOptions & { paymentFailures?: numb
     namespace: 'ecommerce',
     name: 'process_order',
     version: '1.0.0',
+    customEvents: ['order_created'],
     steps: CHECKOUT_STEPS.map((name, index) => ({
       name,
       handler: name,

@@ -8,7 +8,14 @@ import {
   type SpanStatus,
   type Tracer,
 } from '@opentelemetry/api';
-import type { EngineEvent, StepError, StepEvent, TaskEvent } from '@tasker/core';
+import {
+  isCustomEvent,
+  type EngineEvent,
+  type StepError,
+  type StepEvent,
+  type TaskEvent,
+  type TransitionEvent,
+} from '@tasker/core';
 import {
   ATTR,
   durationOf,
@@ -27,7 +34,7 @@ function hrTime(ms: number): HrTime {
 }
 
 /** A span's status for an outcome: errors carry the error's message. */
-function spanStatus(code: SpanStatusCode, event: EngineEvent): SpanStatus {
+function spanStatus(code: SpanStatusCode, event: TransitionEvent): SpanStatus {
   return code === SpanStatusCode.ERROR ? { code, message: errorOf(event)?.message ?? event.to } : { code };
 }
 
@@ -82,6 +89,8 @@ export class TaskSpans {
 
   /** Records one engine event. */
   record(event: EngineEvent): void {
+    // A custom event opens and ends no span: it reports what a handler did inside its step's.
+    if (isCustomEvent(event)) return;
     if ('stepName' in event) this.#recordStep(event);
     else this.#recordTask(event);
   }

@@ -40,6 +40,22 @@ const backoff = z.strictObject(
   expect('must be a mapping of base_ms, factor, max_ms and jitter'),
 );
 
+const systemName = z.string(expect('must be the name of a system (a string)')).min(1, 'must not be empty');
+
+/**
+ * Events a template's handlers may publish: a name, or a mapping of a name and a description (which only documents
+ * it).
+ */
+const customEvents = z
+  .array(
+    z.union(
+      [identifier, z.strictObject({ name: identifier, description: z.string(expect('must be a string')).optional() })],
+      { error: () => 'must be an event name or a mapping of name and description' },
+    ),
+    expect('must be a list of event names'),
+  )
+  .optional();
+
 /** The settings of a step that an environment may override. */
 const stepSettings = {
   description: z.string(expect('must be a string')).optional(),
@@ -59,6 +75,8 @@ export const stepDocument = z.strictObject(
   {
     name: identifier,
     ...stepSettings,
+    dependent_system: systemName.optional(),
+    custom_events: customEvents,
     depends_on_step: z.string(expect('must be the name of a step')).optional(),
     depends_on_steps: z
       .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
@@ -85,7 +103,16 @@ export const templateDocument = z.strictObject(
     namespace_name: identifier,
     version,
     task_handler_class: className.optional(),
+    // Names the Ruby module a seed template's handler classes lived in; nothing here needs it.
+    module_namespace: z.string(expect('must be a string')).optional(),
     description: z.string(expect('must be a string')).optional(),
+    default_dependent_system: systemName.optional(),
+    default_retryable: z.boolean(expect('must be true or false')).optional(),
+    default_retry_limit: z.int(expect('must be a whole number of retries')).min(0, 'must be 0 or more').optional(),
+    named_steps: z
+      .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
+      .optional(),
+    custom_events: customEvents,
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
     step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),

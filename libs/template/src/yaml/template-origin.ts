@@ -26,6 +26,7 @@ const STEP_KEYS: Record<string, string> = {
   retryLimit: 'retry_limit',
   timeoutMs: 'timeout',
   config: 'handler_config',
+  dependentSystem: 'dependent_system',
 };
 const BACKOFF_KEYS: Record<string, string> = { baseMs: 'base_ms', maxMs: 'max_ms' };
 
