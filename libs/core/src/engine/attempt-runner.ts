@@ -102,6 +102,8 @@ export function createAttemptRunner(
   };
 }
 
+const RESTORED: PromiseLike<WriteOutcome> = Promise.resolve({ durable: true });
+
 /** A handler call the attempt makes, or the error that fails it when its handler is missing. */
 type HandlerCall = (() => unknown) | PermanentError;
 
@@ -122,8 +124,10 @@ function launch(
   call: (task: ActiveTask, step: ActiveStep, control: AttemptControl) => HandlerCall,
 ): void {
   const control = new AttemptControl();
-  // The actor recorded its start just before starting the attempt: the task's latest write is that start.
-  const start = task?.lastWrite;
+  // The actor recorded its start just before starting the attempt: the task's latest write is that start. A retried
+  // compensation records nothing before its attempt: a task restored into one has written nothing yet, and what it
+  // was restored from is durable.
+  const start = task?.lastWrite ?? (task ? RESTORED : undefined);
   task?.attemptStarted(input.stepName, control);
   if (timeoutMs !== undefined) {
     const timer = host.clock.setTimeout(() => actor.send({ type: 'TIMEOUT' }), timeoutMs);
