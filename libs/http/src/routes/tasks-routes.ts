@@ -131,7 +131,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
           tags,
           summary:
             action === 'retry'
-              ? 'Run a failed task again (completed steps are kept)'
+              ? 'Run a failed task again (completed steps are kept), or the failed compensations of a compensation_failed task'
               : 'Cancel a task (running handlers are aborted)',
           params: taskParams,
           body: actionBody,
