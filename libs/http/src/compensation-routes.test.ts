@@ -1,4 +1,4 @@
-import { PermanentError, createEngine, createMemoryStore, type CompensationContext } from '@tasker/core';
+import { CompensationHandler, PermanentError, createEngine, createMemoryStore } from '@tasker/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from './test-fixtures/api-harness.js';
 
@@ -11,10 +11,15 @@ function compensatingEngine(refunds: { work: boolean; calls: number }) {
     .registerHandler('ship', () => {
       throw new PermanentError('no carrier');
     })
-    .registerHandler('refund', async (_ctx: CompensationContext) => {
-      refunds.calls++;
-      if (!refunds.work) throw new PermanentError('card closed');
-    });
+    .registerHandler(
+      'refund',
+      class Refund extends CompensationHandler {
+        async compensate() {
+          refunds.calls++;
+          if (!refunds.work) throw new PermanentError('card closed');
+        }
+      },
+    );
   engine.registerTemplate({
     namespace: 'shop',
     name: 'order',
@@ -88,6 +93,23 @@ describe('compensation over the REST API', () => {
     expect(resolved.statusCode).toBe(200);
     expect((await api.engine.waitForTask(taskId)).state).toBe('failed');
     expect((await show(taskId)).workflow_steps[0].current_state).toBe('compensated');
+  });
+
+  it("shows a template's compensations and skippable steps, and the compensation handler among the handlers", async () => {
+    const template = (await api.call({ method: 'GET', url: '/tasker/namespaces/shop/templates/order' })).json();
+    expect(
+      template.steps.map((step: { compensate: unknown; skippable: boolean }) => [step.compensate, step.skippable]),
+    ).toEqual([
+      [{ handler: 'refund', retry_limit: null, timeout_ms: null }, false],
+      [null, true],
+      [null, false],
+    ]);
+    const handlers = (await api.call({ method: 'GET', url: '/tasker/handlers' })).json().handlers;
+    expect(handlers.find((handler: { name: string }) => handler.name === 'refund')).toEqual({
+      name: 'refund',
+      kind: 'compensation',
+      used_by: ['shop/order@1.0.0'],
+    });
   });
 
   it('refuses to bypass a step that is not skippable, naming it (400)', async () => {
