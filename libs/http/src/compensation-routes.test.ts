@@ -115,6 +115,9 @@ describe('compensation over the REST API', () => {
   it('refuses to bypass a step that is not skippable, naming it (400)', async () => {
     const refused = await create({ bypass_steps: ['ship'] });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().error.message).toContain("step 'ship' is not skippable");
+    expect(refused.json().error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      fields: [{ field: 'body.bypass_steps.0', message: "step 'ship' is not skippable, so it cannot be bypassed" }],
+    });
   });
 });
