@@ -4,6 +4,7 @@ import { createMemoryStore } from '@tasker/core';
 import { waitForEvent } from '@tasker/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
+import { SHOP_ORDER, compensatingEngine } from '../test-fixtures/compensating-engine.js';
 import { createStartTrace } from './create-start-trace.js';
 import { traceEngine } from './trace-engine.js';
 
@@ -130,5 +131,23 @@ describe('spans of task runs', () => {
       resumedRun.spanContext().spanId,
     ]);
     await second.engine.stop();
+  });
+});
+
+describe('spans of compensations', () => {
+  it('traces the undoing of a step as a span of its own, compensate <step>, in the run', async () => {
+    const engine = compensatingEngine();
+    traceEngine(engine, { tracerProvider });
+    await engine.start();
+    const { taskId } = await engine.runTask(SHOP_ORDER);
+    expect((await engine.waitForTask(taskId)).state).toBe('failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    const [compensation] = spansNamed('compensate charge');
+    const [run] = spansNamed('task shop/order');
+    expect(compensation?.status.code).toBe(SpanStatusCode.OK);
+    expect(compensation?.attributes['tasker.outcome']).toBe('compensated');
+    expect(compensation?.parentSpanContext?.spanId).toBe(run?.spanContext().spanId);
+    expect(run?.status.code).toBe(SpanStatusCode.ERROR);
+    await engine.stop();
   });
 });
