@@ -28,7 +28,23 @@ export interface ChargeRequest extends ServiceCall {
   amountCents: number;
 }
 
+/** A refund as the processor answers it. */
+export interface Refund {
+  id: string;
+  paymentId: string;
+  amountCents: number;
+}
+
+/** A request to refund the charge made with `chargeKey`. */
+export interface RefundRequest extends ServiceCall {
+  /** The idempotency key the charge was made with. */
+  chargeKey: string;
+}
+
 const SERVICE = 'payment processor';
+
+/** A processor's id of `prefix` (`pi` a charge, `re` a refund). */
+const processorId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 
 /**
  * A simulated payment processor that writes its charges to the `payments` table.
@@ -65,6 +81,32 @@ export class PaymentProcessor {
     });
   }
 
+  /**
+   * Refunds the whole charge made with `request.chargeKey`, once: a refund retried under its own key or raced
+   * under another finds the first (a charge has at most one refund).
+   * @returns the refund, or undefined when no charge was made with that key (nothing to give back).
+   */
+  refund(request: RefundRequest): Promise<Refund | undefined> {
+    return this.#simulation.run(SERVICE, request, async () => {
+      const charge = await this.#find(request.chargeKey);
+      if (!charge) return undefined;
+      await this.#db('refunds')
+        .insert({
+          id: processorId('re'),
+          payment_id: charge.id,
+          idempotency_key: request.idempotencyKey,
+          reference: request.reference,
+          amount_cents: charge.amountCents,
+          created_at: Date.now(),
+        })
+        .onConflict('payment_id')
+        .ignore();
+      const refund = await findRefundOfPayment(this.#db, charge.id);
+      if (!refund) throw new Error(`the refund of ${charge.id} vanished after it was written`);
+      return refund;
+    });
+  }
+
   #refuseByToken(request: ChargeRequest): void {
     const { config } = this.#simulation;
     if (request.token === 'tok_insufficient_funds') {
@@ -86,7 +128,7 @@ export class PaymentProcessor {
   async #record(request: ChargeRequest): Promise<Charge> {
     await this.#db('payments')
       .insert({
-        id: `pi_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        id: processorId('pi'),
         idempotency_key: request.idempotencyKey,
         reference: request.reference,
         token: request.token,
@@ -104,4 +146,10 @@ export class PaymentProcessor {
     const row = await this.#db('payments').where({ idempotency_key: idempotencyKey }).first('id', 'amount_cents');
     return row && { id: row.id as string, amountCents: Number(row.amount_cents) };
   }
+}
+
+/** The refund of payment `paymentId`, if it was refunded. */
+export async function findRefundOfPayment(db: Knex, paymentId: string): Promise<Refund | undefined> {
+  const row = await db('refunds').where({ payment_id: paymentId }).first('id', 'amount_cents');
+  return row && { id: row.id as string, paymentId, amountCents: Number(row.amount_cents) };
 }
