@@ -21,9 +21,24 @@ export {
   stringProblem,
 } from './domain/check-json.js';
 export type { JsonCaps, JsonLimits, JsonProblem } from './domain/check-json.js';
-export type { BackoffPolicy, ContextViolation, StepSettings, StepTemplate, TaskTemplate } from './domain/template.js';
+export type {
+  BackoffPolicy,
+  CompensationSettings,
+  CompensationTemplate,
+  ContextViolation,
+  StepSettings,
+  StepTemplate,
+  TaskTemplate,
+} from './domain/template.js';
 export { templateKey } from './domain/template.js';
-export { STEP_STATES, TASK_STATES, isStepDone, isTaskTerminal } from './domain/states.js';
+export {
+  STEP_STATES,
+  TASK_STATES,
+  UNFINISHED_TASK_STATES,
+  isStepDone,
+  isTaskTerminal,
+  isTaskUnfinished,
+} from './domain/states.js';
 export type { SettledStepState, StepState, TaskState } from './domain/states.js';
 export type { AnnotationRecord, StepError, StepRecord, TaskRecord, TransitionRecord } from './domain/records.js';
 export { EVENT_TYPES, STEP_EVENT_TYPES, TASK_EVENT_TYPES } from './domain/events.js';
@@ -65,9 +80,12 @@ export { WriteRejectedError } from './errors/write-rejected-error.js';
 export { StepHandler } from './handlers/step-handler.js';
 export type { StepHandlerFunction } from './handlers/step-handler.js';
 export type { StepContext, StepInfo, StepTaskInfo } from './handlers/step-context.js';
+export { CompensationHandler } from './handlers/compensation-handler.js';
+export type { CompensationHandlerFunction } from './handlers/compensation-handler.js';
+export type { CompensatedStepInfo, CompensationContext, CompensationReason } from './handlers/compensation-context.js';
 export { TaskHandler } from './handlers/task-handler.js';
 export type { AdjustableStep, AnnotatableTask, StepSummary, TaskHookInfo } from './handlers/task-handler.js';
-export type { HandlerRegistration } from './handlers/handler-registry.js';
+export type { CompensationRegistration, HandlerRegistration } from './handlers/handler-registry.js';
 export type { HandlerInfo, HandlerKind, HandlerKinds } from './handlers/handler-kinds.js';
 
 export type { Catalog } from './templates/catalog.js';

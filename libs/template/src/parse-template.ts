@@ -1,5 +1,7 @@
 import {
   validateTemplate,
+  type BackoffPolicy,
+  type CompensationTemplate,
   type HandlerKinds,
   type JsonObject,
   type StepTemplate,
@@ -16,7 +18,7 @@ import { TemplateOrigin, rememberOrigin, type StepOrigin } from './yaml/template
 import { YamlSource } from './yaml/yaml-source.js';
 
 /** Handlers as a template file alone knows them: none, so that only the template's own rules are checked. */
-const NO_HANDLERS: HandlerKinds = { kindOf: () => undefined };
+const NO_HANDLERS: HandlerKinds = { kindOf: () => undefined, canCompensate: () => true };
 
 /** How a template file is read. */
 export interface ParseTemplateOptions {
@@ -49,15 +51,28 @@ function dependencies(step: StepDocument, index: number): Array<{ name: string; 
   return listed.filter((entry, at) => listed.findIndex((other) => other.name === entry.name) === at);
 }
 
-function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
-  const backoff =
-    step.backoff &&
+function toBackoff(backoff: StepDocument['backoff']): Partial<BackoffPolicy> | undefined {
+  return (
+    backoff &&
+    withoutUndefined({ baseMs: backoff.base_ms, factor: backoff.factor, maxMs: backoff.max_ms, jitter: backoff.jitter })
+  );
+}
+
+function toCompensation(compensate: StepDocument['compensate']): CompensationTemplate | undefined {
+  return (
+    compensate &&
     withoutUndefined({
-      baseMs: step.backoff.base_ms,
-      factor: step.backoff.factor,
-      maxMs: step.backoff.max_ms,
-      jitter: step.backoff.jitter,
-    });
+      handler: compensate.handler_class,
+      retryable: compensate.retryable,
+      retryLimit: compensate.retry_limit,
+      timeoutMs: compensate.timeout,
+      backoff: toBackoff(compensate.backoff),
+    })
+  );
+}
+
+function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
+  const backoff = toBackoff(step.backoff);
   return withoutUndefined({
     name: step.name,
     description: step.description,
@@ -68,6 +83,8 @@ function toStepTemplate(step: StepDocument, dependsOn: string[]): StepTemplate {
     timeoutMs: step.timeout,
     backoff,
     config: step.handler_config as JsonObject | undefined,
+    compensate: toCompensation(step.compensate),
+    skippable: step.skippable,
   });
 }
 
@@ -95,6 +112,7 @@ function buildTemplate(
     taskHandler: document.task_handler_class,
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
+    retryAfterCompensation: document.retry_after_compensation,
     steps: stepTemplates,
   });
   return { template, origin: new TemplateOrigin(source, origins) };

@@ -3,6 +3,7 @@ import {
   templateKey,
   validateTemplate,
   type Engine,
+  type HandlerKind,
   type TaskTemplate,
   type TemplateProblem,
 } from '@tasker/core';
@@ -16,9 +17,12 @@ import { originOf } from './yaml/template-origin.js';
 function unknownHandler(
   template: TaskTemplate,
   problem: TemplateProblem,
-): { name: string; kind: 'step' | 'task' } | undefined {
+): { name: string; kind: HandlerKind } | undefined {
   if (problem.path === 'taskHandler' && template.taskHandler !== undefined)
     return { name: template.taskHandler, kind: 'task' };
+  const compensated = /^steps\[(\d+)\]\.compensate\.handler$/.exec(problem.path)?.[1];
+  const compensation = compensated === undefined ? undefined : template.steps[Number(compensated)]?.compensate;
+  if (compensation) return { name: compensation.handler, kind: 'compensation' };
   const index = /^steps\[(\d+)\]\.handler$/.exec(problem.path)?.[1];
   const step = index === undefined ? undefined : template.steps[Number(index)];
   return step ? { name: step.handler, kind: 'step' } : undefined;

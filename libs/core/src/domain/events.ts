@@ -10,6 +10,8 @@ export const TASK_EVENT_TYPES = [
   'task.failed',
   'task.cancelled',
   'task.resolved_manually',
+  'task.compensating',
+  'task.compensation_failed',
   'task.lost',
 ] as const;
 
@@ -22,6 +24,10 @@ export const STEP_EVENT_TYPES = [
   'step.cancelled',
   'step.resolved_manually',
   'step.reset',
+  'step.skipped',
+  'step.compensating',
+  'step.compensated',
+  'step.compensation_failed',
 ] as const;
 
 /**
@@ -84,6 +90,10 @@ export interface StepEventTargets {
   'step.cancelled': 'cancelled';
   'step.resolved_manually': 'resolved_manually';
   'step.reset': 'pending';
+  'step.skipped': 'skipped';
+  'step.compensating': 'compensating';
+  'step.compensated': 'compensated';
+  'step.compensation_failed': 'compensation_failed';
 }
 
 /** What every `step.*` event carries besides the task's fields. */
@@ -125,6 +135,18 @@ export interface StepEventFields {
     results?: JsonValue;
   };
   'step.reset': object;
+  'step.skipped': object;
+  'step.compensating': object;
+  'step.compensated': {
+    /** The last compensation attempt's duration. */
+    durationMs?: number;
+  };
+  'step.compensation_failed': {
+    /** The last compensation attempt's duration. */
+    durationMs?: number;
+    /** Why the compensation failed. */
+    error?: StepError;
+  };
 }
 
 /** A `step.*` event; `StepEvent<'step.failed'>` is that one event with its own fields. */

@@ -24,6 +24,18 @@ export interface StepSettings {
   /** Time one attempt may take before its signal is aborted and the attempt fails; none when absent. */
   timeoutMs?: number;
   backoff: BackoffPolicy;
+  /** How the step is undone when its task fails for good or is cancelled; none when the step is not compensable. */
+  compensate?: CompensationSettings;
+}
+
+/** A step's compensation as a task keeps it: its handler, and its own settings with defaults applied. */
+export interface CompensationSettings {
+  /** Name of a registered compensation handler. */
+  handler: string;
+  retryable: boolean;
+  retryLimit: number;
+  timeoutMs?: number;
+  backoff: BackoffPolicy;
 }
 
 /** One node of a task template's DAG. */
@@ -40,6 +52,23 @@ export interface StepTemplate {
   backoff?: Partial<BackoffPolicy>;
   /** Free JSON handed to the handler as `ctx.step.config`. */
   config?: JsonObject;
+  /** How to undo the step's work when its task fails for good or is cancelled (YAML `compensate`). */
+  compensate?: CompensationTemplate;
+  /** A task request may bypass this step by naming it in `bypassSteps`: it ends `skipped` and counts as done. */
+  skippable?: boolean;
+}
+
+/**
+ * A step's compensation: a registered compensation handler with retries, backoff and timeout of its own. Settings
+ * left out take the engine's step defaults.
+ */
+export interface CompensationTemplate {
+  /** Name of a registered compensation handler. */
+  handler: string;
+  retryLimit?: number;
+  timeoutMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  retryable?: boolean;
 }
 
 /** One violation of a task template's context schema. */
@@ -67,6 +96,11 @@ export interface TaskTemplate {
   validateContext?: (context: JsonObject) => ContextViolation[];
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
+  /**
+   * Whether an operator may retry a task that failed or was cancelled and then compensated: it starts over with a
+   * fresh budget for every step not completed. `false` (the default) refuses such a retry.
+   */
+  retryAfterCompensation?: boolean;
   steps: StepTemplate[];
 }
 

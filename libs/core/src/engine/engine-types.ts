@@ -23,6 +23,11 @@ export interface RunTaskRequest {
    * of the HTTP request that asked for the task); the task's spans join it.
    */
   traceContext?: Record<string, string>;
+  /**
+   * Steps to bypass (REST `bypass_steps`): each must be `skippable` in the template. They end `skipped` without
+   * running and count as done for their dependants.
+   */
+  bypassSteps?: string[];
 }
 
 /** What `runTask` answers, once the task is durably stored. */

@@ -10,7 +10,11 @@ import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskerError } from '../errors/tasker-error.js';
 import { TemplateValidationError } from '../errors/template-validation-error.js';
-import { HandlerRegistry, type HandlerRegistration } from '../handlers/handler-registry.js';
+import {
+  HandlerRegistry,
+  type CompensationRegistration,
+  type HandlerRegistration,
+} from '../handlers/handler-registry.js';
 import type { WorkerLeases } from '../store/leases.js';
 import type { ActivityFilter, TaskActivity } from '../store/task-activity.js';
 import type { TaskFilter, TaskStore } from '../store/task-store.js';
@@ -85,10 +89,14 @@ export class Engine {
   }
 
   /**
-   * Registers a step handler (a `StepHandler` class or instance, or a function) or a task handler under the name
-   * templates use. Register handlers before the templates that name them.
+   * Registers a step handler (a `StepHandler` class or instance, or a function), a compensation handler (a
+   * `CompensationHandler` class or instance, or a function) or a task handler under the name templates use. A plain
+   * function may serve as a step's handler or as its compensation. Register handlers before the templates that name
+   * them.
    */
-  registerHandler(name: string, handler: HandlerRegistration): this {
+  registerHandler(name: string, handler: HandlerRegistration): this;
+  registerHandler(name: string, handler: CompensationRegistration): this;
+  registerHandler(name: string, handler: HandlerRegistration | CompensationRegistration): this {
     this.#handlers.register(name, handler);
     return this;
   }

@@ -42,6 +42,10 @@ const STEP_EVENTS: { [T in StepEventType as StepEventTargets[T]]: T } = {
   failed: 'step.failed',
   cancelled: 'step.cancelled',
   resolved_manually: 'step.resolved_manually',
+  skipped: 'step.skipped',
+  compensating: 'step.compensating',
+  compensated: 'step.compensated',
+  compensation_failed: 'step.compensation_failed',
 };
 
 // Names are looked up, not built: this runs for every transition the engine commits.

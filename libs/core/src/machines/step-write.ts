@@ -42,6 +42,14 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
       return { name: facts.name, state: to, nextRetryAt: undefined, completedAt: now };
     case 'resolved_manually':
       return { name: facts.name, state: to, results: facts.results, nextRetryAt: undefined, completedAt: now };
+    case 'skipped':
+      return { name: facts.name, state: to, completedAt: now };
+    case 'compensating':
+      return { name: facts.name, state: to, nextRetryAt: undefined };
+    case 'compensated':
+      return { name: facts.name, state: to, durationMs, completedAt: now };
+    case 'compensation_failed':
+      return { name: facts.name, state: to, error: facts.error, durationMs, completedAt: now };
     case 'pending':
       return {
         name: facts.name,
@@ -57,7 +65,7 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
 
 /** The durable write of a step moving from `facts.state` to `to`: its row's new fields and one history entry. */
 export function stepWrite(facts: StepFacts, to: StepState, now: number): TaskWrite {
-  const failing = to === 'failed' || to === 'waiting_for_retry';
+  const failing = to === 'failed' || to === 'waiting_for_retry' || to === 'compensation_failed';
   return {
     taskId: facts.taskId,
     steps: [patchFor(facts, to, now)],

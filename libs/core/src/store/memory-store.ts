@@ -1,4 +1,5 @@
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
+import { isTaskUnfinished } from '../domain/states.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { classifyEngineError, type StoreErrorKind } from './store-error-kind.js';
 import { copyJson } from '../domain/copy-json.js';
@@ -37,7 +38,7 @@ interface LeaseState {
   claimableAt?: number;
 }
 
-const isUnfinished = (task: TaskRecord) => task.state === 'pending' || task.state === 'in_progress';
+const isUnfinished = (task: TaskRecord) => isTaskUnfinished(task.state);
 
 /** Records are JSON by contract: every record the store takes or gives is copied as a JSON round trip would. */
 const clone = <T>(value: T): T => (value === undefined ? value : (copyJson(value) as T));
@@ -288,7 +289,7 @@ export class MemoryStore implements TaskStore {
   async listUnfinishedTaskIds(): Promise<string[]> {
     return [...this.#tasks.values()]
       .map((stored) => stored.task)
-      .filter((task) => task.state === 'pending' || task.state === 'in_progress')
+      .filter(isUnfinished)
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((task) => task.id);
   }

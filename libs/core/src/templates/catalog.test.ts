@@ -34,6 +34,12 @@ describe("an engine's catalog", () => {
   });
 
   it('offers no way to register around the engine', () => {
-    expect(Object.keys(engine.catalog).sort()).toEqual(['kindOf', 'listHandlers', 'listTemplates', 'resolveTemplate']);
+    expect(Object.keys(engine.catalog).sort()).toEqual([
+      'canCompensate',
+      'kindOf',
+      'listHandlers',
+      'listTemplates',
+      'resolveTemplate',
+    ]);
   });
 });

@@ -27,5 +27,6 @@ export function createCatalog(templates: TemplateRegistry, handlers: HandlerRegi
     resolveTemplate: (namespace, name, version) => templates.resolve(namespace, name, version),
     listHandlers: () => handlers.list(),
     kindOf: (name): HandlerKind | undefined => handlers.kindOf(name),
+    canCompensate: (name) => handlers.canCompensate(name),
   };
 }

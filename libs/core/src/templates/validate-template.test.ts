@@ -4,6 +4,7 @@ import { createEngine } from '../engine/create-engine.js';
 import { TemplateValidationError } from '../errors/template-validation-error.js';
 import { TaskHandler } from '../handlers/task-handler.js';
 import { StepHandler } from '../handlers/step-handler.js';
+import { CompensationHandler } from '../handlers/compensation-handler.js';
 
 function engineWithHandlers() {
   return createEngine()
@@ -114,12 +115,12 @@ describe('template registration refusals', () => {
     expect(() => engine.registerTemplate(template([{ name: 'a', handler: 'ok' }], { version: '1.1.0' }))).not.toThrow();
   });
 
-  it('refuses a handler registration that is neither kind of handler', () => {
+  it('refuses a handler registration that is no kind of handler', () => {
     expect(() => createEngine().registerHandler('x', class Plain {} as never)).toThrow(
-      "Handler 'x' is a class that extends neither StepHandler nor TaskHandler",
+      "Handler 'x' is a class that extends none of StepHandler, CompensationHandler and TaskHandler",
     );
     expect(() => createEngine().registerHandler('y', 42 as never)).toThrow(
-      "Handler 'y' is not a function, StepHandler or TaskHandler",
+      "Handler 'y' is not a function, StepHandler, CompensationHandler or TaskHandler",
     );
     class Ok extends StepHandler {
       process() {
@@ -127,5 +128,41 @@ describe('template registration refusals', () => {
       }
     }
     expect(createEngine().registerHandler('z', Ok).catalog.kindOf('z')).toBe('step');
+  });
+
+  it("checks a step's compensation: its handler's kind and its settings, at the compensation's path", () => {
+    class Refund extends CompensationHandler {
+      async compensate() {}
+    }
+    class Charge extends StepHandler {
+      process() {
+        return null;
+      }
+    }
+    const engine = engineWithHandlers().registerHandler('Refund', Refund).registerHandler('Charge', Charge);
+    expect(engine.catalog.kindOf('Refund')).toBe('compensation');
+    const refused = (compensate: NonNullable<TaskTemplate['steps'][number]['compensate']>, handler = 'ok') => {
+      try {
+        engine.registerTemplate(template([{ name: 'pay', handler, compensate }]));
+      } catch (error) {
+        return (error as TemplateValidationError).problems.map((problem) => `${problem.path}: ${problem.message}`);
+      }
+      return [];
+    };
+    expect(refused({ handler: 'Missing' })).toEqual([
+      "steps[0].compensate.handler: step 'pay' is compensated by 'Missing', which is not registered",
+    ]);
+    expect(refused({ handler: 'Charge' })).toEqual([
+      "steps[0].compensate.handler: step 'pay' is compensated by 'Charge', which is registered as a step handler, not a compensation handler",
+    ]);
+    expect(refused({ handler: 'ok' }, 'Refund')[0]).toBe(
+      "steps[0].handler: step 'pay' names handler 'Refund', which is not registered as a step handler",
+    );
+    expect(refused({ handler: 'Refund', retryLimit: -1, timeoutMs: 0 })).toEqual([
+      'steps[0].compensate.retryLimit: must be a whole number of retries, 0 or more',
+      'steps[0].compensate.timeoutMs: must be a positive number of milliseconds',
+    ]);
+    // A plain function may serve as a step handler or as a compensation.
+    expect(refused({ handler: 'ok' })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { TaskTemplate } from '../domain/template.js';
+import type { StepTemplate, TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
@@ -24,21 +24,31 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   template.steps.forEach((step, index) => {
     const at = `steps[${index}]`;
     if (!step.name) bad(`${at}.name`, 'is required');
-    if (step.retryLimit !== undefined && !isNonNegativeInteger(step.retryLimit)) {
-      bad(`${at}.retryLimit`, 'must be a whole number of retries, 0 or more');
-    }
-    if (step.timeoutMs !== undefined && !(typeof step.timeoutMs === 'number' && step.timeoutMs > 0)) {
-      bad(`${at}.timeoutMs`, 'must be a positive number of milliseconds');
-    }
-    const backoff = step.backoff ?? {};
-    if (backoff.baseMs !== undefined && !(backoff.baseMs >= 0)) bad(`${at}.backoff.baseMs`, 'must be 0 or more');
-    if (backoff.factor !== undefined && !(backoff.factor >= 1)) bad(`${at}.backoff.factor`, 'must be 1 or more');
-    if (backoff.maxMs !== undefined && !(backoff.maxMs >= 0)) bad(`${at}.backoff.maxMs`, 'must be 0 or more');
-    if (backoff.jitter !== undefined && !(backoff.jitter >= 0 && backoff.jitter <= 1)) {
-      bad(`${at}.backoff.jitter`, 'must be between 0 and 1');
-    }
+    retryProblems(step, at, bad);
+    if (step.compensate) retryProblems(step.compensate, `${at}.compensate`, bad);
   });
   return problems;
+}
+
+/** The problems of a step's (or a compensation's) retry, timeout and backoff settings, at path `at`. */
+function retryProblems(
+  settings: Pick<StepTemplate, 'retryLimit' | 'timeoutMs' | 'backoff'>,
+  at: string,
+  bad: (path: string, message: string) => void,
+): void {
+  if (settings.retryLimit !== undefined && !isNonNegativeInteger(settings.retryLimit)) {
+    bad(`${at}.retryLimit`, 'must be a whole number of retries, 0 or more');
+  }
+  if (settings.timeoutMs !== undefined && !(typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0)) {
+    bad(`${at}.timeoutMs`, 'must be a positive number of milliseconds');
+  }
+  const backoff = settings.backoff ?? {};
+  if (backoff.baseMs !== undefined && !(backoff.baseMs >= 0)) bad(`${at}.backoff.baseMs`, 'must be 0 or more');
+  if (backoff.factor !== undefined && !(backoff.factor >= 1)) bad(`${at}.backoff.factor`, 'must be 1 or more');
+  if (backoff.maxMs !== undefined && !(backoff.maxMs >= 0)) bad(`${at}.backoff.maxMs`, 'must be 0 or more');
+  if (backoff.jitter !== undefined && !(backoff.jitter >= 0 && backoff.jitter <= 1)) {
+    bad(`${at}.backoff.jitter`, 'must be between 0 and 1');
+  }
 }
 
 function graphProblems(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
@@ -52,8 +62,8 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
       code: 'UNKNOWN_HANDLER',
       path: 'taskHandler',
       message:
-        taskHandlerKind === 'step'
-          ? `'${template.taskHandler}' is registered as a step handler, not a task handler`
+        taskHandlerKind !== undefined
+          ? `'${template.taskHandler}' is registered as a ${taskHandlerKind} handler, not a task handler`
           : `task handler '${template.taskHandler}' is not registered`,
     });
   }
@@ -70,6 +80,17 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
         code: 'UNKNOWN_HANDLER',
         path: `${at}.handler`,
         message: `step '${step.name}' names handler '${step.handler}', which is not registered as a step handler`,
+      });
+    }
+    if (step.compensate && !handlers.canCompensate(step.compensate.handler)) {
+      const kind = handlers.kindOf(step.compensate.handler);
+      problems.push({
+        code: 'UNKNOWN_HANDLER',
+        path: `${at}.compensate.handler`,
+        message:
+          kind === undefined
+            ? `step '${step.name}' is compensated by '${step.compensate.handler}', which is not registered`
+            : `step '${step.name}' is compensated by '${step.compensate.handler}', which is registered as a ${kind} handler, not a compensation handler`,
       });
     }
     (step.dependsOn ?? []).forEach((dependency, dependencyIndex) => {

@@ -52,6 +52,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
           ...(body.idempotency_key === undefined ? {} : { idempotencyKey: body.idempotency_key }),
           ...(correlationId === undefined ? {} : { correlationId }),
           ...(body.source_system === undefined ? {} : { sourceSystem: body.source_system }),
+          ...(body.bypass_steps === undefined ? {} : { bypassSteps: body.bypass_steps }),
           ...(body.reason === undefined ? {} : { reason: body.reason }),
           ...(body.tags === undefined ? {} : { tags: body.tags }),
           ...(traceContext === undefined ? {} : { traceContext }),

@@ -16,6 +16,8 @@ export const createTaskBody = z.strictObject({
   source_system: shortText.optional(),
   reason: reasonText.optional(),
   tags: z.array(shortText).max(50).optional(),
+  /** Names of `skippable` steps to bypass: they end `skipped`; the engine refuses any other name (400). */
+  bypass_steps: z.array(shortText).max(100).optional(),
 });
 
 /** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */

@@ -1,4 +1,4 @@
-import type { NewTask, TaskPatch, TaskState } from '@tasker/core';
+import { UNFINISHED_TASK_STATES, isTaskUnfinished, type NewTask, type TaskPatch } from '@tasker/core';
 import type { Column } from './column.js';
 import { changesOf } from '../sql/row-update.js';
 import { TASK_PATCH_COLUMNS } from './task-columns.js';
@@ -13,9 +13,9 @@ export const CLAIMABLE_AT: Column = { field: 'claimableAt', column: 'claimable_a
 export const LEASE_COLUMNS: readonly Column[] = [LEASE_OWNER, LEASE_TOKEN, CLAIMABLE_AT];
 
 /** The states a claim takes tasks in, as an SQL list. */
-export const UNFINISHED_STATES_SQL = "('pending', 'in_progress')";
+export const UNFINISHED_STATES_SQL = `(${UNFINISHED_TASK_STATES.map((state) => `'${state}'`).join(', ')})`;
 
-const isUnfinished = (state: TaskState) => state === 'pending' || state === 'in_progress';
+const isUnfinished = isTaskUnfinished;
 
 /** The lease column values of a new task: leased to its creator with token 1, or claimable from its creation. */
 export function newTaskLease({ task, lease }: NewTask): unknown[] {

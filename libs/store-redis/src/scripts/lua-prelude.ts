@@ -3,15 +3,16 @@
  * server is out of memory before it runs rather than at its first write, which keeps a failed script from
  * leaving half a batch behind. Then helpers shared by the scripts. ARGV[1] is always the key prefix.
  */
+// The unfinished states are core's UNFINISHED_TASK_STATES: a new one must be added here too.
 export const LUA_PRELUDE = `#!lua
 local prefix = ARGV[1]
 local function key(name) return prefix .. name end
 local function index(suffix) return prefix .. 'idx:' .. suffix end
-local function is_unfinished(state) return state == 'pending' or state == 'in_progress' end
+local function is_unfinished(state) return state == 'pending' or state == 'in_progress' or state == 'compensating' end
 -- The stored state is JSON: compared as written rather than decoded.
 local function task_is_unfinished(task)
   local state = redis.call('HGET', task, 'state')
-  return state == '"pending"' or state == '"in_progress"'
+  return state == '"pending"' or state == '"in_progress"' or state == '"compensating"'
 end
 -- A member is 16 digits of creation time, a space, then the id.
 local function task_id(member) return string.sub(member, 18) end

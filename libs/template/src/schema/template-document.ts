@@ -40,6 +40,21 @@ const backoff = z.strictObject(
   expect('must be a mapping of base_ms, factor, max_ms and jitter'),
 );
 
+/** A step's compensation: the handler that undoes it, with retries, timeout and backoff of its own. */
+const compensate = z.strictObject(
+  {
+    handler_class: className,
+    retryable: z.boolean(expect('must be true or false')).optional(),
+    retry_limit: z.int(expect('must be a whole number of retries')).min(0, 'must be 0 or more').optional(),
+    timeout: z
+      .number(expect('must be a number of milliseconds'))
+      .positive('must be a positive number of milliseconds')
+      .optional(),
+    backoff: backoff.optional(),
+  },
+  expect('must be a mapping with handler_class (and retry_limit, timeout, backoff, retryable)'),
+);
+
 /** The settings of a step that an environment may override. */
 const stepSettings = {
   description: z.string(expect('must be a string')).optional(),
@@ -52,6 +67,8 @@ const stepSettings = {
     .optional(),
   backoff: backoff.optional(),
   handler_config: jsonObject.optional(),
+  compensate: compensate.optional(),
+  skippable: z.boolean(expect('must be true or false')).optional(),
 };
 
 /** One entry of `step_templates`. */
@@ -88,6 +105,7 @@ export const templateDocument = z.strictObject(
     description: z.string(expect('must be a string')).optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+    retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
     step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),
     environments: z.record(z.string(), environment, expect('must be a mapping of environment names')).optional(),
   },

@@ -19,6 +19,7 @@ const TEMPLATE_KEYS: Record<string, string> = {
   taskHandler: 'task_handler_class',
   contextSchema: 'schema',
   maxParallelSteps: 'max_parallel_steps',
+  retryAfterCompensation: 'retry_after_compensation',
   steps: 'step_templates',
 };
 const STEP_KEYS: Record<string, string> = {
@@ -65,7 +66,11 @@ export class TemplateOrigin {
     }
     const key = STEP_KEYS[field] ?? String(field);
     const base = step.override?.keys.has(key) ? step.override.path : ['step_templates', step.index];
-    const tail = key === 'backoff' ? deeper.map((part) => BACKOFF_KEYS[part] ?? part) : deeper;
+    // A compensation's keys are spelled as a step's: `compensate.retryLimit` is `compensate.retry_limit`.
+    const tail =
+      key === 'backoff' || key === 'compensate'
+        ? deeper.map((part) => (part === 'handler' ? 'handler_class' : (STEP_KEYS[part] ?? BACKOFF_KEYS[part] ?? part)))
+        : deeper;
     return [...base, key, ...tail];
   }
 
