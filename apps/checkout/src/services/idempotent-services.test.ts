@@ -89,7 +89,12 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
       ),
     );
     expect(new Set(refunds.map((refund) => refund?.id)).size).toBe(1);
-    expect(refunds[0]).toEqual({ id: expect.stringMatching(/^re_/), paymentId: charge.id, amountCents: 4_200 });
+    expect(refunds[0]).toEqual({
+      id: expect.stringMatching(/^re_/),
+      paymentId: charge.id,
+      amountCents: 4_200,
+      createdAt: expect.any(Number),
+    });
     expect(await db('refunds').where({ payment_id: charge.id })).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { findRefundOfPayment, type Refund } from '../database/refunds.js';
 import { ServiceError } from './service-error.js';
 import type { ServiceCall, ServiceSimulation } from './service-simulation.js';
 
@@ -25,13 +26,6 @@ export interface Charge {
 /** A request to charge `amountCents` to the card behind `token`. */
 export interface ChargeRequest extends ServiceCall {
   token: TestToken;
-  amountCents: number;
-}
-
-/** A refund as the processor answers it. */
-export interface Refund {
-  id: string;
-  paymentId: string;
   amountCents: number;
 }
 
@@ -146,10 +140,4 @@ export class PaymentProcessor {
     const row = await this.#db('payments').where({ idempotency_key: idempotencyKey }).first('id', 'amount_cents');
     return row && { id: row.id as string, amountCents: Number(row.amount_cents) };
   }
-}
-
-/** The refund of payment `paymentId`, if it was refunded. */
-export async function findRefundOfPayment(db: Knex, paymentId: string): Promise<Refund | undefined> {
-  const row = await db('refunds').where({ payment_id: paymentId }).first('id', 'amount_cents');
-  return row && { id: row.id as string, paymentId, amountCents: Number(row.amount_cents) };
 }
