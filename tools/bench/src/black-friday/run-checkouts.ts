@@ -9,7 +9,23 @@ export interface CheckoutLoad {
   declineEvery: number;
   /** Products to buy, drawn in turn. */
   productIds: readonly number[];
+  /**
+   * A product with less stock than the load asks: every `every`-th checkout adds one of it to its cart. Those carts
+   * race for the last pieces: refused at validation, or charged, then out of stock at the inventory update and
+   * refunded.
+   */
+  scarce?: { productId: number; every: number };
+  /**
+   * Every `cancelEvery`-th checkout is cancelled in flight (0 for none), alternately one paying with `tok_timeout`
+   * (cancelled while the processor holds its answer, the charge made: the outcome is uncertain) and one paying with
+   * `tok_success` cancelled after up to `cancelWithinMs` (default 50), wherever it is then.
+   */
+  cancelEvery?: number;
+  cancelWithinMs?: number;
 }
+
+/** What a checkout of the load is: how it pays, and what may stop it. */
+type CheckoutKind = 'ordinary' | 'declined' | 'scarce' | 'cancelled-mid-payment' | 'cancelled';
 
 /** What {@link runCheckouts} measured. */
 export interface LoadResult {
@@ -18,7 +34,16 @@ export interface LoadResult {
   failed: number;
   /** Checkouts sent with a declining card: the failures there must be. */
   declined: number;
-  /** Checkouts that failed although their card was good (must be none). */
+  /** Checkouts whose cart asked for the scarce product. */
+  scarceCarts: number;
+  /** Checkouts the load cancelled in flight. */
+  cancelRequests: number;
+  /** Checkouts by the outcome their status said (`completed`, `failed`, `cancelled`, `refunded`, ...). */
+  outcomes: Record<string, number>;
+  /**
+   * Checkouts that did not complete although nothing should have stopped them: a good card, products in stock, not
+   * cancelled (must be none).
+   */
   failedWithGoodCard: string[];
   elapsedMs: number;
   /** From the `POST /checkout` to the status answer that showed the outcome, sorted. */
@@ -46,6 +71,36 @@ async function untilSettled(eventsUrl: string): Promise<void> {
   throw new Error(`${eventsUrl} closed before the task settled`);
 }
 
+function kindOf(load: CheckoutLoad, index: number): CheckoutKind {
+  if (load.declineEvery > 0 && index % load.declineEvery === 0) return 'declined';
+  const cancelEvery = load.cancelEvery ?? 0;
+  if (cancelEvery > 0 && index % cancelEvery === 1) {
+    return Math.floor(index / cancelEvery) % 2 === 0 ? 'cancelled-mid-payment' : 'cancelled';
+  }
+  if (load.scarce && index % load.scarce.every === 2) return 'scarce';
+  return 'ordinary';
+}
+
+const TOKENS: Record<CheckoutKind, string> = {
+  ordinary: 'tok_success',
+  declined: 'tok_insufficient_funds',
+  scarce: 'tok_success',
+  'cancelled-mid-payment': 'tok_timeout',
+  cancelled: 'tok_success',
+};
+
+/** Cancels checkout `taskId` through the app's Tasker API; one that settled first answers 409, which is fine. */
+async function cancelCheckout(baseUrl: string, taskId: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/tasker/tasks/${taskId}/cancel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'the shopper cancelled' }),
+  });
+  if (!response.ok && response.status !== 409) {
+    throw new Error(`POST /tasker/tasks/${taskId}/cancel answered ${response.status}: ${await response.text()}`);
+  }
+}
+
 /**
  * Sends `checkouts` checkouts over HTTP, `concurrency` at a time, follows each through its live events
  * (`GET /orders/:task_id/events`) until it settles, and reads its outcome from `GET /orders/:task_id/status`.
@@ -56,35 +111,50 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
     completed: 0,
     failed: 0,
     declined: 0,
+    scarceCarts: 0,
+    cancelRequests: 0,
+    outcomes: {},
     failedWithGoodCard: [],
     elapsedMs: 0,
     completionMs: [],
   };
   let next = 0;
   const checkoutOne = async (index: number) => {
-    const token = load.declineEvery > 0 && index % load.declineEvery === 0 ? 'tok_insufficient_funds' : 'tok_success';
-    if (token === 'tok_insufficient_funds') result.declined++;
+    const kind = kindOf(load, index);
+    if (kind === 'declined') result.declined++;
+    if (kind === 'scarce') result.scarceCarts++;
     const productId = load.productIds[index % load.productIds.length] ?? 1;
+    const cart = [{ product_id: productId, quantity: 1 + (index % 2) }];
+    if (kind === 'scarce' && load.scarce) cart.push({ product_id: load.scarce.productId, quantity: 1 });
     const sentAt = performance.now();
     const accepted = await json<{ task_id: string; checkout_url: string }>(
       await fetch(`${load.baseUrl}/checkout`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': `load-${index}` },
         body: JSON.stringify({
-          cart_items: [{ product_id: productId, quantity: 1 + (index % 2) }],
-          payment_info: { token },
+          cart_items: cart,
+          payment_info: { token: TOKENS[kind] },
           customer_info: { email: `shopper${index}@example.com`, name: `Shopper ${index}` },
         }),
       }),
       'POST /checkout',
     );
-    await untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`);
+    const settled = untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`);
+    if (kind === 'cancelled' || kind === 'cancelled-mid-payment') {
+      result.cancelRequests++;
+      // tok_timeout holds its answer far longer: the cancel meets the payment in flight once it has begun.
+      const delayMs = kind === 'cancelled' ? Math.random() * (load.cancelWithinMs ?? 50) : (load.cancelWithinMs ?? 50);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await cancelCheckout(load.baseUrl, accepted.task_id);
+    }
+    await settled;
     const status = await json<{ status: string }>(await fetch(`${load.baseUrl}${accepted.checkout_url}`), 'status');
     result.completionMs.push(performance.now() - sentAt);
+    result.outcomes[status.status] = (result.outcomes[status.status] ?? 0) + 1;
     if (status.status === 'completed') result.completed++;
     else {
       result.failed++;
-      if (token !== 'tok_insufficient_funds') result.failedWithGoodCard.push(accepted.task_id);
+      if (kind === 'ordinary') result.failedWithGoodCard.push(accepted.task_id);
     }
   };
   const started = performance.now();
