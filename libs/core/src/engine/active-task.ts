@@ -75,7 +75,11 @@ export class ActiveTask implements TaskDefinition {
     for (const step of steps) if (step.results !== undefined) this.#results.set(step.name, step.results);
     this.#waitingSteps = new Set(steps.filter((step) => step.state === 'waiting_for_retry').map((step) => step.name));
     this.maxParallelSteps = task.maxParallelSteps;
-    this.input = { taskId: task.id, stepNames: this.order };
+    this.input = {
+      taskId: task.id,
+      stepNames: this.order,
+      skipped: steps.filter((step) => step.state === 'skipped').map((step) => step.name),
+    };
   }
 
   /**

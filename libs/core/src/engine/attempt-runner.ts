@@ -3,19 +3,22 @@ import { copyJson } from '../domain/copy-json.js';
 import type { JsonValue } from '../domain/json.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { PermanentError } from '../errors/permanent-error.js';
+import type { CompensationContext } from '../handlers/compensation-context.js';
 import type { StepContext } from '../handlers/step-context.js';
-import type { StepProcess } from '../handlers/handler-registry.js';
-import type { AttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
+import type { CompensationProcess, StepProcess } from '../handlers/handler-registry.js';
+import type { AttemptInput, CompensationAttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
+import type { AnyActorRef } from 'xstate';
 import type { WriteOutcome } from '../store/write-handle.js';
 import { AttemptControl } from './attempt-control.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { ActiveTask } from './active-task.js';
+import type { ActiveStep, ActiveTask } from './active-task.js';
 
 /** What the attempt runner needs from the engine. */
 export interface AttemptHost {
   activeTask(taskId: string): ActiveTask | undefined;
   stepHandler(name: string): StepProcess | undefined;
+  compensationHandler(name: string): CompensationProcess | undefined;
   logger: Logger;
   /** Where attempts' timeouts are timed: the engine's clock. */
   clock: Clock;
@@ -64,23 +67,34 @@ function resultsReader(task: ActiveTask, stepName: string) {
  * per step (a fifth of the engine's CPU per step), and XState would restart it on restore, where the engine wants
  * the attempt counted as interrupted instead.
  */
-export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment, 'startAttempt' | 'stopAttempt'> {
+export function createAttemptRunner(
+  host: AttemptHost,
+): Pick<MachineEnvironment, 'startAttempt' | 'startCompensation' | 'stopAttempt'> {
   return {
     startAttempt(input, step) {
       const task = host.activeTask(input.taskId);
-      const control = new AttemptControl();
-      // The step recorded its start just before starting the attempt: the task's latest write is that start.
-      const start = task?.lastWrite;
-      task?.attemptStarted(input.stepName, control);
-      const timeoutMs = task?.steps.get(input.stepName)?.settings.timeoutMs;
-      if (timeoutMs !== undefined) {
-        const timer = host.clock.setTimeout(() => step.send({ type: 'TIMEOUT' }), timeoutMs);
-        control.onStop(() => host.clock.clearTimeout(timer));
-      }
-      runAttempt(host, task, start, input, control).then(
-        (results) => control.stopped || step.send({ type: 'ATTEMPT_SUCCEEDED', results }),
-        (error: unknown) => control.stopped || step.send({ type: 'ATTEMPT_FAILED', error }),
+      launch(
+        host,
+        task,
+        input,
+        step,
+        task?.steps.get(input.stepName)?.settings.timeoutMs,
+        (active, definition, control) => {
+          const process = host.stepHandler(definition.handler);
+          if (!process) return noHandler('step', definition.handler);
+          return () => process(stepContext(active, input, definition.config, control, host));
+        },
       );
+    },
+    startCompensation(input, compensation) {
+      const task = host.activeTask(input.taskId);
+      const settings = task?.steps.get(input.stepName)?.settings.compensate;
+      launch(host, task, input, compensation, settings?.timeoutMs, (active, definition, control) => {
+        const handler = definition.settings.compensate?.handler ?? '';
+        const compensate = host.compensationHandler(handler);
+        if (!compensate) return noHandler('compensation', handler);
+        return () => compensate(compensationContext(active, input, definition.config, control, host));
+      });
     },
     stopAttempt(taskId, stepName) {
       host.activeTask(taskId)?.stopAttempt(stepName);
@@ -88,13 +102,51 @@ export function createAttemptRunner(host: AttemptHost): Pick<MachineEnvironment,
   };
 }
 
-/** One attempt of a step's handler with the step's context, once the attempt's start is durable. */
+const RESTORED: PromiseLike<WriteOutcome> = Promise.resolve({ durable: true });
+
+/** A handler call the attempt makes, or the error that fails it when its handler is missing. */
+type HandlerCall = (() => unknown) | PermanentError;
+
+function noHandler(kind: 'step' | 'compensation', name: string): PermanentError {
+  return new PermanentError(`No ${kind} handler '${name}' is registered in this engine`, { code: 'INVALID_HANDLER' });
+}
+
+/**
+ * Starts one attempt (of a step or of its compensation) and tells `actor` how it ended, with its timer armed when
+ * it has a timeout.
+ */
+function launch(
+  host: AttemptHost,
+  task: ActiveTask | undefined,
+  input: AttemptInput,
+  actor: AnyActorRef,
+  timeoutMs: number | undefined,
+  call: (task: ActiveTask, step: ActiveStep, control: AttemptControl) => HandlerCall,
+): void {
+  const control = new AttemptControl();
+  // The actor recorded its start just before starting the attempt: the task's latest write is that start. A retried
+  // compensation records nothing before its attempt: a task restored into one has written nothing yet, and what it
+  // was restored from is durable.
+  const start = task?.lastWrite ?? (task ? RESTORED : undefined);
+  task?.attemptStarted(input.stepName, control);
+  if (timeoutMs !== undefined) {
+    const timer = host.clock.setTimeout(() => actor.send({ type: 'TIMEOUT' }), timeoutMs);
+    control.onStop(() => host.clock.clearTimeout(timer));
+  }
+  runAttempt(host, task, start, input, control, call).then(
+    (results) => control.stopped || actor.send({ type: 'ATTEMPT_SUCCEEDED', results }),
+    (error: unknown) => control.stopped || actor.send({ type: 'ATTEMPT_FAILED', error }),
+  );
+}
+
+/** One attempt of a handler, once the attempt's start is durable. */
 async function runAttempt(
   host: AttemptHost,
   task: ActiveTask | undefined,
   start: PromiseLike<WriteOutcome> | undefined,
   input: AttemptInput,
   control: AttemptControl,
+  call: (task: ActiveTask, step: ActiveStep, control: AttemptControl) => HandlerCall,
 ): Promise<JsonValue> {
   const step = task?.steps.get(input.stepName);
   if (!task || !step || !start)
@@ -108,15 +160,11 @@ async function runAttempt(
       control.stop();
       return null;
     }
-    const process = host.stepHandler(step.handler);
-    if (!process) {
-      throw new PermanentError(`No step handler '${step.handler}' is registered in this engine`, {
-        code: 'INVALID_HANDLER',
-      });
-    }
+    const handler = call(task, step, control);
+    if (handler instanceof PermanentError) throw handler;
     // The task's actor is stopped by then, so this outcome reaches no one.
     if (host.leaseLapsed(task)) return null;
-    return toJson(await process(stepContext(task, input, step.config, control, host)), host.resultCaps);
+    return toJson(await handler(), host.resultCaps);
   } finally {
     host.attemptEnded();
   }
@@ -165,6 +213,46 @@ function stepContext(
       correlationId: info.correlationId,
       step: input.stepName,
       attempt: input.attempt,
+    }),
+  };
+}
+
+/** What a compensation handler gets for one attempt. */
+function compensationContext(
+  task: ActiveTask,
+  input: CompensationAttemptInput,
+  config: CompensationContext['step']['config'],
+  control: AttemptControl,
+  host: AttemptHost,
+): CompensationContext {
+  const { info } = task;
+  return {
+    task: {
+      id: info.taskId,
+      namespace: info.namespace,
+      name: info.name,
+      version: info.version,
+      context: info.context,
+      correlationId: info.correlationId,
+    },
+    step: {
+      name: input.stepName,
+      outcome: input.outcome,
+      results: task.resultOf(input.stepName),
+      attempts: input.stepAttempts,
+      config,
+    },
+    reason: input.reason,
+    idempotencyKey: `${info.taskId}:${input.stepName}:compensate`,
+    attempt: input.attempt,
+    get signal() {
+      return control.signal;
+    },
+    log: host.logger.child({
+      taskId: info.taskId,
+      correlationId: info.correlationId,
+      step: input.stepName,
+      compensation: input.attempt,
     }),
   };
 }

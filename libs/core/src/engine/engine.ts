@@ -232,14 +232,29 @@ export class Engine {
   }
 
   /**
-   * Runs a failed task again: completed steps are kept, failed ones get a fresh retry budget.
-   * @throws InvalidTransitionError unless the task is `failed`.
+   * Runs a failed task again: completed steps are kept, failed ones get a fresh retry budget. A task whose
+   * compensation failed runs only its failed compensations again. A task that failed or was cancelled and then
+   * compensated starts over (every step not completed, with a fresh budget) only when its template says
+   * `retryAfterCompensation: true`.
+   * @throws InvalidTransitionError unless the task can be retried, saying why.
    */
   async retryTask(taskId: string, options: ActionOptions = {}): Promise<void> {
     checkActionOptions(options);
     const task = await this.#requireTask(taskId);
-    if (task.state !== 'failed')
-      throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; only a failed task can be retried`);
+    if (task.state === 'failed' || task.state === 'cancelled') {
+      const compensated = (await this.#store.getSteps(taskId)).some((step) => step.state === 'compensated');
+      if (compensated && !this.#templates.resolve(task.namespace, task.name, task.version).retryAfterCompensation) {
+        throw new InvalidTransitionError(
+          `Task ${taskId} is ${task.state} and its steps were compensated; its template ${task.namespace}/${task.name}@${task.version} does not allow a retry after compensation (retryAfterCompensation)`,
+        );
+      }
+      if (!compensated && task.state === 'cancelled')
+        throw new InvalidTransitionError(`Task ${taskId} is cancelled; only a failed task can be retried`);
+    } else if (task.state !== 'compensation_failed') {
+      throw new InvalidTransitionError(
+        `Task ${taskId} is ${task.state}; only a failed task can be retried (or one whose compensation failed)`,
+      );
+    }
     await this.#runtime.act(taskId, { type: 'RETRY', ...options });
   }
 
@@ -258,7 +273,8 @@ export class Engine {
 
   /**
    * Resolves a step by hand with `results`, which its dependants then read; the task goes on (a failed task runs
-   * again). Allowed for a step that is `pending`, `waiting_for_retry` or `failed`.
+   * again). Allowed for a step that is `pending`, `waiting_for_retry` or `failed`; and for a step whose compensation
+   * failed (in a `compensation_failed` task), which then counts as compensated by hand.
    * @throws InvalidRequestError (results that break the JSON rule, see `checkJson`), InvalidTransitionError,
    * NotFoundError `STEP_NOT_FOUND`
    */
@@ -269,6 +285,11 @@ export class Engine {
     const task = await this.#requireTask(taskId);
     const step = (await this.#store.getSteps(taskId)).find((candidate) => candidate.name === stepName);
     if (!step) throw new NotFoundError('STEP_NOT_FOUND', `Task ${taskId} has no step '${stepName}'`);
+    if (task.state === 'compensation_failed' && step.state === 'compensation_failed') {
+      // The operator undid the step's work by hand: it counts as compensated.
+      await this.#runtime.act(taskId, { type: 'RESOLVE_STEP', stepName, results, ...options });
+      return;
+    }
     if (task.state !== 'in_progress' && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; its steps cannot be resolved`);
     }

@@ -2,7 +2,7 @@ import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js
 import { cloneValue } from '../domain/copy-json.js';
 import type { JsonObject } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
-import type { TaskTemplate } from '../domain/template.js';
+import type { CompensationSettings, CompensationTemplate, TaskTemplate } from '../domain/template.js';
 import { templateKey } from '../domain/template.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
@@ -49,6 +49,12 @@ export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void 
     if (value !== undefined) checkString(field, value);
   }
   request.tags?.forEach((tag, index) => checkString(`tags[${index}]`, tag));
+  if (
+    request.bypassSteps !== undefined &&
+    !(Array.isArray(request.bypassSteps) && request.bypassSteps.every((name) => typeof name === 'string'))
+  ) {
+    throw new InvalidRequestError('bypassSteps', 'must be an array of step names');
+  }
   for (const [key, value] of Object.entries(request.traceContext ?? {})) {
     // A bad key is named by the object that holds it: the key itself cannot be shown as it is.
     checkString('traceContext', key);
@@ -82,6 +88,38 @@ function checkAdjusted(steps: AdjustableStep[], handlerName: string): void {
   });
 }
 
+/** Refuses a bypass of a step the template does not have or does not mark `skippable`, naming it. */
+function checkBypass(bypassSteps: readonly string[], template: TaskTemplate): void {
+  bypassSteps.forEach((name, index) => {
+    const step = template.steps.find((candidate) => candidate.name === name);
+    if (!step) {
+      throw new InvalidRequestError(`bypassSteps[${index}]`, `'${name}' is not a step of ${templateKey(template)}`);
+    }
+    if (step.skippable !== true) {
+      throw new InvalidRequestError(
+        `bypassSteps[${index}]`,
+        `step '${name}' is not skippable, so it cannot be bypassed`,
+      );
+    }
+  });
+}
+
+/** A step's compensation with the engine's step defaults for the settings it leaves out. */
+function compensationSettings(
+  compensate: CompensationTemplate | undefined,
+  defaults: EngineDefaults,
+): CompensationSettings | undefined {
+  if (!compensate) return undefined;
+  const timeoutMs = compensate.timeoutMs ?? defaults.timeoutMs;
+  return {
+    handler: compensate.handler,
+    retryable: compensate.retryable ?? defaults.retryable,
+    retryLimit: compensate.retryLimit ?? defaults.retryLimit,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    backoff: { ...defaults.backoff, ...compensate.backoff },
+  };
+}
+
 /** Everything needed to create a task: its row and its step rows, with the task handler's adjustments applied. */
 export interface TaskPlan {
   task: TaskRecord;
@@ -97,6 +135,7 @@ export async function planTask(
   template: TaskTemplate,
   options: { id: string; correlationId: string; now: number; defaults: EngineDefaults; taskHandler?: TaskHandler },
 ): Promise<TaskPlan> {
+  checkBypass(request.bypassSteps ?? [], template);
   const violations = template.validateContext?.(request.context) ?? [];
   if (violations.length > 0) throw new ContextValidationError(templateKey(template), violations);
   const task: TaskRecord = {
@@ -119,6 +158,7 @@ export async function planTask(
     ...(request.traceContext === undefined ? {} : { traceContext: { ...request.traceContext } }),
   };
   const steps = adjustableSteps(template, options.defaults);
+  const bypassed = new Set(request.bypassSteps ?? []);
   if (options.taskHandler) {
     const { id, namespace, name, version, context, correlationId, state } = task;
     await options.taskHandler.establishStepDependenciesAndDefaults(
@@ -127,6 +167,10 @@ export async function planTask(
     );
     checkAdjusted(steps, template.taskHandler ?? 'task handler');
   }
+  const compensationOf = (stepTemplate: TaskTemplate['steps'][number]) => {
+    const compensate = compensationSettings(stepTemplate.compensate, options.defaults);
+    return compensate === undefined ? {} : { compensate };
+  };
   return {
     task,
     steps: steps.map((step, position) => ({
@@ -140,9 +184,10 @@ export async function planTask(
         retryLimit: step.retryLimit,
         ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
         backoff: step.backoff,
+        ...compensationOf(template.steps[position]!),
       },
       config: step.config,
-      state: 'pending',
+      state: bypassed.has(step.name) ? 'skipped' : 'pending',
       attempts: 0,
       budgetBase: 0,
     })),

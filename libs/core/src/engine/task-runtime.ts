@@ -8,6 +8,7 @@ import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { MachineEnvironment } from '../machines/machine-environment.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
 import { createStepMachine } from '../machines/step.machine.js';
+import { createCompensationMachine } from '../machines/compensation.machine.js';
 import { createTaskMachine, type TaskMachine, type TaskMachineEvent } from '../machines/task.machine.js';
 import type { Lease, LeaseRelease } from '../store/leases.js';
 import type { CreateTaskResult, TaskWrite } from '../store/task-store.js';
@@ -71,6 +72,7 @@ export class TaskRuntime {
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => handlers.stepHandler(name),
+        compensationHandler: (name) => handlers.compensationHandler(name),
         logger: settings.logger,
         clock: settings.clock,
         leaseLapsed: (task) => {
@@ -85,7 +87,11 @@ export class TaskRuntime {
         },
       }),
     };
-    this.#machine = createTaskMachine(environment, createStepMachine(environment));
+    this.#machine = createTaskMachine(
+      environment,
+      createStepMachine(environment),
+      createCompensationMachine(environment),
+    );
     this.#keeper = new LeaseKeeper(settings.store, settings.clock, settings.logger, settings.lease, {
       freeSlots: () => settings.concurrency - this.#slotsTaken(),
       run: (lease, until) => this.#run(lease, until),

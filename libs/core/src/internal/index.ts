@@ -6,6 +6,7 @@
  */
 export { createTaskMachine } from '../machines/task.machine.js';
 export { createStepMachine } from '../machines/step.machine.js';
+export { createCompensationMachine } from '../machines/compensation.machine.js';
 export type { MachineEnvironment } from '../machines/machine-environment.js';
 export { MACHINE_VERSION } from '../machines/machine-version.js';
 export { HandlerRegistry } from '../handlers/handler-registry.js';

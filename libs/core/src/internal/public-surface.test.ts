@@ -5,6 +5,7 @@ import * as internal from './index.js';
 const INTERNALS = [
   'createTaskMachine',
   'createStepMachine',
+  'createCompensationMachine',
   'MACHINE_VERSION',
   'HandlerRegistry',
   'TemplateRegistry',

@@ -1,4 +1,5 @@
 import type { AnyActorRef } from 'xstate';
+import type { CompensationReason } from '../handlers/compensation-context.js';
 import type { TaskWrite } from '../store/task-store.js';
 import type { TaskDefinition } from './task-definition.js';
 
@@ -7,6 +8,14 @@ export interface AttemptInput {
   taskId: string;
   stepName: string;
   attempt: number;
+}
+
+/** Which attempt of which step's compensation to run, and what its handler is told. */
+export interface CompensationAttemptInput extends AttemptInput {
+  /** Attempts the step itself made. */
+  stepAttempts: number;
+  outcome: 'completed' | 'uncertain';
+  reason: CompensationReason;
 }
 
 /**
@@ -31,6 +40,8 @@ export interface MachineEnvironment {
    * `ATTEMPT_SUCCEEDED` with the JSON result, or `ATTEMPT_FAILED` with what was thrown.
    */
   startAttempt(input: AttemptInput, step: AnyActorRef): void;
-  /** Stops the attempt a step runs: its handler's signal is aborted and its outcome reaches no one. */
+  /** Starts one attempt of a step's compensation handler, once the write before it is durable, like {@link startAttempt}. */
+  startCompensation(input: CompensationAttemptInput, compensation: AnyActorRef): void;
+  /** Stops the attempt a step (or its compensation) runs: its handler's signal is aborted and its outcome reaches no one. */
   stopAttempt(taskId: string, stepName: string): void;
 }

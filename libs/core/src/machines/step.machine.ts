@@ -35,6 +35,8 @@ export interface ResolutionMachineInput extends StepMachineInput {
 export interface StepMachineContext extends StepFacts {
   /** Set while the engine shuts down: a due retry waits for the next engine instead of starting. */
   paused?: boolean;
+  /** Set once an attempt ended without a known outcome (timed out, aborted by cancel, interrupted by a crash). */
+  uncertain?: boolean;
 }
 
 /**
@@ -43,10 +45,12 @@ export interface StepMachineContext extends StepFacts {
  */
 export interface StepOutcome {
   name: string;
-  state: SettledStepState;
+  state: SettledStepState | 'compensated' | 'compensation_failed';
   attempts: number;
   error?: StepMachineContext['error'];
   durationMs?: number;
+  /** Whether an attempt of the step ended without a known outcome: its work may have happened. */
+  uncertain?: boolean;
 }
 
 export type StepMachineEvent =
@@ -72,7 +76,7 @@ export interface RecordParams {
  * outcome is followed by whatever depends on it in the same ordered queue, and an attempt's handler waits for its
  * start to be durable in the attempt logic (see ENGINE.md).
  */
-function recordMove(env: MachineEnvironment, context: StepFacts, params: RecordParams): void {
+export function recordMove(env: MachineEnvironment, context: StepFacts, params: RecordParams): void {
   env.record(stepWrite(context, params.to, env.now()));
 }
 
@@ -90,14 +94,19 @@ function withResults(context: StepFacts, results: JsonValue): StepFacts {
 const resultOf = (event: StepMachineEvent) => (event as { results: JsonValue }).results;
 
 /** What a settled step reports to its task. `final` is the output of its final state node: the state. */
-function stepOutcome(env: MachineEnvironment, context: StepFacts, final: unknown): StepOutcome {
-  const { state } = final as { state: SettledStepState };
+export function stepOutcome(
+  env: MachineEnvironment,
+  context: StepFacts & { uncertain?: boolean },
+  final: unknown,
+): StepOutcome {
+  const { state } = final as { state: StepOutcome['state'] };
   return {
     name: context.name,
     state,
     attempts: context.attempts,
     error: context.error,
     durationMs: context.runningSince === undefined ? undefined : env.now() - context.runningSince,
+    uncertain: context.uncertain,
   };
 }
 
@@ -165,6 +174,7 @@ export function createStepMachine(env: MachineEnvironment) {
               : (event as { error?: unknown }).error;
         return {
           error: toStepError(error),
+          uncertain: context.uncertain === true || params.cause !== 'thrown',
           retryAt: planRetry({
             settings: settingsOf(context),
             attemptsInBudget: context.attempts - context.budgetBase,
@@ -209,7 +219,8 @@ export function createStepMachine(env: MachineEnvironment) {
             target: '#step.attempt_failed',
             actions: { type: 'failAttempt', params: { cause: 'thrown' } },
           },
-          CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
+          // The aborted attempt's handler may have done its work.
+          CANCEL: { target: 'cancelled', actions: ['rememberOperator', assign({ uncertain: true })] },
           TIMEOUT: {
             target: '#step.attempt_failed',
             actions: { type: 'failAttempt', params: { cause: 'timeout' } },

@@ -1,18 +1,29 @@
 import type { StepError } from '../domain/records.js';
-import type { SettledStepState, TaskState } from '../domain/states.js';
+import type { StepState, TaskState } from '../domain/states.js';
+import type { CompensationReason } from '../handlers/compensation-context.js';
 import type { StepResolution } from './step.machine.js';
 
 /**
- * A step as its task actor tracks it: `in_progress` while a step actor for it is alive. No results: a step's result
- * lives in its row (and its transition), which the engine keeps in memory for the task's handlers, so that a
- * snapshot does not carry every result so far.
+ * A step as its task actor tracks it: `in_progress` while a step actor for it is alive, `compensating` while a
+ * compensation actor is. No results: a step's result lives in its row (and its transition), which the engine keeps
+ * in memory for the task's handlers, so that a snapshot does not carry every result so far.
  */
 export interface TaskStepEntry {
-  state: 'pending' | 'in_progress' | SettledStepState;
+  state: Exclude<StepState, 'waiting_for_retry'>;
   attempts: number;
   budgetBase: number;
   error?: StepError;
   durationMs?: number;
+  /** Whether an attempt of the step ended without a known outcome: its work may have happened. */
+  uncertain?: boolean;
+  /** Set when the task compensates and this step is to be undone: whether it completed or its outcome is unknown. */
+  undo?: 'completed' | 'uncertain';
+}
+
+/** Why the task compensates, and the state it ends in when every compensation succeeded. */
+export interface TaskCompensation {
+  reason: CompensationReason;
+  then: 'failed' | 'cancelled';
 }
 
 export interface TaskMachineContext {
@@ -26,6 +37,10 @@ export interface TaskMachineContext {
   paused?: boolean;
   /** A manual resolution of a step that no actor runs yet; applied when the task is running again. */
   resolution?: StepResolution & { stepName: string };
+  /** Set from the moment the task starts compensating. */
+  compensation?: TaskCompensation;
+  /** Set by an operator's retry of a task whose compensations failed: those run again. */
+  retryCompensations?: boolean;
   /** The operator behind the transition being recorded. */
   by?: string;
   reason?: string;
@@ -35,4 +50,6 @@ export interface TaskMachineContext {
 export interface TaskMachineInput {
   taskId: string;
   stepNames: readonly string[];
+  /** Steps the task's request bypassed: stored `skipped`, recorded as such when the task starts. */
+  skipped: readonly string[];
 }

@@ -10,7 +10,8 @@ import {
   type StepOutcome,
   type StepResolution,
 } from './step.machine.js';
-import type { TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
+import type { CompensationMachine, CompensationMachineInput } from './compensation.machine.js';
+import type { TaskCompensation, TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
 import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
 
 export type TaskMachineEvent =
@@ -25,7 +26,8 @@ export type TaskMachineEvent =
   | ({ type: 'RESOLVE_STEP'; stepName: string } & StepResolution);
 
 /** The durable change that goes with a task transition, besides the task row's state. */
-type TransitionChanges = 'started' | 'finished' | 'failed' | 'reopened' | 'cancelled';
+type TransitionChanges =
+  'started' | 'finished' | 'failed' | 'reopened' | 'cancelled' | 'compensating' | 'compensationResolved' | 'restarted';
 
 // These run on every event of a running task: plain loops, no intermediate arrays.
 function namesIn(context: TaskMachineContext, state: TaskStepEntry['state']): string[] {
@@ -72,14 +74,65 @@ function stepChanges(
   }));
 }
 
+/** Every step not done (its work undone, failed, cancelled) back to `pending` with a fresh budget. */
+function restartChanges(context: TaskMachineContext): StepChange[] {
+  return Object.entries(context.steps)
+    .filter(([, step]) => !isStepDone(step.state))
+    .map(([name, step]) => ({
+      name,
+      from: step.state,
+      to: 'pending',
+      patch: {
+        name,
+        state: 'pending',
+        budgetBase: step.attempts,
+        error: undefined,
+        results: undefined,
+        completedAt: undefined,
+        nextRetryAt: undefined,
+      },
+    }));
+}
+
 function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: number): TaskWriteChanges {
   switch (kind) {
     case 'started':
-      return { task: { startedAt: now } };
+      // Steps the request bypassed are stored `skipped`; their move is recorded (and announced) with the start.
+      return {
+        task: { startedAt: now },
+        steps: namesIn(context, 'skipped').map((name) => ({
+          name,
+          from: 'pending',
+          to: 'skipped',
+          patch: { name, state: 'skipped', completedAt: now },
+        })),
+      };
     case 'finished':
       return { task: { completedAt: now } };
     case 'failed':
-      return { task: { errorMessage: failureSummary(context), completedAt: now } };
+      return {
+        task: { errorMessage: context.compensation?.reason.message ?? failureSummary(context), completedAt: now },
+      };
+    case 'compensating':
+      return context.compensation?.then === 'cancelled'
+        ? { steps: stepChanges(context, 'pending', 'cancelled', now) }
+        : { task: { errorMessage: context.compensation?.reason.message } };
+    case 'compensationResolved': {
+      const name = context.resolution!.stepName;
+      return {
+        task: { completedAt: undefined },
+        steps: [
+          {
+            name,
+            from: 'compensation_failed',
+            to: 'compensated',
+            patch: { name, state: 'compensated', completedAt: now },
+          },
+        ],
+      };
+    }
+    case 'restarted':
+      return { task: { errorMessage: undefined, completedAt: undefined }, steps: restartChanges(context) };
     case 'reopened':
       // A retry gives failed steps a fresh budget; a manual resolution changes its one step through a step actor.
       return {
@@ -160,17 +213,124 @@ function withSteps(
   return steps;
 }
 
+/** How a compensation would see step `name` now, when it has a compensation and may have done work; else none. */
+function undoOf(definition: TaskDefinition, name: string, step: TaskStepEntry): TaskStepEntry['undo'] {
+  if (definition.steps.get(name)!.settings.compensate === undefined) return undefined;
+  if (step.state === 'completed' || step.state === 'resolved_manually') return 'completed';
+  if (step.uncertain && (step.state === 'failed' || step.state === 'cancelled')) return 'uncertain';
+  return undefined;
+}
+
+function needsCompensation(context: TaskMachineContext, definition: TaskDefinition): boolean {
+  for (const name in context.steps) if (undoOf(definition, name, context.steps[name]!)) return true;
+  return false;
+}
+
+/** Whether `step` depends on `ancestor`, directly or through other steps. */
+function dependsOn(definition: TaskDefinition, step: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  const visit = (name: string): boolean =>
+    definition.steps.get(name)!.dependsOn.some((dependency) => {
+      if (dependency === ancestor) return true;
+      if (seen.has(dependency)) return false;
+      seen.add(dependency);
+      return visit(dependency);
+    });
+  return visit(step);
+}
+
+/**
+ * Whether step `name` may be compensated now: it is to be undone and not yet (or its failed compensation is retried),
+ * and every step to be undone that depends on it, directly or not, is undone already.
+ */
+function compensationReady(
+  steps: TaskMachineContext['steps'],
+  definition: TaskDefinition,
+  name: string,
+  retry: boolean,
+): boolean {
+  const step = steps[name]!;
+  if (!step.undo || step.state === 'compensating' || step.state === 'compensated') return false;
+  if (step.state === 'compensation_failed' && !retry) return false;
+  for (const other in steps) {
+    const dependant = steps[other]!;
+    if (dependant.undo && dependant.state !== 'compensated' && dependsOn(definition, other, name)) return false;
+  }
+  return true;
+}
+
+/** XState's `spawn` (of an `assign`) for a compensation actor. */
+type SpawnCompensation = (src: 'compensation', options: { id: string; input: CompensationMachineInput }) => unknown;
+
+/** Spawns a compensation actor for every step whose compensation is ready, and marks them `compensating`. */
+function startCompensations(
+  context: TaskMachineContext,
+  steps: TaskMachineContext['steps'],
+  definition: TaskDefinition,
+  spawn: SpawnCompensation,
+): void {
+  if (context.paused || !context.compensation) return;
+  const retry = context.retryCompensations === true;
+  // Template order: independent compensations start together; a dependency's waits for its dependants' to finish.
+  for (const name of definition.order) {
+    if (!compensationReady(steps, definition, name, retry)) continue;
+    const step = steps[name]!;
+    spawn('compensation', {
+      id: name,
+      input: {
+        taskId: context.taskId,
+        name,
+        state: step.state,
+        attempts: step.attempts,
+        budgetBase: step.budgetBase,
+        outcome: step.undo!,
+        reason: context.compensation.reason,
+      },
+    });
+    steps[name] = { ...step, state: 'compensating' };
+  }
+}
+
+/** Whether no compensation runs and none can start: the task's compensation is over. */
+function compensationsOver(context: TaskMachineContext, definition: TaskDefinition): boolean {
+  if (countIn(context.steps, 'compensating') > 0) return false;
+  for (const name of definition.order) if (compensationReady(context.steps, definition, name, false)) return false;
+  return true;
+}
+
+/** Why a task that failed for good compensates: its failed steps, the first of them named. */
+function failureReason(context: TaskMachineContext): TaskCompensation['reason'] {
+  const failed = namesIn(context, 'failed')[0];
+  const error = failed === undefined ? undefined : context.steps[failed]!.error;
+  return {
+    kind: 'failed',
+    message: failureSummary(context),
+    ...(failed === undefined ? {} : { stepName: failed }),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
 /**
  * The lifecycle of one task: the supervisor of its steps. It spawns a step actor for every step whose
  * dependencies are done (up to `maxParallelSteps` at once), folds each settled step back into its context, and
  * ends `completed` (or `resolved_manually`) when all steps are done, `failed` once a step failed and the running
  * ones settled, or `cancelled`. Each transition is recorded durably before the task moves on.
  */
-export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMachine) {
+export function createTaskMachine(
+  env: MachineEnvironment,
+  stepMachine: StepMachine,
+  compensationMachine: CompensationMachine,
+) {
   return setup({
     types: {} as { context: TaskMachineContext; input: TaskMachineInput; events: TaskMachineEvent },
-    actors: { step: stepMachine, resolution: createResolutionMachine(env) },
+    actors: { step: stepMachine, resolution: createResolutionMachine(env), compensation: compensationMachine },
     guards: {
+      needsCompensation: ({ context }) => needsCompensation(context, env.definition(context.taskId)),
+      compensationsOver: ({ context }) => compensationsOver(context, env.definition(context.taskId)),
+      anyCompensationFailed: ({ context }) => countIn(context.steps, 'compensation_failed') > 0,
+      compensatesCancel: ({ context }) => context.compensation?.then === 'cancelled',
+      resolvesFailedCompensation: ({ context, event }) =>
+        event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'compensation_failed',
       allDone: ({ context }) => allDone(context),
       haltedAndIdle: ({ context }) => isHalted(context) && countIn(context.steps, 'in_progress') === 0,
       idle: ({ context }) => countIn(context.steps, 'in_progress') === 0,
@@ -214,18 +374,63 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
         if (!('output' in event)) return {};
-        const { name, state, attempts, error, durationMs } = event.output;
+        const { name, state, attempts, error, durationMs, uncertain } = event.output;
         const steps = { ...context.steps };
+        const before = steps[name]!;
         // Written out: in V8 a spread followed by keys it lacked is many times slower, and this runs every step.
-        steps[name] = { state, attempts, budgetBase: steps[name]!.budgetBase, error, durationMs };
+        steps[name] = {
+          state,
+          attempts,
+          budgetBase: before.budgetBase,
+          error,
+          durationMs,
+          uncertain: uncertain ?? before.uncertain,
+          undo: before.undo,
+        };
         return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn)
           ? { steps, resolution: undefined }
           : { steps };
+      }),
+      /** Remembers why the task compensates and marks the steps to undo; a cancel cancels the pending steps after. */
+      beginCompensation: assign(({ context }, params: { then: 'failed' | 'cancelled' }) => {
+        const definition = env.definition(context.taskId);
+        const reason: TaskCompensation['reason'] =
+          params.then === 'failed'
+            ? failureReason(context)
+            : { kind: 'cancelled', message: context.reason ?? 'The task was cancelled' };
+        const steps = { ...context.steps };
+        for (const name in steps) {
+          const undo = undoOf(definition, name, steps[name]!);
+          if (undo) steps[name] = { ...steps[name]!, undo };
+        }
+        return { steps, compensation: { reason, then: params.then } };
+      }),
+      startCompensations: assign(({ context, spawn }) => {
+        const steps = { ...context.steps };
+        startCompensations(context, steps, env.definition(context.taskId), spawn as SpawnCompensation);
+        return { steps, retryCompensations: undefined };
+      }),
+      /** An operator's resolution of a failed compensation: the step counts as undone. */
+      markCompensatedByHand: assign(({ context }) => ({
+        steps: withSteps(context, [context.resolution!.stepName], (step) => ({ ...step, state: 'compensated' })),
+        resolution: undefined,
+      })),
+      /** An operator's retry after compensation: every step not done starts over with a fresh budget. */
+      restartUndoneSteps: assign(({ context }) => {
+        const steps: TaskMachineContext['steps'] = {};
+        for (const name in context.steps) {
+          const step = context.steps[name]!;
+          steps[name] = isStepDone(step.state)
+            ? step
+            : { state: 'pending', attempts: step.attempts, budgetBase: step.attempts };
+        }
+        return { steps, compensation: undefined };
       }),
       // A finished child would otherwise stay in every snapshot of the task.
       stopSettledStep: stopChild(({ event }) => ('actorId' in event ? event.actorId : '')),
       forwardToSteps: enqueueActions(({ context, event, enqueue }) => {
         for (const name of namesIn(context, 'in_progress')) enqueue.sendTo(name, event);
+        for (const name of namesIn(context, 'compensating')) enqueue.sendTo(name, event);
       }),
       forwardResolution: enqueueActions(({ event, enqueue }) => {
         if (event.type !== 'RESOLVE_STEP') return;
@@ -253,6 +458,7 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
     context: ({ input }) => {
       const steps: TaskMachineContext['steps'] = {};
       for (const name of input.stepNames) steps[name] = { state: 'pending', attempts: 0, budgetBase: 0 };
+      for (const name of input.skipped) steps[name] = { state: 'skipped', attempts: 0, budgetBase: 0 };
       return { taskId: input.taskId, state: 'pending', steps };
     },
     initial: 'pending',
@@ -274,6 +480,14 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
         always: [
           { guard: and(['allDone', 'anyResolvedManually']), target: 'resolved_manually' },
           { guard: 'allDone', target: 'completed' },
+          {
+            guard: and(['haltedAndIdle', 'needsCompensation']),
+            target: 'compensating',
+            actions: [
+              { type: 'beginCompensation', params: { then: 'failed' } },
+              ...recordMove('compensating', 'compensating'),
+            ],
+          },
           { guard: 'haltedAndIdle', target: 'failed' },
         ],
         on: {
@@ -305,12 +519,85 @@ export function createTaskMachine(env: MachineEnvironment, stepMachine: StepMach
       },
       cancelling: {
         entry: 'forwardToSteps',
-        always: { guard: 'idle', target: 'cancelled' },
+        always: [
+          {
+            guard: and(['idle', 'needsCompensation']),
+            target: 'compensating',
+            actions: [
+              { type: 'beginCompensation', params: { then: 'cancelled' } },
+              ...recordMove('compensating', 'compensating'),
+              'cancelPendingSteps',
+            ],
+          },
+          { guard: 'idle', target: 'cancelled' },
+        ],
         on: {
           'xstate.done.actor.*': {
             actions: [{ type: 'foldSettledStep', params: { startReady: false } }, 'stopSettledStep'],
           },
           RESUME: { actions: 'forwardToSteps' },
+        },
+      },
+      // Undoing what the steps did, in reverse dependency order, independent steps at once.
+      compensating: {
+        entry: 'startCompensations',
+        always: [
+          { guard: and(['compensationsOver', 'anyCompensationFailed']), target: 'compensation_failed' },
+          { guard: and(['compensationsOver', 'compensatesCancel']), target: 'compensated_cancelled' },
+          { guard: 'compensationsOver', target: 'compensated_failed' },
+        ],
+        on: {
+          'xstate.done.actor.*': {
+            actions: [
+              { type: 'foldSettledStep', params: { startReady: false } },
+              'stopSettledStep',
+              'startCompensations',
+            ],
+          },
+          RESUME: { actions: [assign({ paused: false }), 'forwardToSteps', 'startCompensations'] },
+        },
+      },
+      compensation_failed: {
+        entry: recordMove('compensation_failed', 'finished'),
+        on: {
+          RETRY: {
+            target: 'compensating',
+            actions: [
+              'rememberOperator',
+              assign({ retryCompensations: true }),
+              ...recordMove('compensating', 'reopened'),
+            ],
+          },
+          RESOLVE_STEP: {
+            guard: 'resolvesFailedCompensation',
+            target: 'compensating',
+            actions: [
+              'rememberOperator',
+              'rememberResolution',
+              ...recordMove('compensating', 'compensationResolved'),
+              'markCompensatedByHand',
+            ],
+          },
+        },
+      },
+      // The task's own outcome once its steps are undone; retried only when its template allows it (the engine
+      // checks), then every step not done starts over.
+      compensated_failed: {
+        entry: recordMove('failed', 'failed'),
+        on: {
+          RETRY: {
+            target: 'in_progress',
+            actions: ['rememberOperator', ...recordMove('in_progress', 'restarted'), 'restartUndoneSteps'],
+          },
+        },
+      },
+      compensated_cancelled: {
+        entry: recordMove('cancelled', 'finished'),
+        on: {
+          RETRY: {
+            target: 'in_progress',
+            actions: ['rememberOperator', ...recordMove('in_progress', 'restarted'), 'restartUndoneSteps'],
+          },
         },
       },
       completed: { type: 'final', entry: recordMove('completed', 'finished') },

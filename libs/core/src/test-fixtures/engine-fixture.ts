@@ -2,7 +2,7 @@ import { SimulatedClock } from 'xstate';
 import type { StepTemplate } from '../domain/template.js';
 import { createEngine, type EngineOptions } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
-import type { HandlerRegistration } from '../handlers/handler-registry.js';
+import type { CompensationRegistration, HandlerRegistration } from '../handlers/handler-registry.js';
 import type { EngineEvent } from '../domain/events.js';
 import type { JsonObject } from '../domain/json.js';
 import { recordEvents } from '../testing/wait-for-event.js';
@@ -15,7 +15,7 @@ export interface Fixture {
   clock: SimulatedClock;
   events: EngineEvent[];
   /** Runs one task of the fixture's template and returns its id. */
-  run(context?: JsonObject, extra?: { idempotencyKey?: string }): Promise<string>;
+  run(context?: JsonObject, extra?: { idempotencyKey?: string; bypassSteps?: string[] }): Promise<string>;
 }
 
 /**
@@ -25,17 +25,24 @@ export interface Fixture {
 export async function startFixture(
   steps: StepTemplate[],
   handlers: Record<string, HandlerRegistration>,
-  options: EngineOptions & { maxParallelSteps?: number } = {},
+  options: EngineOptions & {
+    maxParallelSteps?: number;
+    /** Compensation handler functions, by name. */
+    compensations?: Record<string, CompensationRegistration>;
+    retryAfterCompensation?: boolean;
+  } = {},
 ): Promise<Fixture> {
   const clock = options.clock instanceof SimulatedClock ? options.clock : new SimulatedClock();
   const engine = createEngine({ clock, defaults: { backoff: EXACT_BACKOFF }, ...options });
   for (const [name, handler] of Object.entries(handlers)) engine.registerHandler(name, handler);
+  for (const [name, handler] of Object.entries(options.compensations ?? {})) engine.registerHandler(name, handler);
   engine.registerTemplate({
     namespace: 'test',
     name: 'flow',
     version: '1.0.0',
     steps,
     ...(options.maxParallelSteps ? { maxParallelSteps: options.maxParallelSteps } : {}),
+    ...(options.retryAfterCompensation ? { retryAfterCompensation: true } : {}),
   });
   const events = recordEvents(engine);
   await engine.start();

@@ -1,9 +1,11 @@
 import type { Engine, EngineEvent, Logger } from '@tasker/core';
 
-/** The level of each transition's line: failures stand out, retries warn, the rest is information. */
+const ERRORS = new Set(['step.failed', 'task.failed', 'step.compensation_failed', 'task.compensation_failed']);
+
+/** The level of each transition's line: failures stand out, retries and compensations warn, the rest is information. */
 function levelOf(event: EngineEvent): 'info' | 'warn' | 'error' {
-  if (event.type === 'step.failed' || event.type === 'task.failed') return 'error';
-  if (event.type === 'step.retry_scheduled') return 'warn';
+  if (ERRORS.has(event.type)) return 'error';
+  if (event.type === 'step.retry_scheduled' || event.type === 'task.compensating') return 'warn';
   return 'info';
 }
 

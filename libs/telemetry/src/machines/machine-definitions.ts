@@ -1,4 +1,9 @@
-import { createStepMachine, createTaskMachine, type MachineEnvironment } from '@tasker/core/internal';
+import {
+  createCompensationMachine,
+  createStepMachine,
+  createTaskMachine,
+  type MachineEnvironment,
+} from '@tasker/core/internal';
 import type { AnyStateMachine } from 'xstate';
 
 /** Describing the machines runs none of them: an environment that refuses to be used says so if that changes. */
@@ -11,15 +16,17 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   record: unused,
   definition: unused,
   startAttempt: unused,
+  startCompensation: unused,
   stopAttempt: unused,
 };
 
-/** The engine's machines, keyed by their ids: `task`, `step`, `resolution`. */
+/** The engine's machines, keyed by their ids: `task`, `step`, `resolution`, `compensation`. */
 function engineMachines(): Record<string, AnyStateMachine> {
   const step = createStepMachine(DESCRIBE_ONLY);
-  const task = createTaskMachine(DESCRIBE_ONLY, step);
+  const compensation = createCompensationMachine(DESCRIBE_ONLY);
+  const task = createTaskMachine(DESCRIBE_ONLY, step, compensation);
   const resolution = task.implementations.actors.resolution as AnyStateMachine;
-  return { task, step, resolution };
+  return { task, step, resolution, compensation };
 }
 
 /** Functions in a machine's config (inline actions, context factories) as `{ type: name }`, as the inspector shows them. */
@@ -29,7 +36,8 @@ function describeFunctions(_key: string, value: unknown): unknown {
 
 /**
  * The definitions of the engine's state machines as JSON, keyed by machine id: `task` (the supervisor of a task's
- * steps), `step` (attempts, retries, timeouts, cancellation) and `resolution` (a step resolved by hand). Each is
+ * steps), `step` (attempts, retries, timeouts, cancellation), `resolution` (a step resolved by hand) and
+ * `compensation` (the undoing of one step, with its own retries). Each is
  * the machine's config, as the Stately inspector receives it, with functions shown as `{ type: name }`: paste one
  * into `createMachine(...)` in Stately's visualizer to see its states and transitions.
  *

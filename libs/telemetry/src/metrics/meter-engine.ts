@@ -12,8 +12,22 @@ export interface MeterEngineOptions {
 /** Bucket bounds in seconds, from a 5 ms step to a 10 min task. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-const TASK_OUTCOMES = new Set(['task.completed', 'task.failed', 'task.cancelled', 'task.resolved_manually']);
-const STEP_OUTCOMES = new Set(['step.completed', 'step.failed', 'step.cancelled', 'step.resolved_manually']);
+const TASK_OUTCOMES = new Set([
+  'task.completed',
+  'task.failed',
+  'task.cancelled',
+  'task.resolved_manually',
+  'task.compensation_failed',
+]);
+const STEP_OUTCOMES = new Set([
+  'step.completed',
+  'step.failed',
+  'step.cancelled',
+  'step.resolved_manually',
+  'step.skipped',
+  'step.compensated',
+  'step.compensation_failed',
+]);
 /** Step events that end an attempt, whose duration the step histogram records. */
 const ATTEMPT_ENDS = new Set(['step.completed', 'step.failed', 'step.retry_scheduled']);
 

@@ -55,6 +55,8 @@ const ATTEMPT_ENDS: Partial<Record<EngineEvent['type'], SpanStatusCode>> = {
   'step.retry_scheduled': SpanStatusCode.ERROR,
   'step.failed': SpanStatusCode.ERROR,
   'step.cancelled': SpanStatusCode.UNSET,
+  'step.compensated': SpanStatusCode.OK,
+  'step.compensation_failed': SpanStatusCode.ERROR,
 };
 
 /** Task outcomes, with the status they give the run's span. */
@@ -63,6 +65,7 @@ const TASK_ENDS: Partial<Record<EngineEvent['type'], SpanStatusCode>> = {
   'task.resolved_manually': SpanStatusCode.OK,
   'task.failed': SpanStatusCode.ERROR,
   'task.cancelled': SpanStatusCode.UNSET,
+  'task.compensation_failed': SpanStatusCode.ERROR,
 };
 
 /**
@@ -114,7 +117,7 @@ export class TaskSpans {
     const { stepName } = event;
     const durationMs = durationOf(event);
     const task = this.#open(event, event.at - (durationMs ?? 0));
-    if (event.type === 'step.started') {
+    if (event.type === 'step.started' || event.type === 'step.compensating') {
       task.attempts.get(stepName)?.end(hrTime(event.at));
       task.attempts.set(stepName, this.#startAttempt(event, stepName, task, event.at));
       return;
@@ -161,9 +164,10 @@ export class TaskSpans {
     return task;
   }
 
+  /** A span `step <name>` for an attempt, `compensate <name>` for the undoing of a step (all its attempts). */
   #startAttempt(event: StepEvent, stepName: string, task: OpenTask, at: number): Span {
     return this.#tracer.startSpan(
-      `step ${stepName}`,
+      `${event.type === 'step.compensating' ? 'compensate' : 'step'} ${stepName}`,
       {
         kind: SpanKind.INTERNAL,
         startTime: hrTime(at),

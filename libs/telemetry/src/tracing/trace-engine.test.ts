@@ -1,6 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createMemoryStore } from '@tasker/core';
+import { PermanentError, createEngine, createMemoryStore, type CompensationContext } from '@tasker/core';
 import { waitForEvent } from '@tasker/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
@@ -130,5 +130,37 @@ describe('spans of task runs', () => {
       resumedRun.spanContext().spanId,
     ]);
     await second.engine.stop();
+  });
+});
+
+describe('spans of compensations', () => {
+  it('traces the undoing of a step as a span of its own, compensate <step>, in the run', async () => {
+    const engine = createEngine({ store: createMemoryStore() })
+      .registerHandler('charge', () => ({ chargeId: 'ch_1' }))
+      .registerHandler('ship', () => {
+        throw new PermanentError('no carrier');
+      })
+      .registerHandler('refund', async (_ctx: CompensationContext) => {});
+    engine.registerTemplate({
+      namespace: 'shop',
+      name: 'order',
+      version: '1.0.0',
+      steps: [
+        { name: 'charge', handler: 'charge', compensate: { handler: 'refund' } },
+        { name: 'ship', handler: 'ship', dependsOn: ['charge'] },
+      ],
+    });
+    traceEngine(engine, { tracerProvider });
+    await engine.start();
+    const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
+    expect((await engine.waitForTask(taskId)).state).toBe('failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    const [compensation] = spansNamed('compensate charge');
+    const [run] = spansNamed('task shop/order');
+    expect(compensation?.status.code).toBe(SpanStatusCode.OK);
+    expect(compensation?.attributes['tasker.outcome']).toBe('compensated');
+    expect(compensation?.parentSpanContext?.spanId).toBe(run?.spanContext().spanId);
+    expect(run?.status.code).toBe(SpanStatusCode.ERROR);
+    await engine.stop();
   });
 });
