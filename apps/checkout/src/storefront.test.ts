@@ -128,5 +128,10 @@ describe('the storefront in Chromium', () => {
     expect(log).toContain('process_payment: compensating → compensated');
     expect(log).toContain('task: compensating → failed');
     expect(await db('orders').where({ task_id: taskId })).toEqual([]);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const screenshot = join(ARTIFACTS, 'storefront-checkout-refunded.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
   });
 });
