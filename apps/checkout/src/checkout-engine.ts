@@ -2,6 +2,7 @@ import { createEngine, type Engine, type EngineOptions } from '@tasker/core';
 import { loadTemplates, registerTemplates, semverResolver } from '@tasker/template';
 import type { Knex } from 'knex';
 import type { PaymentTimeouts } from './config/checkout-config.js';
+import { CancelOrderHandler } from './handlers/cancel-order.js';
 import { CreateOrderHandler } from './handlers/create-order.js';
 import { OrderProcessingHandler } from './handlers/order-processing-handler.js';
 import { ProcessPaymentHandler } from './handlers/process-payment.js';
@@ -27,7 +28,8 @@ export interface CheckoutEngineParts {
 
 /**
  * The engine with the seed's `ecommerce/process_order` template, its five step handlers, its task handler and the
- * compensations of the payment (`RefundPayment`) and of the inventory update (`RestockInventory`).
+ * compensations of the payment (`RefundPayment`), the inventory update (`RestockInventory`) and the order
+ * (`CancelOrder`).
  */
 export async function createCheckoutEngine(parts: CheckoutEngineParts, options: EngineOptions = {}): Promise<Engine> {
   const { db, simulation } = parts;
@@ -44,7 +46,8 @@ export async function createCheckoutEngine(parts: CheckoutEngineParts, options: 
       new SendConfirmationHandler(new Mailer(db, simulation)),
     )
     .registerHandler('RefundPayment', new RefundPaymentHandler(payments))
-    .registerHandler('RestockInventory', new RestockInventoryHandler(inventory));
+    .registerHandler('RestockInventory', new RestockInventoryHandler(inventory))
+    .registerHandler('CancelOrder', new CancelOrderHandler(db));
   registerTemplates(engine, await loadTemplates(parts.templatesDir));
   return engine;
 }

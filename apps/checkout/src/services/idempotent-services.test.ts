@@ -98,12 +98,19 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
     expect(await db('refunds').where({ payment_id: charge.id })).toHaveLength(1);
   });
 
-  it('refunds nothing for a charge never made', async () => {
+  it('refunds nothing for a charge never made, and refuses a charge arriving under that key afterwards', async () => {
     const payments = new PaymentProcessor(db, simulation);
     expect(
       await payments.refund({ ...call('task-3:process_payment:compensate'), chargeKey: 'task-3:process_payment' }),
     ).toBe(undefined);
     expect(await db('refunds').where({ idempotency_key: 'task-3:process_payment:compensate' })).toEqual([]);
+    // An aborted attempt's charge that arrives after the refund: refused, so no charge stays without its refund.
+    await expect(
+      payments.charge({ ...call('task-3:process_payment'), token: 'tok_success', amountCents: 100 }),
+    ).rejects.toThrow('charge refused: this payment was voided when its checkout was compensated');
+    expect(
+      await db('payments').where({ idempotency_key: 'task-3:process_payment' }).select('amount_cents', 'voided_at'),
+    ).toEqual([{ amount_cents: 0, voided_at: expect.anything() }]);
   });
 
   it('restocks once: racing restocks put back what the reservation took, with one return movement per product', async () => {
