@@ -67,13 +67,11 @@ describe('Black Friday on SQLite', () => {
     expect(retriesByStep.get('validate_cart')).toBeUndefined();
   });
 
-  it('reconciles: every charge one order or one refund, stock moved once per order and put back otherwise, one email per order', async () => {
-    expect(books).toMatchObject({ orders: load.completed, emails: load.completed, refunds: load.outcomes.refunded });
-    expect(books.charges).toBe(books.orders + books.refunds);
-    const consoleStock = await test.app.database.knex('products').where({ id: 5 }).first('stock');
-    expect(Number(consoleStock.stock)).toBeGreaterThanOrEqual(0);
+  it('reconciles: every charge one order or one refund, stock moved once per order and put back otherwise, one email per order', () => {
     expect(Object.fromEntries(RECONCILIATION_RULES.map((rule) => [rule, books[rule]]))).toEqual(
       Object.fromEntries(RECONCILIATION_RULES.map((rule) => [rule, 0])),
     );
+    expect(books).toMatchObject({ orders: load.completed, refunds: load.outcomes.refunded ?? 0 });
+    expect(books.charges).toBe(books.orders + books.refunds);
   });
 });

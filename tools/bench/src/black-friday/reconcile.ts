@@ -3,29 +3,38 @@ import type { Knex } from 'knex';
 /** What the shop's tables say about every checkout: counts, and the rows that break a rule (all must be 0). */
 export interface Reconciliation {
   charges: number;
+  /** Orders that stand (not cancelled). */
   orders: number;
+  /** Orders of checkouts cancelled after the order was recorded. */
+  cancelledOrders: number;
   refunds: number;
   saleMovements: number;
   /** Movements that put back what a compensated checkout had taken. */
   returnMovements: number;
   emails: number;
-  /** Charges that have neither exactly one order nor exactly one refund (or have both). */
+  /** Charges that have neither exactly one standing order nor exactly one refund (or have both). */
   chargesWithoutExactlyOneOrderOrRefund: number;
-  /** Orders that have no charge of their checkout, or more than one, or point at another checkout's charge. */
+  /**
+   * Orders (cancelled ones too) that have no charge of their checkout, or more than one, or point at another
+   * checkout's charge.
+   */
   ordersWithoutExactlyOneCharge: number;
   /** Checkouts charged more than once. */
   doubleCharges: number;
   /** Refunds of no charge, or of another amount than their charge's. */
   refundsWithoutTheirCharge: number;
-  /** Orders whose items were not taken out of stock exactly once each (with nothing put back). */
+  /** Standing orders whose items were not taken out of stock exactly once each (with nothing put back). */
   ordersWithoutExactlyOneStockMove: number;
-  /** Checkouts without an order whose stock moves do not cancel out (taken and not put back, or put back twice). */
+  /**
+   * Checkouts without a standing order whose stock moves do not cancel out (taken and not put back, or put back
+   * twice).
+   */
   strayStockMoves: number;
   /** Products whose stock is below zero. */
   negativeStock: number;
   /** Products whose stock is not the sum of their movements. */
   productsOffLedger: number;
-  /** Orders with no confirmation email, or more than one. */
+  /** Standing orders with no confirmation email, or more than one; cancelled orders with more than one. */
   ordersWithoutExactlyOneEmail: number;
 }
 
@@ -66,14 +75,16 @@ const sameQuantities = (left: Map<number, number>, right: Map<number, number>) =
  */
 export async function reconcile(db: Knex): Promise<Reconciliation> {
   const [payments, orders, refunds, movements, emails, products] = await Promise.all([
-    db('payments').select('id', 'reference', 'amount_cents'),
-    db('orders').select('id', 'task_id', 'payment_id', 'items'),
+    // A void (a refund that found no charge) is no charge.
+    db('payments').whereNull('voided_at').select('id', 'reference', 'amount_cents'),
+    db('orders').select('id', 'task_id', 'payment_id', 'items', 'cancelled_at'),
     db('refunds').select('payment_id', 'amount_cents'),
     db('inventory_movements').select('product_id', 'quantity_delta', 'reason', 'reference'),
     db('sent_emails').select('order_id'),
     db('products').select('id', 'stock'),
   ]);
-  const ordersByPayment = countBy(orders, (order) => String(order.payment_id));
+  const standing = orders.filter((order) => order.cancelled_at === null);
+  const ordersByPayment = countBy(standing, (order) => String(order.payment_id));
   const refundsByPayment = countBy(refunds, (refund) => String(refund.payment_id));
   const chargesByReference = countBy(payments, (payment) => String(payment.reference));
   const paymentById = new Map(payments.map((payment) => [String(payment.id), payment]));
@@ -92,7 +103,7 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
       quantity: Number(movement.quantity_delta),
     })),
   );
-  const orderTasks = new Set(orders.map((order) => String(order.task_id)));
+  const orderTasks = new Set(standing.map((order) => String(order.task_id)));
   const movedOnce = (order: { task_id: string; items: string }) => {
     const items = JSON.parse(order.items) as Array<{ product_id: number; quantity: number }>;
     const moves = movesByReference.get(order.task_id) ?? [];
@@ -102,7 +113,8 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
   const sales = movements.filter((movement) => movement.reason === 'sale');
   return {
     charges: payments.length,
-    orders: orders.length,
+    orders: standing.length,
+    cancelledOrders: orders.length - standing.length,
     refunds: refunds.length,
     saleMovements: sales.length,
     returnMovements: movements.filter((movement) => movement.reason === 'return').length,
@@ -120,14 +132,18 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
     refundsWithoutTheirCharge: refunds.filter(
       (refund) => Number(paymentById.get(String(refund.payment_id))?.amount_cents) !== Number(refund.amount_cents),
     ).length,
-    ordersWithoutExactlyOneStockMove: orders.filter((order) => !movedOnce(order)).length,
+    ordersWithoutExactlyOneStockMove: standing.filter((order) => !movedOnce(order)).length,
     strayStockMoves: [...movesByReference].filter(
       ([reference, moves]) => !orderTasks.has(reference) && netPerProduct(moves).size > 0,
     ).length,
     negativeStock: products.filter((product) => Number(product.stock) < 0).length,
     productsOffLedger: products.filter((product) => Number(product.stock) !== (ledger.get(Number(product.id)) ?? 0))
       .length,
-    ordersWithoutExactlyOneEmail: orders.filter((order) => emailsByOrder.get(String(order.id)) !== 1).length,
+    ordersWithoutExactlyOneEmail: orders.filter((order) =>
+      order.cancelled_at === null
+        ? emailsByOrder.get(String(order.id)) !== 1
+        : (emailsByOrder.get(String(order.id)) ?? 0) > 1,
+    ).length,
   };
 }
 

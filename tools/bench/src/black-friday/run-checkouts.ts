@@ -18,10 +18,9 @@ export interface CheckoutLoad {
   /**
    * Every `cancelEvery`-th checkout is cancelled in flight (0 for none), alternately one paying with `tok_timeout`
    * (cancelled while the processor holds its answer, the charge made: the outcome is uncertain) and one paying with
-   * `tok_success` cancelled after up to `cancelWithinMs` (default 50), wherever it is then.
+   * `tok_success` cancelled as soon as its payment, its inventory update or its order (in turn) has started.
    */
   cancelEvery?: number;
-  cancelWithinMs?: number;
 }
 
 /** What a checkout of the load is: how it pays, and what may stop it. */
@@ -55,18 +54,40 @@ async function json<T>(response: Response, what: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** The order's event stream's messages, as far as the load reads them. */
+type OrderStreamMessage =
+  | { event: 'snapshot'; data: { steps: Array<{ name: string; state: string }> } }
+  | { event: 'transition'; data: { step_name: string | null; to: string } };
+
+/** The steps a message of the order's stream says have started: moved to in_progress, or past pending in a snapshot. */
+function startedSteps(message: OrderStreamMessage): string[] {
+  if (message.event === 'snapshot') {
+    return message.data.steps.filter((step) => step.state !== 'pending').map((step) => step.name);
+  }
+  return message.data.step_name && message.data.to === 'in_progress' ? [message.data.step_name] : [];
+}
+
 /**
- * Reads the order's server-sent events until the app ends the stream, which it does once the task has settled:
- * the load learns each outcome when it happens, without polling the app.
+ * Reads the order's server-sent events until the app ends the stream, which it does once the task has settled,
+ * calling `onStepStarted` with each step seen started: the load learns each outcome when it happens, without
+ * polling the app.
  */
-async function untilSettled(eventsUrl: string): Promise<void> {
+async function untilSettled(eventsUrl: string, onStepStarted: (stepName: string) => void): Promise<void> {
   const response = await fetch(eventsUrl);
   if (!response.ok || !response.body) throw new Error(`GET ${eventsUrl} answered ${response.status}`);
   const decoder = new TextDecoder();
   let received = '';
   for await (const chunk of response.body) {
     received += decoder.decode(chunk as Uint8Array, { stream: true });
-    if (received.includes('event: end\n')) return;
+    const messages = received.split('\n\n');
+    received = messages.pop() ?? '';
+    for (const message of messages) {
+      const event = /^event: (\w+)\n/.exec(message)?.[1];
+      if (event === 'end') return;
+      if (event !== 'snapshot' && event !== 'transition') continue;
+      const data: unknown = JSON.parse(message.slice(message.indexOf('data: ') + 6));
+      for (const stepName of startedSteps({ event, data } as OrderStreamMessage)) onStepStarted(stepName);
+    }
   }
   throw new Error(`${eventsUrl} closed before the task settled`);
 }
@@ -88,6 +109,21 @@ const TOKENS: Record<CheckoutKind, string> = {
   'cancelled-mid-payment': 'tok_timeout',
   cancelled: 'tok_success',
 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The steps a `cancelled` checkout is cancelled in, in turn: each undoes more. */
+const CANCELLED_IN = ['process_payment', 'update_inventory', 'create_order'] as const;
+
+/**
+ * When checkout `index` of `kind` is cancelled: once the step named has started, after `afterMs`. A `tok_timeout`
+ * payment is given time to charge (its answer takes far longer), so the cancel aborts it after the money moved.
+ */
+function cancelTrigger(kind: CheckoutKind, index: number): { stepName: string; afterMs: number } | undefined {
+  if (kind === 'cancelled-mid-payment') return { stepName: 'process_payment', afterMs: 200 };
+  if (kind !== 'cancelled') return undefined;
+  return { stepName: CANCELLED_IN[index % CANCELLED_IN.length] ?? 'process_payment', afterMs: 0 };
+}
 
 /** Cancels checkout `taskId` through the app's Tasker API; one that settled first answers 409, which is fine. */
 async function cancelCheckout(baseUrl: string, taskId: string): Promise<void> {
@@ -139,15 +175,18 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
       }),
       'POST /checkout',
     );
-    const settled = untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`);
-    if (kind === 'cancelled' || kind === 'cancelled-mid-payment') {
+    const cancelWhen = cancelTrigger(kind, index);
+    // Settled (never rejected) while the stream is read, so that a failed cancel is thrown here, not unhandled.
+    let cancelled: Promise<PromiseSettledResult<void>[]> | undefined;
+    await untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`, (stepName) => {
+      if (cancelled || stepName !== cancelWhen?.stepName) return;
       result.cancelRequests++;
-      // tok_timeout holds its answer far longer: the cancel meets the payment in flight once it has begun.
-      const delayMs = kind === 'cancelled' ? Math.random() * (load.cancelWithinMs ?? 50) : (load.cancelWithinMs ?? 50);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      await cancelCheckout(load.baseUrl, accepted.task_id);
-    }
-    await settled;
+      cancelled = Promise.allSettled([
+        sleep(cancelWhen.afterMs).then(() => cancelCheckout(load.baseUrl, accepted.task_id)),
+      ]);
+    });
+    const [cancel] = (await cancelled) ?? [];
+    if (cancel?.status === 'rejected') throw cancel.reason;
     const status = await json<{ status: string }>(await fetch(`${load.baseUrl}${accepted.checkout_url}`), 'status');
     result.completionMs.push(performance.now() - sentAt);
     result.outcomes[status.status] = (result.outcomes[status.status] ?? 0) + 1;
