@@ -140,7 +140,7 @@ try {
     `charges / orders / refunds  ${books.charges} / ${books.orders} / ${books.refunds} (emails ${books.emails})`,
   );
   console.log(`sale / return movements     ${books.saleMovements} / ${books.returnMovements}`);
-  for (const rule of RECONCILIATION_RULES) console.log(`${rule.padEnd(34)}${books[rule]}`);
+  for (const rule of RECONCILIATION_RULES) console.log(`${rule.padEnd(40)}${books[rule]}`);
   const consistent =
     RECONCILIATION_RULES.every((rule) => books[rule] === 0) &&
     load.failedWithGoodCard.length === 0 &&
