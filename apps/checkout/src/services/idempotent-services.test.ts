@@ -113,7 +113,7 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
     ).toEqual([{ amount_cents: 0, voided_at: expect.anything() }]);
   });
 
-  it('restocks once: racing restocks put back what the reservation took, with one return movement per product', async () => {
+  it('restocks once: racing restocks put back what the reservation took, one return movement per product; a reservation arriving after refused', async () => {
     const inventory = new InventoryService(db, simulation);
     const before = Number((await db('products').where({ id: 4 }).first('stock')).stock);
     await inventory.reserve({ ...call('task-4:update_inventory'), items: [{ productId: 4, quantity: 2 }] });
@@ -136,6 +136,11 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
         reservationKey: 'task-5:update_inventory',
       }),
     ).toEqual({ movements: 0 });
+    // An aborted attempt's reservation that arrives after the restock: refused, so no stock stays taken.
+    await expect(
+      inventory.reserve({ ...call('task-5:update_inventory'), items: [{ productId: 4, quantity: 1 }] }),
+    ).rejects.toThrow('reservation refused: it was voided when its checkout was compensated');
+    expect(await db('inventory_movements').where({ idempotency_key: 'task-5:update_inventory' })).toEqual([]);
   });
 
   it('sends one email', async () => {

@@ -37,6 +37,12 @@ export class InventoryService {
   reserve(request: ReserveRequest): Promise<{ movements: number }> {
     return this.#simulation.run(SERVICE, request, () =>
       this.#db.transaction(async (trx) => {
+        // First: a racing call with the key waits here for this one's commit, then finds its movements below.
+        if ((await claimReservation(trx, request.idempotencyKey, 'reserved')) === 'voided') {
+          throw new ServiceError(SERVICE, 'reservation refused: it was voided when its checkout was compensated', {
+            transient: false,
+          });
+        }
         const earlier = await movementsOf(trx, request.idempotencyKey);
         if (earlier.length > 0) return { movements: earlier.length };
         const products = quantityPerProduct(request.items);
@@ -62,7 +68,7 @@ export class InventoryService {
 
   /**
    * Puts back what the reservation made with `reservationKey` took, as `return` movements. A reservation that never
-   * happened restocks nothing.
+   * happened restocks nothing, and is refused if it arrives later (an aborted attempt's, still on its way).
    * @returns the movements of the restock (0 when there was nothing to put back).
    */
   restock(request: RestockRequest): Promise<{ movements: number }> {
@@ -70,6 +76,8 @@ export class InventoryService {
       this.#db.transaction(async (trx) => {
         const earlier = await movementsOf(trx, request.idempotencyKey);
         if (earlier.length > 0) return { movements: earlier.length };
+        // Waits for a reservation in flight under the key to commit; none: the key is voided, nothing was taken.
+        if ((await claimReservation(trx, request.reservationKey, 'voided')) === 'voided') return { movements: 0 };
         const taken = quantityPerProduct(
           (await movementsOf(trx, request.reservationKey)).map((movement) => ({
             productId: movement.productId,
@@ -83,6 +91,26 @@ export class InventoryService {
       }),
     );
   }
+}
+
+/**
+ * Writes the row of reservation `key` as `state` unless it has one, and answers the state that stands. On
+ * PostgreSQL the insert waits for a transaction that wrote the row and has not committed yet, so the two callers
+ * of a key are served one after the other.
+ */
+async function claimReservation(
+  trx: Knex.Transaction,
+  key: string,
+  state: 'reserved' | 'voided',
+): Promise<'reserved' | 'voided'> {
+  await trx('inventory_reservations')
+    .insert({ idempotency_key: key, state, created_at: Date.now() })
+    .onConflict('idempotency_key')
+    .ignore();
+  const row = (await trx('inventory_reservations').where({ idempotency_key: key }).first('state')) as {
+    state: 'reserved' | 'voided';
+  };
+  return row.state;
 }
 
 /** The movements written with `idempotencyKey`, each as the product and its quantity delta. */
