@@ -69,6 +69,8 @@ describe('templates and handlers over the REST API', () => {
       retryable: true,
       retry_limit: 3,
       timeout_ms: 30_000,
+      skippable: false,
+      compensate: null,
     });
     const chain = ['validate_cart', 'process_payment', 'update_inventory', 'create_order', 'send_confirmation'];
     expect(template.dependency_graph.levels).toEqual(chain.map((name) => [name]));

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   /** Its lease length (the engine's default when absent); it polls four times per lease. */
   leaseMs?: number;
   faultRate?: number;
+  /** Whether the checkout's last step fails for good, so that every task compensates (see `registerCheckout`). */
+  undo?: boolean;
 }
 
 /** Starts a crash worker process. */

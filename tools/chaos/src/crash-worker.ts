@@ -6,7 +6,14 @@
  *
  *   tsx crash-worker.ts '<WorkerOptions JSON>'
  */
-import { createEngine, createStoreFromUrl, silentLogger, stopOnSignals, type Logger } from '@tasker/core';
+import {
+  UNFINISHED_TASK_STATES,
+  createEngine,
+  createStoreFromUrl,
+  silentLogger,
+  stopOnSignals,
+  type Logger,
+} from '@tasker/core';
 import { registerCheckout } from './checkout-shape.js';
 import type { WorkerOptions } from './crash-run.js';
 
@@ -26,7 +33,9 @@ const engine = createEngine({
   workerId: options.workerId,
   ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs, pollIntervalMs: options.leaseMs / 4 }),
 });
-registerCheckout(engine, options.executionLog, options.workerId, options.faultRate ?? 0.15);
+registerCheckout(engine, options.executionLog, options.workerId, options.faultRate ?? 0.15, {
+  undo: options.undo === true,
+});
 const exit = async () => {
   await store.close();
   process.exit(0);
@@ -41,7 +50,7 @@ if (options.create !== undefined) {
 await engine.start();
 process.stdout.write('running\n');
 for (;;) {
-  const { tasks } = await store.listTasks({ state: ['pending', 'in_progress'], limit: 1 });
+  const { tasks } = await store.listTasks({ state: [...UNFINISHED_TASK_STATES], limit: 1 });
   if (tasks.length === 0) break;
   await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -241,7 +241,9 @@ describe('compensation', () => {
     await engine.retryTask(taskId, { by: 'ops' });
     await done;
     expect(calls).toEqual(['restock', 'refund', 'refund']);
-    expect((await engine.getTask(taskId)).steps[1]!.state).toBe('compensated');
+    const task = await engine.getTask(taskId);
+    expect(task.steps.map((step) => step.state)).toEqual(['completed', 'compensated', 'compensated', 'failed']);
+    expect(task.errorMessage).toBe("Step 'ship' failed: no carrier");
   });
 
   it('lets an operator resolve a failed compensation by hand', async () => {

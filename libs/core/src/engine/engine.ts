@@ -92,7 +92,8 @@ export class Engine {
    * Registers a step handler (a `StepHandler` class or instance, or a function), a compensation handler (a
    * `CompensationHandler` class or instance, or a function) or a task handler under the name templates use. A plain
    * function may serve as a step's handler or as its compensation. Register handlers before the templates that name
-   * them.
+   * them. A compensation written as a function names its parameter's type, `async (ctx: CompensationContext) => …`:
+   * an unannotated `ctx` is taken for a step's.
    */
   registerHandler(name: string, handler: HandlerRegistration): this;
   registerHandler(name: string, handler: CompensationRegistration): this;

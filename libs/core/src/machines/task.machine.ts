@@ -27,7 +27,15 @@ export type TaskMachineEvent =
 
 /** The durable change that goes with a task transition, besides the task row's state. */
 type TransitionChanges =
-  'started' | 'finished' | 'failed' | 'reopened' | 'cancelled' | 'compensating' | 'compensationResolved' | 'restarted';
+  | 'started'
+  | 'finished'
+  | 'failed'
+  | 'reopened'
+  | 'cancelled'
+  | 'compensating'
+  | 'compensationRetried'
+  | 'compensationResolved'
+  | 'restarted';
 
 // These run on every event of a running task: plain loops, no intermediate arrays.
 function namesIn(context: TaskMachineContext, state: TaskStepEntry['state']): string[] {
@@ -117,6 +125,9 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
       return context.compensation?.then === 'cancelled'
         ? { steps: stepChanges(context, 'pending', 'cancelled', now) }
         : { task: { errorMessage: context.compensation?.reason.message } };
+    case 'compensationRetried':
+      // The failed compensations run again (their actors record their own moves); the task's failure stands.
+      return { task: { completedAt: undefined } };
     case 'compensationResolved': {
       const name = context.resolution!.stepName;
       return {
@@ -565,7 +576,7 @@ export function createTaskMachine(
             actions: [
               'rememberOperator',
               assign({ retryCompensations: true }),
-              ...recordMove('compensating', 'reopened'),
+              ...recordMove('compensating', 'compensationRetried'),
             ],
           },
           RESOLVE_STEP: {

@@ -10,5 +10,7 @@ export { describeStoreContract } from './store-contract.js';
 export type { StoreFactory } from './store-contract.js';
 export { describeEngineBoundary } from './engine-boundary-contract.js';
 export { describeWriteIsolation } from './write-isolation-contract.js';
+export { describeCompensationResume } from './compensation-resume-contract.js';
+export type { ReopenableStore } from './compensation-resume-contract.js';
 export { storeWith } from './store-with.js';
 export { sampleTask, sampleSteps } from './sample-records.js';

@@ -61,7 +61,8 @@ export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
       onRequest: context.guard('steps:resolve'),
       schema: {
         tags,
-        summary: 'Resolve a pending, waiting or failed step by hand with results; its dependants proceed',
+        summary:
+          'Resolve a pending, waiting or failed step by hand with results (its dependants proceed), or mark a step whose compensation failed as compensated by hand',
         params: stepParams,
         body: resolveStepBody,
         response: { 200: stepResponse, ...errorResponses(400, 401, 403, 404, 409, 503) },

@@ -1,4 +1,5 @@
-import type { JsonObject } from '@tasker/core';
+import { InvalidRequestError, type JsonObject } from '@tasker/core';
+import { ApiError } from '../errors/api-error.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskParams } from '../schemas/common-schemas.js';
@@ -9,6 +10,19 @@ import type { RouteContext } from './route-context.js';
 import { requestCorrelationId, requestTraceContext } from './request-headers.js';
 
 const tags = ['tasks'];
+
+/**
+ * The engine's refusal of a bypassed step (`bypassSteps[1]`) at the request's own field (`body.bypass_steps.1`);
+ * anything else as it is.
+ */
+function atRestField(error: unknown): unknown {
+  if (!(error instanceof InvalidRequestError)) return error;
+  const index = /^bypassSteps\[(\d+)\]$/.exec(error.field)?.[1];
+  if (index === undefined) return error;
+  const field = `body.bypass_steps.${index}`;
+  const message = error.message.slice(error.field.length + ': '.length);
+  return new ApiError('INVALID_REQUEST', `${field}: ${message}`, [{ field, message }]);
+}
 
 /** Tasks: create, list, show, retry, cancel. */
 export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
@@ -42,21 +56,25 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
       const correlationId = requestCorrelationId(request) ?? body.correlation_id;
       const traceContext = requestTraceContext(request);
       const result = await context.withinStoreTimeout(
-        engine.runTask({
-          namespace: body.namespace,
-          name: body.name,
-          // The engine checks every value deeply (JSON every store keeps, depth and size caps) before anything else.
-          context: body.context as JsonObject,
-          initiator: body.initiator ?? principal.subject,
-          ...(body.version === undefined ? {} : { version: body.version }),
-          ...(body.idempotency_key === undefined ? {} : { idempotencyKey: body.idempotency_key }),
-          ...(correlationId === undefined ? {} : { correlationId }),
-          ...(body.source_system === undefined ? {} : { sourceSystem: body.source_system }),
-          ...(body.bypass_steps === undefined ? {} : { bypassSteps: body.bypass_steps }),
-          ...(body.reason === undefined ? {} : { reason: body.reason }),
-          ...(body.tags === undefined ? {} : { tags: body.tags }),
-          ...(traceContext === undefined ? {} : { traceContext }),
-        }),
+        engine
+          .runTask({
+            namespace: body.namespace,
+            name: body.name,
+            // The engine checks every value deeply (JSON every store keeps, depth and size caps) before anything else.
+            context: body.context as JsonObject,
+            initiator: body.initiator ?? principal.subject,
+            ...(body.version === undefined ? {} : { version: body.version }),
+            ...(body.idempotency_key === undefined ? {} : { idempotencyKey: body.idempotency_key }),
+            ...(correlationId === undefined ? {} : { correlationId }),
+            ...(body.source_system === undefined ? {} : { sourceSystem: body.source_system }),
+            ...(body.bypass_steps === undefined ? {} : { bypassSteps: body.bypass_steps }),
+            ...(body.reason === undefined ? {} : { reason: body.reason }),
+            ...(body.tags === undefined ? {} : { tags: body.tags }),
+            ...(traceContext === undefined ? {} : { traceContext }),
+          })
+          .catch((error: unknown) => {
+            throw atRestField(error);
+          }),
       );
       const location = `${context.mountPath}/tasks/${result.taskId}`;
       reply
@@ -131,7 +149,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
           tags,
           summary:
             action === 'retry'
-              ? 'Run a failed task again (completed steps are kept)'
+              ? 'Run a failed task again (completed steps are kept), or the failed compensations of a compensation_failed task'
               : 'Cancel a task (running handlers are aborted)',
           params: taskParams,
           body: actionBody,

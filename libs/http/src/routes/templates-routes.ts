@@ -108,6 +108,14 @@ export const templatesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
           retryable: step.retryable ?? null,
           retry_limit: step.retryLimit ?? null,
           timeout_ms: step.timeoutMs ?? null,
+          skippable: step.skippable ?? false,
+          compensate: step.compensate
+            ? {
+                handler: step.compensate.handler,
+                retry_limit: step.compensate.retryLimit ?? null,
+                timeout_ms: step.compensate.timeoutMs ?? null,
+              }
+            : null,
         })),
         dependency_graph: {
           nodes: graph.nodes.map((node) => ({ name: node.name, handler: node.handler, weight: node.weight })),
@@ -128,7 +136,10 @@ export const templatesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
     async (request) => {
       const usedBy = new Map<string, string[]>();
       for (const template of visibleTemplates(request)) {
-        const names = [template.taskHandler, ...template.steps.map((step) => step.handler)];
+        const names = [
+          template.taskHandler,
+          ...template.steps.flatMap((step) => [step.handler, step.compensate?.handler]),
+        ];
         for (const handler of new Set(names)) {
           if (handler !== undefined) usedBy.set(handler, [...(usedBy.get(handler) ?? []), templateKey(template)]);
         }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
+import { SHOP_ORDER, compensatingEngine } from '../test-fixtures/compensating-engine.js';
 import { createLogger } from './create-logger.js';
 import { logEngineEvents } from './log-engine-events.js';
 
@@ -70,6 +71,26 @@ describe('log lines of transitions', () => {
       level: 50,
       event: 'task.completed',
       err: { message: 'listener broke', type: 'Error' },
+    });
+  });
+
+  it('logs a compensating task as a warning and a failed compensation as an error', async () => {
+    const { logger, lines } = capturedLogger();
+    const engine = compensatingEngine({ refundFails: true, logger });
+    logEngineEvents(engine, logger);
+    await engine.start();
+    const { taskId } = await engine.runTask(SHOP_ORDER);
+    await engine.waitForTask(taskId);
+    await engine.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    const levels = Object.fromEntries(
+      lines.filter((line) => line.taskId === taskId).map((line) => [line.event, line.level]),
+    );
+    expect(levels).toMatchObject({
+      'task.compensating': 40,
+      'step.compensating': 30,
+      'step.compensation_failed': 50,
+      'task.compensation_failed': 50,
     });
   });
 });

@@ -2,6 +2,7 @@ import { createEngine, createMemoryStore } from '@tasker/core';
 import { deferred, storeWith } from '@tasker/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
+import { SHOP_ORDER, compensatingEngine } from '../test-fixtures/compensating-engine.js';
 import { meterEngine } from './meter-engine.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 
@@ -113,5 +114,21 @@ describe('metrics of an engine', () => {
     expect(text).toContain('tasker_store_rejected_writes_total 1');
     expect(text).toContain('tasker_tasks_lost_total 0');
     expect(text).toContain('tasker_store_oldest_pending_write_age 0');
+  });
+
+  it('counts compensated steps and tasks whose compensation failed among the outcomes', async () => {
+    const { meterProvider, metrics } = createPrometheusMetrics();
+    const engine = compensatingEngine({ refundFails: true });
+    meterEngine(engine, { meterProvider });
+    await engine.start();
+    await engine.waitForTask((await engine.runTask(SHOP_ORDER)).taskId);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = await metrics();
+    await engine.stop();
+    const labels = 'tasker_namespace="shop",tasker_task_name="order"';
+    expect(text).toContain(`tasker_tasks_total{${labels},tasker_outcome="compensation_failed"} 1`);
+    expect(text).toContain(
+      `tasker_steps_total{${labels},tasker_step_name="charge",tasker_outcome="compensation_failed"} 1`,
+    );
   });
 });

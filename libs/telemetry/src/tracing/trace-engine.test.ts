@@ -1,9 +1,10 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { PermanentError, createEngine, createMemoryStore, type CompensationContext } from '@tasker/core';
+import { createMemoryStore } from '@tasker/core';
 import { waitForEvent } from '@tasker/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKOUT, checkoutEngine } from '../test-fixtures/checkout.js';
+import { SHOP_ORDER, compensatingEngine } from '../test-fixtures/compensating-engine.js';
 import { createStartTrace } from './create-start-trace.js';
 import { traceEngine } from './trace-engine.js';
 
@@ -135,24 +136,10 @@ describe('spans of task runs', () => {
 
 describe('spans of compensations', () => {
   it('traces the undoing of a step as a span of its own, compensate <step>, in the run', async () => {
-    const engine = createEngine({ store: createMemoryStore() })
-      .registerHandler('charge', () => ({ chargeId: 'ch_1' }))
-      .registerHandler('ship', () => {
-        throw new PermanentError('no carrier');
-      })
-      .registerHandler('refund', async (_ctx: CompensationContext) => {});
-    engine.registerTemplate({
-      namespace: 'shop',
-      name: 'order',
-      version: '1.0.0',
-      steps: [
-        { name: 'charge', handler: 'charge', compensate: { handler: 'refund' } },
-        { name: 'ship', handler: 'ship', dependsOn: ['charge'] },
-      ],
-    });
+    const engine = compensatingEngine();
     traceEngine(engine, { tracerProvider });
     await engine.start();
-    const { taskId } = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
+    const { taskId } = await engine.runTask(SHOP_ORDER);
     expect((await engine.waitForTask(taskId)).state).toBe('failed');
     await new Promise((resolve) => setImmediate(resolve));
     const [compensation] = spansNamed('compensate charge');
