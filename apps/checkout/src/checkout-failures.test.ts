@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   postCheckout,
   settledStatus,
+  startTestApp,
   stepOf,
   taskerTask,
   TEST_SIMULATION,
@@ -117,5 +118,52 @@ describe('a tok_timeout checkout cancelled while the processor holds its answer'
     expect(stepOf(task, 'process_payment').current_state).toBe('compensated');
     expect(await db('orders').where({ task_id: taskId })).toEqual([]);
     expect((await db('products').where({ id: 1 }).first('stock')).stock).toBe(25);
+  });
+});
+
+describe('a checkout cancelled while its confirmation is sent', () => {
+  it('undoes all it did: the order marked cancelled, the stock put back, the charge refunded', async () => {
+    // Every service call takes 300 ms: time to cancel while the mailer works.
+    const slow = await startTestApp({ simulation: { ...TEST_SIMULATION, latencyMs: { min: 300, max: 300 } } });
+    try {
+      const { body } = await postCheckout(slow.url, {
+        cart_items: [{ product_id: 4, quantity: 2 }],
+        payment_info: { token: 'tok_success' },
+        customer_info: sarah,
+      });
+      const taskId = body.task_id as string;
+      await expect
+        .poll(async () => stepOf(await taskerTask(slow.url, taskId), 'send_confirmation').current_state, {
+          interval: 10,
+          timeout: 10_000,
+        })
+        .toBe('in_progress');
+      const cancelled = await fetch(`${slow.url}/tasker/tasks/${taskId}/cancel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'the shopper changed her mind' }),
+      });
+      expect(cancelled.status).toBe(200);
+
+      const settled = await settledStatus(slow.url, taskId);
+      const db = slow.app.database.knex;
+      const [refund] = await db('refunds').where({ reference: taskId });
+      expect(settled).toMatchObject({ status: 'refunded', task_state: 'cancelled', refund: { refund_id: refund.id } });
+      const task = await taskerTask(slow.url, taskId);
+      expect(
+        ['process_payment', 'update_inventory', 'create_order'].map((name) => stepOf(task, name).current_state),
+      ).toEqual(['compensated', 'compensated', 'compensated']);
+      const [order] = await db('orders').where({ task_id: taskId });
+      expect(order.cancelled_at).not.toBeNull();
+      expect((await db('products').where({ id: 4 }).first('stock')).stock).toBe(15);
+      expect(
+        await db('inventory_movements').where({ reference: taskId }).orderBy('id').select('reason', 'quantity_delta'),
+      ).toEqual([
+        { reason: 'sale', quantity_delta: -2 },
+        { reason: 'return', quantity_delta: 2 },
+      ]);
+    } finally {
+      await slow.close();
+    }
   });
 });
