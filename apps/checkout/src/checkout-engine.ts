@@ -2,9 +2,12 @@ import { createEngine, type Engine, type EngineOptions } from '@tasker/core';
 import { loadTemplates, registerTemplates, semverResolver } from '@tasker/template';
 import type { Knex } from 'knex';
 import type { PaymentTimeouts } from './config/checkout-config.js';
+import { CancelOrderHandler } from './handlers/cancel-order.js';
 import { CreateOrderHandler } from './handlers/create-order.js';
 import { OrderProcessingHandler } from './handlers/order-processing-handler.js';
 import { ProcessPaymentHandler } from './handlers/process-payment.js';
+import { RefundPaymentHandler } from './handlers/refund-payment.js';
+import { RestockInventoryHandler } from './handlers/restock-inventory.js';
 import { SendConfirmationHandler } from './handlers/send-confirmation.js';
 import { UpdateInventoryHandler } from './handlers/update-inventory.js';
 import { ValidateCartHandler } from './handlers/validate-cart.js';
@@ -23,25 +26,28 @@ export interface CheckoutEngineParts {
   templatesDir: string;
 }
 
-/** The engine with the seed's `ecommerce/process_order` template, its five step handlers and its task handler. */
+/**
+ * The engine with the seed's `ecommerce/process_order` template, its five step handlers, its task handler and the
+ * compensations of the payment (`RefundPayment`), the inventory update (`RestockInventory`) and the order
+ * (`CancelOrder`).
+ */
 export async function createCheckoutEngine(parts: CheckoutEngineParts, options: EngineOptions = {}): Promise<Engine> {
   const { db, simulation } = parts;
+  const payments = new PaymentProcessor(db, simulation);
+  const inventory = new InventoryService(db, simulation);
   const engine = createEngine({ resolveVersion: semverResolver, ...options })
     .registerHandler('Ecommerce::OrderProcessingHandler', new OrderProcessingHandler(parts.paymentTimeouts))
     .registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', new ValidateCartHandler(db))
-    .registerHandler(
-      'Ecommerce::StepHandlers::ProcessPaymentHandler',
-      new ProcessPaymentHandler(new PaymentProcessor(db, simulation)),
-    )
-    .registerHandler(
-      'Ecommerce::StepHandlers::UpdateInventoryHandler',
-      new UpdateInventoryHandler(new InventoryService(db, simulation)),
-    )
+    .registerHandler('Ecommerce::StepHandlers::ProcessPaymentHandler', new ProcessPaymentHandler(payments))
+    .registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', new UpdateInventoryHandler(inventory))
     .registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', new CreateOrderHandler(db))
     .registerHandler(
       'Ecommerce::StepHandlers::SendConfirmationHandler',
       new SendConfirmationHandler(new Mailer(db, simulation)),
-    );
+    )
+    .registerHandler('RefundPayment', new RefundPaymentHandler(payments))
+    .registerHandler('RestockInventory', new RestockInventoryHandler(inventory))
+    .registerHandler('CancelOrder', new CancelOrderHandler(db));
   registerTemplates(engine, await loadTemplates(parts.templatesDir));
   return engine;
 }

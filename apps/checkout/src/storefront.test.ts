@@ -18,9 +18,10 @@ describe('the storefront in Chromium', () => {
   let profile: string;
 
   beforeAll(async () => {
-    // Latencies a browser can watch go by, and a flaky card that fails twice before it charges.
+    // Latencies a browser can watch go by, a flaky card that fails twice before it charges, and a rate-limited one
+    // told to come back in a second (time to empty a shelf behind a cart's back).
     test = await startTestApp({
-      simulation: { ...TEST_SIMULATION, latencyMs: { min: 20, max: 60 } },
+      simulation: { ...TEST_SIMULATION, latencyMs: { min: 20, max: 60 }, rateLimitRetryAfterMs: 1_000 },
       retryBackoffBaseMs: 100,
     });
     if (!existsSync(CHROMIUM)) {
@@ -92,5 +93,45 @@ describe('the storefront in Chromium', () => {
     );
     expect(await page.locator('#steps tr[data-step="process_payment"] td').nth(1).textContent()).toBe('failed');
     expect(await page.locator('#checkout').isEnabled()).toBe(true);
+  });
+
+  it('shows a charge given back live when the stock is gone by the inventory update: the payment compensated, the refund', async () => {
+    const page = await browser.newPage();
+    await page.goto(test.url);
+    await page.getByLabel('quantity of Desk lamp').fill('3');
+    await page.getByLabel('quantity of Mechanical keyboard').fill('0');
+    await page.selectOption('#token', 'tok_rate_limited');
+    await page.click('#checkout');
+    // While the processor makes the payment wait, another sale takes every lamp.
+    const payment = page.locator('#steps tr[data-step="process_payment"] td');
+    await expect.poll(() => payment.nth(1).textContent(), { timeout: 15_000, interval: 10 }).toBe('waiting_for_retry');
+    const db = test.app.database.knex;
+    const lamps = Number((await db('products').where({ id: 3 }).first('stock')).stock);
+    await db('products').where({ id: 3 }).decrement('stock', lamps);
+    await db('inventory_movements').insert({
+      product_id: 3,
+      quantity_delta: -lamps,
+      reason: 'adjustment',
+      created_at: 0,
+    });
+
+    await expect.poll(() => page.locator('#result.refunded').count(), { timeout: 15_000 }).toBe(1);
+    const taskId = await page.locator('#task').textContent();
+    const refund = await db('refunds').where({ reference: taskId }).first();
+    const charge = await db('payments').where({ reference: taskId }).first();
+    expect(await page.locator('#result').textContent()).toContain(
+      `Refunded $${(charge.amount_cents / 100).toFixed(2)} (${refund.id}) of payment ${charge.id}`,
+    );
+    expect(await payment.nth(1).textContent()).toBe('compensated');
+    expect(await page.locator('#steps tr[data-step="update_inventory"] td').nth(1).textContent()).toBe('failed');
+    const log = await page.locator('#log').textContent();
+    expect(log).toContain('process_payment: compensating → compensated');
+    expect(log).toContain('task: compensating → failed');
+    expect(await db('orders').where({ task_id: taskId })).toEqual([]);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const screenshot = join(ARTIFACTS, 'storefront-checkout-refunded.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * "Black Friday" (issue 8): the checkout app runs as its own process on a fresh PostgreSQL database with a 15%
- * transient fault rate in every simulated service (payment processor, inventory service, mailer); this script sends
- * it 5,000 checkouts over HTTP, 100 at a time, 1% of them with a card that is declined for good, follows each one to
- * its outcome, and then reconciles the shop's tables: every charge exactly one order, every order one charge,
- * stock moved once per order, one email per order, no double charge.
+ * "Black Friday" (issues 8 and 18): the checkout app runs as its own process on a fresh PostgreSQL database with a
+ * 15% transient fault rate in every simulated service (payment processor, inventory service, mailer); this script
+ * sends it 5,000 checkouts over HTTP, 100 at a time, 1% of them with a card that is declined for good, every tenth
+ * also asking for a scarce console (stock for half of them), every fiftieth cancelled in flight (half of those while
+ * a `tok_timeout` charge is held), follows each one to its outcome, and then reconciles the shop's tables: every
+ * charge exactly one order or exactly one refund, every order one charge, stock moved once per order and put back
+ * for every checkout compensated, no stock below zero, every stock its ledger, one email per order, no double charge.
  *
  *   npm run bench:black-friday
  *   BENCH_CHECKOUTS=1000 BENCH_CONCURRENCY=50 npm run bench:black-friday
@@ -20,7 +22,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freshPostgresDatabase } from '@tasker/store-knex/testing';
 import knexFactory from 'knex';
-import { RECONCILIATION_RULES, reconcile, restockAll, runCheckouts } from './black-friday/index.js';
+import { addScarceProduct, RECONCILIATION_RULES, reconcile, restockAll, runCheckouts } from './black-friday/index.js';
 import { percentile } from './measure.js';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 5_000);
@@ -87,11 +89,15 @@ const app = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tasker/so
 try {
   await waitUntilUp(baseUrl, app);
   await restockAll(db, CHECKOUTS * 2);
+  // Every tenth cart asks for one: stock for half of them.
+  const scarce = { id: 5, name: 'Limited console', priceCents: 49_900, stock: Math.floor(CHECKOUTS / 20) };
+  await addScarceProduct(db, scarce);
   console.log(
     `Black Friday: ${CHECKOUTS} checkouts, ${CONCURRENCY} concurrent, against the checkout app on PostgreSQL${REDIS_PREFIX ? ' (tasks in Redis)' : ''} ` +
       `(${Object.entries(APP_ENV)
         .map(([name, value]) => `${name}=${value}`)
-        .join(' ')}); 1% declined cards; ${os.cpus().length} CPUs, Node ${process.version}`,
+        .join(' ')}); 1% declined cards, ${scarce.stock} consoles for 10% of carts, 2% cancelled in flight; ` +
+      `${os.cpus().length} CPUs, Node ${process.version}`,
   );
   const appCpuBefore = cpuSecondsOf(app.pid!);
   const ownCpuBefore = process.cpuUsage();
@@ -101,6 +107,8 @@ try {
     concurrency: CONCURRENCY,
     declineEvery: 100,
     productIds: [1, 2, 3, 4],
+    scarce: { productId: scarce.id, every: 10 },
+    cancelEvery: 50,
   });
   const appCpuMs = (cpuSecondsOf(app.pid!) - appCpuBefore) * 1000;
   const ownCpu = process.cpuUsage(ownCpuBefore);
@@ -118,14 +126,24 @@ try {
   );
   console.log(`retries scheduled           ${await retriesByStep(baseUrl)}`);
   console.log(`completed                   ${load.completed}`);
-  console.log(`failed                      ${load.failed} (declined cards sent: ${load.declined})`);
+  console.log(
+    `not completed               ${load.failed} (declined cards sent: ${load.declined}, console carts: ` +
+      `${load.scarceCarts}, cancels sent: ${load.cancelRequests})`,
+  );
+  console.log(
+    `outcomes                    ${Object.entries(load.outcomes)
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ')}`,
+  );
   console.log(`failed with a good card     ${load.failedWithGoodCard.length}`);
-  console.log(`charges / orders / emails   ${books.charges} / ${books.orders} / ${books.emails}`);
-  console.log(`sale movements              ${books.saleMovements}`);
-  for (const rule of RECONCILIATION_RULES) console.log(`${rule.padEnd(34)}${books[rule]}`);
+  console.log(
+    `charges / orders / refunds  ${books.charges} / ${books.orders} / ${books.refunds} (emails ${books.emails})`,
+  );
+  console.log(`sale / return movements     ${books.saleMovements} / ${books.returnMovements}`);
+  for (const rule of RECONCILIATION_RULES) console.log(`${rule.padEnd(40)}${books[rule]}`);
   const consistent =
     RECONCILIATION_RULES.every((rule) => books[rule] === 0) &&
-    load.failed === load.declined &&
+    load.failedWithGoodCard.length === 0 &&
     books.orders === load.completed;
   console.log(consistent ? 'RECONCILED: the books balance' : 'NOT RECONCILED: see the rows above');
   process.exitCode = consistent ? 0 : 1;

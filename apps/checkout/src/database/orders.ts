@@ -21,10 +21,12 @@ export interface Order {
   taxCents: number;
   totalCents: number;
   createdAt: number;
+  /** When the checkout was cancelled after the order was recorded (its charge refunded); undefined if it stands. */
+  cancelledAt?: number;
 }
 
 /** What it takes to record an order. */
-export type NewOrder = Omit<Order, 'id' | 'createdAt'>;
+export type NewOrder = Omit<Order, 'id' | 'createdAt' | 'cancelledAt'>;
 
 interface OrderRow {
   id: number;
@@ -37,6 +39,7 @@ interface OrderRow {
   tax_cents: number;
   total_cents: number;
   created_at: number | string;
+  cancelled_at: number | string | null;
 }
 
 function toOrder(row: OrderRow): Order {
@@ -51,6 +54,7 @@ function toOrder(row: OrderRow): Order {
     taxCents: Number(row.tax_cents),
     totalCents: Number(row.total_cents),
     createdAt: Number(row.created_at),
+    ...(row.cancelled_at === null ? {} : { cancelledAt: Number(row.cancelled_at) }),
   };
 }
 
@@ -82,4 +86,13 @@ export async function createOrder(db: Knex, order: NewOrder): Promise<Order> {
   const created = await findOrderOfTask(db, order.taskId);
   if (!created) throw new Error(`the order of task ${order.taskId} vanished after it was written`);
   return created;
+}
+
+/**
+ * Marks the order of checkout `taskId` cancelled, once: a repeated call keeps the first time.
+ * @returns the order, or undefined when the checkout recorded none.
+ */
+export async function cancelOrderOfTask(db: Knex, taskId: string): Promise<Order | undefined> {
+  await db('orders').where({ task_id: taskId }).whereNull('cancelled_at').update({ cancelled_at: Date.now() });
+  return findOrderOfTask(db, taskId);
 }

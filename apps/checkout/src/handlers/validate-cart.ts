@@ -1,6 +1,7 @@
 import { PermanentError, StepHandler, type StepContext } from '@tasker/core';
 import type { Knex } from 'knex';
 import { findProducts } from '../database/products.js';
+import { quantityPerProduct } from '../services/quantity-per-product.js';
 import { checkoutContext, type ValidatedCart } from './checkout-context.js';
 
 /** The seed's tax rate. */
@@ -8,7 +9,10 @@ const TAX_RATE = 0.08;
 
 const units = (cents: number) => cents / 100;
 
-/** Checks every item exists and is in stock, and computes the totals in cents (8% tax, as the seed does). */
+/**
+ * Checks every item exists and the stock holds what the cart asks of each product (the sum of its lines, since two
+ * lines that each fit may not fit together), and computes the totals in cents (8% tax, as the seed does).
+ */
 export class ValidateCartHandler extends StepHandler {
   constructor(private readonly db: Knex) {
     super();
@@ -20,10 +24,22 @@ export class ValidateCartHandler extends StepHandler {
       this.db,
       cart.map((item) => item.product_id),
     );
+    const productOf = (productId: number) => {
+      const product = products.get(productId);
+      if (!product) throw new PermanentError(`Product ${productId} not found`);
+      return product;
+    };
+    const asked = quantityPerProduct(cart.map((item) => ({ productId: item.product_id, quantity: item.quantity })));
+    for (const { productId, quantity } of asked) {
+      const product = productOf(productId);
+      if (product.stock < quantity) {
+        throw new PermanentError(
+          `Insufficient stock for ${product.name} (product ${productId}): the cart asks ${quantity}, ${product.stock} in stock`,
+        );
+      }
+    }
     const items = cart.map((item) => {
-      const product = products.get(item.product_id);
-      if (!product) throw new PermanentError(`Product ${item.product_id} not found`);
-      if (product.stock < item.quantity) throw new PermanentError(`Insufficient stock for ${product.name}`);
+      const product = productOf(item.product_id);
       return {
         product_id: product.id,
         name: product.name,

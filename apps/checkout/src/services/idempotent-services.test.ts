@@ -76,6 +76,73 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
     });
   });
 
+  it('refunds once: racing refunds of one charge, under one key or two, leave one refund of the whole charge', async () => {
+    const payments = new PaymentProcessor(db, simulation);
+    const charge = await payments.charge({
+      ...call('task-2:process_payment'),
+      token: 'tok_success',
+      amountCents: 4_200,
+    });
+    const refunds = await Promise.all(
+      ['task-2:process_payment:compensate', 'task-2:process_payment:compensate', 'another-key'].map((key) =>
+        payments.refund({ ...call(key), chargeKey: 'task-2:process_payment' }),
+      ),
+    );
+    expect(new Set(refunds.map((refund) => refund?.id)).size).toBe(1);
+    expect(refunds[0]).toEqual({
+      id: expect.stringMatching(/^re_/),
+      paymentId: charge.id,
+      amountCents: 4_200,
+      createdAt: expect.any(Number),
+    });
+    expect(await db('refunds').where({ payment_id: charge.id })).toHaveLength(1);
+  });
+
+  it('refunds nothing for a charge never made, and refuses a charge arriving under that key afterwards', async () => {
+    const payments = new PaymentProcessor(db, simulation);
+    expect(
+      await payments.refund({ ...call('task-3:process_payment:compensate'), chargeKey: 'task-3:process_payment' }),
+    ).toBe(undefined);
+    expect(await db('refunds').where({ idempotency_key: 'task-3:process_payment:compensate' })).toEqual([]);
+    // An aborted attempt's charge that arrives after the refund: refused, so no charge stays without its refund.
+    await expect(
+      payments.charge({ ...call('task-3:process_payment'), token: 'tok_success', amountCents: 100 }),
+    ).rejects.toThrow('charge refused: this payment was voided when its checkout was compensated');
+    expect(
+      await db('payments').where({ idempotency_key: 'task-3:process_payment' }).select('amount_cents', 'voided_at'),
+    ).toEqual([{ amount_cents: 0, voided_at: expect.anything() }]);
+  });
+
+  it('restocks once: racing restocks put back what the reservation took, one return movement per product; a reservation arriving after refused', async () => {
+    const inventory = new InventoryService(db, simulation);
+    const before = Number((await db('products').where({ id: 4 }).first('stock')).stock);
+    await inventory.reserve({ ...call('task-4:update_inventory'), items: [{ productId: 4, quantity: 2 }] });
+    const restocks = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        inventory.restock({ ...call('task-4:update_inventory:compensate'), reservationKey: 'task-4:update_inventory' }),
+      ),
+    );
+    expect(restocks.some((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(
+      await db('inventory_movements')
+        .where({ idempotency_key: 'task-4:update_inventory:compensate' })
+        .select('reason', 'quantity_delta'),
+    ).toEqual([{ reason: 'return', quantity_delta: 2 }]);
+    expect(Number((await db('products').where({ id: 4 }).first('stock')).stock)).toBe(before);
+    // A reservation that never happened has nothing to put back.
+    expect(
+      await inventory.restock({
+        ...call('task-5:update_inventory:compensate'),
+        reservationKey: 'task-5:update_inventory',
+      }),
+    ).toEqual({ movements: 0 });
+    // An aborted attempt's reservation that arrives after the restock: refused, so no stock stays taken.
+    await expect(
+      inventory.reserve({ ...call('task-5:update_inventory'), items: [{ productId: 4, quantity: 1 }] }),
+    ).rejects.toThrow('reservation refused: it was voided when its checkout was compensated');
+    expect(await db('inventory_movements').where({ idempotency_key: 'task-5:update_inventory' })).toEqual([]);
+  });
+
   it('sends one email', async () => {
     const mailer = new Mailer(db, simulation);
     const order = await db('orders').where({ task_id: 'task-0' }).first('id');

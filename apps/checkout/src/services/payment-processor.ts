@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { findRefundOfPayment, type Refund } from '../database/refunds.js';
 import { ServiceError } from './service-error.js';
 import type { ServiceCall, ServiceSimulation } from './service-simulation.js';
 
@@ -28,7 +29,16 @@ export interface ChargeRequest extends ServiceCall {
   amountCents: number;
 }
 
+/** A request to refund the charge made with `chargeKey`. */
+export interface RefundRequest extends ServiceCall {
+  /** The idempotency key the charge was made with. */
+  chargeKey: string;
+}
+
 const SERVICE = 'payment processor';
+
+/** A processor's id of `prefix` (`pi` a charge, `pv` a void, `re` a refund). */
+const processorId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 
 /**
  * A simulated payment processor that writes its charges to the `payments` table.
@@ -54,14 +64,42 @@ export class PaymentProcessor {
   charge(request: ChargeRequest): Promise<Charge> {
     return this.#simulation.run(SERVICE, request, async () => {
       const earlier = await this.#find(request.idempotencyKey);
-      if (earlier) return earlier;
+      if (earlier) return chargeOrRefusal(earlier);
       this.#refuseByToken(request);
-      const charge = await this.#record(request);
+      const charge = chargeOrRefusal(await this.#record(request));
       this.#refusals.delete(request.idempotencyKey);
       if (request.token === 'tok_timeout') {
         await sleep(this.#simulation.config.slowResponseMs, undefined, { signal: request.signal });
       }
       return charge;
+    });
+  }
+
+  /**
+   * Refunds the whole charge made with `request.chargeKey`, once: a refund retried under its own key or raced
+   * under another finds the first (a charge has at most one refund). When no charge was made with that key, the key
+   * is voided instead: a charge still on its way (an aborted attempt's) is then refused, never left unrefunded.
+   * @returns the refund, or undefined when no charge was made with that key (nothing to give back).
+   */
+  refund(request: RefundRequest): Promise<Refund | undefined> {
+    return this.#simulation.run(SERVICE, request, async () => {
+      // The void and a late charge share the key's unique index: whichever is written first stands.
+      const charge = (await this.#find(request.chargeKey)) ?? (await this.#void(request));
+      if (charge.voided) return undefined;
+      await this.#db('refunds')
+        .insert({
+          id: processorId('re'),
+          payment_id: charge.id,
+          idempotency_key: request.idempotencyKey,
+          reference: request.reference,
+          amount_cents: charge.amountCents,
+          created_at: Date.now(),
+        })
+        .onConflict('payment_id')
+        .ignore();
+      const refund = await findRefundOfPayment(this.#db, charge.id);
+      if (!refund) throw new Error(`the refund of ${charge.id} vanished after it was written`);
+      return refund;
     });
   }
 
@@ -83,10 +121,26 @@ export class PaymentProcessor {
     throw new ServiceError(SERVICE, 'gateway error (502)', { transient: true });
   }
 
-  async #record(request: ChargeRequest): Promise<Charge> {
+  async #void(request: RefundRequest): Promise<RecordedCharge> {
     await this.#db('payments')
       .insert({
-        id: `pi_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        id: processorId('pv'),
+        idempotency_key: request.chargeKey,
+        reference: request.reference,
+        token: 'void',
+        amount_cents: 0,
+        created_at: Date.now(),
+        voided_at: Date.now(),
+      })
+      .onConflict('idempotency_key')
+      .ignore();
+    return this.#found(request.chargeKey);
+  }
+
+  async #record(request: ChargeRequest): Promise<RecordedCharge> {
+    await this.#db('payments')
+      .insert({
+        id: processorId('pi'),
         idempotency_key: request.idempotencyKey,
         reference: request.reference,
         token: request.token,
@@ -95,13 +149,35 @@ export class PaymentProcessor {
       })
       .onConflict('idempotency_key')
       .ignore();
-    const charge = await this.#find(request.idempotencyKey);
-    if (!charge) throw new Error(`the charge of ${request.idempotencyKey} vanished after it was written`);
-    return charge;
+    return this.#found(request.idempotencyKey);
   }
 
-  async #find(idempotencyKey: string): Promise<Charge | undefined> {
-    const row = await this.#db('payments').where({ idempotency_key: idempotencyKey }).first('id', 'amount_cents');
-    return row && { id: row.id as string, amountCents: Number(row.amount_cents) };
+  /** The row just written under `idempotencyKey` (by this call or a racing one). */
+  async #found(idempotencyKey: string): Promise<RecordedCharge> {
+    const row = await this.#find(idempotencyKey);
+    if (!row) throw new Error(`the payment row of ${idempotencyKey} vanished after it was written`);
+    return row;
   }
+
+  async #find(idempotencyKey: string): Promise<RecordedCharge | undefined> {
+    const row = await this.#db('payments')
+      .where({ idempotency_key: idempotencyKey })
+      .first('id', 'amount_cents', 'voided_at');
+    return row && { id: row.id as string, amountCents: Number(row.amount_cents), voided: row.voided_at !== null };
+  }
+}
+
+/** A row of `payments`: a charge, or the void a refund wrote for a key never charged. */
+interface RecordedCharge extends Charge {
+  voided: boolean;
+}
+
+/** The charge a row records. @throws ServiceError (permanent) for a voided key. */
+function chargeOrRefusal(row: RecordedCharge): Charge {
+  if (row.voided) {
+    throw new ServiceError(SERVICE, 'charge refused: this payment was voided when its checkout was compensated', {
+      transient: false,
+    });
+  }
+  return { id: row.id, amountCents: row.amountCents };
 }

@@ -5,5 +5,5 @@
  */
 export { runCheckouts } from './run-checkouts.js';
 export type { CheckoutLoad, LoadResult } from './run-checkouts.js';
-export { reconcile, restockAll, RECONCILIATION_RULES } from './reconcile.js';
-export type { Reconciliation } from './reconcile.js';
+export { addScarceProduct, reconcile, restockAll, RECONCILIATION_RULES } from './reconcile.js';
+export type { Reconciliation, ScarceProduct } from './reconcile.js';

@@ -3,32 +3,50 @@ import type { Knex } from 'knex';
 /** What the shop's tables say about every checkout: counts, and the rows that break a rule (all must be 0). */
 export interface Reconciliation {
   charges: number;
+  /** Orders that stand (not cancelled). */
   orders: number;
+  /** Orders of checkouts cancelled after the order was recorded. */
+  cancelledOrders: number;
+  refunds: number;
   saleMovements: number;
+  /** Movements that put back what a compensated checkout had taken. */
+  returnMovements: number;
   emails: number;
-  /** Charges that have no order, or more than one. */
-  chargesWithoutExactlyOneOrder: number;
-  /** Orders that have no charge of their checkout, or more than one, or point at another checkout's charge. */
+  /** Charges that have neither exactly one standing order nor exactly one refund (or have both). */
+  chargesWithoutExactlyOneOrderOrRefund: number;
+  /**
+   * Orders (cancelled ones too) that have no charge of their checkout, or more than one, or point at another
+   * checkout's charge.
+   */
   ordersWithoutExactlyOneCharge: number;
   /** Checkouts charged more than once. */
   doubleCharges: number;
-  /** Orders whose items were not taken out of stock exactly once each. */
+  /** Refunds of no charge, or of another amount than their charge's. */
+  refundsWithoutTheirCharge: number;
+  /** Standing orders whose items were not taken out of stock exactly once each (with nothing put back). */
   ordersWithoutExactlyOneStockMove: number;
-  /** Sale movements of a checkout that has no order. */
+  /**
+   * Checkouts without a standing order whose stock moves do not cancel out (taken and not put back, or put back
+   * twice).
+   */
   strayStockMoves: number;
+  /** Products whose stock is below zero. */
+  negativeStock: number;
   /** Products whose stock is not the sum of their movements. */
   productsOffLedger: number;
-  /** Orders with no confirmation email, or more than one. */
+  /** Standing orders with no confirmation email, or more than one; cancelled orders with more than one. */
   ordersWithoutExactlyOneEmail: number;
 }
 
 /** The rules of a {@link Reconciliation}, each of which must count 0 rows. */
 export const RECONCILIATION_RULES = [
-  'chargesWithoutExactlyOneOrder',
+  'chargesWithoutExactlyOneOrderOrRefund',
   'ordersWithoutExactlyOneCharge',
   'doubleCharges',
+  'refundsWithoutTheirCharge',
   'ordersWithoutExactlyOneStockMove',
   'strayStockMoves',
+  'negativeStock',
   'productsOffLedger',
   'ordersWithoutExactlyOneEmail',
 ] as const satisfies ReadonlyArray<keyof Reconciliation>;
@@ -39,60 +57,93 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, nu
   return counts;
 }
 
-/** Checks the shop's tables against each other: every charge one order, stock moved once, one email per order. */
+/** The sum of `quantity` per product over `rows`, without the products it sums to zero. */
+function netPerProduct(rows: ReadonlyArray<{ productId: number; quantity: number }>): Map<number, number> {
+  const net = new Map<number, number>();
+  for (const row of rows) net.set(row.productId, (net.get(row.productId) ?? 0) + row.quantity);
+  for (const [productId, quantity] of net) if (quantity === 0) net.delete(productId);
+  return net;
+}
+
+const sameQuantities = (left: Map<number, number>, right: Map<number, number>) =>
+  left.size === right.size && [...left].every(([productId, quantity]) => right.get(productId) === quantity);
+
+/**
+ * Checks the shop's tables against each other: every charge exactly one order or exactly one refund, stock moved
+ * once per order and put back for every checkout without one, no stock below zero, every stock its ledger, one
+ * email per order.
+ */
 export async function reconcile(db: Knex): Promise<Reconciliation> {
-  const [payments, orders, movements, emails, products] = await Promise.all([
-    db('payments').select('id', 'reference'),
-    db('orders').select('id', 'task_id', 'payment_id', 'items'),
+  const [payments, orders, refunds, movements, emails, products] = await Promise.all([
+    // A void (a refund that found no charge) is no charge.
+    db('payments').whereNull('voided_at').select('id', 'reference', 'amount_cents'),
+    db('orders').select('id', 'task_id', 'payment_id', 'items', 'cancelled_at'),
+    db('refunds').select('payment_id', 'amount_cents'),
     db('inventory_movements').select('product_id', 'quantity_delta', 'reason', 'reference'),
     db('sent_emails').select('order_id'),
     db('products').select('id', 'stock'),
   ]);
-  const ordersByPayment = countBy(orders, (order) => String(order.payment_id));
+  const standing = orders.filter((order) => order.cancelled_at === null);
+  const ordersByPayment = countBy(standing, (order) => String(order.payment_id));
+  const refundsByPayment = countBy(refunds, (refund) => String(refund.payment_id));
   const chargesByReference = countBy(payments, (payment) => String(payment.reference));
-  const paymentReference = new Map(payments.map((payment) => [String(payment.id), String(payment.reference)]));
-  const sales = movements.filter((movement) => movement.reason === 'sale');
-  const salesByReference = new Map<string, Array<{ product_id: number; quantity_delta: number }>>();
-  for (const sale of sales)
-    salesByReference.set(sale.reference, [...(salesByReference.get(sale.reference) ?? []), sale]);
-  const emailsByOrder = countBy(emails, (email) => String(email.order_id));
-  const ledger = new Map<number, number>();
+  const paymentById = new Map(payments.map((payment) => [String(payment.id), payment]));
+  // A checkout's stock moves (sales and what compensation put back), by its task id.
+  const movesByReference = new Map<string, Array<{ productId: number; quantity: number }>>();
   for (const movement of movements) {
-    ledger.set(
-      Number(movement.product_id),
-      (ledger.get(Number(movement.product_id)) ?? 0) + Number(movement.quantity_delta),
-    );
+    if (movement.reason !== 'sale' && movement.reason !== 'return') continue;
+    const reference = String(movement.reference);
+    const move = { productId: Number(movement.product_id), quantity: Number(movement.quantity_delta) };
+    movesByReference.set(reference, [...(movesByReference.get(reference) ?? []), move]);
   }
-  const orderTasks = new Set(orders.map((order) => String(order.task_id)));
+  const emailsByOrder = countBy(emails, (email) => String(email.order_id));
+  const ledger = netPerProduct(
+    movements.map((movement) => ({
+      productId: Number(movement.product_id),
+      quantity: Number(movement.quantity_delta),
+    })),
+  );
+  const orderTasks = new Set(standing.map((order) => String(order.task_id)));
   const movedOnce = (order: { task_id: string; items: string }) => {
     const items = JSON.parse(order.items) as Array<{ product_id: number; quantity: number }>;
-    const moved = salesByReference.get(order.task_id) ?? [];
-    return (
-      moved.length === items.length &&
-      items.every((item) =>
-        moved.some(
-          (move) => Number(move.product_id) === item.product_id && -Number(move.quantity_delta) === item.quantity,
-        ),
-      )
-    );
+    const moves = movesByReference.get(order.task_id) ?? [];
+    const ordered = netPerProduct(items.map((item) => ({ productId: item.product_id, quantity: -item.quantity })));
+    return moves.every((move) => move.quantity < 0) && sameQuantities(netPerProduct(moves), ordered);
   };
+  const sales = movements.filter((movement) => movement.reason === 'sale');
   return {
     charges: payments.length,
-    orders: orders.length,
+    orders: standing.length,
+    cancelledOrders: orders.length - standing.length,
+    refunds: refunds.length,
     saleMovements: sales.length,
+    returnMovements: movements.filter((movement) => movement.reason === 'return').length,
     emails: emails.length,
-    chargesWithoutExactlyOneOrder: payments.filter((payment) => ordersByPayment.get(String(payment.id)) !== 1).length,
+    chargesWithoutExactlyOneOrderOrRefund: payments.filter(
+      (payment) =>
+        (ordersByPayment.get(String(payment.id)) ?? 0) + (refundsByPayment.get(String(payment.id)) ?? 0) !== 1,
+    ).length,
     ordersWithoutExactlyOneCharge: orders.filter(
       (order) =>
         chargesByReference.get(String(order.task_id)) !== 1 ||
-        paymentReference.get(String(order.payment_id)) !== String(order.task_id),
+        paymentById.get(String(order.payment_id))?.reference !== String(order.task_id),
     ).length,
     doubleCharges: [...chargesByReference.values()].filter((count) => count > 1).length,
-    ordersWithoutExactlyOneStockMove: orders.filter((order) => !movedOnce(order)).length,
-    strayStockMoves: sales.filter((sale) => !orderTasks.has(String(sale.reference))).length,
+    refundsWithoutTheirCharge: refunds.filter(
+      (refund) => Number(paymentById.get(String(refund.payment_id))?.amount_cents) !== Number(refund.amount_cents),
+    ).length,
+    ordersWithoutExactlyOneStockMove: standing.filter((order) => !movedOnce(order)).length,
+    strayStockMoves: [...movesByReference].filter(
+      ([reference, moves]) => !orderTasks.has(reference) && netPerProduct(moves).size > 0,
+    ).length,
+    negativeStock: products.filter((product) => Number(product.stock) < 0).length,
     productsOffLedger: products.filter((product) => Number(product.stock) !== (ledger.get(Number(product.id)) ?? 0))
       .length,
-    ordersWithoutExactlyOneEmail: orders.filter((order) => emailsByOrder.get(String(order.id)) !== 1).length,
+    ordersWithoutExactlyOneEmail: orders.filter((order) =>
+      order.cancelled_at === null
+        ? emailsByOrder.get(String(order.id)) !== 1
+        : (emailsByOrder.get(String(order.id)) ?? 0) > 1,
+    ).length,
   };
 }
 
@@ -109,5 +160,31 @@ export async function restockAll(db: Knex, quantity: number): Promise<void> {
         created_at: Date.now(),
       })),
     );
+  });
+}
+
+/** A product sold in fewer pieces than the load asks for: the checkouts that want it race for the last ones. */
+export interface ScarceProduct {
+  id: number;
+  name: string;
+  priceCents: number;
+  stock: number;
+}
+
+/** Adds `product` to the catalogue with a restock movement of its stock, so that its stock is its ledger. */
+export async function addScarceProduct(db: Knex, product: ScarceProduct): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('products').insert({
+      id: product.id,
+      name: product.name,
+      price_cents: product.priceCents,
+      stock: product.stock,
+    });
+    await trx('inventory_movements').insert({
+      product_id: product.id,
+      quantity_delta: product.stock,
+      reason: 'restock',
+      created_at: Date.now(),
+    });
   });
 }

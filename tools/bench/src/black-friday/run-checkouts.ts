@@ -9,7 +9,22 @@ export interface CheckoutLoad {
   declineEvery: number;
   /** Products to buy, drawn in turn. */
   productIds: readonly number[];
+  /**
+   * A product with less stock than the load asks: every `every`-th checkout adds one of it to its cart. Those carts
+   * race for the last pieces: refused at validation, or charged, then out of stock at the inventory update and
+   * refunded.
+   */
+  scarce?: { productId: number; every: number };
+  /**
+   * Every `cancelEvery`-th checkout is cancelled in flight (0 for none), alternately one paying with `tok_timeout`
+   * (cancelled while the processor holds its answer, the charge made: the outcome is uncertain) and one paying with
+   * `tok_success` cancelled as soon as its payment, its inventory update or its order (in turn) has started.
+   */
+  cancelEvery?: number;
 }
+
+/** What a checkout of the load is: how it pays, and what may stop it. */
+type CheckoutKind = 'ordinary' | 'declined' | 'scarce' | 'cancelled-mid-payment' | 'cancelled';
 
 /** What {@link runCheckouts} measured. */
 export interface LoadResult {
@@ -18,7 +33,16 @@ export interface LoadResult {
   failed: number;
   /** Checkouts sent with a declining card: the failures there must be. */
   declined: number;
-  /** Checkouts that failed although their card was good (must be none). */
+  /** Checkouts whose cart asked for the scarce product. */
+  scarceCarts: number;
+  /** Checkouts the load cancelled in flight. */
+  cancelRequests: number;
+  /** Checkouts by the outcome their status said (`completed`, `failed`, `cancelled`, `refunded`, ...). */
+  outcomes: Record<string, number>;
+  /**
+   * Checkouts that did not complete although nothing should have stopped them: a good card, products in stock, not
+   * cancelled (must be none).
+   */
   failedWithGoodCard: string[];
   elapsedMs: number;
   /** From the `POST /checkout` to the status answer that showed the outcome, sorted. */
@@ -30,20 +54,87 @@ async function json<T>(response: Response, what: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** The order's event stream's messages, as far as the load reads them. */
+type OrderStreamMessage =
+  | { event: 'snapshot'; data: { steps: Array<{ name: string; state: string }> } }
+  | { event: 'transition'; data: { step_name: string | null; to: string } };
+
+/** The steps a message of the order's stream says have started: moved to in_progress, or past pending in a snapshot. */
+function startedSteps(message: OrderStreamMessage): string[] {
+  if (message.event === 'snapshot') {
+    return message.data.steps.filter((step) => step.state !== 'pending').map((step) => step.name);
+  }
+  return message.data.step_name && message.data.to === 'in_progress' ? [message.data.step_name] : [];
+}
+
 /**
- * Reads the order's server-sent events until the app ends the stream, which it does once the task has settled:
- * the load learns each outcome when it happens, without polling the app.
+ * Reads the order's server-sent events until the app ends the stream, which it does once the task has settled,
+ * calling `onStepStarted` with each step seen started: the load learns each outcome when it happens, without
+ * polling the app.
  */
-async function untilSettled(eventsUrl: string): Promise<void> {
+async function untilSettled(eventsUrl: string, onStepStarted: (stepName: string) => void): Promise<void> {
   const response = await fetch(eventsUrl);
   if (!response.ok || !response.body) throw new Error(`GET ${eventsUrl} answered ${response.status}`);
   const decoder = new TextDecoder();
   let received = '';
   for await (const chunk of response.body) {
     received += decoder.decode(chunk as Uint8Array, { stream: true });
-    if (received.includes('event: end\n')) return;
+    const messages = received.split('\n\n');
+    received = messages.pop() ?? '';
+    for (const message of messages) {
+      const event = /^event: (\w+)\n/.exec(message)?.[1];
+      if (event === 'end') return;
+      if (event !== 'snapshot' && event !== 'transition') continue;
+      const data: unknown = JSON.parse(message.slice(message.indexOf('data: ') + 6));
+      for (const stepName of startedSteps({ event, data } as OrderStreamMessage)) onStepStarted(stepName);
+    }
   }
   throw new Error(`${eventsUrl} closed before the task settled`);
+}
+
+function kindOf(load: CheckoutLoad, index: number): CheckoutKind {
+  if (load.declineEvery > 0 && index % load.declineEvery === 0) return 'declined';
+  const cancelEvery = load.cancelEvery ?? 0;
+  if (cancelEvery > 0 && index % cancelEvery === 1) {
+    return Math.floor(index / cancelEvery) % 2 === 0 ? 'cancelled-mid-payment' : 'cancelled';
+  }
+  if (load.scarce && index % load.scarce.every === 2) return 'scarce';
+  return 'ordinary';
+}
+
+const TOKENS: Record<CheckoutKind, string> = {
+  ordinary: 'tok_success',
+  declined: 'tok_insufficient_funds',
+  scarce: 'tok_success',
+  'cancelled-mid-payment': 'tok_timeout',
+  cancelled: 'tok_success',
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The steps a `cancelled` checkout is cancelled in, in turn: each undoes more. */
+const CANCELLED_IN = ['process_payment', 'update_inventory', 'create_order'] as const;
+
+/**
+ * When checkout `index` of `kind` is cancelled: once the step named has started, after `afterMs`. A `tok_timeout`
+ * payment is given time to charge (its answer takes far longer), so the cancel aborts it after the money moved.
+ */
+function cancelTrigger(kind: CheckoutKind, index: number): { stepName: string; afterMs: number } | undefined {
+  if (kind === 'cancelled-mid-payment') return { stepName: 'process_payment', afterMs: 200 };
+  if (kind !== 'cancelled') return undefined;
+  return { stepName: CANCELLED_IN[index % CANCELLED_IN.length] ?? 'process_payment', afterMs: 0 };
+}
+
+/** Cancels checkout `taskId` through the app's Tasker API; one that settled first answers 409, which is fine. */
+async function cancelCheckout(baseUrl: string, taskId: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/tasker/tasks/${taskId}/cancel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'the shopper cancelled' }),
+  });
+  if (!response.ok && response.status !== 409) {
+    throw new Error(`POST /tasker/tasks/${taskId}/cancel answered ${response.status}: ${await response.text()}`);
+  }
 }
 
 /**
@@ -56,35 +147,53 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
     completed: 0,
     failed: 0,
     declined: 0,
+    scarceCarts: 0,
+    cancelRequests: 0,
+    outcomes: {},
     failedWithGoodCard: [],
     elapsedMs: 0,
     completionMs: [],
   };
   let next = 0;
   const checkoutOne = async (index: number) => {
-    const token = load.declineEvery > 0 && index % load.declineEvery === 0 ? 'tok_insufficient_funds' : 'tok_success';
-    if (token === 'tok_insufficient_funds') result.declined++;
+    const kind = kindOf(load, index);
+    if (kind === 'declined') result.declined++;
+    if (kind === 'scarce') result.scarceCarts++;
     const productId = load.productIds[index % load.productIds.length] ?? 1;
+    const cart = [{ product_id: productId, quantity: 1 + (index % 2) }];
+    if (kind === 'scarce' && load.scarce) cart.push({ product_id: load.scarce.productId, quantity: 1 });
     const sentAt = performance.now();
     const accepted = await json<{ task_id: string; checkout_url: string }>(
       await fetch(`${load.baseUrl}/checkout`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': `load-${index}` },
         body: JSON.stringify({
-          cart_items: [{ product_id: productId, quantity: 1 + (index % 2) }],
-          payment_info: { token },
+          cart_items: cart,
+          payment_info: { token: TOKENS[kind] },
           customer_info: { email: `shopper${index}@example.com`, name: `Shopper ${index}` },
         }),
       }),
       'POST /checkout',
     );
-    await untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`);
+    const cancelWhen = cancelTrigger(kind, index);
+    // Settled (never rejected) while the stream is read, so that a failed cancel is thrown here, not unhandled.
+    let cancelled: Promise<PromiseSettledResult<void>[]> | undefined;
+    await untilSettled(`${load.baseUrl}/orders/${accepted.task_id}/events`, (stepName) => {
+      if (cancelled || stepName !== cancelWhen?.stepName) return;
+      result.cancelRequests++;
+      cancelled = Promise.allSettled([
+        sleep(cancelWhen.afterMs).then(() => cancelCheckout(load.baseUrl, accepted.task_id)),
+      ]);
+    });
+    const [cancel] = (await cancelled) ?? [];
+    if (cancel?.status === 'rejected') throw cancel.reason;
     const status = await json<{ status: string }>(await fetch(`${load.baseUrl}${accepted.checkout_url}`), 'status');
     result.completionMs.push(performance.now() - sentAt);
+    result.outcomes[status.status] = (result.outcomes[status.status] ?? 0) + 1;
     if (status.status === 'completed') result.completed++;
     else {
       result.failed++;
-      if (token !== 'tok_insufficient_funds') result.failedWithGoodCard.push(accepted.task_id);
+      if (kind === 'ordinary') result.failedWithGoodCard.push(accepted.task_id);
     }
   };
   const started = performance.now();

@@ -1,12 +1,16 @@
 import type { Knex } from 'knex';
 import * as createShopTables from './001-create-shop-tables.js';
+import * as refundsAndCancelledOrders from './002-refunds-and-cancelled-orders.js';
 
 interface ShopMigration extends Knex.Migration {
   name: string;
 }
 
 /** Every migration of the shop's tables, oldest first. Add `NNN-what-it-does.ts` beside this file and list it. */
-const MIGRATIONS: readonly ShopMigration[] = [{ name: '001-create-shop-tables', ...createShopTables }];
+const MIGRATIONS: readonly ShopMigration[] = [
+  { name: '001-create-shop-tables', ...createShopTables },
+  { name: '002-refunds-and-cancelled-orders', ...refundsAndCancelledOrders },
+];
 
 /** The migrations as imported modules, so that they run the same from sources and from a build. */
 const migrationSource: Knex.MigrationSource<ShopMigration> = {
