@@ -45,6 +45,8 @@ export class ActiveTask implements TaskDefinition {
   lastWrite: PromiseLike<WriteOutcome> | undefined;
   /** The attempts running now, by step name. */
   readonly #attempts = new Map<string, AttemptControl>();
+  /** Each step's latest attempt whose handler has not returned yet, stopped or not. */
+  readonly #handlers = new Map<string, Promise<unknown>>();
   readonly #ancestors = new Map<string, Set<string>>();
   /**
    * The steps' results as their rows hold them once the writes recorded so far commit: loaded with the task, kept
@@ -123,6 +125,22 @@ export class ActiveTask implements TaskDefinition {
   /** Keeps `control` as the attempt `stepName` runs now, for {@link stopAttempt} and {@link stop}. */
   attemptStarted(stepName: string, control: AttemptControl): void {
     this.#attempts.set(stepName, control);
+  }
+
+  /** Keeps `settled` (resolved once the handler of `stepName`'s latest attempt returns) until it resolves. */
+  handlerRunning(stepName: string, settled: Promise<unknown>): void {
+    this.#handlers.set(stepName, settled);
+    void settled.then(() => {
+      if (this.#handlers.get(stepName) === settled) this.#handlers.delete(stepName);
+    });
+  }
+
+  /**
+   * Resolves once the handler of `stepName`'s latest attempt has returned, when one still runs in this process
+   * (stopped attempts included: aborting a signal does not stop a handler that ignores it); `undefined` otherwise.
+   */
+  handlerSettled(stepName: string): Promise<unknown> | undefined {
+    return this.#handlers.get(stepName);
   }
 
   /** Stops the attempt `stepName` runs, if any: its handler's signal is aborted and its outcome dropped. */

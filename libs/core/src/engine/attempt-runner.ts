@@ -32,6 +32,8 @@ export interface AttemptHost {
   attemptEnded(): void;
   /** The caps on a handler's result (`checkJson`). */
   resultCaps: JsonCaps;
+  /** How long a compensation waits for its step's stopped attempt to return before it runs anyway. */
+  abortedHandlerGraceMs: number;
   /** Emits a custom event a handler publishes (see {@link StepContext.publish}). */
   publish(task: ActiveTask, stepName: string, attempt: number, name: string, payload: unknown): void;
 }
@@ -75,7 +77,7 @@ export function createAttemptRunner(
   return {
     startAttempt(input, step) {
       const task = host.activeTask(input.taskId);
-      launch(
+      const running = launch(
         host,
         task,
         input,
@@ -87,6 +89,7 @@ export function createAttemptRunner(
           return () => process(stepContext(active, input, definition.config, control, host));
         },
       );
+      task?.handlerRunning(input.stepName, running);
     },
     startCompensation(input, compensation) {
       const task = host.activeTask(input.taskId);
@@ -95,7 +98,13 @@ export function createAttemptRunner(
         const handler = definition.settings.compensate?.handler ?? '';
         const compensate = host.compensationHandler(handler);
         if (!compensate) return noHandler('compensation', handler);
-        return () => compensate(compensationContext(active, input, definition.config, control, host));
+        // An aborted or timed-out attempt of the step may still be doing its work (a handler that ignores its signal):
+        // undoing it before it ends could refund a charge that lands afterwards.
+        const previous = active.handlerSettled(input.stepName);
+        const run = () => compensate(compensationContext(active, input, definition.config, control, host));
+        return previous
+          ? () => settledWithin(previous, host, control, input).then(() => (control.stopped ? null : run()))
+          : run;
       });
     },
     stopAttempt(taskId, stepName) {
@@ -115,7 +124,7 @@ function noHandler(kind: 'step' | 'compensation', name: string): PermanentError 
 
 /**
  * Starts one attempt (of a step or of its compensation) and tells `actor` how it ended, with its timer armed when
- * it has a timeout.
+ * it has a timeout. Resolves once the attempt's handler has returned or thrown, even after the attempt was stopped.
  */
 function launch(
   host: AttemptHost,
@@ -124,7 +133,7 @@ function launch(
   actor: AnyActorRef,
   timeoutMs: number | undefined,
   call: (task: ActiveTask, step: ActiveStep, control: AttemptControl) => HandlerCall,
-): void {
+): Promise<unknown> {
   const control = new AttemptControl();
   // The actor recorded its start just before starting the attempt: the task's latest write is that start. A retried
   // compensation records nothing before its attempt: a task restored into one has written nothing yet, and what it
@@ -135,7 +144,7 @@ function launch(
     const timer = host.clock.setTimeout(() => actor.send({ type: 'TIMEOUT' }), timeoutMs);
     control.onStop(() => host.clock.clearTimeout(timer));
   }
-  runAttempt(host, task, start, input, control, call).then(
+  return runAttempt(host, task, start, input, control, call).then(
     (results) => control.stopped || actor.send({ type: 'ATTEMPT_SUCCEEDED', results }),
     (error: unknown) => control.stopped || actor.send({ type: 'ATTEMPT_FAILED', error }),
   );
@@ -183,6 +192,33 @@ function durableUnlessStopped(start: PromiseLike<WriteOutcome>, control: Attempt
       forgetStop();
       resolve(outcome.durable && !control.stopped);
     });
+  });
+}
+
+/**
+ * Resolves once `handler` (a stopped attempt's) returns, or after the host's grace period, whichever comes first;
+ * a handler still running then is logged, and its step is undone anyway.
+ */
+function settledWithin(
+  handler: Promise<unknown>,
+  host: AttemptHost,
+  control: AttemptControl,
+  input: AttemptInput,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = host.clock.setTimeout(() => {
+      host.logger.warn(
+        { taskId: input.taskId, step: input.stepName, graceMs: host.abortedHandlerGraceMs },
+        'compensating a step whose aborted attempt is still running (its handler ignores its signal)',
+      );
+      resolve();
+    }, host.abortedHandlerGraceMs);
+    const done = () => {
+      host.clock.clearTimeout(timer);
+      resolve();
+    };
+    control.onStop(done);
+    void handler.then(done);
   });
 }
 

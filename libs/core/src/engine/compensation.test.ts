@@ -5,6 +5,7 @@ import { PermanentError } from '../errors/permanent-error.js';
 import type { CompensationContext } from '../handlers/compensation-context.js';
 import type { StepContext } from '../handlers/step-context.js';
 import type { StepTemplate } from '../domain/template.js';
+import { deferred } from '../testing/deferred.js';
 import { waitForEvent } from '../testing/wait-for-event.js';
 import { startFixture, stepTrail } from '../test-fixtures/engine-fixture.js';
 import { settle } from '../test-fixtures/settle.js';
@@ -130,7 +131,13 @@ describe('compensation', () => {
     const taskId = await run();
     await started;
     await settle();
+    const compensating = waitForEvent(engine, 'task.compensating');
     clock.increment(500);
+    await compensating;
+    await settle();
+    // The timed-out handler never returns: its compensation waits out the grace period, then runs.
+    expect(calls).toEqual([]);
+    clock.increment(10_000);
     const task = await engine.waitForTask(taskId);
     expect(task.state).toBe('failed');
     expect(calls.map((ctx) => [ctx.step.name, ctx.step.outcome, ctx.step.results])).toEqual([
@@ -142,7 +149,7 @@ describe('compensation', () => {
   it('undoes what a cancelled task did, the aborted attempt included, then ends cancelled', async () => {
     const { calls, compensations } = recorder();
     let signal: AbortSignal | undefined;
-    const { engine, events, run } = await startFixture(
+    const { engine, clock, events, run } = await startFixture(
       checkout(),
       {
         validate: ok(1),
@@ -159,6 +166,9 @@ describe('compensation', () => {
     const taskId = await run();
     await reserving;
     await engine.cancelTask(taskId, { by: 'ops', reason: 'customer called' });
+    await settle();
+    // The aborted handler never returns: its compensation waits out the grace period, then runs.
+    clock.increment(10_000);
     const task = await engine.waitForTask(taskId);
     expect(signal?.aborted).toBe(true);
     expect(task.state).toBe('cancelled');
@@ -175,6 +185,37 @@ describe('compensation', () => {
       'task.cancelled',
     ]);
     expect(trail.filter((type) => type === 'step.compensated:charge')).toHaveLength(1);
+  });
+
+  it("waits for an aborted attempt's handler that ignores its signal before undoing its step", async () => {
+    const trail: string[] = [];
+    const charging = deferred();
+    const refund = async (ctx: CompensationContext) => {
+      trail.push(`refund ${ctx.step.name}`);
+    };
+    const { engine, run } = await startFixture(
+      checkout(),
+      {
+        validate: ok(1),
+        // A payment call that goes on after the cancellation aborts its signal, and charges when it answers.
+        charge: () => charging.promise.then(() => trail.push('charged')),
+        reserve: ok(1),
+        ship: ok(1),
+      },
+      { compensations: { refund, restock: refund } },
+    );
+    const chargingStarted = waitForEvent(engine, 'step.started', (event) => event.stepName === 'charge');
+    const taskId = await run();
+    await chargingStarted;
+    await engine.cancelTask(taskId);
+    await settle();
+    expect(trail).toEqual([]);
+    expect((await engine.getTask(taskId)).state).toBe('compensating');
+
+    charging.resolve();
+    const task = await engine.waitForTask(taskId);
+    expect(trail).toEqual(['charged', 'refund charge']);
+    expect(task.state).toBe('cancelled');
   });
 
   it('retries a compensation with its own budget and backoff', async () => {

@@ -38,6 +38,12 @@ export interface EngineOptions {
   /** How long `stop()` lets running handlers finish by default. 30 s when absent. */
   stopGracePeriodMs?: number;
   /**
+   * How long a step's compensation waits for the step's aborted or timed-out attempt to return, when its handler goes
+   * on despite its signal: undoing work that is still being done could refund a charge that lands afterwards. 10 s
+   * when absent; past it the compensation runs anyway.
+   */
+  abortedHandlerGraceMs?: number;
+  /**
    * This worker's name in the store's leases. Give each process a stable one (a pod name, say) so that after a
    * restart it takes back its tasks at once instead of waiting for their leases to expire. Random when absent.
    */
@@ -102,6 +108,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
     stopGracePeriodMs: options.stopGracePeriodMs ?? 30_000,
+    abortedHandlerGraceMs: positive('abortedHandlerGraceMs', options.abortedHandlerGraceMs ?? 10_000),
     lease: {
       workerId,
       leaseMs: positive('leaseMs', options.leaseMs ?? 30_000),

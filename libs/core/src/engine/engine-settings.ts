@@ -19,6 +19,8 @@ export interface EngineSettings {
   random: () => number;
   resolveVersion?: VersionResolver;
   stopGracePeriodMs: number;
+  /** How long a compensation waits for its step's aborted attempt to return (see `EngineOptions`). */
+  abortedHandlerGraceMs: number;
   lease: LeaseSettings;
   /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
   passivateAfterMs: number;

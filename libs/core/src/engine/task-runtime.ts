@@ -89,6 +89,7 @@ export class TaskRuntime {
           return true;
         },
         resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
+        abortedHandlerGraceMs: settings.abortedHandlerGraceMs,
         publish: (task, stepName, attempt, name, payload) => {
           const { namespace, name: taskName, version } = task.info;
           const declared = templates.resolve(namespace, taskName, version).customEvents ?? [];
