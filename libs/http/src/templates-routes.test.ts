@@ -72,7 +72,7 @@ describe('templates and handlers over the REST API', () => {
       retry_limit: 3,
       timeout_ms: 30_000,
       skippable: false,
-      compensate: null,
+      compensate: { handler: 'RefundPayment', retry_limit: 5, timeout_ms: 30_000 },
     });
     const chain = ['validate_cart', 'process_payment', 'update_inventory', 'create_order', 'send_confirmation'];
     expect(template.dependency_graph.levels).toEqual(chain.map((name) => [name]));

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { ContextValidationError, TaskHandler, createEngine } from '@tasker/core';
+import { ContextValidationError, createEngine } from '@tasker/core';
 import { parseTemplate, registerTemplates } from './index.js';
 import { brief, parseIssues } from './test-fixtures/issues-of.js';
-import { SEED_YAML } from './test-fixtures/seed.js';
+import { SEED_YAML, registerSeedHandlers } from './test-fixtures/seed.js';
 import { yaml } from './test-fixtures/yaml.js';
 
 /** A one-step template `crm/signup@1.0.0` whose `schema:` mapping is `schema` (indented by two). */
@@ -20,11 +20,7 @@ function withSchema(schema: string): string {
 
 describe('the context schema', () => {
   test('a request violating it is refused with every violation listed, and nothing is stored', async () => {
-    const engine = createEngine();
-    for (const name of ['ValidateCart', 'ProcessPayment', 'UpdateInventory', 'CreateOrder', 'SendConfirmation']) {
-      engine.registerHandler(`Ecommerce::StepHandlers::${name}Handler`, () => ({}));
-    }
-    engine.registerHandler('Ecommerce::OrderProcessingHandler', class OrderProcessingHandler extends TaskHandler {});
+    const engine = registerSeedHandlers(createEngine());
     registerTemplates(engine, [parseTemplate(SEED_YAML, { env: 'test' })]);
     await engine.start();
 

@@ -10,7 +10,7 @@ import {
   type TaskHookInfo,
 } from '@tasker/core';
 import { loadTemplates, registerTemplates, semverResolver } from './index.js';
-import { SEED_FILE } from './test-fixtures/seed.js';
+import { SEED_FILE, registerSeedHandlers } from './test-fixtures/seed.js';
 
 /** The seed's `Ecommerce::OrderProcessingHandler`: express orders get a faster payment and fewer retries. */
 class OrderProcessingHandler extends TaskHandler {
@@ -71,8 +71,7 @@ describe("the seed's order processing template", () => {
 
   async function startCheckout(): Promise<Engine> {
     engine = createEngine({ resolveVersion: semverResolver });
-    for (const [name, handler] of Object.entries(STEP_HANDLERS)) engine.registerHandler(name, handler);
-    engine.registerHandler('Ecommerce::OrderProcessingHandler', OrderProcessingHandler);
+    registerSeedHandlers(engine, STEP_HANDLERS, OrderProcessingHandler);
     registerTemplates(engine, await loadTemplates(SEED_FILE, { env: 'test' }));
     await engine.start();
     return engine;

@@ -34,6 +34,7 @@ describe('parseTemplate', () => {
         retryable: true,
         retryLimit: 3,
         timeoutMs: 30_000,
+        compensate: { handler: 'RefundPayment', retryLimit: 5, timeoutMs: 30_000 },
       },
       {
         name: 'update_inventory',
@@ -42,12 +43,14 @@ describe('parseTemplate', () => {
         dependsOn: ['process_payment'],
         retryable: true,
         retryLimit: 2,
+        compensate: { handler: 'RestockInventory', retryLimit: 5, timeoutMs: 30_000 },
       },
       {
         name: 'create_order',
         description: 'Create order record',
         handler: 'Ecommerce::StepHandlers::CreateOrderHandler',
         dependsOn: ['update_inventory'],
+        compensate: { handler: 'CancelOrder', retryLimit: 5 },
       },
       {
         name: 'send_confirmation',

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { StepHandler, TaskHandler, createEngine, templateKey, type Engine } from '@tasker/core';
 import { parseTemplate, registerTemplates } from './index.js';
 import { brief, issuesOf } from './test-fixtures/issues-of.js';
-import { SEED_YAML } from './test-fixtures/seed.js';
+import { SEED_YAML, registerSeedHandlers } from './test-fixtures/seed.js';
 
 class ValidateCartHandler extends StepHandler {
   process() {
@@ -13,14 +13,11 @@ class ValidateCartHandler extends StepHandler {
 class OrderProcessingHandler extends TaskHandler {}
 
 function seedEngine(): Engine {
-  const engine = createEngine();
-  engine.registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', ValidateCartHandler);
-  engine.registerHandler('Ecommerce::StepHandlers::ProcessPaymentHandler', () => ({}));
-  engine.registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', () => ({}));
-  engine.registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', () => ({}));
-  engine.registerHandler('Ecommerce::StepHandlers::SendConfirmationHandler', () => ({}));
-  engine.registerHandler('Ecommerce::OrderProcessingHandler', OrderProcessingHandler);
-  return engine;
+  return registerSeedHandlers(
+    createEngine(),
+    { 'Ecommerce::StepHandlers::ValidateCartHandler': ValidateCartHandler },
+    OrderProcessingHandler,
+  );
 }
 
 const FILE = 'config/tasker/tasks/ecommerce/order_processing_handler.yaml';
@@ -55,7 +52,7 @@ describe('registerTemplates', () => {
       },
       {
         file: FILE,
-        line: 64,
+        line: 75,
         column: 20,
         path: 'step_templates[3].handler_class',
         code: 'UNKNOWN_HANDLER',
@@ -106,7 +103,7 @@ describe('registerTemplates', () => {
     );
 
     expect(brief(await issuesOf(() => registerTemplates(engine, [good, bad])))).toEqual([
-      "64:20 step_templates[3].handler_class: step 'create_order' names handler 'Ecommerce::StepHandlers::Missing', which is not registered as a step handler",
+      "75:20 step_templates[3].handler_class: step 'create_order' names handler 'Ecommerce::StepHandlers::Missing', which is not registered as a step handler",
     ]);
     expect(engine.catalog.listTemplates()).toEqual([]);
   });

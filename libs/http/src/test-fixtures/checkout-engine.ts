@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createEngine, PermanentError, TaskHandler, type Engine, type TaskStore } from '@tasker/core';
+import {
+  createEngine,
+  PermanentError,
+  TaskHandler,
+  type CompensationContext,
+  type Engine,
+  type TaskStore,
+} from '@tasker/core';
 import { parseTemplate } from '@tasker/template';
 
 const SEED_TEMPLATE = readFileSync(
@@ -34,6 +41,10 @@ export function checkoutEngine(store: TaskStore): Engine {
   engine.registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', async () => ({ updated: true }));
   engine.registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', async () => ({ order_id: 'ord_1' }));
   engine.registerHandler('Ecommerce::StepHandlers::SendConfirmationHandler', async () => ({ sent: true }));
+  // The template undoes a failed or cancelled checkout with these; the API's tests only need them to exist.
+  for (const name of ['RefundPayment', 'RestockInventory', 'CancelOrder']) {
+    engine.registerHandler(name, async (_ctx: CompensationContext) => null);
+  }
   engine.registerHandler('Refund', async (ctx) => {
     ctx.publish('refund_issued', { refund_id: 're_1' });
     return { refunded: true };
