@@ -15,7 +15,7 @@ async function tasker(...args: string[]): Promise<string> {
 }
 
 describe('the tasker command', () => {
-  it('machines --json prints the definitions of the task, step and resolution machines', async () => {
+  it('machines --json prints the definitions of the task, step, resolution and compensation machines', async () => {
     const printed = JSON.parse(await tasker('machines', '--json'));
     expect(printed).toEqual(machineDefinitions());
     expect(printed.task.id).toBe('task');
@@ -41,6 +41,6 @@ describe('the tasker command', () => {
     const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
     expect(readFileSync(bin, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env node');
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'machines', '--json']);
-    expect(Object.keys(JSON.parse(stdout))).toEqual(['task', 'step', 'resolution']);
+    expect(Object.keys(JSON.parse(stdout))).toEqual(['task', 'step', 'resolution', 'compensation']);
   }, 20_000);
 });
