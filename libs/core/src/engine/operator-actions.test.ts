@@ -54,6 +54,30 @@ describe('operator actions', () => {
     expect(task.steps[0]).toMatchObject({ state: 'cancelled', attempts: 1 });
   });
 
+  it('cancels or resolves a task passivated until a retry an hour away: loaded to act on, not dropped again', async () => {
+    const { engine, run } = await startFixture(
+      [{ name: 'lookup', handler: 'lookup', backoff: { baseMs: 3_600_000 } }],
+      {
+        lookup: () => {
+          throw new Error('slow service');
+        },
+      },
+    );
+    const passivated = async (taskId: string) => {
+      await waitForEvent(engine, 'step.retry_scheduled', (event) => event.taskId === taskId);
+      while (engine.activeTaskCount > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const cancelled = await run();
+    await passivated(cancelled);
+    await engine.cancelTask(cancelled);
+    expect((await engine.waitForTask(cancelled)).state).toBe('cancelled');
+
+    const resolved = await run();
+    await passivated(resolved);
+    await engine.resolveStep(resolved, 'lookup', 42);
+    expect(await engine.waitForTask(resolved)).toMatchObject({ state: 'resolved_manually', steps: [{ results: 42 }] });
+  });
+
   it('retries a failed task: completed steps are kept, failed ones get a fresh budget', async () => {
     let chargeCalls = 0;
     let validateCalls = 0;

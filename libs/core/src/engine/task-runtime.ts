@@ -28,8 +28,11 @@ import { WritePipeline } from './write-pipeline.js';
 /** How long stopping waits on the store at least, even with a shorter grace period: a sound store commits by then. */
 const STOP_STORE_ALLOWANCE_MS = 2_000;
 
-/** How a stored task is brought into memory: started fresh, resumed from its snapshot, or just loaded. */
-type Activation = 'start' | 'resume' | 'load';
+/**
+ * How a stored task is brought into memory: started fresh, resumed from its snapshot, just loaded (no snapshot yet),
+ * or resumed for an operator's action, which must find it in memory even when its next retry is far away.
+ */
+type Activation = 'start' | 'resume' | 'load' | 'act';
 
 /**
  * The tasks an engine runs, each an {@link ActiveTask} with its actor: created here leased to this engine, claimed
@@ -287,7 +290,7 @@ export class TaskRuntime {
         );
       }
       const active = new ActiveTask(task, steps, lease, leaseUntil);
-      if (snapshot) this.#activate(active, activation === 'load' ? 'resume' : activation, snapshot.state);
+      if (snapshot) this.#activate(active, activation === 'load' ? 'act' : activation, snapshot.state);
       else this.#activate(active, activation === 'resume' ? 'start' : 'load');
       return active;
     })()
@@ -324,11 +327,10 @@ export class TaskRuntime {
     this.#keeper.keepAlive();
     task.actor.start();
     if (activation === 'start') task.actor.send({ type: 'START' });
-    if (activation === 'resume') {
-      task.actor.send({ type: 'RESUME' });
-      // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store.
-      this.#passivateIfIdle(task);
-    }
+    if (activation === 'resume' || activation === 'act') task.actor.send({ type: 'RESUME' });
+    // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store. Not when loaded
+    // for an operator's action, which the actor is about to take; its write passivates it afterwards if need be.
+    if (activation === 'resume') this.#passivateIfIdle(task);
   }
 
   /** After a durable write: a task that is over leaves memory, one idle for long is passivated. */
