@@ -218,6 +218,29 @@ describe('compensation', () => {
     expect(task.state).toBe('cancelled');
   });
 
+  it('undoes a step whose attempt failed with a retryable error, which may have come after its work', async () => {
+    const { calls, compensations } = recorder();
+    const { engine, run } = await startFixture(
+      checkout({ charge: { backoff: { baseMs: 5_000 } } }),
+      {
+        validate: ok(1),
+        charge: () => {
+          throw new Error('connection reset before the answer arrived');
+        },
+        reserve: ok(1),
+        ship: ok(1),
+      },
+      { compensations },
+    );
+    const waiting = waitForEvent(engine, 'step.retry_scheduled', (event) => event.stepName === 'charge');
+    const taskId = await run();
+    await waiting;
+    await engine.cancelTask(taskId);
+    const task = await engine.waitForTask(taskId);
+    expect(task.state).toBe('cancelled');
+    expect(calls.map((ctx) => [ctx.step.name, ctx.step.outcome])).toEqual([['charge', 'uncertain']]);
+  });
+
   it('retries a compensation with its own budget and backoff', async () => {
     const attempts: number[] = [];
     const { engine, clock, run } = await startFixture(

@@ -3,6 +3,7 @@ import type { JsonValue } from '../domain/json.js';
 import type { SettledStepState, StepState } from '../domain/states.js';
 import type { StepSettings } from '../domain/template.js';
 import { AttemptInterruptedError } from '../errors/attempt-interrupted-error.js';
+import { PermanentError } from '../errors/permanent-error.js';
 import { StepTimeoutError } from '../errors/step-timeout-error.js';
 import { toStepError } from '../errors/to-step-error.js';
 import { planRetry } from '../retry/plan-retry.js';
@@ -125,6 +126,15 @@ const recordAndRemember = (to: StepState) =>
   ] as const;
 
 /**
+ * Whether a failed attempt may have done its work, so that compensation must undo it: only a `PermanentError` the
+ * handler threw says the work did not happen (a declined card). A retryable error may come after the work (a reply
+ * lost on its way back), and a timeout, an interruption or a result the engine refuses leave it unknown.
+ */
+function mayHaveDoneItsWork(cause: 'thrown' | 'timeout' | 'interrupted', error: unknown): boolean {
+  return cause !== 'thrown' || !(error instanceof PermanentError) || error.code === 'INVALID_RESULT';
+}
+
+/**
  * The lifecycle of one step: attempts with timeouts, retries with backoff, cancellation and manual resolution of
  * a waiting step. Every state change is recorded durably; an attempt's handler starts only once its start is
  * committed (the attempt logic waits for it), so no handler runs on a start that a crash could lose.
@@ -174,7 +184,7 @@ export function createStepMachine(env: MachineEnvironment) {
               : (event as { error?: unknown }).error;
         return {
           error: toStepError(error),
-          uncertain: context.uncertain === true || params.cause !== 'thrown',
+          uncertain: context.uncertain === true || mayHaveDoneItsWork(params.cause, error),
           retryAt: planRetry({
             settings: settingsOf(context),
             attemptsInBudget: context.attempts - context.budgetBase,
