@@ -36,6 +36,16 @@ function refundJson(refund: Refund) {
   };
 }
 
+/**
+ * The step whose failure failed the task: still `failed`, or, when it was undone because its last attempt may have
+ * done its work (a flaky card that errored after a charge), `compensated` with the error it failed with.
+ */
+function failedStepOf(task: TaskView) {
+  const failed = task.steps.find((step) => step.state === 'failed');
+  if (failed || task.state === 'cancelled') return failed;
+  return task.steps.find((step) => step.state === 'compensated' && step.errorCode !== undefined);
+}
+
 async function statusOf(db: Knex, task: TaskView) {
   const base = { task_id: task.id, correlation_id: task.correlationId };
   if (task.state === 'completed' || task.state === 'resolved_manually') {
@@ -43,7 +53,7 @@ async function statusOf(db: Knex, task: TaskView) {
     return { ...base, status: 'completed', order: order ? orderJson(order) : null };
   }
   if (task.state === 'failed' || task.state === 'cancelled' || task.state === 'compensation_failed') {
-    const failed = task.steps.find((step) => step.state === 'failed');
+    const failed = failedStepOf(task);
     const summary = { error: task.errorMessage ?? null, failed_step: failed?.name ?? null };
     const refund = await findRefundOfTask(db, task.id);
     // A compensation that failed for good is said as such even when the money came back: the books need a person.
