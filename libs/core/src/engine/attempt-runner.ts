@@ -4,7 +4,7 @@ import type { JsonValue } from '../domain/json.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { PermanentError } from '../errors/permanent-error.js';
 import type { CompensationContext } from '../handlers/compensation-context.js';
-import type { StepContext } from '../handlers/step-context.js';
+import type { StepContext, StepTaskInfo } from '../handlers/step-context.js';
 import type { CompensationProcess, StepProcess } from '../handlers/handler-registry.js';
 import type { AttemptInput, CompensationAttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
 import type { AnyActorRef } from 'xstate';
@@ -222,6 +222,12 @@ function settledWithin(
   });
 }
 
+/** What a step or compensation handler is told of its task. */
+function handlerTaskInfo({ info }: ActiveTask): StepTaskInfo {
+  const { taskId: id, namespace, name, version, context, correlationId } = info;
+  return { id, namespace, name, version, context, correlationId };
+}
+
 /** What a handler gets for one attempt. */
 function stepContext(
   task: ActiveTask,
@@ -232,14 +238,7 @@ function stepContext(
 ): StepContext {
   const { info } = task;
   return {
-    task: {
-      id: info.taskId,
-      namespace: info.namespace,
-      name: info.name,
-      version: info.version,
-      context: info.context,
-      correlationId: info.correlationId,
-    },
+    task: handlerTaskInfo(task),
     step: { name: input.stepName, attempt: input.attempt, config },
     results: resultsReader(task, input.stepName),
     idempotencyKey: `${info.taskId}:${input.stepName}`,
@@ -266,14 +265,7 @@ function compensationContext(
 ): CompensationContext {
   const { info } = task;
   return {
-    task: {
-      id: info.taskId,
-      namespace: info.namespace,
-      name: info.name,
-      version: info.version,
-      context: info.context,
-      correlationId: info.correlationId,
-    },
+    task: handlerTaskInfo(task),
     step: {
       name: input.stepName,
       outcome: input.outcome,
