@@ -56,25 +56,8 @@ const customEvents = z
   )
   .optional();
 
-/** A step's compensation: the handler that undoes it, with retries, timeout and backoff of its own. */
-const compensate = z.strictObject(
-  {
-    handler_class: className,
-    retryable: z.boolean(expect('must be true or false')).optional(),
-    retry_limit: z.int(expect('must be a whole number of retries')).min(0, 'must be 0 or more').optional(),
-    timeout: z
-      .number(expect('must be a number of milliseconds'))
-      .positive('must be a positive number of milliseconds')
-      .optional(),
-    backoff: backoff.optional(),
-  },
-  expect('must be a mapping with handler_class (and retry_limit, timeout, backoff, retryable)'),
-);
-
-/** The settings of a step that an environment may override. */
-const stepSettings = {
-  description: z.string(expect('must be a string')).optional(),
-  handler_class: className,
+/** How a step, or its compensation, retries and times out. */
+const retryPolicy = {
   retryable: z.boolean(expect('must be true or false')).optional(),
   retry_limit: z.int(expect('must be a whole number of retries')).min(0, 'must be 0 or more').optional(),
   timeout: z
@@ -82,6 +65,19 @@ const stepSettings = {
     .positive('must be a positive number of milliseconds')
     .optional(),
   backoff: backoff.optional(),
+};
+
+/** A step's compensation: the handler that undoes it, with retries, timeout and backoff of its own. */
+const compensate = z.strictObject(
+  { handler_class: className, ...retryPolicy },
+  expect('must be a mapping with handler_class (and retry_limit, timeout, backoff, retryable)'),
+);
+
+/** The settings of a step that an environment may override. */
+const stepSettings = {
+  description: z.string(expect('must be a string')).optional(),
+  handler_class: className,
+  ...retryPolicy,
   handler_config: jsonObject.optional(),
   compensate: compensate.optional(),
   skippable: z.boolean(expect('must be true or false')).optional(),
