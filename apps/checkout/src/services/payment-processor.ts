@@ -121,35 +121,34 @@ export class PaymentProcessor {
     throw new ServiceError(SERVICE, 'gateway error (502)', { transient: true });
   }
 
-  async #void(request: RefundRequest): Promise<RecordedCharge> {
-    await this.#db('payments')
-      .insert({
-        id: processorId('pv'),
-        idempotency_key: request.chargeKey,
-        reference: request.reference,
-        token: 'void',
-        amount_cents: 0,
-        created_at: Date.now(),
-        voided_at: Date.now(),
-      })
-      .onConflict('idempotency_key')
-      .ignore();
-    return this.#found(request.chargeKey);
+  #void(request: RefundRequest): Promise<RecordedCharge> {
+    const now = Date.now();
+    return this.#insertOnce({
+      id: processorId('pv'),
+      idempotency_key: request.chargeKey,
+      reference: request.reference,
+      token: 'void',
+      amount_cents: 0,
+      created_at: now,
+      voided_at: now,
+    });
   }
 
-  async #record(request: ChargeRequest): Promise<RecordedCharge> {
-    await this.#db('payments')
-      .insert({
-        id: processorId('pi'),
-        idempotency_key: request.idempotencyKey,
-        reference: request.reference,
-        token: request.token,
-        amount_cents: request.amountCents,
-        created_at: Date.now(),
-      })
-      .onConflict('idempotency_key')
-      .ignore();
-    return this.#found(request.idempotencyKey);
+  #record(request: ChargeRequest): Promise<RecordedCharge> {
+    return this.#insertOnce({
+      id: processorId('pi'),
+      idempotency_key: request.idempotencyKey,
+      reference: request.reference,
+      token: request.token,
+      amount_cents: request.amountCents,
+      created_at: Date.now(),
+    });
+  }
+
+  /** Writes a `payments` row unless its idempotency key has one, and answers the row that stands. */
+  async #insertOnce(row: { idempotency_key: string } & Record<string, unknown>): Promise<RecordedCharge> {
+    await this.#db('payments').insert(row).onConflict('idempotency_key').ignore();
+    return this.#found(row.idempotency_key);
   }
 
   /** The row just written under `idempotencyKey` (by this call or a racing one). */
