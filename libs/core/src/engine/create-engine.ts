@@ -64,6 +64,14 @@ export interface EngineOptions {
    * 64 levels deep when absent.
    */
   limits?: Partial<JsonLimits>;
+  /**
+   * An engine for operator tools (the `tasker` CLI): it creates tasks for workers to claim and acts on tasks
+   * (`retryTask`, `cancelTask`, `resolveStep`) by claiming their lease like any worker, but runs no handler and no
+   * compensation. A task it loads to act on is paused rather than resumed, so its operator event is recorded and
+   * nothing starts; it then hands the lease back at once, and a worker claims the task and goes on from there.
+   * `start()` is refused. `false` when absent.
+   */
+  operatorOnly?: boolean;
 }
 
 function wholePositive(field: string, value: number): number {
@@ -115,6 +123,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 2_000),
     },
     passivateAfterMs: positive('passivateAfterMs', options.passivateAfterMs ?? 60_000),
+    operatorOnly: options.operatorOnly ?? false,
     limits: {
       contextBytes: wholePositive(
         'limits.contextBytes',

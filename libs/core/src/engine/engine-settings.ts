@@ -25,6 +25,8 @@ export interface EngineSettings {
   /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
   passivateAfterMs: number;
   startTrace?: StartTrace;
+  /** Acts for operators only: runs no handler, hands a task back once its operator event is durable. */
+  operatorOnly: boolean;
   /** Caps on the JSON that requests and handlers hand the engine. */
   limits: JsonLimits;
 }

@@ -306,8 +306,12 @@ export class Engine {
    * Starts working: claims unfinished tasks of the store (up to `concurrency` at once; first those this worker id
    * held before a restart), runs new ones, and claims more as slots free up or the store announces work. Started
    * while stopping, it starts once the stop is done.
+   * @throws TaskerError `OPERATOR_ONLY` for an engine created with `operatorOnly`.
    */
   async start(): Promise<void> {
+    if (this.#settings.operatorOnly) {
+      throw new TaskerError('OPERATOR_ONLY', 'This engine was created with operatorOnly: it runs no tasks');
+    }
     if (this.#lifecycle.mode === 'stopping') await this.#stopping;
     if (this.#lifecycle.takesWork) return;
     this.#lifecycle.moveTo('starting');

@@ -184,6 +184,11 @@ export class TaskRuntime {
     const outcome = await effect;
     if (!outcome.durable)
       throw new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${outcome.why}`);
+    // An operator-only engine runs nothing: the task goes back to the workers, claimable at once.
+    if (this.#settings.operatorOnly && this.#active.get(taskId) === task) {
+      this.#deactivate(task);
+      this.#release(task.lease);
+    }
   }
 
   /**
@@ -327,7 +332,10 @@ export class TaskRuntime {
     this.#keeper.keepAlive();
     task.actor.start();
     if (activation === 'start') task.actor.send({ type: 'START' });
-    if (activation === 'resume' || activation === 'act') task.actor.send({ type: 'RESUME' });
+    // Loaded by an operator-only engine: paused, not resumed, so the operator's event starts no step and no
+    // compensation here; the worker that claims the task next resumes it (a snapshot's pause is lifted by RESUME).
+    if (this.#settings.operatorOnly) task.actor.send({ type: 'PAUSE' });
+    else if (activation === 'resume' || activation === 'act') task.actor.send({ type: 'RESUME' });
     // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store. Not when loaded
     // for an operator's action, which the actor is about to take; its write passivates it afterwards if need be.
     if (activation === 'resume') this.#passivateIfIdle(task);
