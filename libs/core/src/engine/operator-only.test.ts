@@ -50,6 +50,30 @@ describe('an operator-only engine', () => {
     await second.stop();
   });
 
+  it('resolves a failed step at once, and the task goes back to the workers, which run its dependants', async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    const calls: string[] = [];
+    const first = worker(store, clock, calls);
+    await first.start();
+    const { taskId } = await first.runTask({ namespace: 'test', name: 'flow', context: {} });
+    expect((await first.waitForTask(taskId)).state).toBe('failed');
+    await first.stop();
+
+    const operator = createEngine({ store, clock, operatorOnly: true });
+    await operator.resolveStep(taskId, 'charge', { charged: 'by hand' });
+    const resolved = await operator.getTask(taskId);
+    expect(resolved.state).toBe('in_progress');
+    expect(resolved.steps.map((step) => step.state)).toEqual(['resolved_manually', 'pending']);
+    expect(calls).toEqual(['charge']);
+
+    const second = worker(store, clock, calls);
+    await second.start();
+    expect((await second.waitForTask(taskId)).state).toBe('resolved_manually');
+    expect(calls).toEqual(['charge', 'ship']);
+    await second.stop();
+  });
+
   it('creates tasks for workers to claim, and refuses to act on a task a worker holds', async () => {
     const store = createMemoryStore();
     const clock = new SimulatedClock();
