@@ -75,7 +75,9 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       const show = await tasker('tasks', 'show', failedId);
       expect(show.code).toBe(0);
       expect(show.out).toContain(`task ${failedId}  demo/flow@1.2.0\nstate     failed\n`);
-      expect(show.out).toMatch(/\nsteps\n└─ charge {2}failed {2}1 attempt {2}\S+ ms\n {3}last error: card declined.*\n {3}└─ ship {2}pending {2}0 attempts {2}-\n$/);
+      expect(show.out).toMatch(
+        /\nsteps\n└─ charge {2}failed {2}1 attempt {2}\S+ ms\n {3}last error: card declined.*\n {3}└─ ship {2}pending {2}0 attempts {2}-\n$/,
+      );
       const json = JSON.parse((await tasker('tasks', 'show', failedId, '--json')).out) as TaskJson;
       expect(json.workflow_steps[0]).toMatchObject({ name: 'charge', current_state: 'failed', attempts: 1 });
       expect(json.history.length).toBeGreaterThan(0);
@@ -130,7 +132,9 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       expect(JSON.parse(workers.out).workers).toContainEqual(
         expect.objectContaining({ worker_id: transport.worker.engine.workerId, leases: 1 }),
       );
-      expect((await tasker('workers')).out).toMatch(/task.? waiting for a worker\nWORKER +LEASES +FIRST LEASE EXPIRES\n/);
+      expect((await tasker('workers')).out).toMatch(
+        /task.? waiting for a worker\nWORKER +LEASES +FIRST LEASE EXPIRES\n/,
+      );
       const cancel = await tasker('tasks', 'cancel', taskId);
       if (transport.kind === 'store') {
         // The CLI claims the lease like any worker: refused while the worker holds it.
@@ -160,7 +164,10 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       expect((await tasker('run', 'demo/flow', '--context', '{}')).code).toBe(0);
       const events = await following;
       expect(events.code).toBe(0);
-      const lines = events.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; task_name: string });
+      const lines = events.out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; task_name: string });
       expect(lines).toHaveLength(2);
       expect(lines.every((event) => event.type.startsWith('task.') && event.task_name === 'flow')).toBe(true);
     });
