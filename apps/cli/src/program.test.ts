@@ -14,7 +14,7 @@ import { TEMPLATES_DIR } from './test-fixtures/worker.js';
 /** Runs `tasker ...args` in process and returns what it wrote. */
 async function tasker(...args: string[]): Promise<string> {
   let output = '';
-  const program = createProgram((text) => (output += text)).exitOverride();
+  const program = createProgram({ out: (text) => (output += text), err: () => undefined }).exitOverride();
   await program.parseAsync(['node', 'tasker', ...args]);
   return output;
 }
