@@ -32,7 +32,7 @@ export function runCommand(io: Io): Command {
       "the task's context: a JSON object, or @file holding one",
       parseJsonObject,
     )
-    .option('--wait', 'wait until the task is finished; exit 1 unless it completed')
+    .option('--wait', 'wait until the task is finished; exit 1 unless it completed (or was resolved by hand)')
     .option('--json', 'print JSON');
   return withTemplatesOption(withConnectionOptions(command)).action(
     (template: ReturnType<typeof parseTemplateRef>, options: RunOptions) =>
