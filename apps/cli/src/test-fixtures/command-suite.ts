@@ -170,6 +170,9 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
         .map((line) => JSON.parse(line) as { type: string; task_name: string });
       expect(lines).toHaveLength(2);
       expect(lines.every((event) => event.type.startsWith('task.') && event.task_name === 'flow')).toBe(true);
+      // Without --follow, it stops once the stream is quiet.
+      const quiet = await tasker('events', '--type', 'step.failed');
+      expect(quiet).toMatchObject({ code: 0, out: '' });
     });
 
     it('migrate migrates a store and is refused over the API', async () => {
