@@ -16,6 +16,8 @@ export interface EventFeedQuery {
 
 /** What {@link EventFeed.follow} follows: the filters of a read, from `after` (or from now), until `signal` aborts. */
 export interface EventFollowOptions extends Omit<EventFeedQuery, 'limit'> {
+  /** Without `after`: from the oldest event kept rather than from now. */
+  fromStart?: boolean;
   signal?: AbortSignal;
 }
 
@@ -88,21 +90,34 @@ export class EventFeed {
   }
 
   /**
-   * Every event matching `options` committed after `options.after` (after the newest event when absent), in id
+   * The id of the newest event in the log, if any: a position to `follow` from that a caller fixes before it says
+   * it is listening, so that nothing committed after that moment is missed.
+   */
+  lastId(): Promise<string | undefined> {
+    return this.#log.lastEventId();
+  }
+
+  /**
+   * Every event matching `options` committed after `options.after` (after the newest event when absent, or from the
+   * oldest with `fromStart`), in id
    * order, without gap or duplicate, as it comes: woken by the store (LISTEN/NOTIFY on PostgreSQL, stream blocking
    * reads on Redis, this process's own commits on SQLite and memory) and polling every `pollIntervalMs` besides.
    * Ends when `signal` aborts or the caller breaks out of the loop.
    * @throws InvalidRequestError naming the field that is wrong.
    */
   follow(options: EventFollowOptions = {}): AsyncGenerator<LoggedEvent, void, undefined> {
-    const { signal, ...query } = options;
+    const { signal, fromStart = false, ...query } = options;
     checkQuery(query);
-    return this.#follow(query, signal);
+    return this.#follow(query, fromStart, signal);
   }
 
-  async *#follow(query: EventFeedQuery, signal: AbortSignal | undefined): AsyncGenerator<LoggedEvent, void, undefined> {
+  async *#follow(
+    query: EventFeedQuery,
+    fromStart: boolean,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<LoggedEvent, void, undefined> {
     const filters = filtersOf(query);
-    let after = query.after ?? (await this.#log.lastEventId());
+    let after = query.after ?? (fromStart ? undefined : await this.#log.lastEventId());
     // Set by every wake-up, cleared before every read: one that comes during a read makes the next read start at once.
     let woken = false;
     let wake: (() => void) | undefined;
