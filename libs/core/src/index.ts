@@ -100,6 +100,8 @@ export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, Worker
 export type { TaskStore } from './store/task-store.js';
 export type { EventLog, EventPurge, EventQuery, LoggedEvent } from './store/event-log.js';
 export { eventMatchesQuery } from './store/event-query.js';
+export { sharedWatch } from './store/shared-watch.js';
+export type { StartWatch } from './store/shared-watch.js';
 export { eventMatches } from './domain/event-pattern.js';
 export type {
   CommitResult,

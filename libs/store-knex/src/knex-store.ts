@@ -26,6 +26,7 @@ import type {
   TransitionRecord,
   StoreErrorKind,
 } from '@tasker/core';
+import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import { writeSerializer } from './file-write-lock.js';
@@ -74,6 +75,8 @@ export class KnexStore implements TaskStore {
   readonly #announcer: WorkAnnouncer;
   /** Wakes followers of the event log: the commit's own `pg_notify` on Postgres, this instance's commits on SQLite. */
   readonly #eventAnnouncer: WorkAnnouncer;
+  /** One LISTEN (on Postgres) however many follow the event log. */
+  readonly #watchEvents: (onEvents: () => void) => Promise<() => Promise<void>>;
   readonly #ownsKnex: boolean;
   readonly #autoMigrate: boolean;
   #ready: Promise<void> | undefined;
@@ -95,6 +98,7 @@ export class KnexStore implements TaskStore {
     };
     this.#announcer = new WorkAnnouncer(knex, this.dialect, `${this.#context.tables.tasks}_work`);
     this.#eventAnnouncer = new WorkAnnouncer(knex, this.dialect, this.#context.tables.events);
+    this.#watchEvents = sharedWatch((notify) => this.#eventAnnouncer.watch(notify));
     this.#ownsKnex = ownsKnex;
     this.#autoMigrate = options.autoMigrate ?? true;
     knex.on('query', this.#countStatement);
@@ -267,12 +271,12 @@ export class KnexStore implements TaskStore {
   }
 
   /**
-   * Postgres: LISTEN on a dedicated connection to the `pg_notify` every commit with events sends. SQLite: this store
-   * instance's commits only; followers in other processes poll.
+   * Postgres: LISTEN on a dedicated connection, shared by every watcher of this store, to the `pg_notify` every
+   * commit with events sends. SQLite: this store instance's commits only; followers in other processes poll.
    */
   async watchEvents(onEvents: () => void): Promise<() => Promise<void>> {
     await this.#ensureReady();
-    return this.#eventAnnouncer.watch(onEvents);
+    return this.#watchEvents(onEvents);
   }
 
   async purgeEvents(purge: EventPurge): Promise<number> {

@@ -1,6 +1,7 @@
 import {
   InvalidRequestError,
   eventMatchesQuery,
+  sharedWatch,
   type EngineEvent,
   type EventLog,
   type EventPurge,
@@ -49,6 +50,8 @@ export class RedisEventLog implements EventLog {
   readonly #stream: string;
   readonly #countCommand: () => void;
   readonly #readers = new Set<Redis>();
+  /** One blocking reader however many follow the log. */
+  readonly #watch = sharedWatch((notify) => this.#startReader(notify));
 
   constructor(client: Redis, keys: RedisKeys, countCommand: () => void) {
     this.#client = client;
@@ -80,12 +83,17 @@ export class RedisEventLog implements EventLog {
     return last?.[0];
   }
 
+  /** Calls `onEvents` whenever entries arrive, through one blocking reader shared by every watcher of this store. */
+  watchEvents(onEvents: () => void): Promise<() => Promise<void>> {
+    return this.#watch(onEvents);
+  }
+
   /**
    * Blocks on XREAD on a connection of its own (a duplicate of the store's client), from the stream's last entry
    * at the time of the call, and calls `onEvents` whenever entries arrive; after a failed read (a lost
    * connection), once more, since entries may have come meanwhile.
    */
-  async watchEvents(onEvents: () => void): Promise<() => Promise<void>> {
+  async #startReader(onEvents: () => void): Promise<() => Promise<void>> {
     const reader = this.#client.duplicate();
     reader.on('error', () => undefined);
     this.#readers.add(reader);
