@@ -1,3 +1,4 @@
+import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { LoggedEvent } from '../store/event-log.js';
@@ -106,6 +107,17 @@ describe('engine.events, the feed of the store’s event log', () => {
     const taskId = await runOrder(engine);
     expect(await engine.events.purge()).toBe(ORDER_EVENTS.length - 3);
     expect((await engine.events.read({ taskId })).map(({ event }) => event.type)).toEqual(ORDER_EVENTS.slice(-3));
+    await engine.stop();
+  });
+
+  it('purges the events older than eventLog.maxAgeMs, by the engine’s clock', async () => {
+    const clock = new SimulatedClock();
+    const engine = await shopEngine(createMemoryStore(), { clock, eventLog: { maxAgeMs: 1_000 } });
+    const taskId = await runOrder(engine);
+    expect(await engine.events.purge()).toBe(0);
+    clock.increment(1_001);
+    expect(await engine.events.purge()).toBe(ORDER_EVENTS.length);
+    expect(await engine.events.read({ taskId })).toEqual([]);
     await engine.stop();
   });
 

@@ -11,17 +11,31 @@ export function sequenceOf(after: string | undefined): number {
   return Number(after);
 }
 
-/** The {@link EventLog} of the memory store: an array in commit order, ids counting from 1. */
+/**
+ * Most events the memory store keeps, whatever the engine's retention says: the log lives in the process's memory,
+ * so a long in-memory run must not grow without bound until the next purge.
+ */
+export const MEMORY_EVENT_LOG_CAPACITY = 100_000;
+
+/**
+ * The {@link EventLog} of the memory store: an array in commit order, ids counting from 1. Past twice
+ * {@link MEMORY_EVENT_LOG_CAPACITY} events it drops all but the newest {@link MEMORY_EVENT_LOG_CAPACITY}.
+ */
 export class MemoryEventLog implements EventLog {
   #events: Array<{ sequence: number; event: EngineEvent }> = [];
   #lastSequence = 0;
   readonly #watchers = new Set<() => void>();
 
-  /** Appends the events of one commit and tells the watchers after the current call. */
+  /**
+   * Appends the events of one commit and tells the watchers after the current call. Not copied, as the store's
+   * writes are not: the engine never changes an event once it is queued, and every read copies.
+   */
   append(events: readonly EngineEvent[]): void {
     if (events.length === 0) return;
-    for (const event of events)
-      this.#events.push({ sequence: ++this.#lastSequence, event: copyJson(event) as EngineEvent });
+    for (const event of events) this.#events.push({ sequence: ++this.#lastSequence, event });
+    // Trimmed by halves rather than one by one, so that appending stays cheap.
+    if (this.#events.length > 2 * MEMORY_EVENT_LOG_CAPACITY)
+      this.#events = this.#events.slice(-MEMORY_EVENT_LOG_CAPACITY);
     if (this.#watchers.size > 0) setImmediate(() => this.#watchers.forEach((onEvents) => onEvents()));
   }
 

@@ -132,7 +132,7 @@ export class MemoryStore implements TaskStore {
       if (write.transitions) stored.transitions.push(...write.transitions);
       if (write.annotations) stored.annotations.push(...write.annotations);
       if (write.snapshot) stored.snapshot = write.snapshot;
-      if (write.events) events.push(...write.events);
+      for (const event of write.events ?? []) events.push(event);
     }
     this.#eventLog.append(events);
     return { fenced: [...fenced] };

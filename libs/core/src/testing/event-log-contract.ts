@@ -1,26 +1,7 @@
 import { expect, it } from 'vitest';
-import type { EngineEvent, StepEventType } from '../domain/events.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { TaskStore } from '../store/task-store.js';
-import { sampleSteps, sampleTask } from './sample-records.js';
-
-/** A step event of `taskId` as the engine would log it. */
-function stepEvent(taskId: string, type: StepEventType, at: number, namespace = 'ecommerce'): EngineEvent {
-  return {
-    type,
-    taskId,
-    namespace,
-    name: 'process_order',
-    version: '1.0.0',
-    correlationId: `corr-${taskId}`,
-    by: 'engine',
-    at,
-    stepName: 'validate_cart',
-    attempt: 1,
-    from: 'pending',
-    to: 'in_progress',
-  } as EngineEvent;
-}
+import { sampleEvent, sampleSteps, sampleTask } from './sample-records.js';
 
 /**
  * The event log cases of the store contract: events appended with their writes (and never with fenced ones), read
@@ -37,9 +18,9 @@ export function eventLogContractCases(store: () => TaskStore): void {
   it('appends the events of a commit in order, with increasing string ids, and reads on after an id', async () => {
     const taskId = await createTask();
     expect(await store().lastEventId()).toBeUndefined();
-    const first = [stepEvent(taskId, 'step.started', 1), stepEvent(taskId, 'step.completed', 2)];
+    const first = [sampleEvent(taskId, 'step.started', 1), sampleEvent(taskId, 'step.completed', 2)];
     await store().commit([{ taskId, transitions: [], events: first }]);
-    const second = stepEvent(taskId, 'step.failed', 3);
+    const second = sampleEvent(taskId, 'step.failed', 3);
     await store().commit([{ taskId, events: [second] }]);
     const logged = await all();
     expect(logged.map((entry) => entry.event)).toEqual([...first, second]);
@@ -53,11 +34,11 @@ export function eventLogContractCases(store: () => TaskStore): void {
   it('orders the events of one batch and of later batches across tasks by id', async () => {
     const [a, b] = [await createTask(), await createTask()];
     await store().commit([
-      { taskId: a, events: [stepEvent(a, 'step.started', 1)] },
-      { taskId: b, events: [stepEvent(b, 'step.started', 1)] },
+      { taskId: a, events: [sampleEvent(a, 'step.started', 1)] },
+      { taskId: b, events: [sampleEvent(b, 'step.started', 1)] },
     ]);
-    await store().commit([{ taskId: b, events: [stepEvent(b, 'step.completed', 2)] }]);
-    await store().commit([{ taskId: a, events: [stepEvent(a, 'step.completed', 3)] }]);
+    await store().commit([{ taskId: b, events: [sampleEvent(b, 'step.completed', 2)] }]);
+    await store().commit([{ taskId: a, events: [sampleEvent(a, 'step.completed', 3)] }]);
     const logged = await all();
     expect(logged.map(({ event }) => [event.taskId, event.type])).toEqual([
       [a, 'step.started'],
@@ -72,8 +53,11 @@ export function eventLogContractCases(store: () => TaskStore): void {
   it('filters by type (names and patterns), namespace and task, and applies the limit after filtering', async () => {
     const [a, b] = [await createTask(), await createTask('billing')];
     await store().commit([
-      { taskId: a, events: [stepEvent(a, 'step.started', 1), stepEvent(a, 'step.completed', 2)] },
-      { taskId: b, events: [stepEvent(b, 'step.started', 1, 'billing'), stepEvent(b, 'step.failed', 2, 'billing')] },
+      { taskId: a, events: [sampleEvent(a, 'step.started', 1), sampleEvent(a, 'step.completed', 2)] },
+      {
+        taskId: b,
+        events: [sampleEvent(b, 'step.started', 1, 'billing'), sampleEvent(b, 'step.failed', 2, 'billing')],
+      },
     ]);
     const types = async (query: Parameters<TaskStore['readEvents']>[0]) =>
       (await store().readEvents(query)).map(({ event }) => `${event.taskId === a ? 'a' : 'b'}:${event.type}`);
@@ -95,8 +79,8 @@ export function eventLogContractCases(store: () => TaskStore): void {
     const now = 2_000_000_000_000;
     await store().claimTask(a, { workerId: 'w1', now, until: now + 30_000 });
     const result = await store().commit([
-      { taskId: a, leaseToken: 99, events: [stepEvent(a, 'step.completed', 1)] },
-      { taskId: b, events: [stepEvent(b, 'step.completed', 1)] },
+      { taskId: a, leaseToken: 99, events: [sampleEvent(a, 'step.completed', 1)] },
+      { taskId: b, events: [sampleEvent(b, 'step.completed', 1)] },
     ]);
     expect(result.fenced).toEqual([a]);
     expect((await all()).map(({ event }) => event.taskId)).toEqual([b]);
@@ -111,7 +95,7 @@ export function eventLogContractCases(store: () => TaskStore): void {
       calls++;
       told();
     });
-    await store().commit([{ taskId, events: [stepEvent(taskId, 'step.started', 1)] }]);
+    await store().commit([{ taskId, events: [sampleEvent(taskId, 'step.started', 1)] }]);
     await toldOnce;
     expect(calls).toBeGreaterThan(0);
     await stop();
@@ -119,7 +103,7 @@ export function eventLogContractCases(store: () => TaskStore): void {
 
   it('purges the oldest events beyond a count and older than a time, at most `limit` at once, idempotently', async () => {
     const taskId = await createTask();
-    const events = Array.from({ length: 6 }, (_, index) => stepEvent(taskId, 'step.started', 100 + index));
+    const events = Array.from({ length: 6 }, (_, index) => sampleEvent(taskId, 'step.started', 100 + index));
     await store().commit([{ taskId, events }]);
     expect(await store().purgeEvents({ before: 0, keepNewest: 4, limit: 1 })).toBe(1);
     expect(await store().purgeEvents({ before: 0, keepNewest: 4, limit: 10 })).toBe(1);
@@ -131,7 +115,7 @@ export function eventLogContractCases(store: () => TaskStore): void {
     await store().purgeEvents({ before: Number.MAX_SAFE_INTEGER, keepNewest: 0, limit: 10 });
     expect(await all()).toEqual([]);
     // Ids are never reused: a later event still comes after the last one read before the purge.
-    await store().commit([{ taskId, events: [stepEvent(taskId, 'step.completed', 200)] }]);
+    await store().commit([{ taskId, events: [sampleEvent(taskId, 'step.completed', 200)] }]);
     expect((await all(last)).map(({ event }) => event.at)).toEqual([200]);
   });
 
