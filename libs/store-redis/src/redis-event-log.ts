@@ -10,6 +10,7 @@ import {
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { LuaScript } from './lua-script.js';
+import { pipelineReplies } from './pipeline-replies.js';
 import type { RedisKeys } from './redis-keys.js';
 import { PURGE_EVENTS_SCRIPT } from './scripts/purge-events-script.js';
 
@@ -36,17 +37,24 @@ function startAfter(after: string | undefined): string {
   return `(${after}`;
 }
 
-const filters = ({ types, namespace, taskId }: EventQuery) =>
-  types !== undefined || namespace !== undefined || taskId !== undefined;
+const filters = ({ types, namespace }: EventQuery) => types !== undefined || namespace !== undefined;
+
+/** Whether stream id `id` comes after stream id `after` (`<ms>-<sequence>`, compared as numbers). */
+function isAfter(id: string, after: string): boolean {
+  const [ms, sequence] = id.split('-').map(BigInt) as [bigint, bigint];
+  const [afterMs, afterSequence] = after.split('-').map(BigInt) as [bigint, bigint];
+  return ms > afterMs || (ms === afterMs && sequence > afterSequence);
+}
 
 /**
  * The {@link EventLog} of the Redis store: the stream `events` of the prefix, appended to by the commit script.
- * Filters are applied here, reading the stream in pages (a stream has no secondary index); a watcher blocks on
- * XREAD on a connection of its own.
+ * Filters are applied here: one task's events are found through the task's list of their ids, other filters by
+ * reading the stream in pages; a watcher blocks on XREAD on a connection of its own.
  */
 export class RedisEventLog implements EventLog {
   readonly #client: Redis;
   readonly #prefix: string;
+  readonly #keys: RedisKeys;
   readonly #stream: string;
   readonly #countCommand: () => void;
   readonly #readers = new Set<Redis>();
@@ -56,13 +64,20 @@ export class RedisEventLog implements EventLog {
   constructor(client: Redis, keys: RedisKeys, countCommand: () => void) {
     this.#client = client;
     this.#prefix = keys.prefix;
+    this.#keys = keys;
     this.#stream = keys.events;
     this.#countCommand = countCommand;
   }
 
   async readEvents(query: EventQuery): Promise<LoggedEvent[]> {
+    const start = startAfter(query.after);
+    return query.taskId === undefined ? this.#scan(query, start) : this.#readTask(query, query.taskId);
+  }
+
+  /** Events of every task, read from the stream in pages and filtered here. */
+  async #scan(query: EventQuery, from: string): Promise<LoggedEvent[]> {
     const found: LoggedEvent[] = [];
-    let start = startAfter(query.after);
+    let start = from;
     const page = filters(query) ? Math.max(query.limit, SCAN_PAGE) : query.limit;
     for (;;) {
       this.#countCommand();
@@ -75,6 +90,32 @@ export class RedisEventLog implements EventLog {
       if (entries.length < page) return found;
       start = `(${entries.at(-1)![0]}`;
     }
+  }
+
+  /**
+   * One task's events: the ids its `task-events` list holds, then their entries, a page of `limit` per round trip,
+   * so that a page following one order reads that order's events, not the whole stream.
+   */
+  async #readTask(query: EventQuery, taskId: string): Promise<LoggedEvent[]> {
+    this.#countCommand();
+    const ids = await this.#client.lrange(this.#keys.taskEvents(taskId), 0, -1);
+    const { after } = query;
+    const later = after === undefined ? ids : ids.filter((id) => isAfter(id, after));
+    const found: LoggedEvent[] = [];
+    for (let from = 0; from < later.length; from += query.limit) {
+      const pipeline = this.#client.pipeline();
+      for (const id of later.slice(from, from + query.limit)) pipeline.xrange(this.#stream, id, id);
+      this.#countCommand();
+      for (const reply of await pipelineReplies(pipeline)) {
+        // An entry purged since the list was read is gone from both.
+        const [entry] = reply as StreamEntry[];
+        if (!entry) continue;
+        const event = eventOf(entry);
+        if (eventMatchesQuery(event, query)) found.push({ id: entry[0], event });
+        if (found.length === query.limit) return found;
+      }
+    }
+    return found;
   }
 
   async lastEventId(): Promise<string | undefined> {

@@ -71,6 +71,8 @@ export function eventLogContractCases(store: () => TaskStore): void {
     ]);
     expect(await types({ limit: 10, types: ['task.*'] })).toEqual([]);
     expect(await types({ limit: 10, taskId: a })).toEqual(['a:step.started', 'a:step.completed']);
+    const [firstOfA] = await store().readEvents({ limit: 1, taskId: a });
+    expect(await types({ limit: 10, taskId: a, after: firstOfA!.id })).toEqual(['a:step.completed']);
     expect(await types({ limit: 1, types: ['*'], taskId: b })).toEqual(['b:step.started']);
   });
 
@@ -117,6 +119,8 @@ export function eventLogContractCases(store: () => TaskStore): void {
     // Ids are never reused: a later event still comes after the last one read before the purge.
     await store().commit([{ taskId, events: [sampleEvent(taskId, 'step.completed', 200)] }]);
     expect((await all(last)).map(({ event }) => event.at)).toEqual([200]);
+    // Reads of one task forget the purged events too.
+    expect((await store().readEvents({ taskId, limit: 10 })).map(({ event }) => event.at)).toEqual([200]);
   });
 
   it('refuses an `after` that is no event id of the store, naming it', async () => {
