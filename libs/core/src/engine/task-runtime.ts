@@ -97,7 +97,8 @@ export class TaskRuntime {
           const { namespace, name: taskName, version } = task.info;
           const declared = templates.resolve(namespace, taskName, version).customEvents ?? [];
           const caps = { bytes: settings.limits.resultBytes, depth: settings.limits.depth };
-          events.emit(
+          this.writes.publish(
+            task,
             customEvent({ task: task.info, stepName, attempt, name, payload }, declared, caps, settings.clock.now()),
           );
         },

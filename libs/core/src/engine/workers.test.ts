@@ -120,6 +120,9 @@ describe('several workers on one store', () => {
     expect(after.steps.map((step) => step.results)).toEqual(['second paid', 'second shipped']);
     const history = await second.getHistory(taskId);
     expect(history.filter((entry) => entry.stepName === 'pay' && entry.to === 'completed')).toHaveLength(1);
+    // The fenced write's events never reached the event log: only the new owner's completion is there.
+    const completions = (await second.events.read({ taskId, types: ['step.completed'] })).map(({ event }) => event);
+    expect(completions.map((event) => 'results' in event && event.results)).toEqual(['second paid', 'second shipped']);
     await Promise.all([first.stop(), second.stop()]);
   });
 
