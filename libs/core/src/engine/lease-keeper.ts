@@ -168,6 +168,8 @@ export class LeaseKeeper {
     const held = this.#holder.held();
     if (held.length === 0) return;
     try {
+      // The deadline counts from the sending, as the store's new expiry does: counted from the answer, it would
+      // outlast the store's lease by the round trip (or by a freeze while the answer waited).
       const { until } = this.terms();
       const lost = await this.#store.renewLeases(this.#settings.workerId, held, until);
       if (lost.length === 0) this.#holder.renewed(held, until);
