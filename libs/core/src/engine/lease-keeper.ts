@@ -104,12 +104,15 @@ export class LeaseKeeper {
   keepAlive(): void {
     if (this.#heartbeat !== undefined) return;
     const beat = () => {
-      this.#heartbeat = this.#clock.setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         this.#renewalInFlight = this.#renew().finally(() => {
           this.#renewalInFlight = undefined;
-          if (this.#heartbeat !== undefined) beat();
+          // Only the heartbeat still current beats on: one stopped and started again while this renewal was out
+          // has a timer of its own, and beating here too would run two (the second never stopped).
+          if (this.#heartbeat === timer) beat();
         });
       }, this.#settings.leaseMs / 3);
+      this.#heartbeat = timer;
     };
     beat();
   }
