@@ -99,6 +99,7 @@ export type { VersionResolver } from './templates/version-resolver.js';
 export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
 export type { TaskStore } from './store/task-store.js';
 export type { EventLog, EventPurge, EventQuery, LoggedEvent } from './store/event-log.js';
+export type { SubscriberClaim, SubscriberHold, SubscriberPositions } from './store/subscriber-positions.js';
 export { eventMatchesQuery } from './store/event-query.js';
 export { sharedWatch } from './store/shared-watch.js';
 export type { StartWatch } from './store/shared-watch.js';
