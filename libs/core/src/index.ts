@@ -139,6 +139,11 @@ export { EventFeed } from './engine/event-feed.js';
 export type { EventFeedQuery, EventFollowOptions } from './engine/event-feed.js';
 export { DEFAULT_EVENT_LOG_SETTINGS } from './engine/event-log-retention.js';
 export type { EventLogSettings } from './engine/event-log-retention.js';
+export type { EventDelivery, EventSubscriberOptions, SubscriberRetry } from './engine/subscriber-options.js';
+export type { WebhookOptions } from './webhooks/webhook-options.js';
+export type { WebhookDelivery, WebhookDeliveryQuery, WebhookOutcome } from './webhooks/webhook-deliveries.js';
+export { WEBHOOK_SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhooks/webhook-signature.js';
+export type { WebhookVerification } from './webhooks/webhook-signature.js';
 export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';
 export type {
   ActionOptions,

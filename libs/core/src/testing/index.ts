@@ -12,5 +12,6 @@ export { describeEngineBoundary } from './engine-boundary-contract.js';
 export { describeWriteIsolation } from './write-isolation-contract.js';
 export { describeCompensationResume } from './compensation-resume-contract.js';
 export type { ReopenableStore } from './compensation-resume-contract.js';
+export { describeDurableSubscribers } from './durable-subscriber-contract.js';
 export { storeWith } from './store-with.js';
 export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
