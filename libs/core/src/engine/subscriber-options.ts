@@ -61,7 +61,8 @@ function positiveMs(field: string, value: unknown): number {
  */
 export function subscriberSettings(options: EventSubscriberOptions, field = 'subscriber'): SubscriberSettings {
   const { name, types, namespace, handle, retry = {}, startAt = 'oldest' } = options;
-  if (typeof name !== 'string' || name.trim() === '') throw new InvalidRequestError(`${field}.name`, 'must be a non-empty string');
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new InvalidRequestError(`${field}.name`, 'must be a non-empty string');
   if (types !== undefined) checkEventPatterns(`${field}.types`, types);
   if (namespace !== undefined && typeof namespace !== 'string')
     throw new InvalidRequestError(`${field}.namespace`, 'must be a string');
