@@ -149,7 +149,8 @@ export class Engine {
    * deliver to it; another takes over when that one stops or dies (after `leaseMs`). A handler that throws gets the
    * same event again after a backoff, before any later one; other subscribers go on meanwhile. Runs while the
    * engine runs (from `start()`, or at once when it runs already) until `stop()` or the returned function.
-   * @throws InvalidRequestError naming the option that is wrong, or a name already subscribed on this engine.
+   * @throws InvalidRequestError naming the option that is wrong, a name already subscribed on this engine, or an
+   * engine created with `eventLog: false`.
    */
   subscribe(options: EventSubscriberOptions): () => Promise<void> {
     const subscriber = this.#addSubscriber(subscriberSettings(options, 'subscribe'));
@@ -161,6 +162,11 @@ export class Engine {
   }
 
   #addSubscriber(settings: ReturnType<typeof subscriberSettings>): DurableSubscriber {
+    if (this.#settings.eventLog === false)
+      throw new InvalidRequestError(
+        'eventLog',
+        'is false, so the store logs no event: durable subscribers and webhooks need the event log',
+      );
     if (this.#subscribers.has(settings.name))
       throw new InvalidRequestError('name', `a subscriber named '${settings.name}' is registered already`);
     const subscriber = new DurableSubscriber(

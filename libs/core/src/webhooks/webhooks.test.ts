@@ -170,6 +170,13 @@ describe('webhooks', () => {
     expect(create).toThrow(message);
   });
 
+  it('refuses webhooks on an engine that logs no event', () => {
+    const webhook: WebhookOptions = { url: 'https://example.com/hook', events: ['*'], secret: SECRET };
+    expect(() => createEngine({ eventLog: false, webhooks: [webhook] })).toThrow(
+      'eventLog: is false, so the store logs no event',
+    );
+  });
+
   it('refuses two webhooks with one name', () => {
     const webhook: WebhookOptions = { url: 'https://example.com/hook', events: ['*'], secret: SECRET };
     expect(() => createEngine({ webhooks: [webhook, webhook] })).toThrow(
