@@ -1,4 +1,4 @@
-import { describeDurableSubscribers } from '@tasker/core/testing';
+import { describeDurableSubscribers, describeWebhookDelivery } from '@tasker/core/testing';
 import { createKnexStore } from './index.js';
 import { useTestBackends } from './test-fixtures/test-backends.js';
 
@@ -9,4 +9,5 @@ for (const [name, config] of databases.both('durable-subscribers.sqlite')) {
     store: createKnexStore(config()),
     reopen: async () => createKnexStore(config()),
   }));
+  describeWebhookDelivery(name, async () => createKnexStore(config()));
 }

@@ -1,4 +1,4 @@
-import { describeDurableSubscribers } from '@tasker/core/testing';
+import { describeDurableSubscribers, describeWebhookDelivery } from '@tasker/core/testing';
 import { afterAll } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from './test-fixtures/test-redis.js';
@@ -9,7 +9,7 @@ afterAll(async () => {
   await deleteKeys(TEST_REDIS_URL, [prefix]);
 });
 
-describeDurableSubscribers('Redis', async () => ({
-  store: createRedisStore(TEST_REDIS_URL, { prefix }),
-  reopen: async () => createRedisStore(TEST_REDIS_URL, { prefix }),
-}));
+const openStore = async () => createRedisStore(TEST_REDIS_URL, { prefix });
+
+describeDurableSubscribers('Redis', async () => ({ store: await openStore(), reopen: openStore }));
+describeWebhookDelivery('Redis', openStore);

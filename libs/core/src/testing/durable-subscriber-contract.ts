@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
-import type { TaskStore } from '../store/task-store.js';
 import type { ReopenableStore } from './compensation-resume-contract.js';
+import { orderEngine, PATIENCE, runOrder, uniqueNamespace } from './order-engine.js';
 
 /** What a subscriber saw: the event's id, task and type, and the try it was. */
 interface Seen {
@@ -11,36 +9,6 @@ interface Seen {
   taskId: string;
   type: string;
   attempt: number;
-}
-
-/** How long a test waits for deliveries before it fails; never a figure it asserts. */
-const PATIENCE = { timeout: 15_000, interval: 20 };
-
-/**
- * An engine on `store` with a two-step template in `namespace`, short leases and polls so that takeovers are
- * quick.
- */
-function engineOn(store: TaskStore, namespace: string, workerId: string = randomUUID()): Engine {
-  const engine = createEngine({ store, workerId, leaseMs: 600, pollIntervalMs: 50 })
-    .registerHandler('reserve', () => ({ units: 1 }))
-    .registerHandler('ship', () => ({ shipped: true }));
-  engine.registerTemplate({
-    namespace,
-    name: 'order',
-    version: '1.0.0',
-    steps: [
-      { name: 'reserve', handler: 'reserve' },
-      { name: 'ship', handler: 'ship', dependsOn: ['reserve'] },
-    ],
-  });
-  return engine;
-}
-
-/** Runs one task to its end and answers its id. */
-async function runOrder(engine: Engine, namespace: string): Promise<string> {
-  const { taskId } = await engine.runTask({ namespace, name: 'order', context: {} });
-  await engine.waitForTask(taskId, { timeoutMs: 10_000 });
-  return taskId;
 }
 
 /** Every logged event of `namespace`, oldest first, as a subscriber would see it on its first try. */
@@ -67,13 +35,13 @@ const recordInto =
 export function describeDurableSubscribers(name: string, open: () => Promise<ReopenableStore>): void {
   describe(`durable subscribers: ${name}`, () => {
     it('gives a subscriber that was down exactly the events it missed, in order, after its restart', async () => {
-      const namespace = `subs_${randomUUID().slice(0, 8)}`;
+      const namespace = uniqueNamespace();
       const subscription = { name: `${namespace}:audit`, namespace };
       const { store, reopen } = await open();
       const stores = [store];
       try {
         const before: Seen[] = [];
-        const first = engineOn(store, namespace);
+        const first = orderEngine(store, namespace);
         first.subscribe({ ...subscription, handle: recordInto(before) });
         await first.start();
         const seenFirst = await runOrder(first, namespace);
@@ -85,7 +53,7 @@ export function describeDurableSubscribers(name: string, open: () => Promise<Reo
         // While the subscriber is down, another engine, with no subscriber, runs a task.
         const otherStore = await reopen();
         stores.push(otherStore);
-        const other = engineOn(otherStore, namespace);
+        const other = orderEngine(otherStore, namespace);
         await other.start();
         const missedTask = await runOrder(other, namespace);
         await other.stop();
@@ -95,7 +63,7 @@ export function describeDurableSubscribers(name: string, open: () => Promise<Reo
         const after: Seen[] = [];
         const restartedStore = await reopen();
         stores.push(restartedStore);
-        const restarted = engineOn(restartedStore, namespace);
+        const restarted = orderEngine(restartedStore, namespace);
         restarted.subscribe({ ...subscription, handle: recordInto(after) });
         await restarted.start();
         await vi.waitFor(() => expect(after.length).toBeGreaterThanOrEqual(missed.length), PATIENCE);
@@ -108,10 +76,10 @@ export function describeDurableSubscribers(name: string, open: () => Promise<Reo
     });
 
     it('retries a failing handler on the same event, in order, while other subscribers go on', async () => {
-      const namespace = `subs_${randomUUID().slice(0, 8)}`;
+      const namespace = uniqueNamespace();
       const { store } = await open();
       try {
-        const engine = engineOn(store, namespace);
+        const engine = orderEngine(store, namespace);
         const steady: Seen[] = [];
         const flaky: Seen[] = [];
         let receiverUp = false;
@@ -148,12 +116,14 @@ export function describeDurableSubscribers(name: string, open: () => Promise<Reo
     });
 
     it('delivers each event once when two engines register one name, and the other takes over when one stops', async () => {
-      const namespace = `subs_${randomUUID().slice(0, 8)}`;
+      const namespace = uniqueNamespace();
       const { store, reopen } = await open();
       const otherStore = await reopen();
       try {
         const seen: Array<Seen & { engine: string }> = [];
-        const engines = [engineOn(store, namespace, 'worker-a'), engineOn(otherStore, namespace, 'worker-b')];
+        const engines = [orderEngine(store, namespace, { workerId: 'worker-a' }),
+          orderEngine(otherStore, namespace, { workerId: 'worker-b' }),
+        ];
         for (const engine of engines) {
           engine.subscribe({
             name: `${namespace}:once`,

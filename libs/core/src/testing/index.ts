@@ -13,5 +13,8 @@ export { describeWriteIsolation } from './write-isolation-contract.js';
 export { describeCompensationResume } from './compensation-resume-contract.js';
 export type { ReopenableStore } from './compensation-resume-contract.js';
 export { describeDurableSubscribers } from './durable-subscriber-contract.js';
+export { describeWebhookDelivery } from './webhook-contract.js';
+export { startWebhookReceiver } from './webhook-receiver.js';
+export type { ReceivedRequest, WebhookReceiver } from './webhook-receiver.js';
 export { storeWith } from './store-with.js';
 export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
