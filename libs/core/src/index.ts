@@ -100,6 +100,12 @@ export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, Worker
 export type { TaskStore } from './store/task-store.js';
 export type { EventLog, EventPurge, EventQuery, LoggedEvent } from './store/event-log.js';
 export type { SubscriberClaim, SubscriberHold, SubscriberPositions } from './store/subscriber-positions.js';
+export type {
+  WebhookDelivery,
+  WebhookDeliveryLog,
+  WebhookDeliveryQuery,
+  WebhookOutcome,
+} from './store/webhook-delivery-log.js';
 export { eventMatchesQuery } from './store/event-query.js';
 export { sharedWatch } from './store/shared-watch.js';
 export type { StartWatch } from './store/shared-watch.js';
@@ -141,7 +147,6 @@ export { DEFAULT_EVENT_LOG_SETTINGS } from './engine/event-log-retention.js';
 export type { EventLogSettings } from './engine/event-log-retention.js';
 export type { EventDelivery, EventSubscriberOptions, SubscriberRetry } from './engine/subscriber-options.js';
 export type { WebhookOptions } from './webhooks/webhook-options.js';
-export type { WebhookDelivery, WebhookDeliveryQuery, WebhookOutcome } from './webhooks/webhook-deliveries.js';
 export { WEBHOOK_SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhooks/webhook-signature.js';
 export type { WebhookVerification } from './webhooks/webhook-signature.js';
 export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';

@@ -27,6 +27,8 @@ import type {
   StoreErrorKind,
   SubscriberClaim,
   SubscriberHold,
+  WebhookDelivery,
+  WebhookDeliveryQuery,
 } from '@tasker/core';
 import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
@@ -58,6 +60,7 @@ import {
   releaseSubscriber,
   saveSubscriberPosition,
 } from './operations/subscriber-positions.js';
+import { listWebhookDeliveries, recordWebhookDelivery } from './operations/webhook-deliveries.js';
 import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';
@@ -310,6 +313,16 @@ export class KnexStore implements TaskStore {
   async readSubscriberPosition(name: string): Promise<string | undefined> {
     await this.#ensureReady();
     return readSubscriberPosition(this.#context, name);
+  }
+
+  async recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    await this.#ensureReady();
+    await recordWebhookDelivery(this.#context, delivery, keepNewest);
+  }
+
+  async listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    await this.#ensureReady();
+    return listWebhookDeliveries(this.#context, query);
   }
 
   /** Stops watchers and counting statements and, when the store created its knex instance, destroys it. */

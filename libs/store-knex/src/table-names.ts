@@ -9,6 +9,8 @@ export interface TableNames {
   events: string;
   /** Where each durable subscriber stands in the event log, and which worker delivers to it. */
   subscribers: string;
+  /** Every try of a webhook delivery, the newest kept per webhook. */
+  webhookDeliveries: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -39,6 +41,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     snapshots: `${prefix}snapshots`,
     events: `${prefix}events`,
     subscribers: `${prefix}subscriber_positions`,
+    webhookDeliveries: `${prefix}webhook_deliveries`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

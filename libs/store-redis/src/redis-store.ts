@@ -29,6 +29,8 @@ import {
   type StoreErrorKind,
   type SubscriberClaim,
   type SubscriberHold,
+  type WebhookDelivery,
+  type WebhookDeliveryQuery,
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
@@ -43,6 +45,7 @@ import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-co
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
 import { RedisSubscribers } from './redis-subscribers.js';
+import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
 import { COMMIT_SCRIPT } from './scripts/commit-script.js';
@@ -88,6 +91,7 @@ export class RedisStore implements TaskStore {
   readonly #watchers: WorkWatchers;
   readonly #eventLog: RedisEventLog;
   readonly #subscribers: RedisSubscribers;
+  readonly #webhookDeliveries: RedisWebhookDeliveries;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -105,6 +109,7 @@ export class RedisStore implements TaskStore {
     this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
     this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
     this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
+    this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
@@ -243,6 +248,14 @@ export class RedisStore implements TaskStore {
 
   readSubscriberPosition(name: string): Promise<string | undefined> {
     return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    return this.#webhookDeliveries.recordWebhookDelivery(delivery, keepNewest);
+  }
+
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    return this.#webhookDeliveries.listWebhookDeliveries(query);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

@@ -37,7 +37,7 @@ import { EventFeed } from './event-feed.js';
 import { EventLogRetention } from './event-log-retention.js';
 import { DurableSubscriber } from './durable-subscriber.js';
 import { subscriberSettings, type EventSubscriberOptions } from './subscriber-options.js';
-import { WebhookDeliveryLog, type WebhookDelivery, type WebhookDeliveryQuery } from '../webhooks/webhook-deliveries.js';
+import type { WebhookDelivery, WebhookDeliveryQuery } from '../store/webhook-delivery-log.js';
 import { webhookSubscriber } from '../webhooks/webhook-subscriber.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from '../ports/start-trace.js';
@@ -85,7 +85,6 @@ export class Engine {
   readonly #retention: EventLogRetention | undefined;
   /** Durable subscribers by name, webhooks included: they run while the engine runs. */
   readonly #subscribers = new Map<string, DurableSubscriber>();
-  readonly #webhookDeliveries = new WebhookDeliveryLog();
   /** The stop under way, which a second `stop()` waits for (and a `start()`, before starting again). */
   #stopping: Promise<void> | undefined;
 
@@ -107,7 +106,10 @@ export class Engine {
     );
     settings.webhooks.forEach((webhook, index) =>
       this.#addSubscriber(
-        subscriberSettings(webhookSubscriber(webhook, this.#webhookDeliveries, settings.clock), `webhooks[${index}]`),
+        subscriberSettings(
+          webhookSubscriber(webhook, settings.store, settings.clock, settings.logger),
+          `webhooks[${index}]`,
+        ),
       ),
     );
   }
@@ -182,11 +184,15 @@ export class Engine {
   }
 
   /**
-   * The latest webhook deliveries this engine tried, newest first, one entry per try (status, attempt, error): the
-   * delivery log of the webhooks this worker delivered to (see docs/ENGINE.md, _Webhooks_).
+   * The latest webhook delivery tries of every worker on the store, newest first, one entry per try (outcome, HTTP
+   * status, attempt, error): the delivery log (see docs/ENGINE.md, _Webhooks_).
+   * @throws InvalidRequestError when `limit` is not a whole number from 1 to 1000.
    */
-  webhookDeliveries(query?: WebhookDeliveryQuery): WebhookDelivery[] {
-    return this.#webhookDeliveries.list(query);
+  webhookDeliveries(query: WebhookDeliveryQuery = {}): Promise<WebhookDelivery[]> {
+    const { limit = 100 } = query;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
+      throw new InvalidRequestError('limit', 'must be a whole number from 1 to 1000');
+    return this.#store.listWebhookDeliveries({ ...query, limit });
   }
 
   /**

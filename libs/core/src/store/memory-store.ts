@@ -9,6 +9,8 @@ import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
 import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
+import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
+import type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -85,6 +87,7 @@ export class MemoryStore implements TaskStore {
   readonly #workWatchers = new Set<() => void>();
   readonly #eventLog = new MemoryEventLog();
   readonly #subscribers = new MemorySubscriberPositions();
+  readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -335,6 +338,14 @@ export class MemoryStore implements TaskStore {
 
   readSubscriberPosition(name: string): Promise<string | undefined> {
     return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    return this.#webhookDeliveries.recordWebhookDelivery(delivery, keepNewest);
+  }
+
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    return this.#webhookDeliveries.listWebhookDeliveries(query);
   }
 
   async close(): Promise<void> {}

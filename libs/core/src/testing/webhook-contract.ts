@@ -81,26 +81,27 @@ export function describeWebhookDelivery(name: string, makeStore: () => Promise<T
         ).toBe(false);
       }
 
-      const firstTries = engine.webhookDeliveries({ eventId: logged[0]!.id });
+      const firstTries = await engine.webhookDeliveries({ eventId: logged[0]!.id });
       expect(firstTries.map(({ attempt, outcome, status, error }) => ({ attempt, outcome, status, error }))).toEqual([
         { attempt: 2, outcome: 'delivered', status: 204, error: undefined },
         { attempt: 1, outcome: 'retrying', status: 500, error: 'HTTP 500' },
       ]);
-      expect(engine.webhookDeliveries({ webhook })).toHaveLength(4);
-      expect(engine.webhookDeliveries({ webhook: 'other' })).toEqual([]);
+      expect(await engine.webhookDeliveries({ webhook })).toHaveLength(4);
+      expect(await engine.webhookDeliveries({ webhook: 'other' })).toEqual([]);
     });
 
     it('records a 4xx answer as failed and moves on to the next event', async () => {
-      const { engine, namespace } = await deliveringTo(
+      const { engine, namespace, webhook } = await deliveringTo(
         ({ headers }) => (headers['tasker-event-type'] === 'step.completed' ? 410 : 200),
         ['step.*', 'task.completed'],
       );
       await runOrder(engine, namespace);
       await vi.waitFor(
-        () => expect(engine.webhookDeliveries({ limit: 1 })[0]?.eventType).toBe('task.completed'),
+        async () =>
+          expect((await engine.webhookDeliveries({ webhook, limit: 1 }))[0]?.eventType).toBe('task.completed'),
         PATIENCE,
       );
-      const deliveries = engine.webhookDeliveries().reverse();
+      const deliveries = (await engine.webhookDeliveries({ webhook })).reverse();
       const completedSteps = deliveries.filter(({ eventType }) => eventType === 'step.completed');
       expect(completedSteps).toHaveLength(2);
       for (const delivery of completedSteps) {

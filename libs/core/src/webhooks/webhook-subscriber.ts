@@ -1,9 +1,13 @@
 import type { EngineEvent } from '../domain/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventDelivery, EventSubscriberOptions } from '../engine/subscriber-options.js';
-import type { WebhookDeliveryLog, WebhookOutcome } from './webhook-deliveries.js';
+import type { Logger } from '../ports/logger.js';
+import type { WebhookDeliveryLog, WebhookOutcome } from '../store/webhook-delivery-log.js';
 import type { WebhookSettings } from './webhook-options.js';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
+
+/** How many tries the store's delivery log keeps per webhook. */
+const KEPT_TRIES = 1_000;
 
 /** A try that should be made again: thrown so that the durable subscriber retries the event after its backoff. */
 class RetryableDeliveryError extends Error {}
@@ -46,12 +50,13 @@ async function post(
  * The durable subscriber that delivers to one webhook: each event is POSTed as JSON (`{ id, type, ...event }`) with
  * `Tasker-Event-Id`, `Tasker-Event-Type` and `Tasker-Signature`; a network error, a timeout, a 5xx or a 429 is
  * tried again with backoff (before any later event), any other non-2xx answer is recorded as failed and skipped.
- * Every try is recorded in `deliveries`.
+ * Every try is recorded in the store's delivery log.
  */
 export function webhookSubscriber(
   webhook: WebhookSettings,
   deliveries: WebhookDeliveryLog,
   clock: Clock,
+  logger: Logger,
 ): EventSubscriberOptions {
   const handle = async (event: EngineEvent, { id, attempt, signal }: EventDelivery): Promise<void> => {
     const body = JSON.stringify({ id, ...event });
@@ -66,15 +71,11 @@ export function webhookSubscriber(
     const result = await post(webhook, body, headers, signal);
     // Stopping is no outcome of the delivery: the next holder of the webhook tries again.
     if (signal.aborted) throw signal.reason;
-    deliveries.record({
-      webhook: webhook.name,
-      eventId: id,
-      eventType: event.type,
-      attempt,
-      ...result,
-      at,
-      durationMs: clock.now() - at,
-    });
+    const delivery = { webhook: webhook.name, eventId: id, eventType: event.type, attempt, ...result, at };
+    // A try the log failed to keep is still a try: the delivery goes on as its outcome says, and the log has a gap.
+    await deliveries
+      .recordWebhookDelivery({ ...delivery, durationMs: clock.now() - at }, KEPT_TRIES)
+      .catch((error: unknown) => logger.warn({ err: error, ...delivery }, 'recording a webhook delivery failed'));
     if (result.outcome === 'retrying') throw new RetryableDeliveryError(`${webhook.url}: ${result.error}`);
   };
   return {

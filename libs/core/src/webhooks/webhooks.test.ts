@@ -26,8 +26,8 @@ describe('webhooks', () => {
     await engine.start();
     cleanups.push(() => engine.stop());
     await runOrder(engine, 'shop');
-    await vi.waitFor(() => expect(engine.webhookDeliveries().length).toBeGreaterThanOrEqual(2), PATIENCE);
-    const [latest] = engine.webhookDeliveries();
+    await vi.waitFor(async () => expect((await engine.webhookDeliveries()).length).toBeGreaterThanOrEqual(2), PATIENCE);
+    const [latest] = await engine.webhookDeliveries();
     expect(latest).toMatchObject({ outcome: 'retrying', eventType: 'task.completed' });
     expect(latest!.attempt).toBeGreaterThanOrEqual(2);
     expect(latest!.error).toMatch(/ECONNREFUSED/);

@@ -7,4 +7,5 @@ export const ALL_MIGRATIONS = [
   '005-dependent-system',
   '006-event-log',
   '007-subscriber-positions',
+  '008-webhook-deliveries',
 ];

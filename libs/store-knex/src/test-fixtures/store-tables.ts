@@ -7,4 +7,5 @@ export const STORE_TABLES = [
   'tasker_snapshots',
   'tasker_events',
   'tasker_subscriber_positions',
+  'tasker_webhook_deliveries',
 ];
