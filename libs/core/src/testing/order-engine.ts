@@ -4,11 +4,12 @@ import type { Engine } from '../engine/engine.js';
 import type { TaskStore } from '../store/task-store.js';
 
 /**
- * An engine on `store` with a two-step template `<namespace>/order` (reserve, then ship), short leases and polls so
- * that takeovers and follows are quick; `options` adds to them.
+ * An engine on `store` with a two-step template `<namespace>/order` (reserve, then ship) and quick polls; its leases
+ * (3 s, renewed every second) outlast a busy machine's pauses, and a stopping engine hands its subscribers over at
+ * once anyway. `options` adds to these.
  */
 export function orderEngine(store: TaskStore, namespace: string, options: EngineOptions = {}): Engine {
-  const engine = createEngine({ store, workerId: randomUUID(), leaseMs: 600, pollIntervalMs: 50, ...options })
+  const engine = createEngine({ store, workerId: randomUUID(), leaseMs: 3_000, pollIntervalMs: 50, ...options })
     .registerHandler('reserve', () => ({ units: 1 }))
     .registerHandler('ship', () => ({ shipped: true }));
   engine.registerTemplate({
