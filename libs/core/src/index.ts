@@ -99,6 +99,13 @@ export type { VersionResolver } from './templates/version-resolver.js';
 export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
 export type { TaskStore } from './store/task-store.js';
 export type { EventLog, EventPurge, EventQuery, LoggedEvent } from './store/event-log.js';
+export type { SubscriberClaim, SubscriberHold, SubscriberPositions } from './store/subscriber-positions.js';
+export type {
+  WebhookDelivery,
+  WebhookDeliveryLog,
+  WebhookDeliveryQuery,
+  WebhookOutcome,
+} from './store/webhook-delivery-log.js';
 export { eventMatchesQuery } from './store/event-query.js';
 export { sharedWatch } from './store/shared-watch.js';
 export type { StartWatch } from './store/shared-watch.js';
@@ -138,6 +145,10 @@ export { EventFeed } from './engine/event-feed.js';
 export type { EventFeedQuery, EventFollowOptions } from './engine/event-feed.js';
 export { DEFAULT_EVENT_LOG_SETTINGS } from './engine/event-log-retention.js';
 export type { EventLogSettings } from './engine/event-log-retention.js';
+export type { EventDelivery, EventSubscriberOptions, SubscriberRetry } from './engine/subscriber-options.js';
+export type { WebhookOptions } from './webhooks/webhook-options.js';
+export { WEBHOOK_SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhooks/webhook-signature.js';
+export type { WebhookVerification } from './webhooks/webhook-signature.js';
 export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';
 export type {
   ActionOptions,

@@ -25,6 +25,10 @@ import type {
   TaskWrite,
   TransitionRecord,
   StoreErrorKind,
+  SubscriberClaim,
+  SubscriberHold,
+  WebhookDelivery,
+  WebhookDeliveryQuery,
 } from '@tasker/core';
 import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
@@ -50,6 +54,13 @@ import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js'
 import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
+import {
+  claimSubscriber,
+  readSubscriberPosition,
+  releaseSubscriber,
+  saveSubscriberPosition,
+} from './operations/subscriber-positions.js';
+import { listWebhookDeliveries, recordWebhookDelivery } from './operations/webhook-deliveries.js';
 import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';
@@ -282,6 +293,36 @@ export class KnexStore implements TaskStore {
   async purgeEvents(purge: EventPurge): Promise<number> {
     await this.#ensureReady();
     return purgeEvents(this.#context, purge);
+  }
+
+  async claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
+    await this.#ensureReady();
+    return claimSubscriber(this.#context, claim);
+  }
+
+  async saveSubscriberPosition(name: string, token: number, position: string): Promise<boolean> {
+    await this.#ensureReady();
+    return saveSubscriberPosition(this.#context, name, token, position);
+  }
+
+  async releaseSubscriber(name: string, token: number): Promise<void> {
+    await this.#ensureReady();
+    await releaseSubscriber(this.#context, name, token);
+  }
+
+  async readSubscriberPosition(name: string): Promise<string | undefined> {
+    await this.#ensureReady();
+    return readSubscriberPosition(this.#context, name);
+  }
+
+  async recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    await this.#ensureReady();
+    await recordWebhookDelivery(this.#context, delivery, keepNewest);
+  }
+
+  async listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    await this.#ensureReady();
+    return listWebhookDeliveries(this.#context, query);
   }
 
   /** Stops watchers and counting statements and, when the store created its knex instance, destroys it. */

@@ -7,6 +7,10 @@ export interface TableNames {
   snapshots: string;
   /** The event log: every engine event, appended with the write that caused it (see `EventLog`). */
   events: string;
+  /** Where each durable subscriber stands in the event log, and which worker delivers to it. */
+  subscribers: string;
+  /** Every try of a webhook delivery, the newest kept per webhook. */
+  webhookDeliveries: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -36,6 +40,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     annotations: `${prefix}annotations`,
     snapshots: `${prefix}snapshots`,
     events: `${prefix}events`,
+    subscribers: `${prefix}subscriber_positions`,
+    webhookDeliveries: `${prefix}webhook_deliveries`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

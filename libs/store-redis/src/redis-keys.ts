@@ -17,6 +17,10 @@
  * | `idx:leased` | sorted set | index members of the tasks with an owner, scored by the lease's expiry (expired leases stay until the task is claimed again, released or finished) |
  * | `events` | stream | the event log: one entry per engine event, fields `at` (the event's time, ms), `t` (its task's id) and `e` (JSON event), ids drawn by Redis in commit order |
  * | `task-events:<id>` | list | the stream ids of the task's events still in the log, oldest first: reads of one task's events |
+ * | `subscriber:<name>` | hash | a durable subscriber: `position` (the id of the last event it handled; absent before its first), `owner` (the worker delivering to it), `token` (raised by every change of holder), `until` (when the hold lapses, ms; 0 once released) |
+ * | `webhook-deliveries:<name>` | list | the webhook's delivery tries, newest first, each `<sequence> <JSON WebhookDelivery>`, trimmed to the newest kept |
+ * | `webhook-deliveries-seq` | string | the counter that orders tries across webhooks |
+ * | `webhooks` | set | the names of the webhooks with tries in the log |
  * | `work` | pub/sub channel, not a key | a message whenever tasks may have become claimable (created without a lease, leases released) |
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
  * | `schema` | string | the data model's version, checked by `migrate()` |
@@ -80,6 +84,21 @@ export class RedisKeys {
   /** The event log (see `RedisEventLog`). */
   get events(): string {
     return `${this.prefix}events`;
+  }
+
+  /** A durable subscriber's position and hold (see `RedisSubscribers`). */
+  subscriber(name: string): string {
+    return `${this.prefix}subscriber:${name}`;
+  }
+
+  /** A webhook's delivery tries (see `RedisWebhookDeliveries`). */
+  webhookDeliveries(name: string): string {
+    return `${this.prefix}webhook-deliveries:${name}`;
+  }
+
+  /** The names of the webhooks with tries in the delivery log. */
+  get webhooks(): string {
+    return `${this.prefix}webhooks`;
   }
 
   /** The pub/sub channel on which scripts announce claimable work (see `watchWork`). */

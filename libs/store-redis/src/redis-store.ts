@@ -27,6 +27,10 @@ import {
   type TaskPage,
   type TaskRecord,
   type StoreErrorKind,
+  type SubscriberClaim,
+  type SubscriberHold,
+  type WebhookDelivery,
+  type WebhookDeliveryQuery,
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
@@ -40,6 +44,8 @@ import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
+import { RedisSubscribers } from './redis-subscribers.js';
+import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
 import { COMMIT_SCRIPT } from './scripts/commit-script.js';
@@ -84,6 +90,8 @@ export class RedisStore implements TaskStore {
   readonly #leases: RedisLeases;
   readonly #watchers: WorkWatchers;
   readonly #eventLog: RedisEventLog;
+  readonly #subscribers: RedisSubscribers;
+  readonly #webhookDeliveries: RedisWebhookDeliveries;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -100,6 +108,8 @@ export class RedisStore implements TaskStore {
     this.#leases = new RedisLeases(client, this.prefix, this.#countCommand);
     this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
     this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
+    this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
+    this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
@@ -222,6 +232,30 @@ export class RedisStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
+    return this.#subscribers.claimSubscriber(claim);
+  }
+
+  saveSubscriberPosition(name: string, token: number, position: string): Promise<boolean> {
+    return this.#subscribers.saveSubscriberPosition(name, token, position);
+  }
+
+  releaseSubscriber(name: string, token: number): Promise<void> {
+    return this.#subscribers.releaseSubscriber(name, token);
+  }
+
+  readSubscriberPosition(name: string): Promise<string | undefined> {
+    return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    return this.#webhookDeliveries.recordWebhookDelivery(delivery, keepNewest);
+  }
+
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    return this.#webhookDeliveries.listWebhookDeliveries(query);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

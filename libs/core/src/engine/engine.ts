@@ -35,6 +35,10 @@ import type { EngineSettings } from './engine-settings.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { EventFeed } from './event-feed.js';
 import { EventLogRetention } from './event-log-retention.js';
+import { DurableSubscriber } from './durable-subscriber.js';
+import { subscriberSettings, type EventSubscriberOptions } from './subscriber-options.js';
+import type { WebhookDelivery, WebhookDeliveryQuery } from '../store/webhook-delivery-log.js';
+import { webhookSubscriber } from '../webhooks/webhook-subscriber.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from '../ports/start-trace.js';
 import { TaskRuntime } from './task-runtime.js';
@@ -79,6 +83,8 @@ export class Engine {
   readonly #lifecycle = new EngineLifecycle();
   readonly #runtime: TaskRuntime;
   readonly #retention: EventLogRetention | undefined;
+  /** Durable subscribers by name, webhooks included: they run while the engine runs. */
+  readonly #subscribers = new Map<string, DurableSubscriber>();
   /** The stop under way, which a second `stop()` waits for (and a `start()`, before starting again). */
   #stopping: Promise<void> | undefined;
 
@@ -97,6 +103,14 @@ export class Engine {
       settings.store,
       settings.lease.pollIntervalMs,
       async () => this.#retention?.purge() ?? 0,
+    );
+    settings.webhooks.forEach((webhook, index) =>
+      this.#addSubscriber(
+        subscriberSettings(
+          webhookSubscriber(webhook, settings.store, settings.clock, settings.logger),
+          `webhooks[${index}]`,
+        ),
+      ),
     );
   }
 
@@ -128,6 +142,57 @@ export class Engine {
     if (problems.length > 0) throw new TemplateValidationError(templateKey(template), problems);
     this.#templates.add(template);
     return this;
+  }
+
+  /**
+   * Registers a durable subscriber: a named handler that gets every event of the store's log matching its filters,
+   * at least once and in log order (so in order per task), across restarts and workers. Its position (the last event
+   * it handled) is kept in the store under its name, and a store-wide hold on the name makes one worker at a time
+   * deliver to it; another takes over when that one stops or dies (after `leaseMs`). A handler that throws gets the
+   * same event again after a backoff, before any later one; other subscribers go on meanwhile. Runs while the
+   * engine runs (from `start()`, or at once when it runs already) until `stop()` or the returned function.
+   * @throws InvalidRequestError naming the option that is wrong, a name already subscribed on this engine, or an
+   * engine created with `eventLog: false`.
+   */
+  subscribe(options: EventSubscriberOptions): () => Promise<void> {
+    const subscriber = this.#addSubscriber(subscriberSettings(options, 'subscribe'));
+    if (this.#lifecycle.takesWork) subscriber.start();
+    return async () => {
+      this.#subscribers.delete(subscriber.name);
+      await subscriber.stop(this.#settings.stopGracePeriodMs);
+    };
+  }
+
+  #addSubscriber(settings: ReturnType<typeof subscriberSettings>): DurableSubscriber {
+    if (this.#settings.eventLog === false)
+      throw new InvalidRequestError(
+        'eventLog',
+        'is false, so the store logs no event: durable subscribers and webhooks need the event log',
+      );
+    if (this.#subscribers.has(settings.name))
+      throw new InvalidRequestError('name', `a subscriber named '${settings.name}' is registered already`);
+    const subscriber = new DurableSubscriber(
+      settings,
+      this.#store,
+      this.events,
+      { workerId: this.workerId, leaseMs: this.#settings.lease.leaseMs },
+      this.#settings.clock,
+      this.#settings.logger,
+    );
+    this.#subscribers.set(settings.name, subscriber);
+    return subscriber;
+  }
+
+  /**
+   * The latest webhook delivery tries of every worker on the store, newest first, one entry per try (outcome, HTTP
+   * status, attempt, error): the delivery log (see docs/ENGINE.md, _Webhooks_).
+   * @throws InvalidRequestError when `limit` is not a whole number from 1 to 1000.
+   */
+  webhookDeliveries(query: WebhookDeliveryQuery = {}): Promise<WebhookDelivery[]> {
+    const { limit = 100 } = query;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
+      throw new InvalidRequestError('limit', 'must be a whole number from 1 to 1000');
+    return this.#store.listWebhookDeliveries({ ...query, limit });
   }
 
   /**
@@ -334,6 +399,7 @@ export class Engine {
     this.#lifecycle.moveTo('starting');
     await this.#runtime.startClaiming();
     this.#retention?.start();
+    for (const subscriber of this.#subscribers.values()) subscriber.start();
     // Stopped meanwhile: the stop has the last word.
     if (this.#lifecycle.mode === 'starting') this.#lifecycle.moveTo('running');
   }
@@ -348,8 +414,10 @@ export class Engine {
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
     if (this.#lifecycle.mode === 'stopping') return this.#stopping;
     this.#lifecycle.moveTo('stopping');
-    const letGo = this.#runtime.letGo(options.gracePeriodMs ?? this.#settings.stopGracePeriodMs);
-    this.#stopping = Promise.all([letGo, this.#retention?.stop()])
+    const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
+    const letGo = this.#runtime.letGo(gracePeriodMs);
+    const subscribers = [...this.#subscribers.values()].map((subscriber) => subscriber.stop(gracePeriodMs));
+    this.#stopping = Promise.all([letGo, this.#retention?.stop(), ...subscribers])
       .then(() => undefined)
       .finally(() => {
         this.#lifecycle.moveTo('stopped');

@@ -7,6 +7,10 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
+import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
+import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
+import type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -82,6 +86,8 @@ export class MemoryStore implements TaskStore {
   readonly #idempotencyKeys = new Map<string, string>();
   readonly #workWatchers = new Set<() => void>();
   readonly #eventLog = new MemoryEventLog();
+  readonly #subscribers = new MemorySubscriberPositions();
+  readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -316,6 +322,30 @@ export class MemoryStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
+    return this.#subscribers.claimSubscriber(claim);
+  }
+
+  saveSubscriberPosition(name: string, token: number, position: string): Promise<boolean> {
+    return this.#subscribers.saveSubscriberPosition(name, token, position);
+  }
+
+  releaseSubscriber(name: string, token: number): Promise<void> {
+    return this.#subscribers.releaseSubscriber(name, token);
+  }
+
+  readSubscriberPosition(name: string): Promise<string | undefined> {
+    return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    return this.#webhookDeliveries.recordWebhookDelivery(delivery, keepNewest);
+  }
+
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    return this.#webhookDeliveries.listWebhookDeliveries(query);
   }
 
   async close(): Promise<void> {}

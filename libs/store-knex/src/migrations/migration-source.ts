@@ -6,6 +6,8 @@ import * as leases from './003-leases.js';
 import * as roomForUpdates from './004-room-for-updates.js';
 import * as dependentSystem from './005-dependent-system.js';
 import * as eventLog from './006-event-log.js';
+import * as subscriberPositions from './007-subscriber-positions.js';
+import * as webhookDeliveries from './008-webhook-deliveries.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -22,6 +24,8 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '004-room-for-updates', ...roomForUpdates },
   { name: '005-dependent-system', ...dependentSystem },
   { name: '006-event-log', ...eventLog },
+  { name: '007-subscriber-positions', ...subscriberPositions },
+  { name: '008-webhook-deliveries', ...webhookDeliveries },
 ];
 
 /**
