@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { dashboardAssetsDir } from '@tasker/dashboard';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
 import { indexPage, type PageConfig } from './index-page.js';
 
 /**
@@ -21,9 +22,16 @@ const CONTENT_SECURITY_POLICY =
 export const dashboardRoutes: FastifyPluginAsync<PageConfig> = async (app, config) => {
   const indexFile = join(dashboardAssetsDir, 'index.html');
   if (!existsSync(indexFile)) {
-    throw new Error(
-      `taskerApi: the dashboard's assets are missing (${indexFile}); build @tasker/dashboard, or pass dashboard: false`,
-    );
+    // Only in a checkout of the repository that never built the dashboard (a published package holds its assets):
+    // the API works without it, and `/ui` says what to do.
+    const message = `The dashboard's assets are not built (no ${indexFile}): run npx nx run @tasker/dashboard:build`;
+    app.log.warn(message);
+    const notBuilt = async () => {
+      throw new ApiError('NOT_FOUND', message);
+    };
+    app.get('/ui', { schema: { hide: true } }, notBuilt);
+    app.get('/ui/*', { schema: { hide: true } }, notBuilt);
+    return;
   }
   const html = indexPage(readFileSync(indexFile, 'utf8'), config);
 
@@ -45,7 +53,6 @@ export const dashboardRoutes: FastifyPluginAsync<PageConfig> = async (app, confi
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'same-origin')
       .send(html);
-  const schema = { hide: true };
-  app.get('/ui', { schema }, sendIndex);
-  app.get('/ui/*', { schema }, sendIndex);
+  app.get('/ui', { schema: { hide: true } }, sendIndex);
+  app.get('/ui/*', { schema: { hide: true } }, sendIndex);
 };

@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import type { HistoryEntry } from '../api/types.js';
 import { formatDuration, formatState } from '../format/format.js';
 import { attemptsOf } from '../model/attempts.js';
+import { ScrollBox } from './scroll-box.js';
 
 const ROW = 26;
 const LABEL = 140;
@@ -27,7 +28,7 @@ export function AttemptTimeline({
   const scale = (WIDTH - LABEL - 8) / span;
   const rows = steps.filter((step) => bars.some((bar) => bar.step === step));
   return (
-    <div class="timeline-scroll">
+    <ScrollBox label={'Attempts'}>
       <svg
         class="timeline"
         role="img"
@@ -70,6 +71,6 @@ export function AttemptTimeline({
           {formatDuration(span)}
         </text>
       </svg>
-    </div>
+    </ScrollBox>
   );
 }

@@ -62,29 +62,31 @@ export function BarChart({ title, labels, series, horizontal = false, unit }: Ba
       <div style={{ height: `${height}px`, position: 'relative' }}>
         <canvas ref={canvas} role="img" aria-label={title} />
       </div>
-      <table class="visually-hidden">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{unit ?? 'item'}</th>
-            {series.map((one) => (
-              <th scope="col" key={one.label}>
-                {one.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {labels.map((label, index) => (
-            <tr key={label}>
-              <th scope="row">{label}</th>
+      <div class="visually-hidden">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{unit ?? 'item'}</th>
               {series.map((one) => (
-                <td key={one.label}>{one.values[index] ?? '—'}</td>
+                <th scope="col" key={one.label}>
+                  {one.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {labels.map((label, index) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                {series.map((one) => (
+                  <td key={one.label}>{one.values[index] ?? '—'}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

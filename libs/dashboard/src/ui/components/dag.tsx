@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { formatState } from '../format/format.js';
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH, type DagInput } from '../model/dag-layout.js';
+import { ScrollBox } from './scroll-box.js';
 
 interface DagProps {
   steps: ReadonlyArray<DagInput & { state?: string }>;
@@ -19,7 +20,7 @@ export function Dag({ steps, label, onSelect, selected }: DagProps) {
   );
   const stateOf = new Map(steps.map((step) => [step.name, step.state]));
   return (
-    <div class="dag-scroll">
+    <ScrollBox label={label}>
       <svg
         class="dag"
         role="group"
@@ -55,8 +56,8 @@ export function Dag({ steps, label, onSelect, selected }: DagProps) {
               {...(choose
                 ? {
                     role: 'button',
-                    tabIndex: 0,
-                    'aria-label': `${node.name}${state ? `, ${formatState(state)}` : ''}`,
+                    // Lower case: on an SVG element, Preact sets the attribute by the name as written.
+                    tabindex: 0,
                     onClick: choose,
                     onKeyDown: (event: KeyboardEvent) => {
                       if (event.key === 'Enter' || event.key === ' ') {
@@ -80,6 +81,6 @@ export function Dag({ steps, label, onSelect, selected }: DagProps) {
           );
         })}
       </svg>
-    </div>
+    </ScrollBox>
   );
 }

@@ -1,10 +1,11 @@
 import type { HistoryEntry } from '../api/types.js';
 import { formatState, formatTime } from '../format/format.js';
+import { ScrollBox } from './scroll-box.js';
 
 /** Transitions, oldest first, with who made each and why: the engine, a worker, or an operator with a reason. */
 export function HistoryTable({ history, caption }: { history: readonly HistoryEntry[]; caption: string }) {
   return (
-    <div class="table-scroll">
+    <ScrollBox label={caption}>
       <table class="history">
         <caption>{caption}</caption>
         <thead>
@@ -40,6 +41,6 @@ export function HistoryTable({ history, caption }: { history: readonly HistoryEn
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

@@ -9,6 +9,7 @@ import { TaskFilters, type Filters } from '../components/task-filters.js';
 import { TaskSearch } from '../components/task-search.js';
 import { formatDuration, formatState, formatTime } from '../format/format.js';
 import { useLiveReload } from '../live/use-live-reload.js';
+import { ScrollBox } from '../components/scroll-box.js';
 
 const PAGE_SIZE = 25;
 
@@ -25,7 +26,7 @@ function StateCounts({ status, onChoose }: { status: HealthStatus; onChoose: (st
               class="count"
               data-state={state}
               onClick={() => onChoose(state)}
-              aria-label={`${count} ${formatState(state)}: show them`}
+              title={`Show the ${formatState(state)} tasks`}
             >
               <span class="count-value">{count}</span>
               <StateBadge state={state} />
@@ -70,7 +71,7 @@ export function TasksPage() {
       {!tasks.data && !tasks.error && <Loading />}
       {tasks.data && (
         <>
-          <div class="table-scroll">
+          <ScrollBox label={'Tasks'}>
             <table class="tasks">
               <caption>{cursor ? `Tasks, page ${cursors.length + 1}` : 'Newest tasks'}</caption>
               <thead>
@@ -104,7 +105,7 @@ export function TasksPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
           {tasks.data.tasks.length === 0 && <p class="hint">No task matches.</p>}
           <div class="buttons" role="group" aria-label="Pages">
             <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>

@@ -7,6 +7,7 @@ import { JsonView } from '../components/json-view.js';
 import { Link } from '../components/link.js';
 import { ErrorNotice, Loading } from '../components/notice.js';
 import { formatDuration } from '../format/format.js';
+import { ScrollBox } from '../components/scroll-box.js';
 
 const enc = encodeURIComponent;
 
@@ -64,7 +65,7 @@ function TemplateView({ namespace, name }: { namespace: string; name: string }) 
         steps={data.steps.map((step) => ({ name: step.name, dependsOn: step.depends_on }))}
         label={`Graph of ${data.key}`}
       />
-      <div class="table-scroll">
+      <ScrollBox label="Steps">
         <table>
           <caption>Steps</caption>
           <thead>
@@ -90,7 +91,7 @@ function TemplateView({ namespace, name }: { namespace: string; name: string }) 
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       <JsonView label="Context JSON Schema" value={data.context_schema} />
     </section>
   );
@@ -103,7 +104,7 @@ function Handlers() {
   return (
     <section aria-labelledby="handlers-title">
       <h2 id="handlers-title">Handlers</h2>
-      <div class="table-scroll">
+      <ScrollBox label="Handlers">
         <table>
           <thead>
             <tr>
@@ -122,7 +123,7 @@ function Handlers() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </section>
   );
 }

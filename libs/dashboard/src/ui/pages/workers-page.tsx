@@ -5,6 +5,7 @@ import { BarChart } from '../components/bar-chart.js';
 import { ErrorNotice, Loading } from '../components/notice.js';
 import { formatTime } from '../format/format.js';
 import { useLiveReload } from '../live/use-live-reload.js';
+import { ScrollBox } from '../components/scroll-box.js';
 
 /** Workers holding leases, leases per worker, tasks waiting for one, and this engine (needs `workers:read`). */
 export function WorkersPage() {
@@ -30,7 +31,7 @@ export function WorkersPage() {
       )}
       {workers && (
         <>
-          <div class="table-scroll">
+          <ScrollBox label={'Workers'}>
             <table>
               <caption>Workers holding leases</caption>
               <thead>
@@ -50,7 +51,7 @@ export function WorkersPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
           {workers.length === 0 && <p class="hint">No worker holds a lease now.</p>}
           {workers.length > 0 && (
             <BarChart
