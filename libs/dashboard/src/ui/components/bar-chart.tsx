@@ -1,5 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
+import { useColorScheme } from './use-color-scheme.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -25,6 +26,8 @@ interface BarChartProps {
 /** A Chart.js bar chart in the page's colours (light or dark, read from CSS), with a hidden table of its figures. */
 export function BarChart({ title, labels, series, horizontal = false, unit }: BarChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // Canvas colours are read from CSS when drawn: the chart is drawn again when the scheme changes.
+  const scheme = useColorScheme();
   useEffect(() => {
     if (!canvas.current) return;
     const style = getComputedStyle(document.documentElement);
@@ -54,7 +57,7 @@ export function BarChart({ title, labels, series, horizontal = false, unit }: Ba
       },
     });
     return () => chart.destroy();
-  }, [JSON.stringify({ labels, series, horizontal, unit })]);
+  }, [JSON.stringify({ labels, series, horizontal, unit, scheme })]);
   const height = horizontal ? Math.max(160, labels.length * series.length * 22 + 60) : 240;
   return (
     <figure class="chart">
