@@ -156,6 +156,36 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('filters the list by a state count and by correlation id, and opens a task by its id', async () => {
+    const failedId = await checkout('tok_insufficient_funds');
+    expect((await settledStatus(test.url, failedId)).status).toBe('failed');
+    await completedTaskId();
+    const { page, errors } = await openDashboard(chromium.context, ui('tasks'));
+    await page.locator('button.count[data-state="failed"]').click();
+    await expect.poll(() => page.locator(`tr[data-task="${failedId}"]`).count(), POLL).toBe(1);
+    const states = () =>
+      page.locator('table.tasks tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
+    expect(new Set(await states())).toEqual(new Set(['failed']));
+    expect(await page.locator('select[name="state"]').inputValue()).toBe('failed');
+
+    const { correlation_id: correlationId } = (await (await fetch(`${test.url}/tasker/tasks/${failedId}`)).json()) as {
+      correlation_id: string;
+    };
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Correlation id').fill(correlationId);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => page.locator('table.tasks tbody tr').count(), POLL).toBe(1);
+    expect(await page.locator('table.tasks tbody tr').getAttribute('data-task')).toBe(failedId);
+
+    await page.getByLabel('Task id', { exact: true }).fill('not-an-id');
+    await page.getByRole('button', { name: 'Open' }).click();
+    expect(await page.locator('#task-id-problem').textContent()).toContain('A task id is a UUID');
+    await page.getByLabel('Task id', { exact: true }).fill(failedId);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => page.locator('.page-head .id').textContent(), POLL).toBe(failedId);
+    expect(errors).toEqual([]);
+  });
+
   const PAGES = [
     ['tasks', 'tasks'],
     ['task', 'task'],

@@ -23,6 +23,8 @@ export async function openDashboard(
   viewport: { width: number; height: number } = VIEWPORTS.desktop,
 ): Promise<DashboardPage> {
   const page = await context.newPage();
+  // An action that cannot happen fails within the test's time, naming the element it waited for.
+  page.setDefaultTimeout(8_000);
   await page.setViewportSize(viewport);
   const errors: string[] = [];
   page.on('console', (message) => {

@@ -25,12 +25,23 @@ function isoOf(local: string): string | undefined {
   return local ? new Date(local).toISOString() : undefined;
 }
 
-/** The list's filters: state, namespace, template, correlation id, annotation type and a creation time range. */
+/** An ISO time as a `datetime-local` value in the operator's time zone. */
+function localOf(iso: string | undefined): string {
+  if (!iso) return '';
+  const time = new Date(iso);
+  return new Date(time.getTime() - time.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * The list's filters: state, namespace, template, correlation id, annotation type and a creation time range. What is
+ * typed stays a draft until applied; the parent remounts the form (by `key`) when it changes the filters itself.
+ */
 export function TaskFilters({ value, onApply }: { value: Filters; onApply: (filters: Filters) => void }) {
   const [draft, setDraft] = useState<Record<string, string>>({});
   const set = (field: string) => (event: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [field]: event.currentTarget.value });
-  const shown = (field: keyof Filters) => draft[field] ?? (field.startsWith('created') ? '' : (value[field] ?? ''));
+  const shown = (field: keyof Filters) =>
+    draft[field] ?? (field.startsWith('created') ? localOf(value[field]) : (value[field] ?? ''));
   return (
     <form
       class="filters"
@@ -42,8 +53,8 @@ export function TaskFilters({ value, onApply }: { value: Filters; onApply: (filt
           const text = shown(field).trim();
           if (text) next[field] = text;
         }
-        const from = isoOf(draft['created_from'] ?? '');
-        const to = isoOf(draft['created_to'] ?? '');
+        const from = isoOf(shown('created_from'));
+        const to = isoOf(shown('created_to'));
         if (from) next.created_from = from;
         if (to) next.created_to = to;
         onApply(next);
@@ -68,16 +79,11 @@ export function TaskFilters({ value, onApply }: { value: Filters; onApply: (filt
       ))}
       <label>
         Created from
-        <input
-          type="datetime-local"
-          name="created_from"
-          value={draft['created_from'] ?? ''}
-          onInput={set('created_from')}
-        />
+        <input type="datetime-local" name="created_from" value={shown('created_from')} onInput={set('created_from')} />
       </label>
       <label>
         Created before
-        <input type="datetime-local" name="created_to" value={draft['created_to'] ?? ''} onInput={set('created_to')} />
+        <input type="datetime-local" name="created_to" value={shown('created_to')} onInput={set('created_to')} />
       </label>
       <div class="buttons">
         <button type="submit">Apply filters</button>

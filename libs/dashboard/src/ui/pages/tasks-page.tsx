@@ -66,7 +66,7 @@ export function TasksPage() {
       <ErrorNotice error={counts.error} />
       {counts.data && <StateCounts status={counts.data} onChoose={(state) => apply({ ...filters, state })} />}
       <TaskSearch />
-      <TaskFilters value={filters} onApply={apply} />
+      <TaskFilters key={JSON.stringify(filters)} value={filters} onApply={apply} />
       <ErrorNotice error={tasks.error} />
       {!tasks.data && !tasks.error && <Loading />}
       {tasks.data && (
