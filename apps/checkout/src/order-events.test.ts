@@ -24,6 +24,11 @@ describe("an order's event stream", () => {
     const events = await readOrderEvents(test.url, body.task_id as string);
     const transitions = events.filter(({ event }) => event === 'transition').map(({ data }) => data);
 
+    // The stream opens after the checkout answered: the log still replays the order's first moves.
+    expect(transitions.slice(0, 2)).toEqual([
+      expect.objectContaining({ type: 'task.started', step_name: null, from: 'pending', to: 'in_progress' }),
+      expect.objectContaining({ type: 'step.started', step_name: 'validate_cart', from: 'pending', to: 'in_progress' }),
+    ]);
     const keys = ['type', 'step_name', 'from', 'to', 'attempt', 'error', 'next_retry_at'];
     for (const transition of transitions) expect(Object.keys(transition as object).sort()).toEqual(keys.sort());
     expect(transitions).toContainEqual({
@@ -54,5 +59,10 @@ describe("an order's event stream", () => {
       next_retry_at: null,
     });
     expect(events.at(-1)?.event).toBe('end');
+
+    // A page opened once the order has settled gets the same history, then `end`.
+    const late = await readOrderEvents(test.url, body.task_id as string);
+    expect(late.filter(({ event }) => event === 'transition').map(({ data }) => data)).toEqual(transitions);
+    expect(late.at(-1)?.event).toBe('end');
   });
 });

@@ -98,6 +98,11 @@ export type { VersionResolver } from './templates/version-resolver.js';
 
 export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
 export type { TaskStore } from './store/task-store.js';
+export type { EventLog, EventPurge, EventQuery, LoggedEvent } from './store/event-log.js';
+export { eventMatchesQuery } from './store/event-query.js';
+export { sharedWatch } from './store/shared-watch.js';
+export type { StartWatch } from './store/shared-watch.js';
+export { eventMatches } from './domain/event-pattern.js';
 export type {
   CommitResult,
   CreateTaskResult,
@@ -129,6 +134,10 @@ export { Engine } from './engine/engine.js';
 export { stopOnSignals } from './engine/stop-on-signals.js';
 export type { SignalStopOptions } from './engine/stop-on-signals.js';
 export type { EventListener } from './engine/event-bus.js';
+export { EventFeed } from './engine/event-feed.js';
+export type { EventFeedQuery, EventFollowOptions } from './engine/event-feed.js';
+export { DEFAULT_EVENT_LOG_SETTINGS } from './engine/event-log-retention.js';
+export type { EventLogSettings } from './engine/event-log-retention.js';
 export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';
 export type {
   ActionOptions,

@@ -2,7 +2,7 @@ import type { Engine } from '@tasker/core';
 
 /**
  * What the REST API uses of an engine: its requests and operator actions, its queries, its catalog of templates and
- * handlers, its events, and its health and workers. Never its store or registries: every read goes through the
+ * handlers, its events (the store's event log, every worker's), and its health and workers. Never its store or registries: every read goes through the
  * engine, which checks and shapes it.
  */
 export type ApiEngine = Pick<
@@ -17,6 +17,7 @@ export type ApiEngine = Pick<
   | 'listActivity'
   | 'catalog'
   | 'on'
+  | 'events'
   | 'writeHealth'
   | 'countWaitingTasks'
   | 'listWorkers'

@@ -4,23 +4,24 @@ import { createEngine, createMemoryStore, type Engine, type TaskStore } from '@t
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApi, testToken, type ApiHarness } from './test-fixtures/api-harness.js';
 
-/** An engine with a one-step template whose subscriptions the test counts. */
+/** An engine with a one-step template whose followers of the event log (one per open stream) the test counts. */
 function countedEngine(): { engine: Engine; store: TaskStore; subscriptions: () => number } {
   const store = createMemoryStore();
   const engine = createEngine({ store })
     .registerHandler('Noop', () => ({ note: 'x'.repeat(200) }))
     .registerTemplate({ namespace: 'demo', name: 'one', version: '1.0.0', steps: [{ name: 'only', handler: 'Noop' }] });
   let subscriptions = 0;
-  const on = engine.on.bind(engine);
-  engine.on = (pattern, listener) => {
+  const follow = engine.events.follow.bind(engine.events);
+  engine.events.follow = (options) => {
+    const followed = follow(options);
     subscriptions++;
-    const unsubscribe = on(pattern, listener);
-    let done = false;
-    return () => {
-      if (!done) subscriptions--;
-      done = true;
-      unsubscribe();
-    };
+    return (async function* counted() {
+      try {
+        yield* followed;
+      } finally {
+        subscriptions--;
+      }
+    })();
   };
   return { engine, store, subscriptions: () => subscriptions };
 }

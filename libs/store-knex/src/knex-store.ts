@@ -6,7 +6,10 @@ import type {
   ClaimResult,
   CommitResult,
   CreateTaskResult,
+  EventPurge,
+  EventQuery,
   Lease,
+  LoggedEvent,
   LeaseRelease,
   LeaseTerms,
   WorkerLeases,
@@ -23,6 +26,7 @@ import type {
   TransitionRecord,
   StoreErrorKind,
 } from '@tasker/core';
+import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import { writeSerializer } from './file-write-lock.js';
@@ -33,6 +37,7 @@ import { claimTask } from './operations/claim-task.js';
 import { claimTasks } from './operations/claim-tasks.js';
 import { commitWrites } from './operations/commit-writes.js';
 import { createTasks } from './operations/create-tasks.js';
+import { lastEventId, purgeEvents, readEvents } from './operations/event-log.js';
 import { getAnnotations } from './operations/get-annotations.js';
 import { getSnapshot } from './operations/get-snapshot.js';
 import { getSteps } from './operations/get-steps.js';
@@ -68,6 +73,10 @@ export class KnexStore implements TaskStore {
   readonly dialect: Dialect;
   readonly #context: StoreContext;
   readonly #announcer: WorkAnnouncer;
+  /** Wakes followers of the event log: the commit's own `pg_notify` on Postgres, this instance's commits on SQLite. */
+  readonly #eventAnnouncer: WorkAnnouncer;
+  /** One LISTEN (on Postgres) however many follow the event log. */
+  readonly #watchEvents: (onEvents: () => void) => Promise<() => Promise<void>>;
   readonly #ownsKnex: boolean;
   readonly #autoMigrate: boolean;
   #ready: Promise<void> | undefined;
@@ -88,6 +97,8 @@ export class KnexStore implements TaskStore {
       exclusive: writeSerializer(knex, this.dialect),
     };
     this.#announcer = new WorkAnnouncer(knex, this.dialect, `${this.#context.tables.tasks}_work`);
+    this.#eventAnnouncer = new WorkAnnouncer(knex, this.dialect, this.#context.tables.events);
+    this.#watchEvents = sharedWatch((notify) => this.#eventAnnouncer.watch(notify));
     this.#ownsKnex = ownsKnex;
     this.#autoMigrate = options.autoMigrate ?? true;
     knex.on('query', this.#countStatement);
@@ -154,7 +165,10 @@ export class KnexStore implements TaskStore {
    */
   async commit(writes: readonly TaskWrite[], batch?: { id: string }): Promise<CommitResult> {
     if (!this.#isReady) await this.#ensureReady();
-    return commitWrites(this.#context, writes, batch?.id);
+    const result = await commitWrites(this.#context, writes, batch?.id);
+    if (this.dialect === 'sqlite' && writes.some((write) => write.events?.length))
+      await this.#eventAnnouncer.announce();
+    return result;
   }
 
   /** PostgreSQL's data exceptions and SQLite's refusals are permanent, connection trouble transient: see {@link classifyKnexError}. */
@@ -246,9 +260,33 @@ export class KnexStore implements TaskStore {
     return this.#announcer.watch(onWork);
   }
 
+  async readEvents(query: EventQuery): Promise<LoggedEvent[]> {
+    await this.#ensureReady();
+    return readEvents(this.#context, query);
+  }
+
+  async lastEventId(): Promise<string | undefined> {
+    await this.#ensureReady();
+    return lastEventId(this.#context);
+  }
+
+  /**
+   * Postgres: LISTEN on a dedicated connection, shared by every watcher of this store, to the `pg_notify` every
+   * commit with events sends. SQLite: this store instance's commits only; followers in other processes poll.
+   */
+  async watchEvents(onEvents: () => void): Promise<() => Promise<void>> {
+    await this.#ensureReady();
+    return this.#watchEvents(onEvents);
+  }
+
+  async purgeEvents(purge: EventPurge): Promise<number> {
+    await this.#ensureReady();
+    return purgeEvents(this.#context, purge);
+  }
+
   /** Stops watchers and counting statements and, when the store created its knex instance, destroys it. */
   async close(): Promise<void> {
-    await this.#announcer.close();
+    await Promise.all([this.#announcer.close(), this.#eventAnnouncer.close()]);
     this.knex.off('query', this.#countStatement);
     if (this.#ownsKnex) await this.knex.destroy();
   }

@@ -5,6 +5,8 @@ export interface TableNames {
   transitions: string;
   annotations: string;
   snapshots: string;
+  /** The event log: every engine event, appended with the write that caused it (see `EventLog`). */
+  events: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -33,6 +35,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     transitions: `${prefix}transitions`,
     annotations: `${prefix}annotations`,
     snapshots: `${prefix}snapshots`,
+    events: `${prefix}events`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

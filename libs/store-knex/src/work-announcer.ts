@@ -13,7 +13,8 @@ interface ListeningClient {
 const RECONNECT_DELAY_MS = 1_000;
 
 /**
- * Tells idle workers that tasks became claimable (`TaskStore.watchWork`). On Postgres across processes:
+ * Tells idle workers that tasks became claimable (`TaskStore.watchWork`), and followers of the event log that events
+ * were committed (`TaskStore.watchEvents`, whose `pg_notify` the commit statement sends itself). On Postgres across processes:
  * `pg_notify` on a channel named after the tasks table, and a dedicated connection that LISTENs (reconnecting, and
  * announcing work after a reconnect, since notifications sent meanwhile are lost). On SQLite, which has no
  * notifications, only within this process: workers of other processes find the work by polling.

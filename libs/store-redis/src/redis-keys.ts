@@ -15,6 +15,8 @@
  * | `idx:unfinished` | sorted set | members of tasks `pending` or `in_progress` |
  * | `idx:claimable` | sorted set | index members of the unfinished tasks, scored by when they are claimable: the lease's expiry while leased, the wake-up time (creation time when new, 0 when released) while free |
  * | `idx:leased` | sorted set | index members of the tasks with an owner, scored by the lease's expiry (expired leases stay until the task is claimed again, released or finished) |
+ * | `events` | stream | the event log: one entry per engine event, fields `at` (the event's time, ms), `t` (its task's id) and `e` (JSON event), ids drawn by Redis in commit order |
+ * | `task-events:<id>` | list | the stream ids of the task's events still in the log, oldest first: reads of one task's events |
  * | `work` | pub/sub channel, not a key | a message whenever tasks may have become claimable (created without a lease, leases released) |
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
  * | `schema` | string | the data model's version, checked by `migrate()` |
@@ -68,6 +70,16 @@ export class RedisKeys {
 
   get leased(): string {
     return `${this.prefix}idx:leased`;
+  }
+
+  /** The stream ids of task `taskId`'s events (see `RedisEventLog`). */
+  taskEvents(taskId: string): string {
+    return `${this.prefix}task-events:${taskId}`;
+  }
+
+  /** The event log (see `RedisEventLog`). */
+  get events(): string {
+    return `${this.prefix}events`;
   }
 
   /** The pub/sub channel on which scripts announce claimable work (see `watchWork`). */

@@ -12,7 +12,10 @@ import {
   type ClaimResult,
   type CommitResult,
   type CreateTaskResult,
+  type EventPurge,
+  type EventQuery,
   type Lease,
+  type LoggedEvent,
   type LeaseRelease,
   type LeaseTerms,
   type NewTask,
@@ -35,6 +38,7 @@ import { listActivity } from './list-activity.js';
 import { loadTasks } from './load-tasks.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
+import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
@@ -79,6 +83,7 @@ export class RedisStore implements TaskStore {
   readonly #keys: RedisKeys;
   readonly #leases: RedisLeases;
   readonly #watchers: WorkWatchers;
+  readonly #eventLog: RedisEventLog;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -94,6 +99,7 @@ export class RedisStore implements TaskStore {
     this.#keys = new RedisKeys(this.prefix);
     this.#leases = new RedisLeases(client, this.prefix, this.#countCommand);
     this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
+    this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
@@ -201,6 +207,23 @@ export class RedisStore implements TaskStore {
     return this.#watchers.watch(onWork);
   }
 
+  readEvents(query: EventQuery): Promise<LoggedEvent[]> {
+    return this.#eventLog.readEvents(query);
+  }
+
+  lastEventId(): Promise<string | undefined> {
+    return this.#eventLog.lastEventId();
+  }
+
+  /** Blocks on XREAD on a connection of its own, closed by the returned function (see {@link RedisEventLog}). */
+  watchEvents(onEvents: () => void): Promise<() => Promise<void>> {
+    return this.#eventLog.watchEvents(onEvents);
+  }
+
+  purgeEvents(purge: EventPurge): Promise<number> {
+    return this.#eventLog.purgeEvents(purge);
+  }
+
   async getTask(taskId: string): Promise<TaskRecord | undefined> {
     this.#commands++;
     return taskFromHash(Object.entries(await this.#client.hgetall(this.#keys.task(taskId))));
@@ -260,11 +283,12 @@ export class RedisStore implements TaskStore {
   }
 
   /**
-   * Closes the `watchWork` connections, and the store's connection if the store made it; a client passed in stays
+   * Closes the `watchWork` and `watchEvents` connections, and the store's connection if the store made it; a client passed in stays
    * open for its owner.
    */
   async close(): Promise<void> {
     await this.#watchers.closeAll();
+    this.#eventLog.closeAll();
     if (!this.#owned) return;
     try {
       await this.#client.quit();

@@ -33,6 +33,9 @@ export interface WriteArgument {
   annotations?: string[];
   annotationTypes?: string[];
   snapshot?: string;
+  /** The write's events as JSON, appended to the event log's stream, and their times (strings, as scores are). */
+  events?: string[];
+  eventTimes?: string[];
   /** The writer's fencing token: the script skips the write unless the task's stored token equals it. */
   token?: number;
 }
@@ -105,6 +108,10 @@ export function writeArgument(write: TaskWrite): WriteArgument {
     argument.annotationTypes = [...new Set(write.annotations.map((annotation) => annotation.type))];
   }
   if (write.snapshot) argument.snapshot = JSON.stringify(write.snapshot);
+  if (write.events?.length) {
+    argument.events = write.events.map((event) => JSON.stringify(event));
+    argument.eventTimes = write.events.map((event) => String(event.at));
+  }
   if (write.leaseToken !== undefined) argument.token = write.leaseToken;
   return argument;
 }

@@ -8,6 +8,7 @@
  *
  *   npm run bench:stores            (N=2000)
  *   BENCH_TASKS=500 npm run bench:stores
+ *   BENCH_EVENT_LOG=compare npm run bench:stores   (also the chain without the event log: what logging costs)
  */
 import os from 'node:os';
 import { pgbenchSingleRowInserts, sqliteSingleRowInserts } from './baselines.js';
@@ -20,10 +21,14 @@ import { inChild } from './in-child.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
 const CONCURRENCY = 50;
+/** Whether each store also runs the chain with `eventLog: false`, to compare events/s with the log on and off. */
+const COMPARE_EVENT_LOG = process.env.BENCH_EVENT_LOG === 'compare';
 
 interface StoreFigures {
   latency: { p50: number; p99: number };
   runs: Record<WorkloadName, RunFigures & { statementsPerStep: number; loggedBytesPerStep?: number }>;
+  /** The chain again with the event log off (`BENCH_EVENT_LOG=compare`). */
+  chainWithoutLog?: RunFigures;
 }
 
 async function child(kind: StoreKind): Promise<void> {
@@ -44,7 +49,10 @@ async function child(kind: StoreKind): Promise<void> {
           : { loggedBytesPerStep: (loggedAfter - loggedBefore) / figures.steps }),
       };
     }
-    process.send!({ latency, runs } satisfies StoreFigures);
+    const chainWithoutLog = COMPARE_EVENT_LOG
+      ? await runOnEngine(WORKLOADS.chain, TASKS, CONCURRENCY, bench.store, { options: { eventLog: false } })
+      : undefined;
+    process.send!({ latency, runs, ...(chainWithoutLog ? { chainWithoutLog } : {}) } satisfies StoreFigures);
   } finally {
     await bench.dispose();
   }
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
     const ratio = fixed(chainRate(kind) / chainRate('memory'), 2);
     console.log(`  ${kind} chain / in-memory chain: ${ratio}${target === undefined ? '' : ` (target >= ${target})`}`);
   }
+  if (COMPARE_EVENT_LOG) printEventLogCost(results);
   console.log(`pgbench single-row insert transactions (8 clients, synchronous_commit on): ${fixed(pgbench)} tps`);
   console.log(
     `  Postgres chain steps/s / pgbench tps: ${fixed(chainRate('postgres') / pgbench, 2)} (target >= 0.5, stretch 1.0)`,
@@ -110,6 +119,27 @@ async function main(): Promise<void> {
   console.log(
     `  Redis chain steps/s / Postgres chain steps/s: ${fixed(chainRate('redis') / chainRate('postgres'), 2)} (target >= 1.5)`,
   );
+}
+
+/**
+ * The chain's steps/s and events/s with the event log on (the runs above) and off. A chain task logs two events
+ * per step (started, completed) and two of its own (started, completed).
+ */
+function printEventLogCost(results: Record<StoreKind, StoreFigures>): void {
+  const stepsPerTask = WORKLOADS.chain.steps.length;
+  const eventsPerStep = (2 * stepsPerTask + 2) / stepsPerTask;
+  console.log('event log cost (chain):');
+  for (const kind of STORE_KINDS) {
+    const on = results[kind].runs.chain;
+    const off = results[kind].chainWithoutLog!;
+    const onRate = on.steps / on.seconds;
+    const offRate = off.steps / off.seconds;
+    console.log(
+      `  ${kind.padEnd(13)} log on ${fixed(onRate).padStart(6)} steps/s (${fixed(onRate * eventsPerStep).padStart(6)} events/s)` +
+        `  log off ${fixed(offRate).padStart(6)} steps/s (${fixed(offRate * eventsPerStep).padStart(6)} events/s)` +
+        `  on / off ${fixed(onRate / offRate, 2)}`,
+    );
+  }
 }
 
 const [kind] = process.argv.slice(2) as [StoreKind | undefined];

@@ -12,10 +12,18 @@ async function started() {
   return { engine, feed: new TaskEventFeed(engine), run };
 }
 
-/** Lets the event bus deliver what it queued. */
-const delivered = () => new Promise((resolve) => setImmediate(resolve));
-
 describe('TaskEventFeed', () => {
+  it('hands a subscriber that comes after the task settled every transition of the task, from its first', async () => {
+    const { engine, feed, run } = await started();
+    const taskId = await run();
+    await engine.waitForTask(taskId);
+    const seen: string[] = [];
+    feed.subscribe(taskId, (event) => seen.push(event.type));
+    await expect.poll(() => seen).toEqual(['task.started', 'step.started', 'step.completed', 'task.completed']);
+    feed.close();
+    await engine.stop();
+  });
+
   it('hands each listener the events of its own task only', async () => {
     const { engine, feed, run } = await started();
     const seen: EngineEvent[] = [];
@@ -23,8 +31,7 @@ describe('TaskEventFeed', () => {
     feed.subscribe(taskId, (event) => seen.push(event));
     await engine.waitForTask(taskId);
     await engine.waitForTask(await run());
-    await delivered();
-    expect(seen.length).toBeGreaterThan(0);
+    await expect.poll(() => seen.map((event) => event.type)).toContain('task.completed');
     expect(seen.every((event) => event.taskId === taskId)).toBe(true);
     expect(seen.map((event) => event.type)).toContain('task.completed');
     feed.close();
@@ -40,8 +47,7 @@ describe('TaskEventFeed', () => {
     feed.subscribe(taskId, (event) => seen.push(event.type));
     first();
     await engine.waitForTask(taskId);
-    await delivered();
-    expect(seen).toContain('task.completed');
+    await expect.poll(() => seen).toContain('task.completed');
     feed.close();
     await engine.stop();
   });

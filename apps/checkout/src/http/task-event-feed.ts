@@ -3,35 +3,43 @@ import { isCustomEvent, type Engine, type TransitionEvent } from '@tasker/core';
 type TaskListener = (event: TransitionEvent) => void;
 
 /**
- * Hands each transition's event to the listeners of its task only: one engine subscription however many browsers watch
- * an order, instead of every stream filtering every event.
+ * The transitions of one task at a time for the storefront's order streams, read from the store's event log: each
+ * subscriber gets its task's transitions from the task's first one (so a page that subscribes late still shows
+ * `pending → in_progress` and the first steps), then as they are committed, whichever worker runs the task.
  */
 export class TaskEventFeed {
-  readonly #listeners = new Map<string, Set<TaskListener>>();
-  readonly #unsubscribe: () => void;
+  readonly #engine: Pick<Engine, 'events'>;
+  readonly #following = new Set<AbortController>();
 
-  constructor(engine: Engine) {
-    this.#unsubscribe = engine.on('*', (event) => {
-      // The storefront draws states: a custom event changes none.
-      if (isCustomEvent(event)) return;
-      for (const listener of this.#listeners.get(event.taskId) ?? []) listener(event);
-    });
+  constructor(engine: Pick<Engine, 'events'>) {
+    this.#engine = engine;
   }
 
-  /** Calls `listener` with every event of task `taskId` until the returned function is called. */
-  subscribe(taskId: string, listener: TaskListener): () => void {
-    let listeners = this.#listeners.get(taskId);
-    if (!listeners) this.#listeners.set(taskId, (listeners = new Set()));
-    listeners.add(listener);
+  /**
+   * Calls `listener` with every transition of task `taskId`, oldest first, until the returned function is called;
+   * `failed` when reading the log fails (the store is down), after which nothing more comes.
+   */
+  subscribe(taskId: string, listener: TaskListener, failed: (error: unknown) => void = () => undefined): () => void {
+    const following = new AbortController();
+    this.#following.add(following);
+    const events = this.#engine.events.follow({ taskId, fromStart: true, signal: following.signal });
+    void (async () => {
+      try {
+        // The storefront draws states: a custom event changes none.
+        for await (const { event } of events) if (!isCustomEvent(event)) listener(event);
+      } catch (error) {
+        failed(error);
+      }
+    })();
     return () => {
-      listeners.delete(listener);
-      // Only this set's own entry: a repeated call must not drop a set a later subscriber made.
-      if (listeners.size === 0 && this.#listeners.get(taskId) === listeners) this.#listeners.delete(taskId);
+      following.abort();
+      this.#following.delete(following);
     };
   }
 
+  /** Stops every subscription. */
   close(): void {
-    this.#unsubscribe();
-    this.#listeners.clear();
+    for (const following of this.#following) following.abort();
+    this.#following.clear();
   }
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { machineDefinitions } from '@tasker/telemetry';
+import type { Io } from '../io.js';
 
 /** A state node of a machine config, as far as the outline reads it. */
 interface StateConfig {
@@ -35,17 +36,17 @@ function outline(config: StateConfig, depth = 1): string[] {
  * `tasker machines [--json]`: the engine's state machines, as JSON for Stately's visualizer (`--json`) or as an
  * outline of states and events for reading in a terminal.
  */
-export function machinesCommand(write: (text: string) => void): Command {
+export function machinesCommand(io: Io): Command {
   return new Command('machines')
-    .description("print the engine's state machines (task, step, resolution)")
+    .description("print the engine's state machines (task, step, resolution, compensation)")
     .option('--json', "print their definitions as JSON, for Stately's visualizer")
     .action((options: { json?: boolean }) => {
       const definitions = machineDefinitions();
       if (options.json) {
-        write(`${JSON.stringify(definitions, null, 2)}\n`);
+        io.out(`${JSON.stringify(definitions, null, 2)}\n`);
         return;
       }
       const text = Object.entries(definitions).flatMap(([id, config]) => [`${id}`, ...outline(config as StateConfig)]);
-      write(`${text.join('\n')}\n`);
+      io.out(`${text.join('\n')}\n`);
     });
 }

@@ -6,6 +6,7 @@ import type { TaskStore } from '../store/task-store.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { Engine } from './engine.js';
+import { DEFAULT_EVENT_LOG_SETTINGS, type EventLogSettings } from './event-log-retention.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { sessionPrefix, withSessionPrefix } from './session-prefix.js';
@@ -64,6 +65,30 @@ export interface EngineOptions {
    * 64 levels deep when absent.
    */
   limits?: Partial<JsonLimits>;
+  /**
+   * An engine for operator tools (the `tasker` CLI): it creates tasks for workers to claim and acts on tasks
+   * (`retryTask`, `cancelTask`, `resolveStep`) by claiming their lease like any worker, but runs no handler and no
+   * compensation. A task it loads to act on is paused rather than resumed, so its operator event is recorded and
+   * nothing starts; it then hands the lease back at once, and a worker claims the task and goes on from there.
+   * `start()` is refused. `false` when absent.
+   */
+  operatorOnly?: boolean;
+  /**
+   * The store's event log, which every worker's `engine.events` reads: each event is appended in the same commit as
+   * the write that causes it. Kept 7 days and at most 1,000,000 events, purged every minute, when absent; `false`
+   * logs nothing (events reach only this process's `engine.on` listeners), for the last bit of throughput.
+   */
+  eventLog?: false | Partial<EventLogSettings>;
+}
+
+function eventLogSettings(option: EngineOptions['eventLog']): EventLogSettings | false {
+  if (option === false) return false;
+  const settings = { ...DEFAULT_EVENT_LOG_SETTINGS, ...option };
+  return {
+    maxAgeMs: positive('eventLog.maxAgeMs', settings.maxAgeMs),
+    maxCount: wholePositive('eventLog.maxCount', settings.maxCount),
+    purgeIntervalMs: positive('eventLog.purgeIntervalMs', settings.purgeIntervalMs),
+  };
 }
 
 function wholePositive(field: string, value: number): number {
@@ -115,6 +140,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 2_000),
     },
     passivateAfterMs: positive('passivateAfterMs', options.passivateAfterMs ?? 60_000),
+    operatorOnly: options.operatorOnly ?? false,
     limits: {
       contextBytes: wholePositive(
         'limits.contextBytes',
@@ -123,6 +149,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       resultBytes: wholePositive('limits.resultBytes', options.limits?.resultBytes ?? DEFAULT_JSON_LIMITS.resultBytes),
       depth: wholePositive('limits.depth', options.limits?.depth ?? DEFAULT_JSON_LIMITS.depth),
     },
+    eventLog: eventLogSettings(options.eventLog),
     ...(options.inspect ? { inspect: withSessionPrefix(options.inspect, sessionPrefix(workerId)) } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
     ...(options.startTrace ? { startTrace: options.startTrace } : {}),

@@ -4,6 +4,7 @@ import type { TaskStore } from '../store/task-store.js';
 import type { VersionResolver } from '../templates/version-resolver.js';
 import type { Clock } from '../ports/clock.js';
 import type { EngineDefaults } from './engine-types.js';
+import type { EventLogSettings } from './event-log-retention.js';
 import type { LeaseSettings } from './lease-keeper.js';
 import type { Logger } from '../ports/logger.js';
 import type { StartTrace } from '../ports/start-trace.js';
@@ -25,6 +26,10 @@ export interface EngineSettings {
   /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
   passivateAfterMs: number;
   startTrace?: StartTrace;
+  /** Acts for operators only: runs no handler, hands a task back once its operator event is durable. */
+  operatorOnly: boolean;
   /** Caps on the JSON that requests and handlers hand the engine. */
   limits: JsonLimits;
+  /** How long the store's event log keeps events; `false`: events are not logged (see `EngineOptions`). */
+  eventLog: EventLogSettings | false;
 }

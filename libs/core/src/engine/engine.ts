@@ -33,6 +33,8 @@ import type {
 import { EngineLifecycle } from './engine-lifecycle.js';
 import type { EngineSettings } from './engine-settings.js';
 import { EventBus, type EventListener } from './event-bus.js';
+import { EventFeed } from './event-feed.js';
+import { EventLogRetention } from './event-log-retention.js';
 import { checkRequest, planTask } from './plan-task.js';
 import type { StartTrace } from '../ports/start-trace.js';
 import { TaskRuntime } from './task-runtime.js';
@@ -64,6 +66,11 @@ export class Engine {
    * Register through {@link registerTemplate} and {@link registerHandler}.
    */
   readonly catalog: Catalog;
+  /**
+   * The events of every worker sharing this engine's store, read from the store's event log: `read` a page,
+   * `follow` them as they come (docs/ENGINE.md, _The event log_). `on` hears only this process's.
+   */
+  readonly events: EventFeed;
   readonly #store: TaskStore;
   readonly #handlers = new HandlerRegistry();
   readonly #templates: TemplateRegistry;
@@ -71,6 +78,7 @@ export class Engine {
   readonly #events: EventBus;
   readonly #lifecycle = new EngineLifecycle();
   readonly #runtime: TaskRuntime;
+  readonly #retention: EventLogRetention | undefined;
   /** The stop under way, which a second `stop()` waits for (and a `start()`, before starting again). */
   #stopping: Promise<void> | undefined;
 
@@ -81,6 +89,15 @@ export class Engine {
     this.catalog = createCatalog(this.#templates, this.#handlers);
     this.#events = new EventBus(settings.logger);
     this.#runtime = new TaskRuntime(settings, this.#lifecycle, this.#events, this.#handlers, this.#templates);
+    const { eventLog } = settings;
+    this.#retention = eventLog
+      ? new EventLogRetention(settings.store, eventLog, settings.clock, settings.logger)
+      : undefined;
+    this.events = new EventFeed(
+      settings.store,
+      settings.lease.pollIntervalMs,
+      async () => this.#retention?.purge() ?? 0,
+    );
   }
 
   /** This engine's name in the leases it holds. */
@@ -306,12 +323,17 @@ export class Engine {
    * Starts working: claims unfinished tasks of the store (up to `concurrency` at once; first those this worker id
    * held before a restart), runs new ones, and claims more as slots free up or the store announces work. Started
    * while stopping, it starts once the stop is done.
+   * @throws TaskerError `OPERATOR_ONLY` for an engine created with `operatorOnly`.
    */
   async start(): Promise<void> {
+    if (this.#settings.operatorOnly) {
+      throw new TaskerError('OPERATOR_ONLY', 'This engine was created with operatorOnly: it runs no tasks');
+    }
     if (this.#lifecycle.mode === 'stopping') await this.#stopping;
     if (this.#lifecycle.takesWork) return;
     this.#lifecycle.moveTo('starting');
     await this.#runtime.startClaiming();
+    this.#retention?.start();
     // Stopped meanwhile: the stop has the last word.
     if (this.#lifecycle.mode === 'starting') this.#lifecycle.moveTo('running');
   }
@@ -326,10 +348,13 @@ export class Engine {
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
     if (this.#lifecycle.mode === 'stopping') return this.#stopping;
     this.#lifecycle.moveTo('stopping');
-    this.#stopping = this.#runtime.letGo(options.gracePeriodMs ?? this.#settings.stopGracePeriodMs).finally(() => {
-      this.#lifecycle.moveTo('stopped');
-      this.#stopping = undefined;
-    });
+    const letGo = this.#runtime.letGo(options.gracePeriodMs ?? this.#settings.stopGracePeriodMs);
+    this.#stopping = Promise.all([letGo, this.#retention?.stop()])
+      .then(() => undefined)
+      .finally(() => {
+        this.#lifecycle.moveTo('stopped');
+        this.#stopping = undefined;
+      });
     return this.#stopping;
   }
 

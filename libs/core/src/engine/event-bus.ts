@@ -1,14 +1,9 @@
 import type { EngineEvent, EventOf, EventPattern } from '../domain/events.js';
+import { eventMatches } from '../domain/event-pattern.js';
 import type { Logger } from '../ports/logger.js';
 
 /** A function called with every event that matches its pattern; `EventListener<EventOf<'step.*'>>` gets step events. */
 export type EventListener<E extends EngineEvent = EngineEvent> = (event: E) => void | Promise<void>;
-
-function patternMatches(pattern: EventPattern, type: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
-  return pattern === type;
-}
 
 /**
  * Delivers engine events to listeners. A listener that throws, rejects or takes long never delays or breaks
@@ -41,7 +36,7 @@ export class EventBus {
     let wanted = this.#wanted.get(type);
     if (wanted === undefined) {
       wanted = false;
-      for (const { pattern } of this.#listeners) if (patternMatches(pattern, type)) wanted = true;
+      for (const { pattern } of this.#listeners) if (eventMatches(pattern, type)) wanted = true;
       this.#wanted.set(type, wanted);
     }
     return wanted;
@@ -49,7 +44,7 @@ export class EventBus {
 
   emit(event: EngineEvent): void {
     for (const { pattern, listener } of this.#listeners) {
-      if (!patternMatches(pattern, event.type)) continue;
+      if (!eventMatches(pattern, event.type)) continue;
       queueMicrotask(() => {
         try {
           const result = listener(event);

@@ -24,10 +24,10 @@ export interface LeaseHolder {
   /** The leases of `held` that were not lost now last until `until`. */
   renewed(leases: readonly Lease[], until: number): void;
   /**
-   * Told of the tasks whose leases the store did not renew: another worker took them, or the engine's own write
+   * Told of the leases of `held` the store did not renew: another worker took the tasks, or the engine's own write
    * ended them (a finished task) after the renewal's list was made. The holder tells the two apart and logs.
    */
-  lost(taskIds: string[]): void;
+  lost(leases: Lease[]): void;
 }
 
 /**
@@ -104,12 +104,15 @@ export class LeaseKeeper {
   keepAlive(): void {
     if (this.#heartbeat !== undefined) return;
     const beat = () => {
-      this.#heartbeat = this.#clock.setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         this.#renewalInFlight = this.#renew().finally(() => {
           this.#renewalInFlight = undefined;
-          if (this.#heartbeat !== undefined) beat();
+          // Only the heartbeat still current beats on: one stopped and started again while this renewal was out
+          // has a timer of its own, and beating here too would run two (the second never stopped).
+          if (this.#heartbeat === timer) beat();
         });
       }, this.#settings.leaseMs / 3);
+      this.#heartbeat = timer;
     };
     beat();
   }
@@ -168,10 +171,15 @@ export class LeaseKeeper {
     const held = this.#holder.held();
     if (held.length === 0) return;
     try {
+      // The deadline counts from the sending, as the store's new expiry does: counted from the answer, it would
+      // outlast the store's lease by the round trip (or by a freeze while the answer waited).
       const { until } = this.terms();
       const lost = await this.#store.renewLeases(this.#settings.workerId, held, until);
-      this.#holder.renewed(lost.length === 0 ? held : held.filter((lease) => !lost.includes(lease.taskId)), until);
-      if (lost.length > 0) this.#holder.lost(lost);
+      if (lost.length === 0) this.#holder.renewed(held, until);
+      else {
+        this.#holder.renewed(held.filter((lease) => !lost.includes(lease.taskId)), until);
+        this.#holder.lost(held.filter((lease) => lost.includes(lease.taskId)));
+      }
     } catch (error) {
       this.#logger.warn({ err: error, leases: held.length }, 'renewing leases failed; trying again');
     }

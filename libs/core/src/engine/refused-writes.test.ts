@@ -47,6 +47,9 @@ describe('an operator action whose write the store refuses', () => {
     expect(await engine.getTask(taskId)).toMatchObject({ state: 'failed' });
     expect(engine.activeTaskCount).toBe(0);
     expect(engine.writeHealth().rejectedWrites).toBe(1);
+    // The log holds the failure, and nothing of the refused cancellation.
+    const logged = (await engine.events.read({ taskId })).map(({ event }) => event.type);
+    expect(logged).toEqual(['task.started', 'step.started', 'task.failed']);
 
     const next = await engine.runTask({ namespace: 'shop', name: 'order', context: {} });
     expect((await engine.waitForTask(next.taskId)).state).toBe('completed');
@@ -75,6 +78,8 @@ describe('an operator action whose write the store refuses', () => {
     );
     expect((await lost).taskId).toBe(taskId);
     expect(engine.activeTaskCount).toBe(0);
+    // Nothing was committed for a lost task: its task.lost stays in this process.
+    expect(await engine.events.read({ taskId, types: ['task.lost'] })).toEqual([]);
     hold.resolve();
     await engine.stop();
   });

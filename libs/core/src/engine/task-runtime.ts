@@ -88,7 +88,7 @@ export class TaskRuntime {
         clock: settings.clock,
         leaseLapsed: (task) => {
           if (settings.clock.now() < task.leaseUntil) return false;
-          this.#lose(task.info.taskId, 'its lease lapsed before a handler could start (was the process frozen?)');
+          this.#drop(task, 'its lease lapsed before a handler could start (was the process frozen?)');
           return true;
         },
         resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
@@ -97,7 +97,8 @@ export class TaskRuntime {
           const { namespace, name: taskName, version } = task.info;
           const declared = templates.resolve(namespace, taskName, version).customEvents ?? [];
           const caps = { bytes: settings.limits.resultBytes, depth: settings.limits.depth };
-          events.emit(
+          this.writes.publish(
+            task,
             customEvent({ task: task.info, stepName, attempt, name, payload }, declared, caps, settings.clock.now()),
           );
         },
@@ -122,11 +123,12 @@ export class TaskRuntime {
           if (task?.lease.token === token) task.leaseUntil = until;
         }
       },
-      lost: (taskIds) => {
-        for (const taskId of taskIds) {
+      lost: (leases) => {
+        for (const { taskId, token } of leases) {
+          const task = this.#active.get(taskId);
           // A task with a write in flight may have ended its own lease by finishing; if another worker took it, the
-          // write is fenced and the task dropped then.
-          if (this.#active.get(taskId)?.writesInFlight === 0) void this.#leaseLost(taskId);
+          // write is fenced and the task dropped then. One claimed again since the renewal was sent holds a new lease.
+          if (task?.lease.token === token && task.writesInFlight === 0) void this.#leaseLost(task);
         }
       },
     });
@@ -184,6 +186,11 @@ export class TaskRuntime {
     const outcome = await effect;
     if (!outcome.durable)
       throw new InvalidTransitionError(`Task ${taskId} could not take ${event.type}: ${outcome.why}`);
+    // An operator-only engine runs nothing: the task goes back to the workers, claimable at once.
+    if (this.#settings.operatorOnly && this.#active.get(taskId) === task) {
+      this.#deactivate(task);
+      this.#release(task.lease);
+    }
   }
 
   /**
@@ -248,14 +255,30 @@ export class TaskRuntime {
     if (this.#slotsTaken() < this.#settings.concurrency) this.#keeper.wake();
   }
 
-  /** Runs a task the keeper claimed; one that still runs here (its lease lapsed, no one else took it) keeps going. */
+  /**
+   * Runs a task the keeper claimed. One that still runs here (its lease lapsed) keeps going when no one held it
+   * since: every claim raises the token by one, so a token one above ours means the store holds what this engine
+   * wrote. Otherwise another worker ran it meanwhile and its actor here is stale: going on would start attempts the
+   * other worker settled and record over its results under the new token, so the task is reloaded from the store.
+   */
   #run(lease: Lease, until: number): void {
     const active = this.#active.get(lease.taskId);
     if (this.#lifecycle.lettingGo) this.#release(lease);
-    else if (active) {
+    else if (active && lease.token === active.lease.token + 1) {
       active.lease = lease;
       active.leaseUntil = until;
-    } else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease, until);
+    } else if (active) this.#reload(active, lease, until);
+    else if (!this.#loading.has(lease.taskId)) void this.#load(lease.taskId, 'resume', lease, until);
+  }
+
+  /**
+   * Drops `stale`, claimed back under `lease` after another worker held it, and loads the task afresh once the
+   * writes its stale actor left in flight have their outcome (refused by their old token): a refusal reported after
+   * the new actor is active would drop it.
+   */
+  #reload(stale: ActiveTask, lease: Lease, until: number): void {
+    this.#drop(stale, 'another worker ran it since this engine last held it; reloading it from the store');
+    void this.#load(lease.taskId, 'resume', lease, until, stale.lastWrite);
   }
 
   async #claimToAct(taskId: string): Promise<ActiveTask | undefined> {
@@ -270,13 +293,20 @@ export class TaskRuntime {
   }
 
   /**
-   * Loads a stored task this engine holds `lease` on and activates it; resolves with `undefined` (the lease given
-   * back) when it is finished or unreadable.
+   * Loads a stored task this engine holds `lease` on and activates it, once `after` (if given) has settled; resolves
+   * with `undefined` (the lease given back) when it is finished or unreadable.
    */
-  #load(taskId: string, activation: Activation, lease: Lease, leaseUntil: number): Promise<ActiveTask | undefined> {
+  #load(
+    taskId: string,
+    activation: Activation,
+    lease: Lease,
+    leaseUntil: number,
+    after?: PromiseLike<unknown>,
+  ): Promise<ActiveTask | undefined> {
     const loading = this.#loading.get(taskId);
     if (loading) return loading;
     const load = (async () => {
+      await after;
       const stored = await this.#loadStored(taskId);
       if (!stored || (activation === 'resume' && isTaskTerminal(stored.task.state))) {
         await this.#giveBack(lease);
@@ -327,7 +357,10 @@ export class TaskRuntime {
     this.#keeper.keepAlive();
     task.actor.start();
     if (activation === 'start') task.actor.send({ type: 'START' });
-    if (activation === 'resume' || activation === 'act') task.actor.send({ type: 'RESUME' });
+    // Loaded by an operator-only engine: paused, not resumed, so the operator's event starts no step and no
+    // compensation here; the worker that claims the task next resumes it (a snapshot's pause is lifted by RESUME).
+    if (this.#settings.operatorOnly) task.actor.send({ type: 'PAUSE' });
+    else if (activation === 'resume' || activation === 'act') task.actor.send({ type: 'RESUME' });
     // Claimed before its wake-up (its lease lapsed, say) and still far from it: back to the store. Not when loaded
     // for an operator's action, which the actor is about to take; its write passivates it afterwards if need be.
     if (activation === 'resume') this.#passivateIfIdle(task);
@@ -368,27 +401,33 @@ export class TaskRuntime {
    * Drops a task whose lease the store no longer has: another worker took it, or the task itself vanished from the
    * store (a Redis that lost its data), which is reported as lost. One read, only when a lease is gone.
    */
-  async #leaseLost(taskId: string): Promise<void> {
+  async #leaseLost(task: ActiveTask): Promise<void> {
+    const { taskId } = task.info;
     const stored = await this.#settings.store.getTask(taskId).then(
-      (task) => task ?? 'vanished',
+      (found) => found ?? 'vanished',
       () => undefined,
     );
-    // Dropped meanwhile, when a commit found it gone first.
-    if (!this.#active.has(taskId)) return;
+    // Dropped meanwhile (a commit found it gone first), or claimed again and reloaded.
+    if (this.#active.get(taskId) !== task) return;
     if (stored === 'vanished') {
       this.writes.reportLost(taskId, new NotFoundError('TASK_NOT_FOUND', `No task ${taskId} in the store any more`));
-      this.#lose(taskId, LOST);
-    } else this.#lose(taskId, 'another worker took its lease');
+      this.#drop(task, LOST);
+    } else this.#drop(task, 'another worker took its lease');
+  }
+
+  /** Drops the task this engine runs under `taskId`, if any (see `#drop`). */
+  #lose(taskId: string, why: string): void {
+    const task = this.#active.get(taskId);
+    if (task) this.#drop(task, why);
   }
 
   /**
-   * Drops a task that is not this engine's to run any more (another worker owns it, the store refused or lost it),
-   * without writing anything more of it.
+   * Drops `task`, which is not this engine's to run any more (another worker owns it, the store refused or lost it),
+   * without writing anything more of it; not when the engine runs a newer actor of the task by now (reloaded).
    */
-  #lose(taskId: string, why: string): void {
-    const task = this.#active.get(taskId);
-    if (!task) return;
-    this.#settings.logger.warn({ taskId, workerId: this.workerId }, `task dropped: ${why}`);
+  #drop(task: ActiveTask, why: string): void {
+    if (this.#active.get(task.info.taskId) !== task) return;
+    this.#settings.logger.warn({ taskId: task.info.taskId, workerId: this.workerId }, `task dropped: ${why}`);
     this.#deactivate(task);
   }
 

@@ -120,7 +120,68 @@ describe('several workers on one store', () => {
     expect(after.steps.map((step) => step.results)).toEqual(['second paid', 'second shipped']);
     const history = await second.getHistory(taskId);
     expect(history.filter((entry) => entry.stepName === 'pay' && entry.to === 'completed')).toHaveLength(1);
+    // The fenced write's events never reached the event log: only the new owner's completion is there.
+    const completions = (await second.events.read({ taskId, types: ['step.completed'] })).map(({ event }) => event);
+    expect(completions.map((event) => 'results' in event && event.results)).toEqual(['second paid', 'second shipped']);
     await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it('reloads a task it claims back after another worker held it, instead of going on from its stale state', async () => {
+    const store = createMemoryStore();
+    const clock = new SimulatedClock();
+    // The first worker hears nothing from the store at first, as when its process is frozen; then its claims get
+    // through before any heartbeat tells it the lease was lost.
+    let claimsFail = true;
+    const frozen = new Proxy(store, {
+      get: (target, property: keyof MemoryStore) =>
+        property === 'renewLeases' || (property === 'claimTasks' && claimsFail)
+          ? () => Promise.reject(new Error('frozen'))
+          : (target[property] as (...args: unknown[]) => unknown).bind(target),
+    });
+    const settings = { passivateAfterMs: 60_000, defaults: { backoff: { ...EXACT_BACKOFF, maxMs: 7_200_000 } } };
+    const late = deferred<string>();
+    const firstRuns: string[] = [];
+    const first = worker(
+      frozen,
+      clock,
+      {
+        pay: () => (firstRuns.push('pay'), late.promise),
+        ship: () => (firstRuns.push('ship'), 'first shipped'),
+      },
+      { ...settings, workerId: 'a' },
+    );
+    await first.start();
+    const { taskId } = await first.runTask(request);
+    await waitForEvent(first, 'step.started');
+
+    // The second worker takes the task over, pays, and parks it on a distant retry of `ship`.
+    const busy = () => {
+      throw new RetryableError('carrier busy', { retryAfterMs: 3_600_000 });
+    };
+    const second = worker(store, clock, { pay: () => 'second paid', ship: busy }, { ...settings, workerId: 'b' });
+    await second.start();
+    const parked = waitForEvent(second, 'step.retry_scheduled');
+    await advance(clock, LEASE_MS);
+    await advance(clock, 1_000);
+    await parked;
+    await settle(30);
+    expect(second.activeTaskCount).toBe(0);
+    await second.stop();
+
+    // Due again: the first worker claims it back while its actor still waits for its own attempt of `pay`.
+    claimsFail = false;
+    await advance(clock, 3_600_000);
+    late.resolve('first paid');
+    await advance(clock, 0);
+    const task = await first.waitForTask(taskId);
+    expect(task.steps.map((step) => [step.name, step.state, step.results])).toEqual([
+      ['pay', 'completed', 'second paid'],
+      ['ship', 'completed', 'first shipped'],
+    ]);
+    const history = await first.getHistory(taskId);
+    expect(history.filter((entry) => entry.stepName === 'pay' && entry.to === 'completed')).toHaveLength(1);
+    expect(firstRuns).toEqual(['pay', 'ship']);
+    await first.stop();
   });
 
   it('drops a running task at the heartbeat that finds its lease taken, and aborts its handler', async () => {

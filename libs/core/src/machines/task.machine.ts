@@ -166,8 +166,8 @@ interface SpawnStep {
 }
 
 /**
- * Spawns an actor for the resolution waiting to be applied and a step actor for every step that is ready, up to
- * `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
+ * Spawns an actor for the resolution waiting to be applied and, unless the task is paused, a step actor for every
+ * step that is ready, up to `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
  * that calls this (spawning there makes it one snapshot update per event). Tells whether any started.
  */
 function startReady(
@@ -176,7 +176,6 @@ function startReady(
   definition: TaskDefinition,
   spawn: SpawnStep,
 ): boolean {
-  if (context.paused) return false;
   const { maxParallelSteps, order, steps: definitions } = definition;
   const { resolution } = context;
   // The step being resolved no longer holds the task back.
@@ -192,7 +191,9 @@ function startReady(
     active++;
   }
   const started = active;
-  for (const name of halted ? [] : order) {
+  // A paused task starts no step; an operator's resolution runs no user code, so it is recorded even then (an
+  // operator-only engine pauses the tasks it acts on).
+  for (const name of halted || context.paused ? [] : order) {
     if (active >= maxParallelSteps) break;
     const step = steps[name]!;
     const ready =

@@ -1,9 +1,12 @@
+import type { EngineEvent } from '../domain/events.js';
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import { isTaskUnfinished } from '../domain/states.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { classifyEngineError, type StoreErrorKind } from './store-error-kind.js';
 import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
+import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
+import { MemoryEventLog } from './memory-event-log.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -78,6 +81,7 @@ export class MemoryStore implements TaskStore {
   readonly #tasks = new Map<string, TaskEntry>();
   readonly #idempotencyKeys = new Map<string, string>();
   readonly #workWatchers = new Set<() => void>();
+  readonly #eventLog = new MemoryEventLog();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -109,6 +113,7 @@ export class MemoryStore implements TaskStore {
     const missing = writes.find((write) => !this.#tasks.has(write.taskId));
     if (missing) throw new NotFoundError('TASK_NOT_FOUND', `MemoryStore: no task ${missing.taskId} to write to`);
     const fenced = new Set<string>();
+    const events: EngineEvent[] = [];
     // Writes are not copied: the engine never changes a write once it is queued, and every read copies.
     for (const write of writes) {
       const stored = this.#tasks.get(write.taskId)!;
@@ -127,7 +132,9 @@ export class MemoryStore implements TaskStore {
       if (write.transitions) stored.transitions.push(...write.transitions);
       if (write.annotations) stored.annotations.push(...write.annotations);
       if (write.snapshot) stored.snapshot = write.snapshot;
+      for (const event of write.events ?? []) events.push(event);
     }
+    this.#eventLog.append(events);
     return { fenced: [...fenced] };
   }
 
@@ -292,6 +299,23 @@ export class MemoryStore implements TaskStore {
       .filter(isUnfinished)
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((task) => task.id);
+  }
+
+  readEvents(query: EventQuery): Promise<LoggedEvent[]> {
+    return this.#eventLog.readEvents(query);
+  }
+
+  lastEventId(): Promise<string | undefined> {
+    return this.#eventLog.lastEventId();
+  }
+
+  /** Events of this store instance only, as a notification from another process would arrive. */
+  watchEvents(onEvents: () => void): Promise<() => Promise<void>> {
+    return this.#eventLog.watchEvents(onEvents);
+  }
+
+  purgeEvents(purge: EventPurge): Promise<number> {
+    return this.#eventLog.purgeEvents(purge);
   }
 
   async close(): Promise<void> {}

@@ -2,7 +2,7 @@ import type { StepPatch, TaskWrite } from './task-store.js';
 
 /**
  * Folds a later write of the same task into an earlier one, as if both were applied in order: later fields win
- * (an explicit `undefined` included), history and annotations are appended.
+ * (an explicit `undefined` included), history, annotations and events are appended.
  */
 export function mergeWrites(earlier: TaskWrite, later: TaskWrite): TaskWrite {
   // The write queue merges on most steps: plain loops, and Object.assign where V8 is many times slower at spreads
@@ -15,6 +15,7 @@ export function mergeWrites(earlier: TaskWrite, later: TaskWrite): TaskWrite {
   if (steps.size > 0) merged.steps = [...steps.values()];
   merged.transitions = appended(earlier.transitions, later.transitions);
   merged.annotations = appended(earlier.annotations, later.annotations);
+  if (earlier.events || later.events) merged.events = appended(earlier.events, later.events);
   const snapshot = later.snapshot ?? earlier.snapshot;
   if (snapshot) merged.snapshot = snapshot;
   return merged;

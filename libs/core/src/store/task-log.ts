@@ -1,3 +1,4 @@
+import type { EngineEvent } from '../domain/events.js';
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { LeaseTerms } from './leases.js';
 
@@ -42,6 +43,11 @@ export interface TaskWrite {
   transitions?: TransitionRecord[];
   annotations?: AnnotationRecord[];
   snapshot?: StoredSnapshot;
+  /**
+   * Events the change causes, appended to the store's event log (see `EventLog`) in the same commit, in order;
+   * dropped with the write when it is fenced. A write may carry only events (a handler's custom event).
+   */
+  events?: EngineEvent[];
   /**
    * The fencing token of the writer's lease on the task: the store applies the write only while the task's lease
    * still has this token, checked in the same statement or script that writes. Absent: applied unconditionally.

@@ -1,3 +1,4 @@
+import type { EventLog } from './event-log.js';
 import type { StoreLifecycle } from './store-lifecycle.js';
 import type { TaskLeasing } from './task-leasing.js';
 import type { TaskLog } from './task-log.js';
@@ -14,14 +15,15 @@ export type {
   TaskWrite,
 } from './task-log.js';
 export type { StoredTask, TaskFilter, TaskPage } from './task-queries.js';
+export type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 
 /**
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and
  * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskLeasing} (sharing them
- * between workers) and the {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis)
- * implement all four and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
+ * between workers), the {@link EventLog} (the events of committed writes, for readers in any process) and the
+ * {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all five and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
  * only that interface.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
  */
-export interface TaskStore extends TaskLog, TaskQueries, TaskLeasing, StoreLifecycle {}
+export interface TaskStore extends TaskLog, TaskQueries, TaskLeasing, EventLog, StoreLifecycle {}

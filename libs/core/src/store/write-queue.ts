@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EngineEvent } from '../domain/events.js';
 import type { Logger } from '../ports/logger.js';
 import { WriteRejectedError } from '../errors/write-rejected-error.js';
 import { mergeWrites } from './merge-writes.js';
@@ -52,6 +53,8 @@ interface PendingCreation extends NewTask {
 export interface WriteQueueHooks {
   /** The engine's time, for the failure written for a task whose write the store refused. */
   now(): number;
+  /** The events to log with `failure`, the write that fails a task whose write the store refused; none when absent. */
+  eventsOf?(failure: TaskWrite): EngineEvent[] | undefined;
   /**
    * The store refused `taskId`'s write for its data; `failure` is the write that failed the task instead, when the
    * store took it (else the task is only dropped).
@@ -311,6 +314,8 @@ export class WriteQueue {
     this.#rejectedWrites++;
     this.#logger.error({ err: error, taskId }, `store refused a task's write, failing the task: ${messageOf(error)}`);
     const failure = refusedWriteFailure(write, messageOf(error), this.#hooks.now());
+    const events = this.#hooks.eventsOf?.(failure);
+    if (events?.length) failure.events = events;
     const outcome = await this.#commitRetrying([failure], `${id}.failed`);
     const failed = 'fenced' in outcome && outcome.fenced.length === 0;
     if (!failed) this.#logger.error({ taskId }, 'the store refused the failure of the task too; dropped from memory');

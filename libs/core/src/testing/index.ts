@@ -13,4 +13,4 @@ export { describeWriteIsolation } from './write-isolation-contract.js';
 export { describeCompensationResume } from './compensation-resume-contract.js';
 export type { ReopenableStore } from './compensation-resume-contract.js';
 export { storeWith } from './store-with.js';
-export { sampleTask, sampleSteps } from './sample-records.js';
+export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';

@@ -51,6 +51,18 @@ export function leaseContractCases(store: () => TaskStore): void {
     ]);
   });
 
+  it('raises the token by exactly one at every claim, so a worker claiming back a task tells whether anyone held it since', async () => {
+    const [id] = await createTasks(1);
+    const later = (leases: number) => NOW + leases * LEASE_MS + 1;
+    const tokens = [
+      (await store().claimTasks({ ...terms('w1'), limit: 1 })).leases[0]?.token,
+      (await store().claimTask(id!, terms('operator', later(1))))?.token,
+      (await store().claimTasks({ ...terms('w1', later(2)), limit: 1 })).leases[0]?.token,
+      (await store().claimTasks({ ...terms('w1', later(2) + 1), limit: 1, reclaimOwn: true })).leases[0]?.token,
+    ];
+    expect(tokens).toEqual([1, 2, 3, 4]);
+  });
+
   it('refuses writes with a stale token in the commit itself, applying the rest of the batch', async () => {
     const [first] = await createTasks(1);
     const [stale] = (await store().claimTasks({ ...terms('w1'), limit: 1 })).leases;

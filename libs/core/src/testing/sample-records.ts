@@ -1,3 +1,4 @@
+import type { EngineEvent, StepEventType } from '../domain/events.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 
 let sequence = 0;
@@ -51,4 +52,27 @@ export function sampleSteps(taskId: string): StepRecord[] {
       budgetBase: 0,
     },
   ];
+}
+
+/** A step event of `taskId` as the engine would log it, for event log tests. */
+export function sampleEvent(
+  taskId: string,
+  type: StepEventType = 'step.started',
+  at = 1_700_000_000_000,
+  namespace = 'ecommerce',
+): EngineEvent {
+  return {
+    type,
+    taskId,
+    namespace,
+    name: 'process_order',
+    version: '1.0.0',
+    correlationId: `corr-${taskId}`,
+    by: 'engine',
+    at,
+    stepName: 'validate_cart',
+    attempt: 1,
+    from: 'pending',
+    to: 'in_progress',
+  } as EngineEvent;
 }

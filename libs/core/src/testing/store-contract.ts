@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStore } from '../store/task-store.js';
+import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
 
@@ -330,6 +331,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     });
 
     describe('leases', () => leaseContractCases(() => store));
+    describe('event log', () => eventLogContractCases(() => store));
 
     it('answers nothing for an unknown task', async () => {
       const id = sampleTask().id;

@@ -19,9 +19,15 @@ const eventsQuery = z.strictObject({
   namespace: shortText.optional(),
   task_name: shortText.optional(),
   task_id: z.uuid().optional(),
+  after: shortText.optional(),
 });
 
-/** The engine's events as server-sent events, filtered by type pattern, namespace, template and task. */
+/**
+ * Every worker's events as server-sent events, read from the store's event log: each with its log id as the SSE
+ * `id`, so that a client reconnecting with `Last-Event-ID` (or `?after=`) resumes after it with nothing lost or
+ * repeated; without either, from the moment of the request. Filtered by type pattern, namespace, template and task,
+ * and by the namespaces the caller may see.
+ */
 export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
   // Streams never end by themselves: close them when the app closes, or its server would wait for them forever.
   const open = new Set<EventStream>();
@@ -35,7 +41,8 @@ export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
       onRequest: context.guard('events:read'),
       schema: {
         tags: ['events'],
-        summary: 'Live engine events as server-sent events (`event: <type>`, `data: <json>`)',
+        summary:
+          'Engine events of every worker as server-sent events (`id: <event id>`, `event: <type>`, `data: <json>`); resumes after `Last-Event-ID` or `after`',
         querystring: eventsQuery,
       },
     },
@@ -43,22 +50,39 @@ export const eventsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
       const query = request.query;
       const principal = context.principal(request);
       if (query.namespace !== undefined) principal.requireNamespace(query.namespace);
+      const lastEventId = request.headers['last-event-id'];
+      const resumeAfter = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : query.after;
+      const { events } = context.engine;
+      // Fixed before the stream opens, so that an event committed once the client hears `connected` is never missed;
+      // reading one event also refuses (400) an id the store never gave, while an answer is still possible.
+      if (resumeAfter !== undefined) await events.read({ after: resumeAfter, limit: 1 });
+      const after = resumeAfter ?? (await events.lastId());
       const wanted = (event: EngineEvent) =>
-        principal.sees(event.namespace) &&
-        (query.namespace === undefined || event.namespace === query.namespace) &&
-        (query.task_name === undefined || event.name === query.task_name) &&
-        (query.task_id === undefined || event.taskId === query.task_id);
+        principal.sees(event.namespace) && (query.task_name === undefined || event.name === query.task_name);
       reply.hijack();
       const stream = new EventStream(reply.raw, context.streamBufferBytes);
-      stream.comment('connected');
-      const unsubscribe = context.engine.on(query.type, (event) => {
-        if (wanted(event)) stream.send(event.type, eventJson(event));
-      });
+      const stop = new AbortController();
       open.add(stream);
       stream.onClose(() => {
         open.delete(stream);
-        unsubscribe();
+        stop.abort();
       });
+      stream.comment('connected');
+      const followed = events.follow({
+        ...(after === undefined ? { fromStart: true } : { after }),
+        types: [query.type],
+        ...(query.namespace === undefined ? {} : { namespace: query.namespace }),
+        ...(query.task_id === undefined ? {} : { taskId: query.task_id }),
+        signal: stop.signal,
+      });
+      void (async () => {
+        try {
+          for await (const { id, event } of followed) if (wanted(event)) stream.send(event.type, eventJson(event), id);
+        } catch (error) {
+          request.log.error({ err: error }, 'following the event log failed; closing the event stream');
+          stream.end();
+        }
+      })();
     },
   );
 };

@@ -44,9 +44,13 @@ export class EventStream {
     else this.#onClose.push(callback);
   }
 
-  /** Sends one event (`event: <name>`, `data: <json>`); dropped once the stream has ended. */
-  send(name: string, data: unknown): void {
-    this.#write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  /**
+   * Sends one event (`id: <id>` when given, `event: <name>`, `data: <json>`); dropped once the stream has ended. A
+   * client that reconnects sends the last id it received as `Last-Event-ID`.
+   */
+  send(name: string, data: unknown, id?: string): void {
+    const idLine = id === undefined ? '' : `id: ${id}\n`;
+    this.#write(`${idLine}event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Sends a comment line, which clients ignore (`: connected`). */

@@ -5,6 +5,7 @@ import * as traceContext from './002-trace-context.js';
 import * as leases from './003-leases.js';
 import * as roomForUpdates from './004-room-for-updates.js';
 import * as dependentSystem from './005-dependent-system.js';
+import * as eventLog from './006-event-log.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -20,6 +21,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '003-leases', ...leases },
   { name: '004-room-for-updates', ...roomForUpdates },
   { name: '005-dependent-system', ...dependentSystem },
+  { name: '006-event-log', ...eventLog },
 ];
 
 /**

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { NotFoundError, type CommitResult, type TaskWrite } from '@tasker/core';
 import { quote } from '../rows/column.js';
-import { ANNOTATION_COLUMNS, SNAPSHOT_COLUMNS, TRANSITION_COLUMNS } from '../rows/history-columns.js';
+import {
+  ANNOTATION_COLUMNS,
+  EVENT_COLUMNS,
+  SNAPSHOT_COLUMNS,
+  TRANSITION_COLUMNS,
+  eventRows,
+} from '../rows/history-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
 import { taskChangesOf } from '../rows/lease-columns.js';
 import { TASK_KEY } from '../rows/task-columns.js';
@@ -100,6 +106,8 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
       bindings: upsert.bindings,
     });
   }
+  const events = eventRows(batch);
+  if (events.length > 0) parts.push(...eventParts(tables, events));
   if (Math.random() * PRUNE_EVERY < 1) {
     add({
       sql: `DELETE FROM ${quote(tables.batches)} WHERE "committed_at" < ?`,
@@ -109,9 +117,38 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
   return {
     sql:
       `WITH ${parts.map((part) => part.sql).join(', ')} SELECT (SELECT ok FROM batch_ok) AS ok, ` +
-      `EXISTS (SELECT 1 FROM batch_new) AS fresh, ARRAY(SELECT "id" FROM unfenced) AS unfenced`,
+      `EXISTS (SELECT 1 FROM batch_new) AS fresh, ARRAY(SELECT "id" FROM unfenced) AS unfenced` +
+      (events.length > 0 ? ', (SELECT count(*) FROM events_notified) AS notified' : ''),
     bindings: parts.flatMap((part) => part.bindings),
   };
+}
+
+/**
+ * The CTEs that append a batch's events to the log. Ids must increase in commit order, or a reader that read id 11
+ * of a batch committed first would skip id 10 of a batch committed after it: `events_lock`, a transaction-level
+ * advisory lock taken before the insert draws its ids, serialises the appends of concurrent batches from their
+ * insert to their commit. `events_notified` sends one `pg_notify` to the followers of the log, which Postgres
+ * delivers on commit; it runs only when events were inserted (none of a fenced write, none of a batch applied
+ * before).
+ */
+function eventParts(tables: TableNames, events: readonly object[]): Fragment[] {
+  const insert = insertWhere(
+    tables.events,
+    EVENT_COLUMNS,
+    events,
+    `EXISTS (SELECT 1 FROM events_lock) AND ${unfenced('v."task_id"')}`,
+  );
+  return [
+    {
+      sql: 'events_lock AS (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text))))',
+      bindings: [`tasker:events:${tables.events}`],
+    },
+    { sql: `events_added AS (${insert.sql} RETURNING "id")`, bindings: insert.bindings },
+    {
+      sql: "events_notified AS (SELECT pg_notify(CAST(? AS text), '') FROM (SELECT 1 FROM events_added LIMIT 1) AS added)",
+      bindings: [tables.events],
+    },
+  ];
 }
 
 /**
@@ -125,7 +162,8 @@ function parametersOf(write: TaskWrite): number {
     (write.steps ?? []).reduce((sum, patch) => sum + 1 + Object.keys(patch).length, 0) +
     (write.transitions?.length ?? 0) * TRANSITION_COLUMNS.length +
     (write.annotations?.length ?? 0) * ANNOTATION_COLUMNS.length +
-    (write.snapshot ? SNAPSHOT_COLUMNS.length : 0)
+    (write.snapshot ? SNAPSHOT_COLUMNS.length : 0) +
+    (write.events?.length ?? 0) * EVENT_COLUMNS.length
   );
 }
 

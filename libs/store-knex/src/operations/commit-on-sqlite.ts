@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { NotFoundError, type CommitResult, type TaskWrite } from '@tasker/core';
 import { quote } from '../rows/column.js';
-import { ANNOTATION_COLUMNS, TRANSITION_COLUMNS } from '../rows/history-columns.js';
+import { ANNOTATION_COLUMNS, EVENT_COLUMNS, TRANSITION_COLUMNS, eventRows } from '../rows/history-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
 import { taskChangesOf } from '../rows/lease-columns.js';
 import { TASK_KEY } from '../rows/task-columns.js';
@@ -81,6 +81,9 @@ export async function commitOnSqlite(
 
       const snapshots = batch.flatMap((write) => (write.snapshot ? [{ taskId: write.taskId, ...write.snapshot }] : []));
       if (snapshots.length > 0) await upsertSnapshots(trx, dialect, tables, snapshots);
+      // One writer at a time: autoincrement ids follow commit order.
+      const events = eventRows(batch);
+      if (events.length > 0) await insertRows(trx, tables.events, EVENT_COLUMNS, events);
       return { fenced };
     }),
   );

@@ -1,3 +1,4 @@
+import type { TaskWrite } from '@tasker/core';
 import type { Column } from './column.js';
 
 /**
@@ -33,3 +34,30 @@ export const SNAPSHOT_COLUMNS: readonly Column[] = [
 
 /** The columns of a snapshot row that make up a `StoredSnapshot` (all but the task's id). */
 export const SNAPSHOT_STATE_COLUMNS: readonly Column[] = SNAPSHOT_COLUMNS.filter(({ column }) => column !== 'task_id');
+
+/**
+ * Columns of the events table, without its autoincrement `id` that orders the log: the fields that reads filter
+ * on, and the whole event as JSON (`body`). Rows are made by `eventRows`.
+ */
+export const EVENT_COLUMNS: readonly Column[] = [
+  { field: 'type', column: 'type', kind: 'text' },
+  { field: 'taskId', column: 'task_id', kind: 'text' },
+  { field: 'namespace', column: 'namespace', kind: 'text' },
+  { field: 'name', column: 'name', kind: 'text' },
+  { field: 'at', column: 'at', kind: 'time' },
+  { field: 'body', column: 'body', kind: 'json' },
+];
+
+/** The event rows of the writes of a batch, in order. */
+export function eventRows(writes: readonly TaskWrite[]): object[] {
+  return writes.flatMap((write) =>
+    (write.events ?? []).map((event) => ({
+      type: event.type,
+      taskId: event.taskId,
+      namespace: event.namespace,
+      name: event.name,
+      at: event.at,
+      body: event,
+    })),
+  );
+}

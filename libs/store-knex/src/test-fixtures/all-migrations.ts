@@ -5,4 +5,5 @@ export const ALL_MIGRATIONS = [
   '003-leases',
   '004-room-for-updates',
   '005-dependent-system',
+  '006-event-log',
 ];

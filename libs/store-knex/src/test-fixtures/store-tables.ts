@@ -5,4 +5,5 @@ export const STORE_TABLES = [
   'tasker_transitions',
   'tasker_annotations',
   'tasker_snapshots',
+  'tasker_events',
 ];

@@ -16,6 +16,9 @@ import { LEASE_PRELUDE } from './lease-prelude.js';
  * retry reports no fenced writes even if the first run fenced some: the worker learns it lost the task at its next
  * write or heartbeat, which the raised token refuses alike.
  *
+ * A write's events are appended to the stream `events` (the event log) with the rest of the write, never for a fenced
+ * write, and their ids to the task's `task-events:<id>` list, which reads of one task's events follow.
+ *
  * ARGV: prefix, store instance id, batch token, batch sequence number, JSON array of `WriteArgument`. Returns the
  * ids of the tasks whose writes were fenced off (none for a repeated batch); fails with `TASK_NOT_FOUND` when a
  * task is unknown.
@@ -72,6 +75,13 @@ local function apply(write, task)
     end
   end
   if write.snapshot then redis.call('SET', key('snapshot:' .. write.id), write.snapshot) end
+  if write.events then
+    -- '*': Redis draws ids above the stream's last one, so they increase in the order scripts run (commit order).
+    for index, event in ipairs(write.events) do
+      local id = redis.call('XADD', key('events'), '*', 'at', write.eventTimes[index], 't', write.id, 'e', event)
+      redis.call('RPUSH', key('task-events:' .. write.id), id)
+    end
+  end
 end
 local fenced, fenced_ids = {}, {}
 for _, write in ipairs(writes) do

@@ -1,0 +1,71 @@
+import type { JsonObject, JsonValue, TaskState } from '@tasker/core';
+import type { eventJson, stepJson, taskJson, taskSummaryJson } from '@tasker/http';
+
+/** A task with its steps, annotations and history, as the REST API answers `GET /tasks/:id`. */
+export type TaskJson = ReturnType<typeof taskJson>;
+/** A task as lists show it. */
+export type TaskSummaryJson = ReturnType<typeof taskSummaryJson>;
+/** One step of a task. */
+export type StepJson = ReturnType<typeof stepJson>;
+/** One engine event, as the API's event stream sends it. */
+export type EventJson = ReturnType<typeof eventJson>;
+
+/** What creating a task answers. */
+export interface CreatedTaskJson {
+  task_id: string;
+  current_state: TaskState;
+  correlation_id: string;
+  /** `false` when an idempotency key named a task created before. */
+  created: boolean;
+}
+
+/** The workers holding leases on the store's tasks, and the tasks waiting for one. */
+export interface WorkersJson {
+  waiting_tasks: number;
+  workers: Array<{ worker_id: string; leases: number; first_lease_expiry: string | null }>;
+}
+
+/** Which tasks `tasks list` shows. */
+export interface TaskQuery {
+  states?: TaskState[];
+  namespace?: string;
+  name?: string;
+  /** Created at or after this time (ms since the epoch). */
+  createdFrom?: number;
+  limit?: number;
+}
+
+/** A task to create: a template by namespace, name and version (or range), and the task's context. */
+export interface RunRequest {
+  namespace: string;
+  name: string;
+  version?: string;
+  context: JsonObject;
+}
+
+/** Which events `events` prints. */
+export interface EventQuery {
+  /** An event type or pattern (`task.*`, `step.failed`, `*`). */
+  type: string;
+  /** Keep printing events as they come (otherwise stop once none is waiting). */
+  follow: boolean;
+}
+
+/**
+ * What the commands need of Tasker, written once for both transports: a store opened directly (an operator-only
+ * engine on it) or a running REST API. Answers are the REST API's JSON shapes, whichever transport serves them.
+ */
+export interface TaskerClient {
+  runTask(request: RunRequest): Promise<CreatedTaskJson>;
+  listTasks(query: TaskQuery): Promise<TaskSummaryJson[]>;
+  /** @throws CliError when there is no such task. */
+  getTask(taskId: string): Promise<TaskJson>;
+  retryTask(taskId: string, reason?: string): Promise<TaskJson>;
+  cancelTask(taskId: string, reason?: string): Promise<TaskJson>;
+  resolveStep(taskId: string, stepName: string, results: JsonValue, reason?: string): Promise<StepJson>;
+  listWorkers(): Promise<WorkersJson>;
+  /** Calls `onEvent` for each event of `query` until the feed has no more (or, following, until `signal` aborts). */
+  readEvents(query: EventQuery, onEvent: (event: EventJson) => void, signal: AbortSignal): Promise<void>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
