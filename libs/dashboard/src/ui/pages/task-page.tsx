@@ -15,6 +15,9 @@ import { TraceLink } from '../components/trace-link.js';
 import { formatDuration, formatTime } from '../format/format.js';
 import { useLiveReload } from '../live/use-live-reload.js';
 
+/** States in which an attempt may still be running: its bar reaches to now. */
+const UNFINISHED = new Set(['pending', 'in_progress', 'compensating']);
+
 /** The task's facts: template, times, who asked, correlation and trace ids, tags. */
 function TaskFacts({ task }: { task: Task }) {
   return (
@@ -91,7 +94,7 @@ export function TaskPageView({ taskId }: { taskId: string }) {
         <AttemptTimeline
           history={data.history}
           steps={data.workflow_steps.map((step) => step.name)}
-          nowMs={Date.parse(data.updated_at ?? '') || Date.now()}
+          nowMs={UNFINISHED.has(data.current_state) ? Date.now() : Date.parse(data.updated_at ?? '') || Date.now()}
         />
       </section>
       <section aria-labelledby="history-title">
