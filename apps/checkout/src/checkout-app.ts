@@ -88,6 +88,7 @@ export async function createCheckoutApp(
     logger,
     monitor,
     taskerAuth: config.taskerAuth,
+    ...(config.traceUrl === undefined ? {} : { traceUrl: config.traceUrl }),
     checkoutRateLimit: config.checkoutRateLimit,
     storeTimeoutMs: config.storeTimeoutMs,
     ...(options.telemetry ? { metrics: options.telemetry.metrics } : {}),

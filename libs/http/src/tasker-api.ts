@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { createAuthenticator } from './auth/authenticator.js';
 import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorBody, toApiError } from './errors/to-api-error.js';
 import { withinStoreTimeout } from './errors/within-store-timeout.js';
 import { findDuplicateKey } from './json/duplicate-key.js';
@@ -25,7 +26,8 @@ const ONE_MIB = 1_048_576;
 
 /**
  * Tasker's REST API as a fastify 5 plugin: tasks, steps, templates, health, live events and analytics, JSON in
- * snake_case, every input checked by a zod schema, described by OpenAPI at `<prefix>/docs`. Register it with a
+ * snake_case, every input checked by a zod schema, described by OpenAPI at `<prefix>/docs`, with the operator
+ * dashboard at `<prefix>/ui`. Register it with a
  * prefix; it keeps its validators, error handler and hooks to itself (it is not wrapped in `fastify-plugin`), so
  * the rest of the app is untouched.
  *
@@ -141,5 +143,12 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     metricsRoute,
   ]) {
     await app.register(routes, context);
+  }
+  if (options.dashboard !== false) {
+    await app.register(dashboardRoutes, {
+      apiBase: app.prefix,
+      auth: !('disabled' in options.auth),
+      traceUrl: (typeof options.dashboard === 'object' ? options.dashboard.traceUrl : undefined) ?? null,
+    });
   }
 };

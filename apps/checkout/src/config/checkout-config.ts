@@ -75,6 +75,8 @@ export interface CheckoutConfig {
   logLevel: string;
   /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
   taskerAuth: AuthOptions;
+  /** Where the dashboard at `/tasker/ui` links a task's trace id, `{traceId}` marking its place (`TASKER_TRACE_URL`). */
+  traceUrl?: string;
   /**
    * On SIGTERM or SIGINT, how long running steps may finish (and their outcomes commit); the process exits at most a
    * few seconds later whatever happens, a store that is down included.
@@ -158,6 +160,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     workerId: env.TASKER_WORKER_ID || `checkout@${hostname()}`,
     logLevel: env.LOG_LEVEL || 'info',
     taskerAuth: taskerAuthFromEnvironment(env),
+    ...(env.TASKER_TRACE_URL ? { traceUrl: env.TASKER_TRACE_URL } : {}),
     stopGracePeriodMs: parseWholeNumber('STOP_GRACE_PERIOD_MS', env.STOP_GRACE_PERIOD_MS ?? '10000'),
     storeTimeoutMs: parsePositiveWholeNumber('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS ?? '10000'),
     checkoutRateLimit: checkoutRateLimitOf(env),

@@ -1,5 +1,6 @@
 import type { AnnotationRecord, StepView, TaskSummary, TaskView, TransitionRecord } from '@tasker/core';
 import { isoTime } from './time.js';
+import { traceIdOf } from './trace-id.js';
 
 /** A step as the API shows it (the seed's `workflow_steps[]` entries). */
 export function stepJson(step: StepView) {
@@ -71,6 +72,7 @@ export function annotationJson(annotation: AnnotationRecord) {
 export function taskJson(task: TaskView, history: readonly TransitionRecord[]) {
   return {
     ...taskSummaryJson(task),
+    trace_id: traceIdOf(task.traceContext),
     context: task.context,
     workflow_steps: task.steps.map(stepJson),
     annotations: task.annotations.map(annotationJson),
