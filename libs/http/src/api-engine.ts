@@ -24,4 +24,5 @@ export type ApiEngine = Pick<
   | 'workerId'
   | 'activeTaskCount'
   | 'heldLeaseCount'
+  | 'webhookDeliveries'
 >;

@@ -15,6 +15,7 @@ import { DEFAULT_STREAM_BUFFER_BYTES } from './sse/event-stream.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { webhooksRoutes } from './routes/webhooks-routes.js';
 import { metricsRoute } from './routes/metrics-route.js';
 import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
@@ -141,6 +142,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     eventsRoutes,
     analyticsRoutes,
     metricsRoute,
+    webhooksRoutes,
   ]) {
     await app.register(routes, context);
   }

@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   'events:read',
   'metrics:read',
   'workers:read',
+  'webhooks:read',
 ] as const;
 
 /** A `resource:action` permission. */
