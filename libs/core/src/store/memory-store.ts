@@ -7,6 +7,7 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import type { ScheduleAdvance, ScheduleRecord } from '../schedules/schedule.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -82,6 +83,7 @@ export class MemoryStore implements TaskStore {
   readonly #idempotencyKeys = new Map<string, string>();
   readonly #workWatchers = new Set<() => void>();
   readonly #eventLog = new MemoryEventLog();
+  readonly #schedules = new Map<string, ScheduleRecord>();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -99,7 +101,7 @@ export class MemoryStore implements TaskStore {
       annotations: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
-        : { token: 0, claimableAt: task.createdAt },
+        : { token: 0, claimableAt: task.runAt ?? task.createdAt },
     });
     if (!lease) this.#workArrived();
     return { task: clone(task), created: true };
@@ -316,6 +318,29 @@ export class MemoryStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    this.#schedules.set(schedule.id, clone(schedule));
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return clone(this.#schedules.get(id));
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return [...this.#schedules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(clone);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  async advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    const schedule = this.#schedules.get(id);
+    if (schedule?.nextFireAt !== from) return false;
+    Object.assign(schedule, advance);
+    return true;
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,5 @@
 import type { EventLog } from './event-log.js';
+import type { ScheduleStore } from './schedule-store.js';
 import type { StoreLifecycle } from './store-lifecycle.js';
 import type { TaskLeasing } from './task-leasing.js';
 import type { TaskLog } from './task-log.js';
@@ -20,10 +21,11 @@ export type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 /**
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and
  * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskLeasing} (sharing them
- * between workers), the {@link EventLog} (the events of committed writes, for readers in any process) and the
- * {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all five and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
+ * between workers), the {@link EventLog} (the events of committed writes, for readers in any process), the
+ * {@link ScheduleStore} (schedules and their next fire times) and the {@link StoreLifecycle}. Adapters (memory,
+ * SQLite and PostgreSQL through knex, Redis) implement all six and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
  * only that interface.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
  */
-export interface TaskStore extends TaskLog, TaskQueries, TaskLeasing, EventLog, StoreLifecycle {}
+export interface TaskStore extends TaskLog, TaskQueries, TaskLeasing, EventLog, ScheduleStore, StoreLifecycle {}
