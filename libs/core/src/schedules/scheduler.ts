@@ -11,6 +11,14 @@ import { NEVER, type ScheduleRecord } from './schedule.js';
 /** Starts the task of one fire of a schedule; answers the task's id (the existing one when fired already). */
 export type FireSchedule = (schedule: ScheduleRecord, scheduledFor: number) => Promise<{ taskId: string }>;
 
+/**
+ * How late a fire time may be found and still count as on time rather than missed (see `planFires`): a minute, or
+ * two poll intervals when longer, since a worker that did not set the timer finds a time by polling.
+ */
+export function onTimeMs(pollIntervalMs: number): number {
+  return Math.max(60_000, 2 * pollIntervalMs);
+}
+
 /** What the scheduler needs. */
 export interface SchedulerSettings {
   store: ScheduleStore & Pick<TaskQueries, 'getTask'>;
@@ -98,7 +106,7 @@ export class Scheduler {
   async #fireDue(schedule: ScheduleRecord): Promise<number> {
     const { store, clock, logger, pollIntervalMs } = this.#settings;
     const now = clock.now();
-    const plan = planFires(schedule, cronTimes(schedule.cron, schedule.timezone), now, pollIntervalMs);
+    const plan = planFires(schedule, cronTimes(schedule.cron, schedule.timezone), now, onTimeMs(pollIntervalMs));
     let lastTaskId = schedule.lastTaskId;
     for (const scheduledFor of plan.fireAt) {
       if (schedule.overlap === 'skip' && lastTaskId !== undefined && (await this.#unfinished(lastTaskId))) {

@@ -14,3 +14,4 @@ export { describeCompensationResume } from './compensation-resume-contract.js';
 export type { ReopenableStore } from './compensation-resume-contract.js';
 export { storeWith } from './store-with.js';
 export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
+export { describeScheduleFiring } from './schedule-firing-contract.js';
