@@ -25,6 +25,8 @@ import type {
   TaskWrite,
   TransitionRecord,
   StoreErrorKind,
+  ScheduleAdvance,
+  ScheduleRecord,
 } from '@tasker/core';
 import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
@@ -50,6 +52,13 @@ import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js'
 import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
+import {
+  advanceSchedule,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  saveSchedule,
+} from './operations/schedules.js';
 import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';
@@ -174,6 +183,31 @@ export class KnexStore implements TaskStore {
   /** PostgreSQL's data exceptions and SQLite's refusals are permanent, connection trouble transient: see {@link classifyKnexError}. */
   classifyError(error: unknown): StoreErrorKind {
     return classifyKnexError(error);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    await this.#ensureReady();
+    await saveSchedule(this.#context, schedule);
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    await this.#ensureReady();
+    return getSchedule(this.#context, id);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    await this.#ensureReady();
+    return listSchedules(this.#context);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    await this.#ensureReady();
+    return deleteSchedule(this.#context, id);
+  }
+
+  async advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    await this.#ensureReady();
+    return advanceSchedule(this.#context, id, from, advance);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

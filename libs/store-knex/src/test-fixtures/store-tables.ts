@@ -6,4 +6,5 @@ export const STORE_TABLES = [
   'tasker_annotations',
   'tasker_snapshots',
   'tasker_events',
+  'tasker_schedules',
 ];
