@@ -27,6 +27,8 @@ import {
   type TaskPage,
   type TaskRecord,
   type StoreErrorKind,
+  type ScheduleAdvance,
+  type ScheduleRecord,
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
@@ -40,6 +42,7 @@ import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
+import { RedisSchedules } from './redis-schedules.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
 import { COMMIT_SCRIPT } from './scripts/commit-script.js';
@@ -84,6 +87,7 @@ export class RedisStore implements TaskStore {
   readonly #leases: RedisLeases;
   readonly #watchers: WorkWatchers;
   readonly #eventLog: RedisEventLog;
+  readonly #schedules: RedisSchedules;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -100,6 +104,27 @@ export class RedisStore implements TaskStore {
     this.#leases = new RedisLeases(client, this.prefix, this.#countCommand);
     this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
     this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
+    this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
+  }
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    return this.#schedules.save(schedule);
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return this.#schedules.get(id);
+  }
+
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return this.#schedules.list();
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    return this.#schedules.advance(id, from, advance);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
