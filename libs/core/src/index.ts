@@ -31,6 +31,7 @@ export type {
   TaskTemplate,
 } from './domain/template.js';
 export { templateKey } from './domain/template.js';
+export type { TemplateSchedule } from './domain/template.js';
 export {
   STEP_STATES,
   TASK_STATES,

@@ -24,4 +24,8 @@ export type ApiEngine = Pick<
   | 'workerId'
   | 'activeTaskCount'
   | 'heldLeaseCount'
+  | 'schedule'
+  | 'unschedule'
+  | 'listSchedules'
+  | 'getSchedule'
 >;

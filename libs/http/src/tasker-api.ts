@@ -18,6 +18,7 @@ import { metricsRoute } from './routes/metrics-route.js';
 import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
 import { tasksRoutes } from './routes/tasks-routes.js';
+import { schedulesRoutes } from './routes/schedules-routes.js';
 import { templatesRoutes } from './routes/templates-routes.js';
 import { checkOptions, type TaskerApiOptions } from './tasker-api-options.js';
 
@@ -139,6 +140,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     eventsRoutes,
     analyticsRoutes,
     metricsRoute,
+    schedulesRoutes,
   ]) {
     await app.register(routes, context);
   }

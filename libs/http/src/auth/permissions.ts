@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   'events:read',
   'metrics:read',
   'workers:read',
+  'schedules:read',
+  'schedules:write',
 ] as const;
 
 /** A `resource:action` permission. */
