@@ -81,8 +81,14 @@ describe('schedules and delayed tasks over the REST API', () => {
     expect(created.statusCode).toBe(201);
     const shown = (await api.call({ method: 'GET', url: `/tasker/tasks/${created.json().task_id}` })).json();
     expect(shown).toMatchObject({ current_state: 'pending', run_at: runAt, schedule_id: null, scheduled_for: null });
-    expect(shown.workflow_steps.every((step: { current_state: string }) => step.current_state === 'pending')).toBe(true);
-    const local = await api.call({ method: 'POST', url: '/tasker/tasks', payload: { ...payload, run_at: '2030-01-01T02:00:00' } });
+    expect(shown.workflow_steps.every((step: { current_state: string }) => step.current_state === 'pending')).toBe(
+      true,
+    );
+    const local = await api.call({
+      method: 'POST',
+      url: '/tasker/tasks',
+      payload: { ...payload, run_at: '2030-01-01T02:00:00' },
+    });
     expect(local.statusCode).toBe(400);
     expect(local.json().error.fields[0].field).toBe('body.run_at');
   });

@@ -52,13 +52,7 @@ import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js'
 import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
-import {
-  advanceSchedule,
-  deleteSchedule,
-  getSchedule,
-  listSchedules,
-  saveSchedule,
-} from './operations/schedules.js';
+import { advanceSchedule, deleteSchedule, getSchedule, listSchedules, saveSchedule } from './operations/schedules.js';
 import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';

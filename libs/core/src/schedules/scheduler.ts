@@ -110,7 +110,10 @@ export class Scheduler {
     let lastTaskId = schedule.lastTaskId;
     for (const scheduledFor of plan.fireAt) {
       if (schedule.overlap === 'skip' && lastTaskId !== undefined && (await this.#unfinished(lastTaskId))) {
-        logger.info({ scheduleId: schedule.id, scheduledFor, lastTaskId }, 'schedule fire skipped: its previous task is unfinished');
+        logger.info(
+          { scheduleId: schedule.id, scheduledFor, lastTaskId },
+          'schedule fire skipped: its previous task is unfinished',
+        );
         continue;
       }
       try {
@@ -124,7 +127,8 @@ export class Scheduler {
         logger.error({ err: error, scheduleId: schedule.id, scheduledFor }, 'schedule fire refused; skipped');
       }
     }
-    if (plan.skipped > 0) logger.warn({ scheduleId: schedule.id, skipped: plan.skipped }, 'missed schedule fire times skipped');
+    if (plan.skipped > 0)
+      logger.warn({ scheduleId: schedule.id, skipped: plan.skipped }, 'missed schedule fire times skipped');
     const nextFireAt = plan.nextFireAt ?? NEVER;
     await store.advanceSchedule(schedule.id, schedule.nextFireAt, {
       nextFireAt,

@@ -64,7 +64,11 @@ export function describeScheduleFiring(name: string, makeStore: () => Promise<Ta
           .sort((a, b) => (a.scheduledFor ?? 0) - (b.scheduledFor ?? 0));
       };
       const advanced = (scheduleId: string, past: number) =>
-        until(clock, async () => ((await store!.getSchedule(scheduleId))?.nextFireAt ?? 0) > past, `${scheduleId} passed ${past}`);
+        until(
+          clock,
+          async () => ((await store!.getSchedule(scheduleId))?.nextFireAt ?? 0) > past,
+          `${scheduleId} passed ${past}`,
+        );
       return { store, clock, first, second, scheduled, advanced };
     }
 
@@ -129,10 +133,17 @@ export function describeScheduleFiring(name: string, makeStore: () => Promise<Ta
       expect((await scheduled('no-overlap')).map((task) => task.scheduledFor)).toEqual([T0 + 10 * SECOND]);
       gate.resolve();
       const [running] = await scheduled('no-overlap');
-      await until(clock, async () => (await first.getTask(running!.id)).state === 'completed', 'the first task completed');
+      await until(
+        clock,
+        async () => (await first.getTask(running!.id)).state === 'completed',
+        'the first task completed',
+      );
       clock.increment(10 * SECOND);
       await advanced('no-overlap', T0 + 30 * SECOND);
-      expect((await scheduled('no-overlap')).map((task) => task.scheduledFor)).toEqual([T0 + 10 * SECOND, T0 + 30 * SECOND]);
+      expect((await scheduled('no-overlap')).map((task) => task.scheduledFor)).toEqual([
+        T0 + 10 * SECOND,
+        T0 + 30 * SECOND,
+      ]);
     });
 
     it('stores a delayed task at once and starts it on an idle worker when due; a past runAt starts now', async () => {
@@ -147,7 +158,11 @@ export function describeScheduleFiring(name: string, makeStore: () => Promise<Ta
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(ran).toEqual([]);
       clock.increment(1);
-      await until(clock, async () => (await second.getTask(later.taskId)).state === 'completed', 'the delayed task ran');
+      await until(
+        clock,
+        async () => (await second.getTask(later.taskId)).state === 'completed',
+        'the delayed task ran',
+      );
       const past = await second.runTask({ ...summary, runAt: T0 - MINUTE });
       await until(clock, async () => (await second.getTask(past.taskId)).state === 'completed', 'the past one ran');
       expect(ran).toEqual(['ran', 'ran']);

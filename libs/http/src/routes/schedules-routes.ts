@@ -102,7 +102,12 @@ export const schedulesRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
             id: scheduleId,
             cron: body.cron,
             ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
-            task: { namespace, name, ...(version === undefined ? {} : { version }), context: body.task.context as JsonObject },
+            task: {
+              namespace,
+              name,
+              ...(version === undefined ? {} : { version }),
+              context: body.task.context as JsonObject,
+            },
             ...(body.catch_up === undefined ? {} : { catchUp: body.catch_up }),
             ...(body.overlap === undefined ? {} : { overlap: body.overlap }),
           })
