@@ -49,6 +49,9 @@ import { scheduleFireKey, Scheduler } from '../schedules/scheduler.js';
 
 export type { EngineSettings } from './engine-settings.js';
 
+/** How long stopping waits for a schedule scan under way: a store that does not answer must not hold the stop. */
+const SCHEDULER_STOP_ALLOWANCE_MS = 2_000;
+
 /** Refuses an operator's `by` or `reason` that is not a string every store can keep, before anything is read. */
 function checkActionOptions(options: ActionOptions): void {
   for (const field of ['by', 'reason'] as const) {
@@ -388,7 +391,8 @@ export class Engine {
     if (this.#lifecycle.mode === 'stopping') return this.#stopping;
     this.#lifecycle.moveTo('stopping');
     const letGo = this.#runtime.letGo(options.gracePeriodMs ?? this.#settings.stopGracePeriodMs);
-    this.#stopping = Promise.all([letGo, this.#retention?.stop(), this.#scheduler.stop()])
+    const schedulerStopped = this.#scheduler.stop(Date.now() + SCHEDULER_STOP_ALLOWANCE_MS);
+    this.#stopping = Promise.all([letGo, this.#retention?.stop(), schedulerStopped])
       .then(() => undefined)
       .finally(() => {
         this.#lifecycle.moveTo('stopped');

@@ -6,6 +6,7 @@ import type { TaskQueries } from '../store/task-queries.js';
 import { TaskerError } from '../errors/tasker-error.js';
 import { cronTimes } from './cron-times.js';
 import { planFires } from './plan-fires.js';
+import { settledBy } from '../engine/settled-by.js';
 import { NEVER, type ScheduleRecord } from './schedule.js';
 
 /** Starts the task of one fire of a schedule; answers the task's id (the existing one when fired already). */
@@ -61,11 +62,15 @@ export class Scheduler {
     this.wake();
   }
 
-  /** Stops scanning and waits for a scan under way. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scanning and waits for a scan under way, until `deadline` (ms since the epoch, the wall clock's) at the
+   * latest: a store that does not answer must not hold a stop. A scan left running fires nothing more once it sees
+   * the loop stopped, and what it fired is durable or not started.
+   */
+  async stop(deadline: number): Promise<void> {
     this.#running = false;
     this.#settings.clock.clearTimeout(this.#timer);
-    await this.#scan;
+    if (this.#scan) await settledBy(this.#scan, deadline);
   }
 
   /** Scans at once (a schedule changed): after the scan under way, if any. */
@@ -109,6 +114,8 @@ export class Scheduler {
     const plan = planFires(schedule, cronTimes(schedule.cron, schedule.timezone), now, onTimeMs(pollIntervalMs));
     let lastTaskId = schedule.lastTaskId;
     for (const scheduledFor of plan.fireAt) {
+      // Stopped meanwhile: the times not fired stay due, for the next scan anywhere.
+      if (!this.#running) return NEVER;
       if (schedule.overlap === 'skip' && lastTaskId !== undefined && (await this.#unfinished(lastTaskId))) {
         logger.info(
           { scheduleId: schedule.id, scheduledFor, lastTaskId },
