@@ -117,7 +117,7 @@ export type {
 export type { StoredTask, TaskFilter, TaskPage, TaskQueries } from './store/task-queries.js';
 export type { TaskLeasing } from './store/task-leasing.js';
 export type { ScheduleStore } from './store/schedule-store.js';
-export { MAX_CATCH_UP_FIRES } from './schedules/schedule.js';
+export { MAX_CATCH_UP_FIRES, NEVER_FIRES } from './schedules/schedule.js';
 export type {
   ScheduleAdvance,
   ScheduleCatchUp,

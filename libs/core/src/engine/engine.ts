@@ -44,7 +44,7 @@ import { TaskRuntime } from './task-runtime.js';
 import { toTaskView } from './task-view.js';
 import { checkScheduleShape } from '../schedules/check-schedule.js';
 import { cronTimes } from '../schedules/cron-times.js';
-import { NEVER, type ScheduleDefinition, type ScheduleRecord } from '../schedules/schedule.js';
+import { NEVER_FIRES, type ScheduleDefinition, type ScheduleRecord } from '../schedules/schedule.js';
 import { scheduleFireKey, Scheduler } from '../schedules/scheduler.js';
 
 export type { EngineSettings } from './engine-settings.js';
@@ -427,7 +427,7 @@ export class Engine {
       task: { namespace, name, ...(version === undefined ? {} : { version }), context: cloneValue(context) },
       catchUp: definition.catchUp ?? 'none',
       overlap: definition.overlap ?? 'allow',
-      nextFireAt: keepsPlace ? existing.nextFireAt : (times.after(now) ?? NEVER),
+      nextFireAt: keepsPlace ? existing.nextFireAt : (times.after(now) ?? NEVER_FIRES),
       ...(keepsPlace && existing.lastTaskId !== undefined ? { lastTaskId: existing.lastTaskId } : {}),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,

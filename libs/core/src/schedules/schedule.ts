@@ -55,4 +55,4 @@ export interface ScheduleAdvance {
 export const MAX_CATCH_UP_FIRES = 100;
 
 /** The `nextFireAt` of a schedule whose cron expression has no later time: it never fires again. */
-export const NEVER = Number.MAX_SAFE_INTEGER;
+export const NEVER_FIRES = Number.MAX_SAFE_INTEGER;

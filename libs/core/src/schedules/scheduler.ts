@@ -7,7 +7,7 @@ import { TaskerError } from '../errors/tasker-error.js';
 import { cronTimes } from './cron-times.js';
 import { planFires } from './plan-fires.js';
 import { settledBy } from '../engine/settled-by.js';
-import { NEVER, type ScheduleRecord } from './schedule.js';
+import { NEVER_FIRES, type ScheduleRecord } from './schedule.js';
 
 /** Starts the task of one fire of a schedule; answers the task's id (the existing one when fired already). */
 export type FireSchedule = (schedule: ScheduleRecord, scheduledFor: number) => Promise<{ taskId: string }>;
@@ -115,7 +115,7 @@ export class Scheduler {
     let lastTaskId = schedule.lastTaskId;
     for (const scheduledFor of plan.fireAt) {
       // Stopped meanwhile: the times not fired stay due, for the next scan anywhere.
-      if (!this.#running) return NEVER;
+      if (!this.#running) return NEVER_FIRES;
       if (schedule.overlap === 'skip' && lastTaskId !== undefined && (await this.#unfinished(lastTaskId))) {
         logger.info(
           { scheduleId: schedule.id, scheduledFor, lastTaskId },
@@ -136,7 +136,7 @@ export class Scheduler {
     }
     if (plan.skipped > 0)
       logger.warn({ scheduleId: schedule.id, skipped: plan.skipped }, 'missed schedule fire times skipped');
-    const nextFireAt = plan.nextFireAt ?? NEVER;
+    const nextFireAt = plan.nextFireAt ?? NEVER_FIRES;
     await store.advanceSchedule(schedule.id, schedule.nextFireAt, {
       nextFireAt,
       updatedAt: now,

@@ -1,8 +1,5 @@
-import { type ScheduleRecord } from '@tasker/core';
+import { NEVER_FIRES, type ScheduleRecord } from '@tasker/core';
 import { isoTime } from './time.js';
-
-/** The `nextFireAt` of a schedule that never fires again (see `NEVER` in core): shown as `null`. */
-const NEVER = Number.MAX_SAFE_INTEGER;
 
 /** A schedule as the API shows it. */
 export function scheduleJson(schedule: ScheduleRecord) {
@@ -18,7 +15,8 @@ export function scheduleJson(schedule: ScheduleRecord) {
     },
     catch_up: schedule.catchUp,
     overlap: schedule.overlap,
-    next_fire_at: schedule.nextFireAt >= NEVER ? null : isoTime(schedule.nextFireAt),
+    // A schedule that never fires again shows no next time.
+    next_fire_at: schedule.nextFireAt >= NEVER_FIRES ? null : isoTime(schedule.nextFireAt),
     last_task_id: schedule.lastTaskId ?? null,
     created_at: isoTime(schedule.createdAt)!,
     updated_at: isoTime(schedule.updatedAt)!,
