@@ -69,6 +69,7 @@ export async function createCheckoutApp(
       simulation: new ServiceSimulation(config.simulation),
       paymentTimeouts: config.paymentTimeouts,
       templatesDir: config.templatesDir,
+      salesSummaryCron: config.salesSummaryCron,
     },
     {
       ...options.telemetry?.engineOptions,

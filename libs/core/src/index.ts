@@ -31,6 +31,7 @@ export type {
   TaskTemplate,
 } from './domain/template.js';
 export { templateKey } from './domain/template.js';
+export type { TemplateSchedule } from './domain/template.js';
 export {
   STEP_STATES,
   TASK_STATES,
@@ -122,6 +123,19 @@ export type {
 } from './store/task-log.js';
 export type { StoredTask, TaskFilter, TaskPage, TaskQueries } from './store/task-queries.js';
 export type { TaskLeasing } from './store/task-leasing.js';
+export type { ScheduleStore } from './store/schedule-store.js';
+export { MAX_CATCH_UP_FIRES, NEVER_FIRES } from './schedules/schedule.js';
+export type {
+  ScheduleAdvance,
+  ScheduleCatchUp,
+  ScheduleDefinition,
+  ScheduleOverlap,
+  ScheduleRecord,
+  ScheduledTask,
+} from './schedules/schedule.js';
+export { cronTimes } from './schedules/cron-times.js';
+export type { CronTimes } from './schedules/cron-times.js';
+export { parseRunAt } from './engine/parse-run-at.js';
 export type { StoreLifecycle } from './store/store-lifecycle.js';
 export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';

@@ -25,4 +25,8 @@ export type ApiEngine = Pick<
   | 'activeTaskCount'
   | 'heldLeaseCount'
   | 'webhookDeliveries'
+  | 'schedule'
+  | 'unschedule'
+  | 'listSchedules'
+  | 'getSchedule'
 >;

@@ -20,6 +20,7 @@ import { metricsRoute } from './routes/metrics-route.js';
 import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
 import { tasksRoutes } from './routes/tasks-routes.js';
+import { schedulesRoutes } from './routes/schedules-routes.js';
 import { templatesRoutes } from './routes/templates-routes.js';
 import { checkOptions, type TaskerApiOptions } from './tasker-api-options.js';
 
@@ -143,6 +144,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     analyticsRoutes,
     metricsRoute,
     webhooksRoutes,
+    schedulesRoutes,
   ]) {
     await app.register(routes, context);
   }

@@ -29,6 +29,8 @@ import type {
   SubscriberHold,
   WebhookDelivery,
   WebhookDeliveryQuery,
+  ScheduleAdvance,
+  ScheduleRecord,
 } from '@tasker/core';
 import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
@@ -61,6 +63,7 @@ import {
   saveSubscriberPosition,
 } from './operations/subscriber-positions.js';
 import { listWebhookDeliveries, recordWebhookDelivery } from './operations/webhook-deliveries.js';
+import { advanceSchedule, deleteSchedule, getSchedule, listSchedules, saveSchedule } from './operations/schedules.js';
 import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';
@@ -185,6 +188,31 @@ export class KnexStore implements TaskStore {
   /** PostgreSQL's data exceptions and SQLite's refusals are permanent, connection trouble transient: see {@link classifyKnexError}. */
   classifyError(error: unknown): StoreErrorKind {
     return classifyKnexError(error);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    await this.#ensureReady();
+    await saveSchedule(this.#context, schedule);
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    await this.#ensureReady();
+    return getSchedule(this.#context, id);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    await this.#ensureReady();
+    return listSchedules(this.#context);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    await this.#ensureReady();
+    return deleteSchedule(this.#context, id);
+  }
+
+  async advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    await this.#ensureReady();
+    return advanceSchedule(this.#context, id, from, advance);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

@@ -11,6 +11,8 @@ export interface TableNames {
   subscribers: string;
   /** Every try of a webhook delivery, the newest kept per webhook. */
   webhookDeliveries: string;
+  /** Schedules and their next fire times (see `ScheduleStore`). */
+  schedules: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -42,6 +44,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     events: `${prefix}events`,
     subscribers: `${prefix}subscriber_positions`,
     webhookDeliveries: `${prefix}webhook_deliveries`,
+    schedules: `${prefix}schedules`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

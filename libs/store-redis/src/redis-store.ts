@@ -31,6 +31,8 @@ import {
   type SubscriberHold,
   type WebhookDelivery,
   type WebhookDeliveryQuery,
+  type ScheduleAdvance,
+  type ScheduleRecord,
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
@@ -46,6 +48,7 @@ import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
 import { RedisSubscribers } from './redis-subscribers.js';
 import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
+import { RedisSchedules } from './redis-schedules.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
 import { COMMIT_SCRIPT } from './scripts/commit-script.js';
@@ -92,6 +95,7 @@ export class RedisStore implements TaskStore {
   readonly #eventLog: RedisEventLog;
   readonly #subscribers: RedisSubscribers;
   readonly #webhookDeliveries: RedisWebhookDeliveries;
+  readonly #schedules: RedisSchedules;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -110,6 +114,27 @@ export class RedisStore implements TaskStore {
     this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
     this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
+    this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
+  }
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    return this.#schedules.save(schedule);
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return this.#schedules.get(id);
+  }
+
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return this.#schedules.list();
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    return this.#schedules.advance(id, from, advance);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */

@@ -6,12 +6,14 @@ import {
   type JsonObject,
   type StepTemplate,
   type TaskTemplate,
+  type TemplateSchedule,
 } from '@tasker/core';
 import { compileContextSchema } from './context/compile-context-schema.js';
 import { TemplateLoadError, type TemplateIssue } from './errors/template-load-error.js';
 import { problemIssues } from './graph/problem-issues.js';
 import { applyEnvironment, overrideIssues } from './schema/apply-environment.js';
 import { namedStepIssues } from './schema/named-step-issues.js';
+import { scheduleIssues } from './schema/schedule-issues.js';
 import { checkTemplateDocument } from './schema/schema-issues.js';
 import type { StepDocument, TemplateDocument } from './schema/template-document.js';
 import type { KeyPath } from './yaml/key-path.js';
@@ -105,6 +107,19 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
   });
 }
 
+function toSchedules(document: TemplateDocument): TemplateSchedule[] | undefined {
+  return document.schedules?.map((schedule) =>
+    withoutUndefined({
+      id: schedule.id,
+      cron: schedule.cron,
+      timezone: schedule.timezone,
+      context: (schedule.context ?? {}) as JsonObject,
+      catchUp: schedule.catch_up,
+      overlap: schedule.overlap,
+    }),
+  );
+}
+
 function buildTemplate(
   source: YamlSource,
   document: TemplateDocument,
@@ -137,6 +152,7 @@ function buildTemplate(
     maxParallelSteps: document.max_parallel_steps,
     customEvents: customEventNames(document),
     retryAfterCompensation: document.retry_after_compensation,
+    schedules: toSchedules(document),
     steps: stepTemplates,
   });
   return { template, origin: new TemplateOrigin(source, origins) };
@@ -189,6 +205,7 @@ export function readTemplate(
     ...namedStepIssues(source, checked.document),
     ...graph,
     ...(compiled?.issues ?? []),
+    ...scheduleIssues(source, checked.document, compiled?.validateContext),
   ];
   if (issues.length > 0) return { issues: sortIssues(issues) };
   if (compiled?.validateContext) template.validateContext = compiled.validateContext;

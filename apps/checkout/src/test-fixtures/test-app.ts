@@ -48,6 +48,7 @@ function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}):
     taskerAuth: { disabled: true },
     // Tests start checkouts by the hundred from one address.
     checkoutRateLimit: false,
+    salesSummaryCron: '0 0 2 * * *',
     storeTimeoutMs: 2_000,
     stopGracePeriodMs: 1_000,
     ...overrides,

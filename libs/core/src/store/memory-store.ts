@@ -11,6 +11,7 @@ import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
 import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
 import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
 import type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
+import type { ScheduleAdvance, ScheduleRecord } from '../schedules/schedule.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -88,6 +89,7 @@ export class MemoryStore implements TaskStore {
   readonly #eventLog = new MemoryEventLog();
   readonly #subscribers = new MemorySubscriberPositions();
   readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
+  readonly #schedules = new Map<string, ScheduleRecord>();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -105,7 +107,7 @@ export class MemoryStore implements TaskStore {
       annotations: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
-        : { token: 0, claimableAt: task.createdAt },
+        : { token: 0, claimableAt: task.runAt ?? task.createdAt },
     });
     if (!lease) this.#workArrived();
     return { task: clone(task), created: true };
@@ -346,6 +348,29 @@ export class MemoryStore implements TaskStore {
 
   listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
     return this.#webhookDeliveries.listWebhookDeliveries(query);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    this.#schedules.set(schedule.id, clone(schedule));
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return clone(this.#schedules.get(id));
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return [...this.#schedules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(clone);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  async advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    const schedule = this.#schedules.get(id);
+    if (schedule?.nextFireAt !== from) return false;
+    Object.assign(schedule, advance);
+    return true;
   }
 
   async close(): Promise<void> {}

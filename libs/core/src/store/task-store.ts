@@ -1,4 +1,5 @@
 import type { EventLog } from './event-log.js';
+import type { ScheduleStore } from './schedule-store.js';
 import type { StoreLifecycle } from './store-lifecycle.js';
 import type { SubscriberPositions } from './subscriber-positions.js';
 import type { WebhookDeliveryLog } from './webhook-delivery-log.js';
@@ -26,11 +27,19 @@ export type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-l
  * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskLeasing} (sharing them
  * between workers), the {@link EventLog} (the events of committed writes, for readers in any process), the
  * {@link SubscriberPositions} (where durable subscribers stand in that log, and who delivers to them), the
- * {@link WebhookDeliveryLog} (how webhook deliveries went) and the {@link StoreLifecycle}. Adapters (memory, SQLite
- * and PostgreSQL through knex, Redis) implement all seven and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
- * only that interface.
+ * {@link WebhookDeliveryLog} (how webhook deliveries went), the {@link ScheduleStore} (schedules and their next fire
+ * times) and the {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all
+ * eight and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take only that
+ * interface.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
  */
 export interface TaskStore
-  extends TaskLog, TaskQueries, TaskLeasing, EventLog, SubscriberPositions, WebhookDeliveryLog, StoreLifecycle {}
+  extends TaskLog,
+    TaskQueries,
+    TaskLeasing,
+    EventLog,
+    SubscriberPositions,
+    WebhookDeliveryLog,
+    ScheduleStore,
+    StoreLifecycle {}

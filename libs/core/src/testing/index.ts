@@ -18,3 +18,4 @@ export { startWebhookReceiver } from './webhook-receiver.js';
 export type { ReceivedRequest, WebhookReceiver } from './webhook-receiver.js';
 export { storeWith } from './store-with.js';
 export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
+export { describeScheduleFiring } from './schedule-firing-contract.js';

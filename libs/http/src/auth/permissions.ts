@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'metrics:read',
   'workers:read',
   'webhooks:read',
+  'schedules:read',
+  'schedules:write',
 ] as const;
 
 /** A `resource:action` permission. */

@@ -8,4 +8,5 @@ export const ALL_MIGRATIONS = [
   '006-event-log',
   '007-subscriber-positions',
   '008-webhook-deliveries',
+  '010-schedules',
 ];

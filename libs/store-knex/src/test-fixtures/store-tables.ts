@@ -8,4 +8,5 @@ export const STORE_TABLES = [
   'tasker_events',
   'tasker_subscriber_positions',
   'tasker_webhook_deliveries',
+  'tasker_schedules',
 ];
