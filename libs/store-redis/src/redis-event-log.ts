@@ -10,6 +10,7 @@ import {
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { LuaScript } from './lua-script.js';
+import { RedisSeam } from './redis-seam.js';
 import { pipelineReplies } from './pipeline-replies.js';
 import type { RedisKeys } from './redis-keys.js';
 import { PURGE_EVENTS_SCRIPT } from './scripts/purge-events-script.js';
@@ -51,22 +52,17 @@ function isAfter(id: string, after: string): boolean {
  * Filters are applied here: one task's events are found through the task's list of their ids, other filters by
  * reading the stream in pages; a watcher blocks on XREAD on a connection of its own.
  */
-export class RedisEventLog implements EventLog {
-  readonly #client: Redis;
+export class RedisEventLog extends RedisSeam implements EventLog {
   readonly #prefix: string;
-  readonly #keys: RedisKeys;
   readonly #stream: string;
-  readonly #countCommand: () => void;
   readonly #readers = new Set<Redis>();
   /** One blocking reader however many follow the log. */
   readonly #watch = sharedWatch((notify) => this.#startReader(notify));
 
   constructor(client: Redis, keys: RedisKeys, countCommand: () => void) {
-    this.#client = client;
+    super(client, keys, countCommand);
     this.#prefix = keys.prefix;
-    this.#keys = keys;
     this.#stream = keys.events;
-    this.#countCommand = countCommand;
   }
 
   async readEvents(query: EventQuery): Promise<LoggedEvent[]> {
@@ -80,8 +76,8 @@ export class RedisEventLog implements EventLog {
     let start = from;
     const page = filters(query) ? Math.max(query.limit, SCAN_PAGE) : query.limit;
     for (;;) {
-      this.#countCommand();
-      const entries = (await this.#client.xrange(this.#stream, start, '+', 'COUNT', page)) as StreamEntry[];
+      this.countCommand();
+      const entries = (await this.client.xrange(this.#stream, start, '+', 'COUNT', page)) as StreamEntry[];
       for (const entry of entries) {
         const event = eventOf(entry);
         if (eventMatchesQuery(event, query)) found.push({ id: entry[0], event });
@@ -97,15 +93,15 @@ export class RedisEventLog implements EventLog {
    * so that a page following one order reads that order's events, not the whole stream.
    */
   async #readTask(query: EventQuery, taskId: string): Promise<LoggedEvent[]> {
-    this.#countCommand();
-    const ids = await this.#client.lrange(this.#keys.taskEvents(taskId), 0, -1);
+    this.countCommand();
+    const ids = await this.client.lrange(this.keys.taskEvents(taskId), 0, -1);
     const { after } = query;
     const later = after === undefined ? ids : ids.filter((id) => isAfter(id, after));
     const found: LoggedEvent[] = [];
     for (let from = 0; from < later.length; from += query.limit) {
-      const pipeline = this.#client.pipeline();
+      const pipeline = this.client.pipeline();
       for (const id of later.slice(from, from + query.limit)) pipeline.xrange(this.#stream, id, id);
-      this.#countCommand();
+      this.countCommand();
       for (const reply of await pipelineReplies(pipeline)) {
         // An entry purged since the list was read is gone from both.
         const [entry] = reply as StreamEntry[];
@@ -119,8 +115,8 @@ export class RedisEventLog implements EventLog {
   }
 
   async lastEventId(): Promise<string | undefined> {
-    this.#countCommand();
-    const [last] = (await this.#client.xrevrange(this.#stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
+    this.countCommand();
+    const [last] = (await this.client.xrevrange(this.#stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
     return last?.[0];
   }
 
@@ -135,7 +131,7 @@ export class RedisEventLog implements EventLog {
    * connection), once more, since entries may have come meanwhile.
    */
   async #startReader(onEvents: () => void): Promise<() => Promise<void>> {
-    const reader = this.#client.duplicate();
+    const reader = this.client.duplicate();
     reader.on('error', () => undefined);
     this.#readers.add(reader);
     let lastId = (await this.lastEventId()) ?? '0-0';
@@ -171,7 +167,7 @@ export class RedisEventLog implements EventLog {
   }
 
   async purgeEvents({ before, keepNewest, limit }: EventPurge): Promise<number> {
-    return Number(await purgeScript.run(this.#client, [this.#prefix, before, keepNewest, limit], this.#countCommand));
+    return Number(await this.runScript(purgeScript, [this.#prefix, before, keepNewest, limit]));
   }
 
   /** Closes every watcher's connection: the store is closing. */

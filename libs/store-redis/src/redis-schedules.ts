@@ -1,7 +1,6 @@
 import type { ScheduleAdvance, ScheduleRecord } from '@tasker/core';
-import type { Redis } from 'ioredis';
 import { LuaScript } from './lua-script.js';
-import type { RedisKeys } from './redis-keys.js';
+import { RedisSeam } from './redis-seam.js';
 
 /**
  * The compare-and-set of a schedule's next fire time: changes the schedule only while its `nextFireAt` field is
@@ -38,13 +37,7 @@ function fromHash(hash: Record<string, string>): ScheduleRecord | undefined {
 }
 
 /** The Redis store's schedules (see `ScheduleStore` and the key table in `redis-keys.ts`). */
-export class RedisSchedules {
-  constructor(
-    private readonly client: Redis,
-    private readonly keys: RedisKeys,
-    private readonly countCommand: () => void,
-  ) {}
-
+export class RedisSchedules extends RedisSeam {
   async save(schedule: ScheduleRecord): Promise<void> {
     this.countCommand();
     const key = this.keys.schedule(schedule.id);
@@ -89,6 +82,6 @@ export class RedisSchedules {
       advance[field] === undefined ? [] : [field, JSON.stringify(advance[field])],
     );
     const args = [this.keys.schedule(id), JSON.stringify(from), ...fields];
-    return (await ADVANCE_SCRIPT.run(this.client, args, this.countCommand)) === 1;
+    return (await this.runScript(ADVANCE_SCRIPT, args)) === 1;
   }
 }
