@@ -6,35 +6,7 @@ import { startApi, testToken, type ApiHarness } from './test-fixtures/api-harnes
 import { taskerApi } from './index.js';
 import { checkoutEngine, orderContext } from './test-fixtures/checkout-engine.js';
 import { seedTask } from './test-fixtures/seed-activity.js';
-
-/** Reads server-sent events from `url` until `count` events have arrived. */
-async function readEvents(url: string, token: string, count: number, started: () => Promise<void>) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
-  let buffer = '';
-  let startedWork = false;
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    const blocks = buffer.split('\n\n');
-    buffer = blocks.pop()!;
-    for (const block of blocks) {
-      const event = /^event: (.+)$/m.exec(block)?.[1];
-      const data = /^data: (.+)$/m.exec(block)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) });
-    }
-    if (!startedWork) {
-      startedWork = true;
-      await started();
-    }
-  }
-  controller.abort();
-  return events;
-}
+import { readEventStream } from './test-fixtures/sse-client.js';
 
 describe('health, events, metrics and docs over a listening server', () => {
   let store: TaskStore;
@@ -78,17 +50,21 @@ describe('health, events, metrics and docs over a listening server', () => {
 
   it('streams engine events as server-sent events, filtered by type and namespace', async () => {
     const token = await testToken();
-    const events = await readEvents(`${base}/tasker/events?type=task.*&namespace=ecommerce`, token, 2, async () => {
-      await api.call({
-        method: 'POST',
-        url: '/tasker/tasks',
-        payload: { namespace: 'payments', name: 'process_refund', context: {} },
-      });
-      await api.call({
-        method: 'POST',
-        url: '/tasker/tasks',
-        payload: { namespace: 'ecommerce', name: 'process_order', context: orderContext() },
-      });
+    const events = await readEventStream(`${base}/tasker/events?type=task.*&namespace=ecommerce`, {
+      token,
+      count: 2,
+      connected: async () => {
+        await api.call({
+          method: 'POST',
+          url: '/tasker/tasks',
+          payload: { namespace: 'payments', name: 'process_refund', context: {} },
+        });
+        await api.call({
+          method: 'POST',
+          url: '/tasker/tasks',
+          payload: { namespace: 'ecommerce', name: 'process_order', context: orderContext() },
+        });
+      },
     });
     expect(events.map((event) => event.event)).toEqual(['task.started', 'task.completed']);
     expect(events[1]!.data).toMatchObject({
@@ -123,9 +99,14 @@ describe('health, events, metrics and docs over a listening server', () => {
       });
     };
     for (const type of ['custom.*', 'custom.refund_issued']) {
-      const events = await readEvents(`${base}/tasker/events?type=${type}`, token, 1, refund);
+      const events = await readEventStream(`${base}/tasker/events?type=${type}`, {
+        token,
+        count: 1,
+        connected: refund,
+      });
       expect(events).toEqual([
         {
+          id: expect.any(String),
           event: 'custom.refund_issued',
           data: expect.objectContaining({
             type: 'custom.refund_issued',

@@ -23,6 +23,8 @@ export async function readEventStream(url: string, options: ReadOptions): Promis
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
   const response = await fetch(url, { headers, signal: controller.signal });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('text/event-stream')) throw new Error(`GET ${url} answered ${type}, not an event stream`);
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: ReceivedEvent[] = [];
   let buffer = '';
@@ -38,7 +40,8 @@ export async function readEventStream(url: string, options: ReadOptions): Promis
         const event = /^event: (.+)$/m.exec(block)?.[1];
         const data = /^data: (.+)$/m.exec(block)?.[1];
         const id = /^id: (.+)$/m.exec(block)?.[1];
-        if (event && data && events.length < options.count) events.push({ ...(id === undefined ? {} : { id }), event, data: JSON.parse(data) });
+        if (event && data && events.length < options.count)
+          events.push({ ...(id === undefined ? {} : { id }), event, data: JSON.parse(data) });
         if (block.startsWith(': connected') && !connected) {
           connected = true;
           await options.connected?.();
