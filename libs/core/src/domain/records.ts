@@ -11,6 +11,8 @@ export interface StepError {
   name: string;
   /** What a handler threw when it was not an `Error` (`throw { code: 'E_CUSTOM', detail: 1 }`), when it is JSON. */
   data?: JsonValue;
+  /** The stack of the `Error` a handler threw (its first 4 KiB), to find the line that threw. */
+  stack?: string;
 }
 
 /** A task as the store keeps it: one row, queryable by every field of {@link TaskFilter}. */
