@@ -98,3 +98,13 @@ export const DEFAULT_ENGINE_DEFAULTS: EngineDefaults = {
 
 /** A task as lists show it: without steps and annotations. */
 export type TaskSummary = Omit<TaskView, 'steps' | 'annotations'>;
+
+/**
+ * What `engine.signal` did with a signal, once it is durable: `delivered` woke a step of a task this engine runs
+ * that waited for it; `stored` keeps it for the task, which takes it when a step reaches it or a worker loads it.
+ */
+export interface SignalResult {
+  taskId: string;
+  signal: string;
+  outcome: 'delivered' | 'stored';
+}

@@ -7,6 +7,7 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import type { SendSignalOutcome, SentSignal } from './task-signals.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -29,6 +30,7 @@ interface TaskEntry {
   annotations: AnnotationRecord[];
   snapshot?: StoredSnapshot;
   lease: LeaseState;
+  signals: SentSignal[];
 }
 
 /**
@@ -97,6 +99,7 @@ export class MemoryStore implements TaskStore {
       steps: new Map([...steps].sort((a, b) => a.position - b.position).map((step) => [step.name, clone(step)])),
       transitions: [],
       annotations: [],
+      signals: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
         : { token: 0, claimableAt: task.createdAt },
@@ -316,6 +319,24 @@ export class MemoryStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  async sendSignal(signal: SentSignal): Promise<SendSignalOutcome> {
+    const stored = this.#tasks.get(signal.taskId);
+    if (!stored) return 'task_not_found';
+    if (!isUnfinished(stored.task)) return 'task_finished';
+    if (stored.signals.some((kept) => kept.name === signal.name)) return 'duplicate';
+    stored.signals.push(clone(signal));
+    const { lease } = stored;
+    if (lease.owner === undefined && lease.claimableAt !== undefined && lease.claimableAt > signal.sentAt) {
+      lease.claimableAt = signal.sentAt;
+    }
+    if (lease.owner === undefined || (lease.claimableAt ?? 0) <= signal.sentAt) this.#workArrived();
+    return 'sent';
+  }
+
+  async readSignals(taskId: string): Promise<SentSignal[]> {
+    return clone(this.#tasks.get(taskId)?.signals ?? []);
   }
 
   async close(): Promise<void> {}

@@ -3,6 +3,7 @@ import type { StoreLifecycle } from './store-lifecycle.js';
 import type { TaskLeasing } from './task-leasing.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskQueries } from './task-queries.js';
+import type { TaskSignals } from './task-signals.js';
 
 // The records the seams exchange, importable from the port as a whole.
 export type {
@@ -16,14 +17,15 @@ export type {
 } from './task-log.js';
 export type { StoredTask, TaskFilter, TaskPage } from './task-queries.js';
 export type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
+export type { SendSignalOutcome, SentSignal } from './task-signals.js';
 
 /**
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and
  * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskLeasing} (sharing them
  * between workers), the {@link EventLog} (the events of committed writes, for readers in any process) and the
- * {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all five and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
+ * {@link StoreLifecycle}, and the {@link TaskSignals} sent to tasks. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all five and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take
  * only that interface.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
  */
-export interface TaskStore extends TaskLog, TaskQueries, TaskLeasing, EventLog, StoreLifecycle {}
+export interface TaskStore extends TaskLog, TaskQueries, TaskLeasing, EventLog, TaskSignals, StoreLifecycle {}
