@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStore } from '../store/task-store.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
+import { signalContractCases } from './signal-contract.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
 
 /** Makes a fresh, empty store for one test; `close` is called after it. */
@@ -332,6 +333,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
 
     describe('leases', () => leaseContractCases(() => store));
     describe('event log', () => eventLogContractCases(() => store));
+    describe('signals', () => signalContractCases(() => store));
 
     it('answers nothing for an unknown task', async () => {
       const id = sampleTask().id;
