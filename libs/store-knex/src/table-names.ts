@@ -7,6 +7,8 @@ export interface TableNames {
   snapshots: string;
   /** The event log: every engine event, appended with the write that caused it (see `EventLog`). */
   events: string;
+  /** The signals sent to tasks, one per task and name (see `TaskSignals`). */
+  signals: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -36,6 +38,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     annotations: `${prefix}annotations`,
     snapshots: `${prefix}snapshots`,
     events: `${prefix}events`,
+    signals: `${prefix}signals`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

@@ -6,6 +6,7 @@ import * as leases from './003-leases.js';
 import * as roomForUpdates from './004-room-for-updates.js';
 import * as dependentSystem from './005-dependent-system.js';
 import * as eventLog from './006-event-log.js';
+import * as signals from './009-signals.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -22,6 +23,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '004-room-for-updates', ...roomForUpdates },
   { name: '005-dependent-system', ...dependentSystem },
   { name: '006-event-log', ...eventLog },
+  { name: '009-signals', ...signals },
 ];
 
 /**

@@ -6,4 +6,5 @@ export const ALL_MIGRATIONS = [
   '004-room-for-updates',
   '005-dependent-system',
   '006-event-log',
+  '009-signals',
 ];
