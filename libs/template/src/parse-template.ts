@@ -8,6 +8,7 @@ import {
   type TaskTemplate,
 } from '@tasker/core';
 import { compileContextSchema } from './context/compile-context-schema.js';
+import { compileSignalSchemas } from './context/compile-signal-schemas.js';
 import { TemplateLoadError, type TemplateIssue } from './errors/template-load-error.js';
 import { problemIssues } from './graph/problem-issues.js';
 import { applyEnvironment, overrideIssues } from './schema/apply-environment.js';
@@ -92,7 +93,12 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
   return withoutUndefined({
     name: step.name,
     description: step.description,
+    type: step.type,
     handler: step.handler_class,
+    durationMs: step.duration,
+    until: step.until,
+    signal: step.signal,
+    schema: step.schema as JsonObject | undefined,
     dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     retryable: step.retryable ?? defaults.retryable,
     retryLimit: step.retry_limit ?? defaults.retryLimit,
@@ -136,6 +142,7 @@ function buildTemplate(
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
     customEvents: customEventNames(document),
+    signals: document.signals,
     retryAfterCompensation: document.retry_after_compensation,
     steps: stepTemplates,
   });
@@ -184,14 +191,17 @@ export function readTemplate(
     validateTemplate(template, NO_HANDLERS).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
   );
   const compiled = template.contextSchema ? compileContextSchema(source, template.contextSchema) : undefined;
+  const signals = compileSignalSchemas(source, template);
   const issues = [
     ...overrideIssues(source, checked.document),
     ...namedStepIssues(source, checked.document),
     ...graph,
     ...(compiled?.issues ?? []),
+    ...signals.issues,
   ];
   if (issues.length > 0) return { issues: sortIssues(issues) };
   if (compiled?.validateContext) template.validateContext = compiled.validateContext;
+  if (signals.validateSignal) template.validateSignal = signals.validateSignal;
   return { template, issues: [] };
 }
 

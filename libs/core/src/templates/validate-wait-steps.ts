@@ -17,6 +17,7 @@ function stepProblems(step: StepTemplate, at: string, bad: (path: string, messag
     bad(`${at}.type`, `'${String(type)}' is no step type (handler, sleep or signal)`);
     return;
   }
+  if (type === 'handler' && (step.handler === undefined || step.handler === '')) bad(`${at}.handler`, 'is required');
   if (type !== 'handler' && step.handler !== undefined) {
     bad(`${at}.handler`, `a ${type} step runs no handler of its own; leave handler out`);
   }
@@ -31,7 +32,7 @@ function stepProblems(step: StepTemplate, at: string, bad: (path: string, messag
   }
   if (type === 'sleep') {
     if ((step.durationMs === undefined) === (step.until === undefined)) {
-      bad(at, 'a sleep step needs exactly one of durationMs and until');
+      bad(at, 'a sleep step needs a duration or an until (one of them)');
     } else if (step.durationMs !== undefined && !(typeof step.durationMs === 'number' && step.durationMs >= 0)) {
       bad(`${at}.durationMs`, 'must be 0 or more milliseconds');
     } else if (step.until !== undefined && !(typeof step.until === 'string' && step.until !== '')) {

@@ -246,7 +246,7 @@ describe('signal steps', () => {
         ],
       }),
     ).toThrow(
-      /steps\[0\]: a sleep step needs exactly one of durationMs and until[\s\S]*steps\[2\]\.signal: signal 'go' is waited for by step 'b' already[\s\S]*steps\[3\]\.signal: 'no spaces' is no signal name/,
+      /steps\[0\]: a sleep step needs a duration or an until \(one of them\)[\s\S]*steps\[2\]\.signal: signal 'go' is waited for by step 'b' already[\s\S]*steps\[3\]\.signal: 'no spaces' is no signal name/,
     );
   });
 });
