@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoute } from './routes/metrics-route.js';
 import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
+import { signalsRoutes } from './routes/signals-routes.js';
 import { tasksRoutes } from './routes/tasks-routes.js';
 import { templatesRoutes } from './routes/templates-routes.js';
 import { checkOptions, type TaskerApiOptions } from './tasker-api-options.js';
@@ -134,6 +135,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
   for (const routes of [
     tasksRoutes,
     stepsRoutes,
+    signalsRoutes,
     templatesRoutes,
     healthRoutes,
     eventsRoutes,

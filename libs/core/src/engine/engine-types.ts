@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../domain/json.js';
-import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord } from '../domain/records.js';
+import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord, WaitingFor } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
 import type { BackoffPolicy, StepSettings } from '../domain/template.js';
 
@@ -65,6 +65,8 @@ export interface StepView {
   completedAt?: number;
   durationMs?: number;
   nextRetryAt?: number;
+  /** What a `waiting` step waits for. */
+  waitingFor?: WaitingFor;
 }
 
 /** A task as queries show it: its row, its steps and its annotations. */
