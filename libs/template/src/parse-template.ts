@@ -142,7 +142,7 @@ function buildTemplate(
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
     customEvents: customEventNames(document),
-    signals: document.signals,
+    signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,
     steps: stepTemplates,
   });
@@ -191,7 +191,7 @@ export function readTemplate(
     validateTemplate(template, NO_HANDLERS).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
   );
   const compiled = template.contextSchema ? compileContextSchema(source, template.contextSchema) : undefined;
-  const signals = compileSignalSchemas(source, template);
+  const signals = compileSignalSchemas(source, template, signalSchemas(checked.document));
   const issues = [
     ...overrideIssues(source, checked.document),
     ...namedStepIssues(source, checked.document),
@@ -203,6 +203,15 @@ export function readTemplate(
   if (compiled?.validateContext) template.validateContext = compiled.validateContext;
   if (signals.validateSignal) template.validateSignal = signals.validateSignal;
   return { template, issues: [] };
+}
+
+/** The schemas the template's `signals` give, by signal name, with the YAML path of each. */
+function signalSchemas(document: TemplateDocument): Array<{ signal: string; schema: JsonObject; at: KeyPath }> {
+  return (document.signals ?? []).flatMap((signal, index) =>
+    typeof signal === 'string' || signal.schema === undefined
+      ? []
+      : [{ signal: signal.name, schema: signal.schema as JsonObject, at: ['signals', index, 'schema'] }],
+  );
 }
 
 /** Issues in reading order: by file, line, then column. */

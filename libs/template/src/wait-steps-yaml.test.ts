@@ -85,6 +85,27 @@ describe('sleep and signal steps in YAML', () => {
     await engine.stop();
   });
 
+  test("take a schema for a signal a handler waits for, under the template's signals", () => {
+    const template = parseTemplate(
+      `name: review
+namespace_name: shop
+version: 1.0.0
+signals:
+  - name: review
+    description: a person's decision on a large order
+    schema: { type: object, required: [approved], properties: { approved: { type: boolean } } }
+step_templates:
+  - name: review_order
+    handler_class: Review
+`,
+      { file: FILE },
+    );
+    expect(template.signals).toEqual(['review']);
+    expect(template.validateSignal?.('review', {})).toEqual([
+      { path: '', message: "must have required property 'approved'" },
+    ]);
+  });
+
   test('name the line of a step that breaks the wait rules, and of a bad signal schema', async () => {
     const broken = `name: review
 namespace_name: shop

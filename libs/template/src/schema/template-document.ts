@@ -149,8 +149,26 @@ export const templateDocument = z.strictObject(
       .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
       .optional(),
     custom_events: customEvents,
-    /** Signals the template's handlers wait for with ctx.waitForSignal (signal steps declare their own). */
-    signals: z.array(identifier, expect('must be a list of signal names')).optional(),
+    /**
+     * Signals the template's handlers wait for with ctx.waitForSignal (signal steps declare their own): a name, or a
+     * mapping of a name, a JSON Schema its payload must match, and a description (which only documents it).
+     */
+    signals: z
+      .array(
+        z.union(
+          [
+            identifier,
+            z.strictObject({
+              name: identifier,
+              schema: jsonObject.optional(),
+              description: z.string(expect('must be a string')).optional(),
+            }),
+          ],
+          { error: () => 'must be a signal name or a mapping of name, schema and description' },
+        ),
+        expect('must be a list of signal names'),
+      )
+      .optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
