@@ -102,7 +102,7 @@ step_templates:
     );
     expect(template.signals).toEqual(['review']);
     expect(template.validateSignal?.('review', {})).toEqual([
-      { path: '', message: "must have required property 'approved'" },
+      { path: '/approved', message: 'is required' },
     ]);
   });
 
