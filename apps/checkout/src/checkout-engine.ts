@@ -11,6 +11,7 @@ import { RestockInventoryHandler } from './handlers/restock-inventory.js';
 import { SendConfirmationHandler } from './handlers/send-confirmation.js';
 import { UpdateInventoryHandler } from './handlers/update-inventory.js';
 import { ValidateCartHandler } from './handlers/validate-cart.js';
+import { ReviewOrderHandler, type ReviewPolicy } from './handlers/review-order.js';
 import { InventoryService } from './services/inventory-service.js';
 import { Mailer } from './services/mailer.js';
 import { PaymentProcessor } from './services/payment-processor.js';
@@ -22,12 +23,15 @@ export interface CheckoutEngineParts {
   db: Knex;
   simulation: ServiceSimulation;
   paymentTimeouts: PaymentTimeouts;
+  /** Which orders wait for a fraud review (`review_order`, template 1.1.0), and for how long at most. */
+  review: ReviewPolicy;
   /** The folder of YAML task templates to load. */
   templatesDir: string;
 }
 
 /**
- * The engine with the seed's `ecommerce/process_order` template, its five step handlers, its task handler and the
+ * The engine with the seed's `ecommerce/process_order` template (1.0.0 as the seed had it; 1.1.0 with the fraud review
+ * of large orders, `review_order`), its step handlers, its task handler and the
  * compensations of the payment (`RefundPayment`), the inventory update (`RestockInventory`) and the order
  * (`CancelOrder`).
  */
@@ -38,6 +42,7 @@ export async function createCheckoutEngine(parts: CheckoutEngineParts, options: 
   const engine = createEngine({ resolveVersion: semverResolver, ...options })
     .registerHandler('Ecommerce::OrderProcessingHandler', new OrderProcessingHandler(parts.paymentTimeouts))
     .registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', new ValidateCartHandler(db))
+    .registerHandler('Ecommerce::StepHandlers::ReviewOrderHandler', new ReviewOrderHandler(parts.review))
     .registerHandler('Ecommerce::StepHandlers::ProcessPaymentHandler', new ProcessPaymentHandler(payments))
     .registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', new UpdateInventoryHandler(inventory))
     .registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', new CreateOrderHandler(db))

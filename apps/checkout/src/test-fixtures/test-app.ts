@@ -41,6 +41,7 @@ function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}):
     simulation: TEST_SIMULATION,
     // Long enough that a loaded CI machine never times a sound payment out; shorter than tok_timeout's answer.
     paymentTimeouts: { standardMs: 2_000, expressMs: 1_000 },
+    review: { reviewAbove: 1_000, reviewTimeoutMs: 60_000 },
     retryBackoffBaseMs: 5,
     concurrency: 100,
     workerId: 'checkout-test',
