@@ -101,9 +101,7 @@ step_templates:
       { file: FILE },
     );
     expect(template.signals).toEqual(['review']);
-    expect(template.validateSignal?.('review', {})).toEqual([
-      { path: '/approved', message: 'is required' },
-    ]);
+    expect(template.validateSignal?.('review', {})).toEqual([{ path: '/approved', message: 'is required' }]);
   });
 
   test('name the line of a step that breaks the wait rules, and of a bad signal schema', async () => {
