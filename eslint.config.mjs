@@ -11,7 +11,8 @@ import tseslint from 'typescript-eslint';
  *
  * The module boundaries follow the package table of docs/ARCHITECTURE.md, section 2. scope:core (libs/core,
  * libs/template) imports only scope:core and no driver, server or OpenTelemetry package; scope:adapter imports
- * scope:core; scope:api imports scope:core and scope:adapter; scope:app (and scope:tool, for benchmarks and chaos
+ * scope:core; scope:api imports scope:core, scope:adapter and scope:ui (the dashboard's assets, which it serves);
+ * scope:ui (libs/dashboard) imports none of ours; scope:app (and scope:tool, for benchmarks and chaos
  * runs) may import anything. A package without one of these tags may import none of ours, so tag every package.
  *
  * `@nx/enforce-module-boundaries` reads the project graph that nx caches in `.nx/workspace-data`: under
@@ -81,7 +82,9 @@ export default defineConfig(
               ],
             },
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:core'] },
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:core', 'scope:adapter'] },
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:core', 'scope:adapter', 'scope:ui'] },
+            // The dashboard is a browser app of static assets: it talks to the REST API over HTTP, imports none of ours.
+            { sourceTag: 'scope:ui', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: ['*'] },
           ],

@@ -70,6 +70,7 @@ export async function createCheckoutApp(
       paymentTimeouts: config.paymentTimeouts,
       review: config.review,
       templatesDir: config.templatesDir,
+      salesSummaryCron: config.salesSummaryCron,
     },
     {
       ...options.telemetry?.engineOptions,
@@ -89,6 +90,7 @@ export async function createCheckoutApp(
     logger,
     monitor,
     taskerAuth: config.taskerAuth,
+    ...(config.traceUrl === undefined ? {} : { traceUrl: config.traceUrl }),
     checkoutRateLimit: config.checkoutRateLimit,
     storeTimeoutMs: config.storeTimeoutMs,
     ...(options.telemetry ? { metrics: options.telemetry.metrics } : {}),

@@ -1,21 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, type TestBrowser } from './test-fixtures/chromium.js';
 import { startTestApp, TEST_SIMULATION, type TestApp } from './test-fixtures/test-app.js';
-
-/** Debian's Chromium, which `npm test` installs first (tools/services/prepare-tests.sh). */
-const CHROMIUM = process.env.TEST_CHROMIUM_BIN || '/usr/bin/chromium';
-
-/** Where the screenshot goes: a gitignored folder CI can keep. */
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts', import.meta.url));
 
 describe('the storefront in Chromium', () => {
   let test: TestApp;
-  let browser: BrowserContext;
-  let profile: string;
+  let chromium: TestBrowser;
+  let browser: TestBrowser['context'];
 
   beforeAll(async () => {
     // Latencies a browser can watch go by, a flaky card that fails twice before it charges, and a rate-limited one
@@ -24,30 +14,13 @@ describe('the storefront in Chromium', () => {
       simulation: { ...TEST_SIMULATION, latencyMs: { min: 20, max: 60 }, rateLimitRetryAfterMs: 1_000 },
       retryBackoffBaseMs: 100,
     });
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: run bash tools/services/prepare-tests.sh (as root it installs it)`);
-    }
-    profile = mkdtempSync(join(tmpdir(), 'checkout-chromium-'));
-    // A fresh profile per run; playwright takes it as the persistent context's folder (its --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chromium = await launchChromium();
+    browser = chromium.context;
   }, 30_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await test?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('checks out with a flaky card, shows the payment step retried live, and the order complete', async () => {
@@ -73,10 +46,7 @@ describe('the storefront in Chromium', () => {
     // Stock on the page is reloaded from the tables after the order: 9 docks left of 10.
     expect(await page.locator('#products tr', { hasText: 'USB-C dock' }).textContent()).toContain('9 in stock');
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const screenshot = join(ARTIFACTS, 'storefront-order-completed.png');
-    await page.screenshot({ path: screenshot, fullPage: true });
-    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+    expect(await screenshot(page, 'storefront-order-completed')).toBeGreaterThan(10_000);
   });
 
   it('shows a declined card as a failed checkout with its error and correlation id', async () => {
@@ -130,9 +100,6 @@ describe('the storefront in Chromium', () => {
     expect(log).toContain('task: compensating → failed');
     expect(await db('orders').where({ task_id: taskId })).toEqual([]);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const screenshot = join(ARTIFACTS, 'storefront-checkout-refunded.png');
-    await page.screenshot({ path: screenshot, fullPage: true });
-    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+    expect(await screenshot(page, 'storefront-checkout-refunded')).toBeGreaterThan(10_000);
   });
 });

@@ -31,6 +31,7 @@ export type {
   TaskTemplate,
 } from './domain/template.js';
 export { templateKey } from './domain/template.js';
+export type { TemplateSchedule } from './domain/template.js';
 export {
   STEP_STATES,
   TASK_STATES,
@@ -99,6 +100,13 @@ export type { VersionResolver } from './templates/version-resolver.js';
 export type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './store/leases.js';
 export type { TaskStore } from './store/task-store.js';
 export type { EventLog, EventPurge, EventQuery, LoggedEvent } from './store/event-log.js';
+export type { SubscriberClaim, SubscriberHold, SubscriberPositions } from './store/subscriber-positions.js';
+export type {
+  WebhookDelivery,
+  WebhookDeliveryLog,
+  WebhookDeliveryQuery,
+  WebhookOutcome,
+} from './store/webhook-delivery-log.js';
 export { eventMatchesQuery } from './store/event-query.js';
 export { sharedWatch } from './store/shared-watch.js';
 export type { StartWatch } from './store/shared-watch.js';
@@ -115,6 +123,19 @@ export type {
 } from './store/task-log.js';
 export type { StoredTask, TaskFilter, TaskPage, TaskQueries } from './store/task-queries.js';
 export type { TaskLeasing } from './store/task-leasing.js';
+export type { ScheduleStore } from './store/schedule-store.js';
+export { MAX_CATCH_UP_FIRES, NEVER_FIRES } from './schedules/schedule.js';
+export type {
+  ScheduleAdvance,
+  ScheduleCatchUp,
+  ScheduleDefinition,
+  ScheduleOverlap,
+  ScheduleRecord,
+  ScheduledTask,
+} from './schedules/schedule.js';
+export { cronTimes } from './schedules/cron-times.js';
+export type { CronTimes } from './schedules/cron-times.js';
+export { parseRunAt } from './engine/parse-run-at.js';
 export type { StoreLifecycle } from './store/store-lifecycle.js';
 export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
@@ -138,6 +159,10 @@ export { EventFeed } from './engine/event-feed.js';
 export type { EventFeedQuery, EventFollowOptions } from './engine/event-feed.js';
 export { DEFAULT_EVENT_LOG_SETTINGS } from './engine/event-log-retention.js';
 export type { EventLogSettings } from './engine/event-log-retention.js';
+export type { EventDelivery, EventSubscriberOptions, SubscriberRetry } from './engine/subscriber-options.js';
+export type { WebhookOptions } from './webhooks/webhook-options.js';
+export { WEBHOOK_SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhooks/webhook-signature.js';
+export type { WebhookVerification } from './webhooks/webhook-signature.js';
 export { DEFAULT_ENGINE_DEFAULTS } from './engine/engine-types.js';
 export type {
   ActionOptions,

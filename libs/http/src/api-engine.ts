@@ -25,4 +25,9 @@ export type ApiEngine = Pick<
   | 'workerId'
   | 'activeTaskCount'
   | 'heldLeaseCount'
+  | 'webhookDeliveries'
+  | 'schedule'
+  | 'unschedule'
+  | 'listSchedules'
+  | 'getSchedule'
 >;

@@ -10,6 +10,7 @@
  */
 export { taskerApi } from './tasker-api.js';
 export type { TaskerApiOptions } from './tasker-api-options.js';
+export type { DashboardOptions } from './dashboard/dashboard-options.js';
 export type { ApiEngine } from './api-engine.js';
 export type { AuthOptions, TokenChecks } from './auth/auth-options.js';
 export { PERMISSIONS } from './auth/permissions.js';

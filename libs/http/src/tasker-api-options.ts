@@ -1,5 +1,6 @@
 import type { ApiEngine } from './api-engine.js';
 import type { AuthOptions } from './auth/auth-options.js';
+import { checkDashboardOptions, type DashboardOptions } from './dashboard/dashboard-options.js';
 
 /** How `taskerApi` is configured; `engine` and `auth` are required. */
 export interface TaskerApiOptions {
@@ -29,6 +30,11 @@ export interface TaskerApiOptions {
    * its oldest pending write has waited longer than `maxWriteAgeMs` (30 s when absent).
    */
   readiness?: { maxWriteAgeMs?: number };
+  /**
+   * Serve the operator dashboard (`@tasker/dashboard`) at `<prefix>/ui`; an object configures it (a trace viewer's
+   * link). `true` when absent; `false` serves nothing there.
+   */
+  dashboard?: boolean | DashboardOptions;
 }
 
 function positive(value: number | undefined, field: string): void {
@@ -64,4 +70,5 @@ export function checkOptions(options: Partial<TaskerApiOptions>): asserts option
   positive(options.storeTimeoutMs, 'storeTimeoutMs');
   positive(options.streamBufferBytes, 'streamBufferBytes');
   positive(options.readiness?.maxWriteAgeMs, 'readiness.maxWriteAgeMs');
+  checkDashboardOptions(options.dashboard);
 }

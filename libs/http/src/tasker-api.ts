@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { createAuthenticator } from './auth/authenticator.js';
 import { Principal } from './auth/principal.js';
 import { ApiError } from './errors/api-error.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorBody, toApiError } from './errors/to-api-error.js';
 import { withinStoreTimeout } from './errors/within-store-timeout.js';
 import { findDuplicateKey } from './json/duplicate-key.js';
@@ -14,11 +15,13 @@ import { DEFAULT_STREAM_BUFFER_BYTES } from './sse/event-stream.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { webhooksRoutes } from './routes/webhooks-routes.js';
 import { metricsRoute } from './routes/metrics-route.js';
 import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
 import { signalsRoutes } from './routes/signals-routes.js';
 import { tasksRoutes } from './routes/tasks-routes.js';
+import { schedulesRoutes } from './routes/schedules-routes.js';
 import { templatesRoutes } from './routes/templates-routes.js';
 import { checkOptions, type TaskerApiOptions } from './tasker-api-options.js';
 
@@ -26,7 +29,8 @@ const ONE_MIB = 1_048_576;
 
 /**
  * Tasker's REST API as a fastify 5 plugin: tasks, steps, templates, health, live events and analytics, JSON in
- * snake_case, every input checked by a zod schema, described by OpenAPI at `<prefix>/docs`. Register it with a
+ * snake_case, every input checked by a zod schema, described by OpenAPI at `<prefix>/docs`, with the operator
+ * dashboard at `<prefix>/ui`. Register it with a
  * prefix; it keeps its validators, error handler and hooks to itself (it is not wrapped in `fastify-plugin`), so
  * the rest of the app is untouched.
  *
@@ -141,7 +145,16 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
     eventsRoutes,
     analyticsRoutes,
     metricsRoute,
+    webhooksRoutes,
+    schedulesRoutes,
   ]) {
     await app.register(routes, context);
+  }
+  if (options.dashboard !== false) {
+    await app.register(dashboardRoutes, {
+      apiBase: app.prefix,
+      auth: !('disabled' in options.auth),
+      traceUrl: (typeof options.dashboard === 'object' ? options.dashboard.traceUrl : undefined) ?? null,
+    });
   }
 };

@@ -44,6 +44,8 @@ describe.each(useTestStores())('tasks and steps over the REST API on %s', (_name
       current_state: 'completed',
       correlation_id: 'req_abc123',
       initiator: 'operator@example.com',
+      // The trace id of the traceparent the task was created with, for a link to the trace viewer.
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
       context: orderContext(),
     });
     expect(task.workflow_steps.map((step: { name: string }) => step.name)).toEqual([
@@ -70,7 +72,11 @@ describe.each(useTestStores())('tasks and steps over the REST API on %s', (_name
   it('keeps the request fields initiator, source_system, reason and tags, and shows them in the task and lists', async () => {
     const fields = { initiator: 'ops@example.com', source_system: 'storefront', reason: 'reorder', tags: ['vip'] };
     const { task_id: taskId } = (await order(fields)).json();
-    expect((await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json()).toMatchObject(fields);
+    // Created without a traceparent: no trace to link to.
+    expect((await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json()).toMatchObject({
+      ...fields,
+      trace_id: null,
+    });
     const listed = (await api.call({ method: 'GET', url: '/tasker/tasks' })).json();
     expect(listed.tasks.find((task: { task_id: string }) => task.task_id === taskId)).toMatchObject(fields);
     const bad = await order({ tags: 'vip', source_system: 7 });

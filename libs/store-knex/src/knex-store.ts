@@ -27,6 +27,12 @@ import type {
   StoreErrorKind,
   SendSignalOutcome,
   SentSignal,
+  SubscriberClaim,
+  SubscriberHold,
+  WebhookDelivery,
+  WebhookDeliveryQuery,
+  ScheduleAdvance,
+  ScheduleRecord,
 } from '@tasker/core';
 import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
@@ -53,6 +59,14 @@ import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
 import { readSignals, sendSignal } from './operations/signals.js';
+import {
+  claimSubscriber,
+  readSubscriberPosition,
+  releaseSubscriber,
+  saveSubscriberPosition,
+} from './operations/subscriber-positions.js';
+import { listWebhookDeliveries, recordWebhookDelivery } from './operations/webhook-deliveries.js';
+import { advanceSchedule, deleteSchedule, getSchedule, listSchedules, saveSchedule } from './operations/schedules.js';
 import { WorkAnnouncer } from './work-announcer.js';
 import type { StoreContext } from './store-context.js';
 import { tableNames } from './table-names.js';
@@ -179,6 +193,31 @@ export class KnexStore implements TaskStore {
     return classifyKnexError(error);
   }
 
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    await this.#ensureReady();
+    await saveSchedule(this.#context, schedule);
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    await this.#ensureReady();
+    return getSchedule(this.#context, id);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    await this.#ensureReady();
+    return listSchedules(this.#context);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    await this.#ensureReady();
+    return deleteSchedule(this.#context, id);
+  }
+
+  async advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    await this.#ensureReady();
+    return advanceSchedule(this.#context, id, from, advance);
+  }
+
   async getTask(taskId: string): Promise<TaskRecord | undefined> {
     await this.#ensureReady();
     return getTask(this.#context, taskId);
@@ -297,6 +336,36 @@ export class KnexStore implements TaskStore {
   async purgeEvents(purge: EventPurge): Promise<number> {
     await this.#ensureReady();
     return purgeEvents(this.#context, purge);
+  }
+
+  async claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
+    await this.#ensureReady();
+    return claimSubscriber(this.#context, claim);
+  }
+
+  async saveSubscriberPosition(name: string, token: number, position: string): Promise<boolean> {
+    await this.#ensureReady();
+    return saveSubscriberPosition(this.#context, name, token, position);
+  }
+
+  async releaseSubscriber(name: string, token: number): Promise<void> {
+    await this.#ensureReady();
+    await releaseSubscriber(this.#context, name, token);
+  }
+
+  async readSubscriberPosition(name: string): Promise<string | undefined> {
+    await this.#ensureReady();
+    return readSubscriberPosition(this.#context, name);
+  }
+
+  async recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    await this.#ensureReady();
+    await recordWebhookDelivery(this.#context, delivery, keepNewest);
+  }
+
+  async listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    await this.#ensureReady();
+    return listWebhookDeliveries(this.#context, query);
   }
 
   /** Stops watchers and counting statements and, when the store created its knex instance, destroys it. */

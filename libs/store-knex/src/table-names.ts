@@ -9,6 +9,12 @@ export interface TableNames {
   events: string;
   /** The signals sent to tasks, one per task and name (see `TaskSignals`). */
   signals: string;
+  /** Where each durable subscriber stands in the event log, and which worker delivers to it. */
+  subscribers: string;
+  /** Every try of a webhook delivery, the newest kept per webhook. */
+  webhookDeliveries: string;
+  /** Schedules and their next fire times (see `ScheduleStore`). */
+  schedules: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -39,6 +45,9 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     snapshots: `${prefix}snapshots`,
     events: `${prefix}events`,
     signals: `${prefix}signals`,
+    subscribers: `${prefix}subscriber_positions`,
+    webhookDeliveries: `${prefix}webhook_deliveries`,
+    schedules: `${prefix}schedules`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

@@ -14,13 +14,19 @@
  * | `idx:all` | sorted set | every task's index member |
  * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
  * | `idx:unfinished` | sorted set | members of tasks `pending` or `in_progress` |
- * | `idx:claimable` | sorted set | index members of the unfinished tasks, scored by when they are claimable: the lease's expiry while leased, the wake-up time (creation time when new, 0 when released) while free |
+ * | `idx:claimable` | sorted set | index members of the unfinished tasks, scored by when they are claimable: the lease's expiry while leased, the wake-up time (creation time when new, `runAt` when delayed, 0 when released) while free |
  * | `idx:leased` | sorted set | index members of the tasks with an owner, scored by the lease's expiry (expired leases stay until the task is claimed again, released or finished) |
  * | `events` | stream | the event log: one entry per engine event, fields `at` (the event's time, ms), `t` (its task's id) and `e` (JSON event), ids drawn by Redis in commit order |
  * | `task-events:<id>` | list | the stream ids of the task's events still in the log, oldest first: reads of one task's events |
+ * | `subscriber:<name>` | hash | a durable subscriber: `position` (the id of the last event it handled; absent before its first), `owner` (the worker delivering to it), `token` (raised by every change of holder), `until` (when the hold lapses, ms; 0 once released) |
+ * | `webhook-deliveries:<name>` | list | the webhook's delivery tries, newest first, each `<sequence> <JSON WebhookDelivery>`, trimmed to the newest kept |
+ * | `webhook-deliveries-seq` | string | the counter that orders tries across webhooks |
+ * | `webhooks` | set | the names of the webhooks with tries in the log |
  * | `work` | pub/sub channel, not a key | a message whenever tasks may have become claimable (created without a lease, leases released) |
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
  * | `schema` | string | the data model's version, checked by `migrate()` |
+ * | `schedule:<id>` | hash | one schedule: field `record` (JSON `ScheduleRecord` but for the fields below), `nextFireAt`, `lastTaskId`, `updatedAt` (each JSON), so that the compare-and-set on `nextFireAt` compares strings made in TypeScript |
+ * | `schedules` | sorted set | every schedule's id, score 0, so listed by id |
  *
  * Index members are `<createdAt, 16 digits> <id>` with score 0, so every index is ordered by creation time and then
  * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`). `idx:claimable` uses
@@ -88,9 +94,34 @@ export class RedisKeys {
     return `${this.prefix}events`;
   }
 
+  /** A durable subscriber's position and hold (see `RedisSubscribers`). */
+  subscriber(name: string): string {
+    return `${this.prefix}subscriber:${name}`;
+  }
+
+  /** A webhook's delivery tries (see `RedisWebhookDeliveries`). */
+  webhookDeliveries(name: string): string {
+    return `${this.prefix}webhook-deliveries:${name}`;
+  }
+
+  /** The names of the webhooks with tries in the delivery log. */
+  get webhooks(): string {
+    return `${this.prefix}webhooks`;
+  }
+
   /** The pub/sub channel on which scripts announce claimable work (see `watchWork`). */
   get workChannel(): string {
     return `${this.prefix}work`;
+  }
+
+  /** One schedule (see `RedisSchedules`). */
+  schedule(id: string): string {
+    return `${this.prefix}schedule:${id}`;
+  }
+
+  /** Every schedule's id. */
+  get schedules(): string {
+    return `${this.prefix}schedules`;
   }
 
   get schema(): string {

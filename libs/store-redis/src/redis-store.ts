@@ -27,6 +27,12 @@ import {
   type TaskPage,
   type TaskRecord,
   type StoreErrorKind,
+  type SubscriberClaim,
+  type SubscriberHold,
+  type WebhookDelivery,
+  type WebhookDeliveryQuery,
+  type ScheduleAdvance,
+  type ScheduleRecord,
   type TaskStore,
   type TaskWrite,
   type TransitionRecord,
@@ -42,6 +48,9 @@ import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
+import { RedisSubscribers } from './redis-subscribers.js';
+import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
+import { RedisSchedules } from './redis-schedules.js';
 import { indexSuffix, RedisKeys } from './redis-keys.js';
 import { newTaskArgument, writeArgument } from './script-arguments.js';
 import { COMMIT_SCRIPT } from './scripts/commit-script.js';
@@ -88,6 +97,9 @@ export class RedisStore implements TaskStore {
   readonly #leases: RedisLeases;
   readonly #watchers: WorkWatchers;
   readonly #eventLog: RedisEventLog;
+  readonly #subscribers: RedisSubscribers;
+  readonly #webhookDeliveries: RedisWebhookDeliveries;
+  readonly #schedules: RedisSchedules;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -104,6 +116,29 @@ export class RedisStore implements TaskStore {
     this.#leases = new RedisLeases(client, this.prefix, this.#countCommand);
     this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
     this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
+    this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
+    this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
+    this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
+  }
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    return this.#schedules.save(schedule);
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return this.#schedules.get(id);
+  }
+
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return this.#schedules.list();
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    return this.#schedules.advance(id, from, advance);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
@@ -226,6 +261,30 @@ export class RedisStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
+    return this.#subscribers.claimSubscriber(claim);
+  }
+
+  saveSubscriberPosition(name: string, token: number, position: string): Promise<boolean> {
+    return this.#subscribers.saveSubscriberPosition(name, token, position);
+  }
+
+  releaseSubscriber(name: string, token: number): Promise<void> {
+    return this.#subscribers.releaseSubscriber(name, token);
+  }
+
+  readSubscriberPosition(name: string): Promise<string | undefined> {
+    return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    return this.#webhookDeliveries.recordWebhookDelivery(delivery, keepNewest);
+  }
+
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    return this.#webhookDeliveries.listWebhookDeliveries(query);
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

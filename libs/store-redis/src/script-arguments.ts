@@ -67,7 +67,9 @@ export function newTaskArgument({ task, steps, lease }: NewTask): string {
     ],
     task: toHashFields(task),
     steps: steps.flatMap(stepHashFields),
-    claimableAt: scoreOf(task.createdAt, 'task.createdAt'),
+    // A delayed task is claimable from its runAt, any other from its creation.
+    claimableAt:
+      task.runAt === undefined ? scoreOf(task.createdAt, 'task.createdAt') : scoreOf(task.runAt, 'task.runAt'),
     ...(lease ? { lease: { owner: lease.workerId, expiry: scoreOf(lease.until, 'lease.until') } } : {}),
     ...(task.idempotencyKey === undefined ? {} : { idempotency: idempotencySuffix(task, task.idempotencyKey) }),
   };

@@ -8,6 +8,7 @@
  * - **Issue**: one mistake in a file, with its file, line, column and key path ({@link TemplateIssue}); loading
  *   and registering report every issue at once and then load or register nothing ({@link TemplateLoadError}).
  * - **Environment**: the name (`TASKER_ENV`, else `NODE_ENV`) whose step overrides are merged over the steps.
+ * - **Schedules**: `schedules:` in a template file start its tasks by cron; {@link scheduleTemplates} stores them.
  * - **Version resolver**: how a task request's `version` picks among registered versions ({@link semverResolver}).
  */
 export { parseTemplate, defaultEnvironment } from './parse-template.js';
@@ -15,6 +16,7 @@ export type { ParseTemplateOptions } from './parse-template.js';
 export { loadTemplates } from './load-templates.js';
 export type { LoadTemplatesOptions } from './load-templates.js';
 export { registerTemplates } from './register-templates.js';
+export { scheduleTemplates } from './schedule-templates.js';
 export { TemplateLoadError, formatIssue } from './errors/template-load-error.js';
 export type { TemplateIssue, TemplateIssueCode } from './errors/template-load-error.js';
 export { semverResolver } from './versions/semver-resolver.js';

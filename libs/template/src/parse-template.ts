@@ -6,6 +6,7 @@ import {
   type JsonObject,
   type StepTemplate,
   type TaskTemplate,
+  type TemplateSchedule,
 } from '@tasker/core';
 import { compileContextSchema } from './context/compile-context-schema.js';
 import { compileSignalSchemas } from './context/compile-signal-schemas.js';
@@ -13,6 +14,7 @@ import { TemplateLoadError, type TemplateIssue } from './errors/template-load-er
 import { problemIssues } from './graph/problem-issues.js';
 import { applyEnvironment, overrideIssues } from './schema/apply-environment.js';
 import { namedStepIssues } from './schema/named-step-issues.js';
+import { scheduleIssues } from './schema/schedule-issues.js';
 import { checkTemplateDocument } from './schema/schema-issues.js';
 import type { StepDocument, TemplateDocument } from './schema/template-document.js';
 import type { KeyPath } from './yaml/key-path.js';
@@ -111,6 +113,19 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
   });
 }
 
+function toSchedules(document: TemplateDocument): TemplateSchedule[] | undefined {
+  return document.schedules?.map((schedule) =>
+    withoutUndefined({
+      id: schedule.id,
+      cron: schedule.cron,
+      timezone: schedule.timezone,
+      context: (schedule.context ?? {}) as JsonObject,
+      catchUp: schedule.catch_up,
+      overlap: schedule.overlap,
+    }),
+  );
+}
+
 function buildTemplate(
   source: YamlSource,
   document: TemplateDocument,
@@ -144,6 +159,7 @@ function buildTemplate(
     customEvents: customEventNames(document),
     signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,
+    schedules: toSchedules(document),
     steps: stepTemplates,
   });
   return { template, origin: new TemplateOrigin(source, origins) };
@@ -198,6 +214,7 @@ export function readTemplate(
     ...graph,
     ...(compiled?.issues ?? []),
     ...signals.issues,
+    ...scheduleIssues(source, checked.document, compiled?.validateContext),
   ];
   if (issues.length > 0) return { issues: sortIssues(issues) };
   if (compiled?.validateContext) template.validateContext = compiled.validateContext;

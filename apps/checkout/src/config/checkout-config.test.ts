@@ -28,6 +28,11 @@ describe('configFromEnvironment', () => {
     expect(config.simulation).toMatchObject({ transientFaultRate: 0.15, latencyMs: { min: 5, max: 20 } });
   });
 
+  it('runs the sales summary at 02:00:00 unless SALES_SUMMARY_CRON says when', () => {
+    expect(configFromEnvironment({}).salesSummaryCron).toBe('0 0 2 * * *');
+    expect(configFromEnvironment({ SALES_SUMMARY_CRON: '0 30 23 * * *' }).salesSummaryCron).toBe('0 30 23 * * *');
+  });
+
   it('loads the repository templates unless TASKER_TEMPLATES_DIR names another folder', () => {
     expect(configFromEnvironment({}).templatesDir).toMatch(/config\/tasker\/tasks$/);
     expect(configFromEnvironment({ TASKER_TEMPLATES_DIR: '/srv/templates' }).templatesDir).toBe('/srv/templates');
@@ -54,6 +59,7 @@ describe('configFromEnvironment', () => {
     [{ CHECKOUT_RATE_WINDOW_MS: '0' }, 'CHECKOUT_RATE_WINDOW_MS must be at least 1'],
     [{ STOP_GRACE_PERIOD_MS: '10s' }, "STOP_GRACE_PERIOD_MS must be a whole number of zero or more, not '10s'"],
     [{ STORE_TIMEOUT_MS: '0' }, 'STORE_TIMEOUT_MS must be at least 1'],
+    [{ SALES_SUMMARY_CRON: 'nightly' }, "SALES_SUMMARY_CRON must be a cron expression, not 'nightly'"],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => configFromEnvironment(env)).toThrow(message);
   });

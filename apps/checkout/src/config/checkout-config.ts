@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { redactUrl } from '@tasker/core';
+import { cronTimes, redactUrl } from '@tasker/core';
 import { fileURLToPath } from 'node:url';
 import type { AuthOptions } from '@tasker/http';
 import {
@@ -77,6 +77,8 @@ export interface CheckoutConfig {
   logLevel: string;
   /** Authentication of the REST API at `/tasker` (see `taskerAuthFromEnvironment`). */
   taskerAuth: AuthOptions;
+  /** Where the dashboard at `/tasker/ui` links a task's trace id, `{traceId}` marking its place (`TASKER_TRACE_URL`). */
+  traceUrl?: string;
   /**
    * On SIGTERM or SIGINT, how long running steps may finish (and their outcomes commit); the process exits at most a
    * few seconds later whatever happens, a store that is down included.
@@ -86,6 +88,19 @@ export interface CheckoutConfig {
   storeTimeoutMs: number;
   /** Checkouts one client (by IP) may start per window, as `/tasker/tasks` limits task creations; `false`: no limit. */
   checkoutRateLimit: { max: number; timeWindowMs: number } | false;
+  /** When the nightly sales summary runs: a cron expression, read in UTC. */
+  salesSummaryCron: string;
+}
+
+/** `SALES_SUMMARY_CRON`, checked by the engine's cron parser so that a typo stops the start, naming the variable. */
+function salesSummaryCronOf(env: NodeJS.ProcessEnv): string {
+  const cron = env.SALES_SUMMARY_CRON || '0 0 2 * * *';
+  try {
+    cronTimes(cron, undefined);
+  } catch (error) {
+    throw new SettingError(`SALES_SUMMARY_CRON must be a cron expression, not '${cron}': ${(error as Error).message}`);
+  }
+  return cron;
 }
 
 /** `CHECKOUT_RATE_LIMIT` checkouts per `CHECKOUT_RATE_WINDOW_MS`; none for a limit of 0. */
@@ -123,6 +138,7 @@ function checkoutRateLimitOf(env: NodeJS.ProcessEnv): CheckoutConfig['checkoutRa
  * | `STOP_GRACE_PERIOD_MS` | on SIGTERM, how long running steps may finish; the process exits soon after | `10000` |
  * | `STORE_TIMEOUT_MS` | longest wait of a storefront request on the task store (503 past it) | `10000` |
  * | `CHECKOUT_RATE_LIMIT`, `CHECKOUT_RATE_WINDOW_MS` | checkouts per client IP per window (429 past it; `0`: none) | `100`, `60000` |
+ * | `SALES_SUMMARY_CRON` | when the nightly sales summary runs (cron, UTC; six fields with seconds first) | `0 0 2 * * *` |
  *
  * @throws SettingError naming the variable whose value is malformed.
  */
@@ -166,8 +182,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     workerId: env.TASKER_WORKER_ID || `checkout@${hostname()}`,
     logLevel: env.LOG_LEVEL || 'info',
     taskerAuth: taskerAuthFromEnvironment(env),
+    ...(env.TASKER_TRACE_URL ? { traceUrl: env.TASKER_TRACE_URL } : {}),
     stopGracePeriodMs: parseWholeNumber('STOP_GRACE_PERIOD_MS', env.STOP_GRACE_PERIOD_MS ?? '10000'),
     storeTimeoutMs: parsePositiveWholeNumber('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS ?? '10000'),
     checkoutRateLimit: checkoutRateLimitOf(env),
+    salesSummaryCron: salesSummaryCronOf(env),
   };
 }

@@ -21,6 +21,8 @@ export interface ServerParts {
   logger: Logger;
   monitor: CheckoutMonitor;
   taskerAuth: AuthOptions;
+  /** Where the dashboard links a task's trace id (`{traceId}` marks its place); the id is shown as text without it. */
+  traceUrl?: string;
   /** Checkouts one client (by IP) may start per window; `false`: no limit. */
   checkoutRateLimit: { max: number; timeWindowMs: number } | false;
   /** How long a request waits on the task store before answering 503 `STORE_UNAVAILABLE`. */
@@ -31,7 +33,7 @@ export interface ServerParts {
 
 /**
  * The checkout's fastify server: the storefront, the seed's checkout and order routes, the live order stream, and
- * Tasker's REST API under `/tasker`.
+ * Tasker's REST API under `/tasker` with its operator dashboard at `/tasker/ui`.
  */
 export function buildServer(parts: ServerParts): FastifyInstance {
   // Request lines would drown the story in polling; routes log what matters (a checkout accepted, a failure).
@@ -67,6 +69,7 @@ export function buildServer(parts: ServerParts): FastifyInstance {
     prefix: '/tasker',
     auth: parts.taskerAuth,
     storeTimeoutMs: parts.storeTimeoutMs,
+    dashboard: parts.traceUrl === undefined ? true : { traceUrl: parts.traceUrl },
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
   });
   return app;

@@ -49,6 +49,7 @@ function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}):
     taskerAuth: { disabled: true },
     // Tests start checkouts by the hundred from one address.
     checkoutRateLimit: false,
+    salesSummaryCron: '0 0 2 * * *',
     storeTimeoutMs: 2_000,
     stopGracePeriodMs: 1_000,
     ...overrides,
@@ -131,6 +132,7 @@ export async function settledStatus(url: string, taskId: string, timeoutMs = 10_
 
 /** A task as `GET /tasker/tasks/:id` shows it, as far as the tests read it. */
 export interface TaskJson {
+  version: string;
   current_state: string;
   correlation_id: string;
   workflow_steps: Array<{
@@ -139,6 +141,8 @@ export interface TaskJson {
     attempts: number;
     retry_limit: number;
     timeout_ms: number | null;
+    results: unknown;
+    waiting_for: { signal: string | null; until: string | null } | null;
   }>;
   annotations: Array<{ annotation_type: string; content: unknown }>;
   history: Array<{ step_name: string | null; to_state: string; error_code: string | null; at: string }>;

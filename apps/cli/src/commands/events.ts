@@ -26,7 +26,7 @@ function eventLine(event: EventJson, io: Io): string {
  */
 export function eventsCommand(io: Io): Command {
   const command = new Command('events')
-    .description('print engine events (one JSON object a line with --json)')
+    .description('print the engine events of every worker (one JSON object a line with --json)')
     .option('--follow', 'keep printing events as they come, until interrupted')
     .option('--type <pattern>', 'an event type or pattern: task.*, step.*, custom.*, step.failed, ...', '*')
     .option('--limit <n>', 'stop after this many events', parseLimit)

@@ -67,7 +67,12 @@ export async function withClient<T>(
     });
   } else {
     const templatesDir = options.templates ?? (io.env.TASKER_TEMPLATES_DIR || undefined);
-    client = await openStoreClient({ url: transport.store, ...(templatesDir === undefined ? {} : { templatesDir }) });
+    client = await openStoreClient({
+      url: transport.store,
+      // The store's URL may hold a password: it is not repeated.
+      onFollowing: () => io.err('following events of the store\n'),
+      ...(templatesDir === undefined ? {} : { templatesDir }),
+    });
   }
   try {
     return await use(client);

@@ -4,14 +4,16 @@ import {
   createStoreFromUrl,
   TaskerError,
   type Engine,
+  type EventPattern,
   type JsonValue,
   type TaskStore,
 } from '@tasker/core';
-import { stepJson, taskJson, taskSummaryJson } from '@tasker/http';
+import { eventJson, stepJson, taskJson, taskSummaryJson } from '@tasker/http';
 import { semverResolver } from '@tasker/template';
 import { CliError } from '../cli-error.js';
 import { loadWithStandIns } from './template-stand-ins.js';
 import type {
+  EventJson,
   EventQuery,
   RunRequest,
   SignalJson,
@@ -21,8 +23,10 @@ import type {
   WorkersJson,
 } from './tasker-client.js';
 
-/** How often the CLI's engine reads the store while waiting for a task to settle. */
+/** How often the CLI's engine reads the store while waiting for a task to settle or following events. */
 const POLL_INTERVAL_MS = 250;
+/** How many events one read of the log takes. */
+const EVENT_PAGE = 1_000;
 
 /** How to reach a store directly. */
 export interface StoreClientOptions {
@@ -30,19 +34,13 @@ export interface StoreClientOptions {
   url: string;
   /** The YAML templates `run` creates tasks of (`--templates`, `TASKER_TEMPLATES_DIR`). */
   templatesDir?: string;
+  /** Called once `events --follow` has fixed where it starts, before any event (the command says so on stderr). */
+  onFollowing?: () => void;
 }
 
 /** Who an operator action is recorded as: the user and host the command ran as. */
 function operatorName(): string {
   return `${userInfo().username}@${hostname()} (tasker cli)`;
-}
-
-/**
- * The events of a store. Until the durable event log lands, a store keeps no events for another process to read:
- * only the REST API of a running worker streams them.
- */
-function storeEvents(): never {
-  throw new CliError('events needs --api until the event log lands: a store keeps no events yet');
 }
 
 /** An operator action refused because a worker holds the task's lease, said so with where to look next. */
@@ -63,10 +61,12 @@ class StoreClient implements TaskerClient {
   readonly #templatesDir: string | undefined;
   #templatesLoaded: Promise<void> | undefined;
   readonly #by = operatorName();
+  readonly #onFollowing: (() => void) | undefined;
 
-  constructor(store: TaskStore, templatesDir: string | undefined) {
+  constructor(store: TaskStore, templatesDir: string | undefined, onFollowing: (() => void) | undefined) {
     this.#store = store;
     this.#templatesDir = templatesDir;
+    this.#onFollowing = onFollowing;
     this.#engine = createEngine({
       store,
       operatorOnly: true,
@@ -158,8 +158,30 @@ class StoreClient implements TaskerClient {
     };
   }
 
-  readEvents(_query: EventQuery): Promise<void> {
-    return Promise.resolve().then(storeEvents);
+  /**
+   * The store's event log, every worker's events: without `follow`, the events it holds, oldest first; with it, the
+   * events committed from now on, as they come, until `signal` aborts.
+   */
+  async readEvents(query: EventQuery, onEvent: (event: EventJson) => void, signal: AbortSignal): Promise<void> {
+    const types = [query.type as EventPattern];
+    const { events } = this.#engine;
+    if (query.follow) {
+      const after = await events.lastId();
+      this.#onFollowing?.();
+      const followed = events.follow({ types, signal, ...(after === undefined ? { fromStart: true } : { after }) });
+      for await (const { event } of followed) onEvent(eventJson(event));
+      return;
+    }
+    let after: string | undefined;
+    for (;;) {
+      const page = await events.read({ types, limit: EVENT_PAGE, ...(after === undefined ? {} : { after }) });
+      for (const { event } of page) {
+        if (signal.aborted) return;
+        onEvent(eventJson(event));
+      }
+      if (page.length < EVENT_PAGE) return;
+      after = page.at(-1)!.id;
+    }
   }
 
   async close() {
@@ -175,5 +197,5 @@ class StoreClient implements TaskerClient {
 /** Opens the store of `url` (creating or upgrading its schema first, as every store does) for the commands. */
 export async function openStoreClient(options: StoreClientOptions): Promise<TaskerClient> {
   const store = await createStoreFromUrl(options.url);
-  return new StoreClient(store, options.templatesDir);
+  return new StoreClient(store, options.templatesDir, options.onFollowing);
 }

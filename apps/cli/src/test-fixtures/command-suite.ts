@@ -166,13 +166,7 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       }
     });
 
-    it('events streams engine events, over the API only until the event log lands', async () => {
-      if (transport.kind === 'store') {
-        const events = await tasker('events');
-        expect(events.code).toBe(1);
-        expect(events.err).toBe('error: events needs --api until the event log lands: a store keeps no events yet\n');
-        return;
-      }
+    it('events follows the events of every worker as they come, and without --follow stops', async () => {
       let opened!: () => void;
       const open = new Promise<void>((resolve) => (opened = resolve));
       const following = runTasker(
@@ -181,18 +175,36 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
         (err) => err.includes('following events') && opened(),
       );
       await open;
-      expect((await tasker('run', 'demo/flow', '--context', '{}')).code).toBe(0);
+      const run = await tasker('run', 'demo/flow', '--context', '{}');
+      expect(run.code).toBe(0);
       const events = await following;
       expect(events.code).toBe(0);
       const lines = events.out
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line) as { type: string; task_name: string });
+        .map((line) => JSON.parse(line) as { type: string; task_name: string; task_id: string });
       expect(lines).toHaveLength(2);
       expect(lines.every((event) => event.type.startsWith('task.') && event.task_name === 'flow')).toBe(true);
-      // Without --follow, it stops once the stream is quiet.
-      const quiet = await tasker('events', '--type', 'step.failed');
-      expect(quiet).toMatchObject({ code: 0, out: '' });
+      if (transport.kind === 'api') {
+        // Without --follow, it stops once the stream is quiet.
+        const quiet = await tasker('events', '--type', 'step.failed');
+        expect(quiet).toMatchObject({ code: 0, out: '' });
+        return;
+      }
+      // Over a store, without --follow it prints the events the log holds, oldest first, and stops.
+      const taskId = run.out.trim();
+      await transport.worker.engine.waitForTask(taskId, { timeoutMs: 10_000 });
+      const logged = await tasker('events', '--type', 'task.*', '--json');
+      expect(logged.code).toBe(0);
+      const ofTask = logged.out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; task_id: string })
+        .filter((event) => event.task_id === taskId)
+        .map((event) => event.type);
+      expect(ofTask).toEqual(['task.started', 'task.completed']);
+      const human = await tasker('events', '--type', 'task.completed');
+      expect(human.out).toContain(`task.completed  ${taskId} demo/flow`);
     });
 
     it('migrate migrates a store and is refused over the API', async () => {

@@ -38,6 +38,12 @@ export interface TaskRecord {
    * so that whichever process runs or resumes it continues the same trace.
    */
   traceContext?: Record<string, string>;
+  /** When the task was asked to start (`runAt` of its request), when later than its creation: no worker starts it before. */
+  runAt?: number;
+  /** The schedule that fired this task (see `Engine.schedule`). */
+  scheduleId?: string;
+  /** The fire time of {@link scheduleId} this task is for (ms since the epoch): one task per schedule and time. */
+  scheduledFor?: number;
   /** Milliseconds since the epoch, from the engine's clock. */
   createdAt: number;
   updatedAt: number;

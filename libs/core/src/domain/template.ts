@@ -140,7 +140,22 @@ export interface TaskTemplate {
    * fresh budget for every step not completed. `false` (the default) refuses such a retry.
    */
   retryAfterCompensation?: boolean;
+  /**
+   * Schedules that start tasks of this template (YAML `schedules:`): declared only. Registering the template does
+   * not store them; `scheduleTemplates` of `@tasker/template`, or `engine.schedule` for each, does.
+   */
+  schedules?: TemplateSchedule[];
   steps: StepTemplate[];
+}
+
+/** A schedule declared on a template: its task is a task of that template (of its version), with `context`. */
+export interface TemplateSchedule {
+  id: string;
+  cron: string;
+  timezone?: string;
+  context: JsonObject;
+  catchUp?: 'none' | 'latest' | 'all';
+  overlap?: 'allow' | 'skip';
 }
 
 /** `namespace/name@version`, the way templates are named in messages and logs. */

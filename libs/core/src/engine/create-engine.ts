@@ -13,6 +13,7 @@ import { sessionPrefix, withSessionPrefix } from './session-prefix.js';
 import type { StartTrace } from '../ports/start-trace.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { randomUUID } from 'node:crypto';
+import { webhookSettings, type WebhookOptions } from '../webhooks/webhook-options.js';
 
 /** How to build an engine; every field is optional. */
 export interface EngineOptions {
@@ -79,6 +80,12 @@ export interface EngineOptions {
    * logs nothing (events reach only this process's `engine.on` listeners), for the last bit of throughput.
    */
   eventLog?: false | Partial<EventLogSettings>;
+  /**
+   * Webhooks: each is a durable subscriber (see `Engine.subscribe`) that POSTs the events it names to its URL,
+   * signed with its secret, retried on network errors, timeouts, 5xx and 429 (docs/ENGINE.md, _Webhooks_). One
+   * worker of the store at a time delivers to each. None when absent.
+   */
+  webhooks?: readonly WebhookOptions[];
 }
 
 function eventLogSettings(option: EngineOptions['eventLog']): EventLogSettings | false {
@@ -150,6 +157,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       depth: wholePositive('limits.depth', options.limits?.depth ?? DEFAULT_JSON_LIMITS.depth),
     },
     eventLog: eventLogSettings(options.eventLog),
+    webhooks: webhookSettings(options.webhooks ?? []),
     ...(options.inspect ? { inspect: withSessionPrefix(options.inspect, sessionPrefix(workerId)) } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
     ...(options.startTrace ? { startTrace: options.startTrace } : {}),

@@ -8,6 +8,7 @@ import type { EventLogSettings } from './event-log-retention.js';
 import type { LeaseSettings } from './lease-keeper.js';
 import type { Logger } from '../ports/logger.js';
 import type { StartTrace } from '../ports/start-trace.js';
+import type { WebhookSettings } from '../webhooks/webhook-options.js';
 
 /** What an engine is built from. */
 export interface EngineSettings {
@@ -32,4 +33,6 @@ export interface EngineSettings {
   limits: JsonLimits;
   /** How long the store's event log keeps events; `false`: events are not logged (see `EngineOptions`). */
   eventLog: EventLogSettings | false;
+  /** The webhooks this engine delivers to, checked (see `EngineOptions.webhooks`). */
+  webhooks: WebhookSettings[];
 }

@@ -28,6 +28,11 @@ export interface RunTaskRequest {
    * running and count as done for their dependants.
    */
   bypassSteps?: string[];
+  /**
+   * When the task may start: a `Date`, an ISO 8601 string or milliseconds since the epoch (REST `run_at`). The task
+   * is stored at once and any worker starts it when due; a time in the past starts it now.
+   */
+  runAt?: Date | string | number;
 }
 
 /** What `runTask` answers, once the task is durably stored. */

@@ -7,6 +7,8 @@ import { isTaskTerminal } from '../domain/states.js';
 import { declaredSignals, templateKey, type TaskTemplate } from '../domain/template.js';
 import { SignalValidationError } from '../errors/signal-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import { ContextValidationError } from '../errors/context-validation-error.js';
+import { cloneValue } from '../domain/copy-json.js';
 import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskerError } from '../errors/tasker-error.js';
@@ -37,12 +39,24 @@ import type { EngineSettings } from './engine-settings.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { EventFeed } from './event-feed.js';
 import { EventLogRetention } from './event-log-retention.js';
+import { DurableSubscriber } from './durable-subscriber.js';
+import { subscriberSettings, type EventSubscriberOptions } from './subscriber-options.js';
+import type { WebhookDelivery, WebhookDeliveryQuery } from '../store/webhook-delivery-log.js';
+import { webhookSubscriber } from '../webhooks/webhook-subscriber.js';
 import { checkRequest, planTask } from './plan-task.js';
+import { parseRunAt } from './parse-run-at.js';
 import type { StartTrace } from '../ports/start-trace.js';
 import { TaskRuntime } from './task-runtime.js';
 import { toTaskView } from './task-view.js';
+import { checkScheduleShape } from '../schedules/check-schedule.js';
+import { cronTimes } from '../schedules/cron-times.js';
+import { NEVER_FIRES, type ScheduleDefinition, type ScheduleRecord } from '../schedules/schedule.js';
+import { scheduleFireKey, Scheduler } from '../schedules/scheduler.js';
 
 export type { EngineSettings } from './engine-settings.js';
+
+/** How long stopping waits for a schedule scan under way: a store that does not answer must not hold the stop. */
+const SCHEDULER_STOP_ALLOWANCE_MS = 2_000;
 
 /** Refuses an operator's `by` or `reason` that is not a string every store can keep, before anything is read. */
 function checkActionOptions(options: ActionOptions): void {
@@ -81,6 +95,9 @@ export class Engine {
   readonly #lifecycle = new EngineLifecycle();
   readonly #runtime: TaskRuntime;
   readonly #retention: EventLogRetention | undefined;
+  /** Durable subscribers by name, webhooks included: they run while the engine runs. */
+  readonly #subscribers = new Map<string, DurableSubscriber>();
+  readonly #scheduler: Scheduler;
   /** The stop under way, which a second `stop()` waits for (and a `start()`, before starting again). */
   #stopping: Promise<void> | undefined;
 
@@ -95,10 +112,37 @@ export class Engine {
     this.#retention = eventLog
       ? new EventLogRetention(settings.store, eventLog, settings.clock, settings.logger)
       : undefined;
+    this.#scheduler = new Scheduler({
+      store: settings.store,
+      clock: settings.clock,
+      logger: settings.logger,
+      pollIntervalMs: settings.lease.pollIntervalMs,
+      fire: (schedule, scheduledFor) => {
+        const { namespace, name, version, context } = schedule.task;
+        const request = {
+          namespace,
+          name,
+          ...(version === undefined ? {} : { version }),
+          context,
+          idempotencyKey: scheduleFireKey(schedule.id, scheduledFor),
+          initiator: 'schedule',
+          reason: `schedule ${schedule.id} for ${new Date(scheduledFor).toISOString()}`,
+        };
+        return this.#runTask(request, { scheduleId: schedule.id, scheduledFor });
+      },
+    });
     this.events = new EventFeed(
       settings.store,
       settings.lease.pollIntervalMs,
       async () => this.#retention?.purge() ?? 0,
+    );
+    settings.webhooks.forEach((webhook, index) =>
+      this.#addSubscriber(
+        subscriberSettings(
+          webhookSubscriber(webhook, settings.store, settings.clock, settings.logger),
+          `webhooks[${index}]`,
+        ),
+      ),
     );
   }
 
@@ -133,6 +177,57 @@ export class Engine {
   }
 
   /**
+   * Registers a durable subscriber: a named handler that gets every event of the store's log matching its filters,
+   * at least once and in log order (so in order per task), across restarts and workers. Its position (the last event
+   * it handled) is kept in the store under its name, and a store-wide hold on the name makes one worker at a time
+   * deliver to it; another takes over when that one stops or dies (after `leaseMs`). A handler that throws gets the
+   * same event again after a backoff, before any later one; other subscribers go on meanwhile. Runs while the
+   * engine runs (from `start()`, or at once when it runs already) until `stop()` or the returned function.
+   * @throws InvalidRequestError naming the option that is wrong, a name already subscribed on this engine, or an
+   * engine created with `eventLog: false`.
+   */
+  subscribe(options: EventSubscriberOptions): () => Promise<void> {
+    const subscriber = this.#addSubscriber(subscriberSettings(options, 'subscribe'));
+    if (this.#lifecycle.takesWork) subscriber.start();
+    return async () => {
+      this.#subscribers.delete(subscriber.name);
+      await subscriber.stop(this.#settings.stopGracePeriodMs);
+    };
+  }
+
+  #addSubscriber(settings: ReturnType<typeof subscriberSettings>): DurableSubscriber {
+    if (this.#settings.eventLog === false)
+      throw new InvalidRequestError(
+        'eventLog',
+        'is false, so the store logs no event: durable subscribers and webhooks need the event log',
+      );
+    if (this.#subscribers.has(settings.name))
+      throw new InvalidRequestError('name', `a subscriber named '${settings.name}' is registered already`);
+    const subscriber = new DurableSubscriber(
+      settings,
+      this.#store,
+      this.events,
+      { workerId: this.workerId, leaseMs: this.#settings.lease.leaseMs },
+      this.#settings.clock,
+      this.#settings.logger,
+    );
+    this.#subscribers.set(settings.name, subscriber);
+    return subscriber;
+  }
+
+  /**
+   * The latest webhook delivery tries of every worker on the store, newest first, one entry per try (outcome, HTTP
+   * status, attempt, error): the delivery log (see docs/ENGINE.md, _Webhooks_).
+   * @throws InvalidRequestError when `limit` is not a whole number from 1 to 1000.
+   */
+  webhookDeliveries(query: WebhookDeliveryQuery = {}): Promise<WebhookDelivery[]> {
+    const { limit = 100 } = query;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
+      throw new InvalidRequestError('limit', 'must be a whole number from 1 to 1000');
+    return this.#store.listWebhookDeliveries({ ...query, limit });
+  }
+
+  /**
    * Subscribes to events: an event name, `'task.*'`, `'step.*'` or `'*'`; the listener gets the events of that
    * pattern (`on('step.failed', …)` a `StepEvent<'step.failed'>`). Returns the unsubscribe function.
    */
@@ -146,7 +241,16 @@ export class Engine {
    * @throws InvalidRequestError, NotFoundError `TEMPLATE_NOT_FOUND`, ContextValidationError
    */
   async runTask(request: RunTaskRequest): Promise<RunTaskResult> {
+    return this.#runTask(request);
+  }
+
+  /** Runs a task as `runTask` does; a schedule's fire passes which schedule and fire time it is for. */
+  async #runTask(
+    request: RunTaskRequest,
+    scheduled?: { scheduleId: string; scheduledFor: number },
+  ): Promise<RunTaskResult> {
     checkRequest(request, this.#settings.limits);
+    const runAt = request.runAt === undefined ? undefined : parseRunAt(request.runAt);
     const template = this.#templates.resolve(request.namespace, request.name, request.version);
     const taskHandler =
       template.taskHandler === undefined ? undefined : this.#handlers.taskHandler(template.taskHandler);
@@ -156,6 +260,8 @@ export class Engine {
       now: this.#settings.clock.now(),
       defaults: this.#settings.defaults,
       ...(taskHandler ? { taskHandler } : {}),
+      ...(runAt === undefined ? {} : { runAt }),
+      ...(scheduled ? { scheduled } : {}),
     });
     if (this.#settings.startTrace) this.#startTrace(plan.task, this.#settings.startTrace);
     const { task, created } = await this.#runtime.create(plan.task, plan.steps);
@@ -379,6 +485,8 @@ export class Engine {
     this.#lifecycle.moveTo('starting');
     await this.#runtime.startClaiming();
     this.#retention?.start();
+    for (const subscriber of this.#subscribers.values()) subscriber.start();
+    this.#scheduler.start();
     // Stopped meanwhile: the stop has the last word.
     if (this.#lifecycle.mode === 'starting') this.#lifecycle.moveTo('running');
   }
@@ -393,14 +501,74 @@ export class Engine {
   async stop(options: { gracePeriodMs?: number } = {}): Promise<void> {
     if (this.#lifecycle.mode === 'stopping') return this.#stopping;
     this.#lifecycle.moveTo('stopping');
-    const letGo = this.#runtime.letGo(options.gracePeriodMs ?? this.#settings.stopGracePeriodMs);
-    this.#stopping = Promise.all([letGo, this.#retention?.stop()])
+    const gracePeriodMs = options.gracePeriodMs ?? this.#settings.stopGracePeriodMs;
+    const letGo = this.#runtime.letGo(gracePeriodMs);
+    const subscribers = [...this.#subscribers.values()].map((subscriber) => subscriber.stop(gracePeriodMs));
+    const schedulerStopped = this.#scheduler.stop(Date.now() + SCHEDULER_STOP_ALLOWANCE_MS);
+    this.#stopping = Promise.all([letGo, this.#retention?.stop(), schedulerStopped, ...subscribers])
       .then(() => undefined)
       .finally(() => {
         this.#lifecycle.moveTo('stopped');
         this.#stopping = undefined;
       });
     return this.#stopping;
+  }
+
+  /**
+   * Creates or replaces the schedule `definition.id`: from then on, the task it names starts at every time of its
+   * cron expression, once per time across all the workers sharing the store (the fired task's idempotency key is
+   * derived from the schedule and the time), carrying `scheduleId` and `scheduledFor`. Any started worker fires it.
+   * Scheduling again with the same cron expression and time zone keeps the schedule's place (what it has fired), so
+   * every worker may declare its schedules at start.
+   * @throws InvalidRequestError naming the bad field (a cron expression or time zone the parser refuses included);
+   * NotFoundError `TEMPLATE_NOT_FOUND`; ContextValidationError when the task's context does not fit its template.
+   */
+  async schedule(definition: ScheduleDefinition): Promise<ScheduleRecord> {
+    checkScheduleShape(definition, this.#settings.limits);
+    const times = cronTimes(definition.cron, definition.timezone);
+    const { namespace, name, version, context } = definition.task;
+    const template = this.#templates.resolve(namespace, name, version);
+    const violations = template.validateContext?.(context) ?? [];
+    if (violations.length > 0) throw new ContextValidationError(templateKey(template), violations);
+    const now = this.#settings.clock.now();
+    const existing = await this.#store.getSchedule(definition.id);
+    const keepsPlace = existing?.cron === definition.cron && existing.timezone === definition.timezone;
+    const schedule: ScheduleRecord = {
+      id: definition.id,
+      cron: definition.cron,
+      ...(definition.timezone === undefined ? {} : { timezone: definition.timezone }),
+      task: { namespace, name, ...(version === undefined ? {} : { version }), context: cloneValue(context) },
+      catchUp: definition.catchUp ?? 'none',
+      overlap: definition.overlap ?? 'allow',
+      nextFireAt: keepsPlace ? existing.nextFireAt : (times.after(now) ?? NEVER_FIRES),
+      ...(keepsPlace && existing.lastTaskId !== undefined ? { lastTaskId: existing.lastTaskId } : {}),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await this.#store.saveSchedule(schedule);
+    this.#scheduler.wake();
+    return schedule;
+  }
+
+  /** Deletes a schedule: it fires no more (tasks it started run on). @throws NotFoundError `SCHEDULE_NOT_FOUND` */
+  async unschedule(id: string): Promise<void> {
+    if (typeof id !== 'string') throw new InvalidRequestError('id', 'must be a string');
+    checkString('id', id);
+    if (!(await this.#store.deleteSchedule(id))) throw new NotFoundError('SCHEDULE_NOT_FOUND', `No schedule ${id}`);
+  }
+
+  /** Every schedule of the store, by id, with when each fires next. */
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return this.#store.listSchedules();
+  }
+
+  /** One schedule. @throws NotFoundError `SCHEDULE_NOT_FOUND` */
+  async getSchedule(id: string): Promise<ScheduleRecord> {
+    if (typeof id !== 'string') throw new InvalidRequestError('id', 'must be a string');
+    checkString('id', id);
+    const schedule = await this.#store.getSchedule(id);
+    if (!schedule) throw new NotFoundError('SCHEDULE_NOT_FOUND', `No schedule ${id}`);
+    return schedule;
   }
 
   async #requireTask(taskId: string) {

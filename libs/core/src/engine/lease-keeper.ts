@@ -177,7 +177,10 @@ export class LeaseKeeper {
       const lost = await this.#store.renewLeases(this.#settings.workerId, held, until);
       if (lost.length === 0) this.#holder.renewed(held, until);
       else {
-        this.#holder.renewed(held.filter((lease) => !lost.includes(lease.taskId)), until);
+        this.#holder.renewed(
+          held.filter((lease) => !lost.includes(lease.taskId)),
+          until,
+        );
         this.#holder.lost(held.filter((lease) => lost.includes(lease.taskId)));
       }
     } catch (error) {

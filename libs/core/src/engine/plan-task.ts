@@ -161,7 +161,17 @@ export interface TaskPlan {
 export async function planTask(
   request: RunTaskRequest,
   template: TaskTemplate,
-  options: { id: string; correlationId: string; now: number; defaults: EngineDefaults; taskHandler?: TaskHandler },
+  options: {
+    id: string;
+    correlationId: string;
+    now: number;
+    defaults: EngineDefaults;
+    taskHandler?: TaskHandler;
+    /** The request's `runAt`, parsed. */
+    runAt?: number;
+    /** The schedule and fire time the task is for, when a schedule fired it. */
+    scheduled?: { scheduleId: string; scheduledFor: number };
+  },
 ): Promise<TaskPlan> {
   checkBypass(request.bypassSteps ?? [], template);
   const violations = template.validateContext?.(request.context) ?? [];
@@ -184,6 +194,8 @@ export async function planTask(
     ...(request.reason === undefined ? {} : { reason: request.reason }),
     ...(template.taskHandler === undefined ? {} : { taskHandler: template.taskHandler }),
     ...(request.traceContext === undefined ? {} : { traceContext: { ...request.traceContext } }),
+    ...(options.runAt === undefined ? {} : { runAt: options.runAt }),
+    ...options.scheduled,
   };
   const steps = adjustableSteps(template, options.defaults);
   const bypassed = new Set(request.bypassSteps ?? []);

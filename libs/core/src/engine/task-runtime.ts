@@ -155,11 +155,15 @@ export class TaskRuntime {
   }
 
   /**
-   * Stores a new task with its steps and, when the engine takes work and has a free slot, runs it, leased to this
-   * engine from its creation (no claim round trip); otherwise any worker claims it.
+   * Stores a new task with its steps and, when it is due, the engine takes work and has a free slot, runs it, leased
+   * to this engine from its creation (no claim round trip); otherwise any worker claims it (a delayed task once its
+   * `runAt` comes).
    */
   async create(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
-    const terms = this.#lifecycle.takesWork && this.#slotsTaken() < this.#settings.concurrency && this.#keeper.terms();
+    // A task due later is stored unleased, claimable from its `runAt`: whichever worker is free then starts it.
+    const due = task.runAt === undefined || task.runAt <= this.#settings.clock.now();
+    const terms =
+      due && this.#lifecycle.takesWork && this.#slotsTaken() < this.#settings.concurrency && this.#keeper.terms();
     const lease = terms ? { workerId: terms.workerId, until: terms.until } : undefined;
     if (lease) this.#creating++;
     const result = await this.writes.create(task, steps, lease).finally(() => {

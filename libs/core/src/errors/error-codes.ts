@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   INVALID_CONTEXT: "A task request's context violates the template's context schema.",
   TASK_NOT_FOUND: 'No task has the given id.',
   STEP_NOT_FOUND: 'The task has no step of the given name.',
+  SCHEDULE_NOT_FOUND: 'No schedule has the given id.',
   INVALID_TRANSITION: 'The action is not allowed in the current state of the task or step.',
   WAIT_TIMEOUT: 'waitForTask gave up before the task reached a terminal state.',
   SNAPSHOT_VERSION_MISMATCH: 'A stored snapshot was written by other machines than this engine runs.',

@@ -8,6 +8,11 @@ import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import type { SendSignalOutcome, SentSignal } from './task-signals.js';
+import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
+import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
+import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
+import type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
+import type { ScheduleAdvance, ScheduleRecord } from '../schedules/schedule.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
@@ -84,6 +89,9 @@ export class MemoryStore implements TaskStore {
   readonly #idempotencyKeys = new Map<string, string>();
   readonly #workWatchers = new Set<() => void>();
   readonly #eventLog = new MemoryEventLog();
+  readonly #subscribers = new MemorySubscriberPositions();
+  readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
+  readonly #schedules = new Map<string, ScheduleRecord>();
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -102,7 +110,7 @@ export class MemoryStore implements TaskStore {
       signals: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
-        : { token: 0, claimableAt: task.createdAt },
+        : { token: 0, claimableAt: task.runAt ?? task.createdAt },
     });
     if (!lease) this.#workArrived();
     return { task: clone(task), created: true };
@@ -337,6 +345,53 @@ export class MemoryStore implements TaskStore {
 
   async readSignals(taskId: string): Promise<SentSignal[]> {
     return clone(this.#tasks.get(taskId)?.signals ?? []);
+  }
+
+  claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
+    return this.#subscribers.claimSubscriber(claim);
+  }
+
+  saveSubscriberPosition(name: string, token: number, position: string): Promise<boolean> {
+    return this.#subscribers.saveSubscriberPosition(name, token, position);
+  }
+
+  releaseSubscriber(name: string, token: number): Promise<void> {
+    return this.#subscribers.releaseSubscriber(name, token);
+  }
+
+  readSubscriberPosition(name: string): Promise<string | undefined> {
+    return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
+    return this.#webhookDeliveries.recordWebhookDelivery(delivery, keepNewest);
+  }
+
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    return this.#webhookDeliveries.listWebhookDeliveries(query);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    this.#schedules.set(schedule.id, clone(schedule));
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return clone(this.#schedules.get(id));
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return [...this.#schedules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(clone);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  async advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
+    const schedule = this.#schedules.get(id);
+    if (schedule?.nextFireAt !== from) return false;
+    Object.assign(schedule, advance);
+    return true;
   }
 
   async close(): Promise<void> {}

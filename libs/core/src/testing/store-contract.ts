@@ -3,7 +3,10 @@ import type { TaskStore } from '../store/task-store.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
 import { signalContractCases } from './signal-contract.js';
+import { scheduleContractCases } from './schedule-contract.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
+import { subscriberContractCases } from './subscriber-contract.js';
+import { webhookDeliveryLogContractCases } from './webhook-delivery-log-contract.js';
 
 /** Makes a fresh, empty store for one test; `close` is called after it. */
 export type StoreFactory = () => Promise<TaskStore> | TaskStore;
@@ -334,6 +337,9 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describe('leases', () => leaseContractCases(() => store));
     describe('event log', () => eventLogContractCases(() => store));
     describe('signals', () => signalContractCases(() => store));
+    describe('subscriber positions', () => subscriberContractCases(() => store));
+    describe('webhook delivery log', () => webhookDeliveryLogContractCases(() => store));
+    describe('schedules and delayed tasks', () => scheduleContractCases(() => store));
 
     it('answers nothing for an unknown task', async () => {
       const id = sampleTask().id;

@@ -11,6 +11,9 @@ export const PERMISSIONS = [
   'events:read',
   'metrics:read',
   'workers:read',
+  'webhooks:read',
+  'schedules:read',
+  'schedules:write',
 ] as const;
 
 /** A `resource:action` permission. */

@@ -1,5 +1,6 @@
 import type { AnnotationRecord, StepView, TaskSummary, TaskView, TransitionRecord } from '@tasker/core';
 import { isoTime } from './time.js';
+import { traceIdOf } from './trace-id.js';
 
 /** A step as the API shows it (the seed's `workflow_steps[]` entries). */
 export function stepJson(step: StepView) {
@@ -42,6 +43,9 @@ export function taskSummaryJson(task: TaskSummary) {
     reason: task.reason ?? null,
     tags: task.tags,
     error_message: task.errorMessage ?? null,
+    run_at: isoTime(task.runAt),
+    schedule_id: task.scheduleId ?? null,
+    scheduled_for: isoTime(task.scheduledFor),
     created_at: isoTime(task.createdAt),
     updated_at: isoTime(task.updatedAt),
     started_at: isoTime(task.startedAt),
@@ -74,6 +78,7 @@ export function annotationJson(annotation: AnnotationRecord) {
 export function taskJson(task: TaskView, history: readonly TransitionRecord[]) {
   return {
     ...taskSummaryJson(task),
+    trace_id: traceIdOf(task.traceContext),
     context: task.context,
     workflow_steps: task.steps.map(stepJson),
     annotations: task.annotations.map(annotationJson),

@@ -68,6 +68,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
             ...(correlationId === undefined ? {} : { correlationId }),
             ...(body.source_system === undefined ? {} : { sourceSystem: body.source_system }),
             ...(body.bypass_steps === undefined ? {} : { bypassSteps: body.bypass_steps }),
+            ...(body.run_at === undefined ? {} : { runAt: body.run_at }),
             ...(body.reason === undefined ? {} : { reason: body.reason }),
             ...(body.tags === undefined ? {} : { tags: body.tags }),
             ...(traceContext === undefined ? {} : { traceContext }),

@@ -52,6 +52,9 @@ export const taskSummaryResponse = z.object({
   reason: z.string().nullable(),
   tags: z.array(z.string()),
   error_message: z.string().nullable(),
+  run_at: time,
+  schedule_id: z.string().nullable(),
+  scheduled_for: time,
   created_at: time,
   updated_at: time,
   started_at: time,
@@ -61,6 +64,8 @@ export const taskSummaryResponse = z.object({
 
 /** A task with its context, steps, annotations and history. */
 export const taskResponse = taskSummaryResponse.extend({
+  /** The task's trace (W3C trace id, 32 hex digits), when it has one. */
+  trace_id: z.string().nullable(),
   context: z.record(z.string(), z.json()),
   workflow_steps: z.array(stepResponse),
   annotations: z.array(z.object({ annotation_type: z.string(), content: z.json(), created_at: time })),

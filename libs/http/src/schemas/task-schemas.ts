@@ -18,6 +18,8 @@ export const createTaskBody = z.strictObject({
   tags: z.array(shortText).max(50).optional(),
   /** Names of `skippable` steps to bypass: they end `skipped`; the engine refuses any other name (400). */
   bypass_steps: z.array(shortText).max(100).optional(),
+  /** When the task may start (ISO 8601 with a zone): stored at once, started by any worker when due. */
+  run_at: isoTimeMs.optional(),
 });
 
 /** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */

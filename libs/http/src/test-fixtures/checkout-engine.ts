@@ -5,6 +5,7 @@ import {
   TaskHandler,
   type CompensationContext,
   type Engine,
+  type EngineOptions,
   type TaskStore,
 } from '@tasker/core';
 import { parseTemplate } from '@tasker/template';
@@ -26,10 +27,10 @@ export function orderContext(overrides: { token?: string } = {}) {
 /**
  * An engine running the seed's checkout template (`ecommerce/process_order@1.0.0`, from the repo's YAML) and a
  * one-step `payments/process_refund@1.0.0` whose step publishes the custom event `refund_issued`. Payment with token `tok_declined` fails permanently; `tok_flaky`
- * fails its first attempt and then succeeds. Retries wait 1 ms.
+ * fails its first attempt and then succeeds. Retries wait 1 ms. `options` add to or replace the engine's.
  */
-export function checkoutEngine(store: TaskStore): Engine {
-  const engine = createEngine({ store, defaults: { backoff: { baseMs: 1, maxMs: 2, jitter: 0 } } });
+export function checkoutEngine(store: TaskStore, options: Omit<EngineOptions, 'store'> = {}): Engine {
+  const engine = createEngine({ store, defaults: { backoff: { baseMs: 1, maxMs: 2, jitter: 0 } }, ...options });
   engine.registerHandler('Ecommerce::OrderProcessingHandler', class extends TaskHandler {});
   engine.registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', async () => ({ total: 20.52 }));
   engine.registerHandler('Ecommerce::StepHandlers::ProcessPaymentHandler', async (ctx) => {

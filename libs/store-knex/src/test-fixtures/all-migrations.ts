@@ -6,5 +6,8 @@ export const ALL_MIGRATIONS = [
   '004-room-for-updates',
   '005-dependent-system',
   '006-event-log',
+  '007-subscriber-positions',
+  '008-webhook-deliveries',
   '009-signals',
+  '010-schedules',
 ];

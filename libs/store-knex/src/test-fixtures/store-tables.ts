@@ -6,4 +6,7 @@ export const STORE_TABLES = [
   'tasker_annotations',
   'tasker_snapshots',
   'tasker_events',
+  'tasker_subscriber_positions',
+  'tasker_webhook_deliveries',
+  'tasker_schedules',
 ];

@@ -5,7 +5,7 @@ import { LUA_PRELUDE } from './lua-prelude.js';
  * The key is claimed with SET NX before anything is written, in the same script, so two racing requests with one
  * key store one task.
  *
- * An unfinished task is claimable from its creation time, and the script publishes on the work channel so an idle
+ * An unfinished task is claimable from its creation time (a delayed one from its `runAt`), and the script publishes on the work channel so an idle
  * worker claims it at once; one created with a lease belongs to its worker with token 1, claimable when the lease
  * expires.
  *

@@ -132,6 +132,19 @@ const environment = z.strictObject(
   expect('must be a mapping with step_templates'),
 );
 
+/** One entry of `schedules`: a schedule of tasks of this template; cron and time zone are checked by the parser. */
+export const scheduleDocument = z.strictObject(
+  {
+    id: identifier,
+    cron: z.string(expect('must be a cron expression (a string)')).min(1, 'must not be empty'),
+    timezone: z.string(expect('must be an IANA time zone such as Europe/Oslo')).optional(),
+    context: jsonObject.optional(),
+    catch_up: z.enum(['none', 'latest', 'all'], expect("must be 'none', 'latest' or 'all'")).optional(),
+    overlap: z.enum(['allow', 'skip'], expect("must be 'allow' or 'skip'")).optional(),
+  },
+  expect('must be a mapping (a schedule)'),
+);
+
 /** A task template file as written: the seed's YAML format, snake_case keys, nothing unknown allowed. */
 export const templateDocument = z.strictObject(
   {
@@ -173,6 +186,7 @@ export const templateDocument = z.strictObject(
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
     step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),
+    schedules: z.array(scheduleDocument, expect('must be a list of schedules')).optional(),
     environments: z.record(z.string(), environment, expect('must be a mapping of environment names')).optional(),
   },
   expect('must be a mapping (a task template)'),

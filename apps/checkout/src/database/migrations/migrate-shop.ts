@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as createShopTables from './001-create-shop-tables.js';
 import * as refundsAndCancelledOrders from './002-refunds-and-cancelled-orders.js';
+import * as salesSummaries from './003-sales-summaries.js';
 
 interface ShopMigration extends Knex.Migration {
   name: string;
@@ -10,6 +11,7 @@ interface ShopMigration extends Knex.Migration {
 const MIGRATIONS: readonly ShopMigration[] = [
   { name: '001-create-shop-tables', ...createShopTables },
   { name: '002-refunds-and-cancelled-orders', ...refundsAndCancelledOrders },
+  { name: '003-sales-summaries', ...salesSummaries },
 ];
 
 /** The migrations as imported modules, so that they run the same from sources and from a build. */
