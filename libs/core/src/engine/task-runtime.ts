@@ -56,7 +56,10 @@ export class TaskRuntime {
   #creating = 0;
   #runningAttempts = 0;
   #attemptsIdle: Array<() => void> = [];
-  /** Leases being given back by passivation: stopping waits for them, so none is left held by a stopped engine. */
+  /**
+   * Leases being given back by passivation, and the signal checks that follow some (see `#wakeIfSignalled`):
+   * stopping waits for them, so none is left held by a stopped engine nor reads a store being closed.
+   */
   readonly #releasing = new Set<Promise<void>>();
 
   constructor(
@@ -407,7 +410,8 @@ export class TaskRuntime {
     this.#deactivate(task);
     this.#settings.logger.debug({ taskId: task.info.taskId, wakeAt: wake.at }, 'task passivated');
     const released = this.#release({ ...task.lease, wakeAt: wake.at });
-    if (wake.signals.length > 0) void released.then(() => this.#wakeIfSignalled(task.info.taskId, wake.signals));
+    if (wake.signals.length > 0)
+      this.#track(released.then(() => this.#wakeIfSignalled(task.info.taskId, wake.signals)));
   }
 
   /**
@@ -416,6 +420,8 @@ export class TaskRuntime {
    * the task by itself, so between the two none is missed.
    */
   async #wakeIfSignalled(taskId: string, signals: string[]): Promise<void> {
+    // A stopping engine claims nothing; the task's signal (or its timeout) wakes it on another worker.
+    if (!this.#lifecycle.takesWork) return;
     try {
       const received = await this.#settings.store.readSignals(taskId);
       if (!received.some((signal) => signals.includes(signal.name)) || !this.#lifecycle.takesWork) return;
@@ -459,13 +465,18 @@ export class TaskRuntime {
 
   /** Gives a lease back in the background; stopping waits for it. Resolves once it is given back (or failed). */
   #release(release: LeaseRelease): Promise<void> {
-    const releasing = this.#giveBack(release)
-      .catch((error: unknown) =>
+    return this.#track(
+      this.#giveBack(release).catch((error: unknown) =>
         this.#settings.logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'),
-      )
-      .finally(() => this.#releasing.delete(releasing));
-    this.#releasing.add(releasing);
-    return releasing;
+      ),
+    );
+  }
+
+  /** Keeps `work` (which never rejects) among what stopping waits for until it settles. */
+  #track(work: Promise<void>): Promise<void> {
+    const tracked = work.finally(() => this.#releasing.delete(tracked));
+    this.#releasing.add(tracked);
+    return tracked;
   }
 
   /**
