@@ -168,6 +168,7 @@ export function createStepMachine(env: MachineEnvironment) {
       isPaused: ({ context }) => context.paused === true,
       asksToWait: ({ event }) => event.type === 'ATTEMPT_FAILED' && event.error instanceof WaitRequest,
       hasWakeTime: ({ context }) => context.waitingFor?.until !== undefined,
+      wakeDue: ({ context }) => context.waitingFor?.until !== undefined && env.now() >= context.waitingFor.until,
       awaitsThisSignal: ({ context, event }) =>
         event.type === 'SIGNAL_RECEIVED' && context.waitingFor?.signal === event.signal,
       signalArrived: ({ context }) =>
@@ -300,30 +301,39 @@ export function createStepMachine(env: MachineEnvironment) {
         },
       },
       // The handler waits (a sleep, a signal): no attempt runs, and the step is passivated with its task when nothing
-      // else of it runs. It wakes on its time (the timer, re-armed on restore), on its signal, or on restore: the
-      // handler runs again in the same attempt and either finds what it waited for or waits again.
+      // else of it runs. It wakes on its time (the timer, re-armed on restore), on its signal, or when restored after
+      // either came: the handler runs again in the same attempt and finds what it waited for (or waits again).
       waiting: {
         entry: recordAndRemember('waiting'),
-        after: {
-          untilWake: { guard: and([not('isPaused'), 'hasWakeTime']), target: '#step.in_progress', actions: 'wake' },
-        },
+        initial: 'asleep',
         on: {
           SIGNAL_RECEIVED: {
             guard: and([not('isPaused'), 'awaitsThisSignal']),
             target: '#step.in_progress',
             actions: 'wakeBySignal',
           },
-          // Restored (claimed after a passivation, say): woken by the signal when it came meanwhile.
-          RESUME: [
-            {
-              guard: 'signalArrived',
-              target: '#step.in_progress',
-              actions: ['wakeBySignal', assign({ paused: false })],
-            },
-            { target: '#step.in_progress', actions: ['wake', assign({ paused: false })] },
-          ],
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
           RESOLVE: { target: 'resolved_manually', actions: ['rememberOperator', 'keepResolution'] },
+        },
+        states: {
+          asleep: {
+            after: {
+              untilWake: { guard: and([not('isPaused'), 'hasWakeTime']), target: '#step.in_progress', actions: 'wake' },
+            },
+            // Restored (claimed after a passivation, say): woken by the signal if it came meanwhile, or by its time if
+            // that has come; otherwise it waits on (its timer re-armed), so an operator's action finds it waiting.
+            on: {
+              RESUME: [
+                {
+                  guard: 'signalArrived',
+                  target: '#step.in_progress',
+                  actions: ['wakeBySignal', assign({ paused: false })],
+                },
+                { guard: 'wakeDue', target: '#step.in_progress', actions: ['wake', assign({ paused: false })] },
+                { target: 'asleep', reenter: true, actions: assign({ paused: false }) },
+              ],
+            },
+          },
         },
       },
       // The result goes from the attempt's event straight into the write: the context of an actor that is done is

@@ -251,6 +251,29 @@ describe('signal steps', () => {
   });
 });
 
+describe('operators and waiting steps', () => {
+  it('resolve a waiting step by hand (its dependants go on) and cancel a task whose step waits', async () => {
+    const engine = await boot(createMemoryStore(), new SimulatedClock(), reviewFlow, {
+      validate: () => 1,
+      charge: (ctx) => ctx.results('review'),
+    });
+    const resolved = await run(engine);
+    await waitForEvent(engine, 'step.waiting', (event) => event.taskId === resolved);
+    await engine.resolveStep(resolved, 'review', { by: 'phone' }, { by: 'ops', reason: 'approved on the phone' });
+    const task = await engine.waitForTask(resolved);
+    expect(task.state).toBe('resolved_manually');
+    expect(task.steps[2]!.results).toEqual({ by: 'phone' });
+
+    const cancelled = await run(engine);
+    await waitForEvent(engine, 'step.waiting', (event) => event.taskId === cancelled);
+    await engine.cancelTask(cancelled, { reason: 'customer left' });
+    const gone = await engine.waitForTask(cancelled);
+    expect(gone.state).toBe('cancelled');
+    expect(gone.steps.map((step) => step.state)).toEqual(['completed', 'cancelled', 'cancelled']);
+    await expect(engine.signal(cancelled, 'approved', {})).rejects.toMatchObject({ code: 'TASK_FINISHED' });
+  });
+});
+
 describe('handlers that wait for a signal', () => {
   it('ends the attempt while waiting and runs the handler again with the payload once it comes', async () => {
     const clock = new SimulatedClock();
