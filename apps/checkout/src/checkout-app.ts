@@ -68,6 +68,7 @@ export async function createCheckoutApp(
       db: database.knex,
       simulation: new ServiceSimulation(config.simulation),
       paymentTimeouts: config.paymentTimeouts,
+      review: config.review,
       templatesDir: config.templatesDir,
       salesSummaryCron: config.salesSummaryCron,
     },

@@ -11,6 +11,7 @@ import { RestockInventoryHandler } from './handlers/restock-inventory.js';
 import { SendConfirmationHandler } from './handlers/send-confirmation.js';
 import { UpdateInventoryHandler } from './handlers/update-inventory.js';
 import { ValidateCartHandler } from './handlers/validate-cart.js';
+import { ReviewOrderHandler, type ReviewPolicy } from './handlers/review-order.js';
 import { SummariseSalesHandler } from './handlers/summarise-sales.js';
 import { SALES_SUMMARY_TEMPLATE, SUMMARISE_SALES_HANDLER, salesSummarySchedule } from './sales-summary-template.js';
 import { InventoryService } from './services/inventory-service.js';
@@ -24,6 +25,8 @@ export interface CheckoutEngineParts {
   db: Knex;
   simulation: ServiceSimulation;
   paymentTimeouts: PaymentTimeouts;
+  /** Which orders wait for a fraud review (`review_order`, template 1.1.0), and for how long at most. */
+  review: ReviewPolicy;
   /** The folder of YAML task templates to load. */
   templatesDir: string;
   /** When the nightly sales summary runs (cron, UTC, seconds first allowed). */
@@ -31,7 +34,8 @@ export interface CheckoutEngineParts {
 }
 
 /**
- * The engine with the seed's `ecommerce/process_order` template, its five step handlers, its task handler and the
+ * The engine with the seed's `ecommerce/process_order` template (1.0.0 as the seed had it; 1.1.0 with the fraud review
+ * of large orders, `review_order`), its step handlers, its task handler and the
  * compensations of the payment (`RefundPayment`), the inventory update (`RestockInventory`) and the order
  * (`CancelOrder`); and the nightly sales summary (`reports/sales_summary`), scheduled at `salesSummaryCron`.
  */
@@ -43,6 +47,7 @@ export async function createCheckoutEngine(parts: CheckoutEngineParts, options: 
   const engine = createEngine({ resolveVersion: semverResolver, ...options })
     .registerHandler('Ecommerce::OrderProcessingHandler', new OrderProcessingHandler(parts.paymentTimeouts))
     .registerHandler('Ecommerce::StepHandlers::ValidateCartHandler', new ValidateCartHandler(db))
+    .registerHandler('Ecommerce::StepHandlers::ReviewOrderHandler', new ReviewOrderHandler(parts.review))
     .registerHandler('Ecommerce::StepHandlers::ProcessPaymentHandler', new ProcessPaymentHandler(payments))
     .registerHandler('Ecommerce::StepHandlers::UpdateInventoryHandler', new UpdateInventoryHandler(inventory))
     .registerHandler('Ecommerce::StepHandlers::CreateOrderHandler', new CreateOrderHandler(db))

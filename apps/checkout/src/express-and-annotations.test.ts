@@ -39,7 +39,7 @@ describe('annotations of the task handler', () => {
       ],
       [
         'checkout_completed',
-        { total_duration_ms: expect.any(Number), steps_completed: 5, customer_email: 'sarah@growthcorp.example' },
+        { total_duration_ms: expect.any(Number), steps_completed: 6, customer_email: 'sarah@growthcorp.example' },
       ],
     ]);
   });

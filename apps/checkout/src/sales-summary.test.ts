@@ -73,6 +73,7 @@ describe('the nightly sales summary', () => {
         db,
         simulation: new ServiceSimulation(TEST_SIMULATION),
         paymentTimeouts: { expressMs: 1_000 },
+        review: { reviewAbove: 1_000, reviewTimeoutMs: 60_000 },
         templatesDir: TEMPLATES_DIR,
         salesSummaryCron: '0 0 2 * * *',
       },

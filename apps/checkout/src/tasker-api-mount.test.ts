@@ -17,7 +17,7 @@ async function tokenWith(permissions: string[], lifetime = '5m') {
 }
 
 describe("Tasker's REST API at /tasker", () => {
-  it('serves the checkout task with the seed’s workflow_steps when auth is off', async () => {
+  it('serves the checkout task with the seed’s workflow_steps and the fraud review when auth is off', async () => {
     test = await startTestApp();
     const { body } = await postCheckout(test.url, checkoutBody('tok_success'));
     await settledStatus(test.url, body.task_id as string);
@@ -25,6 +25,7 @@ describe("Tasker's REST API at /tasker", () => {
     expect(task).toMatchObject({ namespace: 'ecommerce', name: 'process_order', current_state: 'completed' });
     expect((task.workflow_steps as Array<{ name: string }>).map((step) => step.name)).toEqual([
       'validate_cart',
+      'review_order',
       'process_payment',
       'update_inventory',
       'create_order',

@@ -72,7 +72,7 @@ describe('the tasker command', () => {
 
   it('validate accepts good templates and names each problem at file:line:column (exit 1)', async () => {
     const good = await runTasker(['validate', TEMPLATES_DIR]);
-    expect(good).toEqual({ code: 0, out: 'ok  2 templates\n', err: '' });
+    expect(good).toEqual({ code: 0, out: 'ok  3 templates\n', err: '' });
     const cycle = await runTasker(['validate', fixture('invalid/cycle.yaml')]);
     expect(cycle.code).toBe(1);
     expect(cycle.out).toBe(

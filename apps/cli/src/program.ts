@@ -5,6 +5,7 @@ import { machinesCommand } from './commands/machines.js';
 import { migrateCommand } from './commands/migrate.js';
 import { runCommand } from './commands/run.js';
 import { stepsCommand } from './commands/steps.js';
+import { signalCommand } from './commands/signal.js';
 import { tasksCommand } from './commands/tasks.js';
 import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
@@ -38,6 +39,7 @@ export function createProgram(io: Partial<Io> | ((text: string) => void) = {}): 
     .addCommand(runCommand(full))
     .addCommand(tasksCommand(full))
     .addCommand(stepsCommand(full))
+    .addCommand(signalCommand(full))
     .addCommand(eventsCommand(full))
     .addCommand(workersCommand(full))
     .addCommand(migrateCommand(full))

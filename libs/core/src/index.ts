@@ -179,3 +179,12 @@ export { systemClock } from './ports/clock.js';
 export type { NewTaskTraceInfo, StartTrace } from './ports/start-trace.js';
 export type { Logger, LogFields } from './ports/logger.js';
 export { silentLogger } from './ports/logger.js';
+
+// Waiting inside a task: sleep and signal steps, signals, `ctx.waitForSignal`.
+export type { SignalResult } from './engine/engine-types.js';
+export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-signals.js';
+export { SignalTimeoutError } from './errors/signal-timeout-error.js';
+export { SignalValidationError } from './errors/signal-validation-error.js';
+export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
+export type { StepType, WaitSettings } from './domain/template.js';
+export type { WaitingFor } from './domain/records.js';

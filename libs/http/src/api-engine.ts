@@ -11,6 +11,7 @@ export type ApiEngine = Pick<
   | 'retryTask'
   | 'cancelTask'
   | 'resolveStep'
+  | 'signal'
   | 'getTask'
   | 'getHistory'
   | 'listTasks'

@@ -32,6 +32,7 @@ const ROUTES: Array<[Method, string]> = [
   ['GET', '/tasks/{id}/steps'],
   ['GET', '/tasks/{id}/steps/{step}'],
   ['POST', '/tasks/{id}/steps/{step}/resolve'],
+  ['POST', '/tasks/{id}/signals/{name}'],
   ['GET', '/namespaces'],
   ['GET', '/namespaces/{ns}/templates'],
   ['GET', '/namespaces/{ns}/templates/{name}'],

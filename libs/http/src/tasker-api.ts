@@ -19,6 +19,7 @@ import { webhooksRoutes } from './routes/webhooks-routes.js';
 import { metricsRoute } from './routes/metrics-route.js';
 import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
+import { signalsRoutes } from './routes/signals-routes.js';
 import { tasksRoutes } from './routes/tasks-routes.js';
 import { schedulesRoutes } from './routes/schedules-routes.js';
 import { templatesRoutes } from './routes/templates-routes.js';
@@ -138,6 +139,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
   for (const routes of [
     tasksRoutes,
     stepsRoutes,
+    signalsRoutes,
     templatesRoutes,
     healthRoutes,
     eventsRoutes,

@@ -25,6 +25,8 @@ import type {
   TaskWrite,
   TransitionRecord,
   StoreErrorKind,
+  SendSignalOutcome,
+  SentSignal,
   SubscriberClaim,
   SubscriberHold,
   WebhookDelivery,
@@ -56,6 +58,7 @@ import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js'
 import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
+import { readSignals, sendSignal } from './operations/signals.js';
 import {
   claimSubscriber,
   readSubscriberPosition,
@@ -278,6 +281,18 @@ export class KnexStore implements TaskStore {
   async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
     await this.#ensureReady();
     if ((await releaseLeases(this.#context, releases)) > 0) await this.#announcer.announce();
+  }
+
+  async sendSignal(signal: SentSignal): Promise<SendSignalOutcome> {
+    if (!this.#isReady) await this.#ensureReady();
+    const { outcome, woke } = await sendSignal(this.#context, signal);
+    if (woke) await this.#announcer.announce();
+    return outcome;
+  }
+
+  async readSignals(taskId: string): Promise<SentSignal[]> {
+    if (!this.#isReady) await this.#ensureReady();
+    return readSignals(this.#context, taskId);
   }
 
   async countWaiting(now: number): Promise<number> {

@@ -7,6 +7,8 @@ export interface TableNames {
   snapshots: string;
   /** The event log: every engine event, appended with the write that caused it (see `EventLog`). */
   events: string;
+  /** The signals sent to tasks, one per task and name (see `TaskSignals`). */
+  signals: string;
   /** Where each durable subscriber stands in the event log, and which worker delivers to it. */
   subscribers: string;
   /** Every try of a webhook delivery, the newest kept per webhook. */
@@ -42,6 +44,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     annotations: `${prefix}annotations`,
     snapshots: `${prefix}snapshots`,
     events: `${prefix}events`,
+    signals: `${prefix}signals`,
     subscribers: `${prefix}subscriber_positions`,
     webhookDeliveries: `${prefix}webhook_deliveries`,
     schedules: `${prefix}schedules`,

@@ -9,6 +9,7 @@
  * | `transitions:<id>` | list | the task's history, one JSON `TransitionRecord` per entry, oldest first |
  * | `annotations:<id>` | list | one JSON `AnnotationRecord` per entry, oldest first |
  * | `snapshot:<id>` | string | JSON `StoredSnapshot` |
+ * | `signals:<id>` | hash | the signals sent to the task: field the signal's name, value JSON `{ payload, sentAt }` |
  * | `idempotency:<json [namespace, name, key]>` | string | id of the task that holds the key |
  * | `idx:all` | sorted set | every task's index member |
  * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
@@ -64,6 +65,11 @@ export class RedisKeys {
 
   snapshot(taskId: string): string {
     return `${this.prefix}snapshot:${taskId}`;
+  }
+
+  /** The signals sent to task `taskId` (see `TaskSignals`). */
+  signals(taskId: string): string {
+    return `${this.prefix}signals:${taskId}`;
   }
 
   get unfinished(): string {

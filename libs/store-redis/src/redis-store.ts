@@ -37,6 +37,8 @@ import {
   type TaskWrite,
   type TransitionRecord,
   type WorkerLeases,
+  type SendSignalOutcome,
+  type SentSignal,
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
@@ -55,6 +57,7 @@ import { COMMIT_SCRIPT } from './scripts/commit-script.js';
 import { CREATE_TASK_SCRIPT } from './scripts/create-task-script.js';
 import { LIST_TASKS_SCRIPT } from './scripts/list-tasks-script.js';
 import { MIGRATE_SCRIPT } from './scripts/migrate-script.js';
+import { SEND_SIGNAL_SCRIPT } from './scripts/send-signal-script.js';
 import { WorkWatchers } from './work-watchers.js';
 
 /**
@@ -69,6 +72,7 @@ const createTaskScript = new LuaScript(CREATE_TASK_SCRIPT);
 const commitScript = new LuaScript(COMMIT_SCRIPT);
 const listTasksScript = new LuaScript(LIST_TASKS_SCRIPT);
 const migrateScript = new LuaScript(MIGRATE_SCRIPT);
+const sendSignalScript = new LuaScript(SEND_SIGNAL_SCRIPT);
 
 /** How a {@link RedisStore} names its keys. */
 export interface RedisStoreOptions {
@@ -286,6 +290,26 @@ export class RedisStore implements TaskStore {
   async getTask(taskId: string): Promise<TaskRecord | undefined> {
     this.#commands++;
     return taskFromHash(Object.entries(await this.#client.hgetall(this.#keys.task(taskId))));
+  }
+
+  async sendSignal(signal: SentSignal): Promise<SendSignalOutcome> {
+    const { taskId, name, payload, sentAt } = signal;
+    return (await sendSignalScript.run(
+      this.#client,
+      [this.prefix, taskId, name, JSON.stringify({ payload, sentAt }), sentAt],
+      this.#countCommand,
+    )) as SendSignalOutcome;
+  }
+
+  async readSignals(taskId: string): Promise<SentSignal[]> {
+    this.#commands++;
+    const stored = await this.#client.hgetall(this.#keys.signals(taskId));
+    return Object.entries(stored)
+      .map(([name, value]) => {
+        const { payload, sentAt } = JSON.parse(value) as Pick<SentSignal, 'payload' | 'sentAt'>;
+        return { taskId, name, payload, sentAt };
+      })
+      .sort((a, b) => a.sentAt - b.sentAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async getSteps(taskId: string): Promise<StepRecord[]> {

@@ -9,6 +9,7 @@ import {
   type TemplateSchedule,
 } from '@tasker/core';
 import { compileContextSchema } from './context/compile-context-schema.js';
+import { compileSignalSchemas } from './context/compile-signal-schemas.js';
 import { TemplateLoadError, type TemplateIssue } from './errors/template-load-error.js';
 import { problemIssues } from './graph/problem-issues.js';
 import { applyEnvironment, overrideIssues } from './schema/apply-environment.js';
@@ -94,7 +95,12 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
   return withoutUndefined({
     name: step.name,
     description: step.description,
+    type: step.type,
     handler: step.handler_class,
+    durationMs: step.duration,
+    until: step.until,
+    signal: step.signal,
+    schema: step.schema as JsonObject | undefined,
     dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     retryable: step.retryable ?? defaults.retryable,
     retryLimit: step.retry_limit ?? defaults.retryLimit,
@@ -151,6 +157,7 @@ function buildTemplate(
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
     customEvents: customEventNames(document),
+    signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,
     schedules: toSchedules(document),
     steps: stepTemplates,
@@ -200,16 +207,28 @@ export function readTemplate(
     validateTemplate(template, NO_HANDLERS).filter((problem) => problem.code !== 'UNKNOWN_HANDLER'),
   );
   const compiled = template.contextSchema ? compileContextSchema(source, template.contextSchema) : undefined;
+  const signals = compileSignalSchemas(source, template, signalSchemas(checked.document));
   const issues = [
     ...overrideIssues(source, checked.document),
     ...namedStepIssues(source, checked.document),
     ...graph,
     ...(compiled?.issues ?? []),
+    ...signals.issues,
     ...scheduleIssues(source, checked.document, compiled?.validateContext),
   ];
   if (issues.length > 0) return { issues: sortIssues(issues) };
   if (compiled?.validateContext) template.validateContext = compiled.validateContext;
+  if (signals.validateSignal) template.validateSignal = signals.validateSignal;
   return { template, issues: [] };
+}
+
+/** The schemas the template's `signals` give, by signal name, with the YAML path of each. */
+function signalSchemas(document: TemplateDocument): Array<{ signal: string; schema: JsonObject; at: KeyPath }> {
+  return (document.signals ?? []).flatMap((signal, index) =>
+    typeof signal === 'string' || signal.schema === undefined
+      ? []
+      : [{ signal: signal.name, schema: signal.schema as JsonObject, at: ['signals', index, 'schema'] }],
+  );
 }
 
 /** Issues in reading order: by file, line, then column. */

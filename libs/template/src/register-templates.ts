@@ -25,7 +25,7 @@ function unknownHandler(
   if (compensation) return { name: compensation.handler, kind: 'compensation' };
   const index = /^steps\[(\d+)\]\.handler$/.exec(problem.path)?.[1];
   const step = index === undefined ? undefined : template.steps[Number(index)];
-  return step ? { name: step.handler, kind: 'step' } : undefined;
+  return step?.handler === undefined ? undefined : { name: step.handler, kind: 'step' };
 }
 
 /**

@@ -7,6 +7,7 @@
  * - recovery: a worker holding tasks is killed with SIGKILL; the time until another worker resumed all of them,
  *   with a 5 s lease (target: lease + 1 s);
  * - passivation: 100,000 tasks waiting on a one-hour retry in PostgreSQL, the worker's peak RSS (target < 300 MB),
+ *   and 100,000 waiting inside a step (for a signal, or in a day-long sleep), its peak RSS (same target),
  *   then the rehydration of 10,000 of them when due (target < 10 s).
  *
  *   npm run bench:workers
@@ -163,6 +164,10 @@ async function passivation(): Promise<void> {
     const wake = await inChildAt<PassivationFigures>(PASSIVATION, { ...plan, phase: 'wake' });
     console.log(
       `  ${wake.completed} due tasks rehydrated and completed in ${wake.seconds.toFixed(1)} s (target < 10 s); peak RSS ${wake.peakRssMb.toFixed(0)} MB`,
+    );
+    const wait = await inChildAt<PassivationFigures>(PASSIVATION, { ...plan, phase: 'wait' });
+    console.log(
+      `  ${WAITING} tasks waiting in a step (half for a signal, half in a day-long sleep) passivated in ${wait.seconds.toFixed(1)} s; worker peak RSS ${wait.peakRssMb.toFixed(0)} MB (target < 300 MB)`,
     );
   } finally {
     await bench.dispose();

@@ -28,6 +28,8 @@ export interface WorkerOptions {
   faultRate?: number;
   /** Whether the checkout's last step fails for good, so that every task compensates (see `registerCheckout`). */
   undo?: boolean;
+  /** Runs `chaos/waiting` (a sleep of this many ms, then a signal step; see `registerWaiting`) instead of the checkout. */
+  waitingSleepMs?: number;
 }
 
 /** Starts a crash worker process. */

@@ -1,5 +1,6 @@
 /**
- * A worker process for the crash tests. With `create` it stores that many checkout tasks first (not leased: any
+ * A worker process for the crash tests. With `create` it stores that many checkout tasks (or `chaos/waiting` ones,
+ * with `waitingSleepMs`) first (not leased: any
  * worker claims them); then it works until the store holds no unfinished task, stops gracefully (releasing its
  * leases) and exits 0. It prints `running` once it works, so a test knows when a SIGKILL lands mid-run, and stops
  * the same way on SIGTERM.
@@ -15,6 +16,7 @@ import {
   type Logger,
 } from '@tasker/core';
 import { registerCheckout } from './checkout-shape.js';
+import { registerWaiting } from './waiting-shape.js';
 import type { WorkerOptions } from './crash-run.js';
 
 const options = JSON.parse(process.argv[2]!) as WorkerOptions;
@@ -33,9 +35,12 @@ const engine = createEngine({
   workerId: options.workerId,
   ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs, pollIntervalMs: options.leaseMs / 4 }),
 });
-registerCheckout(engine, options.executionLog, options.workerId, options.faultRate ?? 0.15, {
-  undo: options.undo === true,
-});
+if (options.waitingSleepMs === undefined) {
+  registerCheckout(engine, options.executionLog, options.workerId, options.faultRate ?? 0.15, {
+    undo: options.undo === true,
+  });
+} else registerWaiting(engine, options.executionLog, options.workerId, options.waitingSleepMs);
+const template = options.waitingSleepMs === undefined ? 'checkout' : 'waiting';
 const exit = async () => {
   await store.close();
   process.exit(0);
@@ -44,7 +49,7 @@ stopOnSignals(engine, { gracePeriodMs: 5_000, then: exit });
 
 if (options.create !== undefined) {
   for (let index = 0; index < options.create; index++) {
-    await engine.runTask({ namespace: 'chaos', name: 'checkout', context: { order: index } });
+    await engine.runTask({ namespace: 'chaos', name: template, context: { order: index } });
   }
 }
 await engine.start();

@@ -63,6 +63,8 @@ export interface CheckoutConfig {
   templatesDir: string;
   simulation: SimulationConfig;
   paymentTimeouts: PaymentTimeouts;
+  /** Orders whose total (currency units) is above `reviewAbove` wait for a fraud review, `reviewTimeoutMs` at most. */
+  review: { reviewAbove: number; reviewTimeoutMs: number };
   /** Backoff of retried steps: `baseMs * 2^(retry-1)`, capped. */
   retryBackoffBaseMs: number;
   /** Most checkouts the engine runs at once. */
@@ -126,6 +128,8 @@ function checkoutRateLimitOf(env: NodeJS.ProcessEnv): CheckoutConfig['checkoutRa
  * | `RATE_LIMIT_RETRY_AFTER_MS` | the retry-after of `tok_rate_limited` | `2000` |
  * | `SLOW_RESPONSE_MS` | first answer time of `tok_timeout` | `45000` |
  * | `PAYMENT_TIMEOUT_MS`, `EXPRESS_PAYMENT_TIMEOUT_MS` | payment step timeout, standard and express | template's, `15000` |
+ * | `REVIEW_ABOVE` | order total (currency units) above which a checkout waits for a fraud review | `1000` |
+ * | `REVIEW_TIMEOUT_MS` | how long a checkout waits for its review before it fails | `86400000` (a day) |
  * | `RETRY_BACKOFF_MS` | base of the retry backoff | `1000` |
  * | `CONCURRENCY` | checkouts run at once | `100` |
  * | `LOG_LEVEL` | pino level | `info` |
@@ -168,6 +172,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Che
     paymentTimeouts: {
       ...(standardMs === undefined ? {} : { standardMs }),
       expressMs: parseWholeNumber('EXPRESS_PAYMENT_TIMEOUT_MS', env.EXPRESS_PAYMENT_TIMEOUT_MS ?? '15000'),
+    },
+    review: {
+      reviewAbove: parseWholeNumber('REVIEW_ABOVE', env.REVIEW_ABOVE ?? '1000'),
+      reviewTimeoutMs: parsePositiveWholeNumber('REVIEW_TIMEOUT_MS', env.REVIEW_TIMEOUT_MS ?? '86400000'),
     },
     retryBackoffBaseMs: parseWholeNumber('RETRY_BACKOFF_MS', env.RETRY_BACKOFF_MS ?? '1000'),
     concurrency: parseWholeNumber('CONCURRENCY', env.CONCURRENCY ?? '100'),

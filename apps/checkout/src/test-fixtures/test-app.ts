@@ -41,6 +41,7 @@ function testConfig(directory: string, overrides: Partial<CheckoutConfig> = {}):
     simulation: TEST_SIMULATION,
     // Long enough that a loaded CI machine never times a sound payment out; shorter than tok_timeout's answer.
     paymentTimeouts: { standardMs: 2_000, expressMs: 1_000 },
+    review: { reviewAbove: 1_000, reviewTimeoutMs: 60_000 },
     retryBackoffBaseMs: 5,
     concurrency: 100,
     workerId: 'checkout-test',
@@ -131,6 +132,7 @@ export async function settledStatus(url: string, taskId: string, timeoutMs = 10_
 
 /** A task as `GET /tasker/tasks/:id` shows it, as far as the tests read it. */
 export interface TaskJson {
+  version: string;
   current_state: string;
   correlation_id: string;
   workflow_steps: Array<{
@@ -139,6 +141,8 @@ export interface TaskJson {
     attempts: number;
     retry_limit: number;
     timeout_ms: number | null;
+    results: unknown;
+    waiting_for: { signal: string | null; until: string | null } | null;
   }>;
   annotations: Array<{ annotation_type: string; content: unknown }>;
   history: Array<{ step_name: string | null; to_state: string; error_code: string | null; at: string }>;

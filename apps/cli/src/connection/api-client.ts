@@ -7,6 +7,7 @@ import type {
   EventJson,
   EventQuery,
   RunRequest,
+  SignalJson,
   StepJson,
   TaskerClient,
   TaskJson,
@@ -58,7 +59,7 @@ class ApiClient implements TaskerClient {
     }
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: JsonValue | object): Promise<T> {
     const response = await this.#fetch(path, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
@@ -104,6 +105,14 @@ class ApiClient implements TaskerClient {
   resolveStep(taskId: string, stepName: string, results: JsonValue, reason?: string) {
     const path = `/tasks/${encodeURIComponent(taskId)}/steps/${encodeURIComponent(stepName)}/resolve`;
     return this.#call<StepJson>('POST', path, { results, ...(reason ? { reason } : {}) });
+  }
+
+  signal(taskId: string, name: string, payload: JsonValue) {
+    return this.#call<SignalJson>(
+      'POST',
+      `/tasks/${encodeURIComponent(taskId)}/signals/${encodeURIComponent(name)}`,
+      payload,
+    );
   }
 
   async listWorkers(): Promise<WorkersJson> {

@@ -16,6 +16,7 @@ import type {
   EventJson,
   EventQuery,
   RunRequest,
+  SignalJson,
   TaskerClient,
   TaskJson,
   TaskQuery,
@@ -79,7 +80,9 @@ class StoreClient implements TaskerClient {
   #templates(required: boolean): Promise<void> {
     if (this.#templatesDir === undefined) {
       if (!required) return Promise.resolve();
-      throw new CliError('run through a store needs the templates: give --templates <dir> or TASKER_TEMPLATES_DIR');
+      throw new CliError(
+        'this command through a store needs the templates: give --templates <dir> or TASKER_TEMPLATES_DIR',
+      );
     }
     this.#templatesLoaded ??= loadWithStandIns(this.#engine, this.#templatesDir);
     return this.#templatesLoaded;
@@ -134,6 +137,13 @@ class StoreClient implements TaskerClient {
     await this.#engine.resolveStep(taskId, stepName, results, this.#action(reason)).catch(leaseRefusal);
     const task = await this.#engine.getTask(taskId);
     return stepJson(task.steps.find((step) => step.name === stepName)!);
+  }
+
+  async signal(taskId: string, name: string, payload: JsonValue): Promise<SignalJson> {
+    // The template says which signals the task takes and what their payloads must look like.
+    await this.#templates(true);
+    const sent = await this.#engine.signal(taskId, name, payload);
+    return { task_id: sent.taskId, signal: sent.signal, outcome: sent.outcome };
   }
 
   async listWorkers(): Promise<WorkersJson> {

@@ -25,6 +25,13 @@ export interface WorkersJson {
   workers: Array<{ worker_id: string; leases: number; first_lease_expiry: string | null }>;
 }
 
+/** What sending a signal answers: `delivered` woke a waiting step, `stored` keeps it until a step takes it. */
+export interface SignalJson {
+  task_id: string;
+  signal: string;
+  outcome: 'delivered' | 'stored';
+}
+
 /** Which tasks `tasks list` shows. */
 export interface TaskQuery {
   states?: TaskState[];
@@ -63,6 +70,8 @@ export interface TaskerClient {
   retryTask(taskId: string, reason?: string): Promise<TaskJson>;
   cancelTask(taskId: string, reason?: string): Promise<TaskJson>;
   resolveStep(taskId: string, stepName: string, results: JsonValue, reason?: string): Promise<StepJson>;
+  /** Sends the signal `name` with `payload` to a task (see `engine.signal`). */
+  signal(taskId: string, name: string, payload: JsonValue): Promise<SignalJson>;
   listWorkers(): Promise<WorkersJson>;
   /** Calls `onEvent` for each event of `query` until the feed has no more (or, following, until `signal` aborts). */
   readEvents(query: EventQuery, onEvent: (event: EventJson) => void, signal: AbortSignal): Promise<void>;

@@ -33,6 +33,12 @@ function stepLine(step: StepJson, io: Io, drawnUnder: string | undefined): strin
   return `${paint(io, 'bold', step.name)}  ${paintState(io, step.current_state)}  ${attempts}  ${duration(step.duration_ms)}${after}`;
 }
 
+/** What a `waiting` step waits for: `waiting for signal approved until 2026-…` or `sleeping until 2026-…`. */
+function waitingLine(waitingFor: NonNullable<StepJson['waiting_for']>): string {
+  const until = waitingFor.until === null ? '' : ` until ${waitingFor.until}`;
+  return waitingFor.signal === null ? `sleeping${until}` : `waiting for signal ${waitingFor.signal}${until}`;
+}
+
 /**
  * A task's steps as a tree of their dependencies: each step under the first step it depends on, with the others it
  * waits for named; its state, attempts, duration and last error.
@@ -50,6 +56,7 @@ export function stepTree(steps: readonly StepJson[], io: Io): string[] {
       const last = index === under.length - 1;
       lines.push(`${indent}${last ? '└─ ' : '├─ '}${stepLine(step, io, parent)}`);
       const inner = `${indent}${last ? '   ' : '│  '}`;
+      if (step.waiting_for !== null) lines.push(`${inner}${paint(io, 'dim', waitingLine(step.waiting_for))}`);
       if (step.error_message !== null) {
         const code = step.error_code === null ? '' : ` (${step.error_code})`;
         lines.push(`${inner}${paint(io, 'red', `last error: ${step.error_message}${code}`)}`);

@@ -101,6 +101,26 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       expect(task.workflow_steps[0]!.results).toEqual({ charged: 'by hand' });
     });
 
+    it('signal completes the signal step a task waits on, shown waiting by tasks show until then', async () => {
+      const run = await tasker('run', 'demo/approval', '--context', '{}');
+      expect(run.code).toBe(0);
+      const taskId = run.out.trim();
+      while ((await transport.worker.engine.getTask(taskId)).steps[0]?.state !== 'waiting') await sleep(20);
+      const show = await tasker('tasks', 'show', taskId);
+      expect(show.out).toMatch(/└─ approve {2}waiting {2}1 attempt .*\n {3}waiting for signal approved\n/);
+      const unknown = await tasker('signal', taskId, 'rejected');
+      expect(unknown.code).toBe(1);
+      expect(unknown.err).toMatch(/waits for no signal 'rejected'; it declares 'approved'/);
+      const signal = await tasker('signal', taskId, 'approved', '--payload', '{"by":"ops"}');
+      expect(signal.err).toBe('');
+      expect(signal.out).toMatch(new RegExp(`^signal approved sent to task ${taskId}: `));
+      const task = await transport.worker.engine.waitForTask(taskId, { timeoutMs: 10_000 });
+      expect(task.steps[0]).toMatchObject({ state: 'completed', results: { by: 'ops' } });
+      const again = await tasker('signal', taskId, 'approved', '--payload', '{}');
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/completed and takes no signal/);
+    });
+
     it('tasks retry runs a failed task again, recorded with its reason', async () => {
       const failedId = await failedTask();
       const retry = await tasker('tasks', 'retry', failedId, '--reason', 'card updated', '--json');

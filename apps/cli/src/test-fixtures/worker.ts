@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, PermanentError, type Engine, type StepContext, type TaskStore } from '@tasker/core';
 import { loadTemplates, registerTemplates, semverResolver } from '@tasker/template';
 
-/** The templates the tests run: `demo/flow@1.2.0` (charge -> ship) and `demo/hold@1.0.0` (one step that waits). */
+/**
+ * The templates the tests run: `demo/flow@1.2.0` (charge -> ship), `demo/hold@1.0.0` (one step that waits) and
+ * `demo/approval@1.0.0` (one signal step, `approved`).
+ */
 export const TEMPLATES_DIR = fileURLToPath(new URL('./templates', import.meta.url));
 
 /** A worker process as the tests model one: a started engine with the demo templates' handlers. */

@@ -1,5 +1,5 @@
 import type { JsonValue } from './json.js';
-import type { StepError } from './records.js';
+import type { StepError, WaitingFor } from './records.js';
 import type { StepState, TaskState } from './states.js';
 
 /** The events of a task's own transitions, and `task.lost`. */
@@ -19,6 +19,8 @@ export const TASK_EVENT_TYPES = [
 export const STEP_EVENT_TYPES = [
   'step.started',
   'step.retry_scheduled',
+  'step.waiting',
+  'step.signal_received',
   'step.completed',
   'step.failed',
   'step.cancelled',
@@ -85,6 +87,9 @@ export interface TaskLostEvent extends EventBase {
 export interface StepEventTargets {
   'step.started': 'in_progress';
   'step.retry_scheduled': 'waiting_for_retry';
+  'step.waiting': 'waiting';
+  /** A waiting step got its signal: it runs its handler again, which finds the signal's payload. */
+  'step.signal_received': 'in_progress';
   'step.completed': 'completed';
   'step.failed': 'failed';
   'step.cancelled': 'cancelled';
@@ -117,6 +122,13 @@ export interface StepEventFields {
     /** When the step starts again. */
     nextRetryAt?: number;
   };
+  'step.waiting': {
+    /** What the step waits for: a signal, a time, or both. */
+    waitingFor?: WaitingFor;
+    /** When it wakes up at the latest (`waitingFor.until`). */
+    nextRetryAt?: number;
+  };
+  'step.signal_received': object;
   'step.completed': {
     /** The attempt's duration. */
     durationMs?: number;

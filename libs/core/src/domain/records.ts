@@ -78,8 +78,17 @@ export interface StepRecord {
   completedAt?: number;
   /** Duration of the latest attempt in milliseconds. */
   durationMs?: number;
-  /** When a step `waiting_for_retry` starts its next attempt. */
+  /** When a step `waiting_for_retry` starts its next attempt, or a `waiting` one wakes up (its `waitingFor.until`). */
   nextRetryAt?: number;
+  /** What a `waiting` step waits for: a signal, a time, or both (a signal with a timeout). */
+  waitingFor?: WaitingFor;
+}
+
+/** What a `waiting` step waits for: the signal `signal` (by `until` at the latest, when it has a timeout), or `until`. */
+export interface WaitingFor {
+  signal?: string;
+  /** Milliseconds since the epoch. */
+  until?: number;
 }
 
 /** One entry of a task's history: a task or step moved from one state to another. */

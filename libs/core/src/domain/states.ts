@@ -24,6 +24,7 @@ export const STEP_STATES = [
   'pending',
   'in_progress',
   'waiting_for_retry',
+  'waiting',
   'completed',
   'failed',
   'cancelled',

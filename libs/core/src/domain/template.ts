@@ -1,4 +1,4 @@
-import type { JsonObject } from './json.js';
+import type { JsonObject, JsonValue } from './json.js';
 
 /**
  * How long to wait before retry number `n` (1 for the first retry): `min(maxMs, baseMs * factor^(n-1))`, then
@@ -26,7 +26,21 @@ export interface StepSettings {
   backoff: BackoffPolicy;
   /** How the step is undone when its task fails for good or is cancelled; none when the step is not compensable. */
   compensate?: CompensationSettings;
+  /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
+  wait?: WaitSettings;
 }
+
+/**
+ * What a sleep or signal step waits for, as its task keeps it. A sleep ends `durationMs` after the step first starts
+ * waiting, or at `until`: an ISO 8601 time, or the dotted path of a value of the task's context holding one (or
+ * epoch milliseconds). A signal step ends when the signal `signal` is sent to its task, with the signal's payload
+ * as its result, or fails with `SIGNAL_TIMEOUT` once `timeoutMs` have passed without it.
+ */
+export type WaitSettings =
+  { kind: 'sleep'; durationMs?: number; until?: string } | { kind: 'signal'; signal: string; timeoutMs?: number };
+
+/** What a step is: one whose handler does its work (the default), a durable sleep, or a wait for a signal. */
+export type StepType = 'handler' | 'sleep' | 'signal';
 
 /** A step's compensation as a task keeps it: its handler, and its own settings with defaults applied. */
 export interface CompensationSettings {
@@ -42,12 +56,23 @@ export interface CompensationSettings {
 export interface StepTemplate {
   name: string;
   description?: string;
-  /** Name of a registered step handler. */
-  handler: string;
+  /** `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler. */
+  type?: StepType;
+  /** Name of a registered step handler; required for a step of type `handler`, absent for the others. */
+  handler?: string;
+  /** A sleep step's length in milliseconds, counted from when it starts waiting (YAML `duration`). */
+  durationMs?: number;
+  /** When a sleep step ends: an ISO 8601 time, or the dotted path of a context value holding one (or epoch ms). */
+  until?: string;
+  /** The name of the signal a signal step waits for (`engine.signal(taskId, name, payload)`). */
+  signal?: string;
+  /** JSON Schema a signal step's payload must match; a signal that breaks it is refused when sent. */
+  schema?: JsonObject;
   /** Steps whose results this step needs; it starts once all of them are completed or resolved manually. */
   dependsOn?: string[];
   retryable?: boolean;
   retryLimit?: number;
+  /** An attempt's timeout; for a signal step, how long it waits for its signal before failing with `SIGNAL_TIMEOUT`. */
   timeoutMs?: number;
   backoff?: Partial<BackoffPolicy>;
   /** Free JSON handed to the handler as `ctx.step.config`. */
@@ -98,6 +123,16 @@ export interface TaskTemplate {
   validateContext?: (context: JsonObject) => ContextViolation[];
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
+  /**
+   * Names of signals this template's step handlers wait for with `ctx.waitForSignal` (YAML `signals`). Signal steps
+   * declare theirs; a signal of any other name is refused when sent.
+   */
+  signals?: string[];
+  /**
+   * Checks a signal's payload against the schema of the signal step that waits for it; every violation refuses the
+   * signal. Set by `@tasker/template` from the steps' `schema`.
+   */
+  validateSignal?: (signal: string, payload: JsonValue) => ContextViolation[];
   /** Names of the events this template's step handlers may publish with `ctx.publish` (as `custom.<name>`). */
   customEvents?: string[];
   /**
@@ -126,4 +161,23 @@ export interface TemplateSchedule {
 /** `namespace/name@version`, the way templates are named in messages and logs. */
 export function templateKey(template: Pick<TaskTemplate, 'namespace' | 'name' | 'version'>): string {
   return `${template.namespace}/${template.name}@${template.version}`;
+}
+
+/** The built-in handler of sleep steps, registered in every engine. */
+export const SLEEP_HANDLER = 'tasker.sleep';
+/** The built-in handler of signal steps, registered in every engine. */
+export const SIGNAL_HANDLER = 'tasker.signal';
+
+/** The handler that runs `step`: its own, or the built-in one of a sleep or signal step. */
+export function stepHandlerName(step: Pick<StepTemplate, 'type' | 'handler'>): string {
+  if (step.type === 'sleep') return SLEEP_HANDLER;
+  if (step.type === 'signal') return SIGNAL_HANDLER;
+  return step.handler ?? '';
+}
+
+/** Every signal `template` declares: its signal steps' and those its handlers wait for (`signals`). */
+export function declaredSignals(template: Pick<TaskTemplate, 'steps' | 'signals'>): Set<string> {
+  const names = new Set(template.signals ?? []);
+  for (const step of template.steps) if (step.type === 'signal' && step.signal !== undefined) names.add(step.signal);
+  return names;
 }

@@ -9,6 +9,16 @@ import type { Lease } from '../store/leases.js';
 import type { StoredSnapshot, TaskWrite } from '../store/task-store.js';
 import type { WriteOutcome } from '../store/write-handle.js';
 import type { EventTaskInfo } from './events-from-write.js';
+import type { WaitingFor } from '../domain/records.js';
+import type { StepState } from '../domain/states.js';
+
+/**
+ * The wake-up of a task that waits for a signal without a timeout: no time wakes it, only the signal (year 9999, a
+ * time every store's wake-up column and Redis score holds exactly).
+ */
+export const NEVER = 253_402_300_799_999;
+
+const isWaitingState = (state: StepState) => state === 'waiting_for_retry' || state === 'waiting';
 import type { AttemptControl } from './attempt-control.js';
 
 /** What a running step needs of its definition. */
@@ -53,8 +63,13 @@ export class ActiveTask implements TaskDefinition {
    * up to date by {@link recorded}. What handlers read of their dependencies; the actors' contexts keep none.
    */
   readonly #results = new Map<string, JsonValue>();
-  /** Steps whose last durable state is `waiting_for_retry`: while there are none, the task has no wake-up time. */
+  /**
+   * Steps whose last durable state is `waiting_for_retry` or `waiting`: while there are none, the task has no
+   * wake-up time.
+   */
   readonly #waitingSteps: Set<string>;
+  /** The signals the task received, by name: loaded with it, and added to as this engine takes more. */
+  readonly #signals = new Map<string, JsonValue>();
 
   constructor(task: TaskRecord, steps: StepRecord[], lease: Lease, leaseUntil: number) {
     this.lease = lease;
@@ -75,7 +90,7 @@ export class ActiveTask implements TaskDefinition {
     );
     this.order = steps.map((step) => step.name);
     for (const step of steps) if (step.results !== undefined) this.#results.set(step.name, step.results);
-    this.#waitingSteps = new Set(steps.filter((step) => step.state === 'waiting_for_retry').map((step) => step.name));
+    this.#waitingSteps = new Set(steps.filter((step) => isWaitingState(step.state)).map((step) => step.name));
     this.maxParallelSteps = task.maxParallelSteps;
     this.input = {
       taskId: task.id,
@@ -85,23 +100,41 @@ export class ActiveTask implements TaskDefinition {
   }
 
   /**
-   * When the task's next event comes, when all it waits for is steps' retries: the earliest retry. `undefined`
+   * When the task's next event comes, when all its running steps wait (for a retry, a time or a signal): the earliest
+   * of their wake-ups ({@link NEVER} for a signal without a timeout), and the signals they wait for. `undefined`
    * while a step runs or records, or the task is not running.
    */
-  nextWakeUp(): number | undefined {
+  nextWakeUp(): { at: number; signals: string[] } | undefined {
     // Asked after every durable write: most find no step waiting, without reading the actors.
     if (this.#waitingSteps.size === 0) return undefined;
     const snapshot = this.actor.getSnapshot();
     if (snapshot.status !== 'active' || !snapshot.matches('in_progress')) return undefined;
     let earliest: number | undefined;
+    const signals: string[] = [];
     for (const child of Object.values(snapshot.children)) {
       const step = child?.getSnapshot() as
-        { matches(state: string): boolean; context: { retryAt?: number } } | undefined;
-      const retryAt = step?.matches('waiting_for_retry') ? step.context.retryAt : undefined;
-      if (retryAt === undefined) return undefined;
-      earliest = earliest === undefined ? retryAt : Math.min(earliest, retryAt);
+        { matches(state: string): boolean; context: { retryAt?: number; waitingFor?: WaitingFor } } | undefined;
+      let at: number | undefined;
+      if (step?.matches('waiting_for_retry')) at = step.context.retryAt;
+      else if (step?.matches('waiting')) {
+        const { signal, until } = step.context.waitingFor ?? {};
+        if (signal !== undefined) signals.push(signal);
+        at = until ?? NEVER;
+      }
+      if (at === undefined) return undefined;
+      earliest = earliest === undefined ? at : Math.min(earliest, at);
     }
-    return earliest;
+    return earliest === undefined ? undefined : { at: earliest, signals };
+  }
+
+  /** The payload of the signal `name` the task received, if it did. */
+  signalOf(name: string): JsonValue | undefined {
+    return this.#signals.get(name);
+  }
+
+  /** Keeps a signal the task received (read from the store, or sent through this engine). */
+  received(name: string, payload: JsonValue): void {
+    this.#signals.set(name, payload);
   }
 
   /** Whether the task (or, for a resolution of a running step, that step) takes `event` in its current state. */
@@ -166,7 +199,7 @@ export class ActiveTask implements TaskDefinition {
   /** Told of each durable write of this task. */
   wroteDurably(write: TaskWrite): void {
     for (const patch of write.steps ?? []) {
-      if (patch.state === 'waiting_for_retry') this.#waitingSteps.add(patch.name);
+      if (patch.state !== undefined && isWaitingState(patch.state)) this.#waitingSteps.add(patch.name);
       else if (patch.state !== undefined) this.#waitingSteps.delete(patch.name);
     }
   }

@@ -13,6 +13,8 @@ import { AttemptControl } from './attempt-control.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { ActiveStep, ActiveTask } from './active-task.js';
+import { Waiter } from '../waiting/waiter.js';
+import { runWaitStep } from '../waiting/wait-step.js';
 
 /** What the attempt runner needs from the engine. */
 export interface AttemptHost {
@@ -34,6 +36,8 @@ export interface AttemptHost {
   resultCaps: JsonCaps;
   /** How long a compensation waits for its step's stopped attempt to return before it runs anyway. */
   abortedHandlerGraceMs: number;
+  /** Whether the template of `task` declares the signal `name` (a signal step's, or in `signals`). */
+  declaresSignal(task: ActiveTask, name: string): boolean;
   /** Emits a custom event a handler publishes (see {@link StepContext.publish}). */
   publish(task: ActiveTask, stepName: string, attempt: number, name: string, payload: unknown): void;
 }
@@ -84,9 +88,12 @@ export function createAttemptRunner(
         step,
         task?.steps.get(input.stepName)?.settings.timeoutMs,
         (active, definition, control) => {
+          const waiter = attemptWaiter(host, active, input);
+          const { wait } = definition.settings;
+          if (wait) return () => runWaitStep(wait, waiter, active.info.context, input.stepName);
           const process = host.stepHandler(definition.handler);
           if (!process) return noHandler('step', definition.handler);
-          return () => process(stepContext(active, input, definition.config, control, host));
+          return () => process(stepContext(active, input, definition.config, control, host, waiter));
         },
       );
       task?.handlerRunning(input.stepName, running);
@@ -228,6 +235,17 @@ function handlerTaskInfo({ info }: ActiveTask): StepTaskInfo {
   return { id, namespace, name, version, context, correlationId };
 }
 
+/** The waits of one attempt of a step of `task` (see {@link Waiter}). */
+function attemptWaiter(host: AttemptHost, task: ActiveTask, input: AttemptInput): Waiter {
+  return new Waiter({
+    stepName: input.stepName,
+    now: () => host.clock.now(),
+    waitSince: input.waitSince,
+    signal: (name) => task.signalOf(name),
+    declares: (name) => host.declaresSignal(task, name),
+  });
+}
+
 /** What a handler gets for one attempt. */
 function stepContext(
   task: ActiveTask,
@@ -235,6 +253,7 @@ function stepContext(
   config: StepContext['step']['config'],
   control: AttemptControl,
   host: AttemptHost,
+  waiter: Waiter,
 ): StepContext {
   const { info } = task;
   return {
@@ -252,6 +271,8 @@ function stepContext(
       attempt: input.attempt,
     }),
     publish: (name, payload) => host.publish(task, input.stepName, input.attempt, name, payload),
+    waitForSignal: <T>(name: string, options: { timeoutMs?: number } = {}) =>
+      new Promise<T>((resolve) => resolve(waiter.signal(name, options.timeoutMs) as T)),
   };
 }
 

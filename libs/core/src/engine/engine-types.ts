@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../domain/json.js';
-import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord } from '../domain/records.js';
+import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord, WaitingFor } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
 import type { BackoffPolicy, StepSettings } from '../domain/template.js';
 
@@ -70,6 +70,8 @@ export interface StepView {
   completedAt?: number;
   durationMs?: number;
   nextRetryAt?: number;
+  /** What a `waiting` step waits for. */
+  waitingFor?: WaitingFor;
 }
 
 /** A task as queries show it: its row, its steps and its annotations. */
@@ -103,3 +105,13 @@ export const DEFAULT_ENGINE_DEFAULTS: EngineDefaults = {
 
 /** A task as lists show it: without steps and annotations. */
 export type TaskSummary = Omit<TaskView, 'steps' | 'annotations'>;
+
+/**
+ * What `engine.signal` did with a signal, once it is durable: `delivered` woke a step of a task this engine runs
+ * that waited for it; `stored` keeps it for the task, which takes it when a step reaches it or a worker loads it.
+ */
+export interface SignalResult {
+  taskId: string;
+  signal: string;
+  outcome: 'delivered' | 'stored';
+}

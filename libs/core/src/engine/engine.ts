@@ -4,7 +4,8 @@ import type { EventOf, EventPattern } from '../domain/events.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
 import { isTaskTerminal } from '../domain/states.js';
-import { templateKey, type TaskTemplate } from '../domain/template.js';
+import { declaredSignals, templateKey, type TaskTemplate } from '../domain/template.js';
+import { SignalValidationError } from '../errors/signal-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { cloneValue } from '../domain/copy-json.js';
@@ -28,6 +29,7 @@ import type {
   ActionOptions,
   RunTaskRequest,
   RunTaskResult,
+  SignalResult,
   TaskHistory,
   TaskSummary,
   TaskView,
@@ -397,7 +399,7 @@ export class Engine {
 
   /**
    * Resolves a step by hand with `results`, which its dependants then read; the task goes on (a failed task runs
-   * again). Allowed for a step that is `pending`, `waiting_for_retry` or `failed`; and for a step whose compensation
+   * again). Allowed for a step that is `pending`, `waiting_for_retry`, `waiting` or `failed`; and for a step whose compensation
    * failed (in a `compensation_failed` task), which then counts as compensated by hand.
    * @throws InvalidRequestError (results that break the JSON rule, see `checkJson`), InvalidTransitionError,
    * NotFoundError `STEP_NOT_FOUND`
@@ -417,12 +419,55 @@ export class Engine {
     if (task.state !== 'in_progress' && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; its steps cannot be resolved`);
     }
-    if (!['pending', 'waiting_for_retry', 'failed'].includes(step.state)) {
+    if (!['pending', 'waiting_for_retry', 'waiting', 'failed'].includes(step.state)) {
       throw new InvalidTransitionError(
         `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
       );
     }
     await this.#runtime.act(taskId, { type: 'RESOLVE_STEP', stepName, results, ...options });
+  }
+
+  /**
+   * Sends the signal `name` to a task, with `payload` (JSON, `null` when absent): stored durably at once, it completes
+   * the signal step waiting for it (with the payload as its result) or answers the handler that waits for it with
+   * `ctx.waitForSignal`, now or when one reaches it. A passivated task wakes on any worker; a task this engine runs
+   * gets it at once; one another worker holds gets it when that worker lets go of it (a step of it still running).
+   * @returns `delivered` when a step of a task this engine runs was waiting and woke, `stored` otherwise.
+   * @throws NotFoundError `TASK_NOT_FOUND`; TaskerError `TASK_FINISHED` (the task is over), `SIGNAL_NOT_DECLARED` (no
+   *   signal step of its template, nor its `signals`, names it), `SIGNAL_ALREADY_SENT` (a task takes each signal
+   *   once); SignalValidationError (the payload breaks the signal step's schema); InvalidRequestError (a name or
+   *   payload no store keeps).
+   */
+  async signal(taskId: string, name: string, payload: JsonValue = null): Promise<SignalResult> {
+    if (typeof name !== 'string' || name === '') throw new InvalidRequestError('signal', 'must be a non-empty string');
+    checkString('signal', name);
+    checkJson(payload, 'payload', { bytes: this.#settings.limits.resultBytes, depth: this.#settings.limits.depth });
+    const task = await this.#requireTask(taskId);
+    if (isTaskTerminal(task.state)) {
+      throw new TaskerError('TASK_FINISHED', `Task ${taskId} is ${task.state} and takes no signal`);
+    }
+    const template = this.#templates.resolve(task.namespace, task.name, task.version);
+    if (!declaredSignals(template).has(name)) {
+      throw new TaskerError(
+        'SIGNAL_NOT_DECLARED',
+        `Task ${taskId} (${templateKey(template)}) waits for no signal '${name}'; it declares ${[...declaredSignals(template)].map((known) => `'${known}'`).join(', ') || 'none'}`,
+      );
+    }
+    const violations = template.validateSignal?.(name, payload) ?? [];
+    if (violations.length > 0) throw new SignalValidationError(name, violations);
+    const outcome = await this.#store.sendSignal({ taskId, name, payload, sentAt: this.#settings.clock.now() });
+    if (outcome === 'task_not_found') throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
+    if (outcome === 'task_finished') {
+      throw new TaskerError('TASK_FINISHED', `Task ${taskId} finished before the signal '${name}' came`);
+    }
+    if (outcome === 'duplicate') {
+      throw new TaskerError(
+        'SIGNAL_ALREADY_SENT',
+        `Task ${taskId} got a signal '${name}' already; it takes each signal once`,
+      );
+    }
+    const delivered = this.#runtime.deliverSignal(taskId, name, payload);
+    return { taskId, signal: name, outcome: delivered ? 'delivered' : 'stored' };
   }
 
   /**

@@ -14,6 +14,7 @@ import type {
 import type { TransitionRecord } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
 import type { TaskWrite } from '../store/task-store.js';
+import { SIGNAL_WAKE } from '../machines/step.machine.js';
 
 /** The task fields every event of the task repeats. */
 export interface EventTaskInfo {
@@ -38,6 +39,7 @@ const STEP_EVENTS: { [T in StepEventType as StepEventTargets[T]]: T } = {
   pending: 'step.reset',
   in_progress: 'step.started',
   waiting_for_retry: 'step.retry_scheduled',
+  waiting: 'step.waiting',
   completed: 'step.completed',
   failed: 'step.failed',
   cancelled: 'step.cancelled',
@@ -51,7 +53,11 @@ const STEP_EVENTS: { [T in StepEventType as StepEventTargets[T]]: T } = {
 // Names are looked up, not built: this runs for every transition the engine commits.
 function eventType(transition: TransitionRecord): EngineEventType {
   const { to } = transition;
-  if (transition.stepName !== undefined) return STEP_EVENTS[to as StepState];
+  if (transition.stepName !== undefined) {
+    return transition.by === SIGNAL_WAKE && transition.from === 'waiting'
+      ? 'step.signal_received'
+      : STEP_EVENTS[to as StepState];
+  }
   if (to === 'in_progress') return transition.from === 'pending' ? 'task.started' : 'task.resumed';
   return TASK_EVENTS[to as TaskState] ?? (`task.${to}` as TaskTransitionType);
 }
@@ -113,7 +119,8 @@ function taskEvent(
 /** A step event being built: any step type, with room for any step event's fields. */
 type StepEventDraft = StepEventBase<StepEventType> &
   StepEventFields['step.retry_scheduled'] &
-  StepEventFields['step.completed'];
+  StepEventFields['step.completed'] &
+  StepEventFields['step.waiting'];
 
 /**
  * A step event with the fields its type carries, taken from the transition and the step's row patch: the duration
@@ -140,6 +147,7 @@ function stepEvent(
   if (step?.durationMs !== undefined) event.durationMs = step.durationMs;
   if (step && 'results' in step && step.results !== undefined) event.results = step.results;
   if (step?.nextRetryAt !== undefined) event.nextRetryAt = step.nextRetryAt;
+  if (step?.waitingFor !== undefined) event.waitingFor = step.waitingFor;
   // Sound: a step transition's error and row patch hold only the fields of its type (see stepWrite).
   return event as StepEvent;
 }

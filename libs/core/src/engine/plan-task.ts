@@ -2,8 +2,14 @@ import { checkJson, checkString, type JsonLimits } from '../domain/check-json.js
 import { cloneValue } from '../domain/copy-json.js';
 import type { JsonObject } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
-import type { CompensationSettings, CompensationTemplate, TaskTemplate } from '../domain/template.js';
-import { templateKey } from '../domain/template.js';
+import type {
+  CompensationSettings,
+  CompensationTemplate,
+  StepTemplate,
+  TaskTemplate,
+  WaitSettings,
+} from '../domain/template.js';
+import { stepHandlerName, templateKey } from '../domain/template.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
@@ -63,19 +69,41 @@ export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void 
   checkJson(request.context, 'context', { bytes: limits.contextBytes, depth: limits.depth });
 }
 
+/** What a sleep or signal step waits for; `undefined` for a step whose handler works. */
+function waitSettings(step: StepTemplate): WaitSettings | undefined {
+  if (step.type === 'sleep') {
+    return {
+      kind: 'sleep',
+      ...(step.durationMs === undefined ? {} : { durationMs: step.durationMs }),
+      ...(step.until === undefined ? {} : { until: step.until }),
+    };
+  }
+  if (step.type === 'signal') {
+    return {
+      kind: 'signal',
+      signal: step.signal!,
+      ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+    };
+  }
+  return undefined;
+}
+
 function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {
-  return template.steps.map((step) => ({
-    name: step.name,
-    handler: step.handler,
-    dependsOn: [...(step.dependsOn ?? [])],
-    retryable: step.retryable ?? defaults.retryable,
-    retryLimit: step.retryLimit ?? defaults.retryLimit,
-    ...((step.timeoutMs ?? defaults.timeoutMs) === undefined
-      ? {}
-      : { timeoutMs: step.timeoutMs ?? defaults.timeoutMs }),
-    backoff: { ...defaults.backoff, ...step.backoff },
-    config: cloneValue(step.config ?? {}),
-  }));
+  return template.steps.map((step) => {
+    // A sleep or signal step runs no user code that could hang: its `timeoutMs` is the signal's timeout, not an
+    // attempt's.
+    const timeoutMs = waitSettings(step) ? undefined : (step.timeoutMs ?? defaults.timeoutMs);
+    return {
+      name: step.name,
+      handler: stepHandlerName(step),
+      dependsOn: [...(step.dependsOn ?? [])],
+      retryable: step.retryable ?? defaults.retryable,
+      retryLimit: step.retryLimit ?? defaults.retryLimit,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      backoff: { ...defaults.backoff, ...step.backoff },
+      config: cloneValue(step.config ?? {}),
+    };
+  });
 }
 
 function checkAdjusted(steps: AdjustableStep[], handlerName: string): void {
@@ -184,6 +212,10 @@ export async function planTask(
     const compensate = compensationSettings(stepTemplate.compensate, options.defaults);
     return compensate === undefined ? {} : { compensate };
   };
+  const waitOf = (stepTemplate: StepTemplate) => {
+    const wait = waitSettings(stepTemplate);
+    return wait === undefined ? {} : { wait };
+  };
   return {
     task,
     steps: steps.map((step, position) => ({
@@ -198,6 +230,7 @@ export async function planTask(
         ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
         backoff: step.backoff,
         ...compensationOf(template.steps[position]!),
+        ...waitOf(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

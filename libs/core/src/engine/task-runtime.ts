@@ -1,6 +1,8 @@
-import { createActor, type Snapshot } from 'xstate';
+import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import { isTaskTerminal } from '../domain/states.js';
+import type { JsonValue } from '../domain/json.js';
+import { declaredSignals } from '../domain/template.js';
 import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskerError } from '../errors/tasker-error.js';
@@ -47,13 +49,17 @@ export class TaskRuntime {
   readonly #keeper: LeaseKeeper;
   readonly #loadStored: TaskLoader;
   readonly #giveBack: LeaseReleaser;
+  readonly #templates: Pick<TemplateRegistry, 'resolve'>;
   readonly #active = new Map<string, ActiveTask>();
   readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
   /** Tasks being created leased to this engine and not active yet: their slots are taken. */
   #creating = 0;
   #runningAttempts = 0;
   #attemptsIdle: Array<() => void> = [];
-  /** Leases being given back by passivation: stopping waits for them, so none is left held by a stopped engine. */
+  /**
+   * Leases being given back by passivation, and the signal checks that follow some (see `#wakeIfSignalled`):
+   * stopping waits for them, so none is left held by a stopped engine nor reads a store being closed.
+   */
   readonly #releasing = new Set<Promise<void>>();
 
   constructor(
@@ -80,6 +86,7 @@ export class TaskRuntime {
         if (task) this.writes.record(task, write);
       },
       definition: (taskId) => this.#active.get(taskId)!,
+      hasSignal: (taskId, name) => this.#active.get(taskId)?.signalOf(name) !== undefined,
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => handlers.stepHandler(name),
@@ -93,6 +100,7 @@ export class TaskRuntime {
         },
         resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
         abortedHandlerGraceMs: settings.abortedHandlerGraceMs,
+        declaresSignal: (task, name) => this.#declaredSignals(task).has(name),
         publish: (task, stepName, attempt, name, payload) => {
           const { namespace, name: taskName, version } = task.info;
           const declared = templates.resolve(namespace, taskName, version).customEvents ?? [];
@@ -108,6 +116,7 @@ export class TaskRuntime {
         },
       }),
     };
+    this.#templates = templates;
     this.#machine = createTaskMachine(
       environment,
       createStepMachine(environment),
@@ -324,6 +333,11 @@ export class TaskRuntime {
         );
       }
       const active = new ActiveTask(task, steps, lease, leaseUntil);
+      // Signals sent while the task slept (or before a step waits for them) are read with it.
+      if (this.#declaredSignals(active).size > 0) {
+        for (const signal of await this.#settings.store.readSignals(taskId))
+          active.received(signal.name, signal.payload);
+      }
       if (snapshot) this.#activate(active, activation === 'load' ? 'act' : activation, snapshot.state);
       else this.#activate(active, activation === 'resume' ? 'start' : 'load');
       return active;
@@ -384,21 +398,85 @@ export class TaskRuntime {
    */
   #passivateIfIdle(task: ActiveTask): void {
     if (task.writesInFlight > 0 || this.#lifecycle.lettingGo) return;
-    const wakeAt = task.nextWakeUp();
-    if (wakeAt === undefined || wakeAt - this.#settings.clock.now() < this.#settings.passivateAfterMs) return;
+    const wake = task.nextWakeUp();
+    // A task waiting for a signal leaves memory whatever its timeout: only then does a signal sent through any
+    // worker wake it (the store makes a free task claimable; a held one is its holder's to notice).
+    if (
+      wake === undefined ||
+      (wake.signals.length === 0 && wake.at - this.#settings.clock.now() < this.#settings.passivateAfterMs)
+    ) {
+      return;
+    }
     this.#deactivate(task);
-    this.#settings.logger.debug({ taskId: task.info.taskId, wakeAt }, 'task passivated');
-    this.#release({ ...task.lease, wakeAt });
+    this.#settings.logger.debug({ taskId: task.info.taskId, wakeAt: wake.at }, 'task passivated');
+    const released = this.#release({ ...task.lease, wakeAt: wake.at });
+    if (wake.signals.length > 0)
+      this.#track(released.then(() => this.#wakeIfSignalled(task.info.taskId, wake.signals)));
   }
 
-  /** Gives a lease back in the background; stopping waits for it. */
-  #release(release: LeaseRelease): void {
-    const releasing = this.#giveBack(release)
-      .catch((error: unknown) =>
+  /**
+   * Claims back a task just passivated while waiting for `signals`, when one of them reached the store while this
+   * engine still held it: the store woke no one then, since the task was leased. One sent after the release wakes
+   * the task by itself, so between the two none is missed.
+   */
+  async #wakeIfSignalled(taskId: string, signals: string[]): Promise<void> {
+    // A stopping engine claims nothing; the task's signal (or its timeout) wakes it on another worker.
+    if (!this.#lifecycle.takesWork) return;
+    try {
+      const received = await this.#settings.store.readSignals(taskId);
+      if (!received.some((signal) => signals.includes(signal.name)) || !this.#lifecycle.takesWork) return;
+      const terms = this.#keeper.terms();
+      const lease = await this.#settings.store.claimTask(taskId, terms);
+      if (lease) this.#run(lease, terms.until);
+    } catch (error) {
+      // Its wake-up time (the signal's timeout) or the next signal wakes it still.
+      this.#settings.logger.warn({ err: error, taskId }, 'checking a passivated task for signals failed');
+    }
+  }
+
+  /**
+   * Hands a signal just stored to the task, when this engine runs it: kept for its handlers, and sent to its steps,
+   * so that one waiting for it runs again at once. Tells whether a step was waiting for it.
+   */
+  deliverSignal(taskId: string, name: string, payload: JsonValue): boolean {
+    const task = this.#active.get(taskId);
+    if (!task) return false;
+    task.received(name, payload);
+    let woke = false;
+    const waiting = (child: AnyActorRef | undefined) =>
+      (child?.getSnapshot() as { matches?(state: string): boolean } | undefined)?.matches?.('waiting') === true;
+    for (const child of Object.values(task.actor.getSnapshot().children) as Array<AnyActorRef | undefined>) {
+      if (!waiting(child)) continue;
+      child!.send({ type: 'SIGNAL_RECEIVED', signal: name });
+      woke ||= !waiting(child);
+    }
+    return woke;
+  }
+
+  /** The signals the template of `task` declares (none when this engine does not know the template). */
+  #declaredSignals(task: ActiveTask): Set<string> {
+    const { namespace, name, version } = task.info;
+    try {
+      return declaredSignals(this.#templates.resolve(namespace, name, version));
+    } catch {
+      return new Set();
+    }
+  }
+
+  /** Gives a lease back in the background; stopping waits for it. Resolves once it is given back (or failed). */
+  #release(release: LeaseRelease): Promise<void> {
+    return this.#track(
+      this.#giveBack(release).catch((error: unknown) =>
         this.#settings.logger.warn({ err: error, taskId: release.taskId }, 'releasing a lease failed'),
-      )
-      .finally(() => this.#releasing.delete(releasing));
-    this.#releasing.add(releasing);
+      ),
+    );
+  }
+
+  /** Keeps `work` (which never rejects) among what stopping waits for until it settles. */
+  #track(work: Promise<void>): Promise<void> {
+    const tracked = work.finally(() => this.#releasing.delete(tracked));
+    this.#releasing.add(tracked);
+    return tracked;
   }
 
   /**

@@ -27,6 +27,11 @@ export const ERROR_CODES = {
   WRITE_REJECTED:
     "The store refused a task's data for good (e.g. an invalid byte sequence): the task was failed alone, the other writes of its batch committed.",
   TASK_LOST: "A task's rows vanished from the store (e.g. a Redis that lost its data): the engine dropped it.",
+  SIGNAL_TIMEOUT: 'A signal step (or a handler waiting with waitForSignal) did not get its signal in time.',
+  SIGNAL_NOT_DECLARED: "A signal's name is not waited for by any signal step (or `signals`) of the task's template.",
+  SIGNAL_ALREADY_SENT: 'The task already got a signal of this name: a task takes each signal once.',
+  TASK_FINISHED: 'The task is finished (completed, failed, cancelled...) and takes no signal.',
+  INVALID_SIGNAL: "A signal's payload violates the schema of the signal step that waits for it.",
   INVALID_STORE_URL: 'A store URL is malformed or has a scheme no store answers to.',
   STORE_ADAPTER_MISSING: "The adapter package or database driver a store URL's scheme needs is not installed.",
   STORE_SCHEMA_MISMATCH: "A store's schema was made by another version of its adapter than the one opening it.",

@@ -41,4 +41,16 @@ export interface StepContext {
    *   the engine's JSON rule (`checkJson`).
    */
   publish(name: string, payload?: JsonValue): void;
+  /**
+   * The payload of the signal `name` sent to this task (`engine.signal`), once it has come. Until then the attempt
+   * ends without an outcome and the step waits, durably (state `waiting`, passivated with its task); when the signal
+   * comes, or a crash is recovered from, the handler runs again from its start and this call answers with the
+   * payload. So the work before the call runs again: keep it idempotent, as every step's work is. Let the
+   * rejection it waits with propagate: a handler that catches it and returns ends the step without the signal.
+   * @param options.timeoutMs past this, counted from the first wait, the call throws `SIGNAL_TIMEOUT` (the step's
+   *   retry rules apply).
+   * @throws PermanentError `SIGNAL_NOT_DECLARED` for a signal the template does not declare (its signal steps or
+   *   `signals`): the step fails at once.
+   */
+  waitForSignal<T = JsonValue>(name: string, options?: { timeoutMs?: number }): Promise<T>;
 }

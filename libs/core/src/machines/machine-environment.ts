@@ -8,6 +8,8 @@ export interface AttemptInput {
   taskId: string;
   stepName: string;
   attempt: number;
+  /** When the step began the wait it was woken from, if any: the handler's waits count from then. */
+  waitSince?: number;
 }
 
 /** Which attempt of which step's compensation to run, and what its handler is told. */
@@ -42,6 +44,8 @@ export interface MachineEnvironment {
   startAttempt(input: AttemptInput, step: AnyActorRef): void;
   /** Starts one attempt of a step's compensation handler, once the write before it is durable, like {@link startAttempt}. */
   startCompensation(input: CompensationAttemptInput, compensation: AnyActorRef): void;
+  /** Whether the task received the signal `name` (a waiting step restored after it came wakes as by the signal). */
+  hasSignal(taskId: string, name: string): boolean;
   /** Stops the attempt a step (or its compensation) runs: its handler's signal is aborted and its outcome reaches no one. */
   stopAttempt(taskId: string, stepName: string): void;
 }

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../domain/json.js';
-import type { StepError } from '../domain/records.js';
+import type { StepError, WaitingFor } from '../domain/records.js';
 import type { StepState } from '../domain/states.js';
 import type { StepPatch, TaskWrite } from '../store/task-store.js';
 
@@ -14,6 +14,10 @@ export interface StepFacts {
   startedAt?: number;
   runningSince?: number;
   retryAt?: number;
+  /** What the step waits for while `waiting`. */
+  waitingFor?: WaitingFor;
+  /** When the step's current wait began: a wait's timeout counts from it across wake-ups. */
+  waitSince?: number;
   results?: JsonValue;
   error?: StepError;
   by?: string;
@@ -31,7 +35,10 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
         budgetBase: facts.budgetBase,
         startedAt: facts.startedAt,
         nextRetryAt: undefined,
+        waitingFor: undefined,
       };
+    case 'waiting':
+      return { name: facts.name, state: to, waitingFor: facts.waitingFor, nextRetryAt: facts.waitingFor?.until };
     case 'waiting_for_retry':
       return { name: facts.name, state: to, error: facts.error, durationMs, nextRetryAt: facts.retryAt };
     case 'completed':
@@ -39,9 +46,16 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
     case 'failed':
       return { name: facts.name, state: to, error: facts.error, durationMs, completedAt: now };
     case 'cancelled':
-      return { name: facts.name, state: to, nextRetryAt: undefined, completedAt: now };
+      return { name: facts.name, state: to, nextRetryAt: undefined, waitingFor: undefined, completedAt: now };
     case 'resolved_manually':
-      return { name: facts.name, state: to, results: facts.results, nextRetryAt: undefined, completedAt: now };
+      return {
+        name: facts.name,
+        state: to,
+        results: facts.results,
+        nextRetryAt: undefined,
+        waitingFor: undefined,
+        completedAt: now,
+      };
     case 'skipped':
       return { name: facts.name, state: to, completedAt: now };
     case 'compensating':

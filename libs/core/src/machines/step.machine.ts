@@ -1,4 +1,4 @@
-import { assign, not, setup, type ActorRefFrom } from 'xstate';
+import { and, assign, not, setup, type ActorRefFrom } from 'xstate';
 import type { JsonValue } from '../domain/json.js';
 import type { SettledStepState, StepState } from '../domain/states.js';
 import type { StepSettings } from '../domain/template.js';
@@ -7,6 +7,7 @@ import { PermanentError } from '../errors/permanent-error.js';
 import { StepTimeoutError } from '../errors/step-timeout-error.js';
 import { toStepError } from '../errors/to-step-error.js';
 import { planRetry } from '../retry/plan-retry.js';
+import { WaitRequest } from '../waiting/wait-request.js';
 import type { MachineEnvironment } from './machine-environment.js';
 import { stepWrite, type StepFacts } from './step-write.js';
 
@@ -64,8 +65,16 @@ export type StepMachineEvent =
   | { type: 'TIMEOUT' }
   /** The running attempt's handler returned (its result as JSON). */
   | { type: 'ATTEMPT_SUCCEEDED'; results: JsonValue }
-  /** The running attempt's handler threw `error`. */
-  | { type: 'ATTEMPT_FAILED'; error: unknown };
+  /** The running attempt's handler threw `error` (a {@link WaitRequest} when it waits). */
+  | { type: 'ATTEMPT_FAILED'; error: unknown }
+  /** The task received the signal `signal`: a step waiting for it runs its handler again, which finds it. */
+  | { type: 'SIGNAL_RECEIVED'; signal: string };
+
+/** Who a step's wake-up by a signal is recorded as: its transition is announced as `step.signal_received`. */
+export const SIGNAL_WAKE = 'signal';
+
+/** The longest delay a timer takes (setTimeout's limit): a longer wait wakes, finds it is not over, and waits again. */
+const LONGEST_TIMER_MS = 2_147_483_647;
 
 /** How a step's move is recorded: to which state. */
 export interface RecordParams {
@@ -151,10 +160,19 @@ export function createStepMachine(env: MachineEnvironment) {
     },
     delays: {
       untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? 0) - env.now()),
+      untilWake: ({ context }) =>
+        Math.min(LONGEST_TIMER_MS, Math.max(0, (context.waitingFor?.until ?? Infinity) - env.now())),
     },
     guards: {
       willRetry: ({ context }) => context.retryAt !== undefined,
       isPaused: ({ context }) => context.paused === true,
+      asksToWait: ({ event }) => event.type === 'ATTEMPT_FAILED' && event.error instanceof WaitRequest,
+      hasWakeTime: ({ context }) => context.waitingFor?.until !== undefined,
+      wakeDue: ({ context }) => context.waitingFor?.until !== undefined && env.now() >= context.waitingFor.until,
+      awaitsThisSignal: ({ context, event }) =>
+        event.type === 'SIGNAL_RECEIVED' && context.waitingFor?.signal === event.signal,
+      signalArrived: ({ context }) =>
+        context.waitingFor?.signal !== undefined && env.hasSignal(context.taskId, context.waitingFor.signal),
     },
     actions: {
       record: ({ context }, params: RecordParams) => recordMove(env, context, params),
@@ -172,7 +190,25 @@ export function createStepMachine(env: MachineEnvironment) {
       /** The start of an attempt recorded: the step is `in_progress` from now on. */
       recordedRunning: assign(() => ({ state: 'in_progress' as const, runningSince: env.now() })),
       runAttempt: ({ context, self }) =>
-        env.startAttempt({ taskId: context.taskId, stepName: context.name, attempt: context.attempts }, self),
+        env.startAttempt(
+          { taskId: context.taskId, stepName: context.name, attempt: context.attempts, waitSince: context.waitSince },
+          self,
+        ),
+      /** The handler asked to wait: what for, and since when (the first wait of this attempt's run). */
+      beginWait: assign(({ context, event }) => {
+        const request = (event as { error: WaitRequest }).error;
+        return { waitingFor: request.waitingFor, waitSince: context.waitSince ?? request.since };
+      }),
+      /** Woken from a wait: the same attempt runs its handler again, which finds what it waited for. */
+      wake: assign({ runningSince: undefined, by: undefined, reason: undefined }),
+      /** Recorded as the signal's doing, so that the move is announced as `step.signal_received`. */
+      wakeBySignal: assign(({ context }) => ({
+        runningSince: undefined,
+        by: SIGNAL_WAKE,
+        reason: `signal '${context.waitingFor?.signal}' received`,
+      })),
+      /** The wake-up recorded: what follows is the engine's own doing again. */
+      forgetWaker: assign(({ context }) => (context.by === SIGNAL_WAKE ? { by: undefined, reason: undefined } : {})),
       stopAttempt: ({ context }) => env.stopAttempt(context.taskId, context.name),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
@@ -183,6 +219,8 @@ export function createStepMachine(env: MachineEnvironment) {
               ? new AttemptInterruptedError(context.name, context.attempts)
               : (event as { error?: unknown }).error;
         return {
+          waitingFor: undefined,
+          waitSince: undefined,
           error: toStepError(error),
           uncertain: context.uncertain === true || mayHaveDoneItsWork(params.cause, error),
           retryAt: planRetry({
@@ -221,14 +259,14 @@ export function createStepMachine(env: MachineEnvironment) {
       // start included. Leaving the state stops the attempt: its signal is aborted, its timer cleared, and a late
       // outcome dropped.
       in_progress: {
-        entry: [{ type: 'record', params: { to: 'in_progress' } }, 'recordedRunning', 'runAttempt'],
+        entry: [{ type: 'record', params: { to: 'in_progress' } }, 'forgetWaker', 'recordedRunning', 'runAttempt'],
         exit: 'stopAttempt',
         on: {
           ATTEMPT_SUCCEEDED: '#step.completed',
-          ATTEMPT_FAILED: {
-            target: '#step.attempt_failed',
-            actions: { type: 'failAttempt', params: { cause: 'thrown' } },
-          },
+          ATTEMPT_FAILED: [
+            { guard: 'asksToWait', target: '#step.waiting', actions: 'beginWait' },
+            { target: '#step.attempt_failed', actions: { type: 'failAttempt', params: { cause: 'thrown' } } },
+          ],
           // The aborted attempt's handler may have done its work.
           CANCEL: { target: 'cancelled', actions: ['rememberOperator', assign({ uncertain: true })] },
           TIMEOUT: {
@@ -259,6 +297,42 @@ export function createStepMachine(env: MachineEnvironment) {
           waiting: {
             after: { untilRetry: { guard: not('isPaused'), target: '#step.in_progress', actions: 'startAttempt' } },
             on: { RESUME: { target: 'waiting', reenter: true, actions: assign({ paused: false }) } },
+          },
+        },
+      },
+      // The handler waits (a sleep, a signal): no attempt runs, and the step is passivated with its task when nothing
+      // else of it runs. It wakes on its time (the timer, re-armed on restore), on its signal, or when restored after
+      // either came: the handler runs again in the same attempt and finds what it waited for (or waits again).
+      waiting: {
+        entry: recordAndRemember('waiting'),
+        initial: 'asleep',
+        on: {
+          SIGNAL_RECEIVED: {
+            guard: and([not('isPaused'), 'awaitsThisSignal']),
+            target: '#step.in_progress',
+            actions: 'wakeBySignal',
+          },
+          CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
+          RESOLVE: { target: 'resolved_manually', actions: ['rememberOperator', 'keepResolution'] },
+        },
+        states: {
+          asleep: {
+            after: {
+              untilWake: { guard: and([not('isPaused'), 'hasWakeTime']), target: '#step.in_progress', actions: 'wake' },
+            },
+            // Restored (claimed after a passivation, say): woken by the signal if it came meanwhile, or by its time if
+            // that has come; otherwise it waits on (its timer re-armed), so an operator's action finds it waiting.
+            on: {
+              RESUME: [
+                {
+                  guard: 'signalArrived',
+                  target: '#step.in_progress',
+                  actions: ['wakeBySignal', assign({ paused: false })],
+                },
+                { guard: 'wakeDue', target: '#step.in_progress', actions: ['wake', assign({ paused: false })] },
+                { target: 'asleep', reenter: true, actions: assign({ paused: false }) },
+              ],
+            },
           },
         },
       },

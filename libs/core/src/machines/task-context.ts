@@ -9,7 +9,7 @@ import type { StepResolution } from './step.machine.js';
  * in memory for the task's handlers, so that a snapshot does not carry every result so far.
  */
 export interface TaskStepEntry {
-  state: Exclude<StepState, 'waiting_for_retry'>;
+  state: Exclude<StepState, 'waiting_for_retry' | 'waiting'>;
   attempts: number;
   budgetBase: number;
   error?: StepError;

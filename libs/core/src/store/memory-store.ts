@@ -7,6 +7,7 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import type { SendSignalOutcome, SentSignal } from './task-signals.js';
 import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
 import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
 import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
@@ -34,6 +35,7 @@ interface TaskEntry {
   annotations: AnnotationRecord[];
   snapshot?: StoredSnapshot;
   lease: LeaseState;
+  signals: SentSignal[];
 }
 
 /**
@@ -105,6 +107,7 @@ export class MemoryStore implements TaskStore {
       steps: new Map([...steps].sort((a, b) => a.position - b.position).map((step) => [step.name, clone(step)])),
       transitions: [],
       annotations: [],
+      signals: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
         : { token: 0, claimableAt: task.runAt ?? task.createdAt },
@@ -324,6 +327,24 @@ export class MemoryStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  async sendSignal(signal: SentSignal): Promise<SendSignalOutcome> {
+    const stored = this.#tasks.get(signal.taskId);
+    if (!stored) return 'task_not_found';
+    if (!isUnfinished(stored.task)) return 'task_finished';
+    if (stored.signals.some((kept) => kept.name === signal.name)) return 'duplicate';
+    stored.signals.push(clone(signal));
+    const { lease } = stored;
+    if (lease.owner === undefined && lease.claimableAt !== undefined && lease.claimableAt > signal.sentAt) {
+      lease.claimableAt = signal.sentAt;
+    }
+    if (lease.owner === undefined || (lease.claimableAt ?? 0) <= signal.sentAt) this.#workArrived();
+    return 'sent';
+  }
+
+  async readSignals(taskId: string): Promise<SentSignal[]> {
+    return clone(this.#tasks.get(taskId)?.signals ?? []);
   }
 
   claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {

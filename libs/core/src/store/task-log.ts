@@ -26,6 +26,7 @@ export type StepPatch = Pick<StepRecord, 'name'> &
       | 'completedAt'
       | 'durationMs'
       | 'nextRetryAt'
+      | 'waitingFor'
     >
   >;
 

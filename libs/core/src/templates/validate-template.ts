@@ -1,4 +1,5 @@
 import { stringProblem } from '../domain/check-json.js';
+import { waitProblems } from './validate-wait-steps.js';
 import type { StepTemplate, TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
@@ -94,7 +95,7 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
       problems.push({ code: 'DUPLICATE_STEP', path: `${at}.name`, message: `step '${step.name}' is declared twice` });
     }
     seen.add(step.name);
-    if (handlers.kindOf(step.handler) !== 'step') {
+    if ((step.type ?? 'handler') === 'handler' && handlers.kindOf(step.handler ?? '') !== 'step') {
       problems.push({
         code: 'UNKNOWN_HANDLER',
         path: `${at}.handler`,
@@ -136,5 +137,5 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
 
 /** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
 export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
-  return [...settingProblems(template), ...graphProblems(template, handlers)];
+  return [...settingProblems(template), ...waitProblems(template), ...graphProblems(template, handlers)];
 }

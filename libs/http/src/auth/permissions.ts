@@ -4,6 +4,7 @@ export const PERMISSIONS = [
   'tasks:create',
   'tasks:retry',
   'tasks:cancel',
+  'tasks:signal',
   'steps:resolve',
   'templates:read',
   'analytics:read',

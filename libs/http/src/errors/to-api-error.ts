@@ -1,4 +1,4 @@
-import { ContextValidationError, InvalidRequestError, TaskerError } from '@tasker/core';
+import { ContextValidationError, InvalidRequestError, SignalValidationError, TaskerError } from '@tasker/core';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { API_ERROR_STATUS, type ApiErrorCode, type ErrorBody, type FieldProblem } from './api-error-codes.js';
 import { ApiError } from './api-error.js';
@@ -52,6 +52,13 @@ export function toApiError(error: unknown): ApiError {
       message: violation.message,
     }));
     return new ApiError('INVALID_CONTEXT', error.message, fields);
+  }
+  if (error instanceof SignalValidationError) {
+    const fields = error.violations.map((violation) => ({
+      field: fieldPath('body', violation.path),
+      message: violation.message,
+    }));
+    return new ApiError('INVALID_SIGNAL', error.message, fields);
   }
   if (error instanceof InvalidRequestError) {
     return new ApiError('INVALID_REQUEST', error.message, [{ field: error.field, message: error.message }]);

@@ -22,6 +22,9 @@ export function stepJson(step: StepView) {
     completed_at: isoTime(step.completedAt),
     duration_ms: step.durationMs ?? null,
     next_retry_at: isoTime(step.nextRetryAt),
+    waiting_for: step.waitingFor
+      ? { signal: step.waitingFor.signal ?? null, until: isoTime(step.waitingFor.until) }
+      : null,
   };
 }
 

@@ -34,6 +34,8 @@ export const stepResponse = z.object({
   completed_at: time,
   duration_ms: z.number().nullable(),
   next_retry_at: time,
+  /** What a `waiting` step waits for: a signal (by `until` at the latest when it has a timeout), or a time. */
+  waiting_for: z.object({ signal: z.string().nullable(), until: time }).nullable(),
 });
 
 /** A task as lists show it. */

@@ -8,6 +8,7 @@ import * as dependentSystem from './005-dependent-system.js';
 import * as eventLog from './006-event-log.js';
 import * as subscriberPositions from './007-subscriber-positions.js';
 import * as webhookDeliveries from './008-webhook-deliveries.js';
+import * as signals from './009-signals.js';
 import * as schedules from './010-schedules.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
@@ -27,6 +28,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '006-event-log', ...eventLog },
   { name: '007-subscriber-positions', ...subscriberPositions },
   { name: '008-webhook-deliveries', ...webhookDeliveries },
+  { name: '009-signals', ...signals },
   { name: '010-schedules', ...schedules },
 ];
 

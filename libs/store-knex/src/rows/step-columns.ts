@@ -19,6 +19,7 @@ export const STEP_COLUMNS: readonly Column[] = [
   { field: 'completedAt', column: 'completed_at', kind: 'time' },
   { field: 'durationMs', column: 'duration_ms', kind: 'time' },
   { field: 'nextRetryAt', column: 'next_retry_at', kind: 'time' },
+  { field: 'waitingFor', column: 'waiting_for', kind: 'json' },
 ];
 
 /** The columns a {@link StepPatch} may change, by field name (`name` picks the row and is not among them). */

@@ -8,5 +8,6 @@ export const ALL_MIGRATIONS = [
   '006-event-log',
   '007-subscriber-positions',
   '008-webhook-deliveries',
+  '009-signals',
   '010-schedules',
 ];

@@ -18,6 +18,7 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   startAttempt: unused,
   startCompensation: unused,
   stopAttempt: unused,
+  hasSignal: unused,
 };
 
 /** The engine's machines, keyed by their ids: `task`, `step`, `resolution`, `compensation`. */

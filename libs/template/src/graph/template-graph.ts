@@ -1,4 +1,4 @@
-import { TaskerError, templateKey, type StepTemplate, type TaskTemplate } from '@tasker/core';
+import { TaskerError, stepHandlerName, templateKey, type StepTemplate, type TaskTemplate } from '@tasker/core';
 import { dependencyLevels, findCycle } from '@tasker/core/internal';
 
 /** A step as a graph node. */
@@ -51,7 +51,7 @@ export function templateGraph(template: TaskTemplate, options: { weight?: StepWe
   const names = new Set(template.steps.map((step) => step.name));
   const nodes = template.steps.map((step) => ({
     name: step.name,
-    handler: step.handler,
+    handler: stepHandlerName(step),
     ...(step.description === undefined ? {} : { description: step.description }),
     weight: weigh(step),
   }));

@@ -76,7 +76,8 @@ const compensate = z.strictObject(
 /** The settings of a step that an environment may override. */
 const stepSettings = {
   description: z.string(expect('must be a string')).optional(),
-  handler_class: className,
+  // Required for a step of type handler (core's rule, reported at this key); sleep and signal steps have none.
+  handler_class: className.optional(),
   ...retryPolicy,
   handler_config: jsonObject.optional(),
   compensate: compensate.optional(),
@@ -84,19 +85,41 @@ const stepSettings = {
 };
 
 /** One entry of `step_templates`. */
-export const stepDocument = z.strictObject(
-  {
-    name: identifier,
-    ...stepSettings,
-    dependent_system: systemName.optional(),
-    custom_events: customEvents,
-    depends_on_step: z.string(expect('must be the name of a step')).optional(),
-    depends_on_steps: z
-      .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
-      .optional(),
-  },
-  expect('must be a mapping (a step)'),
-);
+export const stepDocument = z
+  .strictObject(
+    {
+      name: identifier,
+      type: z.enum(['handler', 'sleep', 'signal'], { error: () => 'must be handler, sleep or signal' }).optional(),
+      ...stepSettings,
+      /** A sleep step's length in milliseconds. */
+      duration: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
+      /** When a sleep step ends: an ISO 8601 time or the dotted path of a context value. */
+      until: z.string(expect('must be an ISO 8601 time or a context path')).min(1, 'must not be empty').optional(),
+      /** The signal a signal step waits for. */
+      signal: identifier.optional(),
+      /** JSON Schema of a signal step's payload. */
+      schema: jsonObject.optional(),
+      dependent_system: systemName.optional(),
+      custom_events: customEvents,
+      depends_on_step: z.string(expect('must be the name of a step')).optional(),
+      depends_on_steps: z
+        .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
+        .optional(),
+    },
+    expect('must be a mapping (a step)'),
+  )
+  .superRefine((step, ctx) => {
+    // A step of type handler (the default) names its handler; sleep and signal steps run a built-in one.
+    if ((step.type ?? 'handler') === 'handler' && step.handler_class === undefined) {
+      ctx.addIssue({
+        code: 'invalid_type',
+        expected: 'string',
+        input: undefined,
+        path: ['handler_class'],
+        message: 'is required',
+      });
+    }
+  });
 
 /** One entry of `environments.<env>.step_templates`: a step's name and the settings to merge over it. */
 export const stepOverride = z.strictObject(
@@ -139,6 +162,26 @@ export const templateDocument = z.strictObject(
       .array(z.string(expect('must be the name of a step')), expect('must be a list of step names'))
       .optional(),
     custom_events: customEvents,
+    /**
+     * Signals the template's handlers wait for with ctx.waitForSignal (signal steps declare their own): a name, or a
+     * mapping of a name, a JSON Schema its payload must match, and a description (which only documents it).
+     */
+    signals: z
+      .array(
+        z.union(
+          [
+            identifier,
+            z.strictObject({
+              name: identifier,
+              schema: jsonObject.optional(),
+              description: z.string(expect('must be a string')).optional(),
+            }),
+          ],
+          { error: () => 'must be a signal name or a mapping of name, schema and description' },
+        ),
+        expect('must be a list of signal names'),
+      )
+      .optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),

@@ -28,6 +28,7 @@ const STEP_KEYS: Record<string, string> = {
   timeoutMs: 'timeout',
   config: 'handler_config',
   dependentSystem: 'dependent_system',
+  durationMs: 'duration',
 };
 const BACKOFF_KEYS: Record<string, string> = { baseMs: 'base_ms', maxMs: 'max_ms' };
 
