@@ -30,6 +30,8 @@ export const stepResponse = z.object({
   results: z.json().nullable(),
   error_message: z.string().nullable(),
   error_code: z.string().nullable(),
+  /** The stack of the Error the step's handler threw last, when it threw one. */
+  error_stack: z.string().nullable(),
   started_at: time,
   completed_at: time,
   duration_ms: z.number().nullable(),
@@ -77,6 +79,7 @@ export const taskResponse = taskSummaryResponse.extend({
       attempt: z.number().int().nullable(),
       error_message: z.string().nullable(),
       error_code: z.string().nullable(),
+      error_stack: z.string().nullable(),
       by: z.string(),
       reason: z.string().nullable(),
       at: time,

@@ -55,6 +55,7 @@ export interface Step {
   results: JsonValue;
   error_message: string | null;
   error_code: string | null;
+  error_stack: string | null;
   started_at: string | null;
   completed_at: string | null;
   duration_ms: number | null;
@@ -68,6 +69,7 @@ export interface HistoryEntry {
   attempt: number | null;
   error_message: string | null;
   error_code: string | null;
+  error_stack: string | null;
   by: string;
   reason: string | null;
   at: string | null;

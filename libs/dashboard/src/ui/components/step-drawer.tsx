@@ -61,6 +61,12 @@ export function StepDrawer({
         <div class="step-error" role="note">
           <strong>{step.error_code}</strong>
           <pre>{step.error_message}</pre>
+          {step.error_stack && (
+            <details>
+              <summary>Stack</summary>
+              <pre class="stack">{step.error_stack}</pre>
+            </details>
+          )}
         </div>
       )}
       <ResolveStep taskId={task.task_id} step={step} onDone={onDone} />
