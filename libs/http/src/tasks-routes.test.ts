@@ -105,9 +105,9 @@ describe.each(useTestStores())('tasks and steps over the REST API on %s', (_name
     const failed = steps.workflow_steps.find((step: { current_state: string }) => step.current_state === 'failed');
     expect(failed).toMatchObject({ name: 'process_payment', error_message: 'Card declined', attempts: 1 });
     // The stack of what the handler threw points at the handler's own file, for the operator to find the line.
-    expect(failed.error_stack).toMatch(/^PermanentError: Card declined\n[^]*checkout-engine\.ts:\d+/);
-    const history = (await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json().history;
-    const failure = history.find((entry: { to_state: string }) => entry.to_state === 'failed');
+    expect(failed.error_stack).toMatch(/^PermanentError: Card declined\n[\s\S]*checkout-engine\.ts:\d+/);
+    const { history: failedHistory } = (await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json();
+    const failure = failedHistory.find((entry: { to_state: string }) => entry.to_state === 'failed');
     expect(failure.error_stack).toBe(failed.error_stack);
 
     const step = await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}/steps/update_inventory` });
