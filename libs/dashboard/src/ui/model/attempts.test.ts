@@ -9,6 +9,7 @@ const entry = (step: string | null, from: string, to: string, at: number, extra:
   attempt: null,
   error_message: null,
   error_code: null,
+  error_stack: null,
   by: 'engine',
   reason: null,
   at: new Date(at).toISOString(),
