@@ -100,7 +100,12 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
     }
     case 'memory': {
       const location = 'memory:';
-      return benchStore(location, await openAt(location), () => 0, () => undefined);
+      return benchStore(
+        location,
+        await openAt(location),
+        () => 0,
+        () => undefined,
+      );
     }
     case 'redis-always': {
       const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-redis-'));

@@ -121,7 +121,8 @@ export function describeDurableSubscribers(name: string, open: () => Promise<Reo
       const otherStore = await reopen();
       try {
         const seen: Array<Seen & { engine: string }> = [];
-        const engines = [orderEngine(store, namespace, { workerId: 'worker-a' }),
+        const engines = [
+          orderEngine(store, namespace, { workerId: 'worker-a' }),
           orderEngine(otherStore, namespace, { workerId: 'worker-b' }),
         ];
         for (const engine of engines) {
