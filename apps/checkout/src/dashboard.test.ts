@@ -107,6 +107,20 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a large order waiting for its fraud review, and what the step waits for', async () => {
+    const accepted = await postCheckout(test.url, {
+      ...checkoutBody('tok_success'),
+      // Six headphones: above the review threshold, so review_order waits for the signal `review`.
+      cart_items: [{ product_id: 4, quantity: 6 }],
+    });
+    const taskId = accepted.body.task_id as string;
+    const { page, errors } = await openDashboard(chromium.context, ui(`tasks/${taskId}`));
+    await expect.poll(() => nodeState(page, 'review_order'), POLL).toBe('waiting');
+    await page.locator('.dag-node[data-step="review_order"]').click();
+    await expect.poll(() => page.locator('.drawer dl').textContent(), POLL).toContain('signal review');
+    expect(errors).toEqual([]);
+  });
+
   it('cancels a running task with a reason after a confirmation, and its history shows who and why', async () => {
     const taskId = await checkout('tok_timeout');
     const { page, errors } = await openDashboard(chromium.context, ui(`tasks/${taskId}`));

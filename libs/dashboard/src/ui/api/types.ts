@@ -60,6 +60,8 @@ export interface Step {
   completed_at: string | null;
   duration_ms: number | null;
   next_retry_at: string | null;
+  /** What a `waiting` step waits for: a signal (until its timeout, when it has one), or a time. */
+  waiting_for: { signal: string | null; until: string | null } | null;
 }
 
 export interface HistoryEntry {

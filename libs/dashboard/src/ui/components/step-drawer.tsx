@@ -50,6 +50,15 @@ export function StepDrawer({
             <dd>{formatTime(step.next_retry_at)}</dd>
           </>
         )}
+        {step.waiting_for && (
+          <>
+            <dt>waits for</dt>
+            <dd>
+              {step.waiting_for.signal === null ? 'its time' : `signal ${step.waiting_for.signal}`}
+              {step.waiting_for.until !== null && `, until ${formatTime(step.waiting_for.until)}`}
+            </dd>
+          </>
+        )}
         {step.dependent_system && (
           <>
             <dt>system</dt>
