@@ -236,6 +236,12 @@ function handlerTaskInfo({ info }: ActiveTask): StepTaskInfo {
 }
 
 /** The waits of one attempt of a step of `task` (see {@link Waiter}). */
+/** The logger a handler gets: every line names the task, its correlation id, the step and which try this is. */
+function handlerLogger(task: ActiveTask, host: AttemptHost, stepName: string, tryFields: Record<string, number>) {
+  const { taskId, correlationId } = task.info;
+  return host.logger.child({ taskId, correlationId, step: stepName, ...tryFields });
+}
+
 function attemptWaiter(host: AttemptHost, task: ActiveTask, input: AttemptInput): Waiter {
   return new Waiter({
     stepName: input.stepName,
@@ -264,12 +270,7 @@ function stepContext(
     get signal() {
       return control.signal;
     },
-    log: host.logger.child({
-      taskId: info.taskId,
-      correlationId: info.correlationId,
-      step: input.stepName,
-      attempt: input.attempt,
-    }),
+    log: handlerLogger(task, host, input.stepName, { attempt: input.attempt }),
     publish: (name, payload) => host.publish(task, input.stepName, input.attempt, name, payload),
     waitForSignal: <T>(name: string, options: { timeoutMs?: number } = {}) =>
       new Promise<T>((resolve) => resolve(waiter.signal(name, options.timeoutMs) as T)),
@@ -300,11 +301,6 @@ function compensationContext(
     get signal() {
       return control.signal;
     },
-    log: host.logger.child({
-      taskId: info.taskId,
-      correlationId: info.correlationId,
-      step: input.stepName,
-      compensation: input.attempt,
-    }),
+    log: handlerLogger(task, host, input.stepName, { compensation: input.attempt }),
   };
 }
