@@ -15,3 +15,11 @@ export { applyPatch } from '../store/apply-patch.js';
 export { mergeWrites } from '../store/merge-writes.js';
 export { backoffDelay, planRetry } from '../retry/plan-retry.js';
 export { dependencyLevels, findCycle } from '../templates/dependency-graph.js';
+export {
+  parseValuePath,
+  readValuePath,
+  valuePathProblem,
+  ValuePathSyntaxError,
+  type ValuePath,
+  type ValuePathSources,
+} from '../expressions/value-path.js';
