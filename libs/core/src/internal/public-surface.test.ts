@@ -15,6 +15,10 @@ const INTERNALS = [
   'planRetry',
   'dependencyLevels',
   'findCycle',
+  'parseValuePath',
+  'readValuePath',
+  'valuePathProblem',
+  'ValuePathSyntaxError',
 ];
 
 describe("@tasker/core's entry points", () => {
