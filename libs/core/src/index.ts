@@ -183,6 +183,16 @@ export { silentLogger } from './ports/logger.js';
 // Waiting inside a task: sleep and signal steps, signals, `ctx.waitForSignal`.
 export type { SignalResult } from './engine/engine-types.js';
 export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-signals.js';
+
+// Retention and archival of finished tasks.
+export type {
+  ExpiredTask,
+  ExpiredTaskCursor,
+  ExpiredTaskQuery,
+  FinishedTaskState,
+  TaskRetention,
+} from './store/task-retention.js';
+export { FINISHED_TASK_STATES, byFinishTime, isTaskFinished } from './store/task-retention.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
