@@ -186,13 +186,15 @@ export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-si
 
 // Retention and archival of finished tasks.
 export type {
+  ArchivedTask,
   ExpiredTask,
   ExpiredTaskCursor,
   ExpiredTaskQuery,
   FinishedTaskState,
+  PurgeOptions,
   TaskRetention,
 } from './store/task-retention.js';
-export { FINISHED_TASK_STATES, byFinishTime, isTaskFinished } from './store/task-retention.js';
+export { FINISHED_TASK_STATES, byFinishTime, isTaskFinished, refuseTableArchive } from './store/task-retention.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';

@@ -14,7 +14,14 @@ import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
 import type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
 import type { ScheduleAdvance, ScheduleRecord } from '../schedules/schedule.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
-import { byFinishTime, isTaskFinished, type ExpiredTask, type ExpiredTaskQuery } from './task-retention.js';
+import {
+  byFinishTime,
+  isTaskFinished,
+  refuseTableArchive,
+  type ExpiredTask,
+  type ExpiredTaskQuery,
+  type PurgeOptions,
+} from './task-retention.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
 import type {
@@ -348,11 +355,17 @@ export class MemoryStore implements TaskStore {
       .slice(0, limit);
   }
 
-  async purgeTasks(taskIds: readonly string[]): Promise<string[]> {
-    const purged = new Set(taskIds.filter((taskId) => {
-      const stored = this.#tasks.get(taskId);
-      return stored !== undefined && isTaskFinished(stored.task.state);
-    }));
+  /** The memory store keeps no archive table. */
+  readonly archivesToTable = false;
+
+  async purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
+    refuseTableArchive('the memory store', options);
+    const purged = new Set(
+      taskIds.filter((taskId) => {
+        const stored = this.#tasks.get(taskId);
+        return stored !== undefined && isTaskFinished(stored.task.state);
+      }),
+    );
     for (const taskId of purged) {
       const { task } = this.#tasks.get(taskId)!;
       this.#tasks.delete(taskId);

@@ -1,4 +1,6 @@
+import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { TaskState } from '../domain/states.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
 
 /** The states in which a task is finished for good or until an operator acts: the only ones retention removes. */
 export const FINISHED_TASK_STATES = [
@@ -35,6 +37,23 @@ export interface ExpiredTask extends ExpiredTaskCursor {
   state: FinishedTaskState;
 }
 
+/** A finished task as archival keeps it (a row of the archive table, a line of an archive file): all but its snapshot. */
+export interface ArchivedTask {
+  task: TaskRecord;
+  steps: StepRecord[];
+  transitions: TransitionRecord[];
+  annotations: AnnotationRecord[];
+}
+
+/** How {@link TaskRetention.purgeTasks} removes. */
+export interface PurgeOptions {
+  /**
+   * Copy each task ({@link ArchivedTask}) into the store's archive table in the same transaction that deletes it.
+   * Only for a store whose `archivesToTable` is true.
+   */
+  archive?: boolean;
+}
+
 /**
  * Removal of finished tasks, so that a store does not grow for ever (`EngineOptions.retention`, `tasker purge`).
  *
@@ -47,10 +66,15 @@ export interface ExpiredTask extends ExpiredTaskCursor {
  *   between the listing and the purge survives. Purging again is harmless.
  */
 export interface TaskRetention {
+  /** Whether {@link purgeTasks} can archive into a table of the store (PostgreSQL, SQLite). */
+  readonly archivesToTable: boolean;
   /** Finished tasks older than `query.before`, oldest first. */
   listExpiredTasks(query: ExpiredTaskQuery): Promise<ExpiredTask[]>;
-  /** Removes the finished tasks among `taskIds` with all they own; answers the ids it removed. */
-  purgeTasks(taskIds: readonly string[]): Promise<string[]>;
+  /**
+   * Removes the finished tasks among `taskIds` with all they own; answers the ids it removed.
+   * @throws InvalidRequestError when `options.archive` is asked of a store that has no archive table.
+   */
+  purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]>;
 }
 
 /** Whether a task in `state` is one retention may remove (see {@link FINISHED_TASK_STATES}). */
@@ -61,4 +85,10 @@ export function isTaskFinished(state: TaskState): state is FinishedTaskState {
 /** Orders expired tasks as every store lists them: by finish time, then id. */
 export function byFinishTime(a: ExpiredTaskCursor, b: ExpiredTaskCursor): number {
   return a.finishedAt - b.finishedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Refuses `options.archive` for a store that has no archive table (`storeName` names it in the error). */
+export function refuseTableArchive(storeName: string, options: PurgeOptions | undefined): void {
+  if (options?.archive)
+    throw new InvalidRequestError('archive', `${storeName} has no archive table: archive to a directory instead`);
 }

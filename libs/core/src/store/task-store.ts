@@ -24,7 +24,7 @@ export type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 export type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
 export type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
 export type { SendSignalOutcome, SentSignal } from './task-signals.js';
-export type { ExpiredTask, ExpiredTaskCursor, ExpiredTaskQuery } from './task-retention.js';
+export type { ArchivedTask, ExpiredTask, ExpiredTaskCursor, ExpiredTaskQuery, PurgeOptions } from './task-retention.js';
 
 /**
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and

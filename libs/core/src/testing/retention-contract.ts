@@ -122,4 +122,15 @@ export function retentionContractCases(store: () => TaskStore): void {
     await store().commit([{ taskId: reopened.id, task: { state: 'completed', updatedAt: FINISHED + 6 } }]);
     expect((await expired('completed', FINISHED + 10)).map((task) => task.finishedAt)).toEqual([FINISHED + 6]);
   });
+
+  it('archives into its table as it purges when it has one, and otherwise refuses to, deleting nothing', async () => {
+    const done = await finishedTask('completed', FINISHED);
+    if (store().archivesToTable) {
+      expect(await store().purgeTasks([done.id], { archive: true })).toEqual([done.id]);
+      expect(await store().getTask(done.id)).toBeUndefined();
+    } else {
+      await expect(store().purgeTasks([done.id], { archive: true })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+      expect(await store().getTask(done.id)).toBeDefined();
+    }
+  });
 }
