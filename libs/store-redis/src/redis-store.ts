@@ -39,6 +39,9 @@ import {
   type WorkerLeases,
   type SendSignalOutcome,
   type SentSignal,
+  type ExpiredTask,
+  type ExpiredTaskQuery,
+  type PurgeOptions,
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
@@ -48,6 +51,7 @@ import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
+import { RedisRetention } from './redis-retention.js';
 import { RedisSubscribers } from './redis-subscribers.js';
 import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
 import { RedisSchedules } from './redis-schedules.js';
@@ -100,6 +104,7 @@ export class RedisStore implements TaskStore {
   readonly #subscribers: RedisSubscribers;
   readonly #webhookDeliveries: RedisWebhookDeliveries;
   readonly #schedules: RedisSchedules;
+  readonly #retention: RedisRetention;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -119,6 +124,7 @@ export class RedisStore implements TaskStore {
     this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
     this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
+    this.#retention = new RedisRetention(client, this.#keys, this.#countCommand);
   }
 
   saveSchedule(schedule: ScheduleRecord): Promise<void> {
@@ -261,6 +267,17 @@ export class RedisStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  listExpiredTasks(query: ExpiredTaskQuery): Promise<ExpiredTask[]> {
+    return this.#retention.listExpiredTasks(query);
+  }
+
+  /** Redis keeps no archive table: archive to a directory instead. */
+  readonly archivesToTable = false;
+
+  purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
+    return this.#retention.purgeTasks(taskIds, options);
   }
 
   claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {
