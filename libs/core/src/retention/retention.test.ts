@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createEngine } from '../engine/create-engine.js';
+import { createEngine, type EngineOptions } from '../engine/create-engine.js';
 import { PermanentError } from '../errors/permanent-error.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import { chain, startFixture } from '../test-fixtures/engine-fixture.js';
@@ -12,7 +12,7 @@ import { RETENTION_HOLD } from './retention-worker.js';
 const DAY = 86_400_000;
 
 /** A fixture whose `flow` completes unless its context says `fail`, and a second template `test/kept` with its own retention. */
-async function retentionFixture(retention: Parameters<typeof createEngine>[0] & object = {}) {
+async function retentionFixture(options: EngineOptions = {}) {
   const store = createMemoryStore();
   const fixture = await startFixture(
     chain('work'),
@@ -22,7 +22,7 @@ async function retentionFixture(retention: Parameters<typeof createEngine>[0] & 
         return { ok: true };
       },
     },
-    { store, retention: { completed: '7d', failed: '30d', pauseMs: 0 }, ...retention },
+    { store, retention: { completed: '7d', failed: '30d', pauseMs: 0 }, ...options },
   );
   fixture.engine.registerTemplate({
     namespace: 'test',
@@ -116,6 +116,17 @@ describe('retention of finished tasks', () => {
     await expect.poll(claim).toBeUndefined();
     await engine.stop();
     expect(await claim()).toBeDefined();
+  });
+
+  it('purges on its own while it runs, on the worker that takes the hold, and lets a stopping engine stop', async () => {
+    const { engine, store, clock, finish } = await retentionFixture();
+    const old = await finish('flow');
+    await engine.stop();
+    clock.increment(8 * DAY);
+    const worker = createEngine({ store, clock, retention: { completed: '7d', pauseMs: 0 } });
+    await worker.start();
+    await expect.poll(() => store.getTask(old)).toBeUndefined();
+    await worker.stop();
   });
 
   it('refuses bad retention options, naming the field', () => {
