@@ -26,6 +26,7 @@
  * | `work` | pub/sub channel, not a key | a message whenever tasks may have become claimable (created without a lease, leases released) |
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
  * | `schema` | string | the data model's version, checked by `migrate()` |
+ * | `retention-indexed` | string | present once `migrate()` has added the tasks finished before `idx:finished:<state>` existed to it |
  * | `schedule:<id>` | hash | one schedule: field `record` (JSON `ScheduleRecord` but for the fields below), `nextFireAt`, `lastTaskId`, `updatedAt` (each JSON), so that the compare-and-set on `nextFireAt` compares strings made in TypeScript |
  * | `schedules` | sorted set | every schedule's id, score 0, so listed by id |
  *
@@ -142,6 +143,11 @@ export class RedisKeys {
   /** Every schedule's id. */
   get schedules(): string {
     return `${this.prefix}schedules`;
+  }
+
+  /** Present once the finished tasks of an older prefix were indexed for retention. */
+  get retentionIndexed(): string {
+    return `${this.prefix}retention-indexed`;
   }
 
   get schema(): string {

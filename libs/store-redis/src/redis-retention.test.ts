@@ -38,3 +38,34 @@ it("leaves no key and no index member of a purged task behind, only the prefix's
     client.disconnect();
   }
 });
+
+it('indexes the tasks that finished before the retention index existed when it migrates, once', async () => {
+  const store = stores.open();
+  const client = new Redis(TEST_REDIS_URL);
+  try {
+    await store.migrate();
+    const done = sampleTask({ state: 'failed', updatedAt: 50 });
+    const running = sampleTask();
+    await store.createTasks([done, running].map((task) => ({ task, steps: sampleSteps(task.id) })));
+    // As a prefix written before the index: no index, no record of having built it.
+    await client.del(`${store.prefix}idx:finished:failed`, `${store.prefix}retention-indexed`);
+    const expired = () => store.listExpiredTasks({ state: 'failed', before: 100, limit: 10 });
+    expect(await expired()).toEqual([]);
+
+    await store.migrate();
+    expect(await expired()).toEqual([
+      {
+        id: done.id,
+        namespace: done.namespace,
+        name: done.name,
+        version: done.version,
+        state: 'failed',
+        finishedAt: 50,
+      },
+    ]);
+    expect(await client.exists(`${store.prefix}retention-indexed`)).toBe(1);
+    expect(await store.purgeTasks([done.id])).toEqual([done.id]);
+  } finally {
+    client.disconnect();
+  }
+});

@@ -1,4 +1,5 @@
 import {
+  FINISHED_TASK_STATES,
   byFinishTime,
   isTaskFinished,
   refuseTableArchive,
@@ -10,11 +11,15 @@ import {
 } from '@tasker/core';
 import { LuaScript } from './lua-script.js';
 import { pipelineReplies } from './pipeline-replies.js';
+import { taskIdOfMember } from './index-member.js';
 import { idempotencySuffix, indexSuffix } from './redis-keys.js';
 import { RedisSeam } from './redis-seam.js';
 import { PURGE_TASK_SCRIPT } from './scripts/purge-task-script.js';
 
 const purgeTaskScript = new LuaScript(PURGE_TASK_SCRIPT);
+
+/** Tasks read per round trip while indexing the finished tasks of an older prefix. */
+const INDEX_PAGE = 1_000;
 
 /** The task fields a purge names keys by, in the order they are read. */
 const NAMING_FIELDS = ['state', 'namespace', 'name', 'version', 'correlationId', 'idempotencyKey'] as const;
@@ -55,6 +60,41 @@ export class RedisRetention extends RedisSeam implements Omit<TaskRetention, 'ar
       if (namespace == null || name == null || version == null) return [];
       return [{ id, finishedAt, state, ...decoded({ namespace, name, version }) }];
     });
+  }
+
+  /**
+   * Adds the tasks that finished before `idx:finished:<state>` existed to it, once per prefix (`retention-indexed`
+   * records that it was done): page by page through `idx:state:<state>`, each with its `updatedAt`, added with NX so
+   * that a score the scripts wrote meanwhile stays. Safe when several processes migrate at once.
+   */
+  async indexFinishedTasks(): Promise<void> {
+    this.countCommand();
+    if ((await this.client.exists(this.keys.retentionIndexed)) === 1) return;
+    for (const state of FINISHED_TASK_STATES) {
+      for (let start = 0; ; start += INDEX_PAGE) {
+        this.countCommand();
+        const members = await this.client.zrange(
+          this.keys.index(indexSuffix('state', state)),
+          start,
+          String(start + INDEX_PAGE - 1),
+        );
+        if (members.length === 0) break;
+        const ids = members.map(taskIdOfMember);
+        const reads = this.client.pipeline();
+        for (const id of ids) reads.hget(this.keys.task(id), 'updatedAt');
+        this.countCommand();
+        const times = (await pipelineReplies(reads)) as Array<string | null>;
+        const writes = this.client.pipeline();
+        ids.forEach((id, index) => {
+          const finishedAt = times[index];
+          if (finishedAt != null) writes.zadd(this.keys.finished(state), 'NX', finishedAt, id);
+        });
+        this.countCommand();
+        await pipelineReplies(writes);
+      }
+    }
+    this.countCommand();
+    await this.client.set(this.keys.retentionIndexed, '1');
   }
 
   /**

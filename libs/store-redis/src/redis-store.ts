@@ -154,7 +154,8 @@ export class RedisStore implements TaskStore {
 
   /**
    * Records the data model's version under the prefix, or checks the one recorded, upgrading version 1 (its
-   * unfinished tasks become claimable at once; see the migrate script). Redis needs no schema, so this is
+   * unfinished tasks become claimable at once; see the migrate script), and indexes the tasks finished before
+   * retention's index existed (once per prefix, see `RedisRetention.indexFinishedTasks`). Redis needs no schema, so this is
    * otherwise a guard against a prefix written by an incompatible store; safe when several processes start at once.
    * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version.
    */
@@ -170,6 +171,7 @@ export class RedisStore implements TaskStore {
         `Redis prefix '${this.prefix}' holds data model version ${recorded}; this store reads version ${REDIS_SCHEMA_VERSION}`,
       );
     }
+    await this.#retention.indexFinishedTasks();
   }
 
   /**
