@@ -12,15 +12,20 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  /** Runs the script with no KEYS and `args` as ARGV; `onCommand` is called once per command sent. */
-  async run(client: Redis, args: Array<string | number>, onCommand: () => void): Promise<unknown> {
+  /** Runs the script with `keys` as KEYS (none by default) and `args` as ARGV; `onCommand` is called once per command sent. */
+  async run(
+    client: Redis,
+    args: Array<string | number>,
+    onCommand: () => void,
+    keys: readonly string[] = [],
+  ): Promise<unknown> {
     onCommand();
     try {
-      return await client.evalsha(this.sha, 0, ...args);
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       onCommand();
-      return await client.eval(this.source, 0, ...args);
+      return await client.eval(this.source, keys.length, ...keys, ...args);
     }
   }
 }

@@ -14,6 +14,7 @@
  * | `idx:all` | sorted set | every task's index member |
  * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
  * | `idx:unfinished` | sorted set | members of tasks `pending` or `in_progress` |
+ * | `idx:finished:<state>` | sorted set | ids (not index members) of the tasks finished in `<state>`, scored by their `updatedAt` (when they finished): what retention lists |
  * | `idx:claimable` | sorted set | index members of the unfinished tasks, scored by when they are claimable: the lease's expiry while leased, the wake-up time (creation time when new, `runAt` when delayed, 0 when released) while free |
  * | `idx:leased` | sorted set | index members of the tasks with an owner, scored by the lease's expiry (expired leases stay until the task is claimed again, released or finished) |
  * | `events` | stream | the event log: one entry per engine event, fields `at` (the event's time, ms), `t` (its task's id) and `e` (JSON event), ids drawn by Redis in commit order |
@@ -25,6 +26,7 @@
  * | `work` | pub/sub channel, not a key | a message whenever tasks may have become claimable (created without a lease, leases released) |
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed, by sequence (expires after a day) |
  * | `schema` | string | the data model's version, checked by `migrate()` |
+ * | `retention-indexed` | string | present once `migrate()` has added the tasks finished before `idx:finished:<state>` existed to it |
  * | `schedule:<id>` | hash | one schedule: field `record` (JSON `ScheduleRecord` but for the fields below), `nextFireAt`, `lastTaskId`, `updatedAt` (each JSON), so that the compare-and-set on `nextFireAt` compares strings made in TypeScript |
  * | `schedules` | sorted set | every schedule's id, score 0, so listed by id |
  *
@@ -70,6 +72,25 @@ export class RedisKeys {
   /** The signals sent to task `taskId` (see `TaskSignals`). */
   signals(taskId: string): string {
     return `${this.prefix}signals:${taskId}`;
+  }
+
+  /** An index the task's stored fields name, e.g. `state:completed` (see {@link indexSuffix}). */
+  index(suffix: string): string {
+    return `${this.prefix}idx:${suffix}`;
+  }
+
+  /** The ids of the tasks finished in `state`, scored by finish time (retention's index). */
+  finished(state: string): string {
+    return this.index(`finished:${state}`);
+  }
+
+  /** The task that holds an idempotency key (see {@link idempotencySuffix}). */
+  idempotency(suffix: string): string {
+    return `${this.prefix}idempotency:${suffix}`;
+  }
+
+  get all(): string {
+    return this.index('all');
   }
 
   get unfinished(): string {
@@ -122,6 +143,11 @@ export class RedisKeys {
   /** Every schedule's id. */
   get schedules(): string {
     return `${this.prefix}schedules`;
+  }
+
+  /** Present once the finished tasks of an older prefix were indexed for retention. */
+  get retentionIndexed(): string {
+    return `${this.prefix}retention-indexed`;
   }
 
   get schema(): string {

@@ -13,8 +13,8 @@ export abstract class RedisSeam {
     protected readonly countCommand: () => void,
   ) {}
 
-  /** Runs `script` with `args` as ARGV, counted like every other command. */
-  protected runScript(script: LuaScript, args: Array<string | number>): Promise<unknown> {
-    return script.run(this.client, args, this.countCommand);
+  /** Runs `script` with `args` as ARGV (and `keys` as KEYS), counted like every other command. */
+  protected runScript(script: LuaScript, args: Array<string | number>, keys?: readonly string[]): Promise<unknown> {
+    return script.run(this.client, args, this.countCommand, keys);
   }
 }

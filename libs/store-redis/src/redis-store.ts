@@ -39,6 +39,9 @@ import {
   type WorkerLeases,
   type SendSignalOutcome,
   type SentSignal,
+  type ExpiredTask,
+  type ExpiredTaskQuery,
+  type PurgeOptions,
 } from '@tasker/core';
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
@@ -48,6 +51,7 @@ import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisLeases } from './redis-leases.js';
+import { RedisRetention } from './redis-retention.js';
 import { RedisSubscribers } from './redis-subscribers.js';
 import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
 import { RedisSchedules } from './redis-schedules.js';
@@ -100,6 +104,7 @@ export class RedisStore implements TaskStore {
   readonly #subscribers: RedisSubscribers;
   readonly #webhookDeliveries: RedisWebhookDeliveries;
   readonly #schedules: RedisSchedules;
+  readonly #retention: RedisRetention;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -119,6 +124,7 @@ export class RedisStore implements TaskStore {
     this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
     this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
+    this.#retention = new RedisRetention(client, this.#keys, this.#countCommand);
   }
 
   saveSchedule(schedule: ScheduleRecord): Promise<void> {
@@ -148,7 +154,8 @@ export class RedisStore implements TaskStore {
 
   /**
    * Records the data model's version under the prefix, or checks the one recorded, upgrading version 1 (its
-   * unfinished tasks become claimable at once; see the migrate script). Redis needs no schema, so this is
+   * unfinished tasks become claimable at once; see the migrate script), and indexes the tasks finished before
+   * retention's index existed (once per prefix, see `RedisRetention.indexFinishedTasks`). Redis needs no schema, so this is
    * otherwise a guard against a prefix written by an incompatible store; safe when several processes start at once.
    * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version.
    */
@@ -164,6 +171,7 @@ export class RedisStore implements TaskStore {
         `Redis prefix '${this.prefix}' holds data model version ${recorded}; this store reads version ${REDIS_SCHEMA_VERSION}`,
       );
     }
+    await this.#retention.indexFinishedTasks();
   }
 
   /**
@@ -261,6 +269,17 @@ export class RedisStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  listExpiredTasks(query: ExpiredTaskQuery): Promise<ExpiredTask[]> {
+    return this.#retention.listExpiredTasks(query);
+  }
+
+  /** Redis keeps no archive table: archive to a directory instead. */
+  readonly archivesToTable = false;
+
+  purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
+    return this.#retention.purgeTasks(taskIds, options);
   }
 
   claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {

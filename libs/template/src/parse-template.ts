@@ -4,6 +4,7 @@ import {
   type CompensationTemplate,
   type HandlerKinds,
   type JsonObject,
+  type RetentionAges,
   type StepTemplate,
   type TaskTemplate,
   type TemplateSchedule,
@@ -159,6 +160,7 @@ function buildTemplate(
     customEvents: customEventNames(document),
     signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,
+    retention: document.retention as RetentionAges | undefined,
     schedules: toSchedules(document),
     steps: stepTemplates,
   });

@@ -1,3 +1,4 @@
+import type { RetentionAges } from '../retention/retention-policy.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /**
@@ -140,6 +141,11 @@ export interface TaskTemplate {
    * fresh budget for every step not completed. `false` (the default) refuses such a retry.
    */
   retryAfterCompensation?: boolean;
+  /**
+   * How long this template's finished tasks are kept, by state (YAML `retention`), over the engine's
+   * `retention`: each state named here replaces the engine's age for these tasks (`false` keeps them for ever).
+   */
+  retention?: RetentionAges;
   /**
    * Schedules that start tasks of this template (YAML `schedules:`): declared only. Registering the template does
    * not store them; `scheduleTemplates` of `@tasker/template`, or `engine.schedule` for each, does.

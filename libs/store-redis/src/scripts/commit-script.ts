@@ -8,7 +8,7 @@ import { LEASE_PRELUDE } from './lease-prelude.js';
  * a worker that lost the task, and is skipped; its task id is returned, and the rest of the batch is applied. A
  * write leaving the task finished ends its lease and takes it out of `idx:claimable`; a write taking a finished
  * task back to an unfinished state (an operator's retry, under the operator's lease) makes it claimable again when
- * that lease expires.
+ * that lease expires. A finished task is kept in `idx:finished:<state>` scored by its last change (retention's index).
  *
  * A batch whose reply was lost (the connection dropped after the server applied it) is retried by the engine
  * with the same token; the script remembers the last 64 tokens of each store instance (a sorted set by batch
@@ -37,6 +37,7 @@ local function move_state(task, member, state)
   local previous = stored and cjson.decode(stored)
   if previous == state then return end
   if previous then redis.call('ZREM', index('state:' .. previous), member) end
+  if previous and not is_unfinished(previous) then redis.call('ZREM', index('finished:' .. previous), task_id(member)) end
   redis.call('ZADD', index('state:' .. state), 0, member)
   if is_unfinished(state) then
     redis.call('ZADD', index('unfinished'), 0, member)
@@ -56,6 +57,10 @@ local function apply(write, task)
   if (write.set or write.clear) and not task_is_unfinished(task) then
     end_lease(task, member)
     redis.call('ZREM', index('claimable'), member)
+    -- A finished task's last change is its finish time, retention's index (the stored values are JSON: a number
+    -- as written, a state quoted).
+    local state = cjson.decode(redis.call('HGET', task, 'state'))
+    redis.call('ZADD', index('finished:' .. state), redis.call('HGET', task, 'updatedAt'), write.id)
   end
   if write.steps then
     local steps = key('steps:' .. write.id)

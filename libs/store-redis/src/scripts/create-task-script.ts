@@ -30,7 +30,11 @@ redis.call('ZADD', index('all'), 0, new.member)
 redis.call('ZADD', index('state:' .. new.state), 0, new.member)
 for _, suffix in ipairs(new.indexes) do redis.call('ZADD', index(suffix), 0, new.member) end
 local unfinished = is_unfinished(new.state)
-if unfinished then redis.call('ZADD', index('unfinished'), 0, new.member) end
+if unfinished then
+  redis.call('ZADD', index('unfinished'), 0, new.member)
+else
+  redis.call('ZADD', index('finished:' .. new.state), new.finishedAt, new.id)
+end
 if new.lease then
   redis.call('HSET', task, '@owner', new.lease.owner, '@token', 1)
   redis.call('ZADD', index('leased'), new.lease.expiry, new.member)
