@@ -184,6 +184,7 @@ export { silentLogger } from './ports/logger.js';
 export type { SignalResult } from './engine/engine-types.js';
 export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-signals.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
+export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
 export type { StepType, WaitSettings } from './domain/template.js';
