@@ -184,6 +184,10 @@ export const templateDocument = z.strictObject(
       .optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+    deadline_ms: z
+      .int(expect('must be a whole number of milliseconds'))
+      .positive('must be 1 or more (milliseconds)')
+      .optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
     step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),
     schedules: z.array(scheduleDocument, expect('must be a list of schedules')).optional(),
