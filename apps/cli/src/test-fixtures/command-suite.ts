@@ -108,6 +108,8 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       while ((await transport.worker.engine.getTask(taskId)).steps[0]?.state !== 'waiting') await sleep(20);
       const show = await tasker('tasks', 'show', taskId);
       expect(show.out).toMatch(/└─ approve {2}waiting {2}1 attempt .*\n {3}waiting for signal approved\n/);
+      const { deadline_at } = JSON.parse((await tasker('tasks', 'show', taskId, '--json')).out) as TaskJson;
+      expect(show.out).toContain(`\ndeadline  in 24 hr. (${deadline_at})\n`);
       const unknown = await tasker('signal', taskId, 'rejected');
       expect(unknown.code).toBe(1);
       expect(unknown.err).toMatch(/waits for no signal 'rejected'; it declares 'approved'/);
