@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { StepTemplate, TaskTemplate } from '../domain/template.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import { PermanentError } from '../errors/permanent-error.js';
 import { TemplateValidationError } from '../errors/template-validation-error.js';
 import type { CompensationContext } from '../handlers/compensation-context.js';
 import type { StepContext } from '../handlers/step-context.js';
@@ -153,6 +154,33 @@ describe('task deadlines', () => {
       'in_progress',
       'compensating',
       'failed',
+    ]);
+    await engine.stop();
+  });
+
+  it('ends compensation_failed when a compensation fails, as after a permanent failure', async () => {
+    const { engine, clock } = await boot(
+      [
+        { name: 'charge', handler: 'charge', compensate: { handler: 'refund', retryable: false } },
+        { name: 'ship', handler: 'ship', dependsOn: ['charge'] },
+      ],
+      { charge: () => ({ charged: 10 }), ship: hangingHandler([]) },
+      { deadlineMs: MINUTE },
+      {
+        refund: () => {
+          throw new PermanentError('refunds are closed');
+        },
+      },
+    );
+    const taskId = await run(engine);
+    await settle();
+    clock.increment(MINUTE);
+    const task = await engine.waitForTask(taskId);
+    expect(task.state).toBe('compensation_failed');
+    expect(task.errorMessage).toBe('Task passed its deadline of 60000 ms at 2026-12-06T12:01:00.000Z');
+    expect(task.steps.map((step) => [step.name, step.state, step.error?.code])).toEqual([
+      ['charge', 'compensation_failed', 'PERMANENT_ERROR'],
+      ['ship', 'failed', 'DEADLINE_EXCEEDED'],
     ]);
     await engine.stop();
   });
