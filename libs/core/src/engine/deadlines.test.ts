@@ -211,6 +211,26 @@ describe('task deadlines', () => {
     await engine.stop();
   });
 
+  it('fails a delayed task claimed after its deadline without starting a step', async () => {
+    const ran: string[] = [];
+    const { engine, clock } = await boot(
+      [{ name: 'quick', handler: 'quick' }],
+      { quick: () => ran.push('quick') },
+      {
+        deadlineMs: MINUTE,
+      },
+    );
+    const taskId = await run(engine, { runAt: clock.now() + 3_600_000 });
+    // Every worker was away from before its runAt until past its deadline.
+    clock.increment(2 * 3_600_000);
+    const task = await engine.waitForTask(taskId);
+    expect(task.state).toBe('failed');
+    expect(task.errorMessage).toBe('Task passed its deadline of 60000 ms at 2026-12-06T13:01:00.000Z');
+    expect(task.steps[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(ran).toEqual([]);
+    await engine.stop();
+  });
+
   it('refuses a deadline that is not a positive integer, in a request or a template, naming the field', async () => {
     const { engine } = await boot([{ name: 'quick', handler: 'quick' }], { quick: () => 1 });
     for (const deadlineMs of [0, -5, 1.5, '1000', Number.NaN]) {

@@ -176,8 +176,8 @@ interface SpawnStep {
 }
 
 /**
- * Spawns an actor for the resolution waiting to be applied and, unless the task is paused, a step actor for every
- * step that is ready, up to `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
+ * Spawns an actor for the resolution waiting to be applied and, unless the task is paused or past its deadline (at
+ * `now`), a step actor for every step that is ready, up to `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
  * that calls this (spawning there makes it one snapshot update per event). Tells whether any started.
  */
 function startReady(
@@ -185,12 +185,15 @@ function startReady(
   steps: TaskMachineContext['steps'],
   definition: TaskDefinition,
   spawn: SpawnStep,
+  now: number,
 ): boolean {
   const { maxParallelSteps, order, steps: definitions } = definition;
   const { resolution } = context;
-  // The step being resolved no longer holds the task back.
+  // The step being resolved no longer holds the task back. A task started past its deadline (claimed late) starts
+  // nothing before its timer's transition fails it.
   const halted =
     context.expired === true ||
+    (context.deadlineAt !== undefined && now >= context.deadlineAt) ||
     countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
   let active = countIn(steps, 'in_progress');
   if (resolution) {
@@ -401,7 +404,7 @@ export function createTaskMachine(
       ),
       startReadySteps: assign(({ context, spawn }) => {
         const steps = { ...context.steps };
-        return startReady(context, steps, env.definition(context.taskId), spawn)
+        return startReady(context, steps, env.definition(context.taskId), spawn, env.now())
           ? { steps, resolution: undefined }
           : {};
       }),
@@ -421,7 +424,7 @@ export function createTaskMachine(
           uncertain: uncertain ?? before.uncertain,
           undo: before.undo,
         };
-        return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn)
+        return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn, env.now())
           ? { steps, resolution: undefined }
           : { steps };
       }),
@@ -552,7 +555,11 @@ export function createTaskMachine(
         initial: 'running',
         states: {
           running: {
-            always: { guard: 'hasDeadline', target: 'timed' },
+            always: [
+              // Started past its deadline (a delayed task claimed late): it fails at once.
+              { guard: 'deadlinePassed', target: 'expired' },
+              { guard: 'hasDeadline', target: 'timed' },
+            ],
             on: { RESUME: { actions: resumeRunning } },
           },
           timed: {
