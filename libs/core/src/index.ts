@@ -203,6 +203,7 @@ export type { PurgeRequest } from './retention/purge-request.js';
 export type { PurgeReport } from './retention/task-purger.js';
 export { archiveFileName } from './retention/json-lines-archive.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
+export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
 export type { StepType, WaitSettings } from './domain/template.js';

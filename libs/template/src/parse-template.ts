@@ -157,6 +157,7 @@ function buildTemplate(
     taskHandler: document.task_handler_class,
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
+    deadlineMs: document.deadline_ms,
     customEvents: customEventNames(document),
     signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,

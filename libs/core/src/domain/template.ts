@@ -125,6 +125,12 @@ export interface TaskTemplate {
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
   /**
+   * How long a task of this template may take, in milliseconds from when it is due (its `runAt`, else its creation;
+   * YAML `deadline_ms`; a request's `deadlineMs` overrides it). Past it, the task stops its steps and fails with
+   * `DEADLINE_EXCEEDED`, compensating first when it has work to undo.
+   */
+  deadlineMs?: number;
+  /**
    * Names of signals this template's step handlers wait for with `ctx.waitForSignal` (YAML `signals`). Signal steps
    * declare theirs; a signal of any other name is refused when sent.
    */

@@ -36,6 +36,9 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
       bad(error.field, error.message.slice(error.field.length + 2));
     }
   }
+  if (template.deadlineMs !== undefined && !(isNonNegativeInteger(template.deadlineMs) && template.deadlineMs > 0)) {
+    bad('deadlineMs', 'must be a positive integer (milliseconds)');
+  }
   template.customEvents?.forEach((event, index) => {
     if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {
       bad(`customEvents[${index}]`, `'${String(event)}' is no event name (letters, digits, '_', '.' and '-')`);

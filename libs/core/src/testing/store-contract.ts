@@ -68,6 +68,24 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect((await store.listTasks({ state: 'in_progress' })).tasks[0]?.traceContext).toEqual(traceContext);
     });
 
+    it("keeps a task's deadline in reads and lists, and changes or clears it with a commit", async () => {
+      const task = sampleTask({ deadlineAt: 1_700_000_900_000 });
+      const untimed = sampleTask();
+      await store.createTasks([
+        { task, steps: sampleSteps(task.id) },
+        { task: untimed, steps: [] },
+      ]);
+      expect(await store.getTask(task.id)).toEqual(task);
+      expect(await store.getTask(untimed.id)).not.toHaveProperty('deadlineAt');
+      expect((await store.listTasks({ correlationId: task.correlationId })).tasks).toEqual([task]);
+      // An operator's retry gives the task a fresh deadline; a patch without the field leaves it alone.
+      await store.commit([{ taskId: task.id, task: { state: 'in_progress', deadlineAt: 1_700_001_000_000 } }]);
+      await store.commit([{ taskId: task.id, task: { updatedAt: 6 } }]);
+      expect((await store.getTask(task.id))?.deadlineAt).toBe(1_700_001_000_000);
+      await store.commit([{ taskId: task.id, task: { deadlineAt: undefined } }]);
+      expect(await store.getTask(task.id)).not.toHaveProperty('deadlineAt');
+    });
+
     it('answers a repeated idempotency key with the first task and stores nothing new', async () => {
       const first = sampleTask({ idempotencyKey: 'order-42' });
       await store.createTask(first, sampleSteps(first.id));

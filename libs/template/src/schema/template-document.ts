@@ -190,6 +190,10 @@ export const templateDocument = z.strictObject(
       .optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+    deadline_ms: z
+      .int(expect('must be a whole number of milliseconds'))
+      .positive('must be 1 or more (milliseconds)')
+      .optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
     /** How long finished tasks are kept, by state: `7d`, `12h`, ms, or false (for ever); durations checked by core. */
     retention: z
