@@ -6,6 +6,8 @@ import {
   decodeTaskCursor,
   encodeTaskCursor,
   pageSize,
+  stepFiguresOf,
+  taskFiguresOf,
   type ActivityFilter,
   type AnnotationRecord,
   type ClaimRequest,
@@ -22,7 +24,9 @@ import {
   type StepRecord,
   type StoredSnapshot,
   type StoredTask,
+  type StepFigures,
   type TaskActivity,
+  type TaskFigures,
   type TaskFilter,
   type TaskPage,
   type TaskRecord,
@@ -358,6 +362,19 @@ export class RedisStore implements TaskStore {
 
   async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     return listActivity(this.#client, this.#keys, filter, (count) => (this.#commands += count));
+  }
+
+  /**
+   * Computed in JavaScript over {@link listActivity}, as the memory store does: reads every task of the window.
+   * Per-minute rollups kept by the commit script are the planned replacement (see the package README).
+   */
+  async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
+    return taskFiguresOf(await this.listActivity(filter));
+  }
+
+  /** Computed in JavaScript over {@link listActivity} (see {@link taskFigures}). */
+  async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
+    return stepFiguresOf(await this.listActivity(filter));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

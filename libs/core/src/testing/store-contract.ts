@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStore } from '../store/task-store.js';
+import { analyticsContractCases } from './analytics-contract.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
 import { signalContractCases } from './signal-contract.js';
@@ -334,6 +335,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.listUnfinishedTaskIds()).toEqual([old.id, fresh.id]);
     });
 
+    describe('analytics', () => analyticsContractCases(() => store));
     describe('leases', () => leaseContractCases(() => store));
     describe('event log', () => eventLogContractCases(() => store));
     describe('signals', () => signalContractCases(() => store));
