@@ -10,11 +10,27 @@ import type { Dialect } from '../dialect.js';
 import { quote } from '../rows/column.js';
 import { activityWindow } from '../sql/activity-window.js';
 import { durationAggregateSql, durationFiguresOf, numberOf } from '../sql/duration-aggregates.js';
-import { runSql } from '../sql/run-sql.js';
+import { runSql, type Row } from '../sql/run-sql.js';
 import type { StoreContext } from '../store-context.js';
 
 /** Start to completion of a completed task of the tasks table aliased `t`, null for any other. */
 const COMPLETED_DURATION = `CASE WHEN t."state" = 'completed' THEN t."completed_at" - t."started_at" END`;
+
+/**
+ * Memory PostgreSQL may give each sort and hash of an analytics statement (the server's default is 4 MB): with it a
+ * day of tasks grouped by duration hashes in memory instead of sorting on disk. Set for the statement's own
+ * transaction only.
+ */
+const ANALYTICS_WORK_MEM = '64MB';
+
+/** Runs one analytics statement: on PostgreSQL in a transaction of its own with {@link ANALYTICS_WORK_MEM}. */
+function runFigures({ db, dialect }: StoreContext, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
+  if (dialect !== 'postgres') return runSql(db, sql, bindings);
+  return db.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL work_mem = '${ANALYTICS_WORK_MEM}'`);
+    return runSql(trx, sql, bindings);
+  });
+}
 
 /** A field of a JSON column, as text. */
 function jsonText(dialect: Dialect, column: string, field: string): string {
@@ -25,19 +41,19 @@ function jsonText(dialect: Dialect, column: string, field: string): string {
  * Counts by namespace and state, and completed durations, of the tasks of the filter: two aggregate statements
  * over the window's tasks, which migration 014's covering index answers without reading the table.
  */
-export async function taskFigures({ db, dialect, tables }: StoreContext, filter: ActivityFilter): Promise<TaskFigures> {
+export async function taskFigures(context: StoreContext, filter: ActivityFilter): Promise<TaskFigures> {
   const { where, bindings } = activityWindow(filter);
-  const tasks = quote(tables.tasks);
+  const tasks = quote(context.tables.tasks);
   const [stateRows, durationRows] = await Promise.all([
-    runSql(
-      db,
+    runFigures(
+      context,
       `SELECT t."namespace" AS namespace, t."state" AS state, count(*) AS n FROM ${tasks} AS t WHERE ${where} ` +
         'GROUP BY t."namespace", t."state"',
       bindings,
     ),
-    runSql(
-      db,
-      durationAggregateSql(dialect, {
+    runFigures(
+      context,
+      durationAggregateSql({
         source: `SELECT ${COMPLETED_DURATION} AS d FROM ${tasks} AS t WHERE ${where} AND t."state" = 'completed'`,
         groups: [],
       }),
@@ -59,7 +75,8 @@ export async function taskFigures({ db, dialect, tables }: StoreContext, filter:
  * window's tasks, grouped by template and step; the errors of failed attempts, ranked per step; the window's tasks
  * grouped by template version).
  */
-export async function stepFigures({ db, dialect, tables }: StoreContext, filter: ActivityFilter): Promise<StepFigures> {
+export async function stepFigures(context: StoreContext, filter: ActivityFilter): Promise<StepFigures> {
+  const { dialect, tables } = context;
   const { where, bindings } = activityWindow(filter);
   const tasks = quote(tables.tasks);
   const stepSource =
@@ -72,23 +89,23 @@ export async function stepFigures({ db, dialect, tables }: StoreContext, filter:
     `FROM ${tasks} AS t JOIN ${quote(tables.transitions)} AS x ON x."task_id" = t."id" ` +
     `WHERE ${where} AND x."error" IS NOT NULL AND x."step_name" IS NOT NULL`;
   const [stepRows, errorRows, templateRows] = await Promise.all([
-    runSql(
-      db,
-      durationAggregateSql(dialect, {
+    runFigures(
+      context,
+      durationAggregateSql({
         source: stepSource,
         groups: ['namespace', 'name', 'step'],
-        aggregates: [
-          'max(system) AS system',
-          'count(*) FILTER (WHERE attempts > 0) AS executions',
-          'sum(attempts) AS attempts',
-          'sum(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END) AS retries',
-          "count(*) FILTER (WHERE state = 'failed') AS failures",
+        figures: [
+          { name: 'system', expression: 'max(system)', combine: 'max' },
+          { name: 'executions', expression: 'count(*) FILTER (WHERE attempts > 0)', combine: 'sum' },
+          { name: 'attempts', expression: 'sum(attempts)', combine: 'sum' },
+          { name: 'retries', expression: 'sum(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END)', combine: 'sum' },
+          { name: 'failures', expression: "count(*) FILTER (WHERE state = 'failed')", combine: 'sum' },
         ],
       }),
       bindings,
     ),
-    runSql(
-      db,
+    runFigures(
+      context,
       'SELECT namespace, name, step, code, message, n FROM (' +
         'SELECT namespace, name, step, code, message, count(*) AS n, ' +
         'dense_rank() OVER (PARTITION BY namespace, name, step ORDER BY count(*) DESC) AS r ' +
@@ -96,14 +113,14 @@ export async function stepFigures({ db, dialect, tables }: StoreContext, filter:
         `WHERE r <= ${COMMON_ERROR_RANKS}`,
       bindings,
     ),
-    runSql(
-      db,
-      durationAggregateSql(dialect, {
+    runFigures(
+      context,
+      durationAggregateSql({
         source:
           `SELECT t."namespace" AS namespace, t."name" AS name, t."version" AS version, ${COMPLETED_DURATION} AS d ` +
           `FROM ${tasks} AS t WHERE ${where}`,
         groups: ['namespace', 'name', 'version'],
-        aggregates: ['count(*) AS tasks'],
+        figures: [{ name: 'tasks', expression: 'count(*)', combine: 'sum' }],
       }),
       bindings,
     ),
