@@ -149,7 +149,7 @@ export type {
   TemplateFigure,
 } from './store/task-analytics.js';
 export { COMMON_ERROR_RANKS } from './store/task-analytics.js';
-export { stepFiguresOf, taskFiguresOf } from './store/activity-figures.js';
+export { commonErrorsOf, stepFiguresOf, taskFiguresOf } from './store/activity-figures.js';
 
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { createStoreFromUrl } from './store-url/create-store-from-url.js';

@@ -6,8 +6,6 @@ import {
   decodeTaskCursor,
   encodeTaskCursor,
   pageSize,
-  stepFiguresOf,
-  taskFiguresOf,
   type ActivityFilter,
   type AnnotationRecord,
   type ClaimRequest,
@@ -47,6 +45,7 @@ import {
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
 import { listActivity } from './list-activity.js';
+import { rollupStepFigures, rollupTaskFigures } from './redis-rollups.js';
 import { loadTasks } from './load-tasks.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
@@ -364,17 +363,14 @@ export class RedisStore implements TaskStore {
     return listActivity(this.#client, this.#keys, filter, (count) => (this.#commands += count));
   }
 
-  /**
-   * Computed in JavaScript over {@link listActivity}, as the memory store does: reads every task of the window.
-   * Per-minute rollups kept by the commit script are the planned replacement (see the package README).
-   */
+  /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
   async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
-    return taskFiguresOf(await this.listActivity(filter));
+    return rollupTaskFigures(this.#client, this.#keys.prefix, filter, (count) => (this.#commands += count));
   }
 
-  /** Computed in JavaScript over {@link listActivity} (see {@link taskFigures}). */
+  /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
   async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
-    return stepFiguresOf(await this.listActivity(filter));
+    return rollupStepFigures(this.#client, this.#keys.prefix, filter, (count) => (this.#commands += count));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

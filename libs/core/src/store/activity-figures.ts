@@ -9,8 +9,11 @@ function completedDuration(task: TaskActivity['task']): number | undefined {
     : undefined;
 }
 
-/** The errors whose count is among the {@link COMMON_ERROR_RANKS} highest, ties all kept. */
-function commonErrors(errors: Iterable<ErrorCount>): ErrorCount[] {
+/**
+ * The errors whose count is among the {@link COMMON_ERROR_RANKS} highest, ties all kept: a step's
+ * `StepFigure.commonErrors` from all its counted errors.
+ */
+export function commonErrorsOf(errors: Iterable<ErrorCount>): ErrorCount[] {
   const all = [...errors];
   const ranks = [...new Set(all.map((error) => error.count))].sort((a, b) => b - a).slice(0, COMMON_ERROR_RANKS);
   return all.filter((error) => ranks.includes(error.count));
@@ -101,7 +104,7 @@ export function stepFiguresOf(activities: readonly TaskActivity[]): StepFigures 
     steps: [...steps.values()].map(({ figure, durations, errors }) => ({
       ...figure,
       durations: durationFigures(durations),
-      commonErrors: commonErrors(errors.values()),
+      commonErrors: commonErrorsOf(errors.values()),
     })),
     templates: [...templates.values()].map(({ durations, ...template }) => ({
       ...template,

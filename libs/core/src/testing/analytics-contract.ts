@@ -7,7 +7,8 @@ import type { StepFigures, TaskFigures } from '../store/task-analytics.js';
 import type { TaskStore } from '../store/task-store.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
 
-const START = 1_750_000_000_000;
+// A whole minute, so that windows of whole minutes select the same tasks from per-minute rollups (Redis).
+const START = 1_750_000_020_000;
 const MINUTE = 60_000;
 const TASK_STATES: TaskState[] = ['completed', 'completed', 'completed', 'failed', 'in_progress', 'cancelled'];
 const ERRORS = [
@@ -146,5 +147,45 @@ export function analyticsContractCases(store: () => TaskStore): void {
     expect(all.steps).toHaveLength(8);
     expect(all.steps.find((step) => step.step === 'process_payment')?.dependentSystem).toBe('payment_gateway');
     expect(all.steps.some((step) => step.commonErrors.length > 0 && step.failures > 0)).toBe(true);
+  });
+
+  it('follows a task that changes after its figures were counted: failed, then retried to completion', async () => {
+    const window = filters[0]![1];
+    const task = sampleTask({ createdAt: START, updatedAt: START });
+    await store().createTask(task, fourSteps(task.id));
+    const failure = {
+      taskId: task.id,
+      stepName: 'process_payment',
+      from: 'in_progress',
+      to: 'failed',
+      attempt: 1,
+      error: ERRORS[1]!,
+      by: 'engine',
+      at: START + 2,
+    } as const;
+    await store().commit([
+      {
+        taskId: task.id,
+        task: { state: 'failed', startedAt: START + 1, completedAt: START + 300 },
+        steps: [{ name: 'process_payment', state: 'failed', attempts: 1, durationMs: 70 }],
+        transitions: [failure],
+      },
+    ]);
+    const failed = await store().taskFigures(window);
+    expect(failed.byState).toEqual([{ namespace: 'ecommerce', state: 'failed', count: 1 }]);
+    await store().commit([
+      {
+        taskId: task.id,
+        task: { state: 'completed', completedAt: START + 900 },
+        steps: [{ name: 'process_payment', state: 'completed', attempts: 2, durationMs: 30 }],
+      },
+    ]);
+    const completed = await store().taskFigures(window);
+    expect(completed.byState).toEqual([{ namespace: 'ecommerce', state: 'completed', count: 1 }]);
+    expect(completed.completedDurations).toEqual({ count: 1, avg: 899, p50: 899, p95: 899, p99: 899 });
+    const expected = stepFiguresOf(await store().listActivity(window));
+    expect(sortedStepFigures(await store().stepFigures(window))).toEqual(sortedStepFigures(expected));
+    const payment = expected.steps.find((step) => step.step === 'process_payment')!;
+    expect([payment.attempts, payment.retries, payment.failures, payment.durations.p50]).toEqual([2, 1, 0, 30]);
   });
 }
