@@ -38,7 +38,7 @@ async function seed(db: Knex): Promise<number> {
        max_parallel_steps, created_at, updated_at, started_at, completed_at)
      SELECT 't' || i, 'ecommerce', CASE WHEN i % 10 = 0 THEN 'process_refund' ELSE 'process_order' END, '1.0.0',
        CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'completed' END, '{"cart_items":[{"product_id":1,"quantity":2}]}',
-       'corr-' || i, '["checkout"]', 8, c, c + 5000, c + 1, c + 1 + (i * 7919) % 5000
+       'corr-' || i, '["checkout"]', 8, c, c + 5000, c + 1, c + 1 + (i::bigint * 7919) % 5000
      FROM (SELECT i, ${NOW - DAY}::bigint + (i::bigint * ${DAY}) / ? AS c FROM generate_series(1, ?) AS i) AS s`,
     [TASKS, TASKS],
   );
