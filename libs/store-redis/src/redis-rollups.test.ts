@@ -39,7 +39,7 @@ describe('analytics rollups on Redis', () => {
     }
   });
 
-  it("gives a rollup and its minute's set a time to live of the longest period (7 days) and a minute", async () => {
+  it("gives a new task's rollup and its minute's set a time to live of the longest period (7 days) and a minute", async () => {
     const prefix = uniquePrefix();
     const store = stores.open(prefix);
     const task = sampleTask({ createdAt: START });

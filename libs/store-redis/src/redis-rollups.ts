@@ -23,7 +23,8 @@ import { pipelineReplies } from './pipeline-replies.js';
  * | `rollups:<minute>` | set | the template versions (JSON `[namespace, name, version]`) with a task created in that minute (minutes since the epoch) |
  * | `rollup:<minute>:<template>` | hash | the figures of those tasks, as they are now: `s:<state>` tasks in a state; `td:<bucket>` completed tasks by duration bucket and `ts` the sum of their durations; per step `a:`, `e:`, `r:`, `f:<step>` attempts, executions, retries, failed steps, `d:<step>:<bucket>` and `ds:<step>` its durations, `y:<step>` its dependent system; `x:<JSON [step, code, message]>` failed attempts by error |
  *
- * Both expire 7 days and a minute after their last change, the longest analytics period. A bucket keeps a
+ * Both expire 7 days and a minute after the creation of the minute's last task (the longest analytics period; a
+ * task changed later than that no longer counts anywhere). A bucket keeps a
  * duration's three significant digits: durations below 1,000 ms are exact, and a percentile read from buckets is a
  * bucket's lower bound, at most 1% below the duration a nearest-rank percentile of the tasks would give. Counts,
  * sums and averages are exact. A window is read by whole minutes: the tasks of the minutes its ends fall in count

@@ -13,7 +13,8 @@
  * lower bound is within 1% under any duration in it). Sums of durations are exact, so averages are too.
  */
 export const ROLLUP_PRELUDE = `
--- A rollup lives this long after its last change: the longest analytics period (7 days) and a minute.
+-- A rollup lives this long after the creation of its minute's last task: the longest analytics period (7 days) and a
+-- minute.
 local ROLLUP_TTL_MS = 604860000
 local function duration_bucket(d)
   d = math.floor(d)
@@ -48,21 +49,24 @@ local function rollup_figures(task, steps, step_names)
   end
   return figures
 end
--- Keeps a rollup and its minute's set of templates for ROLLUP_TTL_MS after this change.
-local function touch_rollup(rollup, minute_set)
-  redis.call('PEXPIRE', rollup, ROLLUP_TTL_MS)
-  redis.call('PEXPIRE', minute_set, ROLLUP_TTL_MS)
+-- Adds to a rollup field: sums of durations may be fractional, counts never are (HINCRBY is the cheaper command).
+local function add_to_rollup(rollup, field, amount)
+  if field == 'ts' or string.sub(field, 1, 3) == 'ds:' then
+    redis.call('HINCRBYFLOAT', rollup, field, amount)
+  else
+    redis.call('HINCRBY', rollup, field, amount)
+  end
 end
 -- Adds a new task (every step of it) to its rollup. r: { key, set, template, steps, systems } made in TypeScript.
 local function rollup_create(task, steps, r)
   local rollup = key(r.key)
-  redis.call('HSET', task, '@rollup', r.key, '@rollupSet', r.set)
-  for field, amount in pairs(rollup_figures(task, steps, r.steps)) do
-    redis.call('HINCRBYFLOAT', rollup, field, amount)
-  end
+  redis.call('HSET', task, '@rollup', r.key)
+  for field, amount in pairs(rollup_figures(task, steps, r.steps)) do add_to_rollup(rollup, field, amount) end
   for name, system in pairs(r.systems) do redis.call('HSET', rollup, 'y:' .. name, system) end
   redis.call('SADD', key(r.set), r.template)
-  touch_rollup(rollup, key(r.set))
+  -- Set at each creation only, so a commit costs no expiry commands: the minute's last task starts the countdown.
+  redis.call('PEXPIRE', rollup, ROLLUP_TTL_MS)
+  redis.call('PEXPIRE', key(r.set), ROLLUP_TTL_MS)
 end
 -- Before a write: the task's rollup and what the task and the written steps add to it now; nil when the task has no
 -- rollup (stored before rollups, or its rollup expired: older than the longest period).
@@ -71,12 +75,7 @@ local function rollup_before(task, steps, write)
   if not rollup or redis.call('EXISTS', key(rollup)) == 0 then return nil end
   local names = {}
   for _, step in ipairs(write.steps or {}) do names[#names + 1] = step.name end
-  return {
-    rollup = key(rollup),
-    set = key(redis.call('HGET', task, '@rollupSet')),
-    names = names,
-    figures = rollup_figures(task, steps, names),
-  }
+  return { rollup = key(rollup), names = names, figures = rollup_figures(task, steps, names) }
 end
 -- After the write: adds the difference, and counts the errors of the write's failed attempts (fields made in TypeScript).
 local function rollup_after(task, steps, write, before)
@@ -84,9 +83,8 @@ local function rollup_after(task, steps, write, before)
   local after = rollup_figures(task, steps, before.names)
   for field, amount in pairs(before.figures) do after[field] = (after[field] or 0) - amount end
   for field, delta in pairs(after) do
-    if delta ~= 0 then redis.call('HINCRBYFLOAT', before.rollup, field, delta) end
+    if delta ~= 0 then add_to_rollup(before.rollup, field, delta) end
   end
   for _, field in ipairs(write.errorFields or {}) do redis.call('HINCRBY', before.rollup, field, 1) end
-  touch_rollup(before.rollup, before.set)
 end
 `;
