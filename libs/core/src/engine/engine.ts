@@ -351,8 +351,8 @@ export class Engine {
   }
 
   /**
-   * Every task created in the filter's window, oldest first, with its steps and failed attempts: what analytics and
-   * status pages count from.
+   * Every task created in the filter's window, oldest first, with its steps and failed attempts. Reads every row of
+   * the window: for counts and percentiles use {@link taskFigures} and {@link stepFigures}, which the store computes.
    */
   listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     return this.#store.listActivity(filter);
