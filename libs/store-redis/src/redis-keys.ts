@@ -29,6 +29,7 @@
  * | `retention-indexed` | string | present once `migrate()` has added the tasks finished before `idx:finished:<state>` existed to it |
  * | `schedule:<id>` | hash | one schedule: field `record` (JSON `ScheduleRecord` but for the fields below), `nextFireAt`, `lastTaskId`, `updatedAt` (each JSON), so that the compare-and-set on `nextFireAt` compares strings made in TypeScript |
  * | `schedules` | sorted set | every schedule's id, score 0, so listed by id |
+ * | `rollups:<minute>`, `rollup:<minute>:<template>` | set, hash | analytics rollups per creation minute and template version, kept by the create and commit scripts (see `redis-rollups.ts`) |
  *
  * Index members are `<createdAt, 16 digits> <id>` with score 0, so every index is ordered by creation time and then
  * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`). `idx:claimable` uses

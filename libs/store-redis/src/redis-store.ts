@@ -22,7 +22,9 @@ import {
   type StepRecord,
   type StoredSnapshot,
   type StoredTask,
+  type StepFigures,
   type TaskActivity,
+  type TaskFigures,
   type TaskFilter,
   type TaskPage,
   type TaskRecord,
@@ -46,6 +48,7 @@ import {
 import type { Redis } from 'ioredis';
 import { pageRange, taskIdOfMember } from './index-member.js';
 import { listActivity } from './list-activity.js';
+import { rollupStepFigures, rollupTaskFigures } from './redis-rollups.js';
 import { loadTasks } from './load-tasks.js';
 import { LuaScript } from './lua-script.js';
 import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
@@ -377,6 +380,16 @@ export class RedisStore implements TaskStore {
 
   async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     return listActivity(this.#client, this.#keys, filter, (count) => (this.#commands += count));
+  }
+
+  /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
+  async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
+    return rollupTaskFigures(this.#client, this.#keys.prefix, filter, (count) => (this.#commands += count));
+  }
+
+  /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
+  async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
+    return rollupStepFigures(this.#client, this.#keys.prefix, filter, (count) => (this.#commands += count));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

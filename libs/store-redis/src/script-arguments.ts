@@ -2,6 +2,7 @@ import { InvalidRequestError, type NewTask, type TaskWrite } from '@tasker/core'
 import { indexMember } from './index-member.js';
 import { idempotencySuffix, indexSuffix, stepField } from './redis-keys.js';
 import { stepHashFields, toHashFields } from './record-codec.js';
+import { errorFields, rollupArgument, type RollupArgument } from './redis-rollups.js';
 
 /**
  * What the create-task script reads (as JSON). Values are JSON strings made here, so Lua never decodes user data.
@@ -21,6 +22,8 @@ export interface NewTaskArgument {
   finishedAt: string;
   /** The worker the task is created leased to, and the lease's expiry (a score). */
   lease?: { owner: string; expiry: string };
+  /** The analytics rollup the task counts in. */
+  rollup: RollupArgument;
 }
 
 /** What the commit script reads for one write; empty parts are left out. */
@@ -40,6 +43,8 @@ export interface WriteArgument {
   eventTimes?: string[];
   /** The writer's fencing token: the script skips the write unless the task's stored token equals it. */
   token?: number;
+  /** The rollup fields of the write's failed attempts (see `redis-rollups.ts`). */
+  errorFields?: string[];
 }
 
 /**
@@ -69,6 +74,7 @@ export function newTaskArgument({ task, steps, lease }: NewTask): string {
     ],
     task: toHashFields(task),
     steps: steps.flatMap(stepHashFields),
+    rollup: rollupArgument(task, steps),
     // A delayed task is claimable from its runAt, any other from its creation.
     claimableAt:
       task.runAt === undefined ? scoreOf(task.createdAt, 'task.createdAt') : scoreOf(task.runAt, 'task.runAt'),
@@ -106,8 +112,11 @@ export function writeArgument(write: TaskWrite): WriteArgument {
       ...splitPatch(patch, (key) => stepField(key, name)),
     }));
   }
-  if (write.transitions?.length)
+  if (write.transitions?.length) {
     argument.transitions = write.transitions.map((transition) => JSON.stringify(transition));
+    const errors = errorFields(write.transitions);
+    if (errors.length > 0) argument.errorFields = errors;
+  }
   if (write.annotations?.length) {
     argument.annotations = write.annotations.map((annotation) => JSON.stringify(annotation));
     argument.annotationTypes = [...new Set(write.annotations.map((annotation) => annotation.type))];

@@ -1,4 +1,5 @@
 import { LEASE_PRELUDE } from './lease-prelude.js';
+import { ROLLUP_PRELUDE } from './rollup-prelude.js';
 
 /**
  * Applies a batch of writes (one group commit) in order: every task is checked to exist before the first change
@@ -16,6 +17,8 @@ import { LEASE_PRELUDE } from './lease-prelude.js';
  * retry reports no fenced writes even if the first run fenced some: the worker learns it lost the task at its next
  * write or heartbeat, which the raised token refuses alike.
  *
+ * A write also changes its task's analytics rollup by what it changed in the task's figures (see `rollup-prelude.ts`).
+ *
  * A write's events are appended to the stream `events` (the event log) with the rest of the write, never for a fenced
  * write, and their ids to the task's `task-events:<id>` list, which reads of one task's events follow.
  *
@@ -23,7 +26,7 @@ import { LEASE_PRELUDE } from './lease-prelude.js';
  * ids of the tasks whose writes were fenced off (none for a repeated batch); fails with `TASK_NOT_FOUND` when a
  * task is unknown.
  */
-export const COMMIT_SCRIPT = `${LEASE_PRELUDE}
+export const COMMIT_SCRIPT = `${LEASE_PRELUDE}${ROLLUP_PRELUDE}
 local recent_batches = key('commit:' .. ARGV[2])
 if redis.call('ZSCORE', recent_batches, ARGV[3]) then return {} end
 local writes = cjson.decode(ARGV[5])
@@ -51,6 +54,8 @@ local function move_state(task, member, state)
 end
 local function apply(write, task)
   local member = redis.call('HGET', task, '@member')
+  local steps = key('steps:' .. write.id)
+  local rollup = rollup_before(task, steps, write)
   if write.state then move_state(task, member, write.state) end
   if write.set then call_in_slices('HSET', task, write.set) end
   if write.clear then call_in_slices('HDEL', task, write.clear) end
@@ -63,7 +68,6 @@ local function apply(write, task)
     redis.call('ZADD', index('finished:' .. state), redis.call('HGET', task, 'updatedAt'), write.id)
   end
   if write.steps then
-    local steps = key('steps:' .. write.id)
     for _, step in ipairs(write.steps) do
       -- A patch of a step the task does not have is ignored, as by the memory store.
       if redis.call('HEXISTS', steps, 'position:' .. step.name) == 1 then
@@ -72,6 +76,7 @@ local function apply(write, task)
       end
     end
   end
+  rollup_after(task, steps, write, rollup)
   if write.transitions then call_in_slices('RPUSH', key('transitions:' .. write.id), write.transitions) end
   if write.annotations then
     call_in_slices('RPUSH', key('annotations:' .. write.id), write.annotations)

@@ -1,4 +1,5 @@
 import { LUA_PRELUDE } from './lua-prelude.js';
+import { ROLLUP_PRELUDE } from './rollup-prelude.js';
 
 /**
  * Creates a task with its steps and index entries, or answers the task that already holds the idempotency key.
@@ -9,9 +10,11 @@ import { LUA_PRELUDE } from './lua-prelude.js';
  * worker claims it at once; one created with a lease belongs to its worker with token 1, claimable when the lease
  * expires.
  *
+ * The task is added to its analytics rollup (see `rollup-prelude.ts`).
+ *
  * ARGV: prefix, JSON `NewTaskArgument`. Returns `{1}` when created, `{0, HGETALL of the holder}` otherwise.
  */
-export const CREATE_TASK_SCRIPT = `${LUA_PRELUDE}
+export const CREATE_TASK_SCRIPT = `${LUA_PRELUDE}${ROLLUP_PRELUDE}
 local new = cjson.decode(ARGV[2])
 local task = key('task:' .. new.id)
 if redis.call('EXISTS', task) == 1 then
@@ -26,6 +29,7 @@ end
 call_in_slices('HSET', task, new.task)
 redis.call('HSET', task, '@member', new.member)
 call_in_slices('HSET', key('steps:' .. new.id), new.steps)
+rollup_create(task, key('steps:' .. new.id), new.rollup)
 redis.call('ZADD', index('all'), 0, new.member)
 redis.call('ZADD', index('state:' .. new.state), 0, new.member)
 for _, suffix in ipairs(new.indexes) do redis.call('ZADD', index(suffix), 0, new.member) end
