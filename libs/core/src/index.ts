@@ -183,6 +183,9 @@ export { silentLogger } from './ports/logger.js';
 // Waiting inside a task: sleep and signal steps, signals, `ctx.waitForSignal`.
 export type { SignalResult } from './engine/engine-types.js';
 export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-signals.js';
+export type { ConcurrencyLimits, HeldSlot, SlotGrant, SlotRequest } from './store/concurrency-limits.js';
+export type { RateLimits, TokenBucket, TokenGrant, TokenRequest } from './store/rate-limits.js';
+export { nextTokenAt, refillTokens } from './store/rate-limits.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';

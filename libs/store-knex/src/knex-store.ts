@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
 import type {
+  HeldSlot,
+  SlotGrant,
+  SlotRequest,
+  TokenGrant,
+  TokenRequest,
   ActivityFilter,
   AnnotationRecord,
   ClaimRequest,
@@ -59,6 +64,7 @@ import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
 import { readSignals, sendSignal } from './operations/signals.js';
+import { acquireSlot, releaseSlot, renewSlots, takeToken } from './operations/limits.js';
 import {
   claimSubscriber,
   readSubscriberPosition,
@@ -293,6 +299,27 @@ export class KnexStore implements TaskStore {
   async readSignals(taskId: string): Promise<SentSignal[]> {
     if (!this.#isReady) await this.#ensureReady();
     return readSignals(this.#context, taskId);
+  }
+
+  async acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    if (!this.#isReady) await this.#ensureReady();
+    return acquireSlot(this.#context, request);
+  }
+
+  async renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    if (!this.#isReady) await this.#ensureReady();
+    await renewSlots(this.#context, slots, until);
+  }
+
+  /** Announces a freed slot like a released lease: throttled steps of every worker ask again. */
+  async releaseSlot(slot: HeldSlot): Promise<void> {
+    if (!this.#isReady) await this.#ensureReady();
+    if (await releaseSlot(this.#context, slot)) await this.#announcer.announce();
+  }
+
+  async takeToken(request: TokenRequest): Promise<TokenGrant> {
+    if (!this.#isReady) await this.#ensureReady();
+    return takeToken(this.#context, request);
   }
 
   async countWaiting(now: number): Promise<number> {

@@ -15,6 +15,10 @@ export interface TableNames {
   webhookDeliveries: string;
   /** Schedules and their next fire times (see `ScheduleStore`). */
   schedules: string;
+  /** The slots of concurrency keys, one row per holder, with its lease's end (see `ConcurrencyLimits`). */
+  concurrencySlots: string;
+  /** The token buckets of rate limits, one row per key (see `RateLimits`). */
+  rateLimits: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -48,6 +52,8 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     subscribers: `${prefix}subscriber_positions`,
     webhookDeliveries: `${prefix}webhook_deliveries`,
     schedules: `${prefix}schedules`,
+    concurrencySlots: `${prefix}concurrency_slots`,
+    rateLimits: `${prefix}rate_limits`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

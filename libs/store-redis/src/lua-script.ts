@@ -13,14 +13,24 @@ export class LuaScript {
   }
 
   /** Runs the script with no KEYS and `args` as ARGV; `onCommand` is called once per command sent. */
-  async run(client: Redis, args: Array<string | number>, onCommand: () => void): Promise<unknown> {
+  run(client: Redis, args: Array<string | number>, onCommand: () => void): Promise<unknown> {
+    return this.runOnKeys(client, [], args, onCommand);
+  }
+
+  /** Runs the script with `keys` as KEYS (every key it touches) and `args` as ARGV, counted like {@link run}. */
+  async runOnKeys(
+    client: Redis,
+    keys: string[],
+    args: Array<string | number>,
+    onCommand: () => void,
+  ): Promise<unknown> {
     onCommand();
     try {
-      return await client.evalsha(this.sha, 0, ...args);
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       onCommand();
-      return await client.eval(this.source, 0, ...args);
+      return await client.eval(this.source, keys.length, ...keys, ...args);
     }
   }
 }

@@ -7,6 +7,11 @@ import {
   encodeTaskCursor,
   pageSize,
   type ActivityFilter,
+  type HeldSlot,
+  type SlotGrant,
+  type SlotRequest,
+  type TokenGrant,
+  type TokenRequest,
   type AnnotationRecord,
   type ClaimRequest,
   type ClaimResult,
@@ -58,6 +63,7 @@ import { CREATE_TASK_SCRIPT } from './scripts/create-task-script.js';
 import { LIST_TASKS_SCRIPT } from './scripts/list-tasks-script.js';
 import { MIGRATE_SCRIPT } from './scripts/migrate-script.js';
 import { SEND_SIGNAL_SCRIPT } from './scripts/send-signal-script.js';
+import { RedisLimits } from './redis-limits.js';
 import { WorkWatchers } from './work-watchers.js';
 
 /**
@@ -100,6 +106,7 @@ export class RedisStore implements TaskStore {
   readonly #subscribers: RedisSubscribers;
   readonly #webhookDeliveries: RedisWebhookDeliveries;
   readonly #schedules: RedisSchedules;
+  readonly #limits: RedisLimits;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -119,6 +126,7 @@ export class RedisStore implements TaskStore {
     this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
     this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
+    this.#limits = new RedisLimits(client, this.#keys, this.#countCommand);
   }
 
   saveSchedule(schedule: ScheduleRecord): Promise<void> {
@@ -139,6 +147,22 @@ export class RedisStore implements TaskStore {
 
   advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
     return this.#schedules.advance(id, from, advance);
+  }
+
+  acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    return this.#limits.acquireSlot(request);
+  }
+
+  renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    return this.#limits.renewSlots(slots, until);
+  }
+
+  releaseSlot(slot: HeldSlot): Promise<void> {
+    return this.#limits.releaseSlot(slot);
+  }
+
+  takeToken(request: TokenRequest): Promise<TokenGrant> {
+    return this.#limits.takeToken(request);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */

@@ -7,6 +7,9 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryLimits } from './memory-limits.js';
+import type { HeldSlot, SlotGrant, SlotRequest } from './concurrency-limits.js';
+import type { TokenGrant, TokenRequest } from './rate-limits.js';
 import type { SendSignalOutcome, SentSignal } from './task-signals.js';
 import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
 import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
@@ -92,6 +95,7 @@ export class MemoryStore implements TaskStore {
   readonly #subscribers = new MemorySubscriberPositions();
   readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
   readonly #schedules = new Map<string, ScheduleRecord>();
+  readonly #limits = new MemoryLimits(() => this.#workArrived());
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
@@ -361,6 +365,22 @@ export class MemoryStore implements TaskStore {
 
   readSubscriberPosition(name: string): Promise<string | undefined> {
     return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    return this.#limits.acquireSlot(request);
+  }
+
+  renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    return this.#limits.renewSlots(slots, until);
+  }
+
+  releaseSlot(slot: HeldSlot): Promise<void> {
+    return this.#limits.releaseSlot(slot);
+  }
+
+  takeToken(request: TokenRequest): Promise<TokenGrant> {
+    return this.#limits.takeToken(request);
   }
 
   recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {

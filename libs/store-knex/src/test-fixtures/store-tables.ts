@@ -9,4 +9,6 @@ export const STORE_TABLES = [
   'tasker_subscriber_positions',
   'tasker_webhook_deliveries',
   'tasker_schedules',
+  'tasker_concurrency_slots',
+  'tasker_rate_limits',
 ];
