@@ -28,6 +28,35 @@ export interface StepSettings {
   compensate?: CompensationSettings;
   /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
   wait?: WaitSettings;
+  /** How many attempts of this step run at once across all workers, per value of a key. */
+  concurrency?: ConcurrencyLimit;
+  /** How many attempts of this step start per period across all workers, per value of a key. */
+  rateLimit?: RateLimit;
+}
+
+/**
+ * A concurrency key (YAML `concurrency: { key, limit }`): at most `limit` attempts of the step run at once among the
+ * tasks whose `key` reads the same value, across every worker of the store; the others wait `throttled`.
+ */
+export interface ConcurrencyLimit {
+  /** A value path (`$.context.merchant_id`, `$.results.<dependency>.x`) whose value names the semaphore. */
+  key: string;
+  /** How many attempts hold a slot at once: a positive integer. */
+  limit: number;
+}
+
+/**
+ * A rate limit (YAML `rate_limit: { key, limit, period_ms }`): at most `limit` attempts of the step start per
+ * `periodMs` among the tasks whose `key` reads the same value (a token bucket of `limit` tokens refilled over
+ * `periodMs`), across every worker; the others wait `throttled` until the next token comes.
+ */
+export interface RateLimit {
+  /** A value path whose value names the bucket, like {@link ConcurrencyLimit.key}. */
+  key: string;
+  /** Tokens per period, and the most taken at once: a positive integer. */
+  limit: number;
+  /** The period in milliseconds: a positive integer. */
+  periodMs: number;
 }
 
 /**
@@ -83,6 +112,10 @@ export interface StepTemplate {
   compensate?: CompensationTemplate;
   /** A task request may bypass this step by naming it in `bypassSteps`: it ends `skipped` and counts as done. */
   skippable?: boolean;
+  /** Caps the step's attempts running at once per key value, across workers (YAML `concurrency`). */
+  concurrency?: ConcurrencyLimit;
+  /** Caps the step's attempts started per period per key value, across workers (YAML `rate_limit`). */
+  rateLimit?: RateLimit;
 }
 
 /**

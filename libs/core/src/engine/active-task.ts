@@ -1,3 +1,4 @@
+import { ancestorsOf } from '../templates/dependency-graph.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
@@ -214,16 +215,7 @@ export class ActiveTask implements TaskDefinition {
   ancestorsOf(stepName: string): Set<string> {
     let ancestors = this.#ancestors.get(stepName);
     if (!ancestors) {
-      ancestors = new Set<string>();
-      const visit = (name: string) => {
-        for (const dependency of this.steps.get(name)?.dependsOn ?? []) {
-          if (!ancestors!.has(dependency)) {
-            ancestors!.add(dependency);
-            visit(dependency);
-          }
-        }
-      };
-      visit(stepName);
+      ancestors = ancestorsOf((name) => this.steps.get(name)?.dependsOn, stepName);
       this.#ancestors.set(stepName, ancestors);
     }
     return ancestors;

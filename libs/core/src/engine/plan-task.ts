@@ -216,6 +216,12 @@ export async function planTask(
     const wait = waitSettings(stepTemplate);
     return wait === undefined ? {} : { wait };
   };
+  const limitsOf = ({ concurrency, rateLimit }: StepTemplate) => ({
+    ...(concurrency === undefined ? {} : { concurrency: { key: concurrency.key, limit: concurrency.limit } }),
+    ...(rateLimit === undefined
+      ? {}
+      : { rateLimit: { key: rateLimit.key, limit: rateLimit.limit, periodMs: rateLimit.periodMs } }),
+  });
   return {
     task,
     steps: steps.map((step, position) => ({
@@ -231,6 +237,7 @@ export async function planTask(
         backoff: step.backoff,
         ...compensationOf(template.steps[position]!),
         ...waitOf(template.steps[position]!),
+        ...limitsOf(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

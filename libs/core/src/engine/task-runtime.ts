@@ -17,6 +17,7 @@ import type { TemplateRegistry } from '../templates/template-registry.js';
 import type { CreateTaskResult, TaskWrite } from '../store/task-store.js';
 import { LOST } from '../store/write-queue.js';
 import { ActiveTask } from './active-task.js';
+import { Admissions } from '../throttling/admissions.js';
 import { createAttemptRunner } from './attempt-runner.js';
 import { customEvent } from './custom-event.js';
 import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
@@ -78,6 +79,11 @@ export class TaskRuntime {
     });
     this.#loadStored = createTaskLoader(settings.store);
     this.#giveBack = createLeaseReleaser(settings.store);
+    const admissions = new Admissions(settings.store, {
+      activeTask: (taskId) => this.#active.get(taskId),
+      clock: settings.clock,
+      logger: settings.logger,
+    });
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
@@ -87,6 +93,9 @@ export class TaskRuntime {
       },
       definition: (taskId) => this.#active.get(taskId)!,
       hasSignal: (taskId, name) => this.#active.get(taskId)?.signalOf(name) !== undefined,
+      isThrottled: (taskId, stepName) => admissions.isThrottled(taskId, stepName),
+      admit: (taskId, stepName, step) => admissions.admit(taskId, stepName, step),
+      releaseSlot: (taskId, stepName) => admissions.releaseSlot(taskId, stepName),
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => handlers.stepHandler(name),
@@ -127,11 +136,16 @@ export class TaskRuntime {
       run: (lease, until) => this.#run(lease, until),
       held: () => [...this.#active.values()].map((task) => task.lease),
       renewed: (leases, until) => {
+        const renewed = new Set<string>();
         for (const { taskId, token } of leases) {
           const task = this.#active.get(taskId);
-          if (task?.lease.token === token) task.leaseUntil = until;
+          if (task?.lease.token !== token) continue;
+          task.leaseUntil = until;
+          renewed.add(taskId);
         }
+        admissions.renew(renewed, until);
       },
+      workAnnounced: () => admissions.wakeThrottled(),
       lost: (leases) => {
         for (const { taskId, token } of leases) {
           const task = this.#active.get(taskId);

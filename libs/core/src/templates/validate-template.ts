@@ -1,3 +1,4 @@
+import { limitsProblems } from '../throttling/validate-limits.js';
 import { stringProblem } from '../domain/check-json.js';
 import { waitProblems } from './validate-wait-steps.js';
 import type { StepTemplate, TaskTemplate } from '../domain/template.js';
@@ -137,5 +138,10 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
 
 /** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
 export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
-  return [...settingProblems(template), ...waitProblems(template), ...graphProblems(template, handlers)];
+  return [
+    ...settingProblems(template),
+    ...waitProblems(template),
+    ...limitsProblems(template),
+    ...graphProblems(template, handlers),
+  ];
 }
