@@ -110,6 +110,12 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
     dependentSystem: step.dependent_system ?? defaults.dependentSystem,
     compensate: toCompensation(step.compensate),
     skippable: step.skippable,
+    concurrency: step.concurrency,
+    rateLimit: step.rate_limit && {
+      key: step.rate_limit.key,
+      limit: step.rate_limit.limit,
+      periodMs: step.rate_limit.period_ms,
+    },
   });
 }
 
