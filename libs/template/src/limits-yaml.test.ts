@@ -42,7 +42,7 @@ describe('concurrency keys and rate limits in YAML', () => {
     ]);
   });
 
-  test("name the line of a key that is no value path, or reads a step the step does not depend on", async () => {
+  test('name the line of a key that is no value path, or reads a step the step does not depend on', async () => {
     const issues = await parseIssues(
       template(`    concurrency: { key: $.results.charge.id, limit: 2 }
     rate_limit: { key: merchant_id, limit: 10, period_ms: 60000 }

@@ -47,11 +47,17 @@ export function limitsContractCases(store: () => TaskStore): void {
     }
   });
 
-  it("frees a slot whose lease ended (its worker crashed), and keeps a renewed one", async () => {
+  it('frees a slot whose lease ended (its worker crashed), and keeps a renewed one', async () => {
     const key = newKey();
     await ask(key, 'crashed/pay');
     await ask(key, 'alive/pay');
-    await store().renewSlots([{ key, holder: 'alive/pay' }, { key, holder: 'never-held/pay' }], NOW + 3 * LEASE_MS);
+    await store().renewSlots(
+      [
+        { key, holder: 'alive/pay' },
+        { key, holder: 'never-held/pay' },
+      ],
+      NOW + 3 * LEASE_MS,
+    );
     const later = NOW + LEASE_MS;
     expect(await ask(key, 'next/pay', later)).toEqual({ acquired: true });
     expect(await ask(key, 'last/pay', later)).toEqual({ acquired: false, retryAt: later + LEASE_MS });

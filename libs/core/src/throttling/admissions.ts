@@ -118,7 +118,8 @@ export class Admissions {
   /** Tells the step, if it still asks: a step cancelled or dropped meanwhile gives its new slot back. */
   #answer(taskId: string, stepName: string, step: AnyActorRef, retryAt: number | undefined): void {
     const snapshot = step.getSnapshot() as { status: string; matches(state: string): boolean };
-    const asking = snapshot.status === 'active' && (snapshot.matches('admitting') || snapshot.matches('throttled.asking'));
+    const asking =
+      snapshot.status === 'active' && (snapshot.matches('admitting') || snapshot.matches('throttled.asking'));
     if (!asking) {
       this.releaseSlot(taskId, stepName);
       return;

@@ -11,6 +11,7 @@ import { EXACT_BACKOFF } from '../test-fixtures/engine-fixture.js';
 import { settle } from '../test-fixtures/settle.js';
 import { deferred, type Deferred } from '../testing/deferred.js';
 import { recordEvents } from '../testing/wait-for-event.js';
+import { describeThrottlingAcrossWorkers } from '../testing/throttling-contract.js';
 
 const MINUTE = 60_000;
 
@@ -225,3 +226,5 @@ describe('registering limits', () => {
     ]);
   });
 });
+
+describeThrottlingAcrossWorkers('memory', async () => createMemoryStore());

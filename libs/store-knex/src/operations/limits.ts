@@ -71,12 +71,8 @@ export async function takeToken(context: StoreContext, request: TokenRequest): P
     db.transaction(async (trx) => {
       await lockKey(context, trx, tables.rateLimits, request.key);
       const row = (await trx(tables.rateLimits).select('credit', 'refilled_at').where('key', request.key))[0] as
-        | { credit: unknown; refilled_at: unknown }
-        | undefined;
-      const bucket = refillTokens(
-        row && { credit: Number(row.credit), refilledAt: Number(row.refilled_at) },
-        request,
-      );
+        { credit: unknown; refilled_at: unknown } | undefined;
+      const bucket = refillTokens(row && { credit: Number(row.credit), refilledAt: Number(row.refilled_at) }, request);
       const granted = bucket.credit >= request.periodMs;
       const credit = granted ? bucket.credit - request.periodMs : bucket.credit;
       await trx(tables.rateLimits)
