@@ -1,7 +1,7 @@
 import type { Engine } from '@tasker/core';
 import { requestTraceContext } from '@tasker/http';
 import type { FastifyInstance } from 'fastify';
-import type { CheckoutContext } from '../handlers/checkout-context.js';
+import { DEFAULT_MERCHANT, type CheckoutContext } from '../handlers/checkout-context.js';
 import { TEST_TOKENS } from '../services/payment-processor.js';
 import type { StoreWait } from './store-wait.js';
 
@@ -34,6 +34,7 @@ const checkoutBody = {
       properties: { email: { type: 'string', minLength: 3 }, name: { type: 'string', minLength: 1 } },
     },
     priority: { type: 'string', enum: ['standard', 'express'] },
+    merchant_id: { type: 'string', minLength: 1, maxLength: 100 },
   },
 } as const;
 
@@ -54,7 +55,8 @@ export function checkoutRoute(app: FastifyInstance, engine: Engine, storeWait: S
         name: 'process_order',
         // 1.1.0: the seed's checkout with the fraud review of large orders (`review_order`).
         version: '1.1.0',
-        context: { ...request.body },
+        // Payments are limited per merchant (the template's concurrency key and rate limit on process_payment).
+        context: { merchant_id: DEFAULT_MERCHANT, ...request.body },
         initiator: 'storefront',
         sourceSystem: 'checkout-app',
         ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
