@@ -29,7 +29,9 @@ describe('Black Friday on SQLite', () => {
     });
     await restockAll(test.app.database.knex, 1_000);
     await addScarceProduct(test.app.database.knex, { id: 5, name: 'Limited console', priceCents: 49_900, stock: 10 });
-    test.app.engine.on('step.throttled', () => throttledPayments++);
+    test.app.engine.on('step.throttled', () => {
+      throttledPayments++;
+    });
     test.app.engine.on('step.retry_scheduled', (event) => {
       retriesByStep.set(event.stepName!, (retriesByStep.get(event.stepName!) ?? 0) + 1);
     });
