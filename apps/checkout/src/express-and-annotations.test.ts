@@ -56,7 +56,12 @@ describe('the CheckoutMonitor', () => {
     const declined = await settle('tok_insufficient_funds', 'standard');
     await settle('tok_flaky', 'standard');
     const stats = await (await fetch(`${test.url}/stats`)).json();
-    expect(stats).toEqual({ completed_checkouts: 2, payment_failures: 1 });
+    // One checkout at a time, all for the default merchant: never two charges of it in flight.
+    expect(stats).toEqual({
+      completed_checkouts: 2,
+      payment_failures: 1,
+      peak_payments_in_flight_by_merchant: { growthcorp: 1 },
+    });
     const alerts = test.logs.filter((line) => line.subscriber === 'CheckoutMonitor' && line.level === 50);
     expect(alerts).toEqual([
       expect.objectContaining({
