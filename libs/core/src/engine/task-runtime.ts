@@ -52,6 +52,7 @@ export class TaskRuntime {
   readonly #giveBack: LeaseReleaser;
   readonly #templates: Pick<TemplateRegistry, 'resolve'>;
   readonly #active = new Map<string, ActiveTask>();
+  readonly #admissions: Admissions;
   readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
   /** Tasks being created leased to this engine and not active yet: their slots are taken. */
   #creating = 0;
@@ -79,11 +80,11 @@ export class TaskRuntime {
     });
     this.#loadStored = createTaskLoader(settings.store);
     this.#giveBack = createLeaseReleaser(settings.store);
-    const admissions = new Admissions(settings.store, {
+    const admissions = (this.#admissions = new Admissions(settings.store, {
       activeTask: (taskId) => this.#active.get(taskId),
       clock: settings.clock,
       logger: settings.logger,
-    });
+    }));
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
@@ -530,6 +531,7 @@ export class TaskRuntime {
   #deactivate(task: ActiveTask): void {
     task.stop();
     this.#active.delete(task.info.taskId);
+    this.#admissions.forget(task.info.taskId);
     if (this.#active.size === 0 && !this.#lifecycle.takesWork) void this.#keeper.stopHeartbeat();
     this.#fillSlots();
   }

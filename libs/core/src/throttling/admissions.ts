@@ -17,8 +17,15 @@ export interface AdmissionHost {
   logger: Logger;
 }
 
-/** The holder of a step's slot in the store: one per step of a task, so that asking again keeps the slot. */
-const holderOf = (taskId: string, stepName: string) => `${taskId}/${stepName}`;
+/** A step of a task, as this engine tracks its slot and its throttling. */
+const stepOf = (taskId: string, stepName: string) => `${taskId}/${stepName}`;
+
+/**
+ * The holder of a step's slot in the store: the step under the lease that asks, so that asking again under that
+ * lease keeps the slot, while a worker that lost the task (frozen, then awake) releases only its own slot, never
+ * the one the step holds under the new worker's lease.
+ */
+const holderOf = (task: ActiveTask, stepName: string) => `${stepOf(task.info.taskId, stepName)}#${task.lease.token}`;
 
 /**
  * Admits the attempts of steps with a concurrency key or a rate limit: takes a slot of the key's semaphore, then a
@@ -34,9 +41,9 @@ export class Admissions {
   readonly #store: ConcurrencyLimits & RateLimits;
   readonly #host: AdmissionHost;
   readonly #paths = new Map<string, ValuePath>();
-  /** Slots this engine holds, by holder, with their task. */
+  /** Slots this engine holds, by step (`<taskId>/<step>`), with their task. */
   readonly #held = new Map<string, { taskId: string; slot: HeldSlot }>();
-  /** Step actors told `THROTTLED`, by holder: asked again on the next announcement. */
+  /** Step actors told `THROTTLED`, by step: asked again on the next announcement. */
   readonly #throttled = new Map<string, AnyActorRef>();
 
   constructor(store: ConcurrencyLimits & RateLimits, host: AdmissionHost) {
@@ -65,11 +72,11 @@ export class Admissions {
 
   /** Gives back the step's slot, if this engine holds it; the store announces the release to every worker. */
   releaseSlot(taskId: string, stepName: string): void {
-    const holder = holderOf(taskId, stepName);
-    this.#throttled.delete(holder);
-    const held = this.#held.get(holder);
+    const step = stepOf(taskId, stepName);
+    this.#throttled.delete(step);
+    const held = this.#held.get(step);
     if (!held) return;
-    this.#held.delete(holder);
+    this.#held.delete(step);
     this.#store.releaseSlot(held.slot).catch((error: unknown) => {
       // Its lease ends it: the slot is free once the task's lease would have lapsed.
       this.#host.logger.warn({ err: error, taskId, stepName }, 'releasing a concurrency slot failed');
@@ -85,6 +92,17 @@ export class Admissions {
     });
   }
 
+  /**
+   * Forgets the slots and throttled steps of a task this engine lets go of (passivated, stopped, dropped), without
+   * releasing the slots: a task whose lease another worker may hold now must not free what that worker counts on.
+   * They free when their lease ends, as the task's lease would.
+   */
+  forget(taskId: string): void {
+    for (const [step, held] of this.#held) if (held.taskId === taskId) this.#held.delete(step);
+    const prefix = `${taskId}/`;
+    for (const step of this.#throttled.keys()) if (step.startsWith(prefix)) this.#throttled.delete(step);
+  }
+
   /** A slot was released somewhere: every throttled step asks again (those still throttled wait on). */
   wakeThrottled(): void {
     const throttled = [...this.#throttled.values()];
@@ -96,13 +114,13 @@ export class Admissions {
   async #admit(task: ActiveTask, stepName: string): Promise<number | undefined> {
     const { concurrency, rateLimit } = task.steps.get(stepName)!.settings;
     const now = this.#host.clock.now();
-    const holder = holderOf(task.info.taskId, stepName);
+    const holder = holderOf(task, stepName);
     let slot: HeldSlot | undefined;
     if (concurrency) {
       slot = { key: this.#keyOf(task, stepName, concurrency), holder };
       const grant = await this.#store.acquireSlot({ ...slot, limit: concurrency.limit, until: task.leaseUntil, now });
       if (!grant.acquired) return grant.retryAt;
-      this.#held.set(holder, { taskId: task.info.taskId, slot });
+      this.#held.set(stepOf(task.info.taskId, stepName), { taskId: task.info.taskId, slot });
     }
     if (rateLimit) {
       const key = this.#keyOf(task, stepName, rateLimit);
@@ -128,7 +146,7 @@ export class Admissions {
       step.send({ type: 'ADMITTED' });
       return;
     }
-    this.#throttled.set(holderOf(taskId, stepName), step);
+    this.#throttled.set(stepOf(taskId, stepName), step);
     step.send({ type: 'THROTTLED', retryAt });
   }
 
