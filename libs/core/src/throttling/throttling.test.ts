@@ -137,6 +137,29 @@ describe('concurrency keys', () => {
     await Promise.all([a.stop(), b.stop()]);
   });
 
+  it('lets a throttled step be resolved by hand, without ever running it', async () => {
+    const clock = new SimulatedClock();
+    const payments = gate();
+    const engine = await boot(
+      createMemoryStore(),
+      clock,
+      pay({ concurrency: { key: PER_MERCHANT, limit: 1 } }),
+      payments.handler,
+    );
+    await order(engine, 'm-1');
+    const waiting = await order(engine, 'm-1');
+    await settle(30);
+    expect(await stateOf(engine, waiting)).toBe('throttled');
+    await engine.resolveStep(waiting, 'pay', { paid: 'by phone' }, { by: 'ops', reason: 'charged by hand' });
+    const task = await engine.waitForTask(waiting);
+    expect(task.state).toBe('resolved_manually');
+    expect(task.steps[0]).toMatchObject({ state: 'resolved_manually', attempts: 0, results: { paid: 'by phone' } });
+    payments.releaseOne();
+    await settle(30);
+    expect(payments.peak).toBe(1);
+    await engine.stop();
+  });
+
   it('lets a throttled step be cancelled, without ever running it', async () => {
     const clock = new SimulatedClock();
     const payments = gate();
