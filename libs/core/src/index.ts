@@ -25,12 +25,14 @@ export type {
   BackoffPolicy,
   CompensationSettings,
   CompensationTemplate,
+  ConcurrencyLimit,
   ContextViolation,
+  RateLimit,
   StepSettings,
   StepTemplate,
   TaskTemplate,
 } from './domain/template.js';
-export { templateKey } from './domain/template.js';
+export { MAX_PRIORITY, isPriority, templateKey } from './domain/template.js';
 export type { TemplateSchedule } from './domain/template.js';
 export {
   STEP_STATES,

@@ -131,6 +131,14 @@ export interface CompensationTemplate {
   retryable?: boolean;
 }
 
+/** The highest priority a task or template may name (see `RunTaskRequest.priority`). */
+export const MAX_PRIORITY = 1_000;
+
+/** Whether `value` is a priority: a whole number from 0 to {@link MAX_PRIORITY}. */
+export function isPriority(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_PRIORITY;
+}
+
 /** One violation of a task template's context schema. */
 export interface ContextViolation {
   /** JSON pointer of the offending value, `''` for the root. */
@@ -154,6 +162,8 @@ export interface TaskTemplate {
   contextSchema?: JsonObject;
   /** Checks a task request's context; every violation it returns refuses the request. */
   validateContext?: (context: JsonObject) => ContextViolation[];
+  /** The priority of this template's tasks whose request names none (see `RunTaskRequest.priority`); 0 when absent. */
+  priority?: number;
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
   /**

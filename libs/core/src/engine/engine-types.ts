@@ -33,6 +33,12 @@ export interface RunTaskRequest {
    * is stored at once and any worker starts it when due; a time in the past starts it now.
    */
   runAt?: Date | string | number;
+  /**
+   * How soon a worker claims the task among those waiting for one (REST `priority`): a whole number from 0 (the
+   * default, or the template's `priority`) to 1000. A task of priority `p` is claimed as if it had been created
+   * `p × priorityAgeMs` earlier, so a task waiting longer than the gap still goes first: none starves.
+   */
+  priority?: number;
 }
 
 /** What `runTask` answers, once the task is durably stored. */

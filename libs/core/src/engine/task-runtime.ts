@@ -184,7 +184,11 @@ export class TaskRuntime {
       due && this.#lifecycle.takesWork && this.#slotsTaken() < this.#settings.concurrency && this.#keeper.terms();
     const lease = terms ? { workerId: terms.workerId, until: terms.until } : undefined;
     if (lease) this.#creating++;
-    const result = await this.writes.create(task, steps, lease).finally(() => {
+    // A task no worker takes at once waits in the claim order with its priority's head start (see EngineOptions).
+    const headStart = (task.priority ?? 0) * this.#settings.priorityAgeMs;
+    const claimableAt = !lease && due && headStart > 0 ? task.createdAt - headStart : undefined;
+    const request = { task, steps, ...(lease ? { lease } : {}), ...(claimableAt === undefined ? {} : { claimableAt }) };
+    const result = await this.writes.create(request).finally(() => {
       if (lease) this.#creating--;
     });
     if (result.created && lease) {

@@ -101,7 +101,7 @@ export class MemoryStore implements TaskStore {
     return this.#create({ task, steps });
   }
 
-  #create({ task, steps, lease }: NewTask): CreateTaskResult {
+  #create({ task, steps, lease, claimableAt }: NewTask): CreateTaskResult {
     const key = task.idempotencyKey === undefined ? undefined : `${task.namespace}/${task.name}/${task.idempotencyKey}`;
     const existing = key === undefined ? undefined : this.#idempotencyKeys.get(key);
     if (existing !== undefined) return { task: clone(this.#tasks.get(existing)!.task), created: false };
@@ -114,7 +114,7 @@ export class MemoryStore implements TaskStore {
       signals: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
-        : { token: 0, claimableAt: task.runAt ?? task.createdAt },
+        : { token: 0, claimableAt: claimableAt ?? task.runAt ?? task.createdAt },
     });
     if (!lease) this.#workArrived();
     return { task: clone(task), created: true };

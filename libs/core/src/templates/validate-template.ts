@@ -1,7 +1,7 @@
 import { limitsProblems } from '../throttling/validate-limits.js';
 import { stringProblem } from '../domain/check-json.js';
 import { waitProblems } from './validate-wait-steps.js';
-import type { StepTemplate, TaskTemplate } from '../domain/template.js';
+import { isPriority, MAX_PRIORITY, type StepTemplate, type TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
@@ -26,6 +26,9 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
     !(isNonNegativeInteger(template.maxParallelSteps) && template.maxParallelSteps > 0)
   ) {
     bad('maxParallelSteps', 'must be a positive integer');
+  }
+  if (template.priority !== undefined && !isPriority(template.priority)) {
+    bad('priority', `must be a whole number from 0 to ${MAX_PRIORITY}`);
   }
   template.customEvents?.forEach((event, index) => {
     if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {

@@ -10,5 +10,5 @@ export const ALL_MIGRATIONS = [
   '008-webhook-deliveries',
   '009-signals',
   '010-schedules',
-  '013-concurrency-and-rate-limits',
+  '013-priorities-concurrency-and-rate-limits',
 ];

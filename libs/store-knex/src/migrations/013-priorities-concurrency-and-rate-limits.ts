@@ -2,11 +2,15 @@ import type { Knex } from 'knex';
 import type { TableNames } from '../table-names.js';
 
 /**
- * Concurrency keys and rate limits: a row per holder of a key's slot with its lease's end (a crashed worker's slot
+ * Task priorities (a `priority` column, kept for views: the claim order itself is the `claimable_at` the engine
+ * computes, so claims stay one scan of the claim index) and concurrency keys and rate limits: a row per holder of a key's slot with its lease's end (a crashed worker's slot
  * is free once that has passed), and a token bucket per rate-limited key, its credit in whole units (see
  * `TokenBucket` of `@tasker/core`). Additive: new tables only.
  */
 export async function up(db: Knex, tables: TableNames): Promise<void> {
+  await db.schema.alterTable(tables.tasks, (t) => {
+    t.integer('priority');
+  });
   await db.schema.createTable(tables.concurrencySlots, (t) => {
     t.text('key').notNullable();
     t.text('holder').notNullable();
@@ -24,4 +28,7 @@ export async function up(db: Knex, tables: TableNames): Promise<void> {
 export async function down(db: Knex, tables: TableNames): Promise<void> {
   await db.schema.dropTable(tables.rateLimits);
   await db.schema.dropTable(tables.concurrencySlots);
+  await db.schema.alterTable(tables.tasks, (t) => {
+    t.dropColumn('priority');
+  });
 }
