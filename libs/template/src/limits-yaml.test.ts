@@ -54,4 +54,13 @@ describe('concurrency keys and rate limits in YAML', () => {
       "11:24 step_templates[1].rate_limit.key: 'merchant_id' must start with '$.context' or '$.results.<step>'",
     ]);
   });
+
+  test('read a template priority, and name the line of one out of range', async () => {
+    const withPriority = (priority: string) =>
+      template('').replace('version: 1.0.0\n', `version: 1.0.0\npriority: ${priority}\n`);
+    expect(parseTemplate(withPriority('3'), { file: FILE }).priority).toBe(3);
+    expect(brief(await parseIssues(withPriority('1001'), { file: FILE }))).toEqual([
+      '4:11 priority: must be a whole number from 0 to 1000',
+    ]);
+  });
 });

@@ -162,6 +162,7 @@ function buildTemplate(
     taskHandler: document.task_handler_class,
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
+    priority: document.priority,
     customEvents: customEventNames(document),
     signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,

@@ -45,6 +45,7 @@ export function taskSummaryJson(task: TaskSummary) {
     tags: task.tags,
     error_message: task.errorMessage ?? null,
     run_at: isoTime(task.runAt),
+    priority: task.priority ?? 0,
     schedule_id: task.scheduleId ?? null,
     scheduled_for: isoTime(task.scheduledFor),
     created_at: isoTime(task.createdAt),

@@ -55,6 +55,7 @@ export const taskSummaryResponse = z.object({
   tags: z.array(z.string()),
   error_message: z.string().nullable(),
   run_at: time,
+  priority: z.number().int(),
   schedule_id: z.string().nullable(),
   scheduled_for: time,
   created_at: time,

@@ -20,6 +20,8 @@ export const createTaskBody = z.strictObject({
   bypass_steps: z.array(shortText).max(100).optional(),
   /** When the task may start (ISO 8601 with a zone): stored at once, started by any worker when due. */
   run_at: isoTimeMs.optional(),
+  /** How soon a worker claims it among the waiting tasks (0 to 1000, the template's when absent); the engine checks it. */
+  priority: z.number().optional(),
 });
 
 /** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */

@@ -202,6 +202,8 @@ export const templateDocument = z.strictObject(
       .optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+    // Whether it is a priority (0 to 1000) is core's rule (validateTemplate), reported at this key all the same.
+    priority: z.int(expect('must be a whole number')).optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
     step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),
     schedules: z.array(scheduleDocument, expect('must be a list of schedules')).optional(),

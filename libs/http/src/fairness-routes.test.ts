@@ -35,3 +35,36 @@ describe('throttled steps over the REST API', () => {
     expect((await engine.waitForTask(taskId)).state).toBe('completed');
   });
 });
+
+describe('task priorities over the REST API', () => {
+  let api: ApiHarness | undefined;
+  afterEach(async () => {
+    await api?.close();
+  });
+
+  it('takes a priority with a task request and shows it; refuses one that is not 0 to 1000, naming it', async () => {
+    const store = createMemoryStore();
+    const engine = createEngine({ store, logger: silentLogger }).registerHandler('pay', () => ({ paid: true }));
+    engine.registerTemplate({
+      namespace: 'shop',
+      name: 'order',
+      version: '1.0.0',
+      steps: [{ name: 'pay', handler: 'pay' }],
+    });
+    api = await startApi(store, { engine });
+    const post = (priority: unknown) =>
+      api!.call({
+        method: 'POST',
+        url: '/tasker/tasks',
+        payload: { namespace: 'shop', name: 'order', context: {}, priority } as object,
+      });
+    const created = await post(7);
+    expect(created.statusCode).toBe(201);
+    const shown = await api.call({ method: 'GET', url: `/tasker/tasks/${created.json().task_id}` });
+    expect(shown.json()).toMatchObject({ priority: 7 });
+    const refused = await post(2.5);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toMatch(/priority: must be a whole number from 0 to 1000/);
+    expect((await engine.listTasks({})).tasks).toHaveLength(1);
+  });
+});
