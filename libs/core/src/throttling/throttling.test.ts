@@ -214,6 +214,30 @@ describe('rate limits', () => {
   });
 });
 
+describe('a throttled task', () => {
+  it('leaves memory while its next token is far off, and any worker runs it when the token comes', async () => {
+    const clock = new SimulatedClock();
+    const store = createMemoryStore();
+    const started: number[] = [];
+    const hourly = pay({ rateLimit: { key: PER_MERCHANT, limit: 1, periodMs: 3_600_000 } });
+    const first = await boot(store, clock, hourly, () => started.push(clock.now()));
+    const t0 = clock.now();
+    await first.waitForTask(await order(first, 'm-1'));
+    const throttled = new Promise((resolve) => first.on('step.throttled', resolve));
+    const later = await order(first, 'm-1');
+    expect(await throttled).toMatchObject({ nextRetryAt: t0 + 3_600_000 });
+    await settle(30);
+    // Passivated: an hour is past passivateAfterMs; its wake-up is the token's time.
+    expect(first.activeTaskCount).toBe(0);
+    await first.stop();
+    const second = await boot(store, clock, hourly, () => started.push(clock.now()));
+    clock.increment(3_600_000);
+    expect((await second.waitForTask(later)).state).toBe('completed');
+    expect(started).toEqual([t0, t0 + 3_600_000]);
+    await second.stop();
+  });
+});
+
 describe('registering limits', () => {
   it('refuses keys that are not value paths, or read a step not depended on, and limits that are not positive', () => {
     const engine = createEngine({ store: createMemoryStore(), logger: silentLogger });
