@@ -45,6 +45,8 @@ export class Admissions {
   readonly #held = new Map<string, { taskId: string; slot: HeldSlot }>();
   /** Step actors told `THROTTLED`, by step: asked again on the next announcement. */
   readonly #throttled = new Map<string, AnyActorRef>();
+  /** Announcements of released slots (or other work) seen so far: a refusal that crossed one asks again. */
+  #announcements = 0;
 
   constructor(store: ConcurrencyLimits & RateLimits, host: AdmissionHost) {
     this.#store = store;
@@ -61,11 +63,12 @@ export class Admissions {
   admit(taskId: string, stepName: string, step: AnyActorRef): void {
     const task = this.#host.activeTask(taskId);
     if (!task) return;
+    const announcementsBefore = this.#announcements;
     void this.#admit(task, stepName).then(
-      (retryAt) => this.#answer(taskId, stepName, step, retryAt),
+      (retryAt) => this.#answer(taskId, stepName, step, retryAt, announcementsBefore),
       (error: unknown) => {
         this.#host.logger.warn({ err: error, taskId, stepName }, 'asking the store to admit a throttled step failed');
-        this.#answer(taskId, stepName, step, this.#host.clock.now() + STORE_FAILURE_RETRY_MS);
+        this.#answer(taskId, stepName, step, this.#host.clock.now() + STORE_FAILURE_RETRY_MS, announcementsBefore);
       },
     );
   }
@@ -105,6 +108,7 @@ export class Admissions {
 
   /** A slot was released somewhere: every throttled step asks again (those still throttled wait on). */
   wakeThrottled(): void {
+    this.#announcements++;
     const throttled = [...this.#throttled.values()];
     this.#throttled.clear();
     for (const step of throttled) if (step.getSnapshot().status === 'active') step.send({ type: 'ADMISSION_OPEN' });
@@ -133,8 +137,18 @@ export class Admissions {
     return undefined;
   }
 
-  /** Tells the step, if it still asks: a step cancelled or dropped meanwhile gives its new slot back. */
-  #answer(taskId: string, stepName: string, step: AnyActorRef, retryAt: number | undefined): void {
+  /**
+   * Tells the step, if it still asks: a step cancelled or dropped meanwhile gives its new slot back. A step refused
+   * while a release was announced (after `announcementsBefore`) asks again at once: the store may have answered before
+   * that release, whose announcement found the step not yet throttled.
+   */
+  #answer(
+    taskId: string,
+    stepName: string,
+    step: AnyActorRef,
+    retryAt: number | undefined,
+    announcementsBefore: number,
+  ): void {
     const snapshot = step.getSnapshot() as { status: string; matches(state: string): boolean };
     const asking =
       snapshot.status === 'active' && (snapshot.matches('admitting') || snapshot.matches('throttled.asking'));
@@ -146,8 +160,10 @@ export class Admissions {
       step.send({ type: 'ADMITTED' });
       return;
     }
-    this.#throttled.set(stepOf(taskId, stepName), step);
     step.send({ type: 'THROTTLED', retryAt });
+    // Only this step asks again, and counting no announcement: two such steps never wake each other in turn.
+    if (this.#announcements !== announcementsBefore) step.send({ type: 'ADMISSION_OPEN' });
+    else this.#throttled.set(stepOf(taskId, stepName), step);
   }
 
   #keyOf(task: ActiveTask, stepName: string, limit: ConcurrencyLimit | RateLimit): string {
