@@ -20,6 +20,7 @@ describe('Black Friday on SQLite', () => {
   let load: LoadResult;
   let books: Reconciliation;
   const retriesByStep = new Map<string, number>();
+  let throttledPayments = 0;
 
   beforeAll(async () => {
     test = await startTestApp({
@@ -28,6 +29,9 @@ describe('Black Friday on SQLite', () => {
     });
     await restockAll(test.app.database.knex, 1_000);
     await addScarceProduct(test.app.database.knex, { id: 5, name: 'Limited console', priceCents: 49_900, stock: 10 });
+    test.app.engine.on('step.throttled', () => {
+      throttledPayments++;
+    });
     test.app.engine.on('step.retry_scheduled', (event) => {
       retriesByStep.set(event.stepName!, (retriesByStep.get(event.stepName!) ?? 0) + 1);
     });
@@ -39,10 +43,20 @@ describe('Black Friday on SQLite', () => {
       productIds: [1, 2, 3, 4],
       scarce: { productId: 5, every: 10 },
       cancelEvery: 20,
+      // 100 checkouts a merchant: 50 in flight over 3 merchants contend for each one's 5 payment slots.
+      merchants: 3,
     });
     books = await reconcile(test.app.database.knex);
   }, 60_000);
   afterAll(() => test.close());
+
+  it("never had more than 5 of a merchant's payments in flight at the processor, others waiting throttled", () => {
+    const peaks = Object.values(load.peakPaymentsInFlight);
+    expect(Object.keys(load.peakPaymentsInFlight).sort()).toEqual(['m-0', 'm-1', 'm-2']);
+    expect(Math.max(...peaks)).toBeGreaterThan(1);
+    expect(Math.max(...peaks)).toBeLessThanOrEqual(5);
+    expect(throttledPayments).toBeGreaterThan(0);
+  });
 
   it('completes every checkout that nothing stopped; the others fail, are cancelled or are refunded', () => {
     expect(load).toMatchObject({

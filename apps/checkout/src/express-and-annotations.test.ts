@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXPRESS_PRIORITY } from './http/checkout-route.js';
 import { checkoutBody, postCheckout, settledStatus, stepOf, taskerTask, useTestApp } from './test-fixtures/test-app.js';
 
 const test = useTestApp();
@@ -10,9 +11,10 @@ async function settle(token: string, priority: 'standard' | 'express') {
 }
 
 describe('express orders', () => {
-  it('get a shorter payment timeout and fewer payment and email retries', async () => {
+  it('get a shorter payment timeout and fewer payment and email retries, and are claimed first', async () => {
     const standard = await settle('tok_success', 'standard');
     const express = await settle('tok_success', 'express');
+    expect([standard.task.priority, express.task.priority]).toEqual([0, EXPRESS_PRIORITY]);
     expect(stepOf(standard.task, 'process_payment')).toMatchObject({ timeout_ms: 2_000, retry_limit: 3 });
     expect(stepOf(express.task, 'process_payment')).toMatchObject({ timeout_ms: 1_000, retry_limit: 1 });
     expect(stepOf(standard.task, 'send_confirmation')).toMatchObject({ retry_limit: 5 });
@@ -56,7 +58,12 @@ describe('the CheckoutMonitor', () => {
     const declined = await settle('tok_insufficient_funds', 'standard');
     await settle('tok_flaky', 'standard');
     const stats = await (await fetch(`${test.url}/stats`)).json();
-    expect(stats).toEqual({ completed_checkouts: 2, payment_failures: 1 });
+    // One checkout at a time, all for the default merchant: never two charges of it in flight.
+    expect(stats).toEqual({
+      completed_checkouts: 2,
+      payment_failures: 1,
+      peak_payments_in_flight_by_merchant: { growthcorp: 1 },
+    });
     const alerts = test.logs.filter((line) => line.subscriber === 'CheckoutMonitor' && line.level === 50);
     expect(alerts).toEqual([
       expect.objectContaining({

@@ -25,12 +25,14 @@ export type {
   BackoffPolicy,
   CompensationSettings,
   CompensationTemplate,
+  ConcurrencyLimit,
   ContextViolation,
+  RateLimit,
   StepSettings,
   StepTemplate,
   TaskTemplate,
 } from './domain/template.js';
-export { templateKey } from './domain/template.js';
+export { MAX_PRIORITY, isPriority, templateKey } from './domain/template.js';
 export type { TemplateSchedule } from './domain/template.js';
 export {
   STEP_STATES,
@@ -215,6 +217,9 @@ export type { ArchiveOptions, RetentionOptions } from './retention/retention-opt
 export type { PurgeRequest } from './retention/purge-request.js';
 export type { PurgeReport } from './retention/task-purger.js';
 export { archiveFileName } from './retention/json-lines-archive.js';
+export type { ConcurrencyLimits, HeldSlot, SlotGrant, SlotRequest } from './store/concurrency-limits.js';
+export type { RateLimits, TokenBucket, TokenGrant, TokenRequest } from './store/rate-limits.js';
+export { nextTokenAt, refillTokens } from './store/rate-limits.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
 export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';

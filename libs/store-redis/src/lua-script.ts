@@ -12,12 +12,17 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  /** Runs the script with `keys` as KEYS (none by default) and `args` as ARGV; `onCommand` is called once per command sent. */
-  async run(
+  /** Runs the script with no KEYS and `args` as ARGV; `onCommand` is called once per command sent. */
+  run(client: Redis, args: Array<string | number>, onCommand: () => void): Promise<unknown> {
+    return this.runOnKeys(client, [], args, onCommand);
+  }
+
+  /** Runs the script with `keys` as KEYS (every key it touches) and `args` as ARGV, counted like {@link run}. */
+  async runOnKeys(
     client: Redis,
+    keys: readonly string[],
     args: Array<string | number>,
     onCommand: () => void,
-    keys: readonly string[] = [],
   ): Promise<unknown> {
     onCommand();
     try {

@@ -30,6 +30,8 @@
  * | `schedule:<id>` | hash | one schedule: field `record` (JSON `ScheduleRecord` but for the fields below), `nextFireAt`, `lastTaskId`, `updatedAt` (each JSON), so that the compare-and-set on `nextFireAt` compares strings made in TypeScript |
  * | `schedules` | sorted set | every schedule's id, score 0, so listed by id |
  * | `rollups:<minute>`, `rollup:<minute>:<template>` | set, hash | analytics rollups per creation minute and template version, kept by the create and commit scripts (see `redis-rollups.ts`) |
+ * | `slots:<concurrency key>` | sorted set | the holders of the key's slots, scored by their lease's end |
+ * | `bucket:<rate-limit key>` | hash | the key's token bucket: `credit` and `refilledAt`, whole numbers (see `TokenBucket`) |
  *
  * Index members are `<createdAt, 16 digits> <id>` with score 0, so every index is ordered by creation time and then
  * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`). `idx:claimable` uses
@@ -134,6 +136,16 @@ export class RedisKeys {
   /** The pub/sub channel on which scripts announce claimable work (see `watchWork`). */
   get workChannel(): string {
     return `${this.prefix}work`;
+  }
+
+  /** The slots of a concurrency key (see `RedisLimits`). */
+  slots(key: string): string {
+    return `${this.prefix}slots:${key}`;
+  }
+
+  /** The token bucket of a rate-limit key (see `RedisLimits`). */
+  bucket(key: string): string {
+    return `${this.prefix}bucket:${key}`;
   }
 
   /** One schedule (see `RedisSchedules`). */

@@ -14,7 +14,7 @@ export abstract class RedisSeam {
   ) {}
 
   /** Runs `script` with `args` as ARGV (and `keys` as KEYS), counted like every other command. */
-  protected runScript(script: LuaScript, args: Array<string | number>, keys?: readonly string[]): Promise<unknown> {
-    return script.run(this.client, args, this.countCommand, keys);
+  protected runScript(script: LuaScript, args: Array<string | number>, keys: readonly string[] = []): Promise<unknown> {
+    return script.runOnKeys(this.client, keys, args, this.countCommand);
   }
 }

@@ -7,6 +7,11 @@ import {
   encodeTaskCursor,
   pageSize,
   type ActivityFilter,
+  type HeldSlot,
+  type SlotGrant,
+  type SlotRequest,
+  type TokenGrant,
+  type TokenRequest,
   type AnnotationRecord,
   type ClaimRequest,
   type ClaimResult,
@@ -65,6 +70,7 @@ import { CREATE_TASK_SCRIPT } from './scripts/create-task-script.js';
 import { LIST_TASKS_SCRIPT } from './scripts/list-tasks-script.js';
 import { MIGRATE_SCRIPT } from './scripts/migrate-script.js';
 import { SEND_SIGNAL_SCRIPT } from './scripts/send-signal-script.js';
+import { RedisLimits } from './redis-limits.js';
 import { WorkWatchers } from './work-watchers.js';
 
 /**
@@ -108,6 +114,7 @@ export class RedisStore implements TaskStore {
   readonly #webhookDeliveries: RedisWebhookDeliveries;
   readonly #schedules: RedisSchedules;
   readonly #retention: RedisRetention;
+  readonly #limits: RedisLimits;
   /** Names this instance's record of recently committed batches (see the commit script). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
@@ -128,6 +135,7 @@ export class RedisStore implements TaskStore {
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
     this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
     this.#retention = new RedisRetention(client, this.#keys, this.#countCommand);
+    this.#limits = new RedisLimits(client, this.#keys, this.#countCommand);
   }
 
   saveSchedule(schedule: ScheduleRecord): Promise<void> {
@@ -148,6 +156,22 @@ export class RedisStore implements TaskStore {
 
   advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
     return this.#schedules.advance(id, from, advance);
+  }
+
+  acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    return this.#limits.acquireSlot(request);
+  }
+
+  renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    return this.#limits.renewSlots(slots, until);
+  }
+
+  releaseSlot(slot: HeldSlot): Promise<void> {
+    return this.#limits.releaseSlot(slot);
+  }
+
+  takeToken(request: TokenRequest): Promise<TokenGrant> {
+    return this.#limits.takeToken(request);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */

@@ -61,7 +61,7 @@ export function scoreOf(ms: number, field: string): string {
 }
 
 /** The create-task script's argument for a task, its steps and its lease, if created leased. */
-export function newTaskArgument({ task, steps, lease }: NewTask): string {
+export function newTaskArgument({ task, steps, lease, claimableAt }: NewTask): string {
   const argument: NewTaskArgument = {
     id: task.id,
     member: indexMember(task.createdAt, task.id),
@@ -75,9 +75,13 @@ export function newTaskArgument({ task, steps, lease }: NewTask): string {
     task: toHashFields(task),
     steps: steps.flatMap(stepHashFields),
     rollup: rollupArgument(task, steps),
-    // A delayed task is claimable from its runAt, any other from its creation.
+    // The engine's claim time (a priority's head start), else a delayed task's runAt, else its creation.
     claimableAt:
-      task.runAt === undefined ? scoreOf(task.createdAt, 'task.createdAt') : scoreOf(task.runAt, 'task.runAt'),
+      claimableAt !== undefined
+        ? scoreOf(claimableAt, 'claimableAt')
+        : task.runAt === undefined
+          ? scoreOf(task.createdAt, 'task.createdAt')
+          : scoreOf(task.runAt, 'task.runAt'),
     finishedAt: scoreOf(task.updatedAt, 'task.updatedAt'),
     ...(lease ? { lease: { owner: lease.workerId, expiry: scoreOf(lease.until, 'lease.until') } } : {}),
     ...(task.idempotencyKey === undefined ? {} : { idempotency: idempotencySuffix(task, task.idempotencyKey) }),

@@ -57,6 +57,11 @@ export function stepTree(steps: readonly StepJson[], io: Io): string[] {
       lines.push(`${indent}${last ? '└─ ' : '├─ '}${stepLine(step, io, parent)}`);
       const inner = `${indent}${last ? '   ' : '│  '}`;
       if (step.waiting_for !== null) lines.push(`${inner}${paint(io, 'dim', waitingLine(step.waiting_for))}`);
+      if (step.current_state === 'throttled') {
+        // Waiting for a slot of its concurrency key or a token of its rate limit: asks again by then, or on a release.
+        const by = step.next_retry_at === null ? '' : ` (by ${step.next_retry_at})`;
+        lines.push(`${inner}${paint(io, 'dim', `throttled: waits for a slot or a token${by}`)}`);
+      }
       if (step.error_message !== null) {
         const code = step.error_code === null ? '' : ` (${step.error_code})`;
         lines.push(`${inner}${paint(io, 'red', `last error: ${step.error_message}${code}`)}`);

@@ -29,6 +29,35 @@ export interface StepSettings {
   compensate?: CompensationSettings;
   /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
   wait?: WaitSettings;
+  /** How many attempts of this step run at once across all workers, per value of a key. */
+  concurrency?: ConcurrencyLimit;
+  /** How many attempts of this step start per period across all workers, per value of a key. */
+  rateLimit?: RateLimit;
+}
+
+/**
+ * A concurrency key (YAML `concurrency: { key, limit }`): at most `limit` attempts of the step run at once among the
+ * tasks whose `key` reads the same value, across every worker of the store; the others wait `throttled`.
+ */
+export interface ConcurrencyLimit {
+  /** A value path (`$.context.merchant_id`, `$.results.<dependency>.x`) whose value names the semaphore. */
+  key: string;
+  /** How many attempts hold a slot at once: a positive integer. */
+  limit: number;
+}
+
+/**
+ * A rate limit (YAML `rate_limit: { key, limit, period_ms }`): at most `limit` attempts of the step start per
+ * `periodMs` among the tasks whose `key` reads the same value (a token bucket of `limit` tokens refilled over
+ * `periodMs`), across every worker; the others wait `throttled` until the next token comes.
+ */
+export interface RateLimit {
+  /** A value path whose value names the bucket, like {@link ConcurrencyLimit.key}. */
+  key: string;
+  /** Tokens per period, and the most taken at once: a positive integer. */
+  limit: number;
+  /** The period in milliseconds: a positive integer. */
+  periodMs: number;
 }
 
 /**
@@ -84,6 +113,10 @@ export interface StepTemplate {
   compensate?: CompensationTemplate;
   /** A task request may bypass this step by naming it in `bypassSteps`: it ends `skipped` and counts as done. */
   skippable?: boolean;
+  /** Caps the step's attempts running at once per key value, across workers (YAML `concurrency`). */
+  concurrency?: ConcurrencyLimit;
+  /** Caps the step's attempts started per period per key value, across workers (YAML `rate_limit`). */
+  rateLimit?: RateLimit;
 }
 
 /**
@@ -97,6 +130,14 @@ export interface CompensationTemplate {
   timeoutMs?: number;
   backoff?: Partial<BackoffPolicy>;
   retryable?: boolean;
+}
+
+/** The highest priority a task or template may name (see `RunTaskRequest.priority`). */
+export const MAX_PRIORITY = 1_000;
+
+/** Whether `value` is a priority: a whole number from 0 to {@link MAX_PRIORITY}. */
+export function isPriority(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_PRIORITY;
 }
 
 /** One violation of a task template's context schema. */
@@ -122,6 +163,8 @@ export interface TaskTemplate {
   contextSchema?: JsonObject;
   /** Checks a task request's context; every violation it returns refuses the request. */
   validateContext?: (context: JsonObject) => ContextViolation[];
+  /** The priority of this template's tasks whose request names none (see `RunTaskRequest.priority`); 0 when absent. */
+  priority?: number;
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
   /**

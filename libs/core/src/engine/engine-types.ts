@@ -38,6 +38,12 @@ export interface RunTaskRequest {
    * template's `deadlineMs` (REST `deadline_ms`). Past it, the task fails with `DEADLINE_EXCEEDED`.
    */
   deadlineMs?: number;
+  /**
+   * How soon a worker claims the task among those waiting for one (REST `priority`): a whole number from 0 (the
+   * default, or the template's `priority`) to 1000. A task of priority `p` is claimed as if it had been created
+   * `p × priorityAgeMs` earlier, so a task waiting longer than the gap still goes first: none starves.
+   */
+  priority?: number;
 }
 
 /** What `runTask` answers, once the task is durably stored. */

@@ -448,9 +448,9 @@ export class Engine {
     if (task.state !== 'in_progress' && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; its steps cannot be resolved`);
     }
-    if (!['pending', 'waiting_for_retry', 'waiting', 'failed'].includes(step.state)) {
+    if (!['pending', 'waiting_for_retry', 'waiting', 'throttled', 'failed'].includes(step.state)) {
       throw new InvalidTransitionError(
-        `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
+        `Step '${stepName}' is ${step.state}; only a pending, waiting, throttled or failed step can be resolved`,
       );
     }
     await this.#runtime.act(taskId, { type: 'RESOLVE_STEP', stepName, results, ...options });

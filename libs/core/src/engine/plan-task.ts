@@ -9,7 +9,7 @@ import type {
   TaskTemplate,
   WaitSettings,
 } from '../domain/template.js';
-import { stepHandlerName, templateKey } from '../domain/template.js';
+import { isPriority, MAX_PRIORITY, stepHandlerName, templateKey } from '../domain/template.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
@@ -68,6 +68,9 @@ export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void 
     // A bad key is named by the object that holds it: the key itself cannot be shown as it is.
     checkString('traceContext', key);
     checkString(`traceContext.${key}`, value);
+  }
+  if (request.priority !== undefined && !isPriority(request.priority)) {
+    throw new InvalidRequestError('priority', `must be a whole number from 0 to ${MAX_PRIORITY}`);
   }
   checkJson(request.context, 'context', { bytes: limits.contextBytes, depth: limits.depth });
 }
@@ -198,6 +201,7 @@ export async function planTask(
     ...(template.taskHandler === undefined ? {} : { taskHandler: template.taskHandler }),
     ...(request.traceContext === undefined ? {} : { traceContext: { ...request.traceContext } }),
     ...(options.runAt === undefined ? {} : { runAt: options.runAt }),
+    ...((request.priority ?? template.priority ?? 0) === 0 ? {} : { priority: request.priority ?? template.priority }),
     ...options.scheduled,
   };
   const deadlineMs = request.deadlineMs ?? template.deadlineMs;
@@ -222,6 +226,12 @@ export async function planTask(
     const wait = waitSettings(stepTemplate);
     return wait === undefined ? {} : { wait };
   };
+  const limitsOf = ({ concurrency, rateLimit }: StepTemplate) => ({
+    ...(concurrency === undefined ? {} : { concurrency: { key: concurrency.key, limit: concurrency.limit } }),
+    ...(rateLimit === undefined
+      ? {}
+      : { rateLimit: { key: rateLimit.key, limit: rateLimit.limit, periodMs: rateLimit.periodMs } }),
+  });
   return {
     task,
     steps: steps.map((step, position) => ({
@@ -237,6 +247,7 @@ export async function planTask(
         backoff: step.backoff,
         ...compensationOf(template.steps[position]!),
         ...waitOf(template.steps[position]!),
+        ...limitsOf(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

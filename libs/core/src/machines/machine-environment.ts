@@ -44,6 +44,16 @@ export interface MachineEnvironment {
   startAttempt(input: AttemptInput, step: AnyActorRef): void;
   /** Starts one attempt of a step's compensation handler, once the write before it is durable, like {@link startAttempt}. */
   startCompensation(input: CompensationAttemptInput, compensation: AnyActorRef): void;
+  /** Whether the step has a concurrency key or a rate limit: its attempts start only once admitted. */
+  isThrottled(taskId: string, stepName: string): boolean;
+  /**
+   * Asks the store for the step's slot and token (see `ConcurrencyLimits`, `RateLimits`) and tells `step`
+   * `ADMITTED`, or `THROTTLED` with when to ask again at the latest; a release announced meanwhile sends it
+   * `ADMISSION_OPEN`.
+   */
+  admit(taskId: string, stepName: string, step: AnyActorRef): void;
+  /** Gives back the step's concurrency slot, if it holds one. */
+  releaseSlot(taskId: string, stepName: string): void;
   /** Whether the task received the signal `name` (a waiting step restored after it came wakes as by the signal). */
   hasSignal(taskId: string, name: string): boolean;
   /**

@@ -7,6 +7,9 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryLimits } from './memory-limits.js';
+import type { HeldSlot, SlotGrant, SlotRequest } from './concurrency-limits.js';
+import type { TokenGrant, TokenRequest } from './rate-limits.js';
 import type { SendSignalOutcome, SentSignal } from './task-signals.js';
 import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
 import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
@@ -104,12 +107,13 @@ export class MemoryStore implements TaskStore {
   readonly #subscribers = new MemorySubscriberPositions();
   readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
   readonly #schedules = new Map<string, ScheduleRecord>();
+  readonly #limits = new MemoryLimits(() => this.#workArrived());
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
   }
 
-  #create({ task, steps, lease }: NewTask): CreateTaskResult {
+  #create({ task, steps, lease, claimableAt }: NewTask): CreateTaskResult {
     const key = task.idempotencyKey === undefined ? undefined : idempotencyKeyOf(task, task.idempotencyKey);
     const existing = key === undefined ? undefined : this.#idempotencyKeys.get(key);
     if (existing !== undefined) return { task: clone(this.#tasks.get(existing)!.task), created: false };
@@ -122,7 +126,7 @@ export class MemoryStore implements TaskStore {
       signals: [],
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
-        : { token: 0, claimableAt: task.runAt ?? task.createdAt },
+        : { token: 0, claimableAt: claimableAt ?? task.runAt ?? task.createdAt },
     });
     if (!lease) this.#workArrived();
     return { task: clone(task), created: true };
@@ -419,6 +423,22 @@ export class MemoryStore implements TaskStore {
 
   readSubscriberPosition(name: string): Promise<string | undefined> {
     return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    return this.#limits.acquireSlot(request);
+  }
+
+  renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    return this.#limits.renewSlots(slots, until);
+  }
+
+  releaseSlot(slot: HeldSlot): Promise<void> {
+    return this.#limits.releaseSlot(slot);
+  }
+
+  takeToken(request: TokenRequest): Promise<TokenGrant> {
+    return this.#limits.takeToken(request);
   }
 
   recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {

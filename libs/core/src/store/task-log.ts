@@ -70,6 +70,12 @@ export interface NewTask {
   steps: StepRecord[];
   /** Creates the task leased to this worker with token 1 (it runs it at once); claimable by anyone when absent. */
   lease?: Omit<LeaseTerms, 'now'>;
+  /**
+   * When a task created without a lease is claimable, which is also where it stands in the claim order (claims take
+   * the due tasks earliest first): the engine gives a due task of priority `p` its creation time less
+   * `p × priorityAgeMs`. `runAt ?? createdAt` when absent.
+   */
+  claimableAt?: number;
 }
 
 /** What {@link TaskLog.createTask} did: a new task, or the one that already held the idempotency key. */

@@ -1,6 +1,7 @@
+import { limitsProblems } from '../throttling/validate-limits.js';
 import { stringProblem } from '../domain/check-json.js';
 import { waitProblems } from './validate-wait-steps.js';
-import type { StepTemplate, TaskTemplate } from '../domain/template.js';
+import { isPriority, MAX_PRIORITY, type StepTemplate, type TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
@@ -38,6 +39,9 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   }
   if (template.deadlineMs !== undefined && !(isNonNegativeInteger(template.deadlineMs) && template.deadlineMs > 0)) {
     bad('deadlineMs', 'must be a positive integer (milliseconds)');
+  }
+  if (template.priority !== undefined && !isPriority(template.priority)) {
+    bad('priority', `must be a whole number from 0 to ${MAX_PRIORITY}`);
   }
   template.customEvents?.forEach((event, index) => {
     if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {
@@ -150,5 +154,10 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
 
 /** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
 export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
-  return [...settingProblems(template), ...waitProblems(template), ...graphProblems(template, handlers)];
+  return [
+    ...settingProblems(template),
+    ...waitProblems(template),
+    ...limitsProblems(template),
+    ...graphProblems(template, handlers),
+  ];
 }

@@ -46,6 +46,7 @@ export function taskSummaryJson(task: TaskSummary) {
     error_message: task.errorMessage ?? null,
     run_at: isoTime(task.runAt),
     deadline_at: isoTime(task.deadlineAt),
+    priority: task.priority ?? 0,
     schedule_id: task.scheduleId ?? null,
     scheduled_for: isoTime(task.scheduledFor),
     created_at: isoTime(task.createdAt),

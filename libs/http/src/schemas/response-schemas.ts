@@ -57,6 +57,7 @@ export const taskSummaryResponse = z.object({
   run_at: time,
   /** When the task fails with DEADLINE_EXCEEDED unless finished; null without a deadline. */
   deadline_at: time,
+  priority: z.number().int(),
   schedule_id: z.string().nullable(),
   scheduled_for: time,
   created_at: time,

@@ -26,6 +26,8 @@ export const createTaskBody = z.strictObject({
     .positive('must be 1 or more (milliseconds)')
     .max(Number.MAX_SAFE_INTEGER, 'must be a whole number of milliseconds')
     .optional(),
+  /** How soon a worker claims it among the waiting tasks (0 to 1000, the template's when absent); the engine checks it. */
+  priority: z.number().optional(),
 });
 
 /** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */

@@ -19,6 +19,9 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   startCompensation: unused,
   stopAttempt: unused,
   hasSignal: unused,
+  isThrottled: unused,
+  admit: unused,
+  releaseSlot: unused,
 };
 
 /** The engine's machines, keyed by their ids: `task`, `step`, `resolution`, `compensation`. */
