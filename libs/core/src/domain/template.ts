@@ -28,6 +28,10 @@ export interface StepSettings {
   compensate?: CompensationSettings;
   /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
   wait?: WaitSettings;
+  /** Set on a decision step: its handler's result names the deferred dependants to run (docs/ENGINE.md). */
+  decision?: true;
+  /** Set on a deferred step: it runs only when a decision step it depends on activates it, else ends `skipped`. */
+  deferred?: true;
 }
 
 /**
@@ -39,8 +43,16 @@ export interface StepSettings {
 export type WaitSettings =
   { kind: 'sleep'; durationMs?: number; until?: string } | { kind: 'signal'; signal: string; timeoutMs?: number };
 
-/** What a step is: one whose handler does its work (the default), a durable sleep, or a wait for a signal. */
-export type StepType = 'handler' | 'sleep' | 'signal';
+/**
+ * What a step is: one whose handler does its work (the default), a durable sleep, a wait for a signal, or a decision
+ * whose handler chooses which of its deferred dependants run.
+ */
+export type StepType = 'handler' | 'sleep' | 'signal' | 'decision';
+
+/** What a decision step's handler returns: the names of the deferred dependants to run; the others are skipped. */
+export interface DecisionResult {
+  activate: string[];
+}
 
 /** A step's compensation as a task keeps it: its handler, and its own settings with defaults applied. */
 export interface CompensationSettings {
@@ -56,9 +68,12 @@ export interface CompensationSettings {
 export interface StepTemplate {
   name: string;
   description?: string;
-  /** `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler. */
+  /**
+   * `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler; a `decision`
+   * step's handler returns a {@link DecisionResult}.
+   */
   type?: StepType;
-  /** Name of a registered step handler; required for a step of type `handler`, absent for the others. */
+  /** Name of a registered step handler; required for a `handler` or `decision` step, absent for the others. */
   handler?: string;
   /** A sleep step's length in milliseconds, counted from when it starts waiting (YAML `duration`). */
   durationMs?: number;
@@ -83,6 +98,11 @@ export interface StepTemplate {
   compensate?: CompensationTemplate;
   /** A task request may bypass this step by naming it in `bypassSteps`: it ends `skipped` and counts as done. */
   skippable?: boolean;
+  /**
+   * Runs only when a decision step it depends on names it in its result's `activate`; otherwise it ends `skipped`.
+   * A deferred step must depend on a decision step.
+   */
+  deferred?: boolean;
 }
 
 /**

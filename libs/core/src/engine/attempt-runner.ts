@@ -9,6 +9,7 @@ import type { CompensationProcess, StepProcess } from '../handlers/handler-regis
 import type { AttemptInput, CompensationAttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
 import type { AnyActorRef } from 'xstate';
 import type { WriteOutcome } from '../store/write-handle.js';
+import { decisionProblem } from '../machines/decision.js';
 import { AttemptControl } from './attempt-control.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -182,7 +183,11 @@ async function runAttempt(
     if (handler instanceof PermanentError) throw handler;
     // The task's actor is stopped by then, so this outcome reaches no one.
     if (host.leaseLapsed(task)) return null;
-    return toJson(await handler(), host.resultCaps);
+    const result = toJson(await handler(), host.resultCaps);
+    const problem = step.settings.decision ? decisionProblem(task, input.stepName, result) : undefined;
+    // The same handler would decide the same again: retrying cannot help.
+    if (problem) throw new PermanentError(problem, { code: 'INVALID_DECISION' });
+    return result;
   } finally {
     host.attemptEnded();
   }

@@ -5,6 +5,7 @@ import type { StepRecord, TaskRecord } from '../domain/records.js';
 import type {
   CompensationSettings,
   CompensationTemplate,
+  StepSettings,
   StepTemplate,
   TaskTemplate,
   WaitSettings,
@@ -86,6 +87,14 @@ function waitSettings(step: StepTemplate): WaitSettings | undefined {
     };
   }
   return undefined;
+}
+
+/** The decision settings of a step: whether it is a decision, whether it is deferred (docs/ENGINE.md). */
+function branchSettings(step: StepTemplate): Pick<StepSettings, 'decision' | 'deferred'> {
+  return {
+    ...(step.type === 'decision' ? { decision: true as const } : {}),
+    ...(step.deferred === true ? { deferred: true as const } : {}),
+  };
 }
 
 function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {
@@ -231,6 +240,7 @@ export async function planTask(
         backoff: step.backoff,
         ...compensationOf(template.steps[position]!),
         ...waitOf(template.steps[position]!),
+        ...branchSettings(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

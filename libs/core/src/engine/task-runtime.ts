@@ -87,6 +87,7 @@ export class TaskRuntime {
       },
       definition: (taskId) => this.#active.get(taskId)!,
       hasSignal: (taskId, name) => this.#active.get(taskId)?.signalOf(name) !== undefined,
+      resultOf: (taskId, stepName) => this.#active.get(taskId)?.resultOf(stepName),
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => handlers.stepHandler(name),

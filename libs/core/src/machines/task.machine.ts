@@ -12,7 +12,8 @@ import {
 } from './step.machine.js';
 import type { CompensationMachine, CompensationMachineInput } from './compensation.machine.js';
 import type { TaskCompensation, TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
-import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
+import { unchosenSteps } from './decision.js';
+import { failureSummary, stepsWrite, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
 
 export type TaskMachineEvent =
   | { type: 'START' }
@@ -328,6 +329,17 @@ function failureReason(context: TaskMachineContext): TaskCompensation['reason'] 
  * ends `completed` (or `resolved_manually`) when all steps are done, `failed` once a step failed and the running
  * ones settled, or `cancelled`. Each transition is recorded durably before the task moves on.
  */
+/** The steps that `event`, a settled step's, skips: when a decision step completed (or was resolved), those it did not choose. */
+function skippedBy(env: MachineEnvironment, context: TaskMachineContext, event: TaskMachineEvent): string[] {
+  if (!('output' in event)) return [];
+  const { name, state } = event.output;
+  const definition = env.definition(context.taskId);
+  if (!definition.steps.get(name)?.settings.decision || (state !== 'completed' && state !== 'resolved_manually')) {
+    return [];
+  }
+  return unchosenSteps(definition, context.steps, name, env.resultOf(context.taskId, name));
+}
+
 export function createTaskMachine(
   env: MachineEnvironment,
   stepMachine: StepMachine,
@@ -383,11 +395,30 @@ export function createTaskMachine(
           ? { steps, resolution: undefined }
           : {};
       }),
+      /** Records the moves to `skipped` of the steps a settled decision step did not choose (before they are folded). */
+      recordSkippedBranches: ({ context, event }) => {
+        const skipped = skippedBy(env, context, event);
+        if (skipped.length === 0) return;
+        const now = env.now();
+        env.record(
+          stepsWrite(
+            context,
+            skipped.map((name) => ({
+              name,
+              from: 'pending',
+              to: 'skipped',
+              patch: { name, state: 'skipped', completedAt: now },
+            })),
+            now,
+          ),
+        );
+      },
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
         if (!('output' in event)) return {};
         const { name, state, attempts, error, durationMs, uncertain } = event.output;
         const steps = { ...context.steps };
+        for (const skipped of skippedBy(env, context, event)) steps[skipped] = { ...steps[skipped]!, state: 'skipped' };
         const before = steps[name]!;
         // Written out: in V8 a spread followed by keys it lacked is many times slower, and this runs every step.
         steps[name] = {
@@ -504,7 +535,11 @@ export function createTaskMachine(
         ],
         on: {
           'xstate.done.actor.*': {
-            actions: [{ type: 'foldSettledStep', params: { startReady: true } }, 'stopSettledStep'],
+            actions: [
+              'recordSkippedBranches',
+              { type: 'foldSettledStep', params: { startReady: true } },
+              'stopSettledStep',
+            ],
           },
           RESUME: { actions: [assign({ paused: false }), 'forwardToSteps', 'startReadySteps'] },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },

@@ -1,4 +1,5 @@
 import { stringProblem } from '../domain/check-json.js';
+import { decisionProblems } from './validate-decision-steps.js';
 import { waitProblems } from './validate-wait-steps.js';
 import type { StepTemplate, TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
@@ -95,7 +96,10 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
       problems.push({ code: 'DUPLICATE_STEP', path: `${at}.name`, message: `step '${step.name}' is declared twice` });
     }
     seen.add(step.name);
-    if ((step.type ?? 'handler') === 'handler' && handlers.kindOf(step.handler ?? '') !== 'step') {
+    if (
+      (step.type === undefined || step.type === 'handler' || step.type === 'decision') &&
+      handlers.kindOf(step.handler ?? '') !== 'step'
+    ) {
       problems.push({
         code: 'UNKNOWN_HANDLER',
         path: `${at}.handler`,
@@ -137,5 +141,10 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
 
 /** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
 export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
-  return [...settingProblems(template), ...waitProblems(template), ...graphProblems(template, handlers)];
+  return [
+    ...settingProblems(template),
+    ...waitProblems(template),
+    ...decisionProblems(template),
+    ...graphProblems(template, handlers),
+  ];
 }

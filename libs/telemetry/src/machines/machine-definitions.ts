@@ -19,6 +19,7 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   startCompensation: unused,
   stopAttempt: unused,
   hasSignal: unused,
+  resultOf: unused,
 };
 
 /** The engine's machines, keyed by their ids: `task`, `step`, `resolution`, `compensation`. */
