@@ -110,6 +110,7 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
     dependentSystem: step.dependent_system ?? defaults.dependentSystem,
     compensate: toCompensation(step.compensate),
     skippable: step.skippable,
+    deferred: step.deferred,
   });
 }
 

@@ -76,7 +76,7 @@ const compensate = z.strictObject(
 /** The settings of a step that an environment may override. */
 const stepSettings = {
   description: z.string(expect('must be a string')).optional(),
-  // Required for a step of type handler (core's rule, reported at this key); sleep and signal steps have none.
+  // Required for a step of type handler or decision (core's rule, reported at this key); sleep and signal steps have none.
   handler_class: className.optional(),
   ...retryPolicy,
   handler_config: jsonObject.optional(),
@@ -89,7 +89,11 @@ export const stepDocument = z
   .strictObject(
     {
       name: identifier,
-      type: z.enum(['handler', 'sleep', 'signal'], { error: () => 'must be handler, sleep or signal' }).optional(),
+      type: z
+        .enum(['handler', 'sleep', 'signal', 'decision'], { error: () => 'must be handler, sleep, signal or decision' })
+        .optional(),
+      /** Runs only when a decision step it depends on activates it; otherwise ends skipped. */
+      deferred: z.boolean(expect('must be true or false')).optional(),
       ...stepSettings,
       /** A sleep step's length in milliseconds. */
       duration: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
