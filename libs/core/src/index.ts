@@ -183,6 +183,14 @@ export { silentLogger } from './ports/logger.js';
 // Waiting inside a task: sleep and signal steps, signals, `ctx.waitForSignal`.
 export type { SignalResult } from './engine/engine-types.js';
 export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-signals.js';
+export { STEP_ITEM_STATES } from './store/step-items.js';
+export type {
+  StepItemCounts,
+  StepItemPage,
+  StepItemRecord,
+  StepItems,
+  StepItemState,
+} from './store/step-items.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';

@@ -27,6 +27,9 @@ import type {
   StoreErrorKind,
   SendSignalOutcome,
   SentSignal,
+  StepItemCounts,
+  StepItemPage,
+  StepItemRecord,
   SubscriberClaim,
   SubscriberHold,
   WebhookDelivery,
@@ -59,6 +62,7 @@ import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
 import { readSignals, sendSignal } from './operations/signals.js';
+import { countStepItems, getStepItems } from './operations/step-items.js';
 import {
   claimSubscriber,
   readSubscriberPosition,
@@ -293,6 +297,16 @@ export class KnexStore implements TaskStore {
   async readSignals(taskId: string): Promise<SentSignal[]> {
     if (!this.#isReady) await this.#ensureReady();
     return readSignals(this.#context, taskId);
+  }
+
+  async getStepItems(taskId: string, stepName: string, page?: StepItemPage): Promise<StepItemRecord[]> {
+    if (!this.#isReady) await this.#ensureReady();
+    return getStepItems(this.#context, taskId, stepName, page);
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    if (!this.#isReady) await this.#ensureReady();
+    return countStepItems(this.#context, taskId, stepName);
   }
 
   async countWaiting(now: number): Promise<number> {

@@ -15,6 +15,8 @@ export interface TableNames {
   webhookDeliveries: string;
   /** Schedules and their next fire times (see `ScheduleStore`). */
   schedules: string;
+  /** Map steps' items, one row per task, step and index (see `StepItems`). */
+  stepItems: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -48,6 +50,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     subscribers: `${prefix}subscriber_positions`,
     webhookDeliveries: `${prefix}webhook_deliveries`,
     schedules: `${prefix}schedules`,
+    stepItems: `${prefix}step_items`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

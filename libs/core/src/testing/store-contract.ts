@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stepItemContractCases } from './step-item-contract.js';
 import type { TaskStore } from '../store/task-store.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
@@ -337,6 +338,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describe('leases', () => leaseContractCases(() => store));
     describe('event log', () => eventLogContractCases(() => store));
     describe('signals', () => signalContractCases(() => store));
+    describe('map step items', () => stepItemContractCases(() => store));
     describe('subscriber positions', () => subscriberContractCases(() => store));
     describe('webhook delivery log', () => webhookDeliveryLogContractCases(() => store));
     describe('schedules and delayed tasks', () => scheduleContractCases(() => store));

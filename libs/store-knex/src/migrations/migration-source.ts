@@ -10,6 +10,7 @@ import * as subscriberPositions from './007-subscriber-positions.js';
 import * as webhookDeliveries from './008-webhook-deliveries.js';
 import * as signals from './009-signals.js';
 import * as schedules from './010-schedules.js';
+import * as stepItems from './012-step-items.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -30,6 +31,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '008-webhook-deliveries', ...webhookDeliveries },
   { name: '009-signals', ...signals },
   { name: '010-schedules', ...schedules },
+  { name: '012-step-items', ...stepItems },
 ];
 
 /**

@@ -10,4 +10,5 @@ export const ALL_MIGRATIONS = [
   '008-webhook-deliveries',
   '009-signals',
   '010-schedules',
+  '012-step-items',
 ];

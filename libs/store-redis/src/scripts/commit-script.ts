@@ -16,6 +16,8 @@ import { LEASE_PRELUDE } from './lease-prelude.js';
  * retry reports no fenced writes even if the first run fenced some: the worker learns it lost the task at its next
  * write or heartbeat, which the raised token refuses alike.
  *
+ * A write's map items are set whole in their step's `items:<id>:<step>` hash, field the item's index.
+ *
  * A write's events are appended to the stream `events` (the event log) with the rest of the write, never for a fenced
  * write, and their ids to the task's `task-events:<id>` list, which reads of one task's events follow.
  *
@@ -72,6 +74,11 @@ local function apply(write, task)
     call_in_slices('RPUSH', key('annotations:' .. write.id), write.annotations)
     for _, annotation_type in ipairs(write.annotationTypes) do
       redis.call('ZADD', index('annotation:' .. annotation_type), 0, member)
+    end
+  end
+  if write.items then
+    for i = 1, #write.items, 3 do
+      redis.call('HSET', key('items:' .. write.id .. ':' .. write.items[i]), write.items[i + 1], write.items[i + 2])
     end
   end
   if write.snapshot then redis.call('SET', key('snapshot:' .. write.id), write.snapshot) end
