@@ -28,6 +28,8 @@ export interface StepSettings {
   compensate?: CompensationSettings;
   /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
   wait?: WaitSettings;
+  /** Set on a map step: what it maps over and how many items run at once, with the default applied. */
+  map?: { over: string; maxParallel: number };
   /** Set on a decision step: its handler's result names the deferred dependants to run (docs/ENGINE.md). */
   decision?: true;
   /** Set on a deferred step: it runs only when a decision step it depends on activates it, else ends `skipped`. */
@@ -103,7 +105,23 @@ export interface StepTemplate {
    * A deferred step must depend on a decision step.
    */
   deferred?: boolean;
+  /**
+   * Makes a handler step a map step: its handler runs once per element of the array `over` points to (a value path,
+   * `$.context.recipients` or `$.results.<dependency>.items`), each item with its own attempts, retries, backoff and
+   * timeout; at most `maxParallel` (default {@link DEFAULT_MAP_PARALLELISM}) run at once. The step's result is the
+   * items' results in order.
+   */
+  map?: MapTemplate;
 }
+
+/** A map step's fan-out (YAML `map: { over, max_parallel }`). */
+export interface MapTemplate {
+  over: string;
+  maxParallel?: number;
+}
+
+/** How many items of a map step run at once when its template does not say. */
+export const DEFAULT_MAP_PARALLELISM = 10;
 
 /**
  * A step's compensation: a registered compensation handler with retries, backoff and timeout of its own. Settings

@@ -10,7 +10,7 @@ import type {
   TaskTemplate,
   WaitSettings,
 } from '../domain/template.js';
-import { stepHandlerName, templateKey } from '../domain/template.js';
+import { DEFAULT_MAP_PARALLELISM, stepHandlerName, templateKey } from '../domain/template.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
@@ -89,9 +89,10 @@ function waitSettings(step: StepTemplate): WaitSettings | undefined {
   return undefined;
 }
 
-/** The decision settings of a step: whether it is a decision, whether it is deferred (docs/ENGINE.md). */
-function branchSettings(step: StepTemplate): Pick<StepSettings, 'decision' | 'deferred'> {
+/** How a step fans out or branches: a map's settings, whether it is a decision, whether it is deferred. */
+function shapeSettings(step: StepTemplate): Pick<StepSettings, 'map' | 'decision' | 'deferred'> {
   return {
+    ...(step.map ? { map: { over: step.map.over, maxParallel: step.map.maxParallel ?? DEFAULT_MAP_PARALLELISM } } : {}),
     ...(step.type === 'decision' ? { decision: true as const } : {}),
     ...(step.deferred === true ? { deferred: true as const } : {}),
   };
@@ -240,7 +241,7 @@ export async function planTask(
         backoff: step.backoff,
         ...compensationOf(template.steps[position]!),
         ...waitOf(template.steps[position]!),
-        ...branchSettings(template.steps[position]!),
+        ...shapeSettings(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

@@ -1,5 +1,6 @@
 import { stringProblem } from '../domain/check-json.js';
 import { decisionProblems } from './validate-decision-steps.js';
+import { mapProblems } from './validate-map-steps.js';
 import { waitProblems } from './validate-wait-steps.js';
 import type { StepTemplate, TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
@@ -145,6 +146,7 @@ export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds)
     ...settingProblems(template),
     ...waitProblems(template),
     ...decisionProblems(template),
+    ...mapProblems(template),
     ...graphProblems(template, handlers),
   ];
 }
