@@ -111,6 +111,7 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
     compensate: toCompensation(step.compensate),
     skippable: step.skippable,
     deferred: step.deferred,
+    map: step.map && withoutUndefined({ over: step.map.over, maxParallel: step.map.max_parallel }),
   });
 }
 

@@ -92,6 +92,16 @@ export const stepDocument = z
       type: z
         .enum(['handler', 'sleep', 'signal', 'decision'], { error: () => 'must be handler, sleep, signal or decision' })
         .optional(),
+      /** Makes a handler step a map step: its handler runs once per element of the array `over` points to. */
+      map: z
+        .strictObject(
+          {
+            over: z.string(expect('must be a value path such as $.context.items')),
+            max_parallel: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+          },
+          expect('must be a mapping with over (and max_parallel)'),
+        )
+        .optional(),
       /** Runs only when a decision step it depends on activates it; otherwise ends skipped. */
       deferred: z.boolean(expect('must be true or false')).optional(),
       ...stepSettings,
