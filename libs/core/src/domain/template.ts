@@ -51,10 +51,11 @@ export type WaitSettings =
  */
 export type StepType = 'handler' | 'sleep' | 'signal' | 'decision';
 
-/** What a decision step's handler returns: the names of the deferred dependants to run; the others are skipped. */
-export interface DecisionResult {
-  activate: string[];
-}
+/**
+ * What a decision step's handler returns: the names of the deferred dependants to run; the others are skipped. A type
+ * alias rather than an interface, so that it is assignable to the JSON a handler returns.
+ */
+export type DecisionResult = { activate: string[] };
 
 /** A step's compensation as a task keeps it: its handler, and its own settings with defaults applied. */
 export interface CompensationSettings {
