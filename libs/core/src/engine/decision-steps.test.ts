@@ -84,6 +84,24 @@ describe('decision steps', () => {
     expect(ran).toEqual([]);
   });
 
+  it("takes an operator's resolution of a failed decision as its decision: the branch named runs, the other is skipped", async () => {
+    const { engine, run, ran } = await shippingFixture();
+    const taskId = await run({ speed: 'notify' });
+    expect((await engine.waitForTask(taskId)).state).toBe('failed');
+    await engine.resolveStep(taskId, 'choose', { activate: ['express', 'notify'] }, { by: 'ops' });
+    const task = await engine.waitForTask(taskId);
+    expect(task.state).toBe('resolved_manually');
+    // Names that are not deferred dependants of the decision are ignored.
+    expect(statesOf(task.steps)).toEqual({
+      choose: 'resolved_manually',
+      express: 'completed',
+      track_express: 'completed',
+      standard: 'skipped',
+      notify: 'completed',
+    });
+    expect(ran).toEqual(['express', 'track_express']);
+  });
+
   it('fails the decision step for good when its result is not a decision', async () => {
     const { engine, run } = await startFixture(
       [shipping[0]!, { name: 'express', handler: 'ship', dependsOn: ['choose'], deferred: true }],
