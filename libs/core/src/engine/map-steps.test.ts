@@ -123,6 +123,36 @@ describe('map steps', () => {
     });
   });
 
+  it('aborts the running items and starts no other when its task is cancelled', async () => {
+    const aborted: number[] = [];
+    const started: number[] = [];
+    const { engine, run } = await startFixture(
+      [{ name: 'send', handler: 'send', map: { over: '$.context.to', maxParallel: 2 } }],
+      {
+        send: (ctx) =>
+          new Promise<null>((resolve) => {
+            started.push(ctx.index!);
+            ctx.signal.addEventListener('abort', () => {
+              aborted.push(ctx.index!);
+              resolve(null);
+            });
+          }),
+      },
+    );
+    const taskId = await run({ to: ['a', 'b', 'c', 'd'] });
+    await settle();
+    expect(started).toEqual([0, 1]);
+    await engine.cancelTask(taskId, { by: 'ops' });
+    const task = await engine.waitForTask(taskId);
+    expect(task.state).toBe('cancelled');
+    expect(task.steps[0]!.state).toBe('cancelled');
+    expect(aborted.sort()).toEqual([0, 1]);
+    await settle();
+    expect(started).toEqual([0, 1]);
+    // The items keep their last durable state: started, never finished.
+    expect(task.steps[0]!.items).toEqual({ in_progress: 2 });
+  });
+
   it('runs at most maxParallel items at once', async () => {
     let running = 0;
     let most = 0;
