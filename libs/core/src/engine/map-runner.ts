@@ -133,8 +133,8 @@ export async function runMap(
   if (failure) throw failure;
   // The step's result is assembled from the rows, so that a run after a crash has every item's, this run's or not.
   await latest;
-  const done = await host.storedItems(taskId, stepName);
-  return done.slice(0, items.length).map((item) => item.results ?? null);
+  const done = new Map((await host.storedItems(taskId, stepName)).map((item) => [item.index, item.results]));
+  return items.map((_, index) => done.get(index) ?? null);
 }
 
 /** One attempt of an item: `call` with a stop switch of its own, stopped with the run or when the timeout is up. */
