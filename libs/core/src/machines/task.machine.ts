@@ -324,12 +324,9 @@ function failureReason(context: TaskMachineContext): TaskCompensation['reason'] 
 }
 
 /**
- * The lifecycle of one task: the supervisor of its steps. It spawns a step actor for every step whose
- * dependencies are done (up to `maxParallelSteps` at once), folds each settled step back into its context, and
- * ends `completed` (or `resolved_manually`) when all steps are done, `failed` once a step failed and the running
- * ones settled, or `cancelled`. Each transition is recorded durably before the task moves on.
+ * The steps that `event`, a settled step's, skips: when a decision step completed (or was resolved), those it did not
+ * choose.
  */
-/** The steps that `event`, a settled step's, skips: when a decision step completed (or was resolved), those it did not choose. */
 function skippedBy(env: MachineEnvironment, context: TaskMachineContext, event: TaskMachineEvent): string[] {
   if (!('output' in event)) return [];
   const { name, state } = event.output;
@@ -340,6 +337,12 @@ function skippedBy(env: MachineEnvironment, context: TaskMachineContext, event: 
   return unchosenSteps(definition, context.steps, name, env.resultOf(context.taskId, name));
 }
 
+/**
+ * The lifecycle of one task: the supervisor of its steps. It spawns a step actor for every step whose
+ * dependencies are done (up to `maxParallelSteps` at once), folds each settled step back into its context, and
+ * ends `completed` (or `resolved_manually`) when all steps are done, `failed` once a step failed and the running
+ * ones settled, or `cancelled`. Each transition is recorded durably before the task moves on.
+ */
 export function createTaskMachine(
   env: MachineEnvironment,
   stepMachine: StepMachine,
@@ -413,12 +416,18 @@ export function createTaskMachine(
           ),
         );
       },
+      /** Marks `skipped` the steps a settled decision step did not choose, as recorded just before. */
+      markSkippedBranches: assign(({ context, event }) => {
+        const skipped = skippedBy(env, context, event);
+        return skipped.length === 0
+          ? {}
+          : { steps: withSteps(context, skipped, (step) => ({ ...step, state: 'skipped' as const })) };
+      }),
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
         if (!('output' in event)) return {};
         const { name, state, attempts, error, durationMs, uncertain } = event.output;
         const steps = { ...context.steps };
-        for (const skipped of skippedBy(env, context, event)) steps[skipped] = { ...steps[skipped]!, state: 'skipped' };
         const before = steps[name]!;
         // Written out: in V8 a spread followed by keys it lacked is many times slower, and this runs every step.
         steps[name] = {
@@ -535,8 +544,10 @@ export function createTaskMachine(
         ],
         on: {
           'xstate.done.actor.*': {
+            // A decision that settles while its task cancels skips nothing: the task's pending steps are cancelled.
             actions: [
               'recordSkippedBranches',
+              'markSkippedBranches',
               { type: 'foldSettledStep', params: { startReady: true } },
               'stopSettledStep',
             ],
