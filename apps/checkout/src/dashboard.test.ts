@@ -104,6 +104,9 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
     await page.locator('.dag-node[data-step="process_payment"]').click();
     await expect.poll(() => page.locator('#drawer-title').textContent(), POLL).toBe('process_payment');
     expect(await page.locator('.drawer .json pre').first().textContent()).toContain('"payment_id"');
+    // The confirmation is a map step: its drawer counts its items, one per recipient.
+    await page.locator('.dag-node[data-step="send_confirmation"]').click();
+    await expect.poll(() => page.locator('.drawer dl').textContent(), POLL).toContain('2 completed of 2 started');
     expect(errors).toEqual([]);
   });
 
