@@ -83,6 +83,33 @@ describe('map steps', () => {
     expect(calls).toEqual(['ana#1', 'bo#1', 'cy#1', 'bo#2']);
   });
 
+  it("times each item out on its own with the step's timeout, and retries it", async () => {
+    let hung = false;
+    const { engine, clock, run } = await startFixture(
+      [{ name: 'send', handler: 'send', map: { over: '$.context.to' }, timeoutMs: 500 }],
+      {
+        send: (ctx) => {
+          if (ctx.index === 1 && !hung) {
+            hung = true;
+            return new Promise<null>(() => undefined);
+          }
+          return ctx.item!;
+        },
+      },
+    );
+    const taskId = await run({ to: ['ana', 'bo'] });
+    await settle();
+    clock.increment(500);
+    await settle();
+    expect(await engine.getStepItems(taskId, 'send')).toMatchObject([
+      { index: 0, state: 'completed', attempts: 1 },
+      { index: 1, state: 'waiting_for_retry', attempts: 1, error: { code: 'STEP_TIMEOUT' } },
+    ]);
+    clock.increment(1_000);
+    const task = await engine.waitForTask(taskId);
+    expect(task.steps[0]).toMatchObject({ state: 'completed', results: ['ana', 'bo'] });
+  });
+
   it('fails the step when an item fails for good, and compensates what completed', async () => {
     const undone: string[] = [];
     const { engine, run } = await startFixture(
