@@ -138,6 +138,34 @@ describe('map steps', () => {
     expect(task.steps[1]!.items).toEqual({ completed: 1, failed: 1 });
   });
 
+  it('runs only the failed items again when an operator retries the task, with a fresh budget', async () => {
+    const calls: string[] = [];
+    let mailboxFixed = false;
+    const { engine, run } = await startFixture(
+      [{ name: 'send', handler: 'send', map: { over: '$.context.to' }, retryable: false }],
+      {
+        send: (ctx) => {
+          calls.push(`${ctx.item}#${ctx.step.attempt}`);
+          if (ctx.item === 'bo' && !mailboxFixed) throw new Error('mailbox full');
+          return ctx.item!;
+        },
+      },
+    );
+    const taskId = await run({ to: ['ana', 'bo', 'cy'] });
+    expect((await engine.waitForTask(taskId)).state).toBe('failed');
+    mailboxFixed = true;
+    await engine.retryTask(taskId, { by: 'ops' });
+    const task = await engine.waitForTask(taskId);
+    expect(task.steps[0]).toMatchObject({ state: 'completed', results: ['ana', 'bo', 'cy'] });
+    expect(calls.filter((call) => !call.startsWith('cy'))).toEqual(['ana#1', 'bo#1', 'bo#2']);
+    expect(calls.filter((call) => call.startsWith('cy'))).toHaveLength(1);
+    expect(await engine.getStepItems(taskId, 'send')).toMatchObject([
+      { index: 0, attempts: 1 },
+      { index: 1, attempts: 2, budgetBase: 1 },
+      { index: 2, attempts: 1 },
+    ]);
+  });
+
   it('fails the step for good when over is not an array when it starts', async () => {
     const { engine, run } = await startFixture([{ name: 'send', handler: 'send', map: { over: '$.context.to' } }], {
       send: () => null,
