@@ -226,3 +226,9 @@ export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
 export type { StepType, WaitSettings } from './domain/template.js';
 export type { WaitingFor } from './domain/records.js';
+
+// Decision and map steps: branches a decision activates or skips, fan-out over an array with per-item state.
+export { DEFAULT_MAP_PARALLELISM } from './domain/template.js';
+export type { DecisionResult, MapTemplate } from './domain/template.js';
+export { STEP_ITEM_STATES } from './store/step-items.js';
+export type { StepItemCounts, StepItemPage, StepItemRecord, StepItems, StepItemState } from './store/step-items.js';

@@ -34,6 +34,9 @@ import type {
   StoreErrorKind,
   SendSignalOutcome,
   SentSignal,
+  StepItemCounts,
+  StepItemPage,
+  StepItemRecord,
   SubscriberClaim,
   SubscriberHold,
   WebhookDelivery,
@@ -72,6 +75,7 @@ import { renewLeases } from './operations/renew-leases.js';
 import { listExpiredTasks, purgeTasks } from './operations/retention.js';
 import { readSignals, sendSignal } from './operations/signals.js';
 import { acquireSlot, releaseSlot, renewSlots, takeToken } from './operations/limits.js';
+import { countStepItems, getStepItems } from './operations/step-items.js';
 import {
   claimSubscriber,
   readSubscriberPosition,
@@ -351,6 +355,16 @@ export class KnexStore implements TaskStore {
   async takeToken(request: TokenRequest): Promise<TokenGrant> {
     if (!this.#isReady) await this.#ensureReady();
     return takeToken(this.#context, request);
+  }
+
+  async getStepItems(taskId: string, stepName: string, page?: StepItemPage): Promise<StepItemRecord[]> {
+    if (!this.#isReady) await this.#ensureReady();
+    return getStepItems(this.#context, taskId, stepName, page);
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    if (!this.#isReady) await this.#ensureReady();
+    return countStepItems(this.#context, taskId, stepName);
   }
 
   async countWaiting(now: number): Promise<number> {

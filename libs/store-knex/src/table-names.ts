@@ -21,6 +21,8 @@ export interface TableNames {
   concurrencySlots: string;
   /** The token buckets of rate limits, one row per key (see `RateLimits`). */
   rateLimits: string;
+  /** Map steps' items, one row per task, step and index (see `StepItems`). */
+  stepItems: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -57,6 +59,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     archive: `${prefix}archived_tasks`,
     concurrencySlots: `${prefix}concurrency_slots`,
     rateLimits: `${prefix}rate_limits`,
+    stepItems: `${prefix}step_items`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

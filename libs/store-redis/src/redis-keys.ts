@@ -9,6 +9,7 @@
  * | `transitions:<id>` | list | the task's history, one JSON `TransitionRecord` per entry, oldest first |
  * | `annotations:<id>` | list | one JSON `AnnotationRecord` per entry, oldest first |
  * | `snapshot:<id>` | string | JSON `StoredSnapshot` |
+ * | `items:<id>:<step>` | hash | a map step's items: field the item's index, value JSON `StepItemRecord` |
  * | `signals:<id>` | hash | the signals sent to the task: field the signal's name, value JSON `{ payload, sentAt }` |
  * | `idempotency:<json [namespace, name, key]>` | string | id of the task that holds the key |
  * | `idx:all` | sorted set | every task's index member |
@@ -70,6 +71,11 @@ export class RedisKeys {
 
   snapshot(taskId: string): string {
     return `${this.prefix}snapshot:${taskId}`;
+  }
+
+  /** The items of map step `stepName` of task `taskId` (see `StepItems`). */
+  stepItems(taskId: string, stepName: string): string {
+    return `${this.prefix}items:${taskId}:${stepName}`;
   }
 
   /** The signals sent to task `taskId` (see `TaskSignals`). */

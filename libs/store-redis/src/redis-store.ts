@@ -24,6 +24,9 @@ import {
   type LeaseRelease,
   type LeaseTerms,
   type NewTask,
+  type StepItemCounts,
+  type StepItemPage,
+  type StepItemRecord,
   type StepRecord,
   type StoredSnapshot,
   type StoredTask,
@@ -356,6 +359,25 @@ export class RedisStore implements TaskStore {
         return { taskId, name, payload, sentAt };
       })
       .sort((a, b) => a.sentAt - b.sentAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async getStepItems(taskId: string, stepName: string, page: StepItemPage = {}): Promise<StepItemRecord[]> {
+    const items = await this.#allItems(taskId, stepName);
+    const offset = page.offset ?? 0;
+    return items.slice(offset, page.limit === undefined ? undefined : offset + page.limit);
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    const counts: StepItemCounts = {};
+    for (const item of await this.#allItems(taskId, stepName)) counts[item.state] = (counts[item.state] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Every item of one map step, in index order: one HVALS (a step's items are read whole, at most thousands). */
+  async #allItems(taskId: string, stepName: string): Promise<StepItemRecord[]> {
+    this.#commands++;
+    const values = await this.#client.hvals(this.#keys.stepItems(taskId, stepName));
+    return values.map((value) => JSON.parse(value) as StepItemRecord).sort((a, b) => a.index - b.index);
   }
 
   async getSteps(taskId: string): Promise<StepRecord[]> {

@@ -37,6 +37,8 @@ export interface WriteArgument {
   transitions?: string[];
   annotations?: string[];
   annotationTypes?: string[];
+  /** Map steps' items: `[step name, index, JSON StepItemRecord]` in turn, each set in the step's `items:` hash. */
+  items?: string[];
   snapshot?: string;
   /** The write's events as JSON, appended to the event log's stream, and their times (strings, as scores are). */
   events?: string[];
@@ -124,6 +126,9 @@ export function writeArgument(write: TaskWrite): WriteArgument {
   if (write.annotations?.length) {
     argument.annotations = write.annotations.map((annotation) => JSON.stringify(annotation));
     argument.annotationTypes = [...new Set(write.annotations.map((annotation) => annotation.type))];
+  }
+  if (write.items?.length) {
+    argument.items = write.items.flatMap((item) => [item.stepName, String(item.index), JSON.stringify(item)]);
   }
   if (write.snapshot) argument.snapshot = JSON.stringify(write.snapshot);
   if (write.events?.length) {

@@ -117,6 +117,8 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
       limit: step.rate_limit.limit,
       periodMs: step.rate_limit.period_ms,
     },
+    deferred: step.deferred,
+    map: step.map && withoutUndefined({ over: step.map.over, maxParallel: step.map.max_parallel }),
   });
 }
 

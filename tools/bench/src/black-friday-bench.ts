@@ -5,7 +5,7 @@
  * also asking for a scarce console (stock for half of them), every fiftieth cancelled in flight (half of those while
  * a `tok_timeout` charge is held), follows each one to its outcome, and then reconciles the shop's tables: every
  * charge exactly one order or exactly one refund, every order one charge, stock moved once per order and put back
- * for every checkout compensated, no stock below zero, every stock its ledger, one email per order, no double charge.
+ * for every checkout compensated, no stock below zero, every stock its ledger, one email per recipient of each order, no double charge.
  *
  *   npm run bench:black-friday
  *   BENCH_CHECKOUTS=1000 BENCH_CONCURRENCY=50 npm run bench:black-friday

@@ -45,7 +45,7 @@ const checkoutBody = {
 export const EXPRESS_PRIORITY = 3;
 
 /**
- * `POST /checkout`: starts an `ecommerce/process_order` task (1.1.0, the seed's with a fraud review) for a cart and answers at once, as the seed's
+ * `POST /checkout`: starts an `ecommerce/process_order` task (1.2.0: the seed's with a fraud review, shipping and a confirmation per recipient) for a cart and answers at once, as the seed's
  * controller does, with `task_id`, `status`, `checkout_url` and `correlation_id`. An `Idempotency-Key` header makes
  * a repeated request return the first checkout; an `X-Correlation-Id` header ties the task to the caller's request,
  * and a W3C `traceparent` makes the checkout's spans part of the caller's trace.
@@ -59,8 +59,9 @@ export function checkoutRoute(app: FastifyInstance, engine: Engine, storeWait: S
       engine.runTask({
         namespace: 'ecommerce',
         name: 'process_order',
-        // 1.1.0: the seed's checkout with the fraud review of large orders (`review_order`).
-        version: '1.1.0',
+        // 1.2.0: the seed's checkout with the fraud review of large orders (`review_order`), shipping chosen by a
+        // decision step and a confirmation mapped over the order's recipients.
+        version: '1.2.0',
         // Payments are limited per merchant (the template's concurrency key and rate limit on process_payment).
         context: { merchant_id: DEFAULT_MERCHANT, ...request.body },
         ...(request.body.priority === 'express' ? { priority: EXPRESS_PRIORITY } : {}),

@@ -29,6 +29,12 @@ export interface StepSettings {
   compensate?: CompensationSettings;
   /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
   wait?: WaitSettings;
+  /** Set on a map step: what it maps over and how many items run at once, with the default applied. */
+  map?: { over: string; maxParallel: number };
+  /** Set on a decision step: its handler's result names the deferred dependants to run (docs/ENGINE.md). */
+  decision?: true;
+  /** Set on a deferred step: it runs only when a decision step it depends on activates it, else ends `skipped`. */
+  deferred?: true;
   /** How many attempts of this step run at once across all workers, per value of a key. */
   concurrency?: ConcurrencyLimit;
   /** How many attempts of this step start per period across all workers, per value of a key. */
@@ -69,8 +75,17 @@ export interface RateLimit {
 export type WaitSettings =
   { kind: 'sleep'; durationMs?: number; until?: string } | { kind: 'signal'; signal: string; timeoutMs?: number };
 
-/** What a step is: one whose handler does its work (the default), a durable sleep, or a wait for a signal. */
-export type StepType = 'handler' | 'sleep' | 'signal';
+/**
+ * What a step is: one whose handler does its work (the default), a durable sleep, a wait for a signal, or a decision
+ * whose handler chooses which of its deferred dependants run.
+ */
+export type StepType = 'handler' | 'sleep' | 'signal' | 'decision';
+
+/**
+ * What a decision step's handler returns: the names of the deferred dependants to run; the others are skipped. A type
+ * alias rather than an interface, so that it is assignable to the JSON a handler returns.
+ */
+export type DecisionResult = { activate: string[] };
 
 /** A step's compensation as a task keeps it: its handler, and its own settings with defaults applied. */
 export interface CompensationSettings {
@@ -86,9 +101,12 @@ export interface CompensationSettings {
 export interface StepTemplate {
   name: string;
   description?: string;
-  /** `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler. */
+  /**
+   * `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler; a `decision`
+   * step's handler returns a {@link DecisionResult}.
+   */
   type?: StepType;
-  /** Name of a registered step handler; required for a step of type `handler`, absent for the others. */
+  /** Name of a registered step handler; required for a `handler` or `decision` step, absent for the others. */
   handler?: string;
   /** A sleep step's length in milliseconds, counted from when it starts waiting (YAML `duration`). */
   durationMs?: number;
@@ -117,7 +135,28 @@ export interface StepTemplate {
   concurrency?: ConcurrencyLimit;
   /** Caps the step's attempts started per period per key value, across workers (YAML `rate_limit`). */
   rateLimit?: RateLimit;
+  /**
+   * Runs only when a decision step it depends on names it in its result's `activate`; otherwise it ends `skipped`.
+   * A deferred step must depend on a decision step.
+   */
+  deferred?: boolean;
+  /**
+   * Makes a handler step a map step: its handler runs once per element of the array `over` points to (a value path,
+   * `$.context.recipients` or `$.results.<dependency>.items`), each item with its own attempts, retries, backoff and
+   * timeout; at most `maxParallel` (default {@link DEFAULT_MAP_PARALLELISM}) run at once. The step's result is the
+   * items' results in order.
+   */
+  map?: MapTemplate;
 }
+
+/** A map step's fan-out (YAML `map: { over, max_parallel }`). */
+export interface MapTemplate {
+  over: string;
+  maxParallel?: number;
+}
+
+/** How many items of a map step run at once when its template does not say. */
+export const DEFAULT_MAP_PARALLELISM = 10;
 
 /**
  * A step's compensation: a registered compensation handler with retries, backoff and timeout of its own. Settings

@@ -1,3 +1,4 @@
+import type { StepItemCounts } from '../store/step-items.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord, WaitingFor } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
@@ -83,6 +84,8 @@ export interface StepView {
   nextRetryAt?: number;
   /** What a `waiting` step waits for. */
   waitingFor?: WaitingFor;
+  /** A map step's items by state (`engine.getStepItems` lists them); absent for other steps. */
+  items?: StepItemCounts;
 }
 
 /** A task as queries show it: its row, its steps and its annotations. */

@@ -5,11 +5,12 @@ import type { StepRecord, TaskRecord } from '../domain/records.js';
 import type {
   CompensationSettings,
   CompensationTemplate,
+  StepSettings,
   StepTemplate,
   TaskTemplate,
   WaitSettings,
 } from '../domain/template.js';
-import { isPriority, MAX_PRIORITY, stepHandlerName, templateKey } from '../domain/template.js';
+import { DEFAULT_MAP_PARALLELISM, isPriority, MAX_PRIORITY, stepHandlerName, templateKey } from '../domain/template.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
@@ -92,6 +93,15 @@ function waitSettings(step: StepTemplate): WaitSettings | undefined {
     };
   }
   return undefined;
+}
+
+/** How a step fans out or branches: a map's settings, whether it is a decision, whether it is deferred. */
+function shapeSettings(step: StepTemplate): Pick<StepSettings, 'map' | 'decision' | 'deferred'> {
+  return {
+    ...(step.map ? { map: { over: step.map.over, maxParallel: step.map.maxParallel ?? DEFAULT_MAP_PARALLELISM } } : {}),
+    ...(step.type === 'decision' ? { decision: true as const } : {}),
+    ...(step.deferred === true ? { deferred: true as const } : {}),
+  };
 }
 
 function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {
@@ -248,6 +258,7 @@ export async function planTask(
         ...compensationOf(template.steps[position]!),
         ...waitOf(template.steps[position]!),
         ...limitsOf(template.steps[position]!),
+        ...shapeSettings(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

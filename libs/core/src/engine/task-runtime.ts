@@ -85,6 +85,12 @@ export class TaskRuntime {
       clock: settings.clock,
       logger: settings.logger,
     }));
+    const leaseLapsed = (task: ActiveTask): boolean => {
+      if (settings.clock.now() < task.leaseUntil) return false;
+      this.#drop(task, 'its lease lapsed before a handler could start (was the process frozen?)');
+      return true;
+    };
+    const resultCaps = { bytes: settings.limits.resultBytes, depth: settings.limits.depth };
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
@@ -97,18 +103,26 @@ export class TaskRuntime {
       isThrottled: (taskId, stepName) => admissions.isThrottled(taskId, stepName),
       admit: (taskId, stepName, step) => admissions.admit(taskId, stepName, step),
       releaseSlot: (taskId, stepName) => admissions.releaseSlot(taskId, stepName),
+      resultOf: (taskId, stepName) => this.#active.get(taskId)?.resultOf(stepName),
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => handlers.stepHandler(name),
         compensationHandler: (name) => handlers.compensationHandler(name),
         logger: settings.logger,
         clock: settings.clock,
-        leaseLapsed: (task) => {
-          if (settings.clock.now() < task.leaseUntil) return false;
-          this.#drop(task, 'its lease lapsed before a handler could start (was the process frozen?)');
-          return true;
+        leaseLapsed,
+        resultCaps,
+        map: {
+          clock: settings.clock,
+          random: settings.random,
+          storedItems: (taskId, stepName) => settings.store.getStepItems(taskId, stepName),
+          recordItems: (task, items) => {
+            this.writes.record(task, { taskId: task.info.taskId, items });
+            return task.lastWrite!;
+          },
+          leaseLapsed,
+          resultCaps,
         },
-        resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
         abortedHandlerGraceMs: settings.abortedHandlerGraceMs,
         declaresSignal: (task, name) => this.#declaredSignals(task).has(name),
         publish: (task, stepName, attempt, name, payload) => {

@@ -1,4 +1,5 @@
 import type { AnyActorRef } from 'xstate';
+import type { JsonValue } from '../domain/json.js';
 import type { CompensationReason } from '../handlers/compensation-context.js';
 import type { TaskWrite } from '../store/task-store.js';
 import type { TaskDefinition } from './task-definition.js';
@@ -56,6 +57,8 @@ export interface MachineEnvironment {
   releaseSlot(taskId: string, stepName: string): void;
   /** Whether the task received the signal `name` (a waiting step restored after it came wakes as by the signal). */
   hasSignal(taskId: string, name: string): boolean;
+  /** The result of step `stepName` of a task the engine runs, as recorded so far (a decision's, say). */
+  resultOf(taskId: string, stepName: string): JsonValue | undefined;
   /**
    * Stops the attempt a step (or its compensation) runs: its handler's signal is aborted (with `reason`, when given,
    * as the signal's reason) and its outcome reaches no one.

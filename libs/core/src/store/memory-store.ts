@@ -35,6 +35,9 @@ import type {
   NewTask,
   StoredSnapshot,
   StoredTask,
+  StepItemCounts,
+  StepItemPage,
+  StepItemRecord,
   TaskFilter,
   TaskPage,
   TaskStore,
@@ -49,6 +52,8 @@ interface TaskEntry {
   snapshot?: StoredSnapshot;
   lease: LeaseState;
   signals: SentSignal[];
+  /** Map steps' items by step name, each array indexed by item index. */
+  items: Map<string, StepItemRecord[]>;
 }
 
 /**
@@ -124,6 +129,7 @@ export class MemoryStore implements TaskStore {
       transitions: [],
       annotations: [],
       signals: [],
+      items: new Map(),
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
         : { token: 0, claimableAt: claimableAt ?? task.runAt ?? task.createdAt },
@@ -158,6 +164,11 @@ export class MemoryStore implements TaskStore {
       }
       if (write.transitions) stored.transitions.push(...write.transitions);
       if (write.annotations) stored.annotations.push(...write.annotations);
+      for (const item of write.items ?? []) {
+        const items = stored.items.get(item.stepName) ?? [];
+        items[item.index] = item;
+        stored.items.set(item.stepName, items);
+      }
       if (write.snapshot) stored.snapshot = write.snapshot;
       for (const event of write.events ?? []) events.push(event);
     }
@@ -263,6 +274,20 @@ export class MemoryStore implements TaskStore {
 
   async getSteps(taskId: string): Promise<StepRecord[]> {
     return clone([...(this.#tasks.get(taskId)?.steps.values() ?? [])]);
+  }
+
+  async getStepItems(taskId: string, stepName: string, page: StepItemPage = {}): Promise<StepItemRecord[]> {
+    const items = (this.#tasks.get(taskId)?.items.get(stepName) ?? []).filter((item) => item !== undefined);
+    const offset = page.offset ?? 0;
+    return clone(items.slice(offset, page.limit === undefined ? undefined : offset + page.limit));
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    const counts: StepItemCounts = {};
+    for (const item of this.#tasks.get(taskId)?.items.get(stepName) ?? []) {
+      if (item) counts[item.state] = (counts[item.state] ?? 0) + 1;
+    }
+    return counts;
   }
 
   async getTransitions(taskId: string): Promise<TransitionRecord[]> {

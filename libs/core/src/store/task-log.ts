@@ -1,3 +1,4 @@
+import type { StepItemRecord } from './step-items.js';
 import type { EngineEvent } from '../domain/events.js';
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { LeaseTerms } from './leases.js';
@@ -45,6 +46,8 @@ export interface TaskWrite {
   steps?: StepPatch[];
   transitions?: TransitionRecord[];
   annotations?: AnnotationRecord[];
+  /** Items of map steps, each written whole (it replaces the stored one of its step and index). */
+  items?: StepItemRecord[];
   snapshot?: StoredSnapshot;
   /**
    * Events the change causes, appended to the store's event log (see `EventLog`) in the same commit, in order;

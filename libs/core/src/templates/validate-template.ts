@@ -1,5 +1,7 @@
 import { limitsProblems } from '../throttling/validate-limits.js';
 import { stringProblem } from '../domain/check-json.js';
+import { decisionProblems } from './validate-decision-steps.js';
+import { mapProblems } from './validate-map-steps.js';
 import { waitProblems } from './validate-wait-steps.js';
 import { isPriority, MAX_PRIORITY, type StepTemplate, type TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
@@ -112,7 +114,10 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
       problems.push({ code: 'DUPLICATE_STEP', path: `${at}.name`, message: `step '${step.name}' is declared twice` });
     }
     seen.add(step.name);
-    if ((step.type ?? 'handler') === 'handler' && handlers.kindOf(step.handler ?? '') !== 'step') {
+    if (
+      (step.type === undefined || step.type === 'handler' || step.type === 'decision') &&
+      handlers.kindOf(step.handler ?? '') !== 'step'
+    ) {
       problems.push({
         code: 'UNKNOWN_HANDLER',
         path: `${at}.handler`,
@@ -158,6 +163,8 @@ export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds)
     ...settingProblems(template),
     ...waitProblems(template),
     ...limitsProblems(template),
+    ...decisionProblems(template),
+    ...mapProblems(template),
     ...graphProblems(template, handlers),
   ];
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stepItemContractCases } from './step-item-contract.js';
 import type { TaskStore } from '../store/task-store.js';
 import { analyticsContractCases } from './analytics-contract.js';
 import { eventLogContractCases } from './event-log-contract.js';
@@ -363,6 +364,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describe('retention', () => retentionContractCases(() => store));
     describe('concurrency keys and rate limits', () => limitsContractCases(() => store));
     describe('priorities', () => priorityContractCases(() => store));
+    describe('map step items', () => stepItemContractCases(() => store));
     describe('subscriber positions', () => subscriberContractCases(() => store));
     describe('webhook delivery log', () => webhookDeliveryLogContractCases(() => store));
     describe('schedules and delayed tasks', () => scheduleContractCases(() => store));

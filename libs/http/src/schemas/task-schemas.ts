@@ -57,3 +57,9 @@ export const resolveStepBody = z.strictObject({
   results: z.unknown(),
   reason: reasonText.optional(),
 });
+
+/** Which items of a map step to list: `limit` (1 to 1000, 100 when absent) from position `offset`. */
+export const stepItemsQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).optional(),
+});

@@ -12,4 +12,5 @@ export const STORE_TABLES = [
   'tasker_archived_tasks',
   'tasker_concurrency_slots',
   'tasker_rate_limits',
+  'tasker_step_items',
 ];

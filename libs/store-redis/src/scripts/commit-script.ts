@@ -18,6 +18,7 @@ import { ROLLUP_PRELUDE } from './rollup-prelude.js';
  * write or heartbeat, which the raised token refuses alike.
  *
  * A write also changes its task's analytics rollup by what it changed in the task's figures (see `rollup-prelude.ts`).
+ * A write's map items are set whole in their step's `items:<id>:<step>` hash, field the item's index.
  *
  * A write's events are appended to the stream `events` (the event log) with the rest of the write, never for a fenced
  * write, and their ids to the task's `task-events:<id>` list, which reads of one task's events follow.
@@ -82,6 +83,11 @@ local function apply(write, task)
     call_in_slices('RPUSH', key('annotations:' .. write.id), write.annotations)
     for _, annotation_type in ipairs(write.annotationTypes) do
       redis.call('ZADD', index('annotation:' .. annotation_type), 0, member)
+    end
+  end
+  if write.items then
+    for i = 1, #write.items, 3 do
+      redis.call('HSET', key('items:' .. write.id .. ':' .. write.items[i]), write.items[i + 1], write.items[i + 2])
     end
   end
   if write.snapshot then redis.call('SET', key('snapshot:' .. write.id), write.snapshot) end

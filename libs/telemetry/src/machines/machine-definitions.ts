@@ -22,6 +22,7 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   isThrottled: unused,
   admit: unused,
   releaseSlot: unused,
+  resultOf: unused,
 };
 
 /** The engine's machines, keyed by their ids: `task`, `step`, `resolution`, `compensation`. */

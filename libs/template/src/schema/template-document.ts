@@ -98,7 +98,7 @@ const rateLimit = z.strictObject(
 /** The settings of a step that an environment may override. */
 const stepSettings = {
   description: z.string(expect('must be a string')).optional(),
-  // Required for a step of type handler (core's rule, reported at this key); sleep and signal steps have none.
+  // Required for a step of type handler or decision (core's rule, reported at this key); sleep and signal steps have none.
   handler_class: className.optional(),
   ...retryPolicy,
   handler_config: jsonObject.optional(),
@@ -113,7 +113,21 @@ export const stepDocument = z
   .strictObject(
     {
       name: identifier,
-      type: z.enum(['handler', 'sleep', 'signal'], { error: () => 'must be handler, sleep or signal' }).optional(),
+      type: z
+        .enum(['handler', 'sleep', 'signal', 'decision'], { error: () => 'must be handler, sleep, signal or decision' })
+        .optional(),
+      /** Makes a handler step a map step: its handler runs once per element of the array `over` points to. */
+      map: z
+        .strictObject(
+          {
+            over: z.string(expect('must be a value path such as $.context.items')),
+            max_parallel: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+          },
+          expect('must be a mapping with over (and max_parallel)'),
+        )
+        .optional(),
+      /** Runs only when a decision step it depends on activates it; otherwise ends skipped. */
+      deferred: z.boolean(expect('must be true or false')).optional(),
       ...stepSettings,
       /** A sleep step's length in milliseconds. */
       duration: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
