@@ -17,6 +17,14 @@ export interface TableNames {
   schedules: string;
   /** Purged tasks archived with `archive: true` (see `TaskRetention`), one JSON row each. */
   archive: string;
+  /** Analytics rollups (migration 016): tasks by creation minute, template version and state. */
+  taskRollups: string;
+  /** Analytics rollups: executions, attempts, retries and failures by creation minute, template version and step. */
+  stepRollups: string;
+  /** Analytics rollups: histograms of task and step durations by creation minute, template version and step. */
+  durationRollups: string;
+  /** Analytics rollups: failed attempts by creation minute, template version, step and error. */
+  errorRollups: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -51,6 +59,10 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     webhookDeliveries: `${prefix}webhook_deliveries`,
     schedules: `${prefix}schedules`,
     archive: `${prefix}archived_tasks`,
+    taskRollups: `${prefix}task_rollups`,
+    stepRollups: `${prefix}step_rollups`,
+    durationRollups: `${prefix}duration_rollups`,
+    errorRollups: `${prefix}error_rollups`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

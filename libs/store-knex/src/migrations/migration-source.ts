@@ -13,6 +13,7 @@ import * as schedules from './010-schedules.js';
 import * as deadlines from './011-deadlines.js';
 import * as analyticsIndexes from './014-analytics-indexes.js';
 import * as taskRetention from './015-task-retention.js';
+import * as analyticsRollups from './016-analytics-rollups.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -36,6 +37,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '011-deadlines', ...deadlines },
   { name: '014-analytics-indexes', ...analyticsIndexes },
   { name: '015-task-retention', ...taskRetention },
+  { name: '016-analytics-rollups', ...analyticsRollups },
 ];
 
 /**

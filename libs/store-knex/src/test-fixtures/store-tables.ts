@@ -10,4 +10,8 @@ export const STORE_TABLES = [
   'tasker_webhook_deliveries',
   'tasker_schedules',
   'tasker_archived_tasks',
+  'tasker_task_rollups',
+  'tasker_step_rollups',
+  'tasker_duration_rollups',
+  'tasker_error_rollups',
 ];
