@@ -13,4 +13,5 @@ export const ALL_MIGRATIONS = [
   '011-deadlines',
   '014-analytics-indexes',
   '015-task-retention',
+  '016-analytics-rollups',
 ];
