@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as analyticsRollups from './migrations/016-analytics-rollups.js';
 import { createKnexStore } from './index.js';
 import { durationBucketSql } from './rollups/duration-bucket.js';
+import { ROLLUP_RETENTION_MS } from './rollups/rollup-retention.js';
 import { tableNames } from './table-names.js';
 import { useTestBackends } from './test-fixtures/test-backends.js';
 
@@ -105,6 +106,23 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
       expect(figures.steps.find((step) => step.step === 'validate_cart')?.commonErrors).toEqual([
         { code: 'RETRYABLE_ERROR', message: 'Gateway timeout', count: 3 },
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps counting purged tasks, and deletes the rollups of minutes past the longest analytics period', async () => {
+    const store = open('retention_');
+    try {
+      const now = Date.now();
+      const ages = [0, ROLLUP_RETENTION_MS - 2 * MINUTE, ROLLUP_RETENTION_MS + 2 * MINUTE];
+      const tasks = ages.map((age) => sampleTask({ createdAt: now - age, updatedAt: now - age, state: 'completed' }));
+      for (const task of tasks) await store.createTask(task, []);
+      const countOf = async (age: number) =>
+        (await store.taskFigures({ createdFrom: now - age - MINUTE, createdTo: now - age + MINUTE })).byState[0]?.count;
+      expect(await Promise.all(ages.map(countOf))).toEqual([1, 1, 1]);
+      expect(await store.purgeTasks([tasks[0]!.id])).toEqual([tasks[0]!.id]);
+      expect(await Promise.all(ages.map(countOf))).toEqual([1, 1, undefined]);
     } finally {
       await store.close();
     }
