@@ -71,6 +71,29 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
     }
   });
 
+  it('reads whole hours from hour rows and the minutes at the ends from minute rows, counting each task once', async () => {
+    const store = open('hours_');
+    try {
+      const hour = 60 * MINUTE;
+      const from = Math.ceil(START / hour) * hour - 30 * MINUTE;
+      const created = Array.from({ length: 45 }, (_, index) => from + index * 7 * MINUTE + (index % 5) * 1_000);
+      for (const createdAt of created) await store.createTask(sampleTask({ createdAt }), []);
+      const minuteOf = (time: number) => Math.floor(time / MINUTE);
+      for (const [start, end] of [
+        [from, from + 5 * hour],
+        [from + 29 * MINUTE + 1, from + 3 * hour + 31 * MINUTE],
+        [from + 30 * MINUTE, from + 90 * MINUTE],
+        [from + 45 * MINUTE, from + 80 * MINUTE],
+      ] as const) {
+        const expected = created.filter((at) => minuteOf(at) >= minuteOf(start) && minuteOf(at) <= minuteOf(end - 1));
+        const figures = await store.taskFigures({ createdFrom: start, createdTo: end });
+        expect(figures.byState.reduce((sum, entry) => sum + entry.count, 0)).toBe(expected.length);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('backfills the rollups from the rows stored before migration 016', async () => {
     const prefix = 'backfill_';
     const store = open(prefix);

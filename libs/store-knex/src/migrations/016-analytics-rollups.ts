@@ -88,7 +88,7 @@ export function rollupBackfill(dialect: Dialect, tables: TableNames): string[] {
 }
 
 /**
- * Analytics rollups (`TaskAnalytics`): per creation minute and template version, tasks by state, step counters,
+ * Analytics rollups (`TaskAnalytics`): per creation minute (and hour) and template version, tasks by state, step counters,
  * duration histograms (tasks' and steps') and failed attempts by error, kept by triggers in the transaction of every
  * write, and backfilled here from the stored rows.
  */
@@ -96,8 +96,9 @@ export async function up(db: Knex, tables: TableNames): Promise<void> {
   const dialect = dialectOf(db);
   for (const { table, keys, sums, system } of rollupTables(tables)) {
     await db.schema.createTable(table, (t) => {
+      t.integer('span').notNullable();
       t.bigInteger('minute').notNullable();
-      for (const key of [...ROLLUP_TEMPLATE_KEY.slice(1), ...keys])
+      for (const key of [...ROLLUP_TEMPLATE_KEY.slice(2), ...keys])
         if (key === 'bucket') t.bigInteger(key).notNullable();
         else t.text(key).notNullable();
       for (const sum of sums) t.bigInteger(sum).notNullable();
