@@ -40,14 +40,21 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
     try {
       const durations = [1234, 56_789, 999, 1_000_001];
       for (const [index, duration] of durations.entries()) {
-        const task = sampleTask({ createdAt: START + index, state: 'completed', startedAt: START, completedAt: START + duration });
+        const task = sampleTask({
+          createdAt: START + index,
+          state: 'completed',
+          startedAt: START,
+          completedAt: START + duration,
+        });
         await store.createTask(task, sampleSteps(task.id));
       }
       const { completedDurations } = await store.taskFigures({ createdFrom: START, createdTo: START + MINUTE });
       expect(completedDurations.count).toBe(4);
       expect(completedDurations.avg).toBe(durations.reduce((sum, value) => sum + value, 0) / 4);
       // The same figures as the Redis store's rollups give (redis-rollups.test.ts): exact ranks 1234 and 1,000,001.
-      expect([completedDurations.p50, completedDurations.p95, completedDurations.p99]).toEqual([1230, 1_000_000, 1_000_000]);
+      expect([completedDurations.p50, completedDurations.p95, completedDurations.p99]).toEqual([
+        1230, 1_000_000, 1_000_000,
+      ]);
     } finally {
       await store.close();
     }
@@ -104,11 +111,30 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
         await store.commit([
           {
             taskId: task.id,
-            task: { state, startedAt: START, ...(state === 'in_progress' ? {} : { completedAt: START + 100 * (index + 1) }) },
-            steps: [{ name: 'validate_cart', state: state === 'failed' ? 'failed' : 'completed', attempts: 1 + index, durationMs: 20 * (index + 1) }],
+            task: {
+              state,
+              startedAt: START,
+              ...(state === 'in_progress' ? {} : { completedAt: START + 100 * (index + 1) }),
+            },
+            steps: [
+              {
+                name: 'validate_cart',
+                state: state === 'failed' ? 'failed' : 'completed',
+                attempts: 1 + index,
+                durationMs: 20 * (index + 1),
+              },
+            ],
             transitions: [
-              { taskId: task.id, stepName: 'validate_cart', from: 'in_progress', to: 'waiting_for_retry', attempt: 1,
-                error: { code: 'RETRYABLE_ERROR', message: 'Gateway timeout', name: 'RetryableError' }, by: 'engine', at: START },
+              {
+                taskId: task.id,
+                stepName: 'validate_cart',
+                from: 'in_progress',
+                to: 'waiting_for_retry',
+                attempt: 1,
+                error: { code: 'RETRYABLE_ERROR', message: 'Gateway timeout', name: 'RetryableError' },
+                by: 'engine',
+                at: START,
+              },
             ],
           },
         ]);

@@ -193,7 +193,13 @@ export function analyticsContractCases(store: () => TaskStore): void {
     const window = filters[0]![1];
     const task = sampleTask({ createdAt: START, updatedAt: START });
     await store().createTask(task, fourSteps(task.id));
-    const failure = { taskId: task.id, stepName: 'process_payment', from: 'in_progress', attempt: 2, by: 'engine' } as const;
+    const failure = {
+      taskId: task.id,
+      stepName: 'process_payment',
+      from: 'in_progress',
+      attempt: 2,
+      by: 'engine',
+    } as const;
     await store().commit([
       {
         taskId: task.id,
@@ -257,13 +263,24 @@ export function analyticsContractCases(store: () => TaskStore): void {
         task: { state: 'completed', startedAt: START + 1, completedAt: START + 50 },
         steps: [{ name: 'validate_cart', state: 'failed', attempts: 1, durationMs: 20 }],
         transitions: [
-          { taskId: task.id, stepName: 'validate_cart', from: 'in_progress', to: 'failed', attempt: 1, error: ERRORS[3]!, by: 'engine', at: START + 9 },
+          {
+            taskId: task.id,
+            stepName: 'validate_cart',
+            from: 'in_progress',
+            to: 'failed',
+            attempt: 1,
+            error: ERRORS[3]!,
+            by: 'engine',
+            at: START + 9,
+          },
         ],
         leaseToken: stale!.token,
       },
     ]);
     expect(result.fenced).toEqual([task.id]);
     expect([await store().taskFigures(window), sortedStepFigures(await store().stepFigures(window))]).toEqual(before);
-    expect((await store().taskFigures(window)).byState).toEqual([{ namespace: 'ecommerce', state: 'pending', count: 1 }]);
+    expect((await store().taskFigures(window)).byState).toEqual([
+      { namespace: 'ecommerce', state: 'pending', count: 1 },
+    ]);
   });
 }

@@ -14,7 +14,12 @@ import type { TableNames } from '../table-names.js';
 function rollupTables(tables: TableNames): Array<{ table: string; keys: string[]; sums: string[]; system?: boolean }> {
   return [
     { table: tables.taskRollups, keys: ['state'], sums: ['tasks'] },
-    { table: tables.stepRollups, keys: ['step'], sums: ['executions', 'attempts', 'retries', 'failures'], system: true },
+    {
+      table: tables.stepRollups,
+      keys: ['step'],
+      sums: ['executions', 'attempts', 'retries', 'failures'],
+      system: true,
+    },
     { table: tables.durationRollups, keys: ['step', 'bucket'], sums: ['count', 'total'] },
     { table: tables.errorRollups, keys: ['step', 'code', 'message'], sums: ['count'] },
   ];
@@ -29,8 +34,7 @@ const EVENTS: Array<[RollupSource, 'insert' | 'update']> = [
   ['transitions', 'insert'],
 ];
 
-const triggerName = (tables: TableNames, source: RollupSource, event: string) =>
-  `${tables[source]}_rollup_${event}`;
+const triggerName = (tables: TableNames, source: RollupSource, event: string) => `${tables[source]}_rollup_${event}`;
 
 /**
  * PostgreSQL: one statement-level trigger per source and event, with transition tables, so a batch statement that
@@ -67,7 +71,9 @@ function rowOf(which: 'NEW' | 'OLD', source: RollupSource): string {
 async function createSqliteTriggers(db: Knex, tables: TableNames): Promise<void> {
   for (const [source, event] of EVENTS) {
     const change: RowChange =
-      event === 'insert' ? { added: rowOf('NEW', source) } : { added: rowOf('NEW', source), removed: rowOf('OLD', source) };
+      event === 'insert'
+        ? { added: rowOf('NEW', source) }
+        : { added: rowOf('NEW', source), removed: rowOf('OLD', source) };
     const columns = event === 'update' ? ` OF ${ROLLUP_SOURCES[source].map(quote).join(', ')}` : '';
     const body = rollupUpserts('sqlite', tables, source, change).join(';\n');
     await db.raw(

@@ -9,7 +9,8 @@ const UNITS = Array.from({ length: 16 }, (_, power) => 10 ** power);
 export function durationBucketSql(duration: string): string {
   const expression = `(${duration})`;
   const cases = UNITS.map(
-    (unit) => `WHEN ${expression} < ${1_000 * unit} THEN ${unit === 1 ? expression : `${expression} / ${unit} * ${unit}`}`,
+    (unit) =>
+      `WHEN ${expression} < ${1_000 * unit} THEN ${unit === 1 ? expression : `${expression} / ${unit} * ${unit}`}`,
   );
   return `CASE ${cases.join(' ')} ELSE ${expression} END`;
 }

@@ -12,7 +12,11 @@ export const ROLLUP_RETENTION_MS = 7 * 24 * 60 * MINUTE_MS + 60 * MINUTE_MS;
  * the pruning of batch ids): no analytics window reaches them. Run by every retention purge; a range of the
  * tables' primary keys, which start with the minute, so cheap when there is nothing to delete.
  */
-export async function purgeOldRollups(db: Knex | Knex.Transaction, tables: TableNames, now = Date.now()): Promise<void> {
+export async function purgeOldRollups(
+  db: Knex | Knex.Transaction,
+  tables: TableNames,
+  now = Date.now(),
+): Promise<void> {
   const before = Math.floor((now - ROLLUP_RETENTION_MS) / MINUTE_MS);
   for (const table of [tables.taskRollups, tables.stepRollups, tables.durationRollups, tables.errorRollups])
     await runSql(db, `DELETE FROM ${quote(table)} WHERE "minute" < ?`, [before]);

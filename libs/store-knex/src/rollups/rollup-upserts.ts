@@ -81,10 +81,9 @@ function upsertSql({ table, source, keys, sums, keepAdded = false, system = fals
     ...sumNames.map((name) => `sum(${sums[name]}) AS ${quote(name)}`),
     ...(system ? ['max("dependent_system") AS "system"'] : []),
   ].join(', ');
-  const changed = [
-    ...(keepAdded ? ['min(sign) = 1'] : []),
-    ...sumNames.map((name) => `sum(${sums[name]}) <> 0`),
-  ].join(' OR ');
+  const changed = [...(keepAdded ? ['min(sign) = 1'] : []), ...sumNames.map((name) => `sum(${sums[name]}) <> 0`)].join(
+    ' OR ',
+  );
   const updates = [
     ...sumNames.map((name) => `${quote(name)} = ${target}.${quote(name)} + excluded.${quote(name)}`),
     ...(system
@@ -104,7 +103,9 @@ function upsertSql({ table, source, keys, sums, keepAdded = false, system = fals
 function signedRows(change: RowChange, columns: readonly string[]): string {
   const list = columns.map(quote).join(', ');
   const added = `SELECT ${list}, 1 AS sign FROM ${change.added} AS added`;
-  return change.removed === undefined ? added : `${added} UNION ALL SELECT ${list}, -1 AS sign FROM ${change.removed} AS removed`;
+  return change.removed === undefined
+    ? added
+    : `${added} UNION ALL SELECT ${list}, -1 AS sign FROM ${change.removed} AS removed`;
 }
 
 /** The template key columns of the task aliased `t`. */
