@@ -2,9 +2,9 @@
 const UNITS = Array.from({ length: 16 }, (_, power) => 10 ** power);
 
 /**
- * `durationBucket` (of `@tasker/core`: three significant digits, as the Redis store's rollups keep them) in SQL, the same on PostgreSQL and SQLite, of an integer `expression` (it is repeated, so
- * it should be a column or a cheap sum). Integer division truncates, as `math.floor` does for the non-negative
- * durations the engine records.
+ * `durationBucket` of `@tasker/core` (three significant digits, as the Redis store's rollups keep them) in SQL, the
+ * same on PostgreSQL and SQLite, of an integer `duration` (it is repeated, so it should be a column or a cheap
+ * difference). Integer division truncates, as `math.floor` does for the non-negative durations the engine records.
  */
 export function durationBucketSql(duration: string): string {
   const expression = `(${duration})`;
