@@ -78,13 +78,16 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
     }
   });
 
-  it('reads whole hours from hour rows and the minutes at the ends from minute rows, counting each task once', async () => {
+  it('reads durations of whole hours from hour rows and the minutes at the ends from minute rows, each task once', async () => {
     const store = open('hours_');
     try {
       const hour = 60 * MINUTE;
       const from = Math.ceil(START / hour) * hour - 30 * MINUTE;
       const created = Array.from({ length: 45 }, (_, index) => from + index * 7 * MINUTE + (index % 5) * 1_000);
-      for (const createdAt of created) await store.createTask(sampleTask({ createdAt }), []);
+      for (const [index, createdAt] of created.entries()) {
+        const done = { state: 'completed', startedAt: createdAt, completedAt: createdAt + 10 * index } as const;
+        await store.createTask(sampleTask({ createdAt, ...done }), []);
+      }
       const minuteOf = (time: number) => Math.floor(time / MINUTE);
       for (const [start, end] of [
         [from, from + 5 * hour],
@@ -95,6 +98,7 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
         const expected = created.filter((at) => minuteOf(at) >= minuteOf(start) && minuteOf(at) <= minuteOf(end - 1));
         const figures = await store.taskFigures({ createdFrom: start, createdTo: end });
         expect(figures.byState.reduce((sum, entry) => sum + entry.count, 0)).toBe(expected.length);
+        expect(figures.completedDurations.count).toBe(expected.length);
       }
     } finally {
       await store.close();

@@ -3,7 +3,8 @@ import { dialectOf, type Dialect } from '../dialect.js';
 import { quote } from '../rows/column.js';
 import {
   ROLLUP_SOURCES,
-  ROLLUP_TEMPLATE_KEY,
+  TEMPLATE_KEY,
+  timeKey,
   rollupUpserts,
   type RollupSource,
   type RowChange,
@@ -11,7 +12,9 @@ import {
 import type { TableNames } from '../table-names.js';
 
 /** Each rollup table: what it is keyed by beyond the template key, and the counts and sums it holds. */
-function rollupTables(tables: TableNames): Array<{ table: string; keys: string[]; sums: string[]; system?: boolean }> {
+function rollupTables(
+  tables: TableNames,
+): Array<{ table: string; keys: string[]; sums: string[]; hourly?: boolean; system?: boolean }> {
   return [
     { table: tables.taskRollups, keys: ['state'], sums: ['tasks'] },
     {
@@ -20,7 +23,7 @@ function rollupTables(tables: TableNames): Array<{ table: string; keys: string[]
       sums: ['executions', 'attempts', 'retries', 'failures'],
       system: true,
     },
-    { table: tables.durationRollups, keys: ['step', 'bucket'], sums: ['count', 'total'] },
+    { table: tables.durationRollups, keys: ['step', 'bucket'], sums: ['count', 'total'], hourly: true },
     { table: tables.errorRollups, keys: ['step', 'code', 'message'], sums: ['count'] },
   ];
 }
@@ -94,22 +97,22 @@ export function rollupBackfill(dialect: Dialect, tables: TableNames): string[] {
 }
 
 /**
- * Analytics rollups (`TaskAnalytics`): per creation minute (and hour) and template version, tasks by state, step counters,
+ * Analytics rollups (`TaskAnalytics`): per creation minute (and hour, for duration histograms) and template version, tasks by state, step counters,
  * duration histograms (tasks' and steps') and failed attempts by error, kept by triggers in the transaction of every
  * write, and backfilled here from the stored rows.
  */
 export async function up(db: Knex, tables: TableNames): Promise<void> {
   const dialect = dialectOf(db);
-  for (const { table, keys, sums, system } of rollupTables(tables)) {
+  for (const { table, keys, sums, hourly = false, system } of rollupTables(tables)) {
     await db.schema.createTable(table, (t) => {
-      t.integer('span').notNullable();
+      if (hourly) t.integer('span').notNullable();
       t.bigInteger('minute').notNullable();
-      for (const key of [...ROLLUP_TEMPLATE_KEY.slice(2), ...keys])
+      for (const key of [...TEMPLATE_KEY, ...keys])
         if (key === 'bucket') t.bigInteger(key).notNullable();
         else t.text(key).notNullable();
       for (const sum of sums) t.bigInteger(sum).notNullable();
       if (system) t.text('system');
-      t.primary([...ROLLUP_TEMPLATE_KEY, ...keys]);
+      t.primary([...timeKey(hourly), ...TEMPLATE_KEY, ...keys]);
     });
   }
   // Triggers first: on PostgreSQL creating one locks its table against writes until the migration commits, so no

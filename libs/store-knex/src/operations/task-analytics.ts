@@ -21,13 +21,22 @@ function byKey(rows: readonly Row[], columns: readonly string[]): Map<string, Ro
   return new Map(rows.map((row) => [keyOf(row, columns), row]));
 }
 
-/** The histogram buckets of the window's durations of tasks (`tasks: true`) or steps, as {@link histogramAggregateSql} reads them. */
-function bucketsOf({ tables }: StoreContext, where: string, tasks: boolean): string {
-  return (
+/**
+ * The figures of the filter's histograms of task durations (`tasks: true`) or step durations, grouped by `groups`
+ * ({@link histogramAggregateSql}), from the hourly duration rollups.
+ */
+function histogramRows(
+  { db, tables }: StoreContext,
+  filter: ActivityFilter,
+  tasks: boolean,
+  groups: readonly string[],
+): Promise<Row[]> {
+  const { where, bindings } = rollupWindow(filter, true);
+  const source =
     'SELECT "namespace" AS namespace, "name" AS name, "version" AS version, "step" AS step, "bucket" AS d, ' +
     `"count" AS c, "total" AS s FROM ${quote(tables.durationRollups)} WHERE ${where} ` +
-    `AND "step" ${tasks ? '=' : '<>'} '${TASK_DURATIONS}'`
-  );
+    `AND "step" ${tasks ? '=' : '<>'} '${TASK_DURATIONS}'`;
+  return runSql(db, histogramAggregateSql({ source, groups }), bindings);
 }
 
 /**
@@ -36,7 +45,7 @@ function bucketsOf({ tables }: StoreContext, where: string, tasks: boolean): str
  */
 export async function taskFigures(context: StoreContext, filter: ActivityFilter): Promise<TaskFigures> {
   const { db, tables } = context;
-  const { where, bindings } = rollupWindow(filter);
+  const { where, bindings } = rollupWindow(filter, false);
   const [stateRows, durationRows] = await Promise.all([
     runSql(
       db,
@@ -44,7 +53,7 @@ export async function taskFigures(context: StoreContext, filter: ActivityFilter)
         `WHERE ${where} GROUP BY "namespace", "state" HAVING sum("tasks") > 0`,
       bindings,
     ),
-    runSql(db, histogramAggregateSql({ source: bucketsOf(context, where, true), groups: [] }), bindings),
+    histogramRows(context, filter, true, []),
   ]);
   return {
     byState: stateRows.map((row) => ({
@@ -62,7 +71,7 @@ export async function taskFigures(context: StoreContext, filter: ActivityFilter)
  */
 export async function stepFigures(context: StoreContext, filter: ActivityFilter): Promise<StepFigures> {
   const { db, tables } = context;
-  const { where, bindings } = rollupWindow(filter);
+  const { where, bindings } = rollupWindow(filter, false);
   const stepKey = ['namespace', 'name', 'step'];
   const templateKey = ['namespace', 'name', 'version'];
   const [stepRows, stepDurationRows, errorRows, templateRows, templateDurationRows] = await Promise.all([
@@ -73,7 +82,7 @@ export async function stepFigures(context: StoreContext, filter: ActivityFilter)
         `sum("failures") AS failures FROM ${quote(tables.stepRollups)} WHERE ${where} GROUP BY "namespace", "name", "step"`,
       bindings,
     ),
-    runSql(db, histogramAggregateSql({ source: bucketsOf(context, where, false), groups: stepKey }), bindings),
+    histogramRows(context, filter, false, stepKey),
     runSql(
       db,
       'SELECT namespace, name, step, code, message, n FROM (' +
@@ -89,7 +98,7 @@ export async function stepFigures(context: StoreContext, filter: ActivityFilter)
         `FROM ${quote(tables.taskRollups)} WHERE ${where} GROUP BY "namespace", "name", "version" HAVING sum("tasks") > 0`,
       bindings,
     ),
-    runSql(db, histogramAggregateSql({ source: bucketsOf(context, where, true), groups: templateKey }), bindings),
+    histogramRows(context, filter, true, templateKey),
   ]);
   const errors = new Map<string, ErrorCount[]>();
   for (const row of errorRows) {

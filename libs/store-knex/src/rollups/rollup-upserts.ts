@@ -8,17 +8,18 @@ import { durationBucketSql } from './duration-bucket.js';
 export const MINUTE_MS = 60_000;
 
 /**
- * The spans, in minutes, rollup rows are kept for: every figure is counted in a row of its minute and in one of its
- * hour (`minute` then the hour's first minute), so that a day's window reads 24 hour rows and the minutes at its
- * ends rather than 1,440 minute rows.
+ * The spans, in minutes, of the duration histograms' rows: each duration is counted in a row of its minute and in
+ * one of its hour (`minute` then the hour's first minute), so that a day's window reads 24 hour rows and the
+ * minutes at its ends, not 1,440 minute rows of up to a thousand buckets each. The counters' tables are small
+ * enough per minute (a row per state, step or error) to be kept per minute only, which keeps commits cheaper.
  */
 export const ROLLUP_SPANS = [1, 60] as const;
 
-/** The rollup tables' key columns that say which tasks a row is of: its span, its first minute, a template version. */
-export const ROLLUP_TEMPLATE_KEY = ['span', 'minute', 'namespace', 'name', 'version'] as const;
+/** The key columns that say when a rollup row's tasks were created: the span and its first minute, or the minute. */
+export const timeKey = (hourly: boolean): string[] => (hourly ? ['span', 'minute'] : ['minute']);
 
-/** {@link ROLLUP_TEMPLATE_KEY} but the span and minute, which {@link upsertSql} derives from a source's `minute`. */
-const TEMPLATE = ['namespace', 'name', 'version'] as const;
+/** The rollup tables' key columns that say which template version a row is of. */
+export const TEMPLATE_KEY = ['namespace', 'name', 'version'] as const;
 
 /** The step name of the duration histogram of the tasks themselves (start to completion of completed tasks). */
 export const TASK_DURATIONS = '';
@@ -51,8 +52,10 @@ interface RollupUpsert {
   table: string;
   /** The subquery the figures are grouped from; it has the `keys` columns and the tasks' creation `minute`. */
   source: string;
-  /** The key columns besides span and minute. */
+  /** The key columns besides the time key. */
   keys: readonly string[];
+  /** Whether the table has rows per hour besides rows per minute (the duration histograms). */
+  hourly?: boolean;
   sums: Sums;
   /** Keep groups whose sums are all zero when they hold added rows only: a new step counts even before it runs. */
   keepAdded?: boolean;
@@ -62,20 +65,29 @@ interface RollupUpsert {
 
 /**
  * `INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE SET n = n + excluded.n`: the figures of `source` added
- * to the rollup rows of their minute and of their hour. Groups whose sums are all zero are left out, so a write that changes nothing a rollup reads
+ * to the rollup rows of their minute (and of their hour when `hourly`). Groups whose sums are all zero are left out, so a write that changes nothing a rollup reads
  * (a lease renewed, a step's results) writes no rollup. Rows are upserted in key order, so two concurrent
  * statements lock the rollup rows they share in one order and cannot deadlock on them.
  */
-function upsertSql({ table, source, keys, sums, keepAdded = false, system = false }: RollupUpsert): string {
+function upsertSql({
+  table,
+  source,
+  keys,
+  sums,
+  hourly = false,
+  keepAdded = false,
+  system = false,
+}: RollupUpsert): string {
   const target = quote(table);
-  const keyList = ['span', 'minute', ...keys].map(quote).join(', ');
+  const keyList = [...timeKey(hourly), ...keys].map(quote).join(', ');
   const spans = ROLLUP_SPANS.map((span) => `SELECT ${span} AS span`).join(' UNION ALL ');
-  const spanned =
-    `SELECT spans.span AS "span", src."minute" / spans.span * spans.span AS "start", src.* ` +
-    `FROM (${source}) AS src CROSS JOIN (${spans}) AS spans`;
-  const groupList = ['span', 'start', ...keys].map(quote).join(', ');
+  const spanned = hourly
+    ? `SELECT spans.span AS "span", src."minute" / spans.span * spans.span AS "start", src.* ` +
+      `FROM (${source}) AS src CROSS JOIN (${spans}) AS spans`
+    : `SELECT src."minute" AS "start", src.* FROM (${source}) AS src`;
+  const groupList = [...(hourly ? ['span'] : []), 'start', ...keys].map(quote).join(', ');
   const sumNames = Object.keys(sums);
-  const columns = ['span', 'minute', ...keys, ...sumNames, ...(system ? ['system'] : [])].map(quote).join(', ');
+  const columns = [...timeKey(hourly), ...keys, ...sumNames, ...(system ? ['system'] : [])].map(quote).join(', ');
   const selected = [
     groupList,
     ...sumNames.map((name) => `sum(${sums[name]}) AS ${quote(name)}`),
@@ -116,15 +128,16 @@ function taskUpserts(tables: TableNames, change: RowChange): string[] {
   const tasks = `SELECT ${TASK_TEMPLATE}, t."state", t."started_at", t."completed_at", t.sign FROM (${signedRows(change, ROLLUP_SOURCES.tasks)}) AS t`;
   const duration = '"completed_at" - "started_at"';
   return [
-    upsertSql({ table: tables.taskRollups, source: tasks, keys: [...TEMPLATE, 'state'], sums: { tasks: 'sign' } }),
+    upsertSql({ table: tables.taskRollups, source: tasks, keys: [...TEMPLATE_KEY, 'state'], sums: { tasks: 'sign' } }),
     upsertSql({
       table: tables.durationRollups,
       source:
         `SELECT "minute", "namespace", "name", "version", '${TASK_DURATIONS}' AS "step", ${durationBucketSql(duration)} AS "bucket", ` +
         `sign, ${duration} AS d FROM (${tasks}) AS c ` +
         `WHERE "state" = 'completed' AND "started_at" IS NOT NULL AND "completed_at" IS NOT NULL`,
-      keys: [...TEMPLATE, 'step', 'bucket'],
+      keys: [...TEMPLATE_KEY, 'step', 'bucket'],
       sums: { count: 'sign', total: 'sign * d' },
+      hourly: true,
     }),
   ];
 }
@@ -138,7 +151,7 @@ function stepUpserts(tables: TableNames, change: RowChange): string[] {
     upsertSql({
       table: tables.stepRollups,
       source: steps,
-      keys: [...TEMPLATE, 'step'],
+      keys: [...TEMPLATE_KEY, 'step'],
       sums: {
         executions: 'sign * CASE WHEN "attempts" > 0 THEN 1 ELSE 0 END',
         attempts: 'sign * "attempts"',
@@ -153,8 +166,9 @@ function stepUpserts(tables: TableNames, change: RowChange): string[] {
       source:
         `SELECT "minute", "namespace", "name", "version", "step", ${durationBucketSql('"duration_ms"')} AS "bucket", ` +
         `sign, "duration_ms" AS d FROM (${steps}) AS c WHERE "duration_ms" IS NOT NULL`,
-      keys: [...TEMPLATE, 'step', 'bucket'],
+      keys: [...TEMPLATE_KEY, 'step', 'bucket'],
       sums: { count: 'sign', total: 'sign * d' },
+      hourly: true,
     }),
   ];
 }
@@ -169,7 +183,7 @@ function errorUpserts(dialect: Dialect, tables: TableNames, change: RowChange): 
         `SELECT ${TASK_TEMPLATE}, x."step_name" AS "step", ${text('code')} AS "code", ${text('message')} AS "message", x.sign ` +
         `FROM (${signedRows(change, ROLLUP_SOURCES.transitions)}) AS x JOIN ${quote(tables.tasks)} AS t ON t."id" = x."task_id" ` +
         'WHERE x."error" IS NOT NULL AND x."step_name" IS NOT NULL',
-      keys: [...TEMPLATE, 'step', 'code', 'message'],
+      keys: [...TEMPLATE_KEY, 'step', 'code', 'message'],
       sums: { count: 'sign' },
     }),
   ];

@@ -10,16 +10,17 @@ const [MINUTE_ROWS, HOUR] = ROLLUP_SPANS;
 
 /**
  * The condition on a rollup table that selects the rows of an activity filter, with its bindings: the whole
- * minutes the window touches (the tasks of the minutes its ends fall in count whole, as on Redis), of its template;
- * read from the rows of the whole hours inside them and the minute rows of the rest.
+ * minutes the window touches (the tasks of the minutes its ends fall in count whole, as on Redis), of its template.
+ * On an `hourly` table, the rows of the whole hours inside them and the minute rows of the rest.
  */
-export function rollupWindow(filter: ActivityFilter): { where: string; bindings: unknown[] } {
+export function rollupWindow(filter: ActivityFilter, hourly: boolean): { where: string; bindings: unknown[] } {
   const first = Math.floor(filter.createdFrom / MINUTE_MS);
   const end = Math.floor((filter.createdTo - 1) / MINUTE_MS) + 1;
   const hoursFrom = Math.ceil(first / HOUR) * HOUR;
   const hoursTo = Math.floor(end / HOUR) * HOUR;
-  const spans =
-    hoursFrom < hoursTo
+  const spans = !hourly
+    ? { sql: '"minute" >= ? AND "minute" < ?', bindings: [first, end] }
+    : hoursFrom < hoursTo
       ? {
           sql:
             `(("span" = ${HOUR} AND "minute" >= ? AND "minute" < ?) OR ` +
