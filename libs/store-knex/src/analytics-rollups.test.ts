@@ -1,5 +1,5 @@
 import knex from 'knex';
-import { durationBucket, stepFiguresOf, taskFiguresOf, type StepFigures } from '@tasker/core';
+import { durationBucket, stepFiguresOf, taskFiguresOf, type StepFigures, type TaskFigures } from '@tasker/core';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { describe, expect, it } from 'vitest';
 import * as analyticsRollups from './migrations/016-analytics-rollups.js';
@@ -178,6 +178,42 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
       expect(await Promise.all(ages.map(countOf))).toEqual([1, 1, undefined]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('analytics rollups on PostgreSQL under concurrent commits', () => {
+  it('neither deadlock nor lose a count when batches share rollup rows and tasks, in opposite orders', async () => {
+    const stores = Array.from({ length: 4 }, () => createKnexStore(databases.postgres(), { tablePrefix: 'shared_' }));
+    try {
+      await stores[0]!.migrate();
+      const tasks = Array.from({ length: 12 }, (_, index) => sampleTask({ createdAt: START + index }));
+      for (const task of tasks) await stores[0]!.createTask(task, sampleSteps(task.id));
+      const states = ['in_progress', 'failed', 'completed', 'pending'] as const;
+      await Promise.all(
+        stores.map(async (store, worker) => {
+          // Even workers write the tasks in one order, odd ones in the other: their row locks cross.
+          const ordered = worker % 2 === 0 ? tasks : [...tasks].reverse();
+          for (let round = 0; round < 25; round++) {
+            await store.commit(
+              ordered.map((task, index) => ({
+                taskId: task.id,
+                task: { state: states[(round + worker + index) % 4]!, startedAt: START, completedAt: START + round },
+                steps: [{ name: 'validate_cart', state: 'completed', attempts: 1 + (round % 3), durationMs: index }],
+              })),
+            );
+          }
+        }),
+      );
+      const window = { createdFrom: START, createdTo: START + MINUTE };
+      const listed = await stores[0]!.listActivity(window);
+      const byState = (figures: TaskFigures) => [...figures.byState].sort((a, b) => a.state.localeCompare(b.state));
+      expect(byState(await stores[0]!.taskFigures(window))).toEqual(byState(taskFiguresOf(listed)));
+      const [step] = (await stores[0]!.stepFigures(window)).steps.filter((entry) => entry.step === 'validate_cart');
+      const [expected] = stepFiguresOf(listed).steps.filter((entry) => entry.step === 'validate_cart');
+      expect(step).toEqual(expected);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
     }
   });
 });
