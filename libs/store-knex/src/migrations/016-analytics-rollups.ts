@@ -10,6 +10,7 @@ import {
   type RowChange,
 } from '../rollups/rollup-upserts.js';
 import type { TableNames } from '../table-names.js';
+import { createErrorsIndex } from './014-analytics-indexes.js';
 
 /** Each rollup table: what it is keyed by beyond the template key, and the counts and sums it holds. */
 function rollupTables(
@@ -120,6 +121,8 @@ export async function up(db: Knex, tables: TableNames): Promise<void> {
   if (dialect === 'postgres') await createPostgresTriggers(db, tables);
   else await createSqliteTriggers(db, tables);
   for (const statement of rollupBackfill(dialect, tables)) await db.raw(statement);
+  // Only the errors statement the rollups replace read it (and the backfill above); every failed attempt paid for it.
+  await db.raw(`DROP INDEX ${quote(`${tables.transitions}_errors`)}`);
 }
 
 /** Drops what {@link up} added. */
@@ -131,4 +134,5 @@ export async function down(db: Knex, tables: TableNames): Promise<void> {
     if (postgres) await db.raw(`DROP FUNCTION ${name}()`);
   }
   for (const { table } of rollupTables(tables)) await db.schema.dropTable(table);
+  await createErrorsIndex(db, tables);
 }
