@@ -1,6 +1,8 @@
+import { durationBucket } from '@tasker/core';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ROLLUP_PRELUDE } from './scripts/rollup-prelude.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
 
@@ -11,6 +13,21 @@ const MINUTE = 60_000;
 const START = 1_750_000_020_000;
 
 describe('analytics rollups on Redis', () => {
+  it('buckets durations as durationBucket does (the SQL stores’ rollups are tested against it too)', async () => {
+    const client = new Redis(TEST_REDIS_URL);
+    try {
+      const durations = [0, 7, 999, 1_000, 1_234, 9_999, 10_000, 56_789, 999_999, 1_000_001, 123_456_789_012];
+      const buckets = await client.eval(
+        `${ROLLUP_PRELUDE}\nlocal out = {}\nfor i, d in ipairs(ARGV) do out[i] = tostring(duration_bucket(tonumber(d))) end\nreturn out`,
+        0,
+        ...durations.map(String),
+      );
+      expect((buckets as string[]).map(Number)).toEqual(durations.map(durationBucket));
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('gives percentiles of long durations within 1% under the exact ones, and exact counts and averages', async () => {
     const store = stores.open();
     const durations = [1234, 56_789, 999, 1_000_001];
