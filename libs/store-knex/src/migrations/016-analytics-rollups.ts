@@ -9,6 +9,7 @@ import {
   type RollupSource,
   type RowChange,
 } from '../rollups/rollup-upserts.js';
+import { sharedRowsLock } from '../sql/events-lock.js';
 import type { TableNames } from '../table-names.js';
 import { createErrorsIndex } from './014-analytics-indexes.js';
 
@@ -40,6 +41,29 @@ const EVENTS: Array<[RollupSource, 'insert' | 'update']> = [
 
 const triggerName = (tables: TableNames, source: RollupSource, event: string) => `${tables[source]}_rollup_${event}`;
 
+/** The columns that identify a row of each source, to pair an update's rows before and after. */
+const ROW_KEYS: Record<RollupSource, readonly string[]> = {
+  tasks: ['id'],
+  steps: ['task_id', 'name'],
+  transitions: ['id'],
+};
+
+/**
+ * The trigger's first statement: the lock every write that changes shared rows takes (see `sharedRowsLock`), taken
+ * by an insert always and by an update only when a column the rollups read changed, so that lease renewals and
+ * other updates that change no figure are not ordered behind the writes that do.
+ */
+function lockBeforeRollups(tables: TableNames, source: RollupSource, event: 'insert' | 'update'): string {
+  const lock = `PERFORM pg_advisory_xact_lock(hashtext('${sharedRowsLock(tables).replaceAll("'", "''")}'))`;
+  if (event === 'insert') return lock;
+  const on = ROW_KEYS[source].map((key) => `o.${quote(key)} = n.${quote(key)}`).join(' AND ');
+  const read = (alias: string) => ROLLUP_SOURCES[source].map((column) => `${alias}.${quote(column)}`).join(', ');
+  return (
+    `IF EXISTS (SELECT 1 FROM new_rows AS n JOIN old_rows AS o ON ${on} ` +
+    `WHERE (${read('n')}) IS DISTINCT FROM (${read('o')})) THEN ${lock}; END IF`
+  );
+}
+
 /**
  * PostgreSQL: one statement-level trigger per source and event, with transition tables, so a batch statement that
  * updates a hundred steps runs each upsert once over all of them (grouped), not once per row. Transition tables
@@ -50,7 +74,9 @@ async function createPostgresTriggers(db: Knex, tables: TableNames): Promise<voi
   for (const [source, event] of EVENTS) {
     const name = triggerName(tables, source, event);
     const change: RowChange = event === 'insert' ? { added: 'new_rows' } : { added: 'new_rows', removed: 'old_rows' };
-    const body = rollupUpserts('postgres', tables, source, change).join(';\n');
+    const body = [lockBeforeRollups(tables, source, event), ...rollupUpserts('postgres', tables, source, change)].join(
+      ';\n',
+    );
     await db.raw(
       `CREATE FUNCTION ${quote(name)}() RETURNS trigger LANGUAGE plpgsql AS $rollup$ BEGIN\n${body};\nRETURN NULL; END $rollup$`,
     );

@@ -20,6 +20,7 @@ import { changesOf, groupByChangedColumns, type RowUpdate } from '../sql/row-upd
 import { runSql } from '../sql/run-sql.js';
 import type { StoreContext } from '../store-context.js';
 import type { TableNames } from '../table-names.js';
+import { sharedRowsLock } from '../sql/events-lock.js';
 
 /**
  * Every change of the statement is conditioned on this: all tasks of the batch exist, and the batch's id was not
@@ -150,7 +151,7 @@ function eventParts(tables: TableNames, events: readonly object[]): Fragment[] {
   return [
     {
       sql: 'events_lock AS (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text))))',
-      bindings: [`tasker:events:${tables.events}`],
+      bindings: [sharedRowsLock(tables)],
     },
     { sql: `events_added AS (${insert.sql} RETURNING "id")`, bindings: insert.bindings },
     {
