@@ -4,6 +4,7 @@ import type { StepState, TaskState } from './states.js';
 
 /** The events of a task's own transitions, and `task.lost`. */
 export const TASK_EVENT_TYPES = [
+  'task.throttled',
   'task.started',
   'task.resumed',
   'task.completed',
