@@ -409,8 +409,12 @@ export function createTaskMachine(
       },
     },
     delays: {
+      // Its deadline ends the wait too.
       untilAdmission: ({ context }) =>
-        Math.min(LONGEST_TIMER_MS, Math.max(0, (context.throttledUntil ?? 0) - env.now())),
+        Math.min(
+          LONGEST_TIMER_MS,
+          Math.max(0, Math.min(context.throttledUntil ?? 0, context.deadlineAt ?? Infinity) - env.now()),
+        ),
       untilDeadline: ({ context }) => Math.min(LONGEST_TIMER_MS, Math.max(0, (context.deadlineAt ?? 0) - env.now())),
     },
     actions: {
@@ -611,6 +615,8 @@ export function createTaskMachine(
       // worker's slot frees then). Recorded once (`pending → throttled`), however often it asks.
       throttled: {
         entry: 'recordThrottled',
+        // Past its deadline it waits no more: it starts without a slot and fails at once (`DEADLINE_EXCEEDED`).
+        always: { guard: and([not('isPaused'), 'deadlinePassed']), target: 'in_progress', actions: startRunning },
         initial: 'blocked',
         on: { CANCEL: { target: 'cancelling', actions: 'rememberOperator' } },
         states: {

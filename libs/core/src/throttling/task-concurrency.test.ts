@@ -185,6 +185,71 @@ describe('template-wide concurrency keys', () => {
     await engine.stop();
   });
 
+  it('fails a task still throttled at its deadline, without a slot; the holder runs on', async () => {
+    const clock = new SimulatedClock();
+    const calls = gate();
+    const engine = await boot(createMemoryStore(), clock, { onboard: calls.handler });
+    const holder = await onboard(engine, 'c-1');
+    const { taskId: late } = await engine.runTask({
+      namespace: 'crm',
+      name: 'onboarding',
+      context: { customer_id: 'c-1' },
+      deadlineMs: 10_000,
+    });
+    await settle(30);
+    expect(await standing(engine, late)).toMatchObject({ state: 'pending', throttled: true });
+    clock.increment(10_000);
+    await settle(30);
+    const failed = await engine.getTask(late);
+    expect(failed.state).toBe('failed');
+    expect(failed.errorMessage).toMatch(/deadline/i);
+    expect(calls.running()).toEqual(['c-1']);
+    calls.release('c-1');
+    expect((await engine.waitForTask(holder)).state).toBe('completed');
+    await engine.stop();
+  });
+
+  it("refuses an operator's retry of a failed task while its key's slots are taken; takes a slot once one frees", async () => {
+    const clock = new SimulatedClock();
+    const calls = gate();
+    let failNext = true;
+    const engine = await boot(
+      createMemoryStore(),
+      clock,
+      {
+        onboard: (ctx: { task: { context: unknown } }) => {
+          if (!failNext) return calls.handler(ctx);
+          failNext = false;
+          throw new Error('CRM down');
+        },
+      },
+      [{ name: 'onboard', handler: 'onboard', retryable: false }],
+    );
+    const failed = await onboard(engine, 'c-1');
+    await settle(30);
+    const holder = await onboard(engine, 'c-1');
+    await settle(30);
+    expect(calls.running()).toEqual(['c-1']);
+    await expect(engine.retryTask(failed, { by: 'ops' })).rejects.toThrow(/concurrency key/);
+    expect((await engine.getTask(failed)).state).toBe('failed');
+    calls.release('c-1');
+    expect((await engine.waitForTask(holder)).state).toBe('completed');
+    await engine.retryTask(failed, { by: 'ops' });
+    await settle(30);
+    // Running again, it holds the slot: a new task of the key waits.
+    const next = await onboard(engine, 'c-1');
+    await settle(30);
+    expect(calls.running()).toEqual(['c-1']);
+    expect(await standing(engine, next)).toMatchObject({ state: 'pending', throttled: true });
+    calls.release('c-1');
+    expect((await engine.waitForTask(failed)).state).toBe('completed');
+    calls.release('c-1');
+    await settle(30);
+    calls.release('c-1');
+    expect((await engine.waitForTask(next)).state).toBe('completed');
+    await engine.stop();
+  });
+
   it('refuses a key that reads a step result, or a limit that is no positive integer', () => {
     const engine = createEngine({ store: createMemoryStore(), logger: silentLogger });
     const register = (concurrency: unknown) =>
