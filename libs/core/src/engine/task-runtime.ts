@@ -418,11 +418,13 @@ export class TaskRuntime {
    * passivated or claimed after a crash (see {@link Admissions.retakeTaskSlot}). Tells whether the slot was lost
    * meanwhile (its lease lapsed and another task took it) and the task went back to the store, to wake when a slot
    * frees at the latest: it must not run beside the tasks that hold the key's slots. A task loaded for an operator's
-   * action is loaded all the same: an operator may cancel it.
+   * action is loaded all the same (an operator may cancel it), holding its slot when it still can, so that the action
+   * that finishes it gives the slot back.
    */
   async #slotLost(task: ActiveTask, activation: Activation, lease: Lease): Promise<boolean> {
     const started = task.info.startedAt !== undefined;
-    if (!started || this.#settings.operatorOnly || !this.#admissions.isTaskThrottled(task.info.taskId)) return false;
+    // Not active yet: its template tells, not the admissions.
+    if (!started || this.#template(task)?.concurrency === undefined) return false;
     const retryAt = await this.#admissions.retakeTaskSlot(task);
     if (retryAt === undefined || activation !== 'resume') return false;
     this.#settings.logger.warn({ taskId: task.info.taskId, retryAt }, 'task lost its concurrency slot; it waits');

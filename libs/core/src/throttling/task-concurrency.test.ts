@@ -179,8 +179,28 @@ describe('template-wide concurrency keys', () => {
     await settle(60);
     expect((await engine.waitForTask(sleeper)).state).toBe('completed');
     await settle(30);
-    clock.increment(3_600_000);
-    expect((await engine.waitForTask(waiting)).state).toBe('completed');
+    // Its release woke the waiting task, which now sleeps in turn, holding the slot.
+    expect(await standing(engine, waiting)).toMatchObject({ state: 'in_progress', throttled: false });
+    await engine.stop();
+  });
+
+  it('frees the slot of a passivated holder an operator cancels: the waiting task starts at once', async () => {
+    const clock = new SimulatedClock();
+    const engine = await boot(createMemoryStore(), clock, { onboard: () => 'done' }, [
+      { name: 'nap', type: 'sleep', durationMs: 3_600_000 },
+      { name: 'onboard', handler: 'onboard', dependsOn: ['nap'] },
+    ] as StepTemplate[]);
+    const sleeper = await onboard(engine, 'c-1');
+    await settle(30);
+    const waiting = await onboard(engine, 'c-1');
+    await settle(30);
+    expect(engine.activeTaskCount).toBe(1);
+    expect(await standing(engine, waiting)).toMatchObject({ state: 'pending', throttled: true });
+    await engine.cancelTask(sleeper, { by: 'ops' });
+    await settle(30);
+    expect((await engine.getTask(sleeper)).state).toBe('cancelled');
+    // The waiting task now runs its own sleep: it holds the slot, started without the clock moving.
+    expect(await standing(engine, waiting)).toMatchObject({ state: 'in_progress', throttled: false });
     await engine.stop();
   });
 
