@@ -1,6 +1,6 @@
 import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
-import { isTaskTerminal } from '../domain/states.js';
+import { isTaskTerminal, type TaskState } from '../domain/states.js';
 import type { JsonValue } from '../domain/json.js';
 import { declaredSignals, type TaskTemplate } from '../domain/template.js';
 import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
@@ -388,7 +388,7 @@ export class TaskRuntime {
         );
       }
       const active = new ActiveTask(task, steps, lease, leaseUntil);
-      if (await this.#slotLost(active, activation, lease)) return undefined;
+      if (await this.#slotLost(active, task.state, activation, lease)) return undefined;
       // Signals sent while the task slept (or before a step waits for them) are read with it.
       if (this.#declaredSignals(active).size > 0) {
         for (const signal of await this.#settings.store.readSignals(taskId))
@@ -414,17 +414,18 @@ export class TaskRuntime {
   }
 
   /**
-   * Takes again the template-wide slot of a started task being loaded, which it keeps as the same holder when
+   * Takes again the template-wide slot of a running task being loaded, which it keeps as the same holder when
    * passivated or claimed after a crash (see {@link Admissions.retakeTaskSlot}). Tells whether the slot was lost
    * meanwhile (its lease lapsed and another task took it) and the task went back to the store, to wake when a slot
    * frees at the latest: it must not run beside the tasks that hold the key's slots. A task loaded for an operator's
    * action is loaded all the same (an operator may cancel it), holding its slot when it still can, so that the action
    * that finishes it gives the slot back.
    */
-  async #slotLost(task: ActiveTask, activation: Activation, lease: Lease): Promise<boolean> {
-    const started = task.info.startedAt !== undefined;
-    // Not active yet: its template tells, not the admissions.
-    if (!started || this.#template(task)?.concurrency === undefined) return false;
+  async #slotLost(task: ActiveTask, state: TaskState, activation: Activation, lease: Lease): Promise<boolean> {
+    // Only a running task holds a slot (a finished one takes it again if an operator reopens it). Not active yet:
+    // its template tells, not the admissions.
+    const running = state === 'in_progress' || state === 'compensating';
+    if (!running || this.#template(task)?.concurrency === undefined) return false;
     const retryAt = await this.#admissions.retakeTaskSlot(task);
     if (retryAt === undefined || activation !== 'resume') return false;
     this.#settings.logger.warn({ taskId: task.info.taskId, retryAt }, 'task lost its concurrency slot; it waits');

@@ -48,6 +48,9 @@ const holderOf = (task: ActiveTask, stepName: string) => `${stepOf(task.info.tas
  *
  * A key is the step's template and name with the value its path reads (`ecommerce/process_order/process_payment:"m-1"`),
  * so steps of every version of a template share it; a path that reads nothing keys as `null`.
+ *
+ * A task whose template has a `concurrency` key is admitted the same way, once, before its first step
+ * ({@link admitTask}): its slot (`crm/onboarding:task:"c-1"`) is held by the task itself until it finishes.
  */
 export class Admissions {
   readonly #store: ConcurrencyLimits & RateLimits;
