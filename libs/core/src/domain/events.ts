@@ -70,7 +70,8 @@ export type TaskTransitionType = Exclude<TaskEventType, 'task.lost'>;
 export interface TaskTransitionEvent<T extends TaskTransitionType = TaskTransitionType> extends EventBase {
   type: T;
   from: TaskState;
-  to: TaskState;
+  /** The task's new state; `throttled` on `task.throttled`, where its row stays `pending` (it waits for a slot). */
+  to: TaskState | 'throttled';
   /** The task's run time, on its outcomes (`completed`, `failed`, `cancelled`, `resolved_manually`). */
   durationMs?: number;
   /** On `task.failed` when the engine failed the task because the store refused its data (`WRITE_REJECTED`). */
