@@ -204,6 +204,35 @@ describe('template-wide concurrency keys', () => {
     await engine.stop();
   });
 
+  it("keeps the task's slot apart from a step's key of the same path: a task holding one runs its limited step", async () => {
+    const clock = new SimulatedClock();
+    const engine = await boot(createMemoryStore(), clock, { onboard: () => 'done' }, [
+      { name: 'onboard', handler: 'onboard', concurrency: ONE_PER_CUSTOMER },
+    ]);
+    const taskId = await onboard(engine, 'c-1');
+    expect((await engine.waitForTask(taskId)).state).toBe('completed');
+    await engine.stop();
+  });
+
+  it('frees the slot of a crashed holder when its lease ends, at the time the throttled task was told', async () => {
+    const clock = new SimulatedClock();
+    const store = createMemoryStore();
+    // A worker that died running an onboarding of c-1 (its lease, and its slot's, runs 30 s more).
+    const crashedUntil = clock.now() + 30_000;
+    const key = 'crm/onboarding:task:"c-1"';
+    await store.acquireSlot({ key, limit: 1, holder: 'gone#task', until: crashedUntil, now: clock.now() });
+    const engine = await boot(store, clock, { onboard: () => 'done' });
+    const taskId = await onboard(engine, 'c-1');
+    await settle(30);
+    expect(await standing(engine, taskId)).toMatchObject({ state: 'pending', throttled: true });
+    clock.increment(29_999);
+    await settle(30);
+    expect(await standing(engine, taskId)).toMatchObject({ state: 'pending', throttled: true });
+    clock.increment(1);
+    expect((await engine.waitForTask(taskId)).state).toBe('completed');
+    await engine.stop();
+  });
+
   it('fails a task still throttled at its deadline, without a slot; the holder runs on', async () => {
     const clock = new SimulatedClock();
     const calls = gate();
