@@ -36,6 +36,46 @@ describe('throttled steps over the REST API', () => {
   });
 });
 
+describe('a template-wide concurrency key over the REST API', () => {
+  let api: ApiHarness | undefined;
+  afterEach(async () => {
+    await api?.close();
+  });
+
+  it('shows a task waiting for its slot as pending and throttled, its history saying so; false once it runs', async () => {
+    const store = createMemoryStore();
+    let finish: () => void = () => undefined;
+    const engine = createEngine({ store, clock: new SimulatedClock(), logger: silentLogger }).registerHandler(
+      'onboard',
+      () => new Promise<string>((resolve) => (finish = () => resolve('onboarded'))),
+    );
+    engine.registerTemplate({
+      namespace: 'crm',
+      name: 'onboarding',
+      version: '1.0.0',
+      concurrency: { key: '$.context.customer_id', limit: 1 },
+      steps: [{ name: 'onboard', handler: 'onboard' }],
+    });
+    api = await startApi(store, { engine });
+    const run = () => engine.runTask({ namespace: 'crm', name: 'onboarding', context: { customer_id: 'c-1' } });
+    const { taskId: first } = await run();
+    const throttled = waitForEvent(engine, 'task.throttled');
+    const { taskId } = await run();
+    expect(await throttled).toMatchObject({ taskId, from: 'pending', to: 'throttled' });
+    const shown = (await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json();
+    expect(shown).toMatchObject({ current_state: 'pending', throttled: true });
+    expect(shown.history.at(-1)).toMatchObject({ step_name: null, from_state: 'pending', to_state: 'throttled' });
+    const started = waitForEvent(engine, 'step.started');
+    finish();
+    expect((await engine.waitForTask(first)).state).toBe('completed');
+    await started;
+    const running = (await api.call({ method: 'GET', url: `/tasker/tasks/${taskId}` })).json();
+    expect(running).toMatchObject({ current_state: 'in_progress', throttled: false });
+    finish();
+    expect((await engine.waitForTask(taskId)).state).toBe('completed');
+  });
+});
+
 describe('task priorities over the REST API', () => {
   let api: ApiHarness | undefined;
   afterEach(async () => {

@@ -55,6 +55,22 @@ describe('concurrency keys and rate limits in YAML', () => {
     ]);
   });
 
+  test('read a template-wide concurrency, and name the line of a key reading a result or a bad limit', async () => {
+    const withConcurrency = (concurrency: string) =>
+      template('').replace('version: 1.0.0\n', `version: 1.0.0\nconcurrency: ${concurrency}\n`);
+    expect(parseTemplate(withConcurrency('{ key: $.context.customer_id, limit: 1 }'), { file: FILE })).toMatchObject({
+      concurrency: { key: '$.context.customer_id', limit: 1 },
+    });
+    expect(
+      brief(await parseIssues(withConcurrency('{ key: $.results.validate.id, limit: 1 }'), { file: FILE })),
+    ).toEqual([
+      "4:21 concurrency.key: '$.results.validate.id' reads a step's result; a task's key reads $.context only",
+    ]);
+    expect(
+      brief(await parseIssues(withConcurrency('{ key: $.context.customer_id, limit: 0 }'), { file: FILE })),
+    ).toEqual(['4:51 concurrency.limit: must be 1 or more']);
+  });
+
   test('read a template priority, and name the line of one out of range', async () => {
     const withPriority = (priority: string) =>
       template('').replace('version: 1.0.0\n', `version: 1.0.0\npriority: ${priority}\n`);

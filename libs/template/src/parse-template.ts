@@ -164,6 +164,7 @@ function buildTemplate(
     description: document.description,
     taskHandler: document.task_handler_class,
     contextSchema: document.schema as JsonObject | undefined,
+    concurrency: document.concurrency,
     maxParallelSteps: document.max_parallel_steps,
     deadlineMs: document.deadline_ms,
     priority: document.priority,

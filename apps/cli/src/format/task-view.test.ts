@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StepJson } from '../connection/tasker-client.js';
+import type { StepJson, TaskJson } from '../connection/tasker-client.js';
 import type { Io } from '../io.js';
-import { stepTree } from './task-view.js';
+import { stepTree, taskDetails } from './task-view.js';
 
 const plain: Io = { out: () => {}, err: () => {}, color: false, env: {} } as unknown as Io;
 
@@ -32,5 +32,30 @@ describe('the step tree of tasks show', () => {
       '│  throttled: waits for a slot or a token (by 2026-12-06T16:00:00.000Z)',
     ]);
     expect(lines.join('\n')).not.toMatch(/ship.*\n.*throttled:/);
+  });
+});
+
+describe('tasks show', () => {
+  const task = (throttled: boolean) =>
+    ({
+      task_id: 't-1',
+      namespace: 'crm',
+      name: 'onboarding',
+      version: '1.0.0',
+      current_state: 'pending',
+      throttled,
+      created_at: '2026-12-06T16:00:00.000Z',
+      duration_ms: null,
+      deadline_at: null,
+      error_message: null,
+      workflow_steps: [step({ name: 'onboard' })],
+    }) as unknown as TaskJson;
+
+  it("says a pending task waits for a slot of its template's concurrency key", () => {
+    const now = Date.parse('2026-12-06T16:00:00.000Z');
+    expect(taskDetails(task(true), plain, now)).toMatch(
+      /^state {5}pending \(throttled: waits for a slot of its template's concurrency key\)$/m,
+    );
+    expect(taskDetails(task(false), plain, now)).toMatch(/^state {5}pending$/m);
   });
 });

@@ -87,7 +87,7 @@ export function stepTree(steps: readonly StepJson[], io: Io): string[] {
 export function taskDetails(task: TaskJson, io: Io, now: number): string {
   const lines = [
     `${paint(io, 'bold', `task ${task.task_id}`)}  ${templateOf(task)}`,
-    `state     ${paintState(io, task.current_state)}`,
+    `state     ${paintState(io, task.current_state)}${task.throttled ? paint(io, 'dim', " (throttled: waits for a slot of its template's concurrency key)") : ''}`,
     `created   ${ago(task.created_at, now)} (${task.created_at})`,
     `duration  ${duration(task.duration_ms)}`,
   ];

@@ -4,6 +4,7 @@ import type { StepState, TaskState } from './states.js';
 
 /** The events of a task's own transitions, and `task.lost`. */
 export const TASK_EVENT_TYPES = [
+  'task.throttled',
   'task.started',
   'task.resumed',
   'task.completed',
@@ -69,7 +70,8 @@ export type TaskTransitionType = Exclude<TaskEventType, 'task.lost'>;
 export interface TaskTransitionEvent<T extends TaskTransitionType = TaskTransitionType> extends EventBase {
   type: T;
   from: TaskState;
-  to: TaskState;
+  /** The task's new state; `throttled` on `task.throttled`, where its row stays `pending` (it waits for a slot). */
+  to: TaskState | 'throttled';
   /** The task's run time, on its outcomes (`completed`, `failed`, `cancelled`, `resolved_manually`). */
   durationMs?: number;
   /** On `task.failed` when the engine failed the task because the store refused its data (`WRITE_REJECTED`). */

@@ -204,6 +204,12 @@ export interface TaskTemplate {
   validateContext?: (context: JsonObject) => ContextViolation[];
   /** The priority of this template's tasks whose request names none (see `RunTaskRequest.priority`); 0 when absent. */
   priority?: number;
+  /**
+   * How many tasks of this template run at once across all workers, per value of a key over `$.context` (YAML
+   * top-level `concurrency: { key, limit }`): a task takes a slot before its first step and holds it until it
+   * finishes; the others wait `pending`, throttled (docs/ENGINE.md, "Template-wide concurrency keys").
+   */
+  concurrency?: ConcurrencyLimit;
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
   /**

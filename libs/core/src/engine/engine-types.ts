@@ -92,6 +92,11 @@ export interface StepView {
 export interface TaskView extends Omit<TaskRecord, 'maxParallelSteps' | 'taskHandler'> {
   /** From start to the terminal state, in milliseconds. */
   durationMs?: number;
+  /**
+   * Set while the task waits `pending` for a slot of its template's concurrency key (its latest move of its own was
+   * `pending → throttled`): no step of it runs until it has one.
+   */
+  throttled?: true;
   steps: StepView[];
   annotations: AnnotationRecord[];
 }

@@ -51,7 +51,7 @@ import { checkRequest, planTask } from './plan-task.js';
 import { parseRunAt } from './parse-run-at.js';
 import type { StartTrace } from '../ports/start-trace.js';
 import { TaskRuntime } from './task-runtime.js';
-import { toTaskView } from './task-view.js';
+import { isWaitingForSlot, toTaskView } from './task-view.js';
 import { checkScheduleShape } from '../schedules/check-schedule.js';
 import { cronTimes } from '../schedules/cron-times.js';
 import { NEVER_FIRES, type ScheduleDefinition, type ScheduleRecord } from '../schedules/schedule.js';
@@ -346,7 +346,10 @@ export class Engine {
     if (!task) throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
     const mapSteps = steps.filter((step) => step.settings.map);
     const counts = await Promise.all(mapSteps.map((step) => this.#store.countStepItems(taskId, step.name)));
-    return toTaskView(task, steps, annotations, new Map(mapSteps.map((step, index) => [step.name, counts[index]!])));
+    // Only a task not started yet may wait for its template's slot: its history is short.
+    const throttled = task.state === 'pending' && isWaitingForSlot(task, await this.#store.getTransitions(taskId));
+    const itemCounts = new Map(mapSteps.map((step, index) => [step.name, counts[index]!]));
+    return toTaskView(task, steps, annotations, itemCounts, throttled);
   }
 
   /**

@@ -109,7 +109,7 @@ function taskEvent(
     ...base,
     type,
     from: transition.from as TaskState,
-    to: transition.to as TaskState,
+    to: transition.to as TaskState | 'throttled',
   };
   if (transition.error) event.error = transition.error;
   const ended = write.task?.completedAt;

@@ -1,8 +1,8 @@
 import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
-import { isTaskTerminal } from '../domain/states.js';
+import { isTaskTerminal, type TaskState } from '../domain/states.js';
 import type { JsonValue } from '../domain/json.js';
-import { declaredSignals } from '../domain/template.js';
+import { declaredSignals, type TaskTemplate } from '../domain/template.js';
 import { InvalidTransitionError } from '../errors/invalid-transition-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskerError } from '../errors/tasker-error.js';
@@ -82,6 +82,7 @@ export class TaskRuntime {
     this.#giveBack = createLeaseReleaser(settings.store);
     const admissions = (this.#admissions = new Admissions(settings.store, {
       activeTask: (taskId) => this.#active.get(taskId),
+      taskLimit: (task) => this.#template(task)?.concurrency,
       clock: settings.clock,
       logger: settings.logger,
     }));
@@ -103,6 +104,9 @@ export class TaskRuntime {
       isThrottled: (taskId, stepName) => admissions.isThrottled(taskId, stepName),
       admit: (taskId, stepName, step) => admissions.admit(taskId, stepName, step),
       releaseSlot: (taskId, stepName) => admissions.releaseSlot(taskId, stepName),
+      isTaskThrottled: (taskId) => admissions.isTaskThrottled(taskId),
+      admitTask: (taskId, task) => admissions.admitTask(taskId, task),
+      releaseTaskSlot: (taskId) => admissions.releaseTaskSlot(taskId),
       resultOf: (taskId, stepName) => this.#active.get(taskId)?.resultOf(stepName),
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
@@ -223,6 +227,7 @@ export class TaskRuntime {
     const task = this.#active.get(taskId) ?? (await this.#claimToAct(taskId));
     if (!task) throw new InvalidTransitionError(`Task ${taskId} cannot be loaded to act on it`);
     if (!task.accepts(event)) throw new InvalidTransitionError(`Task ${taskId} cannot take ${event.type} now`);
+    await this.#readmitToReopen(task, event);
     const before = task.lastWrite;
     task.actor.send(event);
     const effect = task.lastWrite;
@@ -237,6 +242,23 @@ export class TaskRuntime {
       this.#deactivate(task);
       this.#release(task.lease);
     }
+  }
+
+  /**
+   * Takes the template-wide slot of a finished task (it gave its slot back) that an operator's retry or resolution
+   * reopens: a reopened task runs under its key's limit like any other.
+   * @throws InvalidTransitionError when every slot of its key is taken: nothing changed, the operator tries later.
+   */
+  async #readmitToReopen(task: ActiveTask, event: TaskMachineEvent): Promise<void> {
+    if (event.type !== 'RETRY' && event.type !== 'RESOLVE_STEP') return;
+    if (!isTaskTerminal(task.actor.getSnapshot().context.state) || !this.#admissions.isTaskThrottled(task.info.taskId))
+      return;
+    const retryAt = await this.#admissions.retakeTaskSlot(task);
+    if (retryAt === undefined) return;
+    throw new InvalidTransitionError(
+      `Task ${task.info.taskId} cannot take ${event.type} now: every slot of its template's concurrency key is taken ` +
+        `(one frees by ${new Date(retryAt).toISOString()} at the latest); try again then`,
+    );
   }
 
   /**
@@ -366,6 +388,7 @@ export class TaskRuntime {
         );
       }
       const active = new ActiveTask(task, steps, lease, leaseUntil);
+      if (await this.#slotLost(active, task.state, activation, lease)) return undefined;
       // Signals sent while the task slept (or before a step waits for them) are read with it.
       if (this.#declaredSignals(active).size > 0) {
         for (const signal of await this.#settings.store.readSignals(taskId))
@@ -388,6 +411,26 @@ export class TaskRuntime {
       });
     this.#loading.set(taskId, load);
     return load;
+  }
+
+  /**
+   * Takes again the template-wide slot of a running task being loaded, which it keeps as the same holder when
+   * passivated or claimed after a crash (see {@link Admissions.retakeTaskSlot}). Tells whether the slot was lost
+   * meanwhile (its lease lapsed and another task took it) and the task went back to the store, to wake when a slot
+   * frees at the latest: it must not run beside the tasks that hold the key's slots. A task loaded for an operator's
+   * action is loaded all the same (an operator may cancel it), holding its slot when it still can, so that the action
+   * that finishes it gives the slot back.
+   */
+  async #slotLost(task: ActiveTask, state: TaskState, activation: Activation, lease: Lease): Promise<boolean> {
+    // Only a running task holds a slot (a finished one takes it again if an operator reopens it). Not active yet:
+    // its template tells, not the admissions.
+    const running = state === 'in_progress' || state === 'compensating';
+    if (!running || this.#template(task)?.concurrency === undefined) return false;
+    const retryAt = await this.#admissions.retakeTaskSlot(task);
+    if (retryAt === undefined || activation !== 'resume') return false;
+    this.#settings.logger.warn({ taskId: task.info.taskId, retryAt }, 'task lost its concurrency slot; it waits');
+    await this.#giveBack({ ...lease, wakeAt: retryAt });
+    return true;
   }
 
   #activate(task: ActiveTask, activation: Activation, snapshot?: unknown): void {
@@ -420,8 +463,10 @@ export class TaskRuntime {
   /** After a durable write: a task that is over leaves memory, one idle for long is passivated. */
   #durable(task: ActiveTask, write: TaskWrite): void {
     const state = write.task?.state;
-    if (state !== undefined && isTaskTerminal(state)) this.#deactivate(task);
-    else this.#passivateIfIdle(task);
+    if (state !== undefined && isTaskTerminal(state)) {
+      this.#admissions.releaseTaskSlot(task.info.taskId);
+      this.#deactivate(task);
+    } else this.#passivateIfIdle(task);
   }
 
   /**
@@ -440,6 +485,8 @@ export class TaskRuntime {
     ) {
       return;
     }
+    // Its template-wide slot stays its own while no worker holds it, until a lease period after its wake-up.
+    this.#admissions.holdTaskSlot(task.info.taskId, wake.at + this.#settings.lease.leaseMs);
     this.#deactivate(task);
     this.#settings.logger.debug({ taskId: task.info.taskId, wakeAt: wake.at }, 'task passivated');
     const released = this.#release({ ...task.lease, wakeAt: wake.at });
@@ -488,11 +535,17 @@ export class TaskRuntime {
 
   /** The signals the template of `task` declares (none when this engine does not know the template). */
   #declaredSignals(task: ActiveTask): Set<string> {
+    const template = this.#template(task);
+    return template ? declaredSignals(template) : new Set();
+  }
+
+  /** The template of `task`, unless this engine does not know it. */
+  #template(task: ActiveTask): TaskTemplate | undefined {
     const { namespace, name, version } = task.info;
     try {
-      return declaredSignals(this.#templates.resolve(namespace, name, version));
+      return this.#templates.resolve(namespace, name, version);
     } catch {
-      return new Set();
+      return undefined;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { AnnotationRecord, StepRecord, TaskRecord } from '../domain/records.js';
+import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { StepItemCounts } from '../store/step-items.js';
 import type { StepView, TaskView } from './engine-types.js';
 
@@ -19,12 +19,23 @@ export function toStepView(step: StepRecord, items?: StepItemCounts): StepView {
   };
 }
 
+/**
+ * Whether a task waits for a slot of its template's concurrency key: not started, and its latest move of its own
+ * (in `history`, oldest first) was `pending → throttled`.
+ */
+export function isWaitingForSlot(task: TaskRecord, history: readonly TransitionRecord[]): boolean {
+  if (task.state !== 'pending') return false;
+  const own = history.findLast((transition) => transition.stepName === undefined);
+  return own?.to === 'throttled';
+}
+
 /** A task row with its steps (in template order, map steps with `itemCounts`) and annotations, as queries show it. */
 export function toTaskView(
   task: TaskRecord,
   steps: StepRecord[],
   annotations: AnnotationRecord[],
   itemCounts: ReadonlyMap<string, StepItemCounts> = new Map(),
+  throttled = false,
 ): TaskView {
   const { maxParallelSteps: _max, taskHandler: _handler, ...view } = task;
   return {
@@ -32,6 +43,7 @@ export function toTaskView(
     ...(task.startedAt !== undefined && task.completedAt !== undefined
       ? { durationMs: task.completedAt - task.startedAt }
       : {}),
+    ...(throttled ? { throttled: true as const } : {}),
     steps: steps.map((step) => toStepView(step, itemCounts.get(step.name))),
     annotations,
   };

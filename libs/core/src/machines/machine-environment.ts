@@ -55,6 +55,12 @@ export interface MachineEnvironment {
   admit(taskId: string, stepName: string, step: AnyActorRef): void;
   /** Gives back the step's concurrency slot, if it holds one. */
   releaseSlot(taskId: string, stepName: string): void;
+  /** Whether the task's template has a template-wide concurrency key: the task starts only once admitted. */
+  isTaskThrottled(taskId: string): boolean;
+  /** Asks the store for the task's template-wide slot and tells `task` like {@link admit} tells a step. */
+  admitTask(taskId: string, task: AnyActorRef): void;
+  /** Gives back the task's template-wide slot, if this engine holds it. */
+  releaseTaskSlot(taskId: string): void;
   /** Whether the task received the signal `name` (a waiting step restored after it came wakes as by the signal). */
   hasSignal(taskId: string, name: string): boolean;
   /** The result of step `stepName` of a task the engine runs, as recorded so far (a decision's, say). */

@@ -47,6 +47,11 @@ export interface TaskMachineContext {
   deadlineMs?: number;
   /** Set once the deadline passed: no step starts, and the task fails (compensating first) once its steps stopped. */
   expired?: boolean;
+  /**
+   * Set while the task waits `pending` for its template-wide concurrency slot: when it asks again at the latest (the
+   * first lease end among the key's slots), unless a release is announced before.
+   */
+  throttledUntil?: number;
   /** The operator behind the transition being recorded. */
   by?: string;
   reason?: string;

@@ -73,3 +73,15 @@ export function stepsWrite(context: TaskMachineContext, changes: StepChange[], n
     transitions: stepTransitions(context, changes, now),
   };
 }
+
+/**
+ * The durable write of a task that waits for its template-wide concurrency slot: its row stays `pending`, its history
+ * says `pending → throttled` (event `task.throttled`), once however often it asks again.
+ */
+export function throttledWrite(context: TaskMachineContext, now: number): TaskWrite {
+  return {
+    taskId: context.taskId,
+    task: { updatedAt: now },
+    transitions: [{ taskId: context.taskId, from: 'pending', to: 'throttled', by: 'engine', at: now }],
+  };
+}

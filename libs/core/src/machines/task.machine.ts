@@ -14,13 +14,26 @@ import {
 import type { CompensationMachine, CompensationMachineInput } from './compensation.machine.js';
 import type { TaskCompensation, TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
 import { unchosenSteps } from './decision.js';
-import { failureMessage, stepsWrite, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
+import {
+  failureMessage,
+  stepsWrite,
+  taskWrite,
+  throttledWrite,
+  type StepChange,
+  type TaskWriteChanges,
+} from './task-write.js';
 
 export type TaskMachineEvent =
   | { type: 'START' }
   /** Sent right after a stored task is restored: settles what was in flight and re-arms its steps' timers. */
   | { type: 'RESUME' }
   | { type: 'PAUSE' }
+  /** The task's template-wide concurrency slot is its (see `MachineEnvironment.admitTask`): its steps may start. */
+  | { type: 'ADMITTED' }
+  /** Every slot of its key is taken: it asks again at `retryAt` at the latest. */
+  | { type: 'THROTTLED'; retryAt: number }
+  /** A slot was released somewhere (a store's work announcement): a throttled task asks again. */
+  | { type: 'ADMISSION_OPEN' }
   /** A step actor reached a final state; its output is the step's outcome. */
   | DoneActorEvent<StepOutcome, string>
   | { type: 'CANCEL'; by?: string; reason?: string }
@@ -233,6 +246,9 @@ const recordMove = (to: TaskState, changes: TransitionChanges) =>
     { type: 'recorded', params: { to } },
   ] as const;
 
+/** What a task does when it starts running (at once, or once admitted): its start recorded. */
+const startRunning = ['markStarted', ...recordMove('in_progress', 'started')] as const;
+
 /** `steps` with the entries of `names` changed by `change`. */
 function withSteps(
   context: TaskMachineContext,
@@ -380,6 +396,7 @@ export function createTaskMachine(
       hasDeadline: ({ context }) => context.deadlineAt !== undefined,
       deadlinePassed: ({ context }) => context.deadlineAt !== undefined && env.now() >= context.deadlineAt,
       isPaused: ({ context }) => context.paused === true,
+      isTaskThrottled: ({ context }) => env.isTaskThrottled(context.taskId),
       haltedAndIdle: ({ context }) => isHalted(context) && countIn(context.steps, 'in_progress') === 0,
       idle: ({ context }) => countIn(context.steps, 'in_progress') === 0,
       anyResolvedManually: ({ context }) => anyResolvedManually(context),
@@ -392,6 +409,12 @@ export function createTaskMachine(
       },
     },
     delays: {
+      // Its deadline ends the wait too.
+      untilAdmission: ({ context }) =>
+        Math.min(
+          LONGEST_TIMER_MS,
+          Math.max(0, Math.min(context.throttledUntil ?? 0, context.deadlineAt ?? Infinity) - env.now()),
+        ),
       untilDeadline: ({ context }) => Math.min(LONGEST_TIMER_MS, Math.max(0, (context.deadlineAt ?? 0) - env.now())),
     },
     actions: {
@@ -405,7 +428,11 @@ export function createTaskMachine(
       },
       /** After `record`: the task's last durable state, and the operator's part in it done. */
       recorded: assign((_, params: { to: TaskState }) => ({ state: params.to, by: undefined, reason: undefined })),
-      markStarted: assign(() => ({ startedAt: env.now() })),
+      markStarted: assign(() => ({ startedAt: env.now(), throttledUntil: undefined })),
+      askAdmission: ({ context, self }) => env.admitTask(context.taskId, self),
+      throttle: assign(({ event }) => ({ throttledUntil: (event as { retryAt: number }).retryAt })),
+      recordThrottled: ({ context }) => env.record(throttledWrite(context, env.now())),
+      releaseTaskSlot: ({ context }) => env.releaseTaskSlot(context.taskId),
       unpause: assign({ paused: false }),
       rememberOperator: assign(({ event }) =>
         event.type === 'CANCEL' || event.type === 'RETRY' || event.type === 'RESOLVE_STEP'
@@ -559,11 +586,58 @@ export function createTaskMachine(
     states: {
       pending: {
         on: {
-          START: {
-            target: 'in_progress',
-            actions: ['markStarted', ...recordMove('in_progress', 'started')],
-          },
+          START: [
+            { guard: 'isTaskThrottled', target: 'admitting' },
+            { target: 'in_progress', actions: startRunning },
+          ],
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+        },
+      },
+      // A task whose template has a concurrency key asks the store for its slot before its first step (nothing
+      // recorded yet: most tasks are admitted at once and never show as throttled). It holds the slot until it
+      // finishes; the engine gives it back then.
+      admitting: {
+        entry: 'askAdmission',
+        on: {
+          ADMITTED: [
+            // A stopping engine starts nothing: the slot goes back and the next engine asks again.
+            { guard: 'isPaused', target: 'pending', actions: 'releaseTaskSlot' },
+            { target: 'in_progress', actions: startRunning },
+          ],
+          THROTTLED: { target: 'throttled', actions: 'throttle' },
+          CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
+          // Restored while asking: the answer went to an actor that is gone, so ask again.
+          RESUME: { target: 'admitting', reenter: true, actions: 'unpause' },
+        },
+      },
+      // Every slot of its key is taken: the task stays `pending`, runs no step, and asks again when a slot is
+      // released anywhere (the store's work announcement) or at the first lease end among the key's slots (a crashed
+      // worker's slot frees then). Recorded once (`pending → throttled`), however often it asks.
+      throttled: {
+        entry: 'recordThrottled',
+        // Past its deadline it waits no more: it starts without a slot and fails at once (`DEADLINE_EXCEEDED`).
+        always: { guard: and([not('isPaused'), 'deadlinePassed']), target: 'in_progress', actions: startRunning },
+        initial: 'blocked',
+        on: { CANCEL: { target: 'cancelling', actions: 'rememberOperator' } },
+        states: {
+          blocked: {
+            after: { untilAdmission: { guard: not('isPaused'), target: 'asking' } },
+            on: {
+              ADMISSION_OPEN: { guard: not('isPaused'), target: 'asking' },
+              RESUME: { target: 'asking', actions: 'unpause' },
+            },
+          },
+          asking: {
+            entry: 'askAdmission',
+            on: {
+              ADMITTED: [
+                { guard: 'isPaused', target: 'blocked', actions: 'releaseTaskSlot' },
+                { target: '#task.in_progress', actions: startRunning },
+              ],
+              THROTTLED: { target: 'blocked', reenter: true, actions: 'throttle' },
+              RESUME: { target: 'asking', reenter: true, actions: 'unpause' },
+            },
+          },
         },
       },
       in_progress: {

@@ -7,8 +7,22 @@ import type { Engine } from '../engine/engine.js';
 import type { JsonValue } from '../domain/json.js';
 import { silentLogger } from '../ports/logger.js';
 import type { TaskStore } from '../store/task-store.js';
+import type { TaskTemplate } from '../domain/template.js';
+import type { StepContext } from '../handlers/step-context.js';
 import { until } from './until.js';
 import { PAY_TEMPLATE } from './pay-template.js';
+
+/** One onboarding per customer at once (a template-wide key), each of two steps. */
+const ONBOARDING_TEMPLATE: TaskTemplate = {
+  namespace: 'crm',
+  name: 'onboarding',
+  version: '1.0.0',
+  concurrency: { key: '$.context.customer_id', limit: 1 },
+  steps: [
+    { name: 'open', handler: 'open' },
+    { name: 'welcome', handler: 'welcome', dependsOn: ['open'] },
+  ],
+};
 
 /** Where a worker process finds the store of a test: its URL, and the prefix of its Redis keys. */
 export interface ChildStore {
@@ -19,7 +33,7 @@ export interface ChildStore {
 /**
  * That a concurrency key holds across the workers of one store: three engines on it never run more attempts of one
  * key at once than its limit (measured by the handler), every throttled step is woken by the store's announcement of
- * a release on whichever worker; and, when `childStore` is given, that the slot of a worker process killed while it
+ * a release on whichever worker; a template-wide key caps whole tasks across two engines the same way; and, when `childStore` is given, that the slot of a worker process killed while it
  * held it (SIGKILL) frees when its lease ends, and another worker proceeds then.
  *
  * @example
@@ -42,16 +56,54 @@ export function describeThrottlingAcrossWorkers(
     const boot = async (
       clock: SimulatedClock,
       workerId: string,
-      handler: () => Promise<JsonValue> | JsonValue,
+      handler: (ctx: StepContext) => Promise<JsonValue> | JsonValue,
       limit: number,
+      template: TaskTemplate = PAY_TEMPLATE(limit),
     ) => {
       const engine = createEngine({ store: store!, clock, logger: silentLogger, workerId, pollIntervalMs: 60_000 });
-      engine.registerHandler('pay', handler);
-      engine.registerTemplate(PAY_TEMPLATE(limit));
+      for (const { handler: name } of template.steps) if (name) engine.registerHandler(name, handler);
+      engine.registerTemplate(template);
       engines.push(engine);
       await engine.start();
       return engine;
     };
+
+    it("holds a template's key across two engines: at most the limit of its tasks run at once, steps and all", async () => {
+      store = await makeStore();
+      const clock = new SimulatedClock();
+      clock.set(Date.now());
+      // Two steps each: a task counts as running from its first step's start to its last step's end.
+      let running = 0;
+      let peak = 0;
+      const handler = async (ctx: StepContext) => {
+        const first = ctx.step.name === 'open';
+        if (first) peak = Math.max(peak, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (!first) running--;
+        return { done: true };
+      };
+      const workers = await Promise.all(['w-1', 'w-2'].map((id) => boot(clock, id, handler, 1, ONBOARDING_TEMPLATE)));
+      const customer = `c-${Date.now()}`;
+      const ids = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const request = { namespace: 'crm', name: 'onboarding', context: { customer_id: customer } };
+          return (await workers[i % 2]!.runTask(request)).taskId;
+        }),
+      );
+      // The clock stands still: only the stores' announcements of releases wake the throttled tasks.
+      await until(
+        async () =>
+          (await Promise.all(ids.map((id) => store!.getTask(id)))).every((task) => task?.state === 'completed'),
+        'every onboarding completed',
+      );
+      expect(peak).toBe(1);
+      const throttled = await Promise.all(
+        ids.map(async (id) =>
+          (await store!.getTransitions(id)).some((move) => move.stepName === undefined && move.to === 'throttled'),
+        ),
+      );
+      expect(throttled.filter(Boolean).length).toBeGreaterThan(0);
+    }, 60_000);
 
     it('runs at most the limit at once across three engines, each throttled step woken by a release', async () => {
       store = await makeStore();

@@ -13,12 +13,24 @@ const STORE_FAILURE_RETRY_MS = 1_000;
 /** What the admissions need from the engine. */
 export interface AdmissionHost {
   activeTask(taskId: string): ActiveTask | undefined;
+  /** The template-wide concurrency key of a task's template, if it has one. */
+  taskLimit(task: ActiveTask): ConcurrencyLimit | undefined;
   clock: Clock;
   logger: Logger;
 }
 
 /** A step of a task, as this engine tracks its slot and its throttling. */
 const stepOf = (taskId: string, stepName: string) => `${taskId}/${stepName}`;
+
+/** The task itself, as this engine tracks its template-wide slot (no step is named ''): `<taskId>/`. */
+const TASK = '';
+
+/**
+ * The holder of a task's template-wide slot: the task alone, not its lease, so that whichever worker runs it next
+ * (claimed after a passivation or a crash) asks again as the same holder and keeps the slot. Only a durable
+ * terminal write releases it, which a worker that lost the task cannot make (its writes are fenced off).
+ */
+const taskHolderOf = (taskId: string) => `${taskId}#task`;
 
 /**
  * The holder of a step's slot in the store: the step under the lease that asks, so that asking again under that
@@ -36,6 +48,9 @@ const holderOf = (task: ActiveTask, stepName: string) => `${stepOf(task.info.tas
  *
  * A key is the step's template and name with the value its path reads (`ecommerce/process_order/process_payment:"m-1"`),
  * so steps of every version of a template share it; a path that reads nothing keys as `null`.
+ *
+ * A task whose template has a `concurrency` key is admitted the same way, once, before its first step
+ * ({@link admitTask}): its slot (`crm/onboarding:task:"c-1"`) is held by the task itself until it finishes.
  */
 export class Admissions {
   readonly #store: ConcurrencyLimits & RateLimits;
@@ -57,6 +72,46 @@ export class Admissions {
   isThrottled(taskId: string, stepName: string): boolean {
     const settings = this.#host.activeTask(taskId)?.steps.get(stepName)?.settings;
     return settings?.concurrency !== undefined || settings?.rateLimit !== undefined;
+  }
+
+  /** Whether the task's template has a template-wide concurrency key. */
+  isTaskThrottled(taskId: string): boolean {
+    const task = this.#host.activeTask(taskId);
+    return task !== undefined && this.#host.taskLimit(task) !== undefined;
+  }
+
+  /**
+   * Asks for the task's template-wide slot, held until the task finishes, and answers `task` (its actor) like a
+   * step's admission: `ADMITTED`, or `THROTTLED` with when to ask again, `ADMISSION_OPEN` on a release.
+   */
+  admitTask(taskId: string, actor: AnyActorRef): void {
+    this.admit(taskId, TASK, actor);
+  }
+
+  /**
+   * Takes the slot again for a task restored in a started state (claimed after a passivation or a crash): it kept
+   * it as the same holder unless the slot's lease lapsed and another task took it. When to ask again, if refused.
+   */
+  async retakeTaskSlot(task: ActiveTask): Promise<number | undefined> {
+    return this.#admit(task, TASK);
+  }
+
+  /** Gives back the task's template-wide slot, if this engine holds it (the task finished). */
+  releaseTaskSlot(taskId: string): void {
+    this.releaseSlot(taskId, TASK);
+  }
+
+  /**
+   * Extends the task's template-wide slot, if this engine holds it, to `until`: a task passivated until then keeps
+   * its slot while no worker holds it (see docs/ENGINE.md, "Template-wide concurrency keys").
+   */
+  holdTaskSlot(taskId: string, until: number): void {
+    const held = this.#held.get(stepOf(taskId, TASK));
+    if (!held) return;
+    this.#store.renewSlots([held.slot], until).catch((error: unknown) => {
+      // Its task's lease end frees it then: the task takes it again when it wakes, or waits for it.
+      this.#host.logger.warn({ err: error, taskId }, 'holding a passivated task slot failed');
+    });
   }
 
   /** Asks for the step's slot and token and answers `step` (see the class). */
@@ -114,11 +169,18 @@ export class Admissions {
     for (const step of throttled) if (step.getSnapshot().status === 'active') step.send({ type: 'ADMISSION_OPEN' });
   }
 
+  /** The limits of a step, or of the task itself ({@link TASK}): a task has a concurrency key only. */
+  #limitsOf(task: ActiveTask, stepName: string): { concurrency?: ConcurrencyLimit; rateLimit?: RateLimit } {
+    if (stepName !== TASK) return task.steps.get(stepName)!.settings;
+    const concurrency = this.#host.taskLimit(task);
+    return concurrency ? { concurrency } : {};
+  }
+
   /** Takes the slot, then the token (giving the slot back when none is left); when to ask again, or `undefined`. */
   async #admit(task: ActiveTask, stepName: string): Promise<number | undefined> {
-    const { concurrency, rateLimit } = task.steps.get(stepName)!.settings;
+    const { concurrency, rateLimit } = this.#limitsOf(task, stepName);
     const now = this.#host.clock.now();
-    const holder = holderOf(task, stepName);
+    const holder = stepName === TASK ? taskHolderOf(task.info.taskId) : holderOf(task, stepName);
     let slot: HeldSlot | undefined;
     if (concurrency) {
       slot = { key: this.#keyOf(task, stepName, concurrency), holder };
@@ -175,6 +237,8 @@ export class Admissions {
     const results = path.step === undefined ? undefined : { [path.step]: task.resultOf(path.step) };
     const value = readValuePath(path, { context: task.info.context, ...(results && { results }) }) ?? null;
     const { namespace, name } = task.info;
-    return `${namespace}/${name}/${stepName}:${JSON.stringify(value)}`;
+    // A task's key has no step segment, and `:task:` where a step's has its value: the two never meet.
+    const at = stepName === TASK ? ':task' : `/${stepName}`;
+    return `${namespace}/${name}${at}:${JSON.stringify(value)}`;
   }
 }

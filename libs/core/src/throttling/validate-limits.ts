@@ -40,10 +40,27 @@ function limitProblems(
   }
 }
 
-/** Every problem of the concurrency keys and rate limits of `template`'s steps. */
+/** The problems of a template's own `concurrency`: a key over `$.context` only (no step ran yet), a positive limit. */
+function taskLimitProblems(template: TaskTemplate, bad: (path: string, message: string) => void): void {
+  const limit = template.concurrency;
+  if (limit === undefined) return;
+  if (typeof limit !== 'object' || limit === null) {
+    bad('concurrency', 'must be an object with a key and a limit');
+    return;
+  }
+  const problem = valuePathProblem(limit.key);
+  if (problem) bad('concurrency.key', problem);
+  else if (parseValuePath(limit.key).step !== undefined) {
+    bad('concurrency.key', `'${limit.key}' reads a step's result; a task's key reads $.context only`);
+  }
+  if (!isPositiveInteger(limit.limit)) bad('concurrency.limit', 'must be a positive integer');
+}
+
+/** Every problem of the concurrency keys and rate limits of `template` and its steps. */
 export function limitsProblems(template: TaskTemplate): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   const bad = (path: string, message: string) => problems.push({ code: 'INVALID_SETTING', path, message });
+  taskLimitProblems(template, bad);
   const byName = new Map(template.steps.map((step) => [step.name, step.dependsOn]));
   const ancestors = (name: string) => ancestorsOf((step) => byName.get(step), name);
   template.steps.forEach((step, index) => limitProblems(step, `steps[${index}]`, ancestors, bad));

@@ -116,6 +116,8 @@ export function taskJson(task: TaskView, history: readonly TransitionRecord[]) {
   return {
     ...taskSummaryJson(task),
     trace_id: traceIdOf(task.traceContext),
+    /** Waits `pending` for a slot of its template's concurrency key. */
+    throttled: task.throttled === true,
     context: task.context,
     workflow_steps: task.steps.map(stepJson),
     annotations: task.annotations.map(annotationJson),

@@ -93,6 +93,8 @@ export const taskSummaryResponse = z.object({
 export const taskResponse = taskSummaryResponse.extend({
   /** The task's trace (W3C trace id, 32 hex digits), when it has one. */
   trace_id: z.string().nullable(),
+  /** Whether the task waits `pending` for a slot of its template's concurrency key. */
+  throttled: z.boolean(),
   context: z.record(z.string(), z.json()),
   workflow_steps: z.array(stepResponse),
   annotations: z.array(z.object({ annotation_type: z.string(), content: z.json(), created_at: time })),

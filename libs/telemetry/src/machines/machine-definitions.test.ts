@@ -12,10 +12,11 @@ describe('machine definitions', () => {
     const task = createMachine(definitions.task as never);
     const step = createMachine(definitions.step as never);
     expect(task.id).toBe('task');
-    // The machine's states are the stored ones, `cancelling`, which waits for running steps to stop, and the two
-    // outcomes of a compensated task, which an operator may retry from when its template allows it.
+    // The machine's states are the stored ones, `cancelling`, which waits for running steps to stop, the two
+    // outcomes of a compensated task, which an operator may retry from when its template allows it, and the two of a
+    // task waiting `pending` for its template's concurrency slot.
     expect(Object.keys(task.root.states).sort()).toEqual(
-      [...TASK_STATES, 'cancelling', 'compensated_failed', 'compensated_cancelled'].sort(),
+      [...TASK_STATES, 'cancelling', 'compensated_failed', 'compensated_cancelled', 'admitting', 'throttled'].sort(),
     );
     // A step's compensation states are the compensation machine's (`compensating` is recorded as it starts); a
     // bypassed step is `skipped` from its creation and runs no machine.

@@ -22,6 +22,9 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   isThrottled: unused,
   admit: unused,
   releaseSlot: unused,
+  isTaskThrottled: unused,
+  admitTask: unused,
+  releaseTaskSlot: unused,
   resultOf: unused,
 };
 

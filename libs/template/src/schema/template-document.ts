@@ -226,6 +226,10 @@ export const templateDocument = z.strictObject(
       .int(expect('must be a whole number of milliseconds'))
       .positive('must be 1 or more (milliseconds)')
       .optional(),
+    /** At most `limit` tasks of this template at once per value of `key` (over `$.context`), across workers. */
+    concurrency: z
+      .strictObject({ key: limitKey, limit: positiveInt('tasks') }, expect('must be a mapping of key and limit'))
+      .optional(),
     // Whether it is a priority (0 to 1000) is core's rule (validateTemplate), reported at this key all the same.
     priority: z.int(expect('must be a whole number')).optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),

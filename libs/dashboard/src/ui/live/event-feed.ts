@@ -6,6 +6,7 @@ import { needsToken } from '../auth/session.js';
 
 /** The events of `GET /events` the dashboard reacts to: every task and step transition. */
 const EVENT_TYPES = [
+  'task.throttled',
   'task.started',
   'task.resumed',
   'task.completed',
