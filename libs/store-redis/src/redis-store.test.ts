@@ -12,6 +12,8 @@ const openStore = (prefix?: string) => stores.open(prefix);
 afterEach(() => stores.cleanUp());
 
 describeStoreContract('Redis', () => openStore());
+// Several shards on one server: the merges and multi-shard paths a cluster takes, without a cluster.
+describeStoreContract('Redis, 4 shards', () => stores.open(undefined, TEST_REDIS_URL, { shards: 4 }));
 
 describe('RedisStore', () => {
   it('keeps two prefixes on one server apart', async () => {
@@ -174,15 +176,28 @@ describe('RedisStore', () => {
     );
   });
 
-  it('records its data model version once and refuses a prefix holding another', async () => {
+  it('records its data model version and shard count once and refuses a prefix holding others', async () => {
     const prefix = uniquePrefix();
     const store = openStore(prefix);
     await Promise.all([store.migrate(), openStore(prefix).migrate()]);
     await store.migrate();
+    await expect(stores.open(prefix, TEST_REDIS_URL, { shards: 2 }).migrate()).rejects.toMatchObject({
+      code: 'STORE_SCHEMA_MISMATCH',
+      message: expect.stringContaining('version 3 with 1 shards'),
+    });
     const raw = new Redis(TEST_REDIS_URL);
-    await raw.set(`${prefix}schema`, '99');
+    // Where versions 1 and 2, whose keys had no hash tags, recorded themselves.
+    await raw.set(`${prefix}schema`, '2');
     raw.disconnect();
-    await expect(store.migrate()).rejects.toMatchObject({ code: 'STORE_SCHEMA_MISMATCH' });
+    await expect(store.migrate()).rejects.toMatchObject({
+      code: 'STORE_SCHEMA_MISMATCH',
+      message: expect.stringContaining('version 2, whose keys have no hash tags'),
+    });
+  });
+
+  it('refuses a prefix holding a brace, which would put every key in one slot, and shard counts out of range', () => {
+    expect(() => createRedisStore(TEST_REDIS_URL, { prefix: '{app}:' })).toThrow(/prefix: must hold no '\{' or '\}'/);
+    expect(() => createRedisStore(TEST_REDIS_URL, { shards: 0 })).toThrow(/shards: must be a whole number from 1/);
   });
 
   it('rejects commands promptly while the server is unreachable', async () => {

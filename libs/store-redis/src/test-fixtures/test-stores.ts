@@ -1,6 +1,6 @@
 import type { RedisConnection } from '../connect-client.js';
 import { createRedisStore } from '../create-redis-store.js';
-import type { RedisStore } from '../redis-store.js';
+import type { RedisStore, RedisStoreOptions } from '../redis-store.js';
 import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from './test-redis.js';
 
 /** Opens stores on the test server for a suite, and cleans up after each test: closes them, deletes their keys. */
@@ -9,9 +9,9 @@ export class TestStores {
   readonly #opened: RedisStore[] = [];
 
   /** A store under `prefix` (a fresh one when absent), on its own connection unless given one. */
-  open(prefix = uniquePrefix(), connection: RedisConnection = TEST_REDIS_URL): RedisStore {
+  open(prefix = uniquePrefix(), connection: RedisConnection = TEST_REDIS_URL, options: RedisStoreOptions = {}): RedisStore {
     this.#prefixes.push(prefix);
-    const store = createRedisStore(connection, { prefix });
+    const store = createRedisStore(connection, { ...options, prefix });
     this.#opened.push(store);
     return store;
   }

@@ -1,13 +1,4 @@
-/**
- * The start of every script: the `#!lua` shebang, so that Redis 7 refuses a script that would write while the
- * server is out of memory before it runs rather than at its first write, which keeps a failed script from
- * leaving half a batch behind. Then helpers shared by the scripts. ARGV[1] is always the key prefix.
- */
-// The unfinished states are core's UNFINISHED_TASK_STATES: a new one must be added here too.
-export const LUA_PRELUDE = `#!lua
-local prefix = ARGV[1]
-local function key(name) return prefix .. name end
-local function index(suffix) return prefix .. 'idx:' .. suffix end
+-- The unfinished states are core's UNFINISHED_TASK_STATES: a new one must be added here too.
 local function is_unfinished(state) return state == 'pending' or state == 'in_progress' or state == 'compensating' end
 -- The stored state is JSON: compared as written rather than decoded.
 local function task_is_unfinished(task)
@@ -22,4 +13,3 @@ local function call_in_slices(command, name, list)
     redis.call(command, name, unpack(list, first, math.min(first + 999, #list)))
   end
 end
-`;

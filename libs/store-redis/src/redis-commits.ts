@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, TASK_STATES, type CommitResult, type TaskWrite } from '@tasker/core';
+import { pipelineReplies } from './pipeline-replies.js';
+import type { RedisEventLog } from './redis-event-log.js';
+import type { RedisKeys } from './redis-keys.js';
+import { groupByShard, RedisSeam } from './redis-seam.js';
+import type { RedisClient } from './connect-client.js';
+import { indexSuffix } from './redis-keys.js';
+import { writeArgument, type WriteArgument } from './script-arguments.js';
+import { SCRIPTS } from './scripts.js';
+
+const STATES = JSON.stringify(TASK_STATES);
+const NOT_FOUND = 'TASK_NOT_FOUND ';
+
+/**
+ * Group commits on Redis: the writes of a batch go to their tasks' shards, one commit script per shard (all sent
+ * at once), and the events they put in the shards' outboxes are then appended to the event log (see
+ * {@link RedisEventLog}), before the commit resolves: a reader that sees the commit's effect finds its events.
+ *
+ * A batch of one shard is checked and applied atomically by its script. A batch of several is first checked for
+ * unknown tasks on every shard (a batch naming one applies nothing, so that the write queue can split it and retry
+ * the halves under new ids without applying any write twice); a task deleted between the check and the commit
+ * fails that shard's part alone. Each shard remembers the batch ids it applied, so a batch retried after a lost
+ * reply applies nowhere twice. If the process dies between the shards' scripts, the shards it reached hold their
+ * writes and the others not: each task's write is whole or absent, and the tasks' leases lapse to another worker,
+ * which resumes each from what it finds.
+ */
+export class RedisCommits extends RedisSeam {
+  /** Names this store instance's record of recently committed batches (see commit.lua). */
+  readonly #instanceId = randomUUID();
+  #batchSequence = 0;
+
+  constructor(
+    client: RedisClient,
+    keys: RedisKeys,
+    countCommand: () => void,
+    private readonly eventLog: RedisEventLog,
+  ) {
+    super(client, keys, countCommand);
+  }
+
+  async commit(writes: readonly TaskWrite[], batchId: string): Promise<CommitResult> {
+    const byShard = groupByShard(writes.map(writeArgument), (write) => this.keys.shardOf(write.id).shard);
+    if (byShard.size > 1) await Promise.all([...byShard].map(([shard, part]) => this.#checkExist(shard, part)));
+    const sequence = ++this.#batchSequence;
+    const fenced = new Set(
+      (await Promise.all([...byShard].map(([shard, part]) => this.#commitShard(shard, part, batchId, sequence)))).flat(),
+    );
+    return { fenced: [...new Set(writes.map((write) => write.taskId))].filter((taskId) => fenced.has(taskId)) };
+  }
+
+  async #checkExist(shard: number, writes: readonly WriteArgument[]): Promise<void> {
+    const ids = [...new Set(writes.map((write) => write.id))];
+    const pipeline = this.client.pipeline();
+    for (const id of ids) pipeline.exists(this.keys.task(id).task);
+    const found = await pipelineReplies(pipeline);
+    this.countCommands(found.length);
+    const missing = ids.find((_, index) => found[index] === 0);
+    if (missing !== undefined) throw notFound(`no task ${missing} to write to (shard ${shard})`);
+  }
+
+  async #commitShard(shard: number, writes: WriteArgument[], batchId: string, sequence: number): Promise<string[]> {
+    const shardKeys = this.keys.shards[shard]!;
+    const keys = [
+      shardKeys.claimable,
+      shardKeys.leased,
+      shardKeys.owners,
+      shardKeys.tokens,
+      shardKeys.unfinished,
+      shardKeys.commits(this.#instanceId),
+      shardKeys.outbox,
+      shardKeys.outboxSequence,
+      ...shardKeys.states,
+    ];
+    for (const write of writes) {
+      const task = this.keys.task(write.id);
+      keys.push(task.task, task.steps, task.transitions, task.annotations, task.snapshot);
+      for (const type of write.annotationTypes ?? []) keys.push(shardKeys.index(indexSuffix('annotation', type)));
+    }
+    let reply: [string[], string[]];
+    try {
+      reply = (await this.runScript(SCRIPTS.commit, keys, [
+        batchId,
+        sequence,
+        JSON.stringify(writes),
+        STATES,
+        this.eventLog.appendedUpTo(shard),
+      ])) as [string[], string[]];
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith(NOT_FOUND)) throw notFound(error.message.slice(NOT_FOUND.length));
+      throw error;
+    }
+    const [fenced, outbox] = reply;
+    if (outbox.length > 0) await this.eventLog.append(shard, outbox);
+    return fenced;
+  }
+}
+
+function notFound(message: string): NotFoundError {
+  return new NotFoundError('TASK_NOT_FOUND', `RedisStore: ${message}`);
+}

@@ -1,0 +1,159 @@
+import {
+  decodeTaskCursor,
+  encodeTaskCursor,
+  pageSize,
+  type ActivityFilter,
+  type StoredSnapshot,
+  type StoredTask,
+  type TaskActivity,
+  type TaskFilter,
+  type TaskPage,
+  type TaskRecord,
+  type TransitionRecord,
+} from '@tasker/core';
+import type { ChainableCommander } from 'ioredis';
+import { compareMembers, pageRange, taskIdOfMember } from './index-member.js';
+import { pipelineReplies } from './pipeline-replies.js';
+import { parseJsonList, stepsFromHash, taskFromHash } from './record-codec.js';
+import { indexSuffix, type ShardKeys, type TaskKeys } from './redis-keys.js';
+import { groupByShard, RedisSeam } from './redis-seam.js';
+import { SCRIPTS } from './scripts.js';
+
+/** The index suffixes a filter narrows by: all of the lists must match, any index within one list. */
+function filterIndexes(filter: TaskFilter): string[][] {
+  const filters: string[][] = [];
+  if (filter.state !== undefined)
+    filters.push(([] as string[]).concat(filter.state).map((state) => indexSuffix('state', state)));
+  if (filter.namespace !== undefined) filters.push([indexSuffix('namespace', filter.namespace)]);
+  if (filter.name !== undefined) filters.push([indexSuffix('name', filter.name)]);
+  if (filter.version !== undefined) filters.push([indexSuffix('version', filter.version)]);
+  if (filter.correlationId !== undefined) filters.push([indexSuffix('correlation', filter.correlationId)]);
+  if (filter.annotationType !== undefined) filters.push([indexSuffix('annotation', filter.annotationType)]);
+  return filters;
+}
+
+const asEntries = (hash: unknown) => Object.entries(hash as Record<string, string>);
+
+/**
+ * The reads of the Redis store that span tasks: lists, pages and batches of tasks. Each shard's index answers
+ * its part (one command or script per shard, all sent at once), the parts are merged in index order, and the
+ * tasks' keys are then read in one pipeline per shard.
+ */
+export class RedisQueries extends RedisSeam {
+  /**
+   * One page of tasks, newest first: each shard's list script answers up to a page's worth of members of the
+   * filter (see list-tasks.lua), the newest of them across shards make the page.
+   */
+  async listTasks(filter: TaskFilter): Promise<TaskPage> {
+    const limit = pageSize(filter.limit);
+    const cursor = filter.cursor === undefined ? undefined : decodeTaskCursor(filter.cursor);
+    const filters = filterIndexes(filter);
+    const query = JSON.stringify({
+      filters: filters.map((indexes) => indexes.length),
+      ...pageRange({ cursor, createdFrom: filter.createdFrom, createdTo: filter.createdTo }),
+      count: limit + 1,
+    });
+    const perShard = await Promise.all(
+      this.keys.shards.map(
+        async (shard) =>
+          (await this.runScript(
+            SCRIPTS.listTasks,
+            [shard.all, ...filters.flat().map((suffix) => shard.index(suffix))],
+            [query],
+          )) as string[],
+      ),
+    );
+    const members = perShard
+      .flat()
+      .sort((a, b) => compareMembers(b, a))
+      .slice(0, limit + 1);
+    const read = await this.#readTasks(members.map(taskIdOfMember), (pipeline, keys) => pipeline.hgetall(keys.task));
+    const found = members
+      .map((member) => taskFromHash(asEntries(read.get(taskIdOfMember(member))![0])))
+      .filter((task): task is TaskRecord => task !== undefined);
+    const tasks = found.slice(0, limit);
+    const last = tasks.at(-1);
+    return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };
+  }
+
+  /** The tasks of `taskIds` that exist, with their steps and snapshots: three reads per task. */
+  async loadTasks(taskIds: readonly string[]): Promise<StoredTask[]> {
+    const read = await this.#readTasks(taskIds, (pipeline, keys) =>
+      pipeline.hgetall(keys.task).hgetall(keys.steps).get(keys.snapshot),
+    );
+    return taskIds.flatMap((id) => {
+      const [hash, stepsHash, snapshot] = read.get(id)!;
+      const task = taskFromHash(asEntries(hash));
+      if (!task) return [];
+      const steps = stepsFromHash(id, asEntries(stepsHash));
+      return [
+        snapshot === null ? { task, steps } : { task, steps, snapshot: JSON.parse(snapshot as string) as StoredSnapshot },
+      ];
+    });
+  }
+
+  /**
+   * The tasks created in the filter's window, oldest first, with their steps and the history entries that carry an
+   * error. The namespace index (or `idx:all`) of each shard gives the window as one lexicographic range. Name and
+   * version are checked on the rows read.
+   */
+  async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
+    const suffix = filter.namespace === undefined ? 'all' : indexSuffix('namespace', filter.namespace);
+    const range = pageRange({ createdFrom: filter.createdFrom, createdTo: filter.createdTo });
+    const ids = await this.#mergedMembers((shard) => this.client.zrange(shard.index(suffix), range.min, range.max, 'BYLEX'));
+    const read = await this.#readTasks(ids, (pipeline, keys) =>
+      pipeline.hgetall(keys.task).hgetall(keys.steps).lrange(keys.transitions, 0, -1),
+    );
+    const activities: TaskActivity[] = [];
+    for (const id of ids) {
+      const [hash, steps, transitions] = read.get(id)!;
+      const task = taskFromHash(asEntries(hash));
+      if (!task || task.createdAt < filter.createdFrom || task.createdAt >= filter.createdTo) continue;
+      if (filter.name !== undefined && task.name !== filter.name) continue;
+      if (filter.version !== undefined && task.version !== filter.version) continue;
+      activities.push({
+        task,
+        steps: stepsFromHash(id, asEntries(steps)),
+        failures: parseJsonList<TransitionRecord>(transitions as string[]).filter(
+          (transition) => transition.error !== undefined,
+        ),
+      });
+    }
+    return activities;
+  }
+
+  async listUnfinishedTaskIds(): Promise<string[]> {
+    return this.#mergedMembers((shard) => this.client.zrange(shard.unfinished, 0, '-1'));
+  }
+
+  /** The task ids of the members each shard's `read` answers, merged in index order (creation time, then id). */
+  async #mergedMembers(read: (shard: ShardKeys) => Promise<string[]>): Promise<string[]> {
+    this.countCommands(this.keys.shardCount);
+    const members = (await Promise.all(this.keys.shards.map(read))).flat();
+    return members.sort(compareMembers).map(taskIdOfMember);
+  }
+
+  /**
+   * The replies of the reads `queue` puts in a pipeline for each task, by task id: one pipeline (one round trip)
+   * per shard, all sent at once.
+   */
+  async #readTasks(
+    taskIds: readonly string[],
+    queue: (pipeline: ChainableCommander, keys: TaskKeys) => void,
+  ): Promise<Map<string, unknown[]>> {
+    const read = new Map<string, unknown[]>();
+    const ids = [...new Set(taskIds)];
+    const perShard = groupByShard(ids, (id) => this.keys.shardOf(id).shard);
+    await Promise.all(
+      [...perShard.values()].map(async (part) => {
+        const pipeline = this.client.pipeline();
+        for (const id of part) queue(pipeline, this.keys.task(id));
+        const replies = await pipelineReplies(pipeline);
+        this.countCommands(replies.length);
+        const perTask = replies.length / part.length;
+        part.forEach((id, index) => read.set(id, replies.slice(index * perTask, (index + 1) * perTask)));
+      }),
+    );
+    return read;
+  }
+}
