@@ -40,12 +40,23 @@ export class RedisCommits extends RedisSeam {
   }
 
   async commit(writes: readonly TaskWrite[], batchId: string): Promise<CommitResult> {
-    const byShard = groupByShard(writes.map(writeArgument), (write) => this.keys.shardOf(write.id).shard);
+    const batch = writes.map(writeArgument);
+    const byShard = groupByShard(batch, (write) => this.keys.shardOf(write.id).shard);
     if (byShard.size > 1) await Promise.all([...byShard].map(([shard, part]) => this.#checkExist(shard, part)));
     const sequence = ++this.#batchSequence;
-    const fenced = new Set(
-      (await Promise.all([...byShard].map(([shard, part]) => this.#commitShard(shard, part, batchId, sequence)))).flat(),
+    const replies = await Promise.all(
+      [...byShard].map(async ([shard, part]) => ({
+        shard,
+        ...(await this.#commitShard(shard, part, batchId, sequence)),
+      })),
     );
+    const outboxes = new Map(replies.flatMap(({ shard, outbox }) => (outbox.length > 0 ? [[shard, outbox]] : [])));
+    if (outboxes.size > 0) {
+      // The batch's events go to the log in the batch's order, across shards.
+      const rank = new Map(batch.flatMap((write) => write.events ?? []).map((entry, index) => [entry, index]));
+      await this.eventLog.append(outboxes, rank);
+    }
+    const fenced = new Set(replies.flatMap((reply) => reply.fenced));
     return { fenced: [...new Set(writes.map((write) => write.taskId))].filter((taskId) => fenced.has(taskId)) };
   }
 
@@ -59,7 +70,12 @@ export class RedisCommits extends RedisSeam {
     if (missing !== undefined) throw notFound(`no task ${missing} to write to (shard ${shard})`);
   }
 
-  async #commitShard(shard: number, writes: WriteArgument[], batchId: string, sequence: number): Promise<string[]> {
+  async #commitShard(
+    shard: number,
+    writes: WriteArgument[],
+    batchId: string,
+    sequence: number,
+  ): Promise<{ fenced: string[]; outbox: string[] }> {
     const shardKeys = this.keys.shards[shard]!;
     const keys = [
       shardKeys.claimable,
@@ -87,12 +103,12 @@ export class RedisCommits extends RedisSeam {
         this.eventLog.appendedUpTo(shard),
       ])) as [string[], string[]];
     } catch (error) {
-      if (error instanceof Error && error.message.startsWith(NOT_FOUND)) throw notFound(error.message.slice(NOT_FOUND.length));
+      if (error instanceof Error && error.message.startsWith(NOT_FOUND))
+        throw notFound(error.message.slice(NOT_FOUND.length));
       throw error;
     }
     const [fenced, outbox] = reply;
-    if (outbox.length > 0) await this.eventLog.append(shard, outbox);
-    return fenced;
+    return { fenced, outbox };
   }
 }
 

@@ -73,37 +73,62 @@ export class RedisEventLog extends RedisSeam implements EventLog {
   }
 
   /**
-   * Appends outbox entries of shard `shard`, as the commit script or a ZRANGE answers them (`[member, sequence,
-   * ...]`, oldest first), to the stream.
+   * Appends outbox entries to the stream: `outboxes` holds each shard's as the commit script or a ZRANGE answers
+   * them (`[member, sequence, ...]`, oldest first). Entries whose member `rank` orders (a batch's, in its write
+   * order) go in that order after the others (older, left behind), each shard's still oldest first.
    */
-  async append(shard: number, outbox: readonly string[]): Promise<void> {
+  async append(
+    outboxes: ReadonlyMap<number, readonly string[]>,
+    rank: ReadonlyMap<string, number> = new Map(),
+  ): Promise<void> {
+    const queues = [...outboxes].map(([shard, flat]) => {
+      const entries: Array<{ shard: number; sequence: string; entry: string; rank: number }> = [];
+      for (let index = 0; index + 1 < flat.length; index += 2) {
+        const entry = flat[index]!.slice(flat[index]!.indexOf(' ') + 1);
+        entries.push({ shard, sequence: flat[index + 1]!, entry, rank: rank.get(entry) ?? -1 });
+      }
+      return entries;
+    });
     const keys = [this.keys.events, this.keys.outboxPositions];
-    const args: Array<string | number> = [shard];
-    for (let index = 0; index < outbox.length; index += 2) {
-      const member = outbox[index]!;
-      const [taskId, at, event] = JSON.parse(member.slice(member.indexOf(' ') + 1)) as OutboxEntry;
+    const args: Array<string | number> = [];
+    // A merge of the shards' queues by rank: each queue is in rank order already (a shard's outbox keeps the order
+    // its commit script wrote the batch in).
+    for (;;) {
+      const next = queues.filter((queue) => queue.length > 0).sort((a, b) => a[0]!.rank - b[0]!.rank)[0];
+      if (!next) break;
+      const { shard, sequence, entry } = next.shift()!;
+      const [taskId, at, event] = JSON.parse(entry) as OutboxEntry;
       keys.push(this.keys.taskEvents(taskId));
-      args.push(outbox[index + 1]!, taskId, at, event);
+      args.push(shard, sequence, taskId, at, event);
     }
-    const position = Number(await this.runScript(SCRIPTS.appendEvents, keys, args));
-    this.#appended.set(shard, Math.max(position, this.appendedUpTo(shard)));
+    if (args.length === 0) return;
+    const positions = (await this.runScript(SCRIPTS.appendEvents, keys, args)) as Array<string | number>;
+    for (let index = 0; index + 1 < positions.length; index += 2) {
+      const shard = Number(positions[index]);
+      this.#appended.set(shard, Math.max(Number(positions[index + 1]), this.appendedUpTo(shard)));
+    }
   }
 
   /** Appends what every shard's outbox holds (entries left by a process that died after its commit), then trims. */
   async drainOutboxes(): Promise<void> {
-    await Promise.all(
-      this.keys.shards.map(async ({ shard, outbox }) => {
-        for (;;) {
-          this.countCommand();
-          const entries = await this.client.zrange(outbox, '0', String(APPEND_PAGE - 1), 'WITHSCORES');
-          if (entries.length === 0) return;
-          await this.append(shard, entries);
-          this.countCommand();
-          await this.client.zremrangebyscore(outbox, '-inf', this.appendedUpTo(shard));
-          if (entries.length < 2 * APPEND_PAGE) return;
-        }
-      }),
-    );
+    for (;;) {
+      this.countCommands(this.keys.shardCount);
+      const outboxes = await Promise.all(
+        this.keys.shards.map(async ({ outbox }) =>
+          this.client.zrange(outbox, '0', String(APPEND_PAGE - 1), 'WITHSCORES'),
+        ),
+      );
+      const found = new Map(outboxes.flatMap((entries, shard) => (entries.length > 0 ? [[shard, entries]] : [])));
+      if (found.size === 0) return;
+      await this.append(found);
+      this.countCommands(found.size);
+      await Promise.all(
+        [...found.keys()].map((shard) =>
+          this.client.zremrangebyscore(this.keys.shards[shard]!.outbox, '-inf', this.appendedUpTo(shard)),
+        ),
+      );
+      if (outboxes.every((entries) => entries.length < 2 * APPEND_PAGE)) return;
+    }
   }
 
   async readEvents(query: EventQuery): Promise<LoggedEvent[]> {
@@ -226,7 +251,8 @@ export class RedisEventLog extends RedisSeam implements EventLog {
     }
     if (doomed.length === 0) return 0;
     const transaction = this.client.multi().xdel(this.#stream, ...doomed.map(({ id }) => id));
-    for (const { id, taskId } of doomed) if (taskId !== undefined) transaction.lrem(this.keys.taskEvents(taskId), 1, id);
+    for (const { id, taskId } of doomed)
+      if (taskId !== undefined) transaction.lrem(this.keys.taskEvents(taskId), 1, id);
     this.countCommand();
     const [deleted] = await pipelineReplies(transaction);
     return Number(deleted);

@@ -170,7 +170,6 @@ describe('leases on Redis', () => {
       listener.disconnect();
     }
   });
-
 });
 
 afterAll(() => raw.quit());

@@ -87,7 +87,9 @@ export class RedisQueries extends RedisSeam {
       if (!task) return [];
       const steps = stepsFromHash(id, asEntries(stepsHash));
       return [
-        snapshot === null ? { task, steps } : { task, steps, snapshot: JSON.parse(snapshot as string) as StoredSnapshot },
+        snapshot === null
+          ? { task, steps }
+          : { task, steps, snapshot: JSON.parse(snapshot as string) as StoredSnapshot },
       ];
     });
   }
@@ -100,7 +102,9 @@ export class RedisQueries extends RedisSeam {
   async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     const suffix = filter.namespace === undefined ? 'all' : indexSuffix('namespace', filter.namespace);
     const range = pageRange({ createdFrom: filter.createdFrom, createdTo: filter.createdTo });
-    const ids = await this.#mergedMembers((shard) => this.client.zrange(shard.index(suffix), range.min, range.max, 'BYLEX'));
+    const ids = await this.#mergedMembers((shard) =>
+      this.client.zrange(shard.index(suffix), range.min, range.max, 'BYLEX'),
+    );
     const read = await this.#readTasks(ids, (pipeline, keys) =>
       pipeline.hgetall(keys.task).hgetall(keys.steps).lrange(keys.transitions, 0, -1),
     );

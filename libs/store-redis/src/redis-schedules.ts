@@ -69,7 +69,11 @@ export class RedisSchedules extends RedisSeam {
     const fields = MOVING_FIELDS.flatMap((field) =>
       advance[field] === undefined ? [] : [field, JSON.stringify(advance[field])],
     );
-    const changed = await this.runScript(SCRIPTS.advanceSchedule, [this.keys.schedule(id)], [JSON.stringify(from), ...fields]);
+    const changed = await this.runScript(
+      SCRIPTS.advanceSchedule,
+      [this.keys.schedule(id)],
+      [JSON.stringify(from), ...fields],
+    );
     return changed === 1;
   }
 }

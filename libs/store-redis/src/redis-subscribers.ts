@@ -8,8 +8,11 @@ import { SCRIPTS } from './scripts.js';
  */
 export class RedisSubscribers extends RedisSeam implements SubscriberPositions {
   async claimSubscriber({ name, workerId, now, until }: SubscriberClaim): Promise<SubscriberHold | undefined> {
-    const reply = (await this.runScript(SCRIPTS.claimSubscriber, [this.keys.subscriber(name)], [workerId, now, until])) as
-      [number, string | null] | null;
+    const reply = (await this.runScript(
+      SCRIPTS.claimSubscriber,
+      [this.keys.subscriber(name)],
+      [workerId, now, until],
+    )) as [number, string | null] | null;
     if (reply === null) return undefined;
     const [token, position] = reply;
     return position === null ? { token } : { token, position };
