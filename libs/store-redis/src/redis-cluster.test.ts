@@ -1,7 +1,8 @@
-import { describeStoreContract, sampleSteps, sampleTask } from '@tasker/core/testing';
+import { describeStoreContract, sampleEvent, sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Cluster } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { clusterNodesOf } from './connect-client.js';
+import { RedisKeys } from './redis-keys.js';
 import { DEFAULT_CLUSTER_SHARDS } from './redis-store.js';
 import { CHAIN_STEPS, createChainEngine, runChain } from './test-fixtures/chain-engine.js';
 import { uniquePrefix } from './test-fixtures/test-redis.js';
@@ -33,6 +34,40 @@ describe('a Redis store on a Redis Cluster', () => {
     expect(page.tasks.map((task) => task.id)).toEqual(tasks.map((task) => task.id).reverse());
     const stored = await store.loadTasks(tasks.map((task) => task.id));
     expect(stored.map((entry) => entry.task)).toEqual(tasks);
+  });
+
+  it('appends the events a process left in an outbox, dying between its commit and the append, once', async () => {
+    const prefix = uniquePrefix();
+    const store = stores.open(prefix);
+    const task = sampleTask();
+    await store.createTask(task, []);
+    // What the commit script of the dead process left: its entry in the shard's outbox, not yet in the log.
+    const shard = new RedisKeys(prefix, store.shards).shardOf(task.id);
+    const left = sampleEvent(task.id, 'step.started', 1);
+    const sequence = await admin.incr(shard.outboxSequence);
+    await admin.zadd(shard.outbox, sequence, `${sequence} ${JSON.stringify([task.id, 1, JSON.stringify(left)])}`);
+    expect(await store.readEvents({ limit: 10 })).toEqual([]);
+
+    // The next commit on the shard appends it first; a purge run appends what is left (nothing) and keeps both.
+    await store.commit([{ taskId: task.id, events: [sampleEvent(task.id, 'step.completed', 2)] }]);
+    await store.purgeEvents({ before: 0, keepNewest: 1_000, limit: 1_000 });
+    const logged = await store.readEvents({ taskId: task.id, limit: 10 });
+    expect(logged.map(({ event: { type } }) => type)).toEqual(['step.started', 'step.completed']);
+    expect(await admin.zcard(shard.outbox)).toBe(0);
+  });
+
+  it('appends, at its next purge run, the events left in the outbox of a shard no commit touched since', async () => {
+    const prefix = uniquePrefix();
+    const store = stores.open(prefix);
+    const task = sampleTask();
+    await store.createTask(task, []);
+    const shard = new RedisKeys(prefix, store.shards).shardOf(task.id);
+    const left = sampleEvent(task.id, 'step.started', 1);
+    await admin.zadd(shard.outbox, 1, `1 ${JSON.stringify([task.id, 1, JSON.stringify(left)])}`);
+    expect(await store.purgeEvents({ before: 0, keepNewest: 1_000, limit: 1_000 })).toBe(0);
+    expect((await store.readEvents({ limit: 10 })).map(({ event }) => event)).toEqual([left]);
+    await store.purgeEvents({ before: 0, keepNewest: 1_000, limit: 1_000 });
+    expect(await store.readEvents({ limit: 10 })).toHaveLength(1);
   });
 
   it('takes an ioredis Cluster of the caller, and leaves it open on close', async () => {
