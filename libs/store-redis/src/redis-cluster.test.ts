@@ -1,11 +1,12 @@
+import { createStoreFromUrl } from '@tasker/core';
 import { describeStoreContract, sampleEvent, sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Cluster } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { clusterNodesOf } from './connect-client.js';
 import { RedisKeys } from './redis-keys.js';
-import { DEFAULT_CLUSTER_SHARDS } from './redis-store.js';
+import { DEFAULT_CLUSTER_SHARDS, RedisStore } from './redis-store.js';
 import { CHAIN_STEPS, createChainEngine, runChain } from './test-fixtures/chain-engine.js';
-import { uniquePrefix } from './test-fixtures/test-redis.js';
+import { deleteKeys, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
 
 const url = inject('redisClusterUrl');
@@ -68,6 +69,23 @@ describe('a Redis store on a Redis Cluster', () => {
     expect((await store.readEvents({ limit: 10 })).map(({ event }) => event)).toEqual([left]);
     await store.purgeEvents({ before: 0, keepNewest: 1_000, limit: 1_000 });
     expect(await store.readEvents({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('opens from a redis+cluster:// store URL under its ?prefix=, migrated, and runs a task', async () => {
+    const prefix = uniquePrefix();
+    const store = await createStoreFromUrl(`${url}/?prefix=${encodeURIComponent(prefix)}`);
+    try {
+      expect(store).toBeInstanceOf(RedisStore);
+      expect([(store as RedisStore).prefix, (store as RedisStore).shards]).toEqual([prefix, DEFAULT_CLUSTER_SHARDS]);
+      const { engine } = createChainEngine({ store });
+      await engine.start();
+      const task = await engine.waitForTask(await runChain(engine), { timeoutMs: 10_000 });
+      await engine.stop();
+      expect(task.state).toBe('completed');
+    } finally {
+      await store.close();
+      await deleteKeys(url, [prefix]);
+    }
   });
 
   it('takes an ioredis Cluster of the caller, and leaves it open on close', async () => {
