@@ -34,7 +34,10 @@ describe('createStoreFromUrl', () => {
     ['memory:extra', "write plain 'memory:'"],
     ['sqlite:', 'names no file'],
     ['redis://127.0.0.1:6379/?prefix=', 'prefix is empty'],
-    ['redis+cluster://:hunter2@a:7000,b:7001/?prefix=', "'redis+cluster://***@a:7000,b:7001/?prefix=': prefix is empty"],
+    [
+      'redis+cluster://:hunter2@a:7000,b:7001/?prefix=',
+      "'redis+cluster://***@a:7000,b:7001/?prefix=': prefix is empty",
+    ],
   ])('refuses %s naming what is wrong', async (url, problem) => {
     const error = await createStoreFromUrl(url).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreUrlError);
