@@ -17,7 +17,7 @@ import { SCRIPTS } from './scripts.js';
 /** A stream entry as XRANGE and XREAD answer it: the id and the flat list of fields and values. */
 type StreamEntry = [id: string, fields: string[]];
 
-/** How many outbox entries one append takes (the commit script answers as many). */
+/** How many outbox entries a drain reads per shard at a time. */
 const APPEND_PAGE = 1_000;
 /** How many entries one read of the stream takes when filters may leave most of them out. */
 const SCAN_PAGE = 500;

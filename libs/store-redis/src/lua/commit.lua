@@ -32,13 +32,14 @@
     ARGV[4] JSON array of the task states, in the order of their index keys
     ARGV[5] the outbox sequence number appended to the event log already
   Output: { ids of the tasks whose writes were fenced off (none for a repeated batch), the outbox: [member, seq,
-    ...] oldest first, at most 1000 }; error TASK_NOT_FOUND when a task is unknown.
+    ...] oldest first, all of it, so that the batch's events are appended before the commit resolves }; error
+    TASK_NOT_FOUND when a task is unknown.
 ]]
 --- @include "tasks"
 --- @include "lease"
 local unfinished_key, recent_batches, outbox, outbox_sequence = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 redis.call('ZREMRANGEBYSCORE', outbox, '-inf', ARGV[5])
-local function outbox_entries() return redis.call('ZRANGE', outbox, 0, 999, 'WITHSCORES') end
+local function outbox_entries() return redis.call('ZRANGE', outbox, 0, -1, 'WITHSCORES') end
 if redis.call('ZSCORE', recent_batches, ARGV[1]) then return {{}, outbox_entries()} end
 local state_index, next_key = {}, 9
 for _, state in ipairs(cjson.decode(ARGV[4])) do
