@@ -60,14 +60,17 @@ export class RedisCommits extends RedisSeam {
     return { fenced: [...new Set(writes.map((write) => write.taskId))].filter((taskId) => fenced.has(taskId)) };
   }
 
+  /** One EXISTS of all the shard's tasks (one slot); only when some are missing, one per task to name one. */
   async #checkExist(shard: number, writes: readonly WriteArgument[]): Promise<void> {
-    const ids = [...new Set(writes.map((write) => write.id))];
+    const keys = [...new Set(writes.map((write) => this.keys.task(write.id).task))];
+    this.countCommand();
+    if ((await this.client.exists(...keys)) === keys.length) return;
     const pipeline = this.client.pipeline();
-    for (const id of ids) pipeline.exists(this.keys.task(id).task);
+    for (const key of keys) pipeline.exists(key);
     const found = await pipelineReplies(pipeline);
     this.countCommands(found.length);
-    const missing = ids.find((_, index) => found[index] === 0);
-    if (missing !== undefined) throw notFound(`no task ${missing} to write to (shard ${shard})`);
+    const missing = writes.find((write) => found[keys.indexOf(this.keys.task(write.id).task)] === 0);
+    if (missing !== undefined) throw notFound(`no task ${missing.id} to write to (shard ${shard})`);
   }
 
   async #commitShard(
