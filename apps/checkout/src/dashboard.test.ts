@@ -121,6 +121,31 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows a task's deadline in its page's header", async () => {
+    const created = await fetch(`${test.url}/tasker/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        namespace: 'ecommerce',
+        name: 'process_order',
+        version: '1.1.0',
+        // Held for its fraud review, so that it is still running when the page shows it.
+        context: checkoutBody('tok_success', { cart_items: [{ product_id: 4, quantity: 6 }] }),
+        deadline_ms: 86_400_000,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { task_id: taskId } = (await created.json()) as { task_id: string };
+    const { deadline_at: deadlineAt } = (await (await fetch(`${test.url}/tasker/tasks/${taskId}`)).json()) as {
+      deadline_at: string;
+    };
+    const { page, errors } = await openDashboard(chromium.context, ui(`tasks/${taskId}`));
+    const deadline = page.locator('.page-head .deadline time');
+    await expect.poll(() => deadline.getAttribute('datetime'), POLL).toBe(deadlineAt);
+    expect(await page.locator('.page-head .deadline').textContent()).toMatch(/^deadline \S/);
+    expect(errors).toEqual([]);
+  });
+
   it('cancels a running task with a reason after a confirmation, and its history shows who and why', async () => {
     const taskId = await checkout('tok_timeout');
     const { page, errors } = await openDashboard(chromium.context, ui(`tasks/${taskId}`));

@@ -64,6 +64,14 @@ export function parseLimit(value: string): number {
   return limit;
 }
 
+/** A whole number of milliseconds, 1 or more (a task's deadline). */
+export function parseMilliseconds(value: string): number {
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms < 1)
+    throw new InvalidArgumentError('expected a whole number of milliseconds, 1 or more');
+  return ms;
+}
+
 /** A comma-separated list of names. */
 export function parseList(value: string): string[] {
   return value

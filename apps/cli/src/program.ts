@@ -3,6 +3,7 @@ import { UsageError } from './cli-error.js';
 import { eventsCommand } from './commands/events.js';
 import { machinesCommand } from './commands/machines.js';
 import { migrateCommand } from './commands/migrate.js';
+import { purgeCommand } from './commands/purge.js';
 import { runCommand } from './commands/run.js';
 import { stepsCommand } from './commands/steps.js';
 import { signalCommand } from './commands/signal.js';
@@ -43,6 +44,7 @@ export function createProgram(io: Partial<Io> | ((text: string) => void) = {}): 
     .addCommand(eventsCommand(full))
     .addCommand(workersCommand(full))
     .addCommand(migrateCommand(full))
+    .addCommand(purgeCommand(full))
     .addCommand(machinesCommand(full))
     .addCommand(tokenCommand(full));
   configureAll(program, full);

@@ -183,7 +183,27 @@ export { silentLogger } from './ports/logger.js';
 // Waiting inside a task: sleep and signal steps, signals, `ctx.waitForSignal`.
 export type { SignalResult } from './engine/engine-types.js';
 export type { SendSignalOutcome, SentSignal, TaskSignals } from './store/task-signals.js';
+
+// Retention and archival of finished tasks.
+export type {
+  ArchivedTask,
+  ExpiredTask,
+  ExpiredTaskCursor,
+  ExpiredTaskQuery,
+  FinishedTaskState,
+  PurgeOptions,
+  TaskRetention,
+} from './store/task-retention.js';
+export { FINISHED_TASK_STATES, byFinishTime, isTaskFinished, refuseTableArchive } from './store/task-retention.js';
+export type { Duration } from './retention/duration.js';
+export { durationMs } from './retention/duration.js';
+export type { RetentionAges } from './retention/retention-policy.js';
+export type { ArchiveOptions, RetentionOptions } from './retention/retention-options.js';
+export type { PurgeRequest } from './retention/purge-request.js';
+export type { PurgeReport } from './retention/task-purger.js';
+export { archiveFileName } from './retention/json-lines-archive.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
+export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
 export type { StepType, WaitSettings } from './domain/template.js';

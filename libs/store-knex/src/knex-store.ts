@@ -33,6 +33,9 @@ import type {
   WebhookDeliveryQuery,
   ScheduleAdvance,
   ScheduleRecord,
+  ExpiredTask,
+  ExpiredTaskQuery,
+  PurgeOptions,
 } from '@tasker/core';
 import { sharedWatch } from '@tasker/core';
 import { classifyKnexError } from './classify-error.js';
@@ -58,6 +61,7 @@ import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js'
 import { countWaiting, listWorkers } from './operations/list-workers.js';
 import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
+import { listExpiredTasks, purgeTasks } from './operations/retention.js';
 import { readSignals, sendSignal } from './operations/signals.js';
 import {
   claimSubscriber,
@@ -293,6 +297,20 @@ export class KnexStore implements TaskStore {
   async readSignals(taskId: string): Promise<SentSignal[]> {
     if (!this.#isReady) await this.#ensureReady();
     return readSignals(this.#context, taskId);
+  }
+
+  async listExpiredTasks(query: ExpiredTaskQuery): Promise<ExpiredTask[]> {
+    await this.#ensureReady();
+    return listExpiredTasks(this.#context, query);
+  }
+
+  /** Both dialects keep an archive table (`<prefix>archived_tasks`, migration 015). */
+  readonly archivesToTable = true;
+
+  /** One short transaction for the batch (see `purgeTasks` of `operations/retention.ts`). */
+  async purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
+    await this.#ensureReady();
+    return purgeTasks(this.#context, taskIds, options);
   }
 
   async countWaiting(now: number): Promise<number> {

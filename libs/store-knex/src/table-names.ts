@@ -15,6 +15,8 @@ export interface TableNames {
   webhookDeliveries: string;
   /** Schedules and their next fire times (see `ScheduleStore`). */
   schedules: string;
+  /** Purged tasks archived with `archive: true` (see `TaskRetention`), one JSON row each. */
+  archive: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -48,6 +50,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     subscribers: `${prefix}subscriber_positions`,
     webhookDeliveries: `${prefix}webhook_deliveries`,
     schedules: `${prefix}schedules`,
+    archive: `${prefix}archived_tasks`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

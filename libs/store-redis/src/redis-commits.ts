@@ -90,6 +90,7 @@ export class RedisCommits extends RedisSeam {
       shardKeys.outbox,
       shardKeys.outboxSequence,
       ...shardKeys.states,
+      ...shardKeys.finishedByState,
     ];
     for (const write of writes) {
       const task = this.keys.task(write.id);

@@ -19,6 +19,7 @@
  * | `idx:all` | sorted set | every task's index member |
  * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
  * | `idx:unfinished` | sorted set | members of tasks `pending`, `in_progress` or `compensating` |
+ * | `idx:finished:<state>` | sorted set | ids (not index members) of the tasks finished in `<state>`, scored by their `updatedAt` (when they finished): what retention lists |
  * | `idx:claimable` | sorted set | index members of the unfinished tasks, scored by when they are claimable: the lease's expiry while leased, the wake-up time (creation time when new, `runAt` when delayed, 0 when released) while free |
  * | `idx:leased` | sorted set | index members of the tasks with an owner, scored by the lease's expiry (expired leases stay until the task is claimed again, released or finished) |
  * | `owners` | hash | task id → the worker holding its lease; absent when free |
@@ -101,6 +102,16 @@ export class ShardKeys {
 
   get leased(): string {
     return this.index('leased');
+  }
+
+  /** The ids of the tasks finished in `state`, scored by finish time (retention's index). */
+  finished(state: TaskState | string): string {
+    return this.index(`finished:${state}`);
+  }
+
+  /** Retention's index of each task state, in `TASK_STATES` order (the unfinished ones stay empty). */
+  get finishedByState(): string[] {
+    return TASK_STATES.map((state) => this.finished(state));
   }
 
   /** The state index of each task state, in `TASK_STATES` order. */

@@ -11,12 +11,10 @@ import {
   type TaskRecord,
   type TransitionRecord,
 } from '@tasker/core';
-import type { ChainableCommander } from 'ioredis';
 import { compareMembers, pageRange, taskIdOfMember } from './index-member.js';
-import { pipelineReplies } from './pipeline-replies.js';
 import { parseJsonList, stepsFromHash, taskFromHash } from './record-codec.js';
-import { indexSuffix, type ShardKeys, type TaskKeys } from './redis-keys.js';
-import { groupByShard, RedisSeam } from './redis-seam.js';
+import { indexSuffix, type ShardKeys } from './redis-keys.js';
+import { RedisSeam } from './redis-seam.js';
 import { SCRIPTS } from './scripts.js';
 
 /** The index suffixes a filter narrows by: all of the lists must match, any index within one list. */
@@ -67,7 +65,7 @@ export class RedisQueries extends RedisSeam {
       .flat()
       .sort((a, b) => compareMembers(b, a))
       .slice(0, limit + 1);
-    const read = await this.#readTasks(members.map(taskIdOfMember), (pipeline, keys) => pipeline.hgetall(keys.task));
+    const read = await this.readPerTask(members.map(taskIdOfMember), (pipeline, keys) => pipeline.hgetall(keys.task));
     const found = members
       .map((member) => taskFromHash(asEntries(read.get(taskIdOfMember(member))![0])))
       .filter((task): task is TaskRecord => task !== undefined);
@@ -78,7 +76,7 @@ export class RedisQueries extends RedisSeam {
 
   /** The tasks of `taskIds` that exist, with their steps and snapshots: three reads per task. */
   async loadTasks(taskIds: readonly string[]): Promise<StoredTask[]> {
-    const read = await this.#readTasks(taskIds, (pipeline, keys) =>
+    const read = await this.readPerTask(taskIds, (pipeline, keys) =>
       pipeline.hgetall(keys.task).hgetall(keys.steps).get(keys.snapshot),
     );
     return taskIds.flatMap((id) => {
@@ -105,7 +103,7 @@ export class RedisQueries extends RedisSeam {
     const ids = await this.#mergedMembers((shard) =>
       this.client.zrange(shard.index(suffix), range.min, range.max, 'BYLEX'),
     );
-    const read = await this.#readTasks(ids, (pipeline, keys) =>
+    const read = await this.readPerTask(ids, (pipeline, keys) =>
       pipeline.hgetall(keys.task).hgetall(keys.steps).lrange(keys.transitions, 0, -1),
     );
     const activities: TaskActivity[] = [];
@@ -135,29 +133,5 @@ export class RedisQueries extends RedisSeam {
     this.countCommands(this.keys.shardCount);
     const members = (await Promise.all(this.keys.shards.map(read))).flat();
     return members.sort(compareMembers).map(taskIdOfMember);
-  }
-
-  /**
-   * The replies of the reads `queue` puts in a pipeline for each task, by task id: one pipeline (one round trip)
-   * per shard, all sent at once.
-   */
-  async #readTasks(
-    taskIds: readonly string[],
-    queue: (pipeline: ChainableCommander, keys: TaskKeys) => void,
-  ): Promise<Map<string, unknown[]>> {
-    const read = new Map<string, unknown[]>();
-    const ids = [...new Set(taskIds)];
-    const perShard = groupByShard(ids, (id) => this.keys.shardOf(id).shard);
-    await Promise.all(
-      [...perShard.values()].map(async (part) => {
-        const pipeline = this.client.pipeline();
-        for (const id of part) queue(pipeline, this.keys.task(id));
-        const replies = await pipelineReplies(pipeline);
-        this.countCommands(replies.length);
-        const perTask = replies.length / part.length;
-        part.forEach((id, index) => read.set(id, replies.slice(index * perTask, (index + 1) * perTask)));
-      }),
-    );
-    return read;
   }
 }

@@ -1,6 +1,8 @@
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connect-client.js';
 import type { LuaScript } from './lua-script.js';
-import type { RedisKeys } from './redis-keys.js';
+import { pipelineReplies } from './pipeline-replies.js';
+import type { RedisKeys, TaskKeys } from './redis-keys.js';
 
 /**
  * What each seam of the Redis store (creations, commits, leases, event log, subscriber positions, webhook
@@ -26,6 +28,29 @@ export abstract class RedisSeam {
   /** Counts `count` commands sent otherwise than by {@link runScript}. */
   protected countCommands(count: number): void {
     for (let sent = 0; sent < count; sent++) this.countCommand();
+  }
+
+  /**
+   * The replies of the reads `queue` puts in a pipeline for each task, by task id: one pipeline (one round trip)
+   * per shard, all sent at once.
+   */
+  protected async readPerTask(
+    taskIds: readonly string[],
+    queue: (pipeline: ChainableCommander, keys: TaskKeys) => void,
+  ): Promise<Map<string, unknown[]>> {
+    const read = new Map<string, unknown[]>();
+    const perShard = groupByShard([...new Set(taskIds)], (id) => this.keys.shardOf(id).shard);
+    await Promise.all(
+      [...perShard.values()].map(async (part) => {
+        const pipeline = this.client.pipeline();
+        for (const id of part) queue(pipeline, this.keys.task(id));
+        const replies = await pipelineReplies(pipeline);
+        this.countCommands(replies.length);
+        const perTask = replies.length / part.length;
+        part.forEach((id, index) => read.set(id, replies.slice(index * perTask, (index + 1) * perTask)));
+      }),
+    );
+    return read;
   }
 }
 

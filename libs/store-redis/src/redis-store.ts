@@ -34,6 +34,9 @@ import {
   type WorkerLeases,
   type SendSignalOutcome,
   type SentSignal,
+  type ExpiredTask,
+  type ExpiredTaskQuery,
+  type PurgeOptions,
 } from '@tasker/core';
 import { classifyRedisError } from './classify-error.js';
 import { isCluster, type RedisClient } from './connect-client.js';
@@ -44,6 +47,7 @@ import { RedisEventLog } from './redis-event-log.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisLeases } from './redis-leases.js';
 import { RedisQueries } from './redis-queries.js';
+import { RedisRetention } from './redis-retention.js';
 import { RedisSchedules } from './redis-schedules.js';
 import { RedisSubscribers } from './redis-subscribers.js';
 import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
@@ -95,6 +99,7 @@ export class RedisStore implements TaskStore {
   readonly #subscribers: RedisSubscribers;
   readonly #webhookDeliveries: RedisWebhookDeliveries;
   readonly #schedules: RedisSchedules;
+  readonly #retention: RedisRetention;
   #commands = 0;
   readonly #countCommand = () => {
     this.#commands++;
@@ -117,6 +122,7 @@ export class RedisStore implements TaskStore {
     this.#subscribers = new RedisSubscribers(client, keys, count);
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, keys, count);
     this.#schedules = new RedisSchedules(client, keys, count);
+    this.#retention = new RedisRetention(client, keys, count);
   }
 
   /** How many shards the store spreads its tasks over (see {@link RedisStoreOptions.shards}). */
@@ -247,6 +253,17 @@ export class RedisStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  listExpiredTasks(query: ExpiredTaskQuery): Promise<ExpiredTask[]> {
+    return this.#retention.listExpiredTasks(query);
+  }
+
+  /** Redis keeps no archive table: archive to a directory instead. */
+  readonly archivesToTable = false;
+
+  purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
+    return this.#retention.purgeTasks(taskIds, options);
   }
 
   claimSubscriber(claim: SubscriberClaim): Promise<SubscriberHold | undefined> {

@@ -17,6 +17,8 @@ export interface NewTaskArgument {
   steps: string[];
   /** The score in `idx:claimable` of an unfinished task created without a lease: its creation time. */
   claimableAt: string;
+  /** The score in `idx:finished:<state>` of a task created finished: its `updatedAt`. */
+  finishedAt: string;
   /** The worker the task is created leased to, and the lease's expiry (a score). */
   lease?: { owner: string; expiry: string };
 }
@@ -69,6 +71,7 @@ export function newTaskArgument({ task, steps, lease }: NewTask): NewTaskArgumen
     // A delayed task is claimable from its runAt, any other from its creation.
     claimableAt:
       task.runAt === undefined ? scoreOf(task.createdAt, 'task.createdAt') : scoreOf(task.runAt, 'task.runAt'),
+    finishedAt: scoreOf(task.updatedAt, 'task.updatedAt'),
     ...(lease ? { lease: { owner: lease.workerId, expiry: scoreOf(lease.until, 'lease.until') } } : {}),
     ...(task.idempotencyKey === undefined ? {} : { idempotency: idempotencySuffix(task, task.idempotencyKey) }),
   };
@@ -89,6 +92,7 @@ export function creationKeys(keys: RedisKeys, argument: NewTaskArgument): string
     shard.all,
     shard.state(argument.state),
     shard.unfinished,
+    shard.finished(argument.state),
     ...argument.indexes.map((suffix) => shard.index(suffix)),
   ];
 }

@@ -21,4 +21,7 @@ export const SCRIPTS = {
   releaseSubscriber: new LuaScript('release-subscriber'),
   recordWebhookDelivery: new LuaScript('record-webhook-delivery'),
   advanceSchedule: new LuaScript('advance-schedule'),
+  purgeTask: new LuaScript('purge-task'),
+  purgeTaskEvents: new LuaScript('purge-task-events'),
+  releaseIdempotencyKey: new LuaScript('release-idempotency-key'),
 } as const;

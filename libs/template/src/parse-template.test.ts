@@ -96,6 +96,38 @@ describe('parseTemplate', () => {
     });
   });
 
+  test('deadline_ms is carried over as deadlineMs', () => {
+    const template = parseTemplate(
+      refund(yaml`
+      deadline_ms: 900000
+      step_templates:
+        - name: a
+          handler_class: A
+    `),
+    );
+
+    expect(template.deadlineMs).toBe(900_000);
+  });
+
+  test('a deadline_ms that is not a positive whole number is refused at its line', async () => {
+    for (const [value, message] of [
+      ['0', 'must be 1 or more (milliseconds)'],
+      ['1.5', 'must be a whole number of milliseconds'],
+      ['soon', 'must be a whole number of milliseconds'],
+    ]) {
+      const issues = await parseIssues(yaml`
+        name: refund
+        namespace_name: payments
+        version: 1.0.0
+        deadline_ms: ${value}
+        step_templates:
+          - name: a
+            handler_class: A
+      `);
+      expect(brief(issues)).toEqual([`4:14 deadline_ms: ${message}`]);
+    }
+  });
+
   test('an unknown key is refused by name, with the known key it is closest to', async () => {
     const issues = await parseIssues(
       refund(yaml`

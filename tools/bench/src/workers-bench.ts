@@ -1,7 +1,10 @@
 /**
  * Many workers on one store (issue 5), printed, not asserted:
  * - scaling: 1, 2 and 4 worker processes drain N five-step chains on PostgreSQL and on Redis: steps/s and the
- *   ratio to one worker (the database shares this machine's cores with the workers);
+ *   ratio to one worker (the database shares this machine's cores with the workers), and where the time went: the
+ *   workers' and the server's CPU per step, how many cores were busy, WAL bytes and commits per step, and what
+ *   PostgreSQL's running statements waited on (pg_stat_activity sampled every 25 ms; pg_stat_statements needs a
+ *   server preloaded with it, which a user's may not be);
  * - wake-up: from a task stored by a process that does not run work to its first step starting in an idle worker
  *   (LISTEN/NOTIFY or pub/sub; the poll interval is 2 s);
  * - recovery: a worker holding tasks is killed with SIGKILL; the time until another worker resumed all of them,
@@ -22,6 +25,7 @@ import { inChild } from './in-child.js';
 import { percentile } from './measure.js';
 import { forkWorkers, go, type BenchWorker } from './workers/fleet.js';
 import type { PassivationFigures, PassivationPlan } from './workers/passivation-process.js';
+import { sampleServer, type ServerLoad } from './workers/server-load.js';
 import { BENCH_TEMPLATE, type WorkerMessage } from './workers/worker-protocol.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
@@ -45,7 +49,16 @@ async function createUnclaimed(bench: BenchStore, count: number): Promise<string
   return ids;
 }
 
-async function drainWith(kind: StoreKind, workers: number): Promise<number> {
+/** One drain: its throughput, the workers' CPU and the database server's load over it. */
+interface Drain {
+  stepsPerSecond: number;
+  steps: number;
+  seconds: number;
+  workerCpuSeconds: number;
+  server: ServerLoad;
+}
+
+async function drainWith(kind: StoreKind, workers: number): Promise<Drain> {
   const bench = await openBenchStore(kind);
   try {
     await createUnclaimed(bench, TASKS);
@@ -57,26 +70,58 @@ async function drainWith(kind: StoreKind, workers: number): Promise<number> {
         concurrency: 50,
       })),
     );
+    const sampler = await sampleServer(bench.location);
     go(fleet);
     await Promise.all(fleet.map((worker) => worker.exited));
+    const server = await sampler.stop();
     const drained = fleet.flatMap((worker) => worker.messages.filter((message) => message.type === 'drained'));
     const seconds =
       (Math.max(...drained.map((m) => m.finishedAt)) - Math.min(...drained.map((m) => m.startedAt))) / 1000;
     const steps = drained.reduce((sum, message) => sum + message.steps, 0);
-    return steps / seconds;
+    const workerCpuSeconds = drained.reduce((sum, message) => sum + message.cpuMs, 0) / 1000;
+    return { stepsPerSecond: steps / seconds, steps, seconds, workerCpuSeconds, server };
   } finally {
     await bench.dispose();
   }
 }
 
-async function scaling(kind: StoreKind): Promise<void> {
-  const rates: number[] = [];
-  for (const workers of [1, 2, 4]) {
-    const rate = await drainWith(kind, workers);
-    rates.push(rate);
-    console.log(
-      `  ${kind}, ${workers} worker${workers > 1 ? 's' : ' '}: ${rate.toFixed(0).padStart(6)} steps/s, ${(rate / rates[0]!).toFixed(2)}x one worker`,
+/** Where one drain's time went: CPU per step of the workers and of the server, and the server's waits. */
+function describeLoad(drain: Drain): string {
+  const perStep = (seconds: number) => `${((seconds * 1000) / drain.steps).toFixed(2)} ms`;
+  const cores = (drain.workerCpuSeconds + drain.server.cpuSeconds) / drain.seconds;
+  const parts = [
+    `workers CPU ${perStep(drain.workerCpuSeconds)}/step`,
+    `server CPU ${perStep(drain.server.cpuSeconds)}/step`,
+    `${cores.toFixed(2)} of ${os.cpus().length} cores busy`,
+  ];
+  const { walBytes, meanActive, waits, operations } = drain.server;
+  if (walBytes !== undefined) {
+    parts.push(
+      `WAL ${(walBytes / drain.steps).toFixed(0)} B/step`,
+      `${(operations / drain.steps).toFixed(2)} commits/step`,
     );
+  } else {
+    parts.push(`${(operations / drain.steps).toFixed(2)} commands/step`);
+  }
+  if (meanActive !== undefined && waits !== undefined) {
+    const top = Object.entries(waits)
+      .slice(0, 4)
+      .map(([wait, share]) => `${wait} ${(share * 100).toFixed(0)}%`)
+      .join(', ');
+    parts.push(`${meanActive.toFixed(1)} statements running on average (${top})`);
+  }
+  return parts.join('; ');
+}
+
+async function scaling(kind: StoreKind): Promise<void> {
+  let one: number | undefined;
+  for (const workers of [1, 2, 4]) {
+    const drain = await drainWith(kind, workers);
+    one ??= drain.stepsPerSecond;
+    console.log(
+      `  ${kind}, ${workers} worker${workers > 1 ? 's' : ' '}: ${drain.stepsPerSecond.toFixed(0).padStart(6)} steps/s, ${(drain.stepsPerSecond / one).toFixed(2)}x one worker`,
+    );
+    console.log(`    ${describeLoad(drain)}`);
   }
 }
 

@@ -9,6 +9,7 @@ import { checkoutRoute } from './checkout-route.js';
 import { answerErrors } from './error-status.js';
 import { orderEventsRoute } from './order-events-route.js';
 import { orderStatusRoute } from './order-status-route.js';
+import { reviewRoutes } from './review-routes.js';
 import { shopRoutes } from './shop-routes.js';
 import type { StoreWait } from './store-wait.js';
 import { storefrontRoute } from './storefront-route.js';
@@ -64,6 +65,7 @@ export function buildServer(parts: ServerParts): FastifyInstance {
   });
   orderStatusRoute(app, parts.engine, parts.db, storeWait);
   orderEventsRoute(app, parts.engine, feed, storeWait);
+  reviewRoutes(app, parts.engine, storeWait);
   void app.register(taskerApi, {
     engine: parts.engine,
     prefix: '/tasker',

@@ -142,6 +142,7 @@ export interface TaskJson {
     retry_limit: number;
     timeout_ms: number | null;
     results: unknown;
+    error_message: string | null;
     waiting_for: { signal: string | null; until: string | null } | null;
   }>;
   annotations: Array<{ annotation_type: string; content: unknown }>;

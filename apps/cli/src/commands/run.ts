@@ -8,12 +8,13 @@ import {
 } from '../connection/open-client.js';
 import { taskDetails } from '../format/task-view.js';
 import type { Io } from '../io.js';
-import { parseJsonObject, parseTemplateRef } from '../parse-arguments.js';
+import { parseJsonObject, parseMilliseconds, parseTemplateRef } from '../parse-arguments.js';
 import { writeJson } from './json-output.js';
 import { requireSuccess, untilSettled } from './settle.js';
 
 interface RunOptions extends ConnectionOptions {
   context: JsonObject;
+  deadlineMs?: number;
   wait?: boolean;
   json?: boolean;
 }
@@ -32,12 +33,21 @@ export function runCommand(io: Io): Command {
       "the task's context: a JSON object, or @file holding one",
       parseJsonObject,
     )
+    .option(
+      '--deadline-ms <ms>',
+      "how long the task may take (overrides its template's deadline_ms); past it, it fails with DEADLINE_EXCEEDED",
+      parseMilliseconds,
+    )
     .option('--wait', 'wait until the task is finished; exit 1 unless it completed (or was resolved by hand)')
     .option('--json', 'print JSON');
   return withTemplatesOption(withConnectionOptions(command)).action(
     (template: ReturnType<typeof parseTemplateRef>, options: RunOptions) =>
       withClient(options, io, async (client) => {
-        const created = await client.runTask({ ...template, context: options.context });
+        const created = await client.runTask({
+          ...template,
+          context: options.context,
+          ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+        });
         if (!options.wait) {
           if (options.json) writeJson(io, created);
           else io.out(`${created.task_id}\n`);

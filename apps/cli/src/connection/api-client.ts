@@ -75,8 +75,9 @@ class ApiClient implements TaskerClient {
     return parsed as T;
   }
 
-  runTask(request: RunRequest) {
-    return this.#call<CreatedTaskJson>('POST', '/tasks', request);
+  runTask({ deadlineMs, ...request }: RunRequest) {
+    const body = deadlineMs === undefined ? request : { ...request, deadline_ms: deadlineMs };
+    return this.#call<CreatedTaskJson>('POST', '/tasks', body);
   }
 
   async listTasks(query: TaskQuery) {

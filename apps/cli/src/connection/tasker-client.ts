@@ -48,6 +48,8 @@ export interface RunRequest {
   name: string;
   version?: string;
   context: JsonObject;
+  /** How long the task may take, overriding its template's deadline. */
+  deadlineMs?: number;
 }
 
 /** Which events `events` prints. */

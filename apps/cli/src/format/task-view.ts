@@ -76,6 +76,7 @@ export function taskDetails(task: TaskJson, io: Io, now: number): string {
     `created   ${ago(task.created_at, now)} (${task.created_at})`,
     `duration  ${duration(task.duration_ms)}`,
   ];
+  if (task.deadline_at !== null) lines.push(`deadline  ${ago(task.deadline_at, now)} (${task.deadline_at})`);
   if (task.error_message !== null) lines.push(`error     ${paint(io, 'red', task.error_message)}`);
   lines.push('steps', ...stepTree(task.workflow_steps, io));
   return `${lines.join('\n')}\n`;

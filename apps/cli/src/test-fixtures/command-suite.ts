@@ -102,12 +102,15 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
     });
 
     it('signal completes the signal step a task waits on, shown waiting by tasks show until then', async () => {
-      const run = await tasker('run', 'demo/approval', '--context', '{}');
+      // An hour, instead of the template's day.
+      const run = await tasker('run', 'demo/approval', '--context', '{}', '--deadline-ms', '3600000');
       expect(run.code).toBe(0);
       const taskId = run.out.trim();
       while ((await transport.worker.engine.getTask(taskId)).steps[0]?.state !== 'waiting') await sleep(20);
       const show = await tasker('tasks', 'show', taskId);
       expect(show.out).toMatch(/└─ approve {2}waiting {2}1 attempt .*\n {3}waiting for signal approved\n/);
+      const { deadline_at } = JSON.parse((await tasker('tasks', 'show', taskId, '--json')).out) as TaskJson;
+      expect(show.out).toContain(`\ndeadline  in 60 min. (${deadline_at})\n`);
       const unknown = await tasker('signal', taskId, 'rejected');
       expect(unknown.code).toBe(1);
       expect(unknown.err).toMatch(/waits for no signal 'rejected'; it declares 'approved'/);
@@ -225,6 +228,9 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       const context = await tasker('run', 'demo/flow', '--context', '[1]');
       expect(context.code).toBe(2);
       expect(context.err).toMatch(/--context.*must be a JSON object/);
+      const deadline = await tasker('run', 'demo/flow', '--context', '{}', '--deadline-ms', '0');
+      expect(deadline.code).toBe(2);
+      expect(deadline.err).toMatch(/--deadline-ms.*expected a whole number of milliseconds, 1 or more/);
       const refused = await tasker('run', 'demo/flow', '--context', '{"decline":"yes"}');
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(/decline/);

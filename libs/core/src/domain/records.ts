@@ -42,6 +42,11 @@ export interface TaskRecord {
   traceContext?: Record<string, string>;
   /** When the task was asked to start (`runAt` of its request), when later than its creation: no worker starts it before. */
   runAt?: number;
+  /**
+   * When the task fails with `DEADLINE_EXCEEDED` if it has not finished (ms since the epoch): its `deadlineMs` after
+   * it became due (its `runAt`, else its creation), renewed by an operator's retry.
+   */
+  deadlineAt?: number;
   /** The schedule that fired this task (see `Engine.schedule`). */
   scheduleId?: string;
   /** The fire time of {@link scheduleId} this task is for (ms since the epoch): one task per schedule and time. */

@@ -1,3 +1,4 @@
+import type { RetentionAges } from '../retention/retention-policy.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /**
@@ -124,6 +125,12 @@ export interface TaskTemplate {
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
   /**
+   * How long a task of this template may take, in milliseconds from when it is due (its `runAt`, else its creation;
+   * YAML `deadline_ms`; a request's `deadlineMs` overrides it). Past it, the task stops its steps and fails with
+   * `DEADLINE_EXCEEDED`, compensating first when it has work to undo.
+   */
+  deadlineMs?: number;
+  /**
    * Names of signals this template's step handlers wait for with `ctx.waitForSignal` (YAML `signals`). Signal steps
    * declare theirs; a signal of any other name is refused when sent.
    */
@@ -140,6 +147,11 @@ export interface TaskTemplate {
    * fresh budget for every step not completed. `false` (the default) refuses such a retry.
    */
   retryAfterCompensation?: boolean;
+  /**
+   * How long this template's finished tasks are kept, by state (YAML `retention`), over the engine's
+   * `retention`: each state named here replaces the engine's age for these tasks (`false` keeps them for ever).
+   */
+  retention?: RetentionAges;
   /**
    * Schedules that start tasks of this template (YAML `schedules:`): declared only. Registering the template does
    * not store them; `scheduleTemplates` of `@tasker/template`, or `engine.schedule` for each, does.

@@ -19,6 +19,14 @@ import type { StepState } from '../domain/states.js';
 export const NEVER = 253_402_300_799_999;
 
 const isWaitingState = (state: StepState) => state === 'waiting_for_retry' || state === 'waiting';
+
+/**
+ * A stored task's deadline as its machine takes it: when it passes, and how long it is. Only `deadlineAt` is stored;
+ * the length is what it counts from when the task became due (its `runAt` when later than its creation).
+ */
+function deadlineOf(task: TaskRecord, deadlineAt: number): { at: number; ms: number } {
+  return { at: deadlineAt, ms: deadlineAt - Math.max(task.runAt ?? task.createdAt, task.createdAt) };
+}
 import type { AttemptControl } from './attempt-control.js';
 
 /** What a running step needs of its definition. */
@@ -96,12 +104,13 @@ export class ActiveTask implements TaskDefinition {
       taskId: task.id,
       stepNames: this.order,
       skipped: steps.filter((step) => step.state === 'skipped').map((step) => step.name),
+      ...(task.deadlineAt === undefined ? {} : { deadline: deadlineOf(task, task.deadlineAt) }),
     };
   }
 
   /**
    * When the task's next event comes, when all its running steps wait (for a retry, a time or a signal): the earliest
-   * of their wake-ups ({@link NEVER} for a signal without a timeout), and the signals they wait for. `undefined`
+   * of their wake-ups ({@link NEVER} for a signal without a timeout) and its deadline, and the signals they wait for. `undefined`
    * while a step runs or records, or the task is not running.
    */
   nextWakeUp(): { at: number; signals: string[] } | undefined {
@@ -124,6 +133,9 @@ export class ActiveTask implements TaskDefinition {
       if (at === undefined) return undefined;
       earliest = earliest === undefined ? at : Math.min(earliest, at);
     }
+    // Its deadline wakes it too, on whichever worker claims it then.
+    const { deadlineAt } = snapshot.context;
+    if (earliest !== undefined && deadlineAt !== undefined) earliest = Math.min(earliest, deadlineAt);
     return earliest === undefined ? undefined : { at: earliest, signals };
   }
 
@@ -176,9 +188,12 @@ export class ActiveTask implements TaskDefinition {
     return this.#handlers.get(stepName);
   }
 
-  /** Stops the attempt `stepName` runs, if any: its handler's signal is aborted and its outcome dropped. */
-  stopAttempt(stepName: string): void {
-    this.#attempts.get(stepName)?.stop();
+  /**
+   * Stops the attempt `stepName` runs, if any: its handler's signal is aborted (with `reason` as its reason, when
+   * given) and its outcome dropped.
+   */
+  stopAttempt(stepName: string, reason?: Error): void {
+    this.#attempts.get(stepName)?.stop(reason);
     this.#attempts.delete(stepName);
   }
 

@@ -5,6 +5,8 @@
  */
 export class AttemptControl {
   #stopped = false;
+  /** Why the attempt was stopped, when the stopper said (the task's deadline): the signal's `reason`. */
+  #reason: Error | undefined;
   #controller: AbortController | undefined;
   readonly #onStop = new Set<() => void>();
 
@@ -16,7 +18,7 @@ export class AttemptControl {
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
-      if (this.#stopped) this.#controller.abort();
+      if (this.#stopped) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
   }
@@ -28,10 +30,12 @@ export class AttemptControl {
     return () => this.#onStop.delete(listener);
   }
 
-  stop(): void {
+  /** Stops the attempt; `reason` becomes its signal's `reason` (an `AbortError` when absent). */
+  stop(reason?: Error): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#controller?.abort();
+    this.#reason = reason;
+    this.#controller?.abort(reason);
     for (const listener of this.#onStop) listener();
     this.#onStop.clear();
   }

@@ -114,8 +114,8 @@ export function createAttemptRunner(
           : run;
       });
     },
-    stopAttempt(taskId, stepName) {
-      host.activeTask(taskId)?.stopAttempt(stepName);
+    stopAttempt(taskId, stepName, reason) {
+      host.activeTask(taskId)?.stopAttempt(stepName, reason);
     },
   };
 }

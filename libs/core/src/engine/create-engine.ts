@@ -7,6 +7,7 @@ import type { VersionResolver } from '../templates/version-resolver.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { Engine } from './engine.js';
 import { DEFAULT_EVENT_LOG_SETTINGS, type EventLogSettings } from './event-log-retention.js';
+import { retentionSettings, type RetentionOptions } from '../retention/retention-options.js';
 import { DEFAULT_ENGINE_DEFAULTS, type EngineDefaults } from './engine-types.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { sessionPrefix, withSessionPrefix } from './session-prefix.js';
@@ -86,6 +87,14 @@ export interface EngineOptions {
    * worker of the store at a time delivers to each. None when absent.
    */
   webhooks?: readonly WebhookOptions[];
+  /**
+   * Removal of finished tasks: their age by the state they finished in (`{ completed: '7d', failed: '30d',
+   * cancelled: '7d' }`; `resolved_manually` follows `completed`, `compensation_failed` is kept unless given), with
+   * optional archival to the store's archive table or to a directory of JSON Lines files. One worker of the store at
+   * a time purges, in small batches with pauses between them (docs/ENGINE.md, _Retention and archival_). Nothing is
+   * purged when absent.
+   */
+  retention?: RetentionOptions;
 }
 
 function eventLogSettings(option: EngineOptions['eventLog']): EventLogSettings | false {
@@ -132,8 +141,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     backoff: { ...DEFAULT_ENGINE_DEFAULTS.backoff, ...options.defaults?.backoff },
   };
   const workerId = options.workerId ?? randomUUID();
+  const store = options.store ?? createMemoryStore();
   return new Engine({
-    store: options.store ?? createMemoryStore(),
+    store,
     clock: options.clock ?? systemClock,
     concurrency,
     defaults,
@@ -158,6 +168,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     eventLog: eventLogSettings(options.eventLog),
     webhooks: webhookSettings(options.webhooks ?? []),
+    ...(options.retention ? { retention: retentionSettings(options.retention, store.archivesToTable) } : {}),
     ...(options.inspect ? { inspect: withSessionPrefix(options.inspect, sessionPrefix(workerId)) } : {}),
     ...(options.resolveVersion ? { resolveVersion: options.resolveVersion } : {}),
     ...(options.startTrace ? { startTrace: options.startTrace } : {}),

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EngineDefaults } from './engine-types.js';
 import type { EventLogSettings } from './event-log-retention.js';
 import type { LeaseSettings } from './lease-keeper.js';
+import type { RetentionSettings } from '../retention/retention-options.js';
 import type { Logger } from '../ports/logger.js';
 import type { StartTrace } from '../ports/start-trace.js';
 import type { WebhookSettings } from '../webhooks/webhook-options.js';
@@ -33,6 +34,8 @@ export interface EngineSettings {
   limits: JsonLimits;
   /** How long the store's event log keeps events; `false`: events are not logged (see `EngineOptions`). */
   eventLog: EventLogSettings | false;
+  /** How long finished tasks are kept, checked (see `EngineOptions.retention`); none purged when absent. */
+  retention?: RetentionSettings;
   /** The webhooks this engine delivers to, checked (see `EngineOptions.webhooks`). */
   webhooks: WebhookSettings[];
 }

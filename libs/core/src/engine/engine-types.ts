@@ -33,6 +33,11 @@ export interface RunTaskRequest {
    * is stored at once and any worker starts it when due; a time in the past starts it now.
    */
   runAt?: Date | string | number;
+  /**
+   * How long the task may take, in milliseconds from when it is due (its `runAt`, else its creation); overrides the
+   * template's `deadlineMs` (REST `deadline_ms`). Past it, the task fails with `DEADLINE_EXCEEDED`.
+   */
+  deadlineMs?: number;
 }
 
 /** What `runTask` answers, once the task is durably stored. */

@@ -39,6 +39,9 @@ import type { EngineSettings } from './engine-settings.js';
 import { EventBus, type EventListener } from './event-bus.js';
 import { EventFeed } from './event-feed.js';
 import { EventLogRetention } from './event-log-retention.js';
+import { purgeRun, type PurgeRequest } from '../retention/purge-request.js';
+import { RetentionWorker } from '../retention/retention-worker.js';
+import { purgeFinishedTasks, type PurgeReport } from '../retention/task-purger.js';
 import { DurableSubscriber } from './durable-subscriber.js';
 import { subscriberSettings, type EventSubscriberOptions } from './subscriber-options.js';
 import type { WebhookDelivery, WebhookDeliveryQuery } from '../store/webhook-delivery-log.js';
@@ -95,6 +98,8 @@ export class Engine {
   readonly #lifecycle = new EngineLifecycle();
   readonly #runtime: TaskRuntime;
   readonly #retention: EventLogRetention | undefined;
+  /** Purges finished tasks while the engine runs, when `retention` is set. */
+  readonly #taskRetention: RetentionWorker | undefined;
   /** Durable subscribers by name, webhooks included: they run while the engine runs. */
   readonly #subscribers = new Map<string, DurableSubscriber>();
   readonly #scheduler: Scheduler;
@@ -111,6 +116,16 @@ export class Engine {
     const { eventLog } = settings;
     this.#retention = eventLog
       ? new EventLogRetention(settings.store, eventLog, settings.clock, settings.logger)
+      : undefined;
+    this.#taskRetention = settings.retention
+      ? new RetentionWorker(
+          settings.store,
+          settings.lease,
+          settings.clock,
+          settings.logger,
+          settings.retention.intervalMs,
+          (keepGoing) => this.#purge({}, keepGoing),
+        )
       : undefined;
     this.#scheduler = new Scheduler({
       store: settings.store,
@@ -485,6 +500,7 @@ export class Engine {
     this.#lifecycle.moveTo('starting');
     await this.#runtime.startClaiming();
     this.#retention?.start();
+    this.#taskRetention?.start();
     for (const subscriber of this.#subscribers.values()) subscriber.start();
     this.#scheduler.start();
     // Stopped meanwhile: the stop has the last word.
@@ -505,13 +521,32 @@ export class Engine {
     const letGo = this.#runtime.letGo(gracePeriodMs);
     const subscribers = [...this.#subscribers.values()].map((subscriber) => subscriber.stop(gracePeriodMs));
     const schedulerStopped = this.#scheduler.stop(Date.now() + SCHEDULER_STOP_ALLOWANCE_MS);
-    this.#stopping = Promise.all([letGo, this.#retention?.stop(), schedulerStopped, ...subscribers])
+    const stopped = [letGo, this.#retention?.stop(), this.#taskRetention?.stop(), schedulerStopped];
+    this.#stopping = Promise.all([...stopped, ...subscribers])
       .then(() => undefined)
       .finally(() => {
         this.#lifecycle.moveTo('stopped');
         this.#stopping = undefined;
       });
     return this.#stopping;
+  }
+
+  /**
+   * Purges finished tasks now, in small batches (docs/ENGINE.md, _Retention and archival_): by the engine's
+   * `retention` (its templates' overrides included) or, given `olderThan`, every task of `states` finished longer
+   * ago; archived first when the engine's `retention.archive` or the request's `archive` says so. A dry run counts
+   * and deletes nothing. Works on a stopped or `operatorOnly` engine (the `tasker purge` command); it takes no
+   * store-wide hold, which only the engine's own periodic purge does: purges are idempotent.
+   * @throws InvalidRequestError naming the bad field (see {@link PurgeRequest}).
+   */
+  purgeFinishedTasks(request: PurgeRequest = {}): Promise<PurgeReport> {
+    return this.#purge(request);
+  }
+
+  async #purge(request: PurgeRequest, keepGoing?: () => Promise<boolean>): Promise<PurgeReport> {
+    const { store, retention, clock } = this.#settings;
+    const run = purgeRun(request, retention, this.#templates.list(), store.archivesToTable);
+    return purgeFinishedTasks(store, clock, run.plan, run.settings, keepGoing);
   }
 
   /**

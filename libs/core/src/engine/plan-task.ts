@@ -33,6 +33,9 @@ export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void 
     }
   }
   if (!isPlainObject(request.context)) throw new InvalidRequestError('context', 'must be a JSON object');
+  if (request.deadlineMs !== undefined && !(Number.isSafeInteger(request.deadlineMs) && request.deadlineMs > 0)) {
+    throw new InvalidRequestError('deadlineMs', 'must be a positive integer (milliseconds)');
+  }
   for (const field of STRING_FIELDS) {
     if (request[field] !== undefined && typeof request[field] !== 'string') {
       throw new InvalidRequestError(field, 'must be a string');
@@ -197,6 +200,9 @@ export async function planTask(
     ...(options.runAt === undefined ? {} : { runAt: options.runAt }),
     ...options.scheduled,
   };
+  const deadlineMs = request.deadlineMs ?? template.deadlineMs;
+  // The deadline counts from when the task is due: its `runAt` when later, else now.
+  if (deadlineMs !== undefined) task.deadlineAt = Math.max(options.runAt ?? options.now, options.now) + deadlineMs;
   const steps = adjustableSteps(template, options.defaults);
   const bypassed = new Set(request.bypassSteps ?? []);
   if (options.taskHandler) {

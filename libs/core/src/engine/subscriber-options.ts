@@ -63,6 +63,9 @@ export function subscriberSettings(options: EventSubscriberOptions, field = 'sub
   const { name, types, namespace, handle, retry = {}, startAt = 'oldest' } = options;
   if (typeof name !== 'string' || name.trim() === '')
     throw new InvalidRequestError(`${field}.name`, 'must be a non-empty string');
+  // The engine keeps its own store-wide holds under these names (the retention hold).
+  if (name.startsWith('@tasker/'))
+    throw new InvalidRequestError(`${field}.name`, `'${name}': names starting with '@tasker/' are reserved`);
   if (types !== undefined) checkEventPatterns(`${field}.types`, types);
   if (namespace !== undefined && typeof namespace !== 'string')
     throw new InvalidRequestError(`${field}.namespace`, 'must be a string');

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
     "The store refused a task's data for good (e.g. an invalid byte sequence): the task was failed alone, the other writes of its batch committed.",
   TASK_LOST: "A task's rows vanished from the store (e.g. a Redis that lost its data): the engine dropped it.",
   SIGNAL_TIMEOUT: 'A signal step (or a handler waiting with waitForSignal) did not get its signal in time.',
+  DEADLINE_EXCEEDED:
+    'A task ran past its deadline (deadlineMs): its running handlers were aborted, its waiting steps ended, and it failed (compensating first when it had work to undo).',
   SIGNAL_NOT_DECLARED: "A signal's name is not waited for by any signal step (or `signals`) of the task's template.",
   SIGNAL_ALREADY_SENT: 'The task already got a signal of this name: a task takes each signal once.',
   TASK_FINISHED: 'The task is finished (completed, failed, cancelled...) and takes no signal.',

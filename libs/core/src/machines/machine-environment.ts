@@ -46,6 +46,9 @@ export interface MachineEnvironment {
   startCompensation(input: CompensationAttemptInput, compensation: AnyActorRef): void;
   /** Whether the task received the signal `name` (a waiting step restored after it came wakes as by the signal). */
   hasSignal(taskId: string, name: string): boolean;
-  /** Stops the attempt a step (or its compensation) runs: its handler's signal is aborted and its outcome reaches no one. */
-  stopAttempt(taskId: string, stepName: string): void;
+  /**
+   * Stops the attempt a step (or its compensation) runs: its handler's signal is aborted (with `reason`, when given,
+   * as the signal's reason) and its outcome reaches no one.
+   */
+  stopAttempt(taskId: string, stepName: string, reason?: Error): void;
 }

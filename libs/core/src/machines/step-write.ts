@@ -44,7 +44,16 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
     case 'completed':
       return { name: facts.name, state: to, results: facts.results, error: undefined, durationMs, completedAt: now };
     case 'failed':
-      return { name: facts.name, state: to, error: facts.error, durationMs, completedAt: now };
+      // A step failed by its task's deadline may have been waiting.
+      return {
+        name: facts.name,
+        state: to,
+        error: facts.error,
+        durationMs,
+        nextRetryAt: undefined,
+        waitingFor: undefined,
+        completedAt: now,
+      };
     case 'cancelled':
       return { name: facts.name, state: to, nextRetryAt: undefined, waitingFor: undefined, completedAt: now };
     case 'resolved_manually':

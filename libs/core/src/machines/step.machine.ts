@@ -3,6 +3,7 @@ import type { JsonValue } from '../domain/json.js';
 import type { SettledStepState, StepState } from '../domain/states.js';
 import type { StepSettings } from '../domain/template.js';
 import { AttemptInterruptedError } from '../errors/attempt-interrupted-error.js';
+import { DeadlineExceededError } from '../errors/deadline-exceeded-error.js';
 import { PermanentError } from '../errors/permanent-error.js';
 import { StepTimeoutError } from '../errors/step-timeout-error.js';
 import { toStepError } from '../errors/to-step-error.js';
@@ -68,13 +69,26 @@ export type StepMachineEvent =
   /** The running attempt's handler threw `error` (a {@link WaitRequest} when it waits). */
   | { type: 'ATTEMPT_FAILED'; error: unknown }
   /** The task received the signal `signal`: a step waiting for it runs its handler again, which finds it. */
-  | { type: 'SIGNAL_RECEIVED'; signal: string };
+  | { type: 'SIGNAL_RECEIVED'; signal: string }
+  /** The task's deadline passed: the step stops (its running attempt aborted) and fails without retrying. */
+  | DeadlineEvent;
+
+/** The task's deadline (`deadlineMs` long) passed at `deadlineAt`. */
+export interface DeadlineEvent {
+  type: 'DEADLINE';
+  deadlineMs: number;
+  deadlineAt: number;
+}
+
+/** Why a step stopped at its task's deadline: the error it fails with, and its aborted handler's signal's reason. */
+const deadlineError = (name: string, event: DeadlineEvent) =>
+  new DeadlineExceededError(event.deadlineMs, event.deadlineAt, name);
 
 /** Who a step's wake-up by a signal is recorded as: its transition is announced as `step.signal_received`. */
 export const SIGNAL_WAKE = 'signal';
 
 /** The longest delay a timer takes (setTimeout's limit): a longer wait wakes, finds it is not over, and waits again. */
-const LONGEST_TIMER_MS = 2_147_483_647;
+export const LONGEST_TIMER_MS = 2_147_483_647;
 
 /** How a step's move is recorded: to which state. */
 export interface RecordParams {
@@ -209,7 +223,19 @@ export function createStepMachine(env: MachineEnvironment) {
       })),
       /** The wake-up recorded: what follows is the engine's own doing again. */
       forgetWaker: assign(({ context }) => (context.by === SIGNAL_WAKE ? { by: undefined, reason: undefined } : {})),
-      stopAttempt: ({ context }) => env.stopAttempt(context.taskId, context.name),
+      // A handler stopped by the deadline sees why in its signal's `reason`.
+      stopAttempt: ({ context, event }) =>
+        env.stopAttempt(
+          context.taskId,
+          context.name,
+          event.type === 'DEADLINE' ? deadlineError(context.name, event) : undefined,
+        ),
+      /** The task's deadline passed: the step fails for good; an attempt it stops may have done its work. */
+      expire: assign(({ context, event }, params: { stopsAttempt: boolean }) => ({
+        error: toStepError(deadlineError(context.name, event as DeadlineEvent)),
+        retryAt: undefined,
+        uncertain: context.uncertain === true || params.stopsAttempt,
+      })),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
         const error =
@@ -269,6 +295,7 @@ export function createStepMachine(env: MachineEnvironment) {
           ],
           // The aborted attempt's handler may have done its work.
           CANCEL: { target: 'cancelled', actions: ['rememberOperator', assign({ uncertain: true })] },
+          DEADLINE: { target: 'failed', actions: { type: 'expire', params: { stopsAttempt: true } } },
           TIMEOUT: {
             target: '#step.attempt_failed',
             actions: { type: 'failAttempt', params: { cause: 'timeout' } },
@@ -291,6 +318,7 @@ export function createStepMachine(env: MachineEnvironment) {
         initial: 'waiting',
         on: {
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
+          DEADLINE: { target: 'failed', actions: { type: 'expire', params: { stopsAttempt: false } } },
           RESOLVE: { target: 'resolved_manually', actions: ['rememberOperator', 'keepResolution'] },
         },
         states: {
@@ -313,6 +341,7 @@ export function createStepMachine(env: MachineEnvironment) {
             actions: 'wakeBySignal',
           },
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
+          DEADLINE: { target: 'failed', actions: { type: 'expire', params: { stopsAttempt: false } } },
           RESOLVE: { target: 'resolved_manually', actions: ['rememberOperator', 'keepResolution'] },
         },
         states: {

@@ -41,6 +41,12 @@ export interface TaskMachineContext {
   compensation?: TaskCompensation;
   /** Set by an operator's retry of a task whose compensations failed: those run again. */
   retryCompensations?: boolean;
+  /** When the task fails with `DEADLINE_EXCEEDED` (ms since the epoch), if it has a deadline. */
+  deadlineAt?: number;
+  /** How long the deadline is: an operator's retry gives the task this long again. */
+  deadlineMs?: number;
+  /** Set once the deadline passed: no step starts, and the task fails (compensating first) once its steps stopped. */
+  expired?: boolean;
   /** The operator behind the transition being recorded. */
   by?: string;
   reason?: string;
@@ -52,4 +58,6 @@ export interface TaskMachineInput {
   stepNames: readonly string[];
   /** Steps the task's request bypassed: stored `skipped`, recorded as such when the task starts. */
   skipped: readonly string[];
+  /** The task's deadline, when it has one: when it passes (ms since the epoch), and how long it is. */
+  deadline?: { at: number; ms: number };
 }

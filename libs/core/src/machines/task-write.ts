@@ -1,4 +1,5 @@
 import type { StepState, TaskState } from '../domain/states.js';
+import { DeadlineExceededError } from '../errors/deadline-exceeded-error.js';
 import type { TransitionRecord } from '../domain/records.js';
 import type { StepPatch, TaskPatch, TaskWrite } from '../store/task-store.js';
 import type { TaskMachineContext } from './task-context.js';
@@ -40,6 +41,13 @@ export function taskWrite(
     ...(extra.steps?.length ? { steps: extra.steps.map((change) => change.patch) } : {}),
     transitions,
   };
+}
+
+/** Why a task failed: its deadline passed, or else a summary of its failed steps. */
+export function failureMessage(context: TaskMachineContext): string {
+  return context.expired && context.deadlineAt !== undefined
+    ? new DeadlineExceededError(context.deadlineMs ?? 0, context.deadlineAt).message
+    : failureSummary(context);
 }
 
 /** A summary of why a task failed, from its failed steps. */

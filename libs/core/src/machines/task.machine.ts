@@ -1,8 +1,9 @@
-import { and, assign, enqueueActions, setup, stopChild, type ActorRefFrom, type DoneActorEvent } from 'xstate';
+import { and, assign, enqueueActions, not, setup, stopChild, type ActorRefFrom, type DoneActorEvent } from 'xstate';
 import { isStepDone, type TaskState } from '../domain/states.js';
 import type { MachineEnvironment } from './machine-environment.js';
 import type { TaskDefinition } from './task-definition.js';
 import {
+  LONGEST_TIMER_MS,
   createResolutionMachine,
   type ResolutionMachineInput,
   type StepMachine,
@@ -12,7 +13,7 @@ import {
 } from './step.machine.js';
 import type { CompensationMachine, CompensationMachineInput } from './compensation.machine.js';
 import type { TaskCompensation, TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
-import { failureSummary, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
+import { failureMessage, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
 
 export type TaskMachineEvent =
   | { type: 'START' }
@@ -48,7 +49,8 @@ function countIn(steps: TaskMachineContext['steps'], state: TaskStepEntry['state
   for (const name in steps) if (steps[name]!.state === state) count++;
   return count;
 }
-const isHalted = (context: TaskMachineContext) => countIn(context.steps, 'failed') > 0;
+const isHalted = (context: TaskMachineContext) => context.expired === true || countIn(context.steps, 'failed') > 0;
+
 const anyResolvedManually = (context: TaskMachineContext) => countIn(context.steps, 'resolved_manually') > 0;
 function allDone(context: TaskMachineContext): boolean {
   for (const name in context.steps) if (!isStepDone(context.steps[name]!.state)) return false;
@@ -102,6 +104,11 @@ function restartChanges(context: TaskMachineContext): StepChange[] {
     }));
 }
 
+/** The deadline a reopened task got (`renewDeadline`), for its row; nothing for a task without one. */
+function renewedDeadline(context: TaskMachineContext): TaskWriteChanges['task'] {
+  return context.deadlineAt === undefined ? {} : { deadlineAt: context.deadlineAt };
+}
+
 function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: number): TaskWriteChanges {
   switch (kind) {
     case 'started':
@@ -119,7 +126,7 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
       return { task: { completedAt: now } };
     case 'failed':
       return {
-        task: { errorMessage: context.compensation?.reason.message ?? failureSummary(context), completedAt: now },
+        task: { errorMessage: context.compensation?.reason.message ?? failureMessage(context), completedAt: now },
       };
     case 'compensating':
       return context.compensation?.then === 'cancelled'
@@ -143,11 +150,14 @@ function changesFor(kind: TransitionChanges, context: TaskMachineContext, now: n
       };
     }
     case 'restarted':
-      return { task: { errorMessage: undefined, completedAt: undefined }, steps: restartChanges(context) };
+      return {
+        task: { errorMessage: undefined, completedAt: undefined, ...renewedDeadline(context) },
+        steps: restartChanges(context),
+      };
     case 'reopened':
       // A retry gives failed steps a fresh budget; a manual resolution changes its one step through a step actor.
       return {
-        task: { errorMessage: undefined, completedAt: undefined },
+        task: { errorMessage: undefined, completedAt: undefined, ...renewedDeadline(context) },
         steps: context.resolution ? [] : stepChanges(context, 'failed', 'pending', now),
       };
     case 'cancelled':
@@ -166,8 +176,8 @@ interface SpawnStep {
 }
 
 /**
- * Spawns an actor for the resolution waiting to be applied and, unless the task is paused, a step actor for every
- * step that is ready, up to `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
+ * Spawns an actor for the resolution waiting to be applied and, unless the task is paused or past its deadline (at
+ * `now`), a step actor for every step that is ready, up to `maxParallelSteps` running at once, and marks them running in `steps`: the task's steps, copied for the `assign`
  * that calls this (spawning there makes it one snapshot update per event). Tells whether any started.
  */
 function startReady(
@@ -175,11 +185,16 @@ function startReady(
   steps: TaskMachineContext['steps'],
   definition: TaskDefinition,
   spawn: SpawnStep,
+  now: number,
 ): boolean {
   const { maxParallelSteps, order, steps: definitions } = definition;
   const { resolution } = context;
-  // The step being resolved no longer holds the task back.
-  const halted = countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
+  // The step being resolved no longer holds the task back. A task started past its deadline (claimed late) starts
+  // nothing before its timer's transition fails it.
+  const halted =
+    context.expired === true ||
+    (context.deadlineAt !== undefined && now >= context.deadlineAt) ||
+    countIn(steps, 'failed') > (steps[resolution?.stepName ?? '']?.state === 'failed' ? 1 : 0);
   let active = countIn(steps, 'in_progress');
   if (resolution) {
     const { stepName, ...resolved } = resolution;
@@ -206,6 +221,9 @@ function startReady(
   }
   return resolution !== undefined || active > started;
 }
+
+/** What a running task does on `RESUME`: steps re-arm their timers or count their interrupted attempts; ready ones start. */
+const resumeRunning = ['unpause', 'forwardToSteps', 'startReadySteps'] as const;
 
 /** The actions that record the task's move to `to`: the write, then the context that remembers the move. */
 const recordMove = (to: TaskState, changes: TransitionChanges) =>
@@ -316,7 +334,7 @@ function failureReason(context: TaskMachineContext): TaskCompensation['reason'] 
   const error = failed === undefined ? undefined : context.steps[failed]!.error;
   return {
     kind: 'failed',
-    message: failureSummary(context),
+    message: failureMessage(context),
     ...(failed === undefined ? {} : { stepName: failed }),
     ...(error === undefined ? {} : { error }),
   };
@@ -344,6 +362,9 @@ export function createTaskMachine(
       resolvesFailedCompensation: ({ context, event }) =>
         event.type === 'RESOLVE_STEP' && context.steps[event.stepName]?.state === 'compensation_failed',
       allDone: ({ context }) => allDone(context),
+      hasDeadline: ({ context }) => context.deadlineAt !== undefined,
+      deadlinePassed: ({ context }) => context.deadlineAt !== undefined && env.now() >= context.deadlineAt,
+      isPaused: ({ context }) => context.paused === true,
       haltedAndIdle: ({ context }) => isHalted(context) && countIn(context.steps, 'in_progress') === 0,
       idle: ({ context }) => countIn(context.steps, 'in_progress') === 0,
       anyResolvedManually: ({ context }) => anyResolvedManually(context),
@@ -354,6 +375,9 @@ export function createTaskMachine(
         const state = context.steps[event.stepName]?.state;
         return state === 'pending' || state === 'failed';
       },
+    },
+    delays: {
+      untilDeadline: ({ context }) => Math.min(LONGEST_TIMER_MS, Math.max(0, (context.deadlineAt ?? 0) - env.now())),
     },
     actions: {
       /**
@@ -367,6 +391,7 @@ export function createTaskMachine(
       /** After `record`: the task's last durable state, and the operator's part in it done. */
       recorded: assign((_, params: { to: TaskState }) => ({ state: params.to, by: undefined, reason: undefined })),
       markStarted: assign(() => ({ startedAt: env.now() })),
+      unpause: assign({ paused: false }),
       rememberOperator: assign(({ event }) =>
         event.type === 'CANCEL' || event.type === 'RETRY' || event.type === 'RESOLVE_STEP'
           ? { by: event.by, reason: event.reason }
@@ -379,7 +404,7 @@ export function createTaskMachine(
       ),
       startReadySteps: assign(({ context, spawn }) => {
         const steps = { ...context.steps };
-        return startReady(context, steps, env.definition(context.taskId), spawn)
+        return startReady(context, steps, env.definition(context.taskId), spawn, env.now())
           ? { steps, resolution: undefined }
           : {};
       }),
@@ -399,7 +424,7 @@ export function createTaskMachine(
           uncertain: uncertain ?? before.uncertain,
           undo: before.undo,
         };
-        return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn)
+        return params.startReady && startReady(context, steps, env.definition(context.taskId), spawn, env.now())
           ? { steps, resolution: undefined }
           : { steps };
       }),
@@ -444,6 +469,15 @@ export function createTaskMachine(
         for (const name of namesIn(context, 'in_progress')) enqueue.sendTo(name, event);
         for (const name of namesIn(context, 'compensating')) enqueue.sendTo(name, event);
       }),
+      /** The deadline passed: every step still running stops, and fails with `DEADLINE_EXCEEDED`. */
+      forwardDeadline: enqueueActions(({ context, enqueue }) => {
+        const event = { type: 'DEADLINE', deadlineMs: context.deadlineMs ?? 0, deadlineAt: context.deadlineAt ?? 0 };
+        for (const name of namesIn(context, 'in_progress')) enqueue.sendTo(name, event);
+      }),
+      /** An operator's retry (or resolution) reopens the task: it has its whole deadline again, from now. */
+      renewDeadline: assign(({ context }) =>
+        context.deadlineMs === undefined ? {} : { deadlineAt: env.now() + context.deadlineMs, expired: undefined },
+      ),
       forwardResolution: enqueueActions(({ event, enqueue }) => {
         if (event.type !== 'RESOLVE_STEP') return;
         const { stepName, type: _type, ...resolution } = event;
@@ -471,7 +505,12 @@ export function createTaskMachine(
       const steps: TaskMachineContext['steps'] = {};
       for (const name of input.stepNames) steps[name] = { state: 'pending', attempts: 0, budgetBase: 0 };
       for (const name of input.skipped) steps[name] = { state: 'skipped', attempts: 0, budgetBase: 0 };
-      return { taskId: input.taskId, state: 'pending', steps };
+      return {
+        taskId: input.taskId,
+        state: 'pending',
+        steps,
+        ...(input.deadline ? { deadlineAt: input.deadline.at, deadlineMs: input.deadline.ms } : {}),
+      };
     },
     initial: 'pending',
     on: {
@@ -506,12 +545,47 @@ export function createTaskMachine(
           'xstate.done.actor.*': {
             actions: [{ type: 'foldSettledStep', params: { startReady: true } }, 'stopSettledStep'],
           },
-          RESUME: { actions: [assign({ paused: false }), 'forwardToSteps', 'startReadySteps'] },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
           RESOLVE_STEP: [
             { guard: 'resolvesRunningStep', actions: 'forwardResolution' },
             { guard: 'resolvesIdleStep', actions: ['rememberResolution', 'startReadySteps'] },
           ],
+        },
+        // The deadline's durable timer: `deadlineAt` lives in the context, and a restored task re-arms it on `RESUME`.
+        initial: 'running',
+        states: {
+          running: {
+            always: [
+              // Started past its deadline (a delayed task claimed late): it fails at once.
+              { guard: 'deadlinePassed', target: 'expired' },
+              { guard: 'hasDeadline', target: 'timed' },
+            ],
+            on: { RESUME: { actions: resumeRunning } },
+          },
+          timed: {
+            after: {
+              untilDeadline: [
+                // A paused task (its engine stopping) leaves the deadline to the engine that resumes it.
+                { guard: and([not('isPaused'), 'deadlinePassed']), target: 'expired' },
+                // Beyond one timer's reach: wait again.
+                { guard: not('deadlinePassed'), target: 'timed', reenter: true },
+              ],
+            },
+            on: {
+              RESUME: [
+                // Restored after its deadline (passivated until then, say): its steps settle, then stop.
+                { guard: 'deadlinePassed', target: 'expired', actions: ['unpause', 'forwardToSteps'] },
+                { target: 'timed', reenter: true, actions: resumeRunning },
+              ],
+            },
+          },
+          // Out of time: the running steps stop and fail, none starts, and the task fails (compensating first) once
+          // they have settled, through the `always` transitions above.
+          expired: {
+            entry: [assign({ expired: true }), 'forwardDeadline'],
+            // Restored after its snapshot was taken here, with steps still running: they stop again.
+            on: { RESUME: { actions: ['unpause', 'forwardToSteps', 'forwardDeadline'] } },
+          },
         },
       },
       failed: {
@@ -519,12 +593,22 @@ export function createTaskMachine(
         on: {
           RETRY: {
             target: 'in_progress',
-            actions: ['rememberOperator', ...recordMove('in_progress', 'reopened'), 'resetFailedSteps'],
+            actions: [
+              'rememberOperator',
+              'renewDeadline',
+              ...recordMove('in_progress', 'reopened'),
+              'resetFailedSteps',
+            ],
           },
           RESOLVE_STEP: {
             guard: 'resolvesIdleStep',
             target: 'in_progress',
-            actions: ['rememberOperator', 'rememberResolution', ...recordMove('in_progress', 'reopened')],
+            actions: [
+              'rememberOperator',
+              'rememberResolution',
+              'renewDeadline',
+              ...recordMove('in_progress', 'reopened'),
+            ],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
         },
@@ -599,7 +683,12 @@ export function createTaskMachine(
         on: {
           RETRY: {
             target: 'in_progress',
-            actions: ['rememberOperator', ...recordMove('in_progress', 'restarted'), 'restartUndoneSteps'],
+            actions: [
+              'rememberOperator',
+              'renewDeadline',
+              ...recordMove('in_progress', 'restarted'),
+              'restartUndoneSteps',
+            ],
           },
         },
       },
@@ -608,7 +697,12 @@ export function createTaskMachine(
         on: {
           RETRY: {
             target: 'in_progress',
-            actions: ['rememberOperator', ...recordMove('in_progress', 'restarted'), 'restartUndoneSteps'],
+            actions: [
+              'rememberOperator',
+              'renewDeadline',
+              ...recordMove('in_progress', 'restarted'),
+              'restartUndoneSteps',
+            ],
           },
         },
       },

@@ -59,6 +59,11 @@ export class MemoryEventLog implements EventLog {
     return async () => void this.#watchers.delete(onEvents);
   }
 
+  /** Deletes every event of the tasks in `taskIds` (their tasks were purged). */
+  forgetTasks(taskIds: ReadonlySet<string>): void {
+    this.#events = this.#events.filter(({ event }) => !taskIds.has(event.taskId));
+  }
+
   async purgeEvents({ before, keepNewest, limit }: EventPurge): Promise<number> {
     const beyondCount = Math.max(0, this.#events.length - keepNewest);
     let deleted = 0;

@@ -14,6 +14,14 @@ import { MemoryWebhookDeliveryLog } from './memory-webhook-delivery-log.js';
 import type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
 import type { ScheduleAdvance, ScheduleRecord } from '../schedules/schedule.js';
 import type { ActivityFilter, TaskActivity } from './task-activity.js';
+import {
+  byFinishTime,
+  isTaskFinished,
+  refuseTableArchive,
+  type ExpiredTask,
+  type ExpiredTaskQuery,
+  type PurgeOptions,
+} from './task-retention.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
 import type {
@@ -77,6 +85,8 @@ function inActivityWindow(task: TaskRecord, filter: ActivityFilter): boolean {
   );
 }
 
+const idempotencyKeyOf = (task: TaskRecord, key: string) => `${task.namespace}/${task.name}/${key}`;
+
 const newestFirst = (a: TaskRecord, b: TaskRecord) =>
   b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -98,7 +108,7 @@ export class MemoryStore implements TaskStore {
   }
 
   #create({ task, steps, lease }: NewTask): CreateTaskResult {
-    const key = task.idempotencyKey === undefined ? undefined : `${task.namespace}/${task.name}/${task.idempotencyKey}`;
+    const key = task.idempotencyKey === undefined ? undefined : idempotencyKeyOf(task, task.idempotencyKey);
     const existing = key === undefined ? undefined : this.#idempotencyKeys.get(key);
     if (existing !== undefined) return { task: clone(this.#tasks.get(existing)!.task), created: false };
     if (key !== undefined) this.#idempotencyKeys.set(key, task.id);
@@ -327,6 +337,42 @@ export class MemoryStore implements TaskStore {
 
   purgeEvents(purge: EventPurge): Promise<number> {
     return this.#eventLog.purgeEvents(purge);
+  }
+
+  async listExpiredTasks({ state, before, after, limit }: ExpiredTaskQuery): Promise<ExpiredTask[]> {
+    return [...this.#tasks.values()]
+      .filter(({ task }) => task.state === state && task.updatedAt < before)
+      .map(({ task: { id, namespace, name, version, updatedAt } }) => ({
+        id,
+        namespace,
+        name,
+        version,
+        state,
+        finishedAt: updatedAt,
+      }))
+      .filter((task) => !after || byFinishTime(after, task) < 0)
+      .sort(byFinishTime)
+      .slice(0, limit);
+  }
+
+  /** The memory store keeps no archive table. */
+  readonly archivesToTable = false;
+
+  async purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
+    refuseTableArchive('the memory store', options);
+    const purged = new Set(
+      taskIds.filter((taskId) => {
+        const stored = this.#tasks.get(taskId);
+        return stored !== undefined && isTaskFinished(stored.task.state);
+      }),
+    );
+    for (const taskId of purged) {
+      const { task } = this.#tasks.get(taskId)!;
+      this.#tasks.delete(taskId);
+      if (task.idempotencyKey !== undefined) this.#idempotencyKeys.delete(idempotencyKeyOf(task, task.idempotencyKey));
+    }
+    this.#eventLog.forgetTasks(purged);
+    return [...purged];
   }
 
   async sendSignal(signal: SentSignal): Promise<SendSignalOutcome> {

@@ -31,7 +31,9 @@ export type StepPatch = Pick<StepRecord, 'name'> &
   >;
 
 /** Fields of a task row that a transition changes. */
-export type TaskPatch = Partial<Pick<TaskRecord, 'state' | 'errorMessage' | 'startedAt' | 'completedAt' | 'updatedAt'>>;
+export type TaskPatch = Partial<
+  Pick<TaskRecord, 'state' | 'errorMessage' | 'startedAt' | 'completedAt' | 'updatedAt' | 'deadlineAt'>
+>;
 
 /**
  * One durable change of one task: row updates, history to append, annotations to add, and the task actor's

@@ -7,6 +7,7 @@ import type { TaskLeasing } from './task-leasing.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskQueries } from './task-queries.js';
 import type { TaskSignals } from './task-signals.js';
+import type { TaskRetention } from './task-retention.js';
 
 // The records the seams exchange, importable from the port as a whole.
 export type {
@@ -23,6 +24,7 @@ export type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 export type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
 export type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
 export type { SendSignalOutcome, SentSignal } from './task-signals.js';
+export type { ArchivedTask, ExpiredTask, ExpiredTaskCursor, ExpiredTaskQuery, PurgeOptions } from './task-retention.js';
 
 /**
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and
@@ -30,8 +32,9 @@ export type { SendSignalOutcome, SentSignal } from './task-signals.js';
  * between workers), the {@link EventLog} (the events of committed writes, for readers in any process), the
  * {@link SubscriberPositions} (where durable subscribers stand in that log, and who delivers to them), the
  * {@link WebhookDeliveryLog} (how webhook deliveries went), the {@link ScheduleStore} (schedules and their next fire
- * times), the {@link TaskSignals} sent to tasks and the {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all
- * nine and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take only that
+ * times), the {@link TaskSignals} sent to tasks, the {@link TaskRetention} of finished tasks and the
+ * {@link StoreLifecycle}. Adapters (memory, SQLite and PostgreSQL through knex, Redis) implement all
+ * ten and pass the contract suite of `@tasker/core/testing`; code that needs only one seam can take only that
  * interface.
  *
  * It exposes no connection or transaction type, so the engine cannot depend on any one database.
@@ -46,4 +49,5 @@ export interface TaskStore
     WebhookDeliveryLog,
     ScheduleStore,
     TaskSignals,
+    TaskRetention,
     StoreLifecycle {}

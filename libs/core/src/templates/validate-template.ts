@@ -4,6 +4,8 @@ import type { StepTemplate, TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
+import { retentionMs } from '../retention/retention-policy.js';
 
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -25,6 +27,17 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
     !(isNonNegativeInteger(template.maxParallelSteps) && template.maxParallelSteps > 0)
   ) {
     bad('maxParallelSteps', 'must be a positive integer');
+  }
+  if (template.retention !== undefined) {
+    try {
+      retentionMs('retention', template.retention);
+    } catch (error) {
+      if (!(error instanceof InvalidRequestError)) throw error;
+      bad(error.field, error.message.slice(error.field.length + 2));
+    }
+  }
+  if (template.deadlineMs !== undefined && !(isNonNegativeInteger(template.deadlineMs) && template.deadlineMs > 0)) {
+    bad('deadlineMs', 'must be a positive integer (milliseconds)');
   }
   template.customEvents?.forEach((event, index) => {
     if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {

@@ -19,3 +19,4 @@ export type { ReceivedRequest, WebhookReceiver } from './webhook-receiver.js';
 export { storeWith } from './store-with.js';
 export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
 export { describeScheduleFiring } from './schedule-firing-contract.js';
+export { describeDeadlines } from './deadline-contract.js';

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStore } from '../store/task-store.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
+import { retentionContractCases } from './retention-contract.js';
 import { signalContractCases } from './signal-contract.js';
 import { scheduleContractCases } from './schedule-contract.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
@@ -65,6 +66,24 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect((await store.getTask(task.id))?.traceContext).toEqual(traceContext);
       expect(await store.getTask(untraced.id)).not.toHaveProperty('traceContext');
       expect((await store.listTasks({ state: 'in_progress' })).tasks[0]?.traceContext).toEqual(traceContext);
+    });
+
+    it("keeps a task's deadline in reads and lists, and changes or clears it with a commit", async () => {
+      const task = sampleTask({ deadlineAt: 1_700_000_900_000 });
+      const untimed = sampleTask();
+      await store.createTasks([
+        { task, steps: sampleSteps(task.id) },
+        { task: untimed, steps: [] },
+      ]);
+      expect(await store.getTask(task.id)).toEqual(task);
+      expect(await store.getTask(untimed.id)).not.toHaveProperty('deadlineAt');
+      expect((await store.listTasks({ correlationId: task.correlationId })).tasks).toEqual([task]);
+      // An operator's retry gives the task a fresh deadline; a patch without the field leaves it alone.
+      await store.commit([{ taskId: task.id, task: { state: 'in_progress', deadlineAt: 1_700_001_000_000 } }]);
+      await store.commit([{ taskId: task.id, task: { updatedAt: 6 } }]);
+      expect((await store.getTask(task.id))?.deadlineAt).toBe(1_700_001_000_000);
+      await store.commit([{ taskId: task.id, task: { deadlineAt: undefined } }]);
+      expect(await store.getTask(task.id)).not.toHaveProperty('deadlineAt');
     });
 
     it('answers a repeated idempotency key with the first task and stores nothing new', async () => {
@@ -337,6 +356,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describe('leases', () => leaseContractCases(() => store));
     describe('event log', () => eventLogContractCases(() => store));
     describe('signals', () => signalContractCases(() => store));
+    describe('retention', () => retentionContractCases(() => store));
     describe('subscriber positions', () => subscriberContractCases(() => store));
     describe('webhook delivery log', () => webhookDeliveryLogContractCases(() => store));
     describe('schedules and delayed tasks', () => scheduleContractCases(() => store));

@@ -45,6 +45,7 @@ export function taskSummaryJson(task: TaskSummary) {
     tags: task.tags,
     error_message: task.errorMessage ?? null,
     run_at: isoTime(task.runAt),
+    deadline_at: isoTime(task.deadlineAt),
     schedule_id: task.scheduleId ?? null,
     scheduled_for: isoTime(task.scheduledFor),
     created_at: isoTime(task.createdAt),

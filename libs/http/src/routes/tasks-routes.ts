@@ -69,6 +69,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
             ...(body.source_system === undefined ? {} : { sourceSystem: body.source_system }),
             ...(body.bypass_steps === undefined ? {} : { bypassSteps: body.bypass_steps }),
             ...(body.run_at === undefined ? {} : { runAt: body.run_at }),
+            ...(body.deadline_ms === undefined ? {} : { deadlineMs: body.deadline_ms }),
             ...(body.reason === undefined ? {} : { reason: body.reason }),
             ...(body.tags === undefined ? {} : { tags: body.tags }),
             ...(traceContext === undefined ? {} : { traceContext }),

@@ -55,6 +55,8 @@ export const taskSummaryResponse = z.object({
   tags: z.array(z.string()),
   error_message: z.string().nullable(),
   run_at: time,
+  /** When the task fails with DEADLINE_EXCEEDED unless finished; null without a deadline. */
+  deadline_at: time,
   schedule_id: z.string().nullable(),
   scheduled_for: time,
   created_at: time,

@@ -20,6 +20,12 @@ export const createTaskBody = z.strictObject({
   bypass_steps: z.array(shortText).max(100).optional(),
   /** When the task may start (ISO 8601 with a zone): stored at once, started by any worker when due. */
   run_at: isoTimeMs.optional(),
+  /** How long the task may take, counted from when it is due; overrides its template's `deadline_ms`. */
+  deadline_ms: z
+    .int('must be a whole number of milliseconds')
+    .positive('must be 1 or more (milliseconds)')
+    .max(Number.MAX_SAFE_INTEGER, 'must be a whole number of milliseconds')
+    .optional(),
 });
 
 /** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */

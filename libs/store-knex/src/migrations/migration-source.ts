@@ -10,6 +10,8 @@ import * as subscriberPositions from './007-subscriber-positions.js';
 import * as webhookDeliveries from './008-webhook-deliveries.js';
 import * as signals from './009-signals.js';
 import * as schedules from './010-schedules.js';
+import * as deadlines from './011-deadlines.js';
+import * as taskRetention from './015-task-retention.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -30,6 +32,8 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '008-webhook-deliveries', ...webhookDeliveries },
   { name: '009-signals', ...signals },
   { name: '010-schedules', ...schedules },
+  { name: '011-deadlines', ...deadlines },
+  { name: '015-task-retention', ...taskRetention },
 ];
 
 /**

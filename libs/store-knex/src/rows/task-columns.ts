@@ -19,6 +19,7 @@ export const TASK_COLUMNS: readonly Column[] = [
   { field: 'errorMessage', column: 'error_message', kind: 'text' },
   { field: 'traceContext', column: 'trace_context', kind: 'json' },
   { field: 'runAt', column: 'run_at', kind: 'time' },
+  { field: 'deadlineAt', column: 'deadline_at', kind: 'time' },
   { field: 'scheduleId', column: 'schedule_id', kind: 'text' },
   { field: 'scheduledFor', column: 'scheduled_for', kind: 'time' },
   { field: 'createdAt', column: 'created_at', kind: 'time' },
@@ -30,7 +31,7 @@ export const TASK_COLUMNS: readonly Column[] = [
 /** The columns a {@link TaskPatch} may change, by field name. */
 export const TASK_PATCH_COLUMNS: ReadonlyMap<string, Column> = new Map(
   TASK_COLUMNS.filter(({ field }) =>
-    ['state', 'errorMessage', 'startedAt', 'completedAt', 'updatedAt'].includes(field),
+    ['state', 'errorMessage', 'startedAt', 'completedAt', 'updatedAt', 'deadlineAt'].includes(field),
   ).map((column) => [column.field, column]),
 );
 

@@ -10,4 +10,6 @@ export const ALL_MIGRATIONS = [
   '008-webhook-deliveries',
   '009-signals',
   '010-schedules',
+  '011-deadlines',
+  '015-task-retention',
 ];

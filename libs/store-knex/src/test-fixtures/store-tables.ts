@@ -9,4 +9,5 @@ export const STORE_TABLES = [
   'tasker_subscriber_positions',
   'tasker_webhook_deliveries',
   'tasker_schedules',
+  'tasker_archived_tasks',
 ];

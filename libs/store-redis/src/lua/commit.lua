@@ -8,7 +8,7 @@
   a worker that lost the task, and is skipped; its task id is returned, and the rest is applied. A write leaving
   the task finished ends its lease and takes it out of idx:claimable; a write taking a finished task back to an
   unfinished state (an operator's retry, under the operator's lease) makes it claimable again when that lease
-  expires.
+  expires. A finished task is kept in idx:finished:<state> scored by its last change (retention's index).
 
   A batch whose reply was lost (the connection dropped after the server applied it) is retried by the engine with
   the same token; the script remembers the last 64 tokens of each store instance (a sorted set by batch sequence)
@@ -23,7 +23,7 @@
     KEYS[1] idx:claimable     KEYS[2] idx:leased       KEYS[3] owners         KEYS[4] tokens
     KEYS[5] idx:unfinished    KEYS[6] commit:<store instance id>
     KEYS[7] outbox            KEYS[8] outbox-seq
-    KEYS[9...] idx:state:<state> of each state of ARGV[4], in that order
+    KEYS[9...] idx:state:<state> of each state of ARGV[4], in that order, then idx:finished:<state> of each
     then, for each write in order: task:<id>, steps:<id>, transitions:<id>, annotations:<id>, snapshot:<id>, and
     idx:annotation:<type> for each of the write's annotationTypes
     ARGV[1] batch token
@@ -41,10 +41,11 @@ local unfinished_key, recent_batches, outbox, outbox_sequence = KEYS[5], KEYS[6]
 redis.call('ZREMRANGEBYSCORE', outbox, '-inf', ARGV[5])
 local function outbox_entries() return redis.call('ZRANGE', outbox, 0, -1, 'WITHSCORES') end
 if redis.call('ZSCORE', recent_batches, ARGV[1]) then return {{}, outbox_entries()} end
-local state_index, next_key = {}, 9
-for _, state in ipairs(cjson.decode(ARGV[4])) do
-  state_index[state] = KEYS[next_key]
-  next_key = next_key + 1
+local states = cjson.decode(ARGV[4])
+local state_index, finished_index, next_key = {}, {}, 9 + 2 * #states
+for position, state in ipairs(states) do
+  state_index[state] = KEYS[8 + position]
+  finished_index[state] = KEYS[8 + #states + position]
 end
 local writes = cjson.decode(ARGV[3])
 for _, write in ipairs(writes) do
@@ -66,6 +67,7 @@ local function move_state(task, member, state)
   local previous = stored and cjson.decode(stored)
   if previous == state then return end
   if previous and state_index[previous] then redis.call('ZREM', state_index[previous], member) end
+  if previous and not is_unfinished(previous) then redis.call('ZREM', finished_index[previous], task_id(member)) end
   redis.call('ZADD', state_index[state], 0, member)
   if is_unfinished(state) then
     redis.call('ZADD', unfinished_key, 0, member)
@@ -86,6 +88,10 @@ local function apply(write)
   if (write.set or write.clear) and not task_is_unfinished(keys.task) then
     end_lease(write.id, member)
     redis.call('ZREM', claimable_key, member)
+    -- A finished task's last change is its finish time, retention's index (the stored values are JSON: a number
+    -- as written, a state quoted).
+    local state = cjson.decode(redis.call('HGET', keys.task, 'state'))
+    redis.call('ZADD', finished_index[state], redis.call('HGET', keys.task, 'updatedAt'), write.id)
   end
   if write.steps then
     for _, step in ipairs(write.steps) do

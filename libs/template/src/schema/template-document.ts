@@ -1,5 +1,11 @@
 import * as z from 'zod';
+import { FINISHED_TASK_STATES } from '@tasker/core';
 import { jsonObject } from './json-object.js';
+
+/** A file's retention age of one state: a duration (`7d`), ms, or false. */
+const retentionAge = z.union([z.string(), z.number(), z.literal(false)], {
+  error: () => "must be a duration like '7d', a number of ms, or false",
+});
 
 /** A zod error option: `is required` for a missing key, `message` for a value of the wrong type. */
 function expect(message: string) {
@@ -184,7 +190,18 @@ export const templateDocument = z.strictObject(
       .optional(),
     schema: jsonObject.optional(),
     max_parallel_steps: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+    deadline_ms: z
+      .int(expect('must be a whole number of milliseconds'))
+      .positive('must be 1 or more (milliseconds)')
+      .optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
+    /** How long finished tasks are kept, by state: `7d`, `12h`, ms, or false (for ever); durations checked by core. */
+    retention: z
+      .strictObject(
+        Object.fromEntries(FINISHED_TASK_STATES.map((state) => [state, retentionAge.optional()])),
+        expect(`must be a mapping of finished states (${FINISHED_TASK_STATES.join(', ')}) to durations`),
+      )
+      .optional(),
     step_templates: z.array(stepDocument, expect('must be a list of steps')).min(1, 'needs at least one step'),
     schedules: z.array(scheduleDocument, expect('must be a list of schedules')).optional(),
     environments: z.record(z.string(), environment, expect('must be a mapping of environment names')).optional(),

@@ -19,6 +19,7 @@ const TEMPLATE_KEYS: Record<string, string> = {
   taskHandler: 'task_handler_class',
   contextSchema: 'schema',
   maxParallelSteps: 'max_parallel_steps',
+  deadlineMs: 'deadline_ms',
   retryAfterCompensation: 'retry_after_compensation',
   steps: 'step_templates',
 };

@@ -44,6 +44,7 @@ await store.listTasks({ limit: 1 });
 send({ type: 'ready' });
 process.once('message', async () => {
   const startedAt = Date.now();
+  const cpuAtStart = process.cpuUsage();
   await engine.start();
   if (plan.mode === 'slow') return;
   let steps = 0;
@@ -54,8 +55,9 @@ process.once('message', async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const finishedAt = Date.now();
+  const cpu = process.cpuUsage(cpuAtStart);
   await engine.stop();
   await store.close();
-  send({ type: 'drained', startedAt, finishedAt, steps });
+  send({ type: 'drained', startedAt, finishedAt, steps, cpuMs: (cpu.user + cpu.system) / 1000 });
   process.exit(0);
 });

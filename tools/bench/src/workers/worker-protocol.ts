@@ -5,7 +5,7 @@ import { checkoutChain } from '../workloads.js';
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'attempt'; taskId: string; at: number }
-  | { type: 'drained'; startedAt: number; finishedAt: number; steps: number };
+  | { type: 'drained'; startedAt: number; finishedAt: number; steps: number; cpuMs: number };
 
 /** The seed's checkout as a five-step chain (the `checkoutChain` workload) of one handler, `work`. */
 export const BENCH_TEMPLATE: TaskTemplate = {

@@ -34,6 +34,8 @@ export interface TaskSummary {
   reason: string | null;
   tags: string[];
   error_message: string | null;
+  /** When the task fails with DEADLINE_EXCEEDED unless finished; null without a deadline. */
+  deadline_at: string | null;
   created_at: string | null;
   updated_at: string | null;
   started_at: string | null;

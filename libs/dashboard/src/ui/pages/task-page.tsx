@@ -77,6 +77,11 @@ export function TaskPageView({ taskId }: { taskId: string }) {
           {data.name} <span class="mono id">{data.task_id}</span>
         </h1>
         <StateBadge state={data.current_state} />
+        {data.deadline_at && (
+          <span class="deadline" title="The task fails with DEADLINE_EXCEEDED unless finished by then">
+            deadline <time dateTime={data.deadline_at}>{formatTime(data.deadline_at)}</time>
+          </span>
+        )}
       </div>
       <ErrorNotice error={task.error} />
       <TaskActions task={data} onDone={task.reload} />

@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import knex, { type Knex } from 'knex';
+import type { StoreTarget } from '@tasker/chaos/store-target';
+
+/**
+ * What the database server did while a benchmark ran, to say where a curve flattens: the server's CPU, what its
+ * busy connections waited on, and (PostgreSQL) the write-ahead log and commits it wrote.
+ */
+export interface ServerLoad {
+  /** CPU seconds the server's processes used (PostgreSQL: every `postgres` process of this host; Redis: INFO cpu). */
+  cpuSeconds: number;
+  /** PostgreSQL: bytes of write-ahead log written (the whole server's). */
+  walBytes?: number;
+  /** PostgreSQL: transactions committed in the benchmark's database; Redis: commands processed. */
+  operations: number;
+  /** PostgreSQL: the mean count of client backends running a statement, over the samples. */
+  meanActive?: number;
+  /** PostgreSQL: for each wait (`CPU` when none, else `type:event`), its share of the active backends' samples. */
+  waits?: Record<string, number>;
+}
+
+/** A running sampler; `stop` ends it and answers the figures since it started. */
+export interface ServerSampler {
+  stop(): Promise<ServerLoad>;
+}
+
+const SAMPLE_MS = 25;
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU ticks (user + system) of every process of this host named `name`, by pid; Linux only. */
+function cpuTicksOf(name: string): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== name) continue;
+      // Fields after the command: state is field 3, utime 14 and stime 15.
+      const fields = stat.slice(close + 2).split(' ');
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Samples a PostgreSQL server every 25 ms: the CPU of its processes (kept per pid, so a backend that ends before
+ * the last sample still counts up to its last sample) and what its client backends wait on. The server must run
+ * on this host (its processes are read from /proc).
+ */
+async function samplePostgres(location: StoreTarget): Promise<ServerSampler> {
+  const db: Knex = knex({ client: 'pg', connection: location, pool: { min: 1, max: 1 } });
+  const counters = async () => {
+    const { rows } = await db.raw<{ rows: Array<{ wal: string; commits: string }> }>(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS wal,
+              (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits`,
+    );
+    return { wal: Number(rows[0]!.wal), commits: Number(rows[0]!.commits) };
+  };
+  // Processes there at the start count from their ticks then; backends started later count whole.
+  const baseline = cpuTicksOf('postgres');
+  const last = new Map<number, number>();
+  const waits = new Map<string, number>();
+  let samples = 0;
+  let activeSamples = 0;
+  const readCpu = () => {
+    for (const [pid, ticks] of cpuTicksOf('postgres')) last.set(pid, ticks);
+  };
+  const start = await counters();
+  let sampling = true;
+  const loop = (async () => {
+    while (sampling) {
+      readCpu();
+      const { rows } = await db.raw<{ rows: Array<{ wait: string; backends: string }> }>(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, count(*) AS backends
+           FROM pg_stat_activity
+          WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+          GROUP BY 1`,
+      );
+      samples++;
+      for (const row of rows) {
+        waits.set(row.wait, (waits.get(row.wait) ?? 0) + Number(row.backends));
+        activeSamples += Number(row.backends);
+      }
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    }
+  })();
+  return {
+    async stop() {
+      sampling = false;
+      await loop;
+      readCpu();
+      const end = await counters();
+      await db.destroy();
+      let ticks = 0;
+      for (const [pid, lastTicks] of last) ticks += lastTicks - (baseline.get(pid) ?? 0);
+      return {
+        cpuSeconds: ticks / TICKS_PER_SECOND,
+        walBytes: end.wal - start.wal,
+        operations: end.commits - start.commits,
+        meanActive: samples === 0 ? 0 : activeSamples / samples,
+        waits: Object.fromEntries(
+          [...waits].sort((a, b) => b[1] - a[1]).map(([wait, count]) => [wait, count / Math.max(1, activeSamples)]),
+        ),
+      };
+    },
+  };
+}
+
+/** Reads a Redis server's CPU and command count from INFO at the start and at the stop. */
+function sampleRedis(location: StoreTarget): ServerSampler {
+  const url = new URL(location);
+  const server = `redis://${url.host}`;
+  const read = () => {
+    const info = execFileSync('redis-cli', ['-u', server, 'INFO', 'all'], { encoding: 'utf8' });
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+    return { cpu: field('used_cpu_user') + field('used_cpu_sys'), commands: field('total_commands_processed') };
+  };
+  const start = read();
+  return {
+    async stop() {
+      const end = read();
+      return { cpuSeconds: end.cpu - start.cpu, operations: end.commands - start.commands };
+    },
+  };
+}
+
+/** Starts sampling the server behind `location`, a `postgres://` or `redis://` store URL. */
+export async function sampleServer(location: StoreTarget): Promise<ServerSampler> {
+  return location.startsWith('postgres') ? samplePostgres(location) : sampleRedis(location);
+}
