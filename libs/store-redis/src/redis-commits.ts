@@ -92,17 +92,27 @@ export class RedisCommits extends RedisSeam {
       ...shardKeys.states,
       ...shardKeys.finishedByState,
     ];
-    for (const write of writes) {
+    const positioned = writes.map((write) => {
       const task = this.keys.task(write.id);
-      keys.push(task.task, task.steps, task.transitions, task.annotations, task.snapshot);
-      for (const type of write.annotationTypes ?? []) keys.push(shardKeys.index(indexSuffix('annotation', type)));
-    }
+      const at = (key: string) => keys.push(key);
+      const k = {
+        task: at(task.task),
+        steps: at(task.steps),
+        transitions: at(task.transitions),
+        annotations: at(task.annotations),
+        snapshot: at(task.snapshot),
+        annotationIndexes: (write.annotationTypes ?? []).map((type) =>
+          at(shardKeys.index(indexSuffix('annotation', type))),
+        ),
+      };
+      return { ...write, k };
+    });
     let reply: [string[], string[]];
     try {
       reply = (await this.runScript(SCRIPTS.commit, keys, [
         batchId,
         sequence,
-        JSON.stringify(writes),
+        JSON.stringify(positioned),
         STATES,
         this.eventLog.appendedUpTo(shard),
       ])) as [string[], string[]];

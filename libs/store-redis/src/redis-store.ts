@@ -180,14 +180,26 @@ export class RedisStore implements TaskStore {
   }
 
   /**
-   * One script call per task, all sent at once on the connection (one round trip): Redis runs them in order, so a
-   * key repeated in the batch finds the task the first request created. Every request is checked before the first
-   * is sent. Each unleased task publishes its own notification: a watching worker that is claiming already
+   * The creations of a batch, all sent at once (see {@link RedisCreations}), but for a request whose idempotency key
+   * an earlier request of the batch has too: it waits for that one, so that it finds the task the first created
+   * (on a cluster, calls to different nodes may be answered in any order). Every request is checked before the
+   * first is sent. Each unleased task publishes its own notification: a watching worker that is claiming already
    * folds them into one more claim.
    */
   async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
     const created = requests.map((request) => ({ task: request.task, argument: newTaskArgument(request) }));
-    return Promise.all(created.map(({ task, argument }) => this.#creations.create(task, argument)));
+    const byKey = new Map<string, Promise<unknown>>();
+    return Promise.all(
+      created.map(({ task, argument }) => {
+        // Whatever became of the earlier request, this one then runs.
+        const earlier = argument.idempotency === undefined ? undefined : byKey.get(argument.idempotency);
+        const creation = (earlier?.catch(() => undefined) ?? Promise.resolve()).then(() =>
+          this.#creations.create(task, argument),
+        );
+        if (argument.idempotency !== undefined) byKey.set(argument.idempotency, creation);
+        return creation;
+      }),
+    );
   }
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {

@@ -24,11 +24,11 @@
     KEYS[5] idx:unfinished    KEYS[6] commit:<store instance id>
     KEYS[7] outbox            KEYS[8] outbox-seq
     KEYS[9...] idx:state:<state> of each state of ARGV[4], in that order, then idx:finished:<state> of each
-    then, for each write in order: task:<id>, steps:<id>, transitions:<id>, annotations:<id>, snapshot:<id>, and
-    idx:annotation:<type> for each of the write's annotationTypes
+    then the keys of each write: task:<id>, steps:<id>, transitions:<id>, annotations:<id>, snapshot:<id>, and
+    idx:annotation:<type> for each of the write's annotationTypes, each write's `k` giving their positions
     ARGV[1] batch token
     ARGV[2] batch sequence number
-    ARGV[3] JSON array of WriteArgument
+    ARGV[3] JSON array of WriteArgument, each with `k`: the positions in KEYS of its keys
     ARGV[4] JSON array of the task states, in the order of their index keys
     ARGV[5] the outbox sequence number appended to the event log already
   Output: { ids of the tasks whose writes were fenced off (none for a repeated batch), the outbox: [member, seq,
@@ -42,21 +42,20 @@ redis.call('ZREMRANGEBYSCORE', outbox, '-inf', ARGV[5])
 local function outbox_entries() return redis.call('ZRANGE', outbox, 0, -1, 'WITHSCORES') end
 if redis.call('ZSCORE', recent_batches, ARGV[1]) then return {{}, outbox_entries()} end
 local states = cjson.decode(ARGV[4])
-local state_index, finished_index, next_key = {}, {}, 9 + 2 * #states
+local state_index, finished_index = {}, {}
 for position, state in ipairs(states) do
   state_index[state] = KEYS[8 + position]
   finished_index[state] = KEYS[8 + #states + position]
 end
 local writes = cjson.decode(ARGV[3])
 for _, write in ipairs(writes) do
+  local k = write.k
   write.keys = {
-    task = KEYS[next_key], steps = KEYS[next_key + 1], transitions = KEYS[next_key + 2],
-    annotations = KEYS[next_key + 3], snapshot = KEYS[next_key + 4], annotation_indexes = {},
+    task = KEYS[k.task], steps = KEYS[k.steps], transitions = KEYS[k.transitions], annotations = KEYS[k.annotations],
+    snapshot = KEYS[k.snapshot], annotation_indexes = {},
   }
-  next_key = next_key + 5
-  for _, annotation_type in ipairs(write.annotationTypes or {}) do
-    write.keys.annotation_indexes[#write.keys.annotation_indexes + 1] = KEYS[next_key]
-    next_key = next_key + 1
+  for _, position in ipairs(k.annotationIndexes) do
+    write.keys.annotation_indexes[#write.keys.annotation_indexes + 1] = KEYS[position]
   end
   if redis.call('EXISTS', write.keys.task) == 0 then
     return redis.error_reply('TASK_NOT_FOUND no task ' .. write.id .. ' to write to')
