@@ -53,11 +53,12 @@ import { RedisSubscribers } from './redis-subscribers.js';
 import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
 import { newTaskArgument } from './script-arguments.js';
 import { SCRIPTS } from './scripts.js';
+import { UNTAGGED_VERSIONS, UntaggedUpgrade } from './untagged-upgrade.js';
 import { WorkWatchers } from './work-watchers.js';
 
 /**
  * The version of the data model described in `redis-keys.ts`. Version 3 gave every key a hash tag and spread the
- * tasks over shards (for Redis Cluster); a prefix holding version 1 or 2 (untagged keys) is refused by `migrate()`.
+ * tasks over shards (for Redis Cluster); `migrate()` moves a prefix of version 1 or 2 (untagged keys) into it.
  */
 export const REDIS_SCHEMA_VERSION = 3;
 
@@ -156,9 +157,11 @@ export class RedisStore implements TaskStore {
   }
 
   /**
-   * Records the data model's version and the shard count under the prefix, or checks the ones recorded. Redis
-   * needs no schema, so this is a guard against a prefix written by an incompatible store (or one of another shard
-   * count, which would look for tasks in other slots); safe when several processes start at once.
+   * Records the data model's version and the shard count under the prefix, or checks the ones recorded. A prefix of
+   * data model 1 or 2 (keys without hash tags, one server) is upgraded first (see {@link UntaggedUpgrade}: stop the
+   * processes of the older version before). Redis needs no schema, so this is otherwise a guard against a prefix
+   * written by an incompatible store (or one of another shard count, which would look for tasks in other slots);
+   * safe when several processes start at once.
    * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version or shard count.
    */
   async migrate(): Promise<void> {
@@ -169,7 +172,10 @@ export class RedisStore implements TaskStore {
       );
     this.#commands++;
     const untagged = await this.#client.get(this.#keys.untaggedSchema);
-    if (untagged !== null) throw mismatch(`data model version ${untagged}, whose keys have no hash tags`);
+    if (untagged !== null) {
+      if (!UNTAGGED_VERSIONS.includes(untagged)) throw mismatch(`data model version ${untagged}`);
+      await new UntaggedUpgrade(this.#client, this.#keys, this.#countCommand).upgrade(untagged);
+    }
     const recorded = (await SCRIPTS.migrate.run(
       this.#client,
       [this.#keys.schema, this.#keys.shardCountKey],
