@@ -138,6 +138,19 @@ export type { CronTimes } from './schedules/cron-times.js';
 export { parseRunAt } from './engine/parse-run-at.js';
 export type { StoreLifecycle } from './store/store-lifecycle.js';
 export type { ActivityFilter, TaskActivity } from './store/task-activity.js';
+export type {
+  DurationFigures,
+  ErrorCount,
+  StateCount,
+  StepFigure,
+  StepFigures,
+  TaskAnalytics,
+  TaskFigures,
+  TemplateFigure,
+} from './store/task-analytics.js';
+export { COMMON_ERROR_RANKS } from './store/task-analytics.js';
+export { commonErrorsOf, stepFiguresOf, taskFiguresOf } from './store/activity-figures.js';
+
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { createStoreFromUrl } from './store-url/create-store-from-url.js';
 export type { StoreFromUrlOptions } from './store-url/create-store-from-url.js';

@@ -17,8 +17,6 @@ export { PERMISSIONS } from './auth/permissions.js';
 export type { Permission } from './auth/permissions.js';
 export { API_ERROR_STATUS } from './errors/api-error-codes.js';
 export type { ApiErrorCode, ErrorBody, FieldProblem } from './errors/api-error-codes.js';
-export { durationStats, percentile } from './analytics/duration-stats.js';
-export type { DurationStats } from './analytics/duration-stats.js';
 export { PERIODS } from './analytics/periods.js';
 export type { PeriodName } from './analytics/periods.js';
 export { annotationJson, stepJson, taskJson, taskSummaryJson, transitionJson } from './json/task-json.js';

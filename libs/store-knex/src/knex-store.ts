@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type {
   ActivityFilter,
+  StepFigures,
+  TaskFigures,
   AnnotationRecord,
   ClaimRequest,
   ClaimResult,
@@ -55,6 +57,7 @@ import { getSteps } from './operations/get-steps.js';
 import { getTask } from './operations/get-task.js';
 import { getTransitions } from './operations/get-transitions.js';
 import { listActivity } from './operations/list-activity.js';
+import { stepFigures, taskFigures } from './operations/task-analytics.js';
 import { loadTasks } from './operations/load-tasks.js';
 import { listTasks } from './operations/list-tasks.js';
 import { listUnfinishedTaskIds } from './operations/list-unfinished-task-ids.js';
@@ -260,6 +263,16 @@ export class KnexStore implements TaskStore {
   async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     await this.#ensureReady();
     return listActivity(this.#context, filter);
+  }
+
+  async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
+    await this.#ensureReady();
+    return taskFigures(this.#context, filter);
+  }
+
+  async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
+    await this.#ensureReady();
+    return stepFigures(this.#context, filter);
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, TASK_STATES, type CommitResult, type TaskWrite } from '@tasker/core';
+import {
+  NotFoundError,
+  TASK_STATES,
+  isTaskFinished,
+  type CommitResult,
+  type TaskState,
+  type TaskWrite,
+} from '@tasker/core';
 import { pipelineReplies } from './pipeline-replies.js';
 import type { RedisEventLog } from './redis-event-log.js';
 import type { RedisKeys } from './redis-keys.js';
 import { groupByShard, RedisSeam } from './redis-seam.js';
 import type { RedisClient } from './connect-client.js';
+import type { RollupNames } from './rollup-names.js';
 import { indexSuffix } from './redis-keys.js';
 import { writeArgument, type WriteArgument } from './script-arguments.js';
 import { SCRIPTS } from './scripts.js';
@@ -35,6 +43,7 @@ export class RedisCommits extends RedisSeam {
     keys: RedisKeys,
     countCommand: () => void,
     private readonly eventLog: RedisEventLog,
+    private readonly rollups: RollupNames,
   ) {
     super(client, keys, countCommand);
   }
@@ -43,6 +52,7 @@ export class RedisCommits extends RedisSeam {
     const batch = writes.map(writeArgument);
     const byShard = groupByShard(batch, (write) => this.keys.shardOf(write.id).shard);
     if (byShard.size > 1) await Promise.all([...byShard].map(([shard, part]) => this.#checkExist(shard, part)));
+    await this.#learnRollups(batch);
     const sequence = ++this.#batchSequence;
     const replies = await Promise.all(
       [...byShard].map(async ([shard, part]) => ({
@@ -56,8 +66,18 @@ export class RedisCommits extends RedisSeam {
       const rank = new Map(batch.flatMap((write) => write.events ?? []).map((entry, index) => [entry, index]));
       await this.eventLog.append(outboxes, rank);
     }
+    for (const write of batch)
+      if (write.state !== undefined && isTaskFinished(write.state as TaskState)) this.rollups.forget(write.id);
     const fenced = new Set(replies.flatMap((reply) => reply.fenced));
     return { fenced: [...new Set(writes.map((write) => write.taskId))].filter((taskId) => fenced.has(taskId)) };
+  }
+
+  /** Reads the rollup of each task of the batch the store does not know yet (see {@link RollupNames}). */
+  async #learnRollups(batch: readonly WriteArgument[]): Promise<void> {
+    const unknown = batch.filter((write) => this.rollups.of(write.id) === undefined).map((write) => write.id);
+    if (unknown.length === 0) return;
+    const read = await this.readPerTask(unknown, (pipeline, keys) => pipeline.hget(keys.task, '@rollup'));
+    for (const [id, [rollup]] of read) this.rollups.remember(id, (rollup as string | null) ?? null);
   }
 
   /** One EXISTS of all the shard's tasks (one slot); only when some are missing, one per task to name one. */
@@ -71,6 +91,12 @@ export class RedisCommits extends RedisSeam {
     this.countCommands(found.length);
     const missing = writes.find((write) => found[keys.indexOf(this.keys.task(write.id).task)] === 0);
     if (missing !== undefined) throw notFound(`no task ${missing.id} to write to (shard ${shard})`);
+  }
+
+  /** The position in KEYS of the task's rollup, added by `at`, if it has one. */
+  #rollupPosition(taskId: string, at: (key: string) => number): { rollup?: number } {
+    const rollup = this.rollups.of(taskId);
+    return rollup ? { rollup: at(rollup) } : {};
   }
 
   async #commitShard(
@@ -104,6 +130,7 @@ export class RedisCommits extends RedisSeam {
         annotationIndexes: (write.annotationTypes ?? []).map((type) =>
           at(shardKeys.index(indexSuffix('annotation', type))),
         ),
+        ...this.#rollupPosition(write.id, at),
       };
       return { ...write, k };
     });

@@ -1,6 +1,9 @@
 import type { CreateTaskResult, TaskRecord } from '@tasker/core';
 import { taskFromHash } from './record-codec.js';
+import type { RedisClient } from './connect-client.js';
+import type { RedisKeys } from './redis-keys.js';
 import { RedisSeam } from './redis-seam.js';
+import type { RollupNames } from './rollup-names.js';
 import { creationKeys, type NewTaskArgument } from './script-arguments.js';
 import { SCRIPTS } from './scripts.js';
 
@@ -24,6 +27,15 @@ const HOLDER_ATTEMPTS = 10;
  * task is gone (expired, deleted) is taken over by compare-and-set.
  */
 export class RedisCreations extends RedisSeam {
+  constructor(
+    client: RedisClient,
+    keys: RedisKeys,
+    countCommand: () => void,
+    private readonly rollups: RollupNames,
+  ) {
+    super(client, keys, countCommand);
+  }
+
   async create(task: TaskRecord, argument: NewTaskArgument): Promise<CreateTaskResult> {
     const keys = creationKeys(this.keys, argument);
     const staged = argument.idempotency !== undefined;
@@ -37,6 +49,8 @@ export class RedisCreations extends RedisSeam {
       }
       await this.runScript(SCRIPTS.publishTask, keys, [this.keys.workChannel]);
     }
+    const { minute, template } = argument.rollup;
+    this.rollups.remember(argument.id, this.keys.shardOf(argument.id).rollup(minute, template));
     return { task: JSON.parse(JSON.stringify(task)) as TaskRecord, created: true };
   }
 

@@ -27,6 +27,7 @@
  * | `commit:<store instance id>` | sorted set | tokens of the last 64 batches that store instance committed to the shard, by sequence (expires after a day) |
  * | `outbox` | sorted set | events committed to the shard's tasks and not yet known to be in the event log: member `<seq> <JSON [task id, at, JSON event]>`, score `<seq>` |
  * | `outbox-seq` | string | the counter drawing the outbox's sequence numbers |
+ * | `rollups:<minute>`, `rollup:<minute>:<template>` | set, hash | analytics rollups of the shard's tasks per creation minute and template version, kept by the create and commit scripts (see `redis-rollups.ts`); a task's hash names its rollup in `@rollup` |
  *
  * Store-wide keys (tag `{<prefix>global}`):
  *
@@ -137,6 +138,16 @@ export class ShardKeys {
 
   get outboxSequence(): string {
     return `${this.#base}outbox-seq`;
+  }
+
+  /** The template versions with a task of this shard created in `minute` (minutes since the epoch). */
+  rollupSet(minute: number): string {
+    return `${this.#base}rollups:${minute}`;
+  }
+
+  /** The analytics rollup of this shard's tasks of one template version created in `minute`. */
+  rollup(minute: number, template: string): string {
+    return `${this.#base}rollup:${minute}:${template}`;
   }
 
   /** Tokens of the batches store instance `instanceId` committed to this shard lately. */

@@ -14,7 +14,10 @@ import {
 import { compareMembers, pageRange, taskIdOfMember } from './index-member.js';
 import { parseJsonList, stepsFromHash, taskFromHash } from './record-codec.js';
 import { indexSuffix, type ShardKeys } from './redis-keys.js';
+import type { RedisClient } from './connect-client.js';
+import type { RedisKeys } from './redis-keys.js';
 import { RedisSeam } from './redis-seam.js';
+import type { RollupNames } from './rollup-names.js';
 import { SCRIPTS } from './scripts.js';
 
 /** The index suffixes a filter narrows by: all of the lists must match, any index within one list. */
@@ -38,6 +41,16 @@ const asEntries = (hash: unknown) => Object.entries(hash as Record<string, strin
  * tasks' keys are then read in one pipeline per shard.
  */
 export class RedisQueries extends RedisSeam {
+  /** @param rollups told the rollup of each task loaded, which the store's commits to it name. */
+  constructor(
+    client: RedisClient,
+    keys: RedisKeys,
+    countCommand: () => void,
+    private readonly rollups: RollupNames,
+  ) {
+    super(client, keys, countCommand);
+  }
+
   /**
    * One page of tasks, newest first: each shard's list script answers up to a page's worth of members of the
    * filter (see list-tasks.lua), the newest of them across shards make the page.
@@ -83,6 +96,7 @@ export class RedisQueries extends RedisSeam {
       const [hash, stepsHash, snapshot] = read.get(id)!;
       const task = taskFromHash(asEntries(hash));
       if (!task) return [];
+      this.rollups.remember(id, (hash as Record<string, string>)['@rollup'] ?? null);
       const steps = stepsFromHash(id, asEntries(stepsHash));
       return [
         snapshot === null

@@ -32,9 +32,17 @@ it("leaves no key and no index member of a purged task behind, only the prefix's
     ]);
     expect(await store.purgeTasks([task.id])).toEqual([task.id]);
 
-    // The stream, the batch record and the outbox's counter and positions outlive the task (shared by every task).
+    // The stream, the batch record, the outbox's counter and positions outlive the task (shared by every task), and
+    // so do the analytics rollups of its minute: figures describe what ran.
     const left = (await keysNow()).filter((key) => !sharedKeys.includes(key));
-    expect(left.map((key) => key.replace(/:.*$/, ''))).toEqual(['commit', 'events', 'outbox-positions', 'outbox-seq']);
+    expect(left.map((key) => key.replace(/:.*$/, ''))).toEqual([
+      'commit',
+      'events',
+      'outbox-positions',
+      'outbox-seq',
+      'rollup',
+      'rollups',
+    ]);
     expect(await client.xlen((await client.keys(`${store.prefix}*events`))[0]!)).toBe(0);
     expect((await client.keys(`${store.prefix}*`)).filter((key) => key.includes('idempotency'))).toEqual([]);
   } finally {

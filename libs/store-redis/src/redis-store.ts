@@ -17,7 +17,9 @@ import {
   type StepRecord,
   type StoredSnapshot,
   type StoredTask,
+  type StepFigures,
   type TaskActivity,
+  type TaskFigures,
   type TaskFilter,
   type TaskPage,
   type TaskRecord,
@@ -43,6 +45,8 @@ import { isCluster, type RedisClient } from './connect-client.js';
 import { parseJsonList, stepsFromHash, taskFromHash } from './record-codec.js';
 import { RedisCommits } from './redis-commits.js';
 import { RedisCreations } from './redis-creations.js';
+import { rollupStepFigures, rollupTaskFigures } from './redis-rollups.js';
+import { RollupNames } from './rollup-names.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisLeases } from './redis-leases.js';
@@ -115,9 +119,10 @@ export class RedisStore implements TaskStore {
     const count = this.#countCommand;
     this.#keys = keys;
     this.#eventLog = new RedisEventLog(client, keys, count);
-    this.#creations = new RedisCreations(client, keys, count);
-    this.#commits = new RedisCommits(client, keys, count, this.#eventLog);
-    this.#queries = new RedisQueries(client, keys, count);
+    const rollups = new RollupNames();
+    this.#creations = new RedisCreations(client, keys, count, rollups);
+    this.#commits = new RedisCommits(client, keys, count, this.#eventLog, rollups);
+    this.#queries = new RedisQueries(client, keys, count, rollups);
     this.#leases = new RedisLeases(client, keys, count);
     this.#watchers = new WorkWatchers(client, keys.workChannel);
     this.#subscribers = new RedisSubscribers(client, keys, count);
@@ -367,6 +372,16 @@ export class RedisStore implements TaskStore {
 
   async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     return this.#queries.listActivity(filter);
+  }
+
+  /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
+  async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
+    return rollupTaskFigures(this.#client, this.#keys, filter, (count) => (this.#commands += count));
+  }
+
+  /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
+  async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
+    return rollupStepFigures(this.#client, this.#keys, filter, (count) => (this.#commands += count));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

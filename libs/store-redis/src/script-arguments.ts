@@ -2,6 +2,7 @@ import { InvalidRequestError, TASK_STATES, type NewTask, type TaskWrite } from '
 import { indexMember } from './index-member.js';
 import { idempotencySuffix, indexSuffix, stepField, type RedisKeys } from './redis-keys.js';
 import { stepHashFields, toHashFields } from './record-codec.js';
+import { errorFields, rollupArgument, type RollupArgument } from './redis-rollups.js';
 
 /**
  * What the create-task script reads (as JSON). Values are JSON strings made here, so Lua never decodes user data.
@@ -21,6 +22,8 @@ export interface NewTaskArgument {
   finishedAt: string;
   /** The worker the task is created leased to, and the lease's expiry (a score). */
   lease?: { owner: string; expiry: string };
+  /** The analytics rollup the task counts in. */
+  rollup: RollupArgument;
 }
 
 /** What the commit script reads for one write; empty parts are left out. */
@@ -39,6 +42,8 @@ export interface WriteArgument {
   events?: string[];
   /** The writer's fencing token: the script skips the write unless the task's stored token equals it. */
   token?: number;
+  /** The rollup fields of the write's failed attempts (see `redis-rollups.ts`). */
+  errorFields?: string[];
 }
 
 /**
@@ -68,6 +73,7 @@ export function newTaskArgument({ task, steps, lease }: NewTask): NewTaskArgumen
     ],
     task: toHashFields(task),
     steps: steps.flatMap(stepHashFields),
+    rollup: rollupArgument(task, steps),
     // A delayed task is claimable from its runAt, any other from its creation.
     claimableAt:
       task.runAt === undefined ? scoreOf(task.createdAt, 'task.createdAt') : scoreOf(task.runAt, 'task.runAt'),
@@ -93,6 +99,8 @@ export function creationKeys(keys: RedisKeys, argument: NewTaskArgument): string
     shard.state(argument.state),
     shard.unfinished,
     shard.finished(argument.state),
+    shard.rollup(argument.rollup.minute, argument.rollup.template),
+    shard.rollupSet(argument.rollup.minute),
     ...argument.indexes.map((suffix) => shard.index(suffix)),
   ];
 }
@@ -138,8 +146,11 @@ export function writeArgument(write: TaskWrite): WriteArgument {
       ...splitPatch(patch, (key) => stepField(key, name)),
     }));
   }
-  if (write.transitions?.length)
+  if (write.transitions?.length) {
     argument.transitions = write.transitions.map((transition) => JSON.stringify(transition));
+    const errors = errorFields(write.transitions);
+    if (errors.length > 0) argument.errorFields = errors;
+  }
   if (write.annotations?.length) {
     argument.annotations = write.annotations.map((annotation) => JSON.stringify(annotation));
     argument.annotationTypes = [...new Set(write.annotations.map((annotation) => annotation.type))];

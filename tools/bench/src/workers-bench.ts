@@ -92,7 +92,7 @@ function describeLoad(drain: Drain): string {
   const parts = [
     `workers CPU ${perStep(drain.workerCpuSeconds)}/step`,
     `server CPU ${perStep(drain.server.cpuSeconds)}/step`,
-    `${cores.toFixed(2)} of ${os.cpus().length} cores busy`,
+    `${cores.toFixed(2)} of the ${os.cpus().length} cores used by this run`,
   ];
   const { walBytes, meanActive, waits, operations } = drain.server;
   if (walBytes !== undefined) {

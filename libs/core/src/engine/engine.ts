@@ -20,6 +20,7 @@ import {
 } from '../handlers/handler-registry.js';
 import type { WorkerLeases } from '../store/leases.js';
 import type { ActivityFilter, TaskActivity } from '../store/task-activity.js';
+import type { StepFigures, TaskFigures } from '../store/task-analytics.js';
 import type { TaskFilter, TaskStore } from '../store/task-store.js';
 import type { WriteHealth } from '../store/write-health.js';
 import { createCatalog, type Catalog } from '../templates/catalog.js';
@@ -365,11 +366,24 @@ export class Engine {
   }
 
   /**
-   * Every task created in the filter's window, oldest first, with its steps and failed attempts: what analytics and
-   * status pages count from.
+   * Every task created in the filter's window, oldest first, with its steps and failed attempts. Reads every row of
+   * the window: for counts and percentiles use {@link taskFigures} and {@link stepFigures}, which the store computes.
    */
   listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
     return this.#store.listActivity(filter);
+  }
+
+  /**
+   * Counts by namespace and state, and completed durations, of the tasks created in the filter's window, computed
+   * by the store: what performance analytics and status pages answer from.
+   */
+  taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
+    return this.#store.taskFigures(filter);
+  }
+
+  /** Per-step and per-template figures of the tasks created in the filter's window, computed by the store. */
+  stepFigures(filter: ActivityFilter): Promise<StepFigures> {
+    return this.#store.stepFigures(filter);
   }
 
   /**

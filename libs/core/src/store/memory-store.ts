@@ -22,6 +22,8 @@ import {
   type ExpiredTaskQuery,
   type PurgeOptions,
 } from './task-retention.js';
+import { stepFiguresOf, taskFiguresOf } from './activity-figures.js';
+import type { StepFigures, TaskFigures } from './task-analytics.js';
 import { decodeTaskCursor, encodeTaskCursor, pageSize } from './task-cursor.js';
 import type { ClaimRequest, ClaimResult, Lease, LeaseRelease, LeaseTerms, WorkerLeases } from './leases.js';
 import type {
@@ -312,6 +314,16 @@ export class MemoryStore implements TaskStore {
         failures: stored.transitions.filter((transition) => transition.error !== undefined),
       })),
     );
+  }
+
+  /** Computed in JavaScript over {@link listActivity}: the memory store holds every task in the process anyway. */
+  async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
+    return taskFiguresOf(await this.listActivity(filter));
+  }
+
+  /** Computed in JavaScript over {@link listActivity} (see {@link taskFigures}). */
+  async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
+    return stepFiguresOf(await this.listActivity(filter));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {

@@ -57,8 +57,9 @@ export interface TaskQueries {
   loadTasks(taskIds: readonly string[]): Promise<StoredTask[]>;
   listTasks(filter?: TaskFilter): Promise<TaskPage>;
   /**
-   * Every task created in the filter's window (oldest first, ties by id) with its steps and failed attempts: what
-   * the REST API's analytics compute throughput, rates and percentiles from.
+   * Every task created in the filter's window (oldest first, ties by id) with its steps and failed attempts. Reads
+   * every row of the window: analytics ask `TaskAnalytics` for figures instead, which the contract suite checks
+   * against figures computed in JavaScript from this.
    */
   listActivity(filter: ActivityFilter): Promise<TaskActivity[]>;
   /** Ids of tasks `pending` or `in_progress`, oldest first. */

@@ -5,6 +5,7 @@ import type { SubscriberPositions } from './subscriber-positions.js';
 import type { WebhookDeliveryLog } from './webhook-delivery-log.js';
 import type { TaskLeasing } from './task-leasing.js';
 import type { TaskLog } from './task-log.js';
+import type { TaskAnalytics } from './task-analytics.js';
 import type { TaskQueries } from './task-queries.js';
 import type { TaskSignals } from './task-signals.js';
 import type { TaskRetention } from './task-retention.js';
@@ -20,6 +21,7 @@ export type {
   TaskWrite,
 } from './task-log.js';
 export type { StoredTask, TaskFilter, TaskPage } from './task-queries.js';
+export type { StepFigures, TaskFigures } from './task-analytics.js';
 export type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 export type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
 export type { WebhookDelivery, WebhookDeliveryQuery } from './webhook-delivery-log.js';
@@ -28,7 +30,8 @@ export type { ArchivedTask, ExpiredTask, ExpiredTaskCursor, ExpiredTaskQuery, Pu
 
 /**
  * The port through which the engine saves and reads everything durable: the {@link TaskLog} (creating tasks and
- * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskLeasing} (sharing them
+ * committing their changes), the {@link TaskQueries} (reading them back), the {@link TaskAnalytics} (figures over a
+ * window of tasks, computed where they are stored), the {@link TaskLeasing} (sharing them
  * between workers), the {@link EventLog} (the events of committed writes, for readers in any process), the
  * {@link SubscriberPositions} (where durable subscribers stand in that log, and who delivers to them), the
  * {@link WebhookDeliveryLog} (how webhook deliveries went), the {@link ScheduleStore} (schedules and their next fire
@@ -43,6 +46,7 @@ export interface TaskStore
   extends
     TaskLog,
     TaskQueries,
+    TaskAnalytics,
     TaskLeasing,
     EventLog,
     SubscriberPositions,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStore } from '../store/task-store.js';
+import { analyticsContractCases } from './analytics-contract.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
 import { retentionContractCases } from './retention-contract.js';
@@ -353,6 +354,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       expect(await store.listUnfinishedTaskIds()).toEqual([old.id, fresh.id]);
     });
 
+    describe('analytics', () => analyticsContractCases(() => store));
     describe('leases', () => leaseContractCases(() => store));
     describe('event log', () => eventLogContractCases(() => store));
     describe('signals', () => signalContractCases(() => store));

@@ -1,6 +1,6 @@
-import type { TaskActivity, TaskState } from '@tasker/core';
-import { durationStats, ratio, type DurationStats } from './duration-stats.js';
+import type { DurationFigures, TaskFigures, TaskState } from '@tasker/core';
 import { PERIODS, type PeriodName } from './periods.js';
+import { ratio } from './ratio.js';
 
 /** How the tasks created in one window fared. */
 export interface PeriodPerformance {
@@ -20,41 +20,30 @@ export interface PeriodPerformance {
   /** Completed / (completed + failed): the system health score. */
   health_score: number | null;
   /** From start to completion of the completed tasks. */
-  task_duration_ms: DurationStats;
+  task_duration_ms: DurationFigures;
 }
 
 /**
- * Performance over each window, from the tasks created in it (`activities` must cover the longest window ending at
- * `now`). A task created in the window counts with the state it has now.
+ * The performance of one window from the store's figures of the tasks created in it. A task created in the window
+ * counts with the state it has now.
  */
-export function performanceOf(
-  activities: readonly TaskActivity[],
-  now: number,
-  periods: readonly PeriodName[],
-): Record<string, PeriodPerformance> {
-  const result: Record<string, PeriodPerformance> = {};
-  for (const period of periods) {
-    const from = now - PERIODS[period];
-    const tasks = activities.map((activity) => activity.task).filter((task) => task.createdAt >= from);
-    const count = (...states: TaskState[]) => tasks.filter((task) => states.includes(task.state)).length;
-    const completed = tasks.filter((task) => task.state === 'completed');
-    const failed = count('failed');
-    const durations = completed
-      .filter((task) => task.startedAt !== undefined && task.completedAt !== undefined)
-      .map((task) => task.completedAt! - task.startedAt!);
-    result[period] = {
-      tasks_created: tasks.length,
-      tasks_completed: completed.length,
-      tasks_failed: failed,
-      tasks_cancelled: count('cancelled'),
-      tasks_resolved_manually: count('resolved_manually'),
-      tasks_unfinished: count('pending', 'in_progress'),
-      throughput_per_hour: completed.length / (PERIODS[period] / PERIODS['1h']),
-      completion_rate: ratio(completed.length, tasks.length),
-      error_rate: ratio(failed, tasks.length),
-      health_score: ratio(completed.length, completed.length + failed),
-      task_duration_ms: durationStats(durations),
-    };
-  }
-  return result;
+export function performanceOf({ byState, completedDurations }: TaskFigures, period: PeriodName): PeriodPerformance {
+  const count = (...states: TaskState[]) =>
+    byState.filter((entry) => states.includes(entry.state)).reduce((sum, entry) => sum + entry.count, 0);
+  const created = byState.reduce((sum, entry) => sum + entry.count, 0);
+  const completed = count('completed');
+  const failed = count('failed');
+  return {
+    tasks_created: created,
+    tasks_completed: completed,
+    tasks_failed: failed,
+    tasks_cancelled: count('cancelled'),
+    tasks_resolved_manually: count('resolved_manually'),
+    tasks_unfinished: count('pending', 'in_progress'),
+    throughput_per_hour: completed / (PERIODS[period] / PERIODS['1h']),
+    completion_rate: ratio(completed, created),
+    error_rate: ratio(failed, created),
+    health_score: ratio(completed, completed + failed),
+    task_duration_ms: completedDurations,
+  };
 }

@@ -1,3 +1,4 @@
+import type { ActivityFilter } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bottlenecksOf } from '../analytics/bottlenecks.js';
@@ -11,26 +12,23 @@ const tags = ['analytics'];
 
 const PERFORMANCE_PERIODS: PeriodName[] = ['1h', '4h', '24h'];
 
-/** Performance and bottlenecks, computed from the store's rows of the window. */
+/** Performance and bottlenecks, from the figures the store computes over the window's tasks. */
 export const analyticsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
-  /** The tasks created in the last `period`, of the template the query names, within the token's namespaces. */
-  const activitiesOf = async (
+  /** The store's filter for the tasks created in the last `period`, of the query's template, within the token's namespaces. */
+  const windowOf = (
     request: Parameters<RouteContext['principal']>[0],
     query: z.infer<typeof templateQuery>,
     period: PeriodName,
-  ) => {
+    now: number,
+  ): ActivityFilter => {
     const namespace = context.principal(request).scopeNamespace(query.namespace);
-    const now = context.now();
-    const activities = await context.withinStoreTimeout(
-      context.engine.listActivity({
-        createdFrom: now - PERIODS[period],
-        createdTo: now + 1,
-        ...(namespace === undefined ? {} : { namespace }),
-        ...(query.task_name === undefined ? {} : { name: query.task_name }),
-        ...(query.version === undefined ? {} : { version: query.version }),
-      }),
-    );
-    return { now, activities };
+    return {
+      createdFrom: now - PERIODS[period],
+      createdTo: now + 1,
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(query.task_name === undefined ? {} : { name: query.task_name }),
+      ...(query.version === undefined ? {} : { version: query.version }),
+    };
   };
   const filterOf = (query: z.infer<typeof templateQuery>) => ({
     namespace: query.namespace ?? null,
@@ -49,8 +47,17 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
       },
     },
     async (request) => {
-      const { now, activities } = await activitiesOf(request, request.query, '24h');
-      const periods = performanceOf(activities, now, PERFORMANCE_PERIODS);
+      const now = context.now();
+      const figures = await context.withinStoreTimeout(
+        Promise.all(
+          PERFORMANCE_PERIODS.map((period) =>
+            context.engine.taskFigures(windowOf(request, request.query, period, now)),
+          ),
+        ),
+      );
+      const periods = Object.fromEntries(
+        PERFORMANCE_PERIODS.map((period, index) => [period, performanceOf(figures[index]!, period)]),
+      );
       return {
         generated_at: isoTime(now),
         filter: filterOf(request.query),
@@ -77,13 +84,16 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
     },
     async (request) => {
       const { period, limit } = request.query;
-      const { now, activities } = await activitiesOf(request, request.query, period);
+      const now = context.now();
+      const figures = await context.withinStoreTimeout(
+        context.engine.stepFigures(windowOf(request, request.query, period, now)),
+      );
       return {
         generated_at: isoTime(now),
         period,
         filter: filterOf(request.query),
-        tasks_analyzed: activities.length,
-        ...bottlenecksOf(activities, limit),
+        tasks_analyzed: figures.tasks,
+        ...bottlenecksOf(figures, limit),
       };
     },
   );

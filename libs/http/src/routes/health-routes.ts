@@ -58,11 +58,11 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, con
     async (request) => {
       const principal = context.principal(request);
       const now = context.now();
-      const activities = await context.withinStoreTimeout(
-        engine.listActivity({ createdFrom: now - PERIODS['24h'], createdTo: now + 1 }),
+      const figures = await context.withinStoreTimeout(
+        engine.taskFigures({ createdFrom: now - PERIODS['24h'], createdTo: now + 1 }),
       );
       const byState = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
-      for (const { task } of activities) if (principal.sees(task.namespace)) byState[task.state]++;
+      for (const { namespace, state, count } of figures.byState) if (principal.sees(namespace)) byState[state] += count;
       const tasks = { generated_at: isoTime(now), window: '24h', tasks_by_state: byState };
       // Workers, leases and waiting tasks span every namespace: only a token trusted with the cluster sees them.
       if (!principal.may('workers:read')) return tasks;

@@ -11,6 +11,7 @@ import * as webhookDeliveries from './008-webhook-deliveries.js';
 import * as signals from './009-signals.js';
 import * as schedules from './010-schedules.js';
 import * as deadlines from './011-deadlines.js';
+import * as analyticsIndexes from './014-analytics-indexes.js';
 import * as taskRetention from './015-task-retention.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
@@ -33,6 +34,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '009-signals', ...signals },
   { name: '010-schedules', ...schedules },
   { name: '011-deadlines', ...deadlines },
+  { name: '014-analytics-indexes', ...analyticsIndexes },
   { name: '015-task-retention', ...taskRetention },
 ];
 

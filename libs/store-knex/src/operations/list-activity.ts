@@ -3,15 +3,9 @@ import { fromRow, quote, selectList } from '../rows/column.js';
 import { TRANSITION_COLUMNS } from '../rows/history-columns.js';
 import { STEP_COLUMNS } from '../rows/step-columns.js';
 import { TASK_COLUMNS } from '../rows/task-columns.js';
+import { activityWindow } from '../sql/activity-window.js';
 import { runSql } from '../sql/run-sql.js';
 import type { StoreContext } from '../store-context.js';
-
-/** `column = ?` conditions of the filter fields that name a template. */
-const TEMPLATE_FILTERS = [
-  ['namespace', 'namespace'],
-  ['name', 'name'],
-  ['version', 'version'],
-] as const;
 
 /**
  * The tasks created in the filter's window, oldest first, with their steps and the history entries that carry an
@@ -21,15 +15,7 @@ export async function listActivity(
   { db, dialect, tables }: StoreContext,
   filter: ActivityFilter,
 ): Promise<TaskActivity[]> {
-  const conditions = ['t."created_at" >= ?', 't."created_at" < ?'];
-  const bindings: unknown[] = [filter.createdFrom, filter.createdTo];
-  for (const [field, column] of TEMPLATE_FILTERS) {
-    const value = filter[field];
-    if (value === undefined) continue;
-    conditions.push(`t.${quote(column)} = ?`);
-    bindings.push(value);
-  }
-  const where = conditions.join(' AND ');
+  const { where, bindings } = activityWindow(filter);
   const ofTasks = `"task_id" IN (SELECT t."id" FROM ${quote(tables.tasks)} AS t WHERE ${where})`;
   const [taskRows, stepRows, failureRows] = await Promise.all([
     runSql(

@@ -11,5 +11,6 @@ export const ALL_MIGRATIONS = [
   '009-signals',
   '010-schedules',
   '011-deadlines',
+  '014-analytics-indexes',
   '015-task-retention',
 ];

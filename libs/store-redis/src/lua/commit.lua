@@ -15,6 +15,8 @@
   and answers such a retry without applying it twice. Such a retry reports no fenced writes even if the first run
   fenced some: the worker learns it lost the task at its next write or heartbeat, which the raised token refuses.
 
+  A write also changes its task's analytics rollup by what it changed in the task's figures (includes/rollup.lua).
+
   A write's events go to the shard's outbox with the rest of the write (never for a fenced write), each under the
   next outbox sequence number; the store then appends them to the event log (append-events.lua). The outbox
   entries up to ARGV[5], known to be appended, are deleted first; the rest are answered, for the store to append.
@@ -25,7 +27,8 @@
     KEYS[7] outbox            KEYS[8] outbox-seq
     KEYS[9...] idx:state:<state> of each state of ARGV[4], in that order, then idx:finished:<state> of each
     then the keys of each write: task:<id>, steps:<id>, transitions:<id>, annotations:<id>, snapshot:<id>, and
-    idx:annotation:<type> for each of the write's annotationTypes, each write's `k` giving their positions
+    idx:annotation:<type> for each of the write's annotationTypes, and its task's analytics rollup if it has one,
+    each write's `k` giving their positions
     ARGV[1] batch token
     ARGV[2] batch sequence number
     ARGV[3] JSON array of WriteArgument, each with `k`: the positions in KEYS of its keys
@@ -37,6 +40,7 @@
 ]]
 --- @include "tasks"
 --- @include "lease"
+--- @include "rollup"
 local unfinished_key, recent_batches, outbox, outbox_sequence = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 redis.call('ZREMRANGEBYSCORE', outbox, '-inf', ARGV[5])
 local function outbox_entries() return redis.call('ZRANGE', outbox, 0, -1, 'WITHSCORES') end
@@ -52,7 +56,7 @@ for _, write in ipairs(writes) do
   local k = write.k
   write.keys = {
     task = KEYS[k.task], steps = KEYS[k.steps], transitions = KEYS[k.transitions], annotations = KEYS[k.annotations],
-    snapshot = KEYS[k.snapshot], annotation_indexes = {},
+    snapshot = KEYS[k.snapshot], rollup = k.rollup and KEYS[k.rollup] or nil, annotation_indexes = {},
   }
   for _, position in ipairs(k.annotationIndexes) do
     write.keys.annotation_indexes[#write.keys.annotation_indexes + 1] = KEYS[position]
@@ -81,6 +85,7 @@ end
 local function apply(write)
   local keys = write.keys
   local member = redis.call('HGET', keys.task, '@member')
+  local rollup = rollup_before(keys.task, keys.steps, write, keys.rollup)
   if write.state then move_state(keys.task, member, write.state) end
   if write.set then call_in_slices('HSET', keys.task, write.set) end
   if write.clear then call_in_slices('HDEL', keys.task, write.clear) end
@@ -101,6 +106,7 @@ local function apply(write)
       end
     end
   end
+  rollup_after(keys.task, keys.steps, write, rollup)
   if write.transitions then call_in_slices('RPUSH', keys.transitions, write.transitions) end
   if write.annotations then
     call_in_slices('RPUSH', keys.annotations, write.annotations)

@@ -8,13 +8,15 @@
     KEYS[1] idx:claimable     KEYS[2] idx:leased       KEYS[3] owners         KEYS[4] tokens
     KEYS[5] task:<id>         KEYS[6] steps:<id>       KEYS[7] idx:all        KEYS[8] idx:state:<its state>
     KEYS[9] idx:unfinished    KEYS[10] idx:finished:<its state>
-    KEYS[11...] the indexes that never change for it (namespace, name, version, correlation id)
+    KEYS[11] rollup:<minute>:<template>   KEYS[12] rollups:<minute>   (its analytics rollup, see includes/rollup.lua)
+    KEYS[13...] the indexes that never change for it (namespace, name, version, correlation id)
     ARGV[1] JSON NewTaskArgument
     ARGV[2] the work channel
     ARGV[3] '1' to stage the task, '0' to publish it at once
   Output: 1; error TASK_EXISTS when a task of that id is stored.
 ]]
 --- @include "tasks"
+--- @include "rollup"
 --- @include "publish-task"
 local new = cjson.decode(ARGV[1])
 if redis.call('EXISTS', KEYS[5]) == 1 then

@@ -9,6 +9,7 @@
   Output: 1 when it published the task, 0 when it was not staged (published already, or gone).
 ]]
 --- @include "tasks"
+--- @include "rollup"
 --- @include "publish-task"
 local staged = redis.call('HGET', KEYS[5], '@staged')
 if not staged then return 0 end

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import knex, { type Knex } from 'knex';
 import type { StoreTarget } from '@tasker/chaos/store-target';
 
@@ -8,9 +8,9 @@ import type { StoreTarget } from '@tasker/chaos/store-target';
  * busy connections waited on, and (PostgreSQL) the write-ahead log and commits it wrote.
  */
 export interface ServerLoad {
-  /** CPU seconds the server's processes used (PostgreSQL: every `postgres` process of this host; Redis: INFO cpu). */
+  /** CPU seconds the server used (PostgreSQL: the benchmark database's backends; Redis: INFO cpu, all clients'). */
   cpuSeconds: number;
-  /** PostgreSQL: bytes of write-ahead log written (the whole server's). */
+  /** PostgreSQL: bytes of write-ahead log written (the whole server's, other databases' writes included). */
   walBytes?: number;
   /** PostgreSQL: transactions committed in the benchmark's database; Redis: commands processed. */
   operations: number;
@@ -28,29 +28,23 @@ export interface ServerSampler {
 const SAMPLE_MS = 25;
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** CPU ticks (user + system) of every process of this host named `name`, by pid; Linux only. */
-function cpuTicksOf(name: string): Map<number, number> {
-  const ticks = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== name) continue;
-      // Fields after the command: state is field 3, utime 14 and stime 15.
-      const fields = stat.slice(close + 2).split(' ');
-      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // The process ended between the listing and the read.
-    }
+/** CPU ticks (user + system) of process `pid` of this host, or `undefined` once it has ended; Linux only. */
+function cpuTicksOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces): state is field 3, utime 14 and stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
   }
-  return ticks;
 }
 
 /**
- * Samples a PostgreSQL server every 25 ms: the CPU of its processes (kept per pid, so a backend that ends before
- * the last sample still counts up to its last sample) and what its client backends wait on. The server must run
- * on this host (its processes are read from /proc).
+ * Samples a PostgreSQL server every 25 ms: the CPU of the backends connected to the benchmark's database (kept per
+ * pid, so a backend that ends before the last sample still counts up to its last sample; other databases' clients,
+ * and the server's own background writers, are not counted) and what they wait on. The server must run on this
+ * host (backends are read from /proc). The WAL figure is the whole server's.
  */
 async function samplePostgres(location: StoreTarget): Promise<ServerSampler> {
   const db: Knex = knex({ client: 'pg', connection: location, pool: { min: 1, max: 1 } });
@@ -61,30 +55,32 @@ async function samplePostgres(location: StoreTarget): Promise<ServerSampler> {
     );
     return { wal: Number(rows[0]!.wal), commits: Number(rows[0]!.commits) };
   };
-  // Processes there at the start count from their ticks then; backends started later count whole.
-  const baseline = cpuTicksOf('postgres');
+  const backends = async () =>
+    (
+      await db.raw<{ rows: Array<{ pid: number; active: boolean; wait: string }> }>(
+        `SELECT pid, state = 'active' AS active, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      )
+    ).rows;
+  // Backends there at the start count from their ticks then; those started later count whole.
+  const baseline = new Map<number, number>();
+  for (const { pid } of await backends()) baseline.set(pid, cpuTicksOf(pid) ?? 0);
   const last = new Map<number, number>();
   const waits = new Map<string, number>();
   let samples = 0;
   let activeSamples = 0;
-  const readCpu = () => {
-    for (const [pid, ticks] of cpuTicksOf('postgres')) last.set(pid, ticks);
-  };
   const start = await counters();
   let sampling = true;
   const loop = (async () => {
     while (sampling) {
-      readCpu();
-      const { rows } = await db.raw<{ rows: Array<{ wait: string; backends: string }> }>(
-        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, count(*) AS backends
-           FROM pg_stat_activity
-          WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-          GROUP BY 1`,
-      );
       samples++;
-      for (const row of rows) {
-        waits.set(row.wait, (waits.get(row.wait) ?? 0) + Number(row.backends));
-        activeSamples += Number(row.backends);
+      for (const backend of await backends()) {
+        const ticks = cpuTicksOf(backend.pid);
+        if (ticks !== undefined) last.set(backend.pid, ticks);
+        if (!backend.active) continue;
+        waits.set(backend.wait, (waits.get(backend.wait) ?? 0) + 1);
+        activeSamples++;
       }
       await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
     }
@@ -93,7 +89,6 @@ async function samplePostgres(location: StoreTarget): Promise<ServerSampler> {
     async stop() {
       sampling = false;
       await loop;
-      readCpu();
       const end = await counters();
       await db.destroy();
       let ticks = 0;

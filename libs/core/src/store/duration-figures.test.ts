@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { durationStats, percentile, ratio } from './duration-stats.js';
+import { durationFigures, percentile } from './duration-figures.js';
 
-describe('duration statistics', () => {
+describe('duration figures', () => {
   it('takes nearest-rank percentiles: always one of the values', () => {
     const values = Array.from({ length: 100 }, (_, index) => index + 1);
     expect([percentile(values, 50), percentile(values, 95), percentile(values, 99), percentile(values, 100)]).toEqual([
@@ -12,12 +12,7 @@ describe('duration statistics', () => {
   });
 
   it('sorts before ranking and averages exactly', () => {
-    expect(durationStats([40, 10, 30, 20])).toEqual({ count: 4, avg: 25, p50: 20, p95: 40, p99: 40 });
-    expect(durationStats([])).toEqual({ count: 0, avg: null, p50: null, p95: null, p99: null });
-  });
-
-  it('gives no rate over nothing', () => {
-    expect(ratio(3, 4)).toBe(0.75);
-    expect(ratio(0, 0)).toBeNull();
+    expect(durationFigures([40, 10, 30, 20])).toEqual({ count: 4, avg: 25, p50: 20, p95: 40, p99: 40 });
+    expect(durationFigures([])).toEqual({ count: 0, avg: null, p50: null, p95: null, p99: null });
   });
 });

@@ -1,0 +1,60 @@
+import { sampleSteps, sampleTask } from '@tasker/core/testing';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
+import { TestStores } from './test-fixtures/test-stores.js';
+
+const stores = new TestStores();
+afterEach(() => stores.cleanUp());
+
+const MINUTE = 60_000;
+const START = 1_750_000_020_000;
+
+describe('analytics rollups on Redis', () => {
+  it('gives percentiles of long durations within 1% under the exact ones, and exact counts and averages', async () => {
+    const store = stores.open();
+    const durations = [1234, 56_789, 999, 1_000_001];
+    for (const [index, duration] of durations.entries()) {
+      const task = sampleTask({
+        createdAt: START + index,
+        state: 'completed',
+        startedAt: START,
+        completedAt: START + duration,
+      });
+      await store.createTask(task, sampleSteps(task.id));
+    }
+    const { completedDurations } = await store.taskFigures({ createdFrom: START, createdTo: START + MINUTE });
+    expect(completedDurations.count).toBe(4);
+    expect(completedDurations.avg).toBe(durations.reduce((sum, value) => sum + value, 0) / 4);
+    // Exact nearest ranks: p50 1234, p95 and p99 1,000,001; buckets keep three significant digits.
+    expect([completedDurations.p50, completedDurations.p95, completedDurations.p99]).toEqual([
+      1230, 1_000_000, 1_000_000,
+    ]);
+    for (const [exact, read] of [
+      [1234, completedDurations.p50!],
+      [1_000_001, completedDurations.p99!],
+    ]) {
+      expect(read).toBeLessThanOrEqual(exact!);
+      expect(read).toBeGreaterThanOrEqual(exact! * 0.99);
+    }
+  });
+
+  it("gives a new task's rollup and its minute's set a time to live of the longest period (7 days) and a minute", async () => {
+    const prefix = uniquePrefix();
+    const store = stores.open(prefix);
+    const task = sampleTask({ createdAt: START });
+    await store.createTask(task, sampleSteps(task.id));
+    const client = new Redis(TEST_REDIS_URL);
+    try {
+      const keys = await client.keys(`${prefix}{*}rollup*`);
+      expect(keys).toHaveLength(2);
+      for (const key of keys) {
+        const ttl = await client.pttl(key);
+        expect(ttl).toBeGreaterThan(7 * 24 * 60 * MINUTE);
+        expect(ttl).toBeLessThanOrEqual(7 * 24 * 60 * MINUTE + MINUTE);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+});
