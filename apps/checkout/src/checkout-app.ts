@@ -63,10 +63,11 @@ export async function createCheckoutApp(
   await migrateShop(database.knex);
   await seedProducts(database.knex);
   const [store, taskStoreLocation] = await openTaskStore(config, database);
+  const simulation = new ServiceSimulation(config.simulation);
   const engine = await createCheckoutEngine(
     {
       db: database.knex,
-      simulation: new ServiceSimulation(config.simulation),
+      simulation,
       paymentTimeouts: config.paymentTimeouts,
       review: config.review,
       templatesDir: config.templatesDir,
@@ -89,6 +90,7 @@ export async function createCheckoutApp(
     db: database.knex,
     logger,
     monitor,
+    paymentsInFlight: simulation.paymentsInFlight,
     taskerAuth: config.taskerAuth,
     ...(config.traceUrl === undefined ? {} : { traceUrl: config.traceUrl }),
     checkoutRateLimit: config.checkoutRateLimit,

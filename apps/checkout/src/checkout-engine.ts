@@ -3,6 +3,8 @@ import { loadTemplates, registerTemplates, semverResolver } from '@tasker/templa
 import type { Knex } from 'knex';
 import type { PaymentTimeouts } from './config/checkout-config.js';
 import { CancelOrderHandler } from './handlers/cancel-order.js';
+import { ChooseShippingHandler } from './handlers/choose-shipping.js';
+import { ShipOrderHandler } from './handlers/ship-order.js';
 import { CreateOrderHandler } from './handlers/create-order.js';
 import { OrderProcessingHandler } from './handlers/order-processing-handler.js';
 import { ProcessPaymentHandler } from './handlers/process-payment.js';
@@ -35,7 +37,8 @@ export interface CheckoutEngineParts {
 
 /**
  * The engine with the seed's `ecommerce/process_order` template (1.0.0 as the seed had it; 1.1.0 with the fraud review
- * of large orders, `review_order`), its step handlers, its task handler and the
+ * of large orders, `review_order`; 1.2.0 with shipping chosen by a decision step and a confirmation to each recipient,
+ * a map step), its step handlers, its task handler and the
  * compensations of the payment (`RefundPayment`), the inventory update (`RestockInventory`) and the order
  * (`CancelOrder`); and the nightly sales summary (`reports/sales_summary`), scheduled at `salesSummaryCron`.
  */
@@ -55,6 +58,8 @@ export async function createCheckoutEngine(parts: CheckoutEngineParts, options: 
       'Ecommerce::StepHandlers::SendConfirmationHandler',
       new SendConfirmationHandler(new Mailer(db, simulation)),
     )
+    .registerHandler('Ecommerce::StepHandlers::ChooseShippingHandler', new ChooseShippingHandler())
+    .registerHandler('Ecommerce::StepHandlers::ShipOrderHandler', new ShipOrderHandler())
     .registerHandler('RefundPayment', new RefundPaymentHandler(payments))
     .registerHandler('RestockInventory', new RestockInventoryHandler(inventory))
     .registerHandler('CancelOrder', new CancelOrderHandler(db))

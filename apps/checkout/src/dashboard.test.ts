@@ -63,7 +63,7 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
   const nodeState = (page: Page, step: string) =>
     page.locator(`.dag-node[data-step="${step}"]`).getAttribute('data-state');
 
-  it('shows a new checkout in the list live, and its DAG of six steps (the seed’s five and the fraud review) changing state live', async () => {
+  it('shows a new checkout in the list live, and its DAG of nine steps (the seed’s five, the fraud review and the shipping branches) changing state live', async () => {
     const { page, errors } = await openDashboard(chromium.context, ui('tasks'));
     await expect.poll(() => page.locator('.live').textContent(), POLL).toBe('live');
     const taskId = await checkout('tok_flaky');
@@ -71,7 +71,7 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
     await expect.poll(() => page.locator(`tr[data-task="${taskId}"]`).count(), POLL).toBe(1);
 
     await page.locator(`tr[data-task="${taskId}"] a`).click();
-    await expect.poll(() => page.locator('.dag-node').count(), POLL).toBe(6);
+    await expect.poll(() => page.locator('.dag-node').count(), POLL).toBe(9);
     expect(
       await page.locator('.dag-node').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-step'))),
     ).toEqual(
@@ -104,6 +104,9 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
     await page.locator('.dag-node[data-step="process_payment"]').click();
     await expect.poll(() => page.locator('#drawer-title').textContent(), POLL).toBe('process_payment');
     expect(await page.locator('.drawer .json pre').first().textContent()).toContain('"payment_id"');
+    // The confirmation is a map step: its drawer counts its items, one per recipient.
+    await page.locator('.dag-node[data-step="send_confirmation"]').click();
+    await expect.poll(() => page.locator('.drawer dl').textContent(), POLL).toContain('2 completed of 2 started');
     expect(errors).toEqual([]);
   });
 
@@ -265,7 +268,7 @@ describe('the operator dashboard at /tasker/ui in Chromium', () => {
   it('is reachable by keyboard: the skip link, the pages and a step of the DAG', async () => {
     const taskId = await completedTaskId();
     const { page } = await openDashboard(chromium.context, ui(`tasks/${taskId}`));
-    await expect.poll(() => page.locator('.dag-node').count(), POLL).toBe(6);
+    await expect.poll(() => page.locator('.dag-node').count(), POLL).toBe(9);
     await page.keyboard.press('Tab');
     expect(await focusedText(page)).toBe('Skip to content');
     await page.locator('.dag-node[data-step="create_order"]').focus();

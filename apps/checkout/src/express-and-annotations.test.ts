@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EXPRESS_PRIORITY } from './http/checkout-route.js';
+import { MERCHANT_EMAIL } from './handlers/create-order.js';
 import { checkoutBody, postCheckout, settledStatus, stepOf, taskerTask, useTestApp } from './test-fixtures/test-app.js';
 
 const test = useTestApp();
@@ -10,13 +12,32 @@ async function settle(token: string, priority: 'standard' | 'express') {
 }
 
 describe('express orders', () => {
-  it('get a shorter payment timeout and fewer payment and email retries', async () => {
+  it('get a shorter payment timeout and fewer payment and email retries, and are claimed first', async () => {
     const standard = await settle('tok_success', 'standard');
     const express = await settle('tok_success', 'express');
+    expect([standard.task.priority, express.task.priority]).toEqual([0, EXPRESS_PRIORITY]);
     expect(stepOf(standard.task, 'process_payment')).toMatchObject({ timeout_ms: 2_000, retry_limit: 3 });
     expect(stepOf(express.task, 'process_payment')).toMatchObject({ timeout_ms: 1_000, retry_limit: 1 });
     expect(stepOf(standard.task, 'send_confirmation')).toMatchObject({ retry_limit: 5 });
     expect(stepOf(express.task, 'send_confirmation')).toMatchObject({ retry_limit: 2 });
+  });
+
+  it('ship express where a standard order ships standard (a decision step), the other branch skipped', async () => {
+    const standard = await settle('tok_success', 'standard');
+    const express = await settle('tok_success', 'express');
+    const shipping = (task: typeof standard.task) =>
+      ['ship_express', 'ship_standard'].map((name) => stepOf(task, name).current_state);
+    expect(shipping(standard.task)).toEqual(['skipped', 'completed']);
+    expect(shipping(express.task)).toEqual(['completed', 'skipped']);
+    expect(stepOf(express.task, 'ship_express').results).toMatchObject({ service: 'express', eta_days: 1 });
+    expect(stepOf(express.task, 'choose_shipping').results).toEqual({ activate: ['ship_express'] });
+    // The join after either branch: one confirmation to each recipient, a map step's items.
+    const confirmation = stepOf(express.task, 'send_confirmation');
+    expect(confirmation).toMatchObject({ current_state: 'completed', items: { total: 2, completed: 2 } });
+    expect((confirmation.results as Array<{ sent_to: string }>).map((sent) => sent.sent_to)).toEqual([
+      'sarah@growthcorp.example',
+      MERCHANT_EMAIL,
+    ]);
   });
 
   it('give up on a flaky card after two attempts where a standard order gets through on the third', async () => {
@@ -39,7 +60,7 @@ describe('annotations of the task handler', () => {
       ],
       [
         'checkout_completed',
-        { total_duration_ms: expect.any(Number), steps_completed: 6, customer_email: 'sarah@growthcorp.example' },
+        { total_duration_ms: expect.any(Number), steps_completed: 9, customer_email: 'sarah@growthcorp.example' },
       ],
     ]);
   });
@@ -56,7 +77,12 @@ describe('the CheckoutMonitor', () => {
     const declined = await settle('tok_insufficient_funds', 'standard');
     await settle('tok_flaky', 'standard');
     const stats = await (await fetch(`${test.url}/stats`)).json();
-    expect(stats).toEqual({ completed_checkouts: 2, payment_failures: 1 });
+    // One checkout at a time, all for the default merchant: never two charges of it in flight.
+    expect(stats).toEqual({
+      completed_checkouts: 2,
+      payment_failures: 1,
+      peak_payments_in_flight_by_merchant: { growthcorp: 1 },
+    });
     const alerts = test.logs.filter((line) => line.subscriber === 'CheckoutMonitor' && line.level === 50);
     expect(alerts).toEqual([
       expect.objectContaining({

@@ -30,7 +30,7 @@ describe('the fraud review of large orders', () => {
     const taskId = body.task_id as string;
     expect(await settledStatus(test.url, taskId)).toMatchObject({ status: 'completed' });
     const task = await taskerTask(test.url, taskId);
-    expect(task.version).toBe('1.1.0');
+    expect(task.version).toBe('1.2.0');
     expect(stepOf(task, 'review_order').results).toMatchObject({ review: 'not_needed' });
   });
 

@@ -36,8 +36,10 @@ describe('the storefront in Chromium', () => {
     expect(await page.locator('#result').textContent()).toContain(`Order #${order.id} confirmed`);
     const payment = page.locator('#steps tr[data-step="process_payment"] td');
     expect(await payment.allTextContents()).toEqual(['process_payment', 'completed', '3', expect.any(String)]);
-    // The seed's five steps and the fraud review, which a small order passes at once.
-    expect(await page.locator('#steps tbody tr').count()).toBe(6);
+    // The seed's five steps, the fraud review (a small order passes it at once), the shipping decision and its two
+    // branches (the one not chosen shown skipped).
+    expect(await page.locator('#steps tbody tr').count()).toBe(9);
+    expect(await page.locator('#steps tr[data-step="ship_express"] td').nth(1).textContent()).toBe('skipped');
     const log = await page.locator('#log').textContent();
     // The log shows what happens after the page subscribes (the table shows the rest): the first failure may come
     // before that, the second comes a backoff later.

@@ -29,6 +29,9 @@ describe("Tasker's REST API at /tasker", () => {
       'process_payment',
       'update_inventory',
       'create_order',
+      'choose_shipping',
+      'ship_express',
+      'ship_standard',
       'send_confirmation',
     ]);
   });

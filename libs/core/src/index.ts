@@ -25,12 +25,14 @@ export type {
   BackoffPolicy,
   CompensationSettings,
   CompensationTemplate,
+  ConcurrencyLimit,
   ContextViolation,
+  RateLimit,
   StepSettings,
   StepTemplate,
   TaskTemplate,
 } from './domain/template.js';
-export { templateKey } from './domain/template.js';
+export { MAX_PRIORITY, isPriority, templateKey } from './domain/template.js';
 export type { TemplateSchedule } from './domain/template.js';
 export {
   STEP_STATES,
@@ -215,9 +217,18 @@ export type { ArchiveOptions, RetentionOptions } from './retention/retention-opt
 export type { PurgeRequest } from './retention/purge-request.js';
 export type { PurgeReport } from './retention/task-purger.js';
 export { archiveFileName } from './retention/json-lines-archive.js';
+export type { ConcurrencyLimits, HeldSlot, SlotGrant, SlotRequest } from './store/concurrency-limits.js';
+export type { RateLimits, TokenBucket, TokenGrant, TokenRequest } from './store/rate-limits.js';
+export { nextTokenAt, refillTokens } from './store/rate-limits.js';
 export { SignalTimeoutError } from './errors/signal-timeout-error.js';
 export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { SignalValidationError } from './errors/signal-validation-error.js';
 export { SIGNAL_HANDLER, SLEEP_HANDLER, declaredSignals, stepHandlerName } from './domain/template.js';
 export type { StepType, WaitSettings } from './domain/template.js';
 export type { WaitingFor } from './domain/records.js';
+
+// Decision and map steps: branches a decision activates or skips, fan-out over an array with per-item state.
+export { DEFAULT_MAP_PARALLELISM } from './domain/template.js';
+export type { DecisionResult, MapTemplate } from './domain/template.js';
+export { STEP_ITEM_STATES } from './store/step-items.js';
+export type { StepItemCounts, StepItemPage, StepItemRecord, StepItems, StepItemState } from './store/step-items.js';

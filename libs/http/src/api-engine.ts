@@ -13,6 +13,7 @@ export type ApiEngine = Pick<
   | 'resolveStep'
   | 'signal'
   | 'getTask'
+  | 'getStepItems'
   | 'getHistory'
   | 'listTasks'
   | 'taskFigures'

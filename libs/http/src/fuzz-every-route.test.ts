@@ -31,6 +31,7 @@ const ROUTES: Array<[Method, string]> = [
   ['POST', '/tasks/{id}/cancel'],
   ['GET', '/tasks/{id}/steps'],
   ['GET', '/tasks/{id}/steps/{step}'],
+  ['GET', '/tasks/{id}/steps/{step}/items'],
   ['POST', '/tasks/{id}/steps/{step}/resolve'],
   ['POST', '/tasks/{id}/signals/{name}'],
   ['GET', '/namespaces'],

@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
 import type {
+  HeldSlot,
+  SlotGrant,
+  SlotRequest,
+  TokenGrant,
+  TokenRequest,
   ActivityFilter,
   StepFigures,
   TaskFigures,
@@ -29,6 +34,9 @@ import type {
   StoreErrorKind,
   SendSignalOutcome,
   SentSignal,
+  StepItemCounts,
+  StepItemPage,
+  StepItemRecord,
   SubscriberClaim,
   SubscriberHold,
   WebhookDelivery,
@@ -66,6 +74,8 @@ import { releaseLeases } from './operations/release-leases.js';
 import { renewLeases } from './operations/renew-leases.js';
 import { listExpiredTasks, purgeTasks } from './operations/retention.js';
 import { readSignals, sendSignal } from './operations/signals.js';
+import { acquireSlot, releaseSlot, renewSlots, takeToken } from './operations/limits.js';
+import { countStepItems, getStepItems } from './operations/step-items.js';
 import {
   claimSubscriber,
   readSubscriberPosition,
@@ -324,6 +334,37 @@ export class KnexStore implements TaskStore {
   async purgeTasks(taskIds: readonly string[], options?: PurgeOptions): Promise<string[]> {
     await this.#ensureReady();
     return purgeTasks(this.#context, taskIds, options);
+  }
+
+  async acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    if (!this.#isReady) await this.#ensureReady();
+    return acquireSlot(this.#context, request);
+  }
+
+  async renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    if (!this.#isReady) await this.#ensureReady();
+    await renewSlots(this.#context, slots, until);
+  }
+
+  /** Announces a freed slot like a released lease: throttled steps of every worker ask again. */
+  async releaseSlot(slot: HeldSlot): Promise<void> {
+    if (!this.#isReady) await this.#ensureReady();
+    if (await releaseSlot(this.#context, slot)) await this.#announcer.announce();
+  }
+
+  async takeToken(request: TokenRequest): Promise<TokenGrant> {
+    if (!this.#isReady) await this.#ensureReady();
+    return takeToken(this.#context, request);
+  }
+
+  async getStepItems(taskId: string, stepName: string, page?: StepItemPage): Promise<StepItemRecord[]> {
+    if (!this.#isReady) await this.#ensureReady();
+    return getStepItems(this.#context, taskId, stepName, page);
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    if (!this.#isReady) await this.#ensureReady();
+    return countStepItems(this.#context, taskId, stepName);
   }
 
   async countWaiting(now: number): Promise<number> {

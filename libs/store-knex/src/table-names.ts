@@ -17,6 +17,12 @@ export interface TableNames {
   schedules: string;
   /** Purged tasks archived with `archive: true` (see `TaskRetention`), one JSON row each. */
   archive: string;
+  /** The slots of concurrency keys, one row per holder, with its lease's end (see `ConcurrencyLimits`). */
+  concurrencySlots: string;
+  /** The token buckets of rate limits, one row per key (see `RateLimits`). */
+  rateLimits: string;
+  /** Map steps' items, one row per task, step and index (see `StepItems`). */
+  stepItems: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -51,6 +57,9 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     webhookDeliveries: `${prefix}webhook_deliveries`,
     schedules: `${prefix}schedules`,
     archive: `${prefix}archived_tasks`,
+    concurrencySlots: `${prefix}concurrency_slots`,
+    rateLimits: `${prefix}rate_limits`,
+    stepItems: `${prefix}step_items`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

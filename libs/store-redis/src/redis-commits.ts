@@ -130,6 +130,13 @@ export class RedisCommits extends RedisSeam {
         annotationIndexes: (write.annotationTypes ?? []).map((type) =>
           at(shardKeys.index(indexSuffix('annotation', type))),
         ),
+        // Each map step's items hash, by step name, for the write's items (`[step, index, JSON]` in turn).
+        items: Object.fromEntries(
+          [...new Set((write.items ?? []).filter((_, index) => index % 3 === 0))].map((step) => [
+            step,
+            at(this.keys.stepItems(write.id, step)),
+          ]),
+        ),
         ...this.#rollupPosition(write.id, at),
       };
       return { ...write, k };

@@ -15,6 +15,7 @@
  * | `transitions:<id>` | list | the task's history, one JSON `TransitionRecord` per entry, oldest first |
  * | `annotations:<id>` | list | one JSON `AnnotationRecord` per entry, oldest first |
  * | `snapshot:<id>` | string | JSON `StoredSnapshot` |
+ * | `items:<id>:<step>` | hash | a map step's items: field the item's index, value JSON `StepItemRecord` |
  * | `signals:<id>` | hash | the signals sent to the task: field the signal's name, value JSON `{ payload, sentAt }` |
  * | `idx:all` | sorted set | every task's index member |
  * | `idx:state:<state>`, `idx:namespace:<ns>`, `idx:name:<name>`, `idx:version:<v>`, `idx:correlation:<id>`, `idx:annotation:<type>` | sorted set | members of the tasks matching that filter value |
@@ -45,8 +46,15 @@
  * | `schema` | string | the data model's version, checked by `migrate()` |
  * | `shards` | string | the store's shard count, checked by `migrate()` |
  *
- * Untagged: `idempotency:<json [namespace, name, key]>` (string: id of the task that holds the key; a key of its
- * own slot, set by a single command) and `work`, the pub/sub channel on which scripts announce claimable work.
+ * Untagged, each key in a slot of its own (every script or command touching one touches that key alone):
+ *
+ * | key | type | holds |
+ * |---|---|---|
+ * | `idempotency:<json [namespace, name, key]>` | string | id of the task that holds the key |
+ * | `slots:<concurrency key>` | sorted set | the holders of the key's slots, scored by their lease's end |
+ * | `bucket:<rate-limit key>` | hash | the key's token bucket: `credit` and `refilledAt`, whole numbers (see `TokenBucket`) |
+ *
+ * And `work`, the pub/sub channel on which scripts announce claimable work.
  *
  * Index members are `<createdAt, 16 digits> <id>` with score 0, so every index is ordered by creation time and then
  * id, and a page or a creation-time range is one lexicographic range (see `index-member.ts`). `idx:claimable` uses
@@ -220,6 +228,11 @@ export class RedisKeys {
     };
   }
 
+  /** The items of map step `stepName` of task `taskId` (see `StepItems`), in the task's shard. */
+  stepItems(taskId: string, stepName: string): string {
+    return this.shardOf(taskId).taskKey('items', `${taskId}:${stepName}`);
+  }
+
   /** The task holding an idempotency key (see {@link idempotencySuffix}): a key of its own slot. */
   idempotency(suffix: string): string {
     return `${this.prefix}idempotency:${suffix}`;
@@ -286,6 +299,16 @@ export class RedisKeys {
   /** The pub/sub channel on which scripts announce claimable work (see `watchWork`). */
   get workChannel(): string {
     return `${this.prefix}work`;
+  }
+
+  /** The slots of a concurrency key (see `RedisLimits`): a key of its own slot. */
+  slots(key: string): string {
+    return `${this.prefix}slots:${key}`;
+  }
+
+  /** The token bucket of a rate-limit key (see `RedisLimits`): a key of its own slot. */
+  bucket(key: string): string {
+    return `${this.prefix}bucket:${key}`;
   }
 }
 

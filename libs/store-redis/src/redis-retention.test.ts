@@ -28,8 +28,20 @@ it("leaves no key and no index member of a purged task behind, only the prefix's
         annotations: [{ taskId: task.id, type: 'audit', content: 1, createdAt: 10 }],
         snapshot: { machineVersion: 1, state: {} },
         events: [sampleEvent(task.id, 'step.completed', 10)],
+        items: [
+          {
+            taskId: task.id,
+            stepName: 'validate_cart',
+            index: 0,
+            state: 'completed',
+            attempts: 1,
+            budgetBase: 0,
+            updatedAt: 10,
+          },
+        ],
       },
     ]);
+    expect(await store.countStepItems(task.id, 'validate_cart')).toEqual({ completed: 1 });
     expect(await store.purgeTasks([task.id])).toEqual([task.id]);
 
     // The stream, the batch record, the outbox's counter and positions outlive the task (shared by every task), and

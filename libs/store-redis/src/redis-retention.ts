@@ -8,9 +8,12 @@ import {
   type TaskRetention,
   type TaskState,
 } from '@tasker/core';
-import { idempotencySuffix, indexSuffix, type ShardKeys } from './redis-keys.js';
+import { idempotencySuffix, indexSuffix, stepField, type ShardKeys } from './redis-keys.js';
 import { RedisSeam } from './redis-seam.js';
 import { SCRIPTS } from './scripts.js';
+
+/** The steps-hash field that marks a step (see `redis-keys.ts`): its name follows. */
+const POSITION = stepField('position', '');
 
 /** The task fields a purge names keys by, in the order they are read. */
 const NAMING_FIELDS = ['state', 'namespace', 'name', 'version', 'correlationId', 'idempotencyKey'] as const;
@@ -19,7 +22,7 @@ const NAMING_FIELDS = ['state', 'namespace', 'name', 'version', 'correlationId',
  * Retention on Redis: expired tasks listed from each shard's `idx:finished:<state>` (ids scored by finish time,
  * kept by the create and commit scripts) and merged in finish order.
  *
- * A task is purged by one script on its shard (its keys, index entries and lease token, every key in KEYS), which
+ * A task is purged by one script on its shard (its keys, map steps' items, index entries and lease token, every key in KEYS), which
  * deletes nothing if the task changed since it was read; then its events leave the event log and its idempotency
  * key is freed, each in its own slot. A crash between them leaves events of a task that is gone (read by no task
  * query; the event log's own retention deletes them) or an idempotency key naming a task that is gone (a new
@@ -73,18 +76,22 @@ export class RedisRetention extends RedisSeam implements Omit<TaskRetention, 'ar
     refuseTableArchive('the Redis store', options);
     if (taskIds.length === 0) return [];
     const read = await this.readPerTask(taskIds, (pipeline, keys) =>
-      pipeline.hmget(keys.task, ...NAMING_FIELDS).lrange(keys.annotations, 0, -1),
+      pipeline
+        .hmget(keys.task, ...NAMING_FIELDS)
+        .lrange(keys.annotations, 0, -1)
+        .hkeys(keys.steps),
     );
     const purged = await Promise.all(
       taskIds.map(async (id) => {
-        const [stored, annotations] = read.get(id)! as [Array<string | null>, string[]];
-        return (await this.#purgeOne(id, stored, annotations)) ? [id] : [];
+        const [stored, annotations, stepFields] = read.get(id)! as [Array<string | null>, string[], string[]];
+        const steps = stepFields.flatMap((field) => (field.startsWith(POSITION) ? [field.slice(POSITION.length)] : []));
+        return (await this.#purgeOne(id, stored, annotations, steps)) ? [id] : [];
       }),
     );
     return purged.flat();
   }
 
-  async #purgeOne(id: string, stored: Array<string | null>, annotations: string[]): Promise<boolean> {
+  async #purgeOne(id: string, stored: Array<string | null>, annotations: string[], steps: string[]): Promise<boolean> {
     const [state, namespace, name, version, correlationId, idempotencyKey] = stored;
     if (state == null || namespace == null || name == null || version == null || correlationId == null) return false;
     const task = decoded({ state, namespace, name, version, correlationId });
@@ -113,10 +120,13 @@ export class RedisRetention extends RedisSeam implements Omit<TaskRetention, 'ar
       shard.index(indexSuffix('version', task.version)),
       shard.index(indexSuffix('correlation', task.correlationId)),
       ...types.map((type) => shard.index(indexSuffix('annotation', type))),
+      ...steps.map((step) => this.keys.stepItems(id, step)),
     ];
     const outboxEntry = `${JSON.stringify([id]).slice(0, -1)},`;
     const purged =
-      Number(await this.runScript(SCRIPTS.purgeTask, scriptKeys, [id, state, annotations.length, outboxEntry])) === 1;
+      Number(
+        await this.runScript(SCRIPTS.purgeTask, scriptKeys, [id, state, annotations.length, outboxEntry, types.length]),
+      ) === 1;
     if (!purged) return false;
     await Promise.all([
       this.runScript(SCRIPTS.purgeTaskEvents, [this.keys.events, this.keys.taskEvents(id)], []),

@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   TaskerError,
   type ActivityFilter,
+  type HeldSlot,
+  type SlotGrant,
+  type SlotRequest,
+  type TokenGrant,
+  type TokenRequest,
   type AnnotationRecord,
   type ClaimRequest,
   type ClaimResult,
@@ -14,6 +19,9 @@ import {
   type LeaseRelease,
   type LeaseTerms,
   type NewTask,
+  type StepItemCounts,
+  type StepItemPage,
+  type StepItemRecord,
   type StepRecord,
   type StoredSnapshot,
   type StoredTask,
@@ -58,6 +66,7 @@ import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
 import { newTaskArgument } from './script-arguments.js';
 import { SCRIPTS } from './scripts.js';
 import { UNTAGGED_VERSIONS, UntaggedUpgrade } from './untagged-upgrade.js';
+import { RedisLimits } from './redis-limits.js';
 import { WorkWatchers } from './work-watchers.js';
 
 /**
@@ -105,6 +114,7 @@ export class RedisStore implements TaskStore {
   readonly #webhookDeliveries: RedisWebhookDeliveries;
   readonly #schedules: RedisSchedules;
   readonly #retention: RedisRetention;
+  readonly #limits: RedisLimits;
   #commands = 0;
   readonly #countCommand = () => {
     this.#commands++;
@@ -129,6 +139,7 @@ export class RedisStore implements TaskStore {
     this.#webhookDeliveries = new RedisWebhookDeliveries(client, keys, count);
     this.#schedules = new RedisSchedules(client, keys, count);
     this.#retention = new RedisRetention(client, keys, count);
+    this.#limits = new RedisLimits(client, keys, count);
   }
 
   /** How many shards the store spreads its tasks over (see {@link RedisStoreOptions.shards}). */
@@ -154,6 +165,22 @@ export class RedisStore implements TaskStore {
 
   advanceSchedule(id: string, from: number, advance: ScheduleAdvance): Promise<boolean> {
     return this.#schedules.advance(id, from, advance);
+  }
+
+  acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    return this.#limits.acquireSlot(request);
+  }
+
+  renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    return this.#limits.renewSlots(slots, until);
+  }
+
+  releaseSlot(slot: HeldSlot): Promise<void> {
+    return this.#limits.releaseSlot(slot);
+  }
+
+  takeToken(request: TokenRequest): Promise<TokenGrant> {
+    return this.#limits.takeToken(request);
   }
 
   /** Redis commands this store has sent so far (a script run is one; a retry as EVAL after NOSCRIPT is two). */
@@ -339,6 +366,25 @@ export class RedisStore implements TaskStore {
         return { taskId, name, payload, sentAt };
       })
       .sort((a, b) => a.sentAt - b.sentAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async getStepItems(taskId: string, stepName: string, page: StepItemPage = {}): Promise<StepItemRecord[]> {
+    const items = await this.#allItems(taskId, stepName);
+    const offset = page.offset ?? 0;
+    return items.slice(offset, page.limit === undefined ? undefined : offset + page.limit);
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    const counts: StepItemCounts = {};
+    for (const item of await this.#allItems(taskId, stepName)) counts[item.state] = (counts[item.state] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Every item of one map step, in index order: one HVALS (a step's items are read whole, at most thousands). */
+  async #allItems(taskId: string, stepName: string): Promise<StepItemRecord[]> {
+    this.#commands++;
+    const values = await this.#client.hvals(this.#keys.stepItems(taskId, stepName));
+    return values.map((value) => JSON.parse(value) as StepItemRecord).sort((a, b) => a.index - b.index);
   }
 
   async getSteps(taskId: string): Promise<StepRecord[]> {

@@ -37,6 +37,8 @@ export interface WriteArgument {
   transitions?: string[];
   annotations?: string[];
   annotationTypes?: string[];
+  /** Map steps' items: `[step name, index, JSON StepItemRecord]` in turn, each set in the step's `items:` hash. */
+  items?: string[];
   snapshot?: string;
   /** The write's events as outbox entries: each JSON `[task id, time (ms), JSON event]` (see `redis-keys.ts`). */
   events?: string[];
@@ -60,7 +62,7 @@ export function scoreOf(ms: number, field: string): string {
 }
 
 /** The create-task script's argument for a task, its steps and its lease, if created leased. */
-export function newTaskArgument({ task, steps, lease }: NewTask): NewTaskArgument {
+export function newTaskArgument({ task, steps, lease, claimableAt }: NewTask): NewTaskArgument {
   const argument: NewTaskArgument = {
     id: task.id,
     member: indexMember(task.createdAt, task.id),
@@ -74,9 +76,13 @@ export function newTaskArgument({ task, steps, lease }: NewTask): NewTaskArgumen
     task: toHashFields(task),
     steps: steps.flatMap(stepHashFields),
     rollup: rollupArgument(task, steps),
-    // A delayed task is claimable from its runAt, any other from its creation.
+    // The engine's claim time (a priority's head start), else a delayed task's runAt, else its creation.
     claimableAt:
-      task.runAt === undefined ? scoreOf(task.createdAt, 'task.createdAt') : scoreOf(task.runAt, 'task.runAt'),
+      claimableAt !== undefined
+        ? scoreOf(claimableAt, 'claimableAt')
+        : task.runAt === undefined
+          ? scoreOf(task.createdAt, 'task.createdAt')
+          : scoreOf(task.runAt, 'task.runAt'),
     finishedAt: scoreOf(task.updatedAt, 'task.updatedAt'),
     ...(lease ? { lease: { owner: lease.workerId, expiry: scoreOf(lease.until, 'lease.until') } } : {}),
     ...(task.idempotencyKey === undefined ? {} : { idempotency: idempotencySuffix(task, task.idempotencyKey) }),
@@ -154,6 +160,9 @@ export function writeArgument(write: TaskWrite): WriteArgument {
   if (write.annotations?.length) {
     argument.annotations = write.annotations.map((annotation) => JSON.stringify(annotation));
     argument.annotationTypes = [...new Set(write.annotations.map((annotation) => annotation.type))];
+  }
+  if (write.items?.length) {
+    argument.items = write.items.flatMap((item) => [item.stepName, String(item.index), JSON.stringify(item)]);
   }
   if (write.snapshot) argument.snapshot = JSON.stringify(write.snapshot);
   if (write.events?.length) {

@@ -24,4 +24,7 @@ export const SCRIPTS = {
   purgeTask: new LuaScript('purge-task'),
   purgeTaskEvents: new LuaScript('purge-task-events'),
   releaseIdempotencyKey: new LuaScript('release-idempotency-key'),
+  acquireSlot: new LuaScript('acquire-slot'),
+  releaseSlot: new LuaScript('release-slot'),
+  takeToken: new LuaScript('take-token'),
 } as const;

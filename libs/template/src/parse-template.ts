@@ -111,6 +111,14 @@ function toStepTemplate(step: StepDocument, dependsOn: string[], defaults: StepD
     dependentSystem: step.dependent_system ?? defaults.dependentSystem,
     compensate: toCompensation(step.compensate),
     skippable: step.skippable,
+    concurrency: step.concurrency,
+    rateLimit: step.rate_limit && {
+      key: step.rate_limit.key,
+      limit: step.rate_limit.limit,
+      periodMs: step.rate_limit.period_ms,
+    },
+    deferred: step.deferred,
+    map: step.map && withoutUndefined({ over: step.map.over, maxParallel: step.map.max_parallel }),
   });
 }
 
@@ -158,6 +166,7 @@ function buildTemplate(
     contextSchema: document.schema as JsonObject | undefined,
     maxParallelSteps: document.max_parallel_steps,
     deadlineMs: document.deadline_ms,
+    priority: document.priority,
     customEvents: customEventNames(document),
     signals: document.signals?.map((signal) => (typeof signal === 'string' ? signal : signal.name)),
     retryAfterCompensation: document.retry_after_compensation,

@@ -5,10 +5,12 @@
  * also asking for a scarce console (stock for half of them), every fiftieth cancelled in flight (half of those while
  * a `tok_timeout` charge is held), follows each one to its outcome, and then reconciles the shop's tables: every
  * charge exactly one order or exactly one refund, every order one charge, stock moved once per order and put back
- * for every checkout compensated, no stock below zero, every stock its ledger, one email per order, no double charge.
+ * for every checkout compensated, no stock below zero, every stock its ledger, one email per recipient of each order, no double charge.
  *
  *   npm run bench:black-friday
  *   BENCH_CHECKOUTS=1000 BENCH_CONCURRENCY=50 npm run bench:black-friday
+ *   BENCH_MERCHANTS=10 npm run bench:black-friday   (the checkouts' merchants, 50 by default: payments are limited to
+ *   5 at once and 100 a minute per merchant, and the peak in flight per merchant is printed)
  *   BENCH_TASK_STORE=redis npm run bench:black-friday   (tasks in Redis, the app's tables in PostgreSQL)
  *   BENCH_FAULT_RATE=0.3 BENCH_SERVICE_LATENCY_MS=50-200 npm run bench:black-friday   (the app's FAULT_RATE, 0.15,
  *   and SERVICE_LATENCY_MS, 10-50)
@@ -27,6 +29,8 @@ import { percentile } from './measure.js';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+/** Merchants the checkouts go to in turn: each takes at most 5 payments at once and 100 a minute. */
+const MERCHANTS = Number(process.env.BENCH_MERCHANTS ?? 50);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** With `BENCH_TASK_STORE=redis`, the engine's keys of this run; the app's tables stay in PostgreSQL. */
 const REDIS_PREFIX = process.env.BENCH_TASK_STORE === 'redis' ? `black-friday-${randomBytes(4).toString('hex')}:` : '';
@@ -109,6 +113,7 @@ try {
     productIds: [1, 2, 3, 4],
     scarce: { productId: scarce.id, every: 10 },
     cancelEvery: 50,
+    merchants: MERCHANTS,
   });
   const appCpuMs = (cpuSecondsOf(app.pid!) - appCpuBefore) * 1000;
   const ownCpu = process.cpuUsage(ownCpuBefore);
@@ -125,6 +130,10 @@ try {
       `load average ${os.loadavg()[0]!.toFixed(1)})`,
   );
   console.log(`retries scheduled           ${await retriesByStep(baseUrl)}`);
+  const peaks = Object.values(load.peakPaymentsInFlight);
+  console.log(
+    `payments in flight/merchant peak ${Math.max(...peaks)} (limit 5; ${peaks.filter((peak) => peak === 5).length} of ${peaks.length} merchants reached it)`,
+  );
   console.log(`completed                   ${load.completed}`);
   console.log(
     `not completed               ${load.failed} (declined cards sent: ${load.declined}, console carts: ` +

@@ -30,6 +30,8 @@ export interface WorkerOptions {
   undo?: boolean;
   /** Runs `chaos/waiting` (a sleep of this many ms, then a signal step; see `registerWaiting`) instead of the checkout. */
   waitingSleepMs?: number;
+  /** Runs `chaos/mapping` (one map step over this many items; see `registerMapping`) instead of the checkout. */
+  mapItems?: number;
 }
 
 /** Starts a crash worker process. */

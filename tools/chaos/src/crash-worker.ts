@@ -1,6 +1,6 @@
 /**
  * A worker process for the crash tests. With `create` it stores that many checkout tasks (or `chaos/waiting` ones,
- * with `waitingSleepMs`) first (not leased: any
+ * with `waitingSleepMs`, or `chaos/mapping` ones with `mapItems`) first (not leased: any
  * worker claims them); then it works until the store holds no unfinished task, stops gracefully (releasing its
  * leases) and exits 0. It prints `running` once it works, so a test knows when a SIGKILL lands mid-run, and stops
  * the same way on SIGTERM.
@@ -13,9 +13,11 @@ import {
   createStoreFromUrl,
   silentLogger,
   stopOnSignals,
+  type JsonObject,
   type Logger,
 } from '@tasker/core';
 import { registerCheckout } from './checkout-shape.js';
+import { registerMapping } from './map-shape.js';
 import { registerWaiting } from './waiting-shape.js';
 import type { WorkerOptions } from './crash-run.js';
 
@@ -35,12 +37,20 @@ const engine = createEngine({
   workerId: options.workerId,
   ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs, pollIntervalMs: options.leaseMs / 4 }),
 });
-if (options.waitingSleepMs === undefined) {
+if (options.mapItems !== undefined) registerMapping(engine, options.executionLog, options.workerId);
+else if (options.waitingSleepMs !== undefined) {
+  registerWaiting(engine, options.executionLog, options.workerId, options.waitingSleepMs);
+} else {
   registerCheckout(engine, options.executionLog, options.workerId, options.faultRate ?? 0.15, {
     undo: options.undo === true,
   });
-} else registerWaiting(engine, options.executionLog, options.workerId, options.waitingSleepMs);
-const template = options.waitingSleepMs === undefined ? 'checkout' : 'waiting';
+}
+const template =
+  options.mapItems !== undefined ? 'mapping' : options.waitingSleepMs !== undefined ? 'waiting' : 'checkout';
+const context = (index: number): JsonObject =>
+  options.mapItems === undefined
+    ? { order: index }
+    : { items: Array.from({ length: options.mapItems }, (_, item) => item) };
 const exit = async () => {
   await store.close();
   process.exit(0);
@@ -49,7 +59,7 @@ stopOnSignals(engine, { gracePeriodMs: 5_000, then: exit });
 
 if (options.create !== undefined) {
   for (let index = 0; index < options.create; index++) {
-    await engine.runTask({ namespace: 'chaos', name: template, context: { order: index } });
+    await engine.runTask({ namespace: 'chaos', name: template, context: context(index) });
   }
 }
 await engine.start();

@@ -1,8 +1,15 @@
 import type { OrderItem } from '../database/orders.js';
 import type { TestToken } from '../services/payment-processor.js';
 
-/** A checkout task's context, as `POST /checkout` builds it (the seed's schema, plus `priority`). */
+/** The merchant of a checkout that names none: the storefront's own shop. */
+export const DEFAULT_MERCHANT = 'growthcorp';
+
+/**
+ * A checkout task's context, as `POST /checkout` builds it (the seed's schema, plus `priority` and `merchant_id`, by
+ * which payments are limited: at most 5 at once and 100 a minute per merchant).
+ */
 export interface CheckoutContext {
+  merchant_id?: string;
   cart_items: Array<{ product_id: number; quantity: number; price?: number }>;
   payment_info: { token: TestToken; amount?: number };
   customer_info: { email: string; name: string };

@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 import { createOrder } from '../database/orders.js';
 import { checkoutContext, type ValidatedCart } from './checkout-context.js';
 
+/** Where the shop's copy of every order confirmation goes. */
+export const MERCHANT_EMAIL = 'orders@growthcorp.example';
+
 /** Records the order, tied to its payment; a retried step finds the order it recorded before. */
 export class CreateOrderHandler extends StepHandler {
   constructor(private readonly db: Knex) {
@@ -23,6 +26,7 @@ export class CreateOrderHandler extends StepHandler {
       taxCents: cart.tax_cents,
       totalCents: cart.total_cents,
     });
-    return { order_id: order.id, payment_id: order.paymentId };
+    // Who is told of the order (template 1.2.0 sends one confirmation to each): the customer, and the shop.
+    return { order_id: order.id, payment_id: order.paymentId, recipients: [customer.email, MERCHANT_EMAIL] };
   }
 }

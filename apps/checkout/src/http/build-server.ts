@@ -1,3 +1,4 @@
+import type { InFlightGauge } from '../services/in-flight-gauge.js';
 import type { Engine } from '@tasker/core';
 import { ApiError, taskerApi, taskerFrameworkErrors, withinStoreTimeout, type AuthOptions } from '@tasker/http';
 import rateLimit from '@fastify/rate-limit';
@@ -21,6 +22,8 @@ export interface ServerParts {
   db: Knex;
   logger: Logger;
   monitor: CheckoutMonitor;
+  /** The payment processor's charges in flight per merchant, for `GET /stats`. */
+  paymentsInFlight: InFlightGauge;
   taskerAuth: AuthOptions;
   /** Where the dashboard links a task's trace id (`{traceId}` marks its place); the id is shown as text without it. */
   traceUrl?: string;
@@ -49,7 +52,7 @@ export function buildServer(parts: ServerParts): FastifyInstance {
   app.addHook('onClose', async () => feed.close());
   answerErrors(app);
   storefrontRoute(app);
-  shopRoutes(app, parts.db, parts.monitor);
+  shopRoutes(app, parts.db, parts.monitor, parts.paymentsInFlight);
   // In a scope of its own with the limiter, which must be registered before the routes it limits.
   void app.register(async (scope) => {
     const limit = parts.checkoutRateLimit;

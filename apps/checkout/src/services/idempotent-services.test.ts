@@ -51,11 +51,18 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
     const payments = new PaymentProcessor(db, simulation);
     const charges = await Promise.all(
       Array.from({ length: 8 }, () =>
-        payments.charge({ ...call('task-1:process_payment'), token: 'tok_success', amountCents: 9_999 }),
+        payments.charge({
+          ...call('task-1:process_payment'),
+          token: 'tok_success',
+          amountCents: 9_999,
+          merchantId: 'm-1',
+        }),
       ),
     );
     expect(new Set(charges.map((charge) => charge.id)).size).toBe(1);
     expect(await db('payments').where({ idempotency_key: 'task-1:process_payment' })).toHaveLength(1);
+    // The eight calls were in flight at once for their merchant, as the Black Friday bench reads it.
+    expect(simulation.paymentsInFlight.peaks()).toMatchObject({ 'm-1': 8 });
   });
 
   it('moves stock once: racing reservations leave one sale movement per item and the stock taken once', async () => {
@@ -82,6 +89,7 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
       ...call('task-2:process_payment'),
       token: 'tok_success',
       amountCents: 4_200,
+      merchantId: 'm-1',
     });
     const refunds = await Promise.all(
       ['task-2:process_payment:compensate', 'task-2:process_payment:compensate', 'another-key'].map((key) =>
@@ -106,7 +114,7 @@ describe('the simulated services on PostgreSQL, called at once with one idempote
     expect(await db('refunds').where({ idempotency_key: 'task-3:process_payment:compensate' })).toEqual([]);
     // An aborted attempt's charge that arrives after the refund: refused, so no charge stays without its refund.
     await expect(
-      payments.charge({ ...call('task-3:process_payment'), token: 'tok_success', amountCents: 100 }),
+      payments.charge({ ...call('task-3:process_payment'), token: 'tok_success', amountCents: 100, merchantId: 'm-1' }),
     ).rejects.toThrow('charge refused: this payment was voided when its checkout was compensated');
     expect(
       await db('payments').where({ idempotency_key: 'task-3:process_payment' }).select('amount_cents', 'voided_at'),

@@ -27,6 +27,8 @@ export interface Charge {
 export interface ChargeRequest extends ServiceCall {
   token: TestToken;
   amountCents: number;
+  /** The merchant paid: the processor counts each merchant's charges in flight. */
+  merchantId: string;
 }
 
 /** A request to refund the charge made with `chargeKey`. */
@@ -62,17 +64,19 @@ export class PaymentProcessor {
 
   /** @throws ServiceError, transient or not, when the charge is refused. */
   charge(request: ChargeRequest): Promise<Charge> {
-    return this.#simulation.run(SERVICE, request, async () => {
-      const earlier = await this.#find(request.idempotencyKey);
-      if (earlier) return chargeOrRefusal(earlier);
-      this.#refuseByToken(request);
-      const charge = chargeOrRefusal(await this.#record(request));
-      this.#refusals.delete(request.idempotencyKey);
-      if (request.token === 'tok_timeout') {
-        await sleep(this.#simulation.config.slowResponseMs, undefined, { signal: request.signal });
-      }
-      return charge;
-    });
+    return this.#simulation.paymentsInFlight.around(request.merchantId, () =>
+      this.#simulation.run(SERVICE, request, async () => {
+        const earlier = await this.#find(request.idempotencyKey);
+        if (earlier) return chargeOrRefusal(earlier);
+        this.#refuseByToken(request);
+        const charge = chargeOrRefusal(await this.#record(request));
+        this.#refusals.delete(request.idempotencyKey);
+        if (request.token === 'tok_timeout') {
+          await sleep(this.#simulation.config.slowResponseMs, undefined, { signal: request.signal });
+        }
+        return charge;
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { SimulationConfig } from '../config/checkout-config.js';
 import { FaultPlan } from './fault-plan.js';
+import { InFlightGauge } from './in-flight-gauge.js';
 import { simulateLatency } from './latency.js';
 import { ServiceError } from './service-error.js';
 
@@ -17,6 +18,8 @@ export interface ServiceCall {
 export class ServiceSimulation {
   readonly config: SimulationConfig;
   readonly #faults: FaultPlan;
+  /** The payment processor's charges in flight, per merchant (`GET /stats`). */
+  readonly paymentsInFlight = new InFlightGauge();
 
   constructor(config: SimulationConfig) {
     this.config = config;

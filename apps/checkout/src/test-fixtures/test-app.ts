@@ -134,6 +134,7 @@ export async function settledStatus(url: string, taskId: string, timeoutMs = 10_
 export interface TaskJson {
   version: string;
   current_state: string;
+  priority: number;
   correlation_id: string;
   workflow_steps: Array<{
     name: string;

@@ -39,9 +39,18 @@ function waitingLine(waitingFor: NonNullable<StepJson['waiting_for']>): string {
   return waitingFor.signal === null ? `sleeping${until}` : `waiting for signal ${waitingFor.signal}${until}`;
 }
 
+/** A map step's items: `items: 2 completed, 1 failed (3 started)`, states no item is in left out. */
+function itemsLine(items: NonNullable<StepJson['items']>): string {
+  const { total, ...byState } = items;
+  const counts = Object.entries(byState)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state}`);
+  return `items: ${counts.join(', ') || 'none'} (${total} started)`;
+}
+
 /**
  * A task's steps as a tree of their dependencies: each step under the first step it depends on, with the others it
- * waits for named; its state, attempts, duration and last error.
+ * waits for named; its state, attempts, duration, what it waits for, a map step's items and its last error.
  */
 export function stepTree(steps: readonly StepJson[], io: Io): string[] {
   const children = new Map<string | undefined, StepJson[]>();
@@ -57,6 +66,12 @@ export function stepTree(steps: readonly StepJson[], io: Io): string[] {
       lines.push(`${indent}${last ? '└─ ' : '├─ '}${stepLine(step, io, parent)}`);
       const inner = `${indent}${last ? '   ' : '│  '}`;
       if (step.waiting_for !== null) lines.push(`${inner}${paint(io, 'dim', waitingLine(step.waiting_for))}`);
+      if (step.current_state === 'throttled') {
+        // Waiting for a slot of its concurrency key or a token of its rate limit: asks again by then, or on a release.
+        const by = step.next_retry_at === null ? '' : ` (by ${step.next_retry_at})`;
+        lines.push(`${inner}${paint(io, 'dim', `throttled: waits for a slot or a token${by}`)}`);
+      }
+      if (step.items !== null) lines.push(`${inner}${paint(io, 'dim', itemsLine(step.items))}`);
       if (step.error_message !== null) {
         const code = step.error_code === null ? '' : ` (${step.error_code})`;
         lines.push(`${inner}${paint(io, 'red', `last error: ${step.error_message}${code}`)}`);

@@ -124,6 +124,14 @@ export function describeCommands(name: string, open: () => Promise<Transport>): 
       expect(again.err).toMatch(/completed and takes no signal/);
     });
 
+    it("tasks show counts a map step's items by state", async () => {
+      const run = await tasker('run', 'demo/mailing', '--context', '{"recipients":["ana","bo","nobody","cy"]}');
+      const taskId = run.out.trim();
+      await transport.worker.engine.waitForTask(taskId, { timeoutMs: 10_000 });
+      const show = await tasker('tasks', 'show', taskId);
+      expect(show.out).toMatch(/└─ mail {2}failed {2}1 attempt .*\n {3}items: 2 completed, 1 failed \(3 started\)\n/);
+    });
+
     it('tasks retry runs a failed task again, recorded with its reason', async () => {
       const failedId = await failedTask();
       const retry = await tasker('tasks', 'retry', failedId, '--reason', 'card updated', '--json');

@@ -26,7 +26,7 @@ function held(signal: AbortSignal, release: Promise<void>): Promise<null> {
 /**
  * Starts a worker on `store` (its own engine) with the demo templates and their handlers: `Demo::Charge` declines
  * a task whose context says `decline: true` the first time only (a retried or resolved task goes on), `Demo::Ship`
- * returns, `Demo::Hold` waits until cancelled or stopped.
+ * returns, `Demo::Mail` mails its item unless it is `nobody`, `Demo::Hold` waits until cancelled or stopped.
  */
 export async function startWorker(store: TaskStore): Promise<TestWorker> {
   let release!: () => void;
@@ -41,6 +41,10 @@ export async function startWorker(store: TaskStore): Promise<TestWorker> {
       return { charged: true };
     })
     .registerHandler('Demo::Ship', () => ({ shipped: true }))
+    .registerHandler('Demo::Mail', (ctx: StepContext) => {
+      if (ctx.item === 'nobody') throw new PermanentError('no such mailbox');
+      return { mailed: ctx.item ?? null };
+    })
     .registerHandler('Demo::Hold', (ctx: StepContext) => held(ctx.signal, released));
   registerTemplates(engine, await loadTemplates(TEMPLATES_DIR));
   await engine.start();

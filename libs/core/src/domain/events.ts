@@ -21,6 +21,7 @@ export const STEP_EVENT_TYPES = [
   'step.retry_scheduled',
   'step.waiting',
   'step.signal_received',
+  'step.throttled',
   'step.completed',
   'step.failed',
   'step.cancelled',
@@ -90,6 +91,8 @@ export interface StepEventTargets {
   'step.waiting': 'waiting';
   /** A waiting step got its signal: it runs its handler again, which finds the signal's payload. */
   'step.signal_received': 'in_progress';
+  /** The step waits for a slot of its concurrency key or a token of its rate limit: no attempt runs. */
+  'step.throttled': 'throttled';
   'step.completed': 'completed';
   'step.failed': 'failed';
   'step.cancelled': 'cancelled';
@@ -129,6 +132,10 @@ export interface StepEventFields {
     nextRetryAt?: number;
   };
   'step.signal_received': object;
+  'step.throttled': {
+    /** When it asks again at the latest: its rate limit's next token, or the first lease end of its key's slots. */
+    nextRetryAt?: number;
+  };
   'step.completed': {
     /** The attempt's duration. */
     durationMs?: number;

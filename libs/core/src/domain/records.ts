@@ -40,6 +40,11 @@ export interface TaskRecord {
    * so that whichever process runs or resumes it continues the same trace.
    */
   traceContext?: Record<string, string>;
+  /**
+   * How soon workers claim the task among those waiting for one, when higher than 0: a task of priority `p` is claimed
+   * as if it had become due `p × priorityAgeMs` earlier (see `EngineOptions.priorityAgeMs`).
+   */
+  priority?: number;
   /** When the task was asked to start (`runAt` of its request), when later than its creation: no worker starts it before. */
   runAt?: number;
   /**

@@ -25,6 +25,7 @@ export const STEP_STATES = [
   'in_progress',
   'waiting_for_retry',
   'waiting',
+  'throttled',
   'completed',
   'failed',
   'cancelled',

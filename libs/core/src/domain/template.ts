@@ -29,6 +29,41 @@ export interface StepSettings {
   compensate?: CompensationSettings;
   /** What a sleep or signal step waits for; absent for a step whose handler does the work. */
   wait?: WaitSettings;
+  /** Set on a map step: what it maps over and how many items run at once, with the default applied. */
+  map?: { over: string; maxParallel: number };
+  /** Set on a decision step: its handler's result names the deferred dependants to run (docs/ENGINE.md). */
+  decision?: true;
+  /** Set on a deferred step: it runs only when a decision step it depends on activates it, else ends `skipped`. */
+  deferred?: true;
+  /** How many attempts of this step run at once across all workers, per value of a key. */
+  concurrency?: ConcurrencyLimit;
+  /** How many attempts of this step start per period across all workers, per value of a key. */
+  rateLimit?: RateLimit;
+}
+
+/**
+ * A concurrency key (YAML `concurrency: { key, limit }`): at most `limit` attempts of the step run at once among the
+ * tasks whose `key` reads the same value, across every worker of the store; the others wait `throttled`.
+ */
+export interface ConcurrencyLimit {
+  /** A value path (`$.context.merchant_id`, `$.results.<dependency>.x`) whose value names the semaphore. */
+  key: string;
+  /** How many attempts hold a slot at once: a positive integer. */
+  limit: number;
+}
+
+/**
+ * A rate limit (YAML `rate_limit: { key, limit, period_ms }`): at most `limit` attempts of the step start per
+ * `periodMs` among the tasks whose `key` reads the same value (a token bucket of `limit` tokens refilled over
+ * `periodMs`), across every worker; the others wait `throttled` until the next token comes.
+ */
+export interface RateLimit {
+  /** A value path whose value names the bucket, like {@link ConcurrencyLimit.key}. */
+  key: string;
+  /** Tokens per period, and the most taken at once: a positive integer. */
+  limit: number;
+  /** The period in milliseconds: a positive integer. */
+  periodMs: number;
 }
 
 /**
@@ -40,8 +75,17 @@ export interface StepSettings {
 export type WaitSettings =
   { kind: 'sleep'; durationMs?: number; until?: string } | { kind: 'signal'; signal: string; timeoutMs?: number };
 
-/** What a step is: one whose handler does its work (the default), a durable sleep, or a wait for a signal. */
-export type StepType = 'handler' | 'sleep' | 'signal';
+/**
+ * What a step is: one whose handler does its work (the default), a durable sleep, a wait for a signal, or a decision
+ * whose handler chooses which of its deferred dependants run.
+ */
+export type StepType = 'handler' | 'sleep' | 'signal' | 'decision';
+
+/**
+ * What a decision step's handler returns: the names of the deferred dependants to run; the others are skipped. A type
+ * alias rather than an interface, so that it is assignable to the JSON a handler returns.
+ */
+export type DecisionResult = { activate: string[] };
 
 /** A step's compensation as a task keeps it: its handler, and its own settings with defaults applied. */
 export interface CompensationSettings {
@@ -57,9 +101,12 @@ export interface CompensationSettings {
 export interface StepTemplate {
   name: string;
   description?: string;
-  /** `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler. */
+  /**
+   * `handler` (the default) runs `handler`; `sleep` and `signal` steps wait durably and name no handler; a `decision`
+   * step's handler returns a {@link DecisionResult}.
+   */
   type?: StepType;
-  /** Name of a registered step handler; required for a step of type `handler`, absent for the others. */
+  /** Name of a registered step handler; required for a `handler` or `decision` step, absent for the others. */
   handler?: string;
   /** A sleep step's length in milliseconds, counted from when it starts waiting (YAML `duration`). */
   durationMs?: number;
@@ -84,7 +131,32 @@ export interface StepTemplate {
   compensate?: CompensationTemplate;
   /** A task request may bypass this step by naming it in `bypassSteps`: it ends `skipped` and counts as done. */
   skippable?: boolean;
+  /** Caps the step's attempts running at once per key value, across workers (YAML `concurrency`). */
+  concurrency?: ConcurrencyLimit;
+  /** Caps the step's attempts started per period per key value, across workers (YAML `rate_limit`). */
+  rateLimit?: RateLimit;
+  /**
+   * Runs only when a decision step it depends on names it in its result's `activate`; otherwise it ends `skipped`.
+   * A deferred step must depend on a decision step.
+   */
+  deferred?: boolean;
+  /**
+   * Makes a handler step a map step: its handler runs once per element of the array `over` points to (a value path,
+   * `$.context.recipients` or `$.results.<dependency>.items`), each item with its own attempts, retries, backoff and
+   * timeout; at most `maxParallel` (default {@link DEFAULT_MAP_PARALLELISM}) run at once. The step's result is the
+   * items' results in order.
+   */
+  map?: MapTemplate;
 }
+
+/** A map step's fan-out (YAML `map: { over, max_parallel }`). */
+export interface MapTemplate {
+  over: string;
+  maxParallel?: number;
+}
+
+/** How many items of a map step run at once when its template does not say. */
+export const DEFAULT_MAP_PARALLELISM = 10;
 
 /**
  * A step's compensation: a registered compensation handler with retries, backoff and timeout of its own. Settings
@@ -97,6 +169,14 @@ export interface CompensationTemplate {
   timeoutMs?: number;
   backoff?: Partial<BackoffPolicy>;
   retryable?: boolean;
+}
+
+/** The highest priority a task or template may name (see `RunTaskRequest.priority`). */
+export const MAX_PRIORITY = 1_000;
+
+/** Whether `value` is a priority: a whole number from 0 to {@link MAX_PRIORITY}. */
+export function isPriority(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_PRIORITY;
 }
 
 /** One violation of a task template's context schema. */
@@ -122,6 +202,8 @@ export interface TaskTemplate {
   contextSchema?: JsonObject;
   /** Checks a task request's context; every violation it returns refuses the request. */
   validateContext?: (context: JsonObject) => ContextViolation[];
+  /** The priority of this template's tasks whose request names none (see `RunTaskRequest.priority`); 0 when absent. */
+  priority?: number;
   /** Most steps of one task that run at once; the engine's default when absent. */
   maxParallelSteps?: number;
   /**

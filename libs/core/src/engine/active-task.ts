@@ -1,3 +1,4 @@
+import { ancestorsOf } from '../templates/dependency-graph.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { StepRecord, TaskRecord } from '../domain/records.js';
 import { MACHINE_VERSION } from '../machines/machine-version.js';
@@ -18,7 +19,8 @@ import type { StepState } from '../domain/states.js';
  */
 export const NEVER = 253_402_300_799_999;
 
-const isWaitingState = (state: StepState) => state === 'waiting_for_retry' || state === 'waiting';
+const isWaitingState = (state: StepState) =>
+  state === 'waiting_for_retry' || state === 'waiting' || state === 'throttled';
 
 /**
  * A stored task's deadline as its machine takes it: when it passes, and how long it is. Only `deadlineAt` is stored;
@@ -72,7 +74,7 @@ export class ActiveTask implements TaskDefinition {
    */
   readonly #results = new Map<string, JsonValue>();
   /**
-   * Steps whose last durable state is `waiting_for_retry` or `waiting`: while there are none, the task has no
+   * Steps whose last durable state is `waiting_for_retry`, `waiting` or `throttled`: while there are none, the task has no
    * wake-up time.
    */
   readonly #waitingSteps: Set<string>;
@@ -109,8 +111,9 @@ export class ActiveTask implements TaskDefinition {
   }
 
   /**
-   * When the task's next event comes, when all its running steps wait (for a retry, a time or a signal): the earliest
-   * of their wake-ups ({@link NEVER} for a signal without a timeout) and its deadline, and the signals they wait for. `undefined`
+   * When the task's next event comes, when all its running steps wait (for a retry, a time, a signal, or a slot or
+   * token they asked again for by a known time): the earliest of their wake-ups ({@link NEVER} for a signal without
+   * a timeout) and its deadline, and the signals they wait for. `undefined`
    * while a step runs or records, or the task is not running.
    */
   nextWakeUp(): { at: number; signals: string[] } | undefined {
@@ -122,9 +125,15 @@ export class ActiveTask implements TaskDefinition {
     const signals: string[] = [];
     for (const child of Object.values(snapshot.children)) {
       const step = child?.getSnapshot() as
-        { matches(state: string): boolean; context: { retryAt?: number; waitingFor?: WaitingFor } } | undefined;
+        | {
+            matches(state: string): boolean;
+            context: { retryAt?: number; waitingFor?: WaitingFor; throttledUntil?: number };
+          }
+        | undefined;
       let at: number | undefined;
       if (step?.matches('waiting_for_retry')) at = step.context.retryAt;
+      // Throttled: it asks again by then (a release announced meanwhile reaches only the tasks in memory).
+      else if (step?.matches('throttled.blocked')) at = step.context.throttledUntil;
       else if (step?.matches('waiting')) {
         const { signal, until } = step.context.waitingFor ?? {};
         if (signal !== undefined) signals.push(signal);
@@ -229,16 +238,7 @@ export class ActiveTask implements TaskDefinition {
   ancestorsOf(stepName: string): Set<string> {
     let ancestors = this.#ancestors.get(stepName);
     if (!ancestors) {
-      ancestors = new Set<string>();
-      const visit = (name: string) => {
-        for (const dependency of this.steps.get(name)?.dependsOn ?? []) {
-          if (!ancestors!.has(dependency)) {
-            ancestors!.add(dependency);
-            visit(dependency);
-          }
-        }
-      };
-      visit(stepName);
+      ancestors = ancestorsOf((name) => this.steps.get(name)?.dependsOn, stepName);
       this.#ancestors.set(stepName, ancestors);
     }
     return ancestors;

@@ -1,5 +1,5 @@
-import { findJsonProblem, type JsonCaps } from '../domain/check-json.js';
-import { copyJson } from '../domain/copy-json.js';
+import type { JsonCaps } from '../domain/check-json.js';
+import { toJson } from './handler-result.js';
 import type { JsonValue } from '../domain/json.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { PermanentError } from '../errors/permanent-error.js';
@@ -9,6 +9,8 @@ import type { CompensationProcess, StepProcess } from '../handlers/handler-regis
 import type { AttemptInput, CompensationAttemptInput, MachineEnvironment } from '../machines/machine-environment.js';
 import type { AnyActorRef } from 'xstate';
 import type { WriteOutcome } from '../store/write-handle.js';
+import { decisionProblem } from '../machines/decision.js';
+import { runMap, type MapHost } from './map-runner.js';
 import { AttemptControl } from './attempt-control.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -38,20 +40,10 @@ export interface AttemptHost {
   abortedHandlerGraceMs: number;
   /** Whether the template of `task` declares the signal `name` (a signal step's, or in `signals`). */
   declaresSignal(task: ActiveTask, name: string): boolean;
+  /** What map steps' runs need of the engine. */
+  map: MapHost;
   /** Emits a custom event a handler publishes (see {@link StepContext.publish}). */
   publish(task: ActiveTask, stepName: string, attempt: number, name: string, payload: unknown): void;
-}
-
-/**
- * The handler's result as JSON, copied; `undefined` becomes `null`. A result that breaks the engine's JSON rule fails
- * the step for good (`INVALID_RESULT`): the same handler would return the same value again, and no store could keep
- * it.
- */
-function toJson(value: unknown, caps: JsonCaps): JsonValue {
-  if (value === undefined) return null;
-  const problem = findJsonProblem(value, 'results', caps);
-  if (problem) throw new PermanentError(`${problem.path}: ${problem.message}`, { code: 'INVALID_RESULT' });
-  return copyJson(value);
 }
 
 function resultsReader(task: ActiveTask, stepName: string) {
@@ -81,18 +73,30 @@ export function createAttemptRunner(
   return {
     startAttempt(input, step) {
       const task = host.activeTask(input.taskId);
+      const settings = task?.steps.get(input.stepName)?.settings;
       const running = launch(
         host,
         task,
         input,
         step,
-        task?.steps.get(input.stepName)?.settings.timeoutMs,
+        // A map step's timeout is each item's.
+        settings?.map ? undefined : settings?.timeoutMs,
         (active, definition, control) => {
           const waiter = attemptWaiter(host, active, input);
           const { wait } = definition.settings;
           if (wait) return () => runWaitStep(wait, waiter, active.info.context, input.stepName);
           const process = host.stepHandler(definition.handler);
           if (!process) return noHandler('step', definition.handler);
+          if (definition.settings.map) {
+            return () =>
+              runMap(host.map, active, input.stepName, definition.settings, control, (item, index, attempt, own) =>
+                Promise.resolve(
+                  process(
+                    stepContext(active, { ...input, attempt }, definition.config, own, host, waiter, { item, index }),
+                  ),
+                ),
+              );
+          }
           return () => process(stepContext(active, input, definition.config, control, host, waiter));
         },
       );
@@ -182,7 +186,11 @@ async function runAttempt(
     if (handler instanceof PermanentError) throw handler;
     // The task's actor is stopped by then, so this outcome reaches no one.
     if (host.leaseLapsed(task)) return null;
-    return toJson(await handler(), host.resultCaps);
+    const result = toJson(await handler(), host.resultCaps);
+    const problem = step.settings.decision ? decisionProblem(task, input.stepName, result) : undefined;
+    // The same handler would decide the same again: retrying cannot help.
+    if (problem) throw new PermanentError(problem, { code: 'INVALID_DECISION' });
+    return result;
   } finally {
     host.attemptEnded();
   }
@@ -260,13 +268,16 @@ function stepContext(
   control: AttemptControl,
   host: AttemptHost,
   waiter: Waiter,
+  mapped?: { item: JsonValue; index: number },
 ): StepContext {
   const { info } = task;
   return {
     task: handlerTaskInfo(task),
     step: { name: input.stepName, attempt: input.attempt, config },
     results: resultsReader(task, input.stepName),
-    idempotencyKey: `${info.taskId}:${input.stepName}`,
+    idempotencyKey:
+      mapped === undefined ? `${info.taskId}:${input.stepName}` : `${info.taskId}:${input.stepName}:${mapped.index}`,
+    ...mapped,
     get signal() {
       return control.signal;
     },

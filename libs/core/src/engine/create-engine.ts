@@ -47,6 +47,12 @@ export interface EngineOptions {
    */
   abortedHandlerGraceMs?: number;
   /**
+   * What one point of a task's `priority` is worth in the claim order: a task of priority `p` is claimed as if it had
+   * become due `p × priorityAgeMs` earlier, so it overtakes lower-priority tasks that have waited less than the gap,
+   * and any that waited longer still go first (none starves). 10 s when absent.
+   */
+  priorityAgeMs?: number;
+  /**
    * This worker's name in the store's leases. Give each process a stable one (a pod name, say) so that after a
    * restart it takes back its tasks at once instead of waiting for their leases to expire. Random when absent.
    */
@@ -151,6 +157,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     random: options.random ?? Math.random,
     stopGracePeriodMs: options.stopGracePeriodMs ?? 30_000,
     abortedHandlerGraceMs: positive('abortedHandlerGraceMs', options.abortedHandlerGraceMs ?? 10_000),
+    priorityAgeMs: positive('priorityAgeMs', options.priorityAgeMs ?? 10_000),
     lease: {
       workerId,
       leaseMs: positive('leaseMs', options.leaseMs ?? 30_000),

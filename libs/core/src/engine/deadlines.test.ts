@@ -121,6 +121,35 @@ describe('task deadlines', () => {
     await engine.stop();
   });
 
+  it('ends a throttled step at the deadline without an attempt, and the task fails', async () => {
+    const reasons: unknown[] = [];
+    const limited = { concurrency: { key: '$.context.merchant', limit: 1 } };
+    const { engine, clock } = await boot(
+      [{ name: 'pay', handler: 'pay', ...limited }],
+      { pay: hangingHandler(reasons) },
+      {
+        deadlineMs: 10_000,
+      },
+    );
+    const holder = await run(engine, { context: { merchant: 'm-1' } });
+    await waitForEvent(engine, 'step.started');
+    const blocked = await run(engine, { context: { merchant: 'm-1' }, deadlineMs: 5_000 });
+    await waitForEvent(engine, 'step.throttled');
+    const failed = waitForEvent(engine, 'task.failed');
+    clock.increment(5_000);
+    await failed;
+    const task = await engine.getTask(blocked);
+    expect(task.state).toBe('failed');
+    expect(task.steps[0]!.state).toBe('failed');
+    expect(task.steps[0]!.error?.code).toBe('DEADLINE_EXCEEDED');
+    expect(task.steps[0]!.attempts).toBe(0);
+    // The slot holder still runs: only the throttled task's deadline passed.
+    expect((await engine.getTask(holder)).state).toBe('in_progress');
+    expect(reasons).toEqual([]);
+    await engine.cancelTask(holder);
+    await engine.stop();
+  });
+
   it('compensates the completed steps, then ends failed like a permanent failure', async () => {
     const undone: CompensationContext['reason'][] = [];
     const { engine, clock } = await boot(

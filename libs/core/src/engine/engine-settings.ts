@@ -24,6 +24,8 @@ export interface EngineSettings {
   stopGracePeriodMs: number;
   /** How long a compensation waits for its step's aborted attempt to return (see `EngineOptions`). */
   abortedHandlerGraceMs: number;
+  /** What one point of priority is worth in the claim order (see `EngineOptions.priorityAgeMs`). */
+  priorityAgeMs: number;
   lease: LeaseSettings;
   /** A task whose next event (a retry) is at least this far away is saved and dropped from memory until then. */
   passivateAfterMs: number;

@@ -1,3 +1,4 @@
+import type { StepItemCounts } from '../store/step-items.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { AnnotationRecord, StepError, TaskRecord, TransitionRecord, WaitingFor } from '../domain/records.js';
 import type { StepState, TaskState } from '../domain/states.js';
@@ -38,6 +39,12 @@ export interface RunTaskRequest {
    * template's `deadlineMs` (REST `deadline_ms`). Past it, the task fails with `DEADLINE_EXCEEDED`.
    */
   deadlineMs?: number;
+  /**
+   * How soon a worker claims the task among those waiting for one (REST `priority`): a whole number from 0 (the
+   * default, or the template's `priority`) to 1000. A task of priority `p` is claimed as if it had been created
+   * `p × priorityAgeMs` earlier, so a task waiting longer than the gap still goes first: none starves.
+   */
+  priority?: number;
 }
 
 /** What `runTask` answers, once the task is durably stored. */
@@ -77,6 +84,8 @@ export interface StepView {
   nextRetryAt?: number;
   /** What a `waiting` step waits for. */
   waitingFor?: WaitingFor;
+  /** A map step's items by state (`engine.getStepItems` lists them); absent for other steps. */
+  items?: StepItemCounts;
 }
 
 /** A task as queries show it: its row, its steps and its annotations. */

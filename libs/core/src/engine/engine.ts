@@ -21,7 +21,7 @@ import {
 import type { WorkerLeases } from '../store/leases.js';
 import type { ActivityFilter, TaskActivity } from '../store/task-activity.js';
 import type { StepFigures, TaskFigures } from '../store/task-analytics.js';
-import type { TaskFilter, TaskStore } from '../store/task-store.js';
+import type { StepItemPage, StepItemRecord, TaskFilter, TaskStore } from '../store/task-store.js';
 import type { WriteHealth } from '../store/write-health.js';
 import { createCatalog, type Catalog } from '../templates/catalog.js';
 import { TemplateRegistry } from '../templates/template-registry.js';
@@ -344,7 +344,33 @@ export class Engine {
       this.#store.getAnnotations(taskId),
     ]);
     if (!task) throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
-    return toTaskView(task, steps, annotations);
+    const mapSteps = steps.filter((step) => step.settings.map);
+    const counts = await Promise.all(mapSteps.map((step) => this.#store.countStepItems(taskId, step.name)));
+    return toTaskView(task, steps, annotations, new Map(mapSteps.map((step, index) => [step.name, counts[index]!])));
+  }
+
+  /**
+   * The items of map step `stepName` that have started, in index order, `page.limit` (at most 1,000; 100 when
+   * absent) from `page.offset`.
+   * @throws NotFoundError `TASK_NOT_FOUND`, `STEP_NOT_FOUND` (also for a step that is no map step);
+   *   InvalidRequestError for a page that is not whole numbers in range.
+   */
+  async getStepItems(taskId: string, stepName: string, page: StepItemPage = {}): Promise<StepItemRecord[]> {
+    const offset = page.offset ?? 0;
+    const limit = page.limit ?? 100;
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new InvalidRequestError('offset', 'must be a whole number, 0 or more');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
+      throw new InvalidRequestError('limit', 'must be a whole number from 1 to 1000');
+    }
+    const steps = await this.#store.getSteps(taskId);
+    if (steps.length === 0 && !(await this.#store.getTask(taskId))) {
+      throw new NotFoundError('TASK_NOT_FOUND', `No task ${taskId}`);
+    }
+    if (!steps.some((step) => step.name === stepName && step.settings.map)) {
+      throw new NotFoundError('STEP_NOT_FOUND', `Task ${taskId} has no map step '${stepName}'`);
+    }
+    return this.#store.getStepItems(taskId, stepName, { offset, limit });
   }
 
   /** Every transition of the task and its steps, oldest first. @throws NotFoundError `TASK_NOT_FOUND` */
@@ -448,9 +474,9 @@ export class Engine {
     if (task.state !== 'in_progress' && task.state !== 'failed') {
       throw new InvalidTransitionError(`Task ${taskId} is ${task.state}; its steps cannot be resolved`);
     }
-    if (!['pending', 'waiting_for_retry', 'waiting', 'failed'].includes(step.state)) {
+    if (!['pending', 'waiting_for_retry', 'waiting', 'throttled', 'failed'].includes(step.state)) {
       throw new InvalidTransitionError(
-        `Step '${stepName}' is ${step.state}; only a pending, waiting or failed step can be resolved`,
+        `Step '${stepName}' is ${step.state}; only a pending, waiting, throttled or failed step can be resolved`,
       );
     }
     await this.#runtime.act(taskId, { type: 'RESOLVE_STEP', stepName, results, ...options });

@@ -40,6 +40,7 @@ const STEP_EVENTS: { [T in StepEventType as StepEventTargets[T]]: T } = {
   in_progress: 'step.started',
   waiting_for_retry: 'step.retry_scheduled',
   waiting: 'step.waiting',
+  throttled: 'step.throttled',
   completed: 'step.completed',
   failed: 'step.failed',
   cancelled: 'step.cancelled',
@@ -54,7 +55,7 @@ const STEP_EVENTS: { [T in StepEventType as StepEventTargets[T]]: T } = {
 function eventType(transition: TransitionRecord): EngineEventType {
   const { to } = transition;
   if (transition.stepName !== undefined) {
-    return transition.by === SIGNAL_WAKE && transition.from === 'waiting'
+    return transition.by === SIGNAL_WAKE && transition.from === 'waiting' && to === 'in_progress'
       ? 'step.signal_received'
       : STEP_EVENTS[to as StepState];
   }

@@ -27,6 +27,7 @@ const holder: LeaseHolder = {
   held: (): Lease[] => [{ taskId: 'task-1', token: 1 }],
   renewed() {},
   lost() {},
+  workAnnounced() {},
 };
 
 describe('the lease keeper heartbeat', () => {

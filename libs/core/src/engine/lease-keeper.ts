@@ -28,6 +28,8 @@ export interface LeaseHolder {
    * ended them (a finished task) after the renewal's list was made. The holder tells the two apart and logs.
    */
   lost(leases: Lease[]): void;
+  /** Told when the store announces work: besides claimable tasks, a freed concurrency slot. */
+  workAnnounced(): void;
 }
 
 /**
@@ -75,7 +77,10 @@ export class LeaseKeeper {
     if (this.#running) return;
     this.#running = true;
     this.#reclaimOwn = true;
-    this.#unwatch = await this.#store.watchWork?.(() => this.wake());
+    this.#unwatch = await this.#store.watchWork?.(() => {
+      this.#holder.workAnnounced();
+      this.wake();
+    });
     this.keepAlive();
     this.wake();
   }

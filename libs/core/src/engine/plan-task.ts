@@ -5,11 +5,12 @@ import type { StepRecord, TaskRecord } from '../domain/records.js';
 import type {
   CompensationSettings,
   CompensationTemplate,
+  StepSettings,
   StepTemplate,
   TaskTemplate,
   WaitSettings,
 } from '../domain/template.js';
-import { stepHandlerName, templateKey } from '../domain/template.js';
+import { DEFAULT_MAP_PARALLELISM, isPriority, MAX_PRIORITY, stepHandlerName, templateKey } from '../domain/template.js';
 import { ContextValidationError } from '../errors/context-validation-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import type { AdjustableStep, TaskHandler } from '../handlers/task-handler.js';
@@ -69,6 +70,9 @@ export function checkRequest(request: RunTaskRequest, limits: JsonLimits): void 
     checkString('traceContext', key);
     checkString(`traceContext.${key}`, value);
   }
+  if (request.priority !== undefined && !isPriority(request.priority)) {
+    throw new InvalidRequestError('priority', `must be a whole number from 0 to ${MAX_PRIORITY}`);
+  }
   checkJson(request.context, 'context', { bytes: limits.contextBytes, depth: limits.depth });
 }
 
@@ -89,6 +93,15 @@ function waitSettings(step: StepTemplate): WaitSettings | undefined {
     };
   }
   return undefined;
+}
+
+/** How a step fans out or branches: a map's settings, whether it is a decision, whether it is deferred. */
+function shapeSettings(step: StepTemplate): Pick<StepSettings, 'map' | 'decision' | 'deferred'> {
+  return {
+    ...(step.map ? { map: { over: step.map.over, maxParallel: step.map.maxParallel ?? DEFAULT_MAP_PARALLELISM } } : {}),
+    ...(step.type === 'decision' ? { decision: true as const } : {}),
+    ...(step.deferred === true ? { deferred: true as const } : {}),
+  };
 }
 
 function adjustableSteps(template: TaskTemplate, defaults: EngineDefaults): AdjustableStep[] {
@@ -198,6 +211,7 @@ export async function planTask(
     ...(template.taskHandler === undefined ? {} : { taskHandler: template.taskHandler }),
     ...(request.traceContext === undefined ? {} : { traceContext: { ...request.traceContext } }),
     ...(options.runAt === undefined ? {} : { runAt: options.runAt }),
+    ...((request.priority ?? template.priority ?? 0) === 0 ? {} : { priority: request.priority ?? template.priority }),
     ...options.scheduled,
   };
   const deadlineMs = request.deadlineMs ?? template.deadlineMs;
@@ -222,6 +236,12 @@ export async function planTask(
     const wait = waitSettings(stepTemplate);
     return wait === undefined ? {} : { wait };
   };
+  const limitsOf = ({ concurrency, rateLimit }: StepTemplate) => ({
+    ...(concurrency === undefined ? {} : { concurrency: { key: concurrency.key, limit: concurrency.limit } }),
+    ...(rateLimit === undefined
+      ? {}
+      : { rateLimit: { key: rateLimit.key, limit: rateLimit.limit, periodMs: rateLimit.periodMs } }),
+  });
   return {
     task,
     steps: steps.map((step, position) => ({
@@ -237,6 +257,8 @@ export async function planTask(
         backoff: step.backoff,
         ...compensationOf(template.steps[position]!),
         ...waitOf(template.steps[position]!),
+        ...limitsOf(template.steps[position]!),
+        ...shapeSettings(template.steps[position]!),
       },
       config: step.config,
       ...(dependentSystems.get(step.name) === undefined ? {} : { dependentSystem: dependentSystems.get(step.name) }),

@@ -17,6 +17,7 @@ import type { TemplateRegistry } from '../templates/template-registry.js';
 import type { CreateTaskResult, TaskWrite } from '../store/task-store.js';
 import { LOST } from '../store/write-queue.js';
 import { ActiveTask } from './active-task.js';
+import { Admissions } from '../throttling/admissions.js';
 import { createAttemptRunner } from './attempt-runner.js';
 import { customEvent } from './custom-event.js';
 import { createLeaseReleaser, createTaskLoader, type LeaseReleaser, type TaskLoader } from './batched-store-calls.js';
@@ -51,6 +52,7 @@ export class TaskRuntime {
   readonly #giveBack: LeaseReleaser;
   readonly #templates: Pick<TemplateRegistry, 'resolve'>;
   readonly #active = new Map<string, ActiveTask>();
+  readonly #admissions: Admissions;
   readonly #loading = new Map<string, Promise<ActiveTask | undefined>>();
   /** Tasks being created leased to this engine and not active yet: their slots are taken. */
   #creating = 0;
@@ -78,6 +80,17 @@ export class TaskRuntime {
     });
     this.#loadStored = createTaskLoader(settings.store);
     this.#giveBack = createLeaseReleaser(settings.store);
+    const admissions = (this.#admissions = new Admissions(settings.store, {
+      activeTask: (taskId) => this.#active.get(taskId),
+      clock: settings.clock,
+      logger: settings.logger,
+    }));
+    const leaseLapsed = (task: ActiveTask): boolean => {
+      if (settings.clock.now() < task.leaseUntil) return false;
+      this.#drop(task, 'its lease lapsed before a handler could start (was the process frozen?)');
+      return true;
+    };
+    const resultCaps = { bytes: settings.limits.resultBytes, depth: settings.limits.depth };
     const environment: MachineEnvironment = {
       now: () => settings.clock.now(),
       random: settings.random,
@@ -87,18 +100,29 @@ export class TaskRuntime {
       },
       definition: (taskId) => this.#active.get(taskId)!,
       hasSignal: (taskId, name) => this.#active.get(taskId)?.signalOf(name) !== undefined,
+      isThrottled: (taskId, stepName) => admissions.isThrottled(taskId, stepName),
+      admit: (taskId, stepName, step) => admissions.admit(taskId, stepName, step),
+      releaseSlot: (taskId, stepName) => admissions.releaseSlot(taskId, stepName),
+      resultOf: (taskId, stepName) => this.#active.get(taskId)?.resultOf(stepName),
       ...createAttemptRunner({
         activeTask: (taskId) => this.#active.get(taskId),
         stepHandler: (name) => handlers.stepHandler(name),
         compensationHandler: (name) => handlers.compensationHandler(name),
         logger: settings.logger,
         clock: settings.clock,
-        leaseLapsed: (task) => {
-          if (settings.clock.now() < task.leaseUntil) return false;
-          this.#drop(task, 'its lease lapsed before a handler could start (was the process frozen?)');
-          return true;
+        leaseLapsed,
+        resultCaps,
+        map: {
+          clock: settings.clock,
+          random: settings.random,
+          storedItems: (taskId, stepName) => settings.store.getStepItems(taskId, stepName),
+          recordItems: (task, items) => {
+            this.writes.record(task, { taskId: task.info.taskId, items });
+            return task.lastWrite!;
+          },
+          leaseLapsed,
+          resultCaps,
         },
-        resultCaps: { bytes: settings.limits.resultBytes, depth: settings.limits.depth },
         abortedHandlerGraceMs: settings.abortedHandlerGraceMs,
         declaresSignal: (task, name) => this.#declaredSignals(task).has(name),
         publish: (task, stepName, attempt, name, payload) => {
@@ -127,11 +151,16 @@ export class TaskRuntime {
       run: (lease, until) => this.#run(lease, until),
       held: () => [...this.#active.values()].map((task) => task.lease),
       renewed: (leases, until) => {
+        const renewed = new Set<string>();
         for (const { taskId, token } of leases) {
           const task = this.#active.get(taskId);
-          if (task?.lease.token === token) task.leaseUntil = until;
+          if (task?.lease.token !== token) continue;
+          task.leaseUntil = until;
+          renewed.add(taskId);
         }
+        admissions.renew(renewed, until);
       },
+      workAnnounced: () => admissions.wakeThrottled(),
       lost: (leases) => {
         for (const { taskId, token } of leases) {
           const task = this.#active.get(taskId);
@@ -169,7 +198,11 @@ export class TaskRuntime {
       due && this.#lifecycle.takesWork && this.#slotsTaken() < this.#settings.concurrency && this.#keeper.terms();
     const lease = terms ? { workerId: terms.workerId, until: terms.until } : undefined;
     if (lease) this.#creating++;
-    const result = await this.writes.create(task, steps, lease).finally(() => {
+    // A task no worker takes at once waits in the claim order with its priority's head start (see EngineOptions).
+    const headStart = (task.priority ?? 0) * this.#settings.priorityAgeMs;
+    const claimableAt = !lease && due && headStart > 0 ? task.createdAt - headStart : undefined;
+    const request = { task, steps, ...(lease ? { lease } : {}), ...(claimableAt === undefined ? {} : { claimableAt }) };
+    const result = await this.writes.create(request).finally(() => {
       if (lease) this.#creating--;
     });
     if (result.created && lease) {
@@ -516,6 +549,7 @@ export class TaskRuntime {
   #deactivate(task: ActiveTask): void {
     task.stop();
     this.#active.delete(task.info.taskId);
+    this.#admissions.forget(task.info.taskId);
     if (this.#active.size === 0 && !this.#lifecycle.takesWork) void this.#keeper.stopHeartbeat();
     this.#fillSlots();
   }

@@ -111,8 +111,8 @@ export class WritePipeline {
   }
 
   /** Stores a new task, group-committed with the other creations of its batch. */
-  create(task: NewTask['task'], steps: NewTask['steps'], lease?: NewTask['lease']): Promise<CreateTaskResult> {
-    return this.#queue.create(task, steps, lease);
+  create(request: NewTask): Promise<CreateTaskResult> {
+    return this.#queue.create(request);
   }
 
   /** See {@link WriteQueue.reportLost}. */

@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   STEP_TIMEOUT: "An attempt ran longer than its step's timeoutMs and was aborted.",
   INVALID_RESULT:
     "A step handler's result is not JSON every store keeps (a BigInt, a NUL character, a Date, too large...): the step fails without retrying.",
+  INVALID_DECISION:
+    "A decision step's handler returned no { activate: [...] }, or named steps that are not its deferred dependants: the step fails without retrying.",
+  INVALID_MAP:
+    "The value a map step's `over` points to is not an array when the step starts: the step fails without retrying.",
   ATTEMPT_INTERRUPTED: 'The process stopped while an attempt ran; the attempt counts and the step retries.',
   INVALID_TEMPLATE: 'A task template breaks a rule: unknown handler or dependency, cycle, duplicate step, bad setting.',
   DUPLICATE_TEMPLATE: 'A template of the same namespace, name and version is registered already.',

@@ -29,8 +29,15 @@ export interface StepContext {
    * @throws InvalidRequestError when `stepName` is not one of this step's dependencies.
    */
   results<T = JsonValue>(stepName: string): T;
-  /** `taskId:stepName`: the same for every attempt, so a downstream service can drop a repeated call. */
+  /**
+   * `taskId:stepName` (`taskId:stepName:index` for an item of a map step): the same for every attempt, so a downstream
+   * service can drop a repeated call.
+   */
   idempotencyKey: string;
+  /** For a map step: the element of its `over` array this call handles; absent for other steps. */
+  item?: JsonValue;
+  /** For a map step: the position of {@link item} in its array, from 0; absent for other steps. */
+  index?: number;
   /** Aborted when the attempt times out, the task is cancelled or the engine stops. */
   signal: AbortSignal;
   /** A logger bound to the task id, step, attempt and correlation id. */

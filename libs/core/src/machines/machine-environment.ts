@@ -1,4 +1,5 @@
 import type { AnyActorRef } from 'xstate';
+import type { JsonValue } from '../domain/json.js';
 import type { CompensationReason } from '../handlers/compensation-context.js';
 import type { TaskWrite } from '../store/task-store.js';
 import type { TaskDefinition } from './task-definition.js';
@@ -44,8 +45,20 @@ export interface MachineEnvironment {
   startAttempt(input: AttemptInput, step: AnyActorRef): void;
   /** Starts one attempt of a step's compensation handler, once the write before it is durable, like {@link startAttempt}. */
   startCompensation(input: CompensationAttemptInput, compensation: AnyActorRef): void;
+  /** Whether the step has a concurrency key or a rate limit: its attempts start only once admitted. */
+  isThrottled(taskId: string, stepName: string): boolean;
+  /**
+   * Asks the store for the step's slot and token (see `ConcurrencyLimits`, `RateLimits`) and tells `step`
+   * `ADMITTED`, or `THROTTLED` with when to ask again at the latest; a release announced meanwhile sends it
+   * `ADMISSION_OPEN`.
+   */
+  admit(taskId: string, stepName: string, step: AnyActorRef): void;
+  /** Gives back the step's concurrency slot, if it holds one. */
+  releaseSlot(taskId: string, stepName: string): void;
   /** Whether the task received the signal `name` (a waiting step restored after it came wakes as by the signal). */
   hasSignal(taskId: string, name: string): boolean;
+  /** The result of step `stepName` of a task the engine runs, as recorded so far (a decision's, say). */
+  resultOf(taskId: string, stepName: string): JsonValue | undefined;
   /**
    * Stops the attempt a step (or its compensation) runs: its handler's signal is aborted (with `reason`, when given,
    * as the signal's reason) and its outcome reaches no one.

@@ -16,6 +16,8 @@ export interface StepFacts {
   retryAt?: number;
   /** What the step waits for while `waiting`. */
   waitingFor?: WaitingFor;
+  /** While `throttled`: when the step asks for its slot or token again at the latest. */
+  throttledUntil?: number;
   /** When the step's current wait began: a wait's timeout counts from it across wake-ups. */
   waitSince?: number;
   results?: JsonValue;
@@ -39,6 +41,8 @@ function patchFor(facts: StepFacts, to: StepState, now: number): StepPatch {
       };
     case 'waiting':
       return { name: facts.name, state: to, waitingFor: facts.waitingFor, nextRetryAt: facts.waitingFor?.until };
+    case 'throttled':
+      return { name: facts.name, state: to, nextRetryAt: facts.throttledUntil };
     case 'waiting_for_retry':
       return { name: facts.name, state: to, error: facts.error, durationMs, nextRetryAt: facts.retryAt };
     case 'completed':

@@ -71,7 +71,13 @@ export type StepMachineEvent =
   /** The task received the signal `signal`: a step waiting for it runs its handler again, which finds it. */
   | { type: 'SIGNAL_RECEIVED'; signal: string }
   /** The task's deadline passed: the step stops (its running attempt aborted) and fails without retrying. */
-  | DeadlineEvent;
+  | DeadlineEvent
+  /** The step got its concurrency slot and rate-limit token: its attempt starts. */
+  | { type: 'ADMITTED' }
+  /** No slot or token for now: the step waits `throttled`, asking again at `retryAt` at the latest. */
+  | { type: 'THROTTLED'; retryAt: number }
+  /** A slot was released somewhere (a store's work announcement): a throttled step asks again. */
+  | { type: 'ADMISSION_OPEN' };
 
 /** The task's deadline (`deadlineMs` long) passed at `deadlineAt`. */
 export interface DeadlineEvent {
@@ -174,11 +180,14 @@ export function createStepMachine(env: MachineEnvironment) {
     },
     delays: {
       untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? 0) - env.now()),
+      untilAdmission: ({ context }) =>
+        Math.min(LONGEST_TIMER_MS, Math.max(0, (context.throttledUntil ?? 0) - env.now())),
       untilWake: ({ context }) =>
         Math.min(LONGEST_TIMER_MS, Math.max(0, (context.waitingFor?.until ?? Infinity) - env.now())),
     },
     guards: {
       willRetry: ({ context }) => context.retryAt !== undefined,
+      isThrottled: ({ context }) => env.isThrottled(context.taskId, context.name),
       isPaused: ({ context }) => context.paused === true,
       asksToWait: ({ event }) => event.type === 'ATTEMPT_FAILED' && event.error instanceof WaitRequest,
       hasWakeTime: ({ context }) => context.waitingFor?.until !== undefined,
@@ -236,6 +245,10 @@ export function createStepMachine(env: MachineEnvironment) {
         retryAt: undefined,
         uncertain: context.uncertain === true || params.stopsAttempt,
       })),
+      askAdmission: ({ context, self }) => env.admit(context.taskId, context.name, self),
+      releaseSlot: ({ context }) => env.releaseSlot(context.taskId, context.name),
+      throttle: assign(({ event }) => ({ throttledUntil: (event as { retryAt: number }).retryAt })),
+      admitted: assign({ throttledUntil: undefined }),
       /** Keeps the attempt's error and, when the step may retry, when it will. */
       failAttempt: assign(({ context, event }, params: { cause: 'thrown' | 'timeout' | 'interrupted' }) => {
         const error =
@@ -275,18 +288,67 @@ export function createStepMachine(env: MachineEnvironment) {
       budgetBase: input.budgetBase,
       startedAt: env.now(),
     }),
-    initial: 'in_progress',
+    initial: 'admission',
     on: {
       PAUSE: { actions: assign({ paused: true }) },
     },
     states: {
+      // Where every attempt begins: a step with a concurrency key or a rate limit asks for its slot and token first.
+      admission: {
+        always: [{ guard: 'isThrottled', target: 'admitting' }, { target: 'in_progress' }],
+      },
+      // Asking the store (nothing recorded yet): most steps are admitted at once and never show as throttled.
+      admitting: {
+        entry: 'askAdmission',
+        on: {
+          ADMITTED: { target: 'in_progress', actions: 'admitted' },
+          THROTTLED: { target: 'throttled', actions: 'throttle' },
+          CANCEL: { target: 'cancelled', actions: ['rememberOperator', 'releaseSlot'] },
+          DEADLINE: { target: 'failed', actions: [{ type: 'expire', params: { stopsAttempt: false } }, 'releaseSlot'] },
+          // Restored while asking: the answer went to an actor that is gone, so ask again.
+          RESUME: { target: 'admitting', reenter: true, actions: assign({ paused: false }) },
+        },
+      },
+      // No slot or token for now: no attempt runs (none is counted or failed), and the step asks again when a slot is
+      // released anywhere (the store's work announcement) or at its known time: the rate limit's next token, or the
+      // first lease end of the key's slots (a crashed worker's slot frees then). Recorded once, however often it asks.
+      throttled: {
+        entry: recordAndRemember('throttled'),
+        initial: 'blocked',
+        on: {
+          CANCEL: { target: 'cancelled', actions: ['rememberOperator', 'releaseSlot'] },
+          RESOLVE: { target: 'resolved_manually', actions: ['rememberOperator', 'keepResolution', 'releaseSlot'] },
+          DEADLINE: { target: 'failed', actions: [{ type: 'expire', params: { stopsAttempt: false } }, 'releaseSlot'] },
+        },
+        states: {
+          blocked: {
+            after: { untilAdmission: { guard: not('isPaused'), target: 'asking' } },
+            on: {
+              ADMISSION_OPEN: { guard: not('isPaused'), target: 'asking' },
+              RESUME: { target: 'asking', actions: assign({ paused: false }) },
+            },
+          },
+          asking: {
+            entry: 'askAdmission',
+            on: {
+              ADMITTED: [
+                // A stopping engine starts no attempt: the slot goes back and the next engine asks again.
+                { guard: 'isPaused', target: 'blocked', actions: 'releaseSlot' },
+                { target: '#step.in_progress', actions: 'admitted' },
+              ],
+              THROTTLED: { target: 'blocked', reenter: true, actions: 'throttle' },
+              RESUME: { target: 'asking', reenter: true, actions: assign({ paused: false }) },
+            },
+          },
+        },
+      },
       // The attempt: its start recorded, its handler started (it runs once the start is durable) and its timeout
       // armed by the engine's attempt runner. The duration and the timeout count from here, the recording of the
       // start included. Leaving the state stops the attempt: its signal is aborted, its timer cleared, and a late
       // outcome dropped.
       in_progress: {
         entry: [{ type: 'record', params: { to: 'in_progress' } }, 'forgetWaker', 'recordedRunning', 'runAttempt'],
-        exit: 'stopAttempt',
+        exit: ['stopAttempt', 'releaseSlot'],
         on: {
           ATTEMPT_SUCCEEDED: '#step.completed',
           ATTEMPT_FAILED: [
@@ -323,7 +385,7 @@ export function createStepMachine(env: MachineEnvironment) {
         },
         states: {
           waiting: {
-            after: { untilRetry: { guard: not('isPaused'), target: '#step.in_progress', actions: 'startAttempt' } },
+            after: { untilRetry: { guard: not('isPaused'), target: '#step.admission', actions: 'startAttempt' } },
             on: { RESUME: { target: 'waiting', reenter: true, actions: assign({ paused: false }) } },
           },
         },
@@ -337,7 +399,7 @@ export function createStepMachine(env: MachineEnvironment) {
         on: {
           SIGNAL_RECEIVED: {
             guard: and([not('isPaused'), 'awaitsThisSignal']),
-            target: '#step.in_progress',
+            target: '#step.admission',
             actions: 'wakeBySignal',
           },
           CANCEL: { target: 'cancelled', actions: 'rememberOperator' },
@@ -347,7 +409,7 @@ export function createStepMachine(env: MachineEnvironment) {
         states: {
           asleep: {
             after: {
-              untilWake: { guard: and([not('isPaused'), 'hasWakeTime']), target: '#step.in_progress', actions: 'wake' },
+              untilWake: { guard: and([not('isPaused'), 'hasWakeTime']), target: '#step.admission', actions: 'wake' },
             },
             // Restored (claimed after a passivation, say): woken by the signal if it came meanwhile, or by its time if
             // that has come; otherwise it waits on (its timer re-armed), so an operator's action finds it waiting.
@@ -355,10 +417,10 @@ export function createStepMachine(env: MachineEnvironment) {
               RESUME: [
                 {
                   guard: 'signalArrived',
-                  target: '#step.in_progress',
+                  target: '#step.admission',
                   actions: ['wakeBySignal', assign({ paused: false })],
                 },
-                { guard: 'wakeDue', target: '#step.in_progress', actions: ['wake', assign({ paused: false })] },
+                { guard: 'wakeDue', target: '#step.admission', actions: ['wake', assign({ paused: false })] },
                 { target: 'asleep', reenter: true, actions: assign({ paused: false }) },
               ],
             },

@@ -24,16 +24,7 @@ export function taskWrite(
   const reason = context.reason === undefined ? {} : { reason: context.reason };
   const transitions: TransitionRecord[] = [
     { taskId: context.taskId, from: context.state, to, by, ...reason, at: now },
-    ...(extra.steps ?? []).map((change): TransitionRecord => ({
-      taskId: context.taskId,
-      stepName: change.name,
-      from: change.from,
-      to: change.to,
-      attempt: context.steps[change.name]?.attempts ?? 0,
-      by,
-      ...reason,
-      at: now,
-    })),
+    ...stepTransitions(context, extra.steps ?? [], now),
   ];
   return {
     taskId: context.taskId,
@@ -56,4 +47,29 @@ export function failureSummary(context: TaskMachineContext): string {
     .filter(([, step]) => step.state === 'failed')
     .map(([name, step]) => `Step '${name}' failed: ${step.error?.message ?? 'unknown error'}`)
     .join('; ');
+}
+
+/** The history entries of `changes`, by the operator of the transition being recorded, if any. */
+function stepTransitions(context: TaskMachineContext, changes: StepChange[], now: number): TransitionRecord[] {
+  const by = context.by ?? 'engine';
+  const reason = context.reason === undefined ? {} : { reason: context.reason };
+  return changes.map((change) => ({
+    taskId: context.taskId,
+    stepName: change.name,
+    from: change.from,
+    to: change.to,
+    attempt: context.steps[change.name]?.attempts ?? 0,
+    by,
+    ...reason,
+    at: now,
+  }));
+}
+
+/** The durable write of steps that move while their task stays where it is (branches a decision did not choose). */
+export function stepsWrite(context: TaskMachineContext, changes: StepChange[], now: number): TaskWrite {
+  return {
+    taskId: context.taskId,
+    steps: changes.map((change) => change.patch),
+    transitions: stepTransitions(context, changes, now),
+  };
 }

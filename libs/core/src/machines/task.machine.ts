@@ -13,7 +13,8 @@ import {
 } from './step.machine.js';
 import type { CompensationMachine, CompensationMachineInput } from './compensation.machine.js';
 import type { TaskCompensation, TaskMachineContext, TaskMachineInput, TaskStepEntry } from './task-context.js';
-import { failureMessage, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
+import { unchosenSteps } from './decision.js';
+import { failureMessage, stepsWrite, taskWrite, type StepChange, type TaskWriteChanges } from './task-write.js';
 
 export type TaskMachineEvent =
   | { type: 'START' }
@@ -341,6 +342,20 @@ function failureReason(context: TaskMachineContext): TaskCompensation['reason'] 
 }
 
 /**
+ * The steps that `event`, a settled step's, skips: when a decision step completed (or was resolved), those it did not
+ * choose.
+ */
+function skippedBy(env: MachineEnvironment, context: TaskMachineContext, event: TaskMachineEvent): string[] {
+  if (!('output' in event)) return [];
+  const { name, state } = event.output;
+  const definition = env.definition(context.taskId);
+  if (!definition.steps.get(name)?.settings.decision || (state !== 'completed' && state !== 'resolved_manually')) {
+    return [];
+  }
+  return unchosenSteps(definition, context.steps, name, env.resultOf(context.taskId, name));
+}
+
+/**
  * The lifecycle of one task: the supervisor of its steps. It spawns a step actor for every step whose
  * dependencies are done (up to `maxParallelSteps` at once), folds each settled step back into its context, and
  * ends `completed` (or `resolved_manually`) when all steps are done, `failed` once a step failed and the running
@@ -407,6 +422,31 @@ export function createTaskMachine(
         return startReady(context, steps, env.definition(context.taskId), spawn, env.now())
           ? { steps, resolution: undefined }
           : {};
+      }),
+      /** Records the moves to `skipped` of the steps a settled decision step did not choose (before they are folded). */
+      recordSkippedBranches: ({ context, event }) => {
+        const skipped = skippedBy(env, context, event);
+        if (skipped.length === 0) return;
+        const now = env.now();
+        env.record(
+          stepsWrite(
+            context,
+            skipped.map((name) => ({
+              name,
+              from: 'pending',
+              to: 'skipped',
+              patch: { name, state: 'skipped', completedAt: now },
+            })),
+            now,
+          ),
+        );
+      },
+      /** Marks `skipped` the steps a settled decision step did not choose, as recorded just before. */
+      markSkippedBranches: assign(({ context, event }) => {
+        const skipped = skippedBy(env, context, event);
+        return skipped.length === 0
+          ? {}
+          : { steps: withSteps(context, skipped, (step) => ({ ...step, state: 'skipped' as const })) };
       }),
       /** Folds a settled step's outcome into the context; with `startReady`, starts what it made ready. */
       foldSettledStep: assign(({ context, event, spawn }, params: { startReady: boolean }) => {
@@ -543,7 +583,13 @@ export function createTaskMachine(
         ],
         on: {
           'xstate.done.actor.*': {
-            actions: [{ type: 'foldSettledStep', params: { startReady: true } }, 'stopSettledStep'],
+            // A decision that settles while its task cancels skips nothing: the task's pending steps are cancelled.
+            actions: [
+              'recordSkippedBranches',
+              'markSkippedBranches',
+              { type: 'foldSettledStep', params: { startReady: true } },
+              'stopSettledStep',
+            ],
           },
           CANCEL: { target: 'cancelling', actions: 'rememberOperator' },
           RESOLVE_STEP: [

@@ -7,6 +7,9 @@ import { copyJson } from '../domain/copy-json.js';
 import { applyPatch } from './apply-patch.js';
 import type { EventPurge, EventQuery, LoggedEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryLimits } from './memory-limits.js';
+import type { HeldSlot, SlotGrant, SlotRequest } from './concurrency-limits.js';
+import type { TokenGrant, TokenRequest } from './rate-limits.js';
 import type { SendSignalOutcome, SentSignal } from './task-signals.js';
 import { MemorySubscriberPositions } from './memory-subscriber-positions.js';
 import type { SubscriberClaim, SubscriberHold } from './subscriber-positions.js';
@@ -32,6 +35,9 @@ import type {
   NewTask,
   StoredSnapshot,
   StoredTask,
+  StepItemCounts,
+  StepItemPage,
+  StepItemRecord,
   TaskFilter,
   TaskPage,
   TaskStore,
@@ -46,6 +52,8 @@ interface TaskEntry {
   snapshot?: StoredSnapshot;
   lease: LeaseState;
   signals: SentSignal[];
+  /** Map steps' items by step name, each array indexed by item index. */
+  items: Map<string, StepItemRecord[]>;
 }
 
 /**
@@ -104,12 +112,13 @@ export class MemoryStore implements TaskStore {
   readonly #subscribers = new MemorySubscriberPositions();
   readonly #webhookDeliveries = new MemoryWebhookDeliveryLog();
   readonly #schedules = new Map<string, ScheduleRecord>();
+  readonly #limits = new MemoryLimits(() => this.#workArrived());
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
     return this.#create({ task, steps });
   }
 
-  #create({ task, steps, lease }: NewTask): CreateTaskResult {
+  #create({ task, steps, lease, claimableAt }: NewTask): CreateTaskResult {
     const key = task.idempotencyKey === undefined ? undefined : idempotencyKeyOf(task, task.idempotencyKey);
     const existing = key === undefined ? undefined : this.#idempotencyKeys.get(key);
     if (existing !== undefined) return { task: clone(this.#tasks.get(existing)!.task), created: false };
@@ -120,9 +129,10 @@ export class MemoryStore implements TaskStore {
       transitions: [],
       annotations: [],
       signals: [],
+      items: new Map(),
       lease: lease
         ? { owner: lease.workerId, token: 1, claimableAt: lease.until }
-        : { token: 0, claimableAt: task.runAt ?? task.createdAt },
+        : { token: 0, claimableAt: claimableAt ?? task.runAt ?? task.createdAt },
     });
     if (!lease) this.#workArrived();
     return { task: clone(task), created: true };
@@ -154,6 +164,11 @@ export class MemoryStore implements TaskStore {
       }
       if (write.transitions) stored.transitions.push(...write.transitions);
       if (write.annotations) stored.annotations.push(...write.annotations);
+      for (const item of write.items ?? []) {
+        const items = stored.items.get(item.stepName) ?? [];
+        items[item.index] = item;
+        stored.items.set(item.stepName, items);
+      }
       if (write.snapshot) stored.snapshot = write.snapshot;
       for (const event of write.events ?? []) events.push(event);
     }
@@ -259,6 +274,20 @@ export class MemoryStore implements TaskStore {
 
   async getSteps(taskId: string): Promise<StepRecord[]> {
     return clone([...(this.#tasks.get(taskId)?.steps.values() ?? [])]);
+  }
+
+  async getStepItems(taskId: string, stepName: string, page: StepItemPage = {}): Promise<StepItemRecord[]> {
+    const items = (this.#tasks.get(taskId)?.items.get(stepName) ?? []).filter((item) => item !== undefined);
+    const offset = page.offset ?? 0;
+    return clone(items.slice(offset, page.limit === undefined ? undefined : offset + page.limit));
+  }
+
+  async countStepItems(taskId: string, stepName: string): Promise<StepItemCounts> {
+    const counts: StepItemCounts = {};
+    for (const item of this.#tasks.get(taskId)?.items.get(stepName) ?? []) {
+      if (item) counts[item.state] = (counts[item.state] ?? 0) + 1;
+    }
+    return counts;
   }
 
   async getTransitions(taskId: string): Promise<TransitionRecord[]> {
@@ -419,6 +448,22 @@ export class MemoryStore implements TaskStore {
 
   readSubscriberPosition(name: string): Promise<string | undefined> {
     return this.#subscribers.readSubscriberPosition(name);
+  }
+
+  acquireSlot(request: SlotRequest): Promise<SlotGrant> {
+    return this.#limits.acquireSlot(request);
+  }
+
+  renewSlots(slots: HeldSlot[], until: number): Promise<void> {
+    return this.#limits.renewSlots(slots, until);
+  }
+
+  releaseSlot(slot: HeldSlot): Promise<void> {
+    return this.#limits.releaseSlot(slot);
+  }
+
+  takeToken(request: TokenRequest): Promise<TokenGrant> {
+    return this.#limits.takeToken(request);
   }
 
   recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { StepPatch, TaskWrite } from './task-store.js';
+import type { StepItemRecord, StepPatch, TaskWrite } from './task-store.js';
 
 /**
  * Folds a later write of the same task into an earlier one, as if both were applied in order: later fields win
@@ -15,6 +15,7 @@ export function mergeWrites(earlier: TaskWrite, later: TaskWrite): TaskWrite {
   if (steps.size > 0) merged.steps = [...steps.values()];
   merged.transitions = appended(earlier.transitions, later.transitions);
   merged.annotations = appended(earlier.annotations, later.annotations);
+  if (earlier.items || later.items) merged.items = latestItems(earlier.items, later.items);
   if (earlier.events || later.events) merged.events = appended(earlier.events, later.events);
   const snapshot = later.snapshot ?? earlier.snapshot;
   if (snapshot) merged.snapshot = snapshot;
@@ -22,3 +23,11 @@ export function mergeWrites(earlier: TaskWrite, later: TaskWrite): TaskWrite {
 }
 
 const appended = <T>(first: readonly T[] = [], second: readonly T[] = []): T[] => first.concat(second);
+
+/** Items of both writes, one per step and index (a later write of an item replaces it): a store upserts each once. */
+function latestItems(first: readonly StepItemRecord[] = [], second: readonly StepItemRecord[] = []): StepItemRecord[] {
+  const items = new Map<string, StepItemRecord>();
+  for (const item of first) items.set(`${item.index}:${item.stepName}`, item);
+  for (const item of second) items.set(`${item.index}:${item.stepName}`, item);
+  return [...items.values()];
+}

@@ -1,3 +1,4 @@
+import type { StepItemRecord } from './step-items.js';
 import type { EngineEvent } from '../domain/events.js';
 import type { AnnotationRecord, StepRecord, TaskRecord, TransitionRecord } from '../domain/records.js';
 import type { LeaseTerms } from './leases.js';
@@ -45,6 +46,8 @@ export interface TaskWrite {
   steps?: StepPatch[];
   transitions?: TransitionRecord[];
   annotations?: AnnotationRecord[];
+  /** Items of map steps, each written whole (it replaces the stored one of its step and index). */
+  items?: StepItemRecord[];
   snapshot?: StoredSnapshot;
   /**
    * Events the change causes, appended to the store's event log (see `EventLog`) in the same commit, in order;
@@ -70,6 +73,12 @@ export interface NewTask {
   steps: StepRecord[];
   /** Creates the task leased to this worker with token 1 (it runs it at once); claimable by anyone when absent. */
   lease?: Omit<LeaseTerms, 'now'>;
+  /**
+   * When a task created without a lease is claimable, which is also where it stands in the claim order (claims take
+   * the due tasks earliest first): the engine gives a due task of priority `p` its creation time less
+   * `p × priorityAgeMs`. `runAt ?? createdAt` when absent.
+   */
+  claimableAt?: number;
 }
 
 /** What {@link TaskLog.createTask} did: a new task, or the one that already held the idempotency key. */

@@ -153,7 +153,7 @@ describe('the write queue', () => {
     });
     const queue = new WriteQueue(store, silentLogger, hooks(), RETRY);
     const tasks = Array.from({ length: 5 }, (_, index) => sampleTask(index === 3 ? { name: 'refused' } : {}));
-    const answers = await Promise.allSettled(tasks.map((task) => queue.create(task, sampleSteps(task.id))));
+    const answers = await Promise.allSettled(tasks.map((task) => queue.create({ task, steps: sampleSteps(task.id) })));
     expect(answers.map((answer) => answer.status)).toEqual([
       'fulfilled',
       'fulfilled',

@@ -169,9 +169,9 @@ export class WriteQueue {
   }
 
   /** Resolves with what the store answers for creating `task`, committed with the other creations of its batch. */
-  create(task: NewTask['task'], steps: NewTask['steps'], lease?: NewTask['lease']): Promise<CreateTaskResult> {
+  create(request: NewTask): Promise<CreateTaskResult> {
     return new Promise((resolve, reject) => {
-      this.#creations.push({ task, steps, ...(lease ? { lease } : {}), resolve, reject, since: Date.now() });
+      this.#creations.push({ ...request, resolve, reject, since: Date.now() });
       this.#schedule();
     });
   }
@@ -217,7 +217,12 @@ export class WriteQueue {
   async #createIsolating(creations: PendingCreation[]): Promise<void> {
     try {
       const results = await this.#store.createTasks(
-        creations.map(({ task, steps, lease }) => (lease ? { task, steps, lease } : { task, steps })),
+        creations.map(({ task, steps, lease, claimableAt }) => ({
+          task,
+          steps,
+          ...(lease ? { lease } : {}),
+          ...(claimableAt === undefined ? {} : { claimableAt }),
+        })),
       );
       creations.forEach((creation, index) => creation.resolve(results[index]!));
     } catch (error) {

@@ -54,3 +54,19 @@ export function dependencyLevels(steps: readonly Node[]): string[][] {
   for (const step of steps) (levels[levelOf(step.name)] ??= []).push(step.name);
   return levels;
 }
+
+/**
+ * Every step `stepName` depends on, directly or not (the steps whose results it may read), given each step's direct
+ * dependencies. Unknown steps have none; a cycle ends the walk.
+ */
+export function ancestorsOf(dependsOn: (name: string) => readonly string[] | undefined, stepName: string): Set<string> {
+  const ancestors = new Set<string>();
+  const stack = [...(dependsOn(stepName) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (ancestors.has(next)) continue;
+    ancestors.add(next);
+    stack.push(...(dependsOn(next) ?? []));
+  }
+  return ancestors;
+}

@@ -1,6 +1,9 @@
+import { limitsProblems } from '../throttling/validate-limits.js';
 import { stringProblem } from '../domain/check-json.js';
+import { decisionProblems } from './validate-decision-steps.js';
+import { mapProblems } from './validate-map-steps.js';
 import { waitProblems } from './validate-wait-steps.js';
-import type { StepTemplate, TaskTemplate } from '../domain/template.js';
+import { isPriority, MAX_PRIORITY, type StepTemplate, type TaskTemplate } from '../domain/template.js';
 import type { TemplateProblem } from '../errors/template-validation-error.js';
 import type { HandlerKinds } from '../handlers/handler-kinds.js';
 import { findCycle } from './dependency-graph.js';
@@ -38,6 +41,9 @@ function settingProblems(template: TaskTemplate): TemplateProblem[] {
   }
   if (template.deadlineMs !== undefined && !(isNonNegativeInteger(template.deadlineMs) && template.deadlineMs > 0)) {
     bad('deadlineMs', 'must be a positive integer (milliseconds)');
+  }
+  if (template.priority !== undefined && !isPriority(template.priority)) {
+    bad('priority', `must be a whole number from 0 to ${MAX_PRIORITY}`);
   }
   template.customEvents?.forEach((event, index) => {
     if (typeof event !== 'string' || !CUSTOM_EVENT.test(event)) {
@@ -108,7 +114,10 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
       problems.push({ code: 'DUPLICATE_STEP', path: `${at}.name`, message: `step '${step.name}' is declared twice` });
     }
     seen.add(step.name);
-    if ((step.type ?? 'handler') === 'handler' && handlers.kindOf(step.handler ?? '') !== 'step') {
+    if (
+      (step.type === undefined || step.type === 'handler' || step.type === 'decision') &&
+      handlers.kindOf(step.handler ?? '') !== 'step'
+    ) {
       problems.push({
         code: 'UNKNOWN_HANDLER',
         path: `${at}.handler`,
@@ -150,5 +159,12 @@ function graphProblems(template: TaskTemplate, handlers: HandlerKinds): Template
 
 /** Every rule `template` breaks, given the handlers registered so far; empty when it can be registered. */
 export function validateTemplate(template: TaskTemplate, handlers: HandlerKinds): TemplateProblem[] {
-  return [...settingProblems(template), ...waitProblems(template), ...graphProblems(template, handlers)];
+  return [
+    ...settingProblems(template),
+    ...waitProblems(template),
+    ...limitsProblems(template),
+    ...decisionProblems(template),
+    ...mapProblems(template),
+    ...graphProblems(template, handlers),
+  ];
 }

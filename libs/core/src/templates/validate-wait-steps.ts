@@ -3,7 +3,7 @@ import type { TemplateProblem } from '../errors/template-validation-error.js';
 
 /** A signal's name: it travels in a REST path (`/tasks/:id/signals/:name`) and a CLI argument. */
 const SIGNAL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
-const STEP_TYPES = new Set(['handler', 'sleep', 'signal']);
+const STEP_TYPES = new Set(['handler', 'sleep', 'signal', 'decision']);
 
 function signalNameProblem(name: unknown): string | undefined {
   return typeof name === 'string' && SIGNAL_NAME.test(name)
@@ -14,11 +14,12 @@ function signalNameProblem(name: unknown): string | undefined {
 function stepProblems(step: StepTemplate, at: string, bad: (path: string, message: string) => void): void {
   const type = step.type ?? 'handler';
   if (!STEP_TYPES.has(type)) {
-    bad(`${at}.type`, `'${String(type)}' is no step type (handler, sleep or signal)`);
+    bad(`${at}.type`, `'${String(type)}' is no step type (handler, sleep, signal or decision)`);
     return;
   }
-  if (type === 'handler' && (step.handler === undefined || step.handler === '')) bad(`${at}.handler`, 'is required');
-  if (type !== 'handler' && step.handler !== undefined) {
+  const runsHandler = type === 'handler' || type === 'decision';
+  if (runsHandler && (step.handler === undefined || step.handler === '')) bad(`${at}.handler`, 'is required');
+  if (!runsHandler && step.handler !== undefined) {
     bad(`${at}.handler`, `a ${type} step runs no handler of its own; leave handler out`);
   }
   if (type !== 'sleep' && (step.durationMs !== undefined || step.until !== undefined)) {

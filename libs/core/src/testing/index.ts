@@ -20,3 +20,4 @@ export { storeWith } from './store-with.js';
 export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
 export { describeScheduleFiring } from './schedule-firing-contract.js';
 export { describeDeadlines } from './deadline-contract.js';
+export { describeThrottlingAcrossWorkers, type ChildStore } from './throttling-contract.js';

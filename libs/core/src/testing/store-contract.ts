@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stepItemContractCases } from './step-item-contract.js';
 import type { TaskStore } from '../store/task-store.js';
 import { analyticsContractCases } from './analytics-contract.js';
 import { eventLogContractCases } from './event-log-contract.js';
 import { leaseContractCases } from './lease-contract.js';
 import { retentionContractCases } from './retention-contract.js';
+import { limitsContractCases } from './limits-contract.js';
+import { priorityContractCases } from './priority-contract.js';
 import { signalContractCases } from './signal-contract.js';
 import { scheduleContractCases } from './schedule-contract.js';
 import { sampleSteps, sampleTask } from './sample-records.js';
@@ -359,6 +362,9 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describe('event log', () => eventLogContractCases(() => store));
     describe('signals', () => signalContractCases(() => store));
     describe('retention', () => retentionContractCases(() => store));
+    describe('concurrency keys and rate limits', () => limitsContractCases(() => store));
+    describe('priorities', () => priorityContractCases(() => store));
+    describe('map step items', () => stepItemContractCases(() => store));
     describe('subscriber positions', () => subscriberContractCases(() => store));
     describe('webhook delivery log', () => webhookDeliveryLogContractCases(() => store));
     describe('schedules and delayed tasks', () => scheduleContractCases(() => store));

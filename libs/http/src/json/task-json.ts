@@ -1,4 +1,14 @@
-import type { AnnotationRecord, StepView, TaskSummary, TaskView, TransitionRecord } from '@tasker/core';
+import {
+  STEP_ITEM_STATES,
+  type AnnotationRecord,
+  type StepItemCounts,
+  type StepItemRecord,
+  type StepItemState,
+  type StepView,
+  type TaskSummary,
+  type TaskView,
+  type TransitionRecord,
+} from '@tasker/core';
 import { isoTime } from './time.js';
 import { traceIdOf } from './trace-id.js';
 
@@ -26,6 +36,29 @@ export function stepJson(step: StepView) {
     waiting_for: step.waitingFor
       ? { signal: step.waitingFor.signal ?? null, until: isoTime(step.waitingFor.until) }
       : null,
+    items: step.items ? itemCountsJson(step.items) : null,
+  };
+}
+
+/** A map step's items by state, every state present (0 when no item is in it), and their total. */
+export function itemCountsJson(counts: StepItemCounts) {
+  const byState = Object.fromEntries(STEP_ITEM_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
+    StepItemState,
+    number
+  >;
+  return { total: STEP_ITEM_STATES.reduce((sum, state) => sum + byState[state], 0), ...byState };
+}
+
+/** One item of a map step as the API shows it. */
+export function stepItemJson(item: StepItemRecord) {
+  return {
+    index: item.index,
+    current_state: item.state,
+    attempts: item.attempts,
+    results: item.results ?? null,
+    error_message: item.error?.message ?? null,
+    error_code: item.error?.code ?? null,
+    updated_at: isoTime(item.updatedAt),
   };
 }
 
@@ -46,6 +79,7 @@ export function taskSummaryJson(task: TaskSummary) {
     error_message: task.errorMessage ?? null,
     run_at: isoTime(task.runAt),
     deadline_at: isoTime(task.deadlineAt),
+    priority: task.priority ?? 0,
     schedule_id: task.scheduleId ?? null,
     scheduled_for: isoTime(task.scheduledFor),
     created_at: isoTime(task.createdAt),

@@ -1,9 +1,9 @@
 import { NotFoundError, TASK_STATES, type JsonValue, type TaskView } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { stepJson } from '../json/task-json.js';
+import { stepItemJson, stepJson } from '../json/task-json.js';
 import { stepParams, taskParams } from '../schemas/common-schemas.js';
-import { errorResponses, stepResponse } from '../schemas/response-schemas.js';
-import { resolveStepBody } from '../schemas/task-schemas.js';
+import { errorResponses, stepItemResponse, stepResponse } from '../schemas/response-schemas.js';
+import { resolveStepBody, stepItemsQuery } from '../schemas/task-schemas.js';
 import { z } from 'zod';
 import type { RouteContext } from './route-context.js';
 
@@ -15,7 +15,7 @@ function stepOf(task: TaskView, stepName: string) {
   return stepJson(step);
 }
 
-/** Steps of a task: list, show, resolve by hand. */
+/** Steps of a task: list, show, a map step's items, resolve by hand. */
 export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, context) => {
   app.get(
     '/tasks/:taskId/steps',
@@ -53,6 +53,37 @@ export const stepsRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
       },
     },
     async (request) => stepOf(await context.visibleTask(request, request.params.taskId), request.params.stepName),
+  );
+
+  app.get(
+    '/tasks/:taskId/steps/:stepName/items',
+    {
+      onRequest: context.guard('tasks:read'),
+      schema: {
+        tags,
+        summary: "A map step's items that have started, in index order, a page at a time",
+        params: stepParams,
+        querystring: stepItemsQuery,
+        response: {
+          200: z.object({
+            task_id: z.uuid(),
+            step_name: z.string(),
+            offset: z.number().int(),
+            items: z.array(stepItemResponse),
+          }),
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { taskId, stepName } = request.params;
+      await context.visibleTask(request, taskId);
+      const { offset = 0, limit } = request.query;
+      const items = await context.withinStoreTimeout(
+        context.engine.getStepItems(taskId, stepName, { offset, ...(limit === undefined ? {} : { limit }) }),
+      );
+      return { task_id: taskId, step_name: stepName, offset, items: items.map(stepItemJson) };
+    },
   );
 
   app.post(

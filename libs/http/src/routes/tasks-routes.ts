@@ -70,6 +70,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, cont
             ...(body.bypass_steps === undefined ? {} : { bypassSteps: body.bypass_steps }),
             ...(body.run_at === undefined ? {} : { runAt: body.run_at }),
             ...(body.deadline_ms === undefined ? {} : { deadlineMs: body.deadline_ms }),
+            ...(body.priority === undefined ? {} : { priority: body.priority }),
             ...(body.reason === undefined ? {} : { reason: body.reason }),
             ...(body.tags === undefined ? {} : { tags: body.tags }),
             ...(traceContext === undefined ? {} : { traceContext }),

@@ -1,4 +1,4 @@
-import { STEP_STATES, TASK_STATES } from '@tasker/core';
+import { STEP_ITEM_STATES, STEP_STATES, TASK_STATES } from '@tasker/core';
 import { z } from 'zod';
 import { API_ERROR_STATUS, type ApiErrorCode } from '../errors/api-error-codes.js';
 
@@ -13,6 +13,15 @@ export const errorResponse = z.object({
     fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     request_id: z.string().optional(),
   }),
+});
+
+/** How many items of a map step are in each state. */
+export const itemCountsResponse = z.object({
+  total: z.number().int(),
+  in_progress: z.number().int(),
+  waiting_for_retry: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
 });
 
 /** A step as the API shows it (the seed's `workflow_steps[]` entries). */
@@ -38,6 +47,19 @@ export const stepResponse = z.object({
   next_retry_at: time,
   /** What a `waiting` step waits for: a signal (by `until` at the latest when it has a timeout), or a time. */
   waiting_for: z.object({ signal: z.string().nullable(), until: time }).nullable(),
+  /** A map step's items by state and in all (`GET .../steps/:stepName/items` lists them); null for other steps. */
+  items: itemCountsResponse.nullable(),
+});
+
+/** One item of a map step. */
+export const stepItemResponse = z.object({
+  index: z.number().int(),
+  current_state: z.enum(STEP_ITEM_STATES),
+  attempts: z.number().int(),
+  results: z.json().nullable(),
+  error_message: z.string().nullable(),
+  error_code: z.string().nullable(),
+  updated_at: time,
 });
 
 /** A task as lists show it. */
@@ -57,6 +79,7 @@ export const taskSummaryResponse = z.object({
   run_at: time,
   /** When the task fails with DEADLINE_EXCEEDED unless finished; null without a deadline. */
   deadline_at: time,
+  priority: z.number().int(),
   schedule_id: z.string().nullable(),
   scheduled_for: time,
   created_at: time,

@@ -26,6 +26,8 @@ export const createTaskBody = z.strictObject({
     .positive('must be 1 or more (milliseconds)')
     .max(Number.MAX_SAFE_INTEGER, 'must be a whole number of milliseconds')
     .optional(),
+  /** How soon a worker claims it among the waiting tasks (0 to 1000, the template's when absent); the engine checks it. */
+  priority: z.number().optional(),
 });
 
 /** `GET /tasks`: filters and a page. `state` is one state or several, comma-separated. */
@@ -54,4 +56,10 @@ export const resolveStepBody = z.strictObject({
   /** Checked deeply by the engine, as a context is. */
   results: z.unknown(),
   reason: reasonText.optional(),
+});
+
+/** Which items of a map step to list: `limit` (1 to 1000, 100 when absent) from position `offset`. */
+export const stepItemsQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).optional(),
 });

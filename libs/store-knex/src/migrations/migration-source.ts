@@ -11,6 +11,8 @@ import * as webhookDeliveries from './008-webhook-deliveries.js';
 import * as signals from './009-signals.js';
 import * as schedules from './010-schedules.js';
 import * as deadlines from './011-deadlines.js';
+import * as stepItems from './012-step-items.js';
+import * as limits from './013-priorities-concurrency-and-rate-limits.js';
 import * as analyticsIndexes from './014-analytics-indexes.js';
 import * as taskRetention from './015-task-retention.js';
 
@@ -34,6 +36,8 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '009-signals', ...signals },
   { name: '010-schedules', ...schedules },
   { name: '011-deadlines', ...deadlines },
+  { name: '012-step-items', ...stepItems },
+  { name: '013-priorities-concurrency-and-rate-limits', ...limits },
   { name: '014-analytics-indexes', ...analyticsIndexes },
   { name: '015-task-retention', ...taskRetention },
 ];

@@ -9,6 +9,7 @@ import {
   TRANSITION_COLUMNS,
   eventRows,
 } from '../rows/history-columns.js';
+import { ITEM_COLUMNS, ITEM_UPSERT } from '../rows/item-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
 import { taskChangesOf } from '../rows/lease-columns.js';
 import { TASK_KEY } from '../rows/task-columns.js';
@@ -35,7 +36,7 @@ const PRUNE_EVERY = 1_000;
 
 /**
  * The whole batch as ONE statement of data-modifying CTEs: one `UPDATE` of task rows and one of step rows per set
- * of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of all snapshots. A single
+ * of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of all map items and one of all snapshots. A single
  * statement is atomic on its own, so the batch costs one round trip and one WAL flush, with no `BEGIN`/`COMMIT`.
  *
  * The CTEs all see the database as it was before the statement, so none may depend on another's effect: writes
@@ -98,6 +99,11 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
   const annotations = batch.flatMap((write) => write.annotations ?? []);
   if (annotations.length > 0)
     add(insertWhere(tables.annotations, ANNOTATION_COLUMNS, annotations, unfenced('v."task_id"')));
+  const items = batch.flatMap((write) => write.items ?? []);
+  if (items.length > 0) {
+    const upsert = insertWhere(tables.stepItems, ITEM_COLUMNS, items, unfenced('v."task_id"'));
+    add({ sql: `${upsert.sql} ${ITEM_UPSERT}`, bindings: upsert.bindings });
+  }
   const snapshots = batch.flatMap((write) => (write.snapshot ? [{ taskId: write.taskId, ...write.snapshot }] : []));
   if (snapshots.length > 0) {
     const upsert = insertWhere(tables.snapshots, SNAPSHOT_COLUMNS, snapshots, unfenced('v."task_id"'));
@@ -162,6 +168,7 @@ function parametersOf(write: TaskWrite): number {
     (write.steps ?? []).reduce((sum, patch) => sum + 1 + Object.keys(patch).length, 0) +
     (write.transitions?.length ?? 0) * TRANSITION_COLUMNS.length +
     (write.annotations?.length ?? 0) * ANNOTATION_COLUMNS.length +
+    (write.items?.length ?? 0) * ITEM_COLUMNS.length +
     (write.snapshot ? SNAPSHOT_COLUMNS.length : 0) +
     (write.events?.length ?? 0) * EVENT_COLUMNS.length
   );

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { NotFoundError, type CommitResult, type TaskWrite } from '@tasker/core';
 import { quote } from '../rows/column.js';
 import { ANNOTATION_COLUMNS, EVENT_COLUMNS, TRANSITION_COLUMNS, eventRows } from '../rows/history-columns.js';
+import { ITEM_COLUMNS, ITEM_UPSERT } from '../rows/item-columns.js';
 import { STEP_KEY, STEP_PATCH_COLUMNS } from '../rows/step-columns.js';
 import { taskChangesOf } from '../rows/lease-columns.js';
 import { TASK_KEY } from '../rows/task-columns.js';
@@ -43,7 +44,7 @@ async function leaseTokens(
 
 /**
  * Commits a batch (one write per task) on SQLite in one transaction: the batch's lease tokens, then one `UPDATE` of task rows and
- * one of step rows per set of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of
+ * one of step rows per set of patched fields, one `INSERT` of all transitions, one of all annotations, one upsert of all map items, one upsert of
  * all snapshots (each cut in chunks only past thousands of rows). SQLite runs in the process, so statements cost no
  * round trip; one transaction costs one WAL append.
  *
@@ -78,6 +79,8 @@ export async function commitOnSqlite(
       if (transitions.length > 0) await insertRows(trx, tables.transitions, TRANSITION_COLUMNS, transitions);
       const annotations = batch.flatMap((write) => write.annotations ?? []);
       if (annotations.length > 0) await insertRows(trx, tables.annotations, ANNOTATION_COLUMNS, annotations);
+      const items = batch.flatMap((write) => write.items ?? []);
+      if (items.length > 0) await insertRows(trx, tables.stepItems, ITEM_COLUMNS, items, ITEM_UPSERT);
 
       const snapshots = batch.flatMap((write) => (write.snapshot ? [{ taskId: write.taskId, ...write.snapshot }] : []));
       if (snapshots.length > 0) await upsertSnapshots(trx, dialect, tables, snapshots);

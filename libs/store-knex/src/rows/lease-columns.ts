@@ -21,9 +21,9 @@ const isUnfinished = isTaskUnfinished;
  * The lease column values of a new task: leased to its creator with token 1, or claimable from its `runAt` (a
  * delayed task) or else its creation.
  */
-export function newTaskLease({ task, lease }: NewTask): unknown[] {
+export function newTaskLease({ task, lease, claimableAt }: NewTask): unknown[] {
   if (lease) return [lease.workerId, 1, lease.until];
-  return [null, 0, isUnfinished(task.state) ? (task.runAt ?? task.createdAt) : null];
+  return [null, 0, isUnfinished(task.state) ? (claimableAt ?? task.runAt ?? task.createdAt) : null];
 }
 
 /** The columns a task patch changes, lease columns included: a write to a finished state ends the lease. */

@@ -20,6 +20,7 @@ export const TASK_COLUMNS: readonly Column[] = [
   { field: 'traceContext', column: 'trace_context', kind: 'json' },
   { field: 'runAt', column: 'run_at', kind: 'time' },
   { field: 'deadlineAt', column: 'deadline_at', kind: 'time' },
+  { field: 'priority', column: 'priority', kind: 'int' },
   { field: 'scheduleId', column: 'schedule_id', kind: 'text' },
   { field: 'scheduledFor', column: 'scheduled_for', kind: 'time' },
   { field: 'createdAt', column: 'created_at', kind: 'time' },

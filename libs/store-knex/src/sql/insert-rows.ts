@@ -4,7 +4,8 @@ import { runSql } from './run-sql.js';
 import { inChunks, valuesList } from './values-list.js';
 
 /**
- * Inserts `records` with one multi-row `INSERT ... VALUES` per chunk (one statement for any ordinary batch).
+ * Inserts `records` with one multi-row `INSERT ... VALUES` per chunk (one statement for any ordinary batch), each
+ * statement ended by `onConflict` when given (an upsert's `ON CONFLICT ... DO UPDATE`).
  * Written by hand rather than with knex's builder, whose SQLite form is a `UNION ALL` of selects that SQLite caps
  * at 500 rows. Rows are inserted in the order given, so autoincrement ids keep that order.
  */
@@ -13,10 +14,11 @@ export async function insertRows(
   table: string,
   columns: readonly Column[],
   records: readonly object[],
+  onConflict = '',
 ): Promise<void> {
   const names = columns.map(({ column }) => quote(column)).join(', ');
   for (const chunk of inChunks(records, columns.length)) {
-    const sql = `INSERT INTO ${quote(table)} (${names}) VALUES ${valuesList(chunk.length, columns.length)}`;
+    const sql = `INSERT INTO ${quote(table)} (${names}) VALUES ${valuesList(chunk.length, columns.length)} ${onConflict}`;
     await runSql(
       db,
       sql,

@@ -11,6 +11,8 @@ export const ALL_MIGRATIONS = [
   '009-signals',
   '010-schedules',
   '011-deadlines',
+  '012-step-items',
+  '013-priorities-concurrency-and-rate-limits',
   '014-analytics-indexes',
   '015-task-retention',
 ];

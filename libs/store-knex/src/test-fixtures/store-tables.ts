@@ -10,4 +10,7 @@ export const STORE_TABLES = [
   'tasker_webhook_deliveries',
   'tasker_schedules',
   'tasker_archived_tasks',
+  'tasker_concurrency_slots',
+  'tasker_rate_limits',
+  'tasker_step_items',
 ];

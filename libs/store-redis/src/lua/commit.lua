@@ -15,6 +15,8 @@
   and answers such a retry without applying it twice. Such a retry reports no fenced writes even if the first run
   fenced some: the worker learns it lost the task at its next write or heartbeat, which the raised token refuses.
 
+  A write's map items are set whole in their step's items:<id>:<step> hash, field the item's index.
+
   A write also changes its task's analytics rollup by what it changed in the task's figures (includes/rollup.lua).
 
   A write's events go to the shard's outbox with the rest of the write (never for a fenced write), each under the
@@ -27,8 +29,8 @@
     KEYS[7] outbox            KEYS[8] outbox-seq
     KEYS[9...] idx:state:<state> of each state of ARGV[4], in that order, then idx:finished:<state> of each
     then the keys of each write: task:<id>, steps:<id>, transitions:<id>, annotations:<id>, snapshot:<id>, and
-    idx:annotation:<type> for each of the write's annotationTypes, and its task's analytics rollup if it has one,
-    each write's `k` giving their positions
+    idx:annotation:<type> for each of the write's annotationTypes, items:<id>:<step> for each map step of its
+    items, and its task's analytics rollup if it has one, each write's `k` giving their positions
     ARGV[1] batch token
     ARGV[2] batch sequence number
     ARGV[3] JSON array of WriteArgument, each with `k`: the positions in KEYS of its keys
@@ -56,8 +58,9 @@ for _, write in ipairs(writes) do
   local k = write.k
   write.keys = {
     task = KEYS[k.task], steps = KEYS[k.steps], transitions = KEYS[k.transitions], annotations = KEYS[k.annotations],
-    snapshot = KEYS[k.snapshot], rollup = k.rollup and KEYS[k.rollup] or nil, annotation_indexes = {},
+    snapshot = KEYS[k.snapshot], rollup = k.rollup and KEYS[k.rollup] or nil, annotation_indexes = {}, items = {},
   }
+  for step, position in pairs(k.items) do write.keys.items[step] = KEYS[position] end
   for _, position in ipairs(k.annotationIndexes) do
     write.keys.annotation_indexes[#write.keys.annotation_indexes + 1] = KEYS[position]
   end
@@ -111,6 +114,11 @@ local function apply(write)
   if write.annotations then
     call_in_slices('RPUSH', keys.annotations, write.annotations)
     for _, index in ipairs(keys.annotation_indexes) do redis.call('ZADD', index, 0, member) end
+  end
+  if write.items then
+    for item = 1, #write.items, 3 do
+      redis.call('HSET', keys.items[write.items[item]], write.items[item + 1], write.items[item + 2])
+    end
   end
   if write.snapshot then redis.call('SET', keys.snapshot, write.snapshot) end
   if write.events then

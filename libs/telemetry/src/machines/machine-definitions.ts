@@ -19,6 +19,10 @@ const DESCRIBE_ONLY: MachineEnvironment = {
   startCompensation: unused,
   stopAttempt: unused,
   hasSignal: unused,
+  isThrottled: unused,
+  admit: unused,
+  releaseSlot: unused,
+  resultOf: unused,
 };
 
 /** The engine's machines, keyed by their ids: `task`, `step`, `resolution`, `compensation`. */

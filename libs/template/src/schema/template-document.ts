@@ -79,15 +79,33 @@ const compensate = z.strictObject(
   expect('must be a mapping with handler_class (and retry_limit, timeout, backoff, retryable)'),
 );
 
+const positiveInt = (what: string) => z.int(expect(`must be a whole number of ${what}`)).positive('must be 1 or more');
+// Whether the key is a value path is core's rule (validateTemplate), reported at this key all the same.
+const limitKey = z.string(expect('must be a value path such as $.context.merchant_id'));
+
+/** A step's concurrency key: at most `limit` attempts at once per value of `key`, across workers. */
+const concurrency = z.strictObject(
+  { key: limitKey, limit: positiveInt('attempts') },
+  expect('must be a mapping of key and limit'),
+);
+
+/** A step's rate limit: at most `limit` attempts started per `period_ms` per value of `key`, across workers. */
+const rateLimit = z.strictObject(
+  { key: limitKey, limit: positiveInt('attempts'), period_ms: positiveInt('milliseconds') },
+  expect('must be a mapping of key, limit and period_ms'),
+);
+
 /** The settings of a step that an environment may override. */
 const stepSettings = {
   description: z.string(expect('must be a string')).optional(),
-  // Required for a step of type handler (core's rule, reported at this key); sleep and signal steps have none.
+  // Required for a step of type handler or decision (core's rule, reported at this key); sleep and signal steps have none.
   handler_class: className.optional(),
   ...retryPolicy,
   handler_config: jsonObject.optional(),
   compensate: compensate.optional(),
   skippable: z.boolean(expect('must be true or false')).optional(),
+  concurrency: concurrency.optional(),
+  rate_limit: rateLimit.optional(),
 };
 
 /** One entry of `step_templates`. */
@@ -95,7 +113,21 @@ export const stepDocument = z
   .strictObject(
     {
       name: identifier,
-      type: z.enum(['handler', 'sleep', 'signal'], { error: () => 'must be handler, sleep or signal' }).optional(),
+      type: z
+        .enum(['handler', 'sleep', 'signal', 'decision'], { error: () => 'must be handler, sleep, signal or decision' })
+        .optional(),
+      /** Makes a handler step a map step: its handler runs once per element of the array `over` points to. */
+      map: z
+        .strictObject(
+          {
+            over: z.string(expect('must be a value path such as $.context.items')),
+            max_parallel: z.int(expect('must be a whole number')).positive('must be 1 or more').optional(),
+          },
+          expect('must be a mapping with over (and max_parallel)'),
+        )
+        .optional(),
+      /** Runs only when a decision step it depends on activates it; otherwise ends skipped. */
+      deferred: z.boolean(expect('must be true or false')).optional(),
       ...stepSettings,
       /** A sleep step's length in milliseconds. */
       duration: z.number(expect('must be a number of milliseconds')).min(0, 'must be 0 or more').optional(),
@@ -194,6 +226,8 @@ export const templateDocument = z.strictObject(
       .int(expect('must be a whole number of milliseconds'))
       .positive('must be 1 or more (milliseconds)')
       .optional(),
+    // Whether it is a priority (0 to 1000) is core's rule (validateTemplate), reported at this key all the same.
+    priority: z.int(expect('must be a whole number')).optional(),
     retry_after_compensation: z.boolean(expect('must be true or false')).optional(),
     /** How long finished tasks are kept, by state: `7d`, `12h`, ms, or false (for ever); durations checked by core. */
     retention: z

@@ -30,6 +30,8 @@ const STEP_KEYS: Record<string, string> = {
   config: 'handler_config',
   dependentSystem: 'dependent_system',
   durationMs: 'duration',
+  rateLimit: 'rate_limit',
+  periodMs: 'period_ms',
 };
 const BACKOFF_KEYS: Record<string, string> = { baseMs: 'base_ms', maxMs: 'max_ms' };
 
@@ -71,7 +73,7 @@ export class TemplateOrigin {
     const base = step.override?.keys.has(key) ? step.override.path : ['step_templates', step.index];
     // A compensation's keys are spelled as a step's: `compensate.retryLimit` is `compensate.retry_limit`.
     const tail =
-      key === 'backoff' || key === 'compensate'
+      key === 'backoff' || key === 'compensate' || key === 'rate_limit'
         ? deeper.map((part) => (part === 'handler' ? 'handler_class' : (STEP_KEYS[part] ?? BACKOFF_KEYS[part] ?? part)))
         : deeper;
     return [...base, key, ...tail];

@@ -34,8 +34,11 @@ export interface Reconciliation {
   negativeStock: number;
   /** Products whose stock is not the sum of their movements. */
   productsOffLedger: number;
-  /** Standing orders with no confirmation email, or more than one; cancelled orders with more than one. */
-  ordersWithoutExactlyOneEmail: number;
+  /**
+   * Standing orders with no confirmation email, or a recipient mailed more than once; cancelled orders with a
+   * recipient mailed more than once.
+   */
+  ordersWithoutOneEmailPerRecipient: number;
 }
 
 /** The rules of a {@link Reconciliation}, each of which must count 0 rows. */
@@ -48,7 +51,7 @@ export const RECONCILIATION_RULES = [
   'strayStockMoves',
   'negativeStock',
   'productsOffLedger',
-  'ordersWithoutExactlyOneEmail',
+  'ordersWithoutOneEmailPerRecipient',
 ] as const satisfies ReadonlyArray<keyof Reconciliation>;
 
 function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, number> {
@@ -71,7 +74,7 @@ const sameQuantities = (left: Map<number, number>, right: Map<number, number>) =
 /**
  * Checks the shop's tables against each other: every charge exactly one order or exactly one refund, stock moved
  * once per order and put back for every checkout without one, no stock below zero, every stock its ledger, one
- * email per order.
+ * email per recipient of each order.
  */
 export async function reconcile(db: Knex): Promise<Reconciliation> {
   const [payments, orders, refunds, movements, emails, products] = await Promise.all([
@@ -80,7 +83,7 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
     db('orders').select('id', 'task_id', 'payment_id', 'items', 'cancelled_at'),
     db('refunds').select('payment_id', 'amount_cents'),
     db('inventory_movements').select('product_id', 'quantity_delta', 'reason', 'reference'),
-    db('sent_emails').select('order_id'),
+    db('sent_emails').select('order_id', 'recipient'),
     db('products').select('id', 'stock'),
   ]);
   const standing = orders.filter((order) => order.cancelled_at === null);
@@ -97,6 +100,12 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
     movesByReference.set(reference, [...(movesByReference.get(reference) ?? []), move]);
   }
   const emailsByOrder = countBy(emails, (email) => String(email.order_id));
+  // A checkout mails each of its order's recipients (the customer, the shop's copy) once.
+  const mailedTwice = new Set(
+    [...countBy(emails, (email) => JSON.stringify([String(email.order_id), String(email.recipient)]))]
+      .filter(([, count]) => count > 1)
+      .map(([key]) => (JSON.parse(key) as string[])[0]!),
+  );
   const ledger = netPerProduct(
     movements.map((movement) => ({
       productId: Number(movement.product_id),
@@ -139,10 +148,9 @@ export async function reconcile(db: Knex): Promise<Reconciliation> {
     negativeStock: products.filter((product) => Number(product.stock) < 0).length,
     productsOffLedger: products.filter((product) => Number(product.stock) !== (ledger.get(Number(product.id)) ?? 0))
       .length,
-    ordersWithoutExactlyOneEmail: orders.filter((order) =>
-      order.cancelled_at === null
-        ? emailsByOrder.get(String(order.id)) !== 1
-        : (emailsByOrder.get(String(order.id)) ?? 0) > 1,
+    ordersWithoutOneEmailPerRecipient: orders.filter(
+      (order) =>
+        mailedTwice.has(String(order.id)) || (order.cancelled_at === null && !emailsByOrder.has(String(order.id))),
     ).length,
   };
 }

@@ -21,6 +21,11 @@ export interface CheckoutLoad {
    * `tok_success` cancelled as soon as its payment, its inventory update or its order (in turn) has started.
    */
   cancelEvery?: number;
+  /**
+   * The checkouts go to this many merchants in turn (`merchant_id` `m-0`, `m-1`, ...): the checkout takes at most 5
+   * payments at once and 100 a minute per merchant, so a load of more than 100 checkouts a minute needs several.
+   */
+  merchants: number;
 }
 
 /** What a checkout of the load is: how it pays, and what may stop it. */
@@ -47,6 +52,8 @@ export interface LoadResult {
   elapsedMs: number;
   /** From the `POST /checkout` to the status answer that showed the outcome, sorted. */
   completionMs: number[];
+  /** The most charges the simulated payment processor had in flight at once, per merchant (`GET /stats`). */
+  peakPaymentsInFlight: Record<string, number>;
 }
 
 async function json<T>(response: Response, what: string): Promise<T> {
@@ -153,6 +160,7 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
     failedWithGoodCard: [],
     elapsedMs: 0,
     completionMs: [],
+    peakPaymentsInFlight: {},
   };
   let next = 0;
   const checkoutOne = async (index: number) => {
@@ -171,6 +179,7 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
           cart_items: cart,
           payment_info: { token: TOKENS[kind] },
           customer_info: { email: `shopper${index}@example.com`, name: `Shopper ${index}` },
+          merchant_id: `m-${index % load.merchants}`,
         }),
       }),
       'POST /checkout',
@@ -204,5 +213,10 @@ export async function runCheckouts(load: CheckoutLoad): Promise<LoadResult> {
   );
   result.elapsedMs = performance.now() - started;
   result.completionMs.sort((a, b) => a - b);
+  const stats = await json<{ peak_payments_in_flight_by_merchant: Record<string, number> }>(
+    await fetch(`${load.baseUrl}/stats`),
+    'GET /stats',
+  );
+  result.peakPaymentsInFlight = stats.peak_payments_in_flight_by_merchant;
   return result;
 }

@@ -64,6 +64,17 @@ export interface Step {
   next_retry_at: string | null;
   /** What a `waiting` step waits for: a signal (until its timeout, when it has one), or a time. */
   waiting_for: { signal: string | null; until: string | null } | null;
+  /** A map step's items by state; null for other steps. */
+  items: ItemCounts | null;
+}
+
+/** How many of a map step's items are in each state, and in all. */
+export interface ItemCounts {
+  total: number;
+  in_progress: number;
+  waiting_for_retry: number;
+  completed: number;
+  failed: number;
 }
 
 export interface HistoryEntry {

@@ -4,7 +4,7 @@ import type { Step } from '../api/types.js';
 import { may } from '../auth/session.js';
 import { ConfirmAction } from './confirm-action.js';
 
-const RESOLVABLE = new Set(['pending', 'waiting_for_retry', 'failed', 'compensation_failed']);
+const RESOLVABLE = new Set(['pending', 'waiting_for_retry', 'throttled', 'failed', 'compensation_failed']);
 
 /** Why `text` is not JSON, or `undefined` when it is. */
 export function jsonProblem(text: string): string | undefined {

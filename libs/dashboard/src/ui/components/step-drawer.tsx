@@ -1,5 +1,6 @@
 import type { Task } from '../api/types.js';
 import { formatDuration, formatTime } from '../format/format.js';
+import { itemCountsText } from '../model/item-counts.js';
 import { HistoryTable } from './history-table.js';
 import { JsonView } from './json-view.js';
 import { ResolveStep } from './resolve-step.js';
@@ -57,6 +58,12 @@ export function StepDrawer({
               {step.waiting_for.signal === null ? 'its time' : `signal ${step.waiting_for.signal}`}
               {step.waiting_for.until !== null && `, until ${formatTime(step.waiting_for.until)}`}
             </dd>
+          </>
+        )}
+        {step.items && (
+          <>
+            <dt>items</dt>
+            <dd>{itemCountsText(step.items)}</dd>
           </>
         )}
         {step.dependent_system && (
