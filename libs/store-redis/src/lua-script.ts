@@ -8,7 +8,12 @@ const INCLUDE = /^--- @include "([\w-]+)"$/gm;
 /** The text of `lua/<path>.lua` beside this module (in `src/` for tests, `dist/` once built), includes inlined. */
 function loadSource(path: string): string {
   const text = readFileSync(new URL(`./lua/${path}.lua`, import.meta.url), 'utf8');
-  return text.replace(INCLUDE, (_, name: string) => loadSource(`includes/${name}`).trimEnd());
+  return text.replace(INCLUDE, (_, name: string) => luaInclude(name).trimEnd());
+}
+
+/** The helpers of `lua/includes/<name>.lua`, as scripts include them (for a test to call one on its own). */
+export function luaInclude(name: string): string {
+  return loadSource(`includes/${name}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { luaInclude } from './lua-script.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
 
@@ -11,6 +12,21 @@ const MINUTE = 60_000;
 const START = 1_750_000_020_000;
 
 describe('analytics rollups on Redis', () => {
+  it('buckets a duration by its three significant digits, exact below 1,000 ms', async () => {
+    const client = new Redis(TEST_REDIS_URL);
+    try {
+      const durations = [0, 7, 999, 1_000, 1_234, 9_999, 56_789, 1_000_001];
+      const buckets = (await client.eval(
+        `${luaInclude('rollup')}\nlocal out = {}\nfor i, d in ipairs(ARGV) do out[i] = tostring(duration_bucket(tonumber(d))) end\nreturn out`,
+        0,
+        ...durations.map(String),
+      )) as string[];
+      expect(buckets.map(Number)).toEqual([0, 7, 999, 1_000, 1_230, 9_990, 56_700, 1_000_000]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('gives percentiles of long durations within 1% under the exact ones, and exact counts and averages', async () => {
     const store = stores.open();
     const durations = [1234, 56_789, 999, 1_000_001];
