@@ -11,7 +11,7 @@ import { pipelineReplies } from './pipeline-replies.js';
 import type { RedisEventLog } from './redis-event-log.js';
 import type { RedisKeys } from './redis-keys.js';
 import { groupByShard, RedisSeam } from './redis-seam.js';
-import type { RedisClient } from './connect-client.js';
+import { isCluster, type RedisClient } from './connect-client.js';
 import type { RollupNames } from './rollup-names.js';
 import { indexSuffix } from './redis-keys.js';
 import { writeArgument, type WriteArgument } from './script-arguments.js';
@@ -37,6 +37,8 @@ export class RedisCommits extends RedisSeam {
   /** Names this store instance's record of recently committed batches (see commit.lua). */
   readonly #instanceId = randomUUID();
   #batchSequence = 0;
+  /** Whether the event log's append is sent with the commit (one server, one shard: see append-outbox.lua). */
+  readonly #appendsWithCommit: boolean;
 
   constructor(
     client: RedisClient,
@@ -46,6 +48,7 @@ export class RedisCommits extends RedisSeam {
     private readonly rollups: RollupNames,
   ) {
     super(client, keys, countCommand);
+    this.#appendsWithCommit = !isCluster(client) && keys.shardCount === 1;
   }
 
   async commit(writes: readonly TaskWrite[], batchId: string): Promise<CommitResult> {
@@ -141,22 +144,30 @@ export class RedisCommits extends RedisSeam {
       };
       return { ...write, k };
     });
+    const committing = this.runScript(SCRIPTS.commit, keys, [
+      batchId,
+      sequence,
+      JSON.stringify(positioned),
+      STATES,
+      this.eventLog.appendedUpTo(shard),
+    ]) as Promise<[string[], string[]]>;
+    // On one server with one shard, the append goes right behind the commit, in the same round trip.
+    const withEvents = [...new Set(writes.flatMap((write) => (write.events ? [write.id] : [])))];
+    const appending =
+      this.#appendsWithCommit && withEvents.length > 0 ? this.eventLog.appendOnServer(withEvents) : undefined;
     let reply: [string[], string[]];
     try {
-      reply = (await this.runScript(SCRIPTS.commit, keys, [
-        batchId,
-        sequence,
-        JSON.stringify(positioned),
-        STATES,
-        this.eventLog.appendedUpTo(shard),
-      ])) as [string[], string[]];
+      reply = await committing;
     } catch (error) {
+      await appending?.catch(() => undefined);
       if (error instanceof Error && error.message.startsWith(NOT_FOUND))
         throw notFound(error.message.slice(NOT_FOUND.length));
       throw error;
     }
     const [fenced, outbox] = reply;
-    return { fenced, outbox };
+    // The outbox answered is `[member, sequence, ...]`: all of it is in the log if the append got past its last.
+    const appended = (await appending) ?? 0;
+    return { fenced, outbox: outbox.length > 0 && appended >= Number(outbox.at(-1)) ? [] : outbox };
   }
 }
 

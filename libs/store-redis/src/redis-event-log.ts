@@ -109,6 +109,18 @@ export class RedisEventLog extends RedisSeam implements EventLog {
     }
   }
 
+  /**
+   * On a single server, the append of a one-shard store's outbox sent right behind its commit script, in the same
+   * round trip (see append-outbox.lua): call it without awaiting the commit. Answers the outbox's position after it.
+   */
+  async appendOnServer(taskIds: readonly string[]): Promise<number> {
+    const keys = [this.keys.shards[0]!.outbox, this.keys.events, this.keys.outboxPositions];
+    for (const id of taskIds) keys.push(this.keys.taskEvents(id));
+    const position = Number(await this.runScript(SCRIPTS.appendOutbox, keys, [0, ...taskIds]));
+    this.#appended.set(0, Math.max(position, this.appendedUpTo(0)));
+    return position;
+  }
+
   /** Appends what every shard's outbox holds (entries left by a process that died after its commit), then trims. */
   async drainOutboxes(): Promise<void> {
     for (;;) {

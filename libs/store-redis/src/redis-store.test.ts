@@ -1,8 +1,9 @@
-import { describeStoreContract, sampleSteps, sampleTask } from '@tasker/core/testing';
+import { describeStoreContract, sampleEvent, sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
+import { SCRIPTS } from './scripts.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
 
@@ -87,6 +88,28 @@ describe('RedisStore', () => {
     const again = store.commandCount;
     await store.commit([{ taskId: tasks[0]!.id, task: { updatedAt: 2 } }]);
     expect(store.commandCount - again).toBe(1);
+  });
+
+  it("appends a commit's events with it in one round trip, and still when the server ran the append first", async () => {
+    const store = openStore();
+    const task = sampleTask();
+    await store.createTask(task, sampleSteps(task.id));
+    const before = store.commandCount;
+    await store.commit([{ taskId: task.id, events: [sampleEvent(task.id, 'step.started', 1)] }]);
+    // The commit script and the append behind it: two commands, one round trip.
+    expect(store.commandCount - before).toBe(2);
+    // A server that forgot the commit script but knows the append's runs the append first, before the commit sent
+    // again whole: the store appends the commit's events as a cluster would.
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      await raw.script('FLUSH');
+      await raw.script('LOAD', SCRIPTS.appendOutbox.source);
+      await store.commit([{ taskId: task.id, events: [sampleEvent(task.id, 'step.completed', 2)] }]);
+    } finally {
+      raw.disconnect();
+    }
+    const logged = await store.readEvents({ taskId: task.id, limit: 10 });
+    expect(logged.map(({ event }) => event.type)).toEqual(['step.started', 'step.completed']);
   });
 
   it('keeps JSON values exactly: long numbers, unicode, empty arrays and objects, nulls', async () => {

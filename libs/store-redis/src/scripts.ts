@@ -7,6 +7,7 @@ export const SCRIPTS = {
   replaceIdempotencyHolder: new LuaScript('replace-idempotency-holder'),
   commit: new LuaScript('commit'),
   appendEvents: new LuaScript('append-events'),
+  appendOutbox: new LuaScript('append-outbox'),
   claimTasks: new LuaScript('claim-tasks'),
   peekClaimable: new LuaScript('peek-claimable'),
   claimTask: new LuaScript('claim-task'),
