@@ -25,7 +25,13 @@ describe('Black Friday on SQLite', () => {
 
   beforeAll(async () => {
     test = await startTestApp({
-      simulation: { ...TEST_SIMULATION, transientFaultRate: 0.15, rateLimitRetryAfterMs: 5 },
+      // Calls take 5 to 20 ms, so that a merchant's payments overlap and meet its concurrency key (5 at once).
+      simulation: {
+        ...TEST_SIMULATION,
+        latencyMs: { min: 5, max: 20 },
+        transientFaultRate: 0.15,
+        rateLimitRetryAfterMs: 5,
+      },
       logLevel: 'warn',
     });
     await restockAll(test.app.database.knex, 1_000);

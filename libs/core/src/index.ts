@@ -152,6 +152,7 @@ export type {
 } from './store/task-analytics.js';
 export { COMMON_ERROR_RANKS } from './store/task-analytics.js';
 export { commonErrorsOf, stepFiguresOf, taskFiguresOf } from './store/activity-figures.js';
+export { durationBucket } from './store/duration-bucket.js';
 
 export { MemoryStore, createMemoryStore } from './store/memory-store.js';
 export { createStoreFromUrl } from './store-url/create-store-from-url.js';

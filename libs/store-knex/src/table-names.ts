@@ -23,6 +23,14 @@ export interface TableNames {
   rateLimits: string;
   /** Map steps' items, one row per task, step and index (see `StepItems`). */
   stepItems: string;
+  /** Analytics rollups (migration 016): tasks by creation minute, template version and state. */
+  taskRollups: string;
+  /** Analytics rollups: executions, attempts, retries and failures by creation minute, template version and step. */
+  stepRollups: string;
+  /** Analytics rollups: histograms of task and step durations by creation minute, template version and step. */
+  durationRollups: string;
+  /** Analytics rollups: failed attempts by creation minute, template version, step and error. */
+  errorRollups: string;
   /** Ids of committed batches, so that a batch retried after a lost reply is not applied twice (Postgres). */
   batches: string;
   /** knex's record of applied migrations; knex adds `_lock` for its lock table. */
@@ -60,6 +68,10 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     concurrencySlots: `${prefix}concurrency_slots`,
     rateLimits: `${prefix}rate_limits`,
     stepItems: `${prefix}step_items`,
+    taskRollups: `${prefix}task_rollups`,
+    stepRollups: `${prefix}step_rollups`,
+    durationRollups: `${prefix}duration_rollups`,
+    errorRollups: `${prefix}error_rollups`,
     batches: `${prefix}batches`,
     migrations: `${prefix}migrations`,
   };

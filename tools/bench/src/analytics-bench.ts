@@ -1,13 +1,16 @@
 /**
  * How fast the REST API's analytics answer over a day of a million tasks (issue 23): N finished tasks of five steps
  * (with retried and failed attempts) are written straight into a fresh PostgreSQL database by `generate_series`
- * (not through the engine: seeding is not what is measured), created over the 24 hours before "now". Then the
+ * (not through the engine: seeding is not what is measured), created over the `BENCH_SPAN_HOURS` (24) hours before
+ * "now"; the store's rollup triggers (migration 016) count them as they are inserted, with the statements of the
+ * migration's backfill. Then the
  * figures behind `/analytics/performance` (1h, 4h and 24h windows) and `/analytics/bottlenecks` (24h) are timed
  * through the engine's methods, with this process's heap before and after, and the plans of the store's statements
  * are printed (EXPLAIN ANALYZE).
  *
  *   npm run bench:analytics                  (N=1000000)
  *   BENCH_TASKS=100000 npm run bench:analytics
+ *   BENCH_SPAN_HOURS=168 npm run bench:analytics   (the tasks spread over a week)
  */
 import os from 'node:os';
 import knex, { type Knex } from 'knex';
@@ -18,6 +21,8 @@ import { openBenchStore } from './bench-stores.js';
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+/** How long before "now" the tasks' creation times spread over. */
+const SPAN = Number(process.env.BENCH_SPAN_HOURS ?? 24) * HOUR;
 const NOW = Date.UTC(2026, 0, 2);
 const STEPS = ['validate_cart', 'reserve_stock', 'process_payment', 'ship_order', 'send_receipt'];
 const tables = {
@@ -39,7 +44,7 @@ async function seed(db: Knex): Promise<number> {
      SELECT 't' || i, 'ecommerce', CASE WHEN i % 10 = 0 THEN 'process_refund' ELSE 'process_order' END, '1.0.0',
        CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'completed' END, '{"cart_items":[{"product_id":1,"quantity":2}]}',
        'corr-' || i, '["checkout"]', 8, c, c + 5000, c + 1, c + 1 + (i::bigint * 7919) % 5000
-     FROM (SELECT i, ${NOW - DAY}::bigint + (i::bigint * ${DAY}) / ? AS c FROM generate_series(1, ?) AS i) AS s`,
+     FROM (SELECT i, ${NOW - SPAN}::bigint + (i::bigint * ${SPAN}) / ? AS c FROM generate_series(1, ?) AS i) AS s`,
     [TASKS, TASKS],
   );
   await db.raw(
@@ -102,8 +107,6 @@ async function explain(db: Knex, statements: readonly SentStatement[]): Promise<
     query(text: string, values: unknown[]): Promise<{ rows: Array<{ 'QUERY PLAN': string }> }>;
   };
   try {
-    // As the store runs them: with the memory it gives its analytics statements.
-    await connection.query("SET work_mem = '64MB'", []);
     for (const [index, { sql, bindings }] of statements.entries()) {
       const { rows } = await connection.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, bindings);
       const plan = rows
@@ -118,7 +121,8 @@ async function explain(db: Knex, statements: readonly SentStatement[]): Promise<
 
 async function main(): Promise<void> {
   console.log(
-    `analytics over ${TASKS} finished tasks of five steps, PostgreSQL, ${os.cpus().length} cores, load ${os
+    `analytics over ${TASKS} finished tasks of five steps created over ${SPAN / HOUR} h, PostgreSQL, ` +
+      `${os.cpus().length} cores, load ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,

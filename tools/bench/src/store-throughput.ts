@@ -9,6 +9,7 @@
  *   npm run bench:stores            (N=2000)
  *   BENCH_TASKS=500 npm run bench:stores
  *   BENCH_EVENT_LOG=compare npm run bench:stores   (also the chain without the event log: what logging costs)
+ *   BENCH_STORES=postgres,sqlite npm run bench:stores   (those stores only, and memory to compare with)
  */
 import os from 'node:os';
 import { pgbenchSingleRowInserts, sqliteSingleRowInserts } from './baselines.js';
@@ -23,6 +24,16 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 2_000);
 const CONCURRENCY = 50;
 /** Whether each store also runs the chain with `eventLog: false`, to compare events/s with the log on and off. */
 const COMPARE_EVENT_LOG = process.env.BENCH_EVENT_LOG === 'compare';
+/** The stores to run (`BENCH_STORES`, comma-separated; all by default); memory always runs, the others' yardstick. */
+const KINDS = selectedKinds(process.env.BENCH_STORES);
+
+function selectedKinds(list: string | undefined): readonly StoreKind[] {
+  if (list === undefined) return STORE_KINDS;
+  const named = list.split(',').map((name) => name.trim());
+  const unknown = named.find((name) => !(STORE_KINDS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new Error(`BENCH_STORES: '${unknown}' is not one of ${STORE_KINDS.join(', ')}`);
+  return STORE_KINDS.filter((kind) => kind === 'memory' || named.includes(kind));
+}
 
 interface StoreFigures {
   latency: { p50: number; p99: number };
@@ -65,8 +76,8 @@ async function main(): Promise<void> {
   console.log(
     `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`,
   );
-  const results = {} as Record<StoreKind, StoreFigures>;
-  for (const kind of STORE_KINDS) results[kind] = await inChild<StoreFigures>(import.meta.url, [kind]);
+  const results = {} as Partial<Record<StoreKind, StoreFigures>>;
+  for (const kind of KINDS) results[kind] = await inChild<StoreFigures>(import.meta.url, [kind]);
   const pgbench = pgbenchSingleRowInserts(POSTGRES_URL);
   const sqlite = sqliteSingleRowInserts();
 
@@ -82,8 +93,8 @@ async function main(): Promise<void> {
       'log B/step',
     ].join('  '),
   );
-  for (const kind of STORE_KINDS) {
-    for (const [workload, run] of Object.entries(results[kind].runs)) {
+  for (const kind of KINDS) {
+    for (const [workload, run] of Object.entries(results[kind]!.runs)) {
       const line = [
         `${kind} ${WORKLOADS[workload as WorkloadName].name}`.padEnd(26),
         fixed(run.steps / run.seconds).padStart(7),
@@ -96,42 +107,48 @@ async function main(): Promise<void> {
       ];
       console.log(line.join('  '));
     }
-    const { p50, p99 } = results[kind].latency;
+    const { p50, p99 } = results[kind]!.latency;
     console.log(`  ${kind}: one durable step, task alone: p50 ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms`);
   }
-  const chainRate = (kind: StoreKind) => results[kind].runs.chain.steps / results[kind].runs.chain.seconds;
+  const chainRate = (kind: StoreKind) => results[kind]!.runs.chain.steps / results[kind]!.runs.chain.seconds;
   for (const [kind, target] of [
     ['postgres', 0.5],
     ['sqlite', 0.6],
     ['redis-always', 0.6],
     ['redis', undefined],
   ] as const) {
+    if (!results[kind]) continue;
     const ratio = fixed(chainRate(kind) / chainRate('memory'), 2);
     console.log(`  ${kind} chain / in-memory chain: ${ratio}${target === undefined ? '' : ` (target >= ${target})`}`);
   }
   if (COMPARE_EVENT_LOG) printEventLogCost(results);
   console.log(`pgbench single-row insert transactions (8 clients, synchronous_commit on): ${fixed(pgbench)} tps`);
-  console.log(
-    `  Postgres chain steps/s / pgbench tps: ${fixed(chainRate('postgres') / pgbench, 2)} (target >= 0.5, stretch 1.0)`,
-  );
+  if (results.postgres) {
+    console.log(
+      `  Postgres chain steps/s / pgbench tps: ${fixed(chainRate('postgres') / pgbench, 2)} (target >= 0.5, stretch 1.0)`,
+    );
+  }
   console.log(`SQLite single-row insert transactions: ${fixed(sqlite)} per s`);
-  console.log(`  SQLite chain steps/s / SQLite inserts/s: ${fixed(chainRate('sqlite') / sqlite, 2)} (target >= 0.5)`);
-  console.log(
-    `  Redis chain steps/s / Postgres chain steps/s: ${fixed(chainRate('redis') / chainRate('postgres'), 2)} (target >= 1.5)`,
-  );
+  if (results.sqlite)
+    console.log(`  SQLite chain steps/s / SQLite inserts/s: ${fixed(chainRate('sqlite') / sqlite, 2)} (target >= 0.5)`);
+  if (results.redis && results.postgres) {
+    console.log(
+      `  Redis chain steps/s / Postgres chain steps/s: ${fixed(chainRate('redis') / chainRate('postgres'), 2)} (target >= 1.5)`,
+    );
+  }
 }
 
 /**
  * The chain's steps/s and events/s with the event log on (the runs above) and off. A chain task logs two events
  * per step (started, completed) and two of its own (started, completed).
  */
-function printEventLogCost(results: Record<StoreKind, StoreFigures>): void {
+function printEventLogCost(results: Partial<Record<StoreKind, StoreFigures>>): void {
   const stepsPerTask = WORKLOADS.chain.steps.length;
   const eventsPerStep = (2 * stepsPerTask + 2) / stepsPerTask;
   console.log('event log cost (chain):');
-  for (const kind of STORE_KINDS) {
-    const on = results[kind].runs.chain;
-    const off = results[kind].chainWithoutLog!;
+  for (const kind of KINDS) {
+    const on = results[kind]!.runs.chain;
+    const off = results[kind]!.chainWithoutLog!;
     const onRate = on.steps / on.seconds;
     const offRate = off.steps / off.seconds;
     console.log(

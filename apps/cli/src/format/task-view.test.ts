@@ -17,6 +17,7 @@ const step = (fields: Partial<StepJson>): StepJson =>
     next_retry_at: null,
     error_message: null,
     error_code: null,
+    items: null,
     ...fields,
   }) as StepJson;
 

@@ -188,4 +188,99 @@ export function analyticsContractCases(store: () => TaskStore): void {
     const payment = expected.steps.find((step) => step.step === 'process_payment')!;
     expect([payment.attempts, payment.retries, payment.failures, payment.durations.p50]).toEqual([2, 1, 0, 30]);
   });
+
+  it('moves the figures of a failed task an operator retries: out of failed, into what it becomes', async () => {
+    const window = filters[0]![1];
+    const task = sampleTask({ createdAt: START, updatedAt: START });
+    await store().createTask(task, fourSteps(task.id));
+    const failure = {
+      taskId: task.id,
+      stepName: 'process_payment',
+      from: 'in_progress',
+      attempt: 2,
+      by: 'engine',
+    } as const;
+    await store().commit([
+      {
+        taskId: task.id,
+        task: { state: 'failed', startedAt: START + 1, completedAt: START + 300 },
+        steps: [{ name: 'process_payment', state: 'failed', attempts: 2, durationMs: 70 }],
+        transitions: [
+          { ...failure, to: 'waiting_for_retry', attempt: 1, error: ERRORS[0]!, at: START + 2 },
+          { ...failure, to: 'failed', error: ERRORS[1]!, at: START + 3 },
+        ],
+      },
+    ]);
+    const matchesJavaScript = async () => {
+      const listed = await store().listActivity(window);
+      expect(sortedTaskFigures(await store().taskFigures(window))).toEqual(sortedTaskFigures(taskFiguresOf(listed)));
+      const steps = sortedStepFigures(await store().stepFigures(window));
+      expect(steps).toEqual(sortedStepFigures(stepFiguresOf(listed)));
+      return steps.steps.find((step) => step.step === 'process_payment')!;
+    };
+    expect((await matchesJavaScript()).failures).toBe(1);
+    // The operator's retry reopens the task and the failed step, as `Engine.retryTask` writes it.
+    await store().commit([
+      {
+        taskId: task.id,
+        task: { state: 'in_progress' },
+        steps: [{ name: 'process_payment', state: 'pending' }],
+        transitions: [{ taskId: task.id, from: 'failed', to: 'in_progress', by: 'operator', at: START + 400 }],
+      },
+    ]);
+    expect((await store().taskFigures(window)).byState).toEqual([
+      { namespace: 'ecommerce', state: 'in_progress', count: 1 },
+    ]);
+    const reopened = await matchesJavaScript();
+    expect([reopened.attempts, reopened.failures, reopened.durations.count]).toEqual([2, 0, 1]);
+    await store().commit([
+      {
+        taskId: task.id,
+        task: { state: 'completed', completedAt: START + 1_000 },
+        steps: [{ name: 'process_payment', state: 'completed', attempts: 3, durationMs: 40 }],
+      },
+    ]);
+    const completed = await store().taskFigures(window);
+    expect(completed.byState).toEqual([{ namespace: 'ecommerce', state: 'completed', count: 1 }]);
+    expect(completed.completedDurations).toEqual({ count: 1, avg: 999, p50: 999, p95: 999, p99: 999 });
+    const done = await matchesJavaScript();
+    expect([done.attempts, done.retries, done.failures, done.durations.p50]).toEqual([3, 2, 0, 40]);
+    expect(done.commonErrors).toHaveLength(2);
+  });
+
+  it('leaves the figures as they were when a write is fenced', async () => {
+    const window = filters[0]![1];
+    const task = sampleTask({ createdAt: START, updatedAt: START });
+    await store().createTask(task, fourSteps(task.id));
+    const claim = (workerId: string, now: number) => store().claimTask(task.id, { workerId, now, until: now + MINUTE });
+    const stale = await claim('w1', START);
+    const current = await claim('w2', START + 2 * MINUTE);
+    expect(current!.token).toBeGreaterThan(stale!.token);
+    const before = [await store().taskFigures(window), sortedStepFigures(await store().stepFigures(window))];
+    const result = await store().commit([
+      {
+        taskId: task.id,
+        task: { state: 'completed', startedAt: START + 1, completedAt: START + 50 },
+        steps: [{ name: 'validate_cart', state: 'failed', attempts: 1, durationMs: 20 }],
+        transitions: [
+          {
+            taskId: task.id,
+            stepName: 'validate_cart',
+            from: 'in_progress',
+            to: 'failed',
+            attempt: 1,
+            error: ERRORS[3]!,
+            by: 'engine',
+            at: START + 9,
+          },
+        ],
+        leaseToken: stale!.token,
+      },
+    ]);
+    expect(result.fenced).toEqual([task.id]);
+    expect([await store().taskFigures(window), sortedStepFigures(await store().stepFigures(window))]).toEqual(before);
+    expect((await store().taskFigures(window)).byState).toEqual([
+      { namespace: 'ecommerce', state: 'pending', count: 1 },
+    ]);
+  });
 }

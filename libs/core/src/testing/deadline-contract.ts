@@ -3,20 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import type { TaskStore } from '../store/task-store.js';
+import { until } from './until.js';
 
 const T0 = Date.UTC(2026, 11, 6);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-/** Waits (in real time, a little at a time) until `check` holds, flushing the simulated clock's due timers. */
-async function until(clock: SimulatedClock, check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let round = 0; round < 1_000; round++) {
-    clock.increment(0);
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`gave up waiting until ${what}`);
-}
 
 /**
  * That task deadlines hold on a store shared by several engines, on a simulated clock: the store keeps a task's
@@ -59,17 +50,17 @@ export function describeDeadlines(name: string, makeStore: () => Promise<TaskSto
       await first.start();
       const { taskId } = await first.runTask({ namespace: 'orders', name: 'cool_off', context: {} });
       const task = () => first.getTask(taskId);
-      await until(clock, async () => (await task()).steps[0]!.state === 'waiting', 'the sleep began');
+      await until(async () => (await task()).steps[0]!.state === 'waiting', 'the sleep began', clock);
       expect((await task()).deadlineAt).toBe(T0 + HOUR);
       // Passivated: its wake-up is its deadline, not the sleep's end, so any engine up then takes it.
-      await until(clock, async () => first.activeTaskCount === 0, 'the task was passivated');
+      await until(async () => first.activeTaskCount === 0, 'the task was passivated', clock);
       await first.stop();
       await second.start();
       clock.increment(HOUR - 1);
-      await until(clock, async () => true, 'timers flushed');
+      await until(async () => true, 'timers flushed', clock);
       expect((await task()).state).toBe('in_progress');
       clock.increment(1);
-      await until(clock, async () => (await task()).state === 'failed', 'the task failed at its deadline');
+      await until(async () => (await task()).state === 'failed', 'the task failed at its deadline', clock);
       const failed = await task();
       expect(failed.errorMessage).toBe(`Task passed its deadline of ${HOUR} ms at 2026-12-06T01:00:00.000Z`);
       expect(failed.steps.map((step) => [step.name, step.state, step.error?.code])).toEqual([

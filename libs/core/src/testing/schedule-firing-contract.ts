@@ -5,22 +5,13 @@ import type { Engine } from '../engine/engine.js';
 import type { JsonValue } from '../domain/json.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { TaskStore } from '../store/task-store.js';
+import { until } from './until.js';
 import { deferred } from './deferred.js';
 
 /** 2026-12-06T00:00:00Z: a start of the simulated clock on a whole hour, so cron times fall on round numbers. */
 const T0 = Date.UTC(2026, 11, 6);
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-
-/** Waits (in real time, a little at a time) until `check` holds, flushing the simulated clock's due timers. */
-async function until(clock: SimulatedClock, check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let round = 0; round < 1_000; round++) {
-    clock.increment(0);
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`gave up waiting until ${what}`);
-}
 
 /**
  * That schedules and delayed tasks keep their promises on a store shared by two engines, on a simulated clock: each
@@ -65,9 +56,9 @@ export function describeScheduleFiring(name: string, makeStore: () => Promise<Ta
       };
       const advanced = (scheduleId: string, past: number) =>
         until(
-          clock,
           async () => ((await store!.getSchedule(scheduleId))?.nextFireAt ?? 0) > past,
           `${scheduleId} passed ${past}`,
+          clock,
         );
       return { store, clock, first, second, scheduled, advanced };
     }
@@ -134,9 +125,9 @@ export function describeScheduleFiring(name: string, makeStore: () => Promise<Ta
       gate.resolve();
       const [running] = await scheduled('no-overlap');
       await until(
-        clock,
         async () => (await first.getTask(running!.id)).state === 'completed',
         'the first task completed',
+        clock,
       );
       clock.increment(10 * SECOND);
       await advanced('no-overlap', T0 + 30 * SECOND);
@@ -159,12 +150,12 @@ export function describeScheduleFiring(name: string, makeStore: () => Promise<Ta
       expect(ran).toEqual([]);
       clock.increment(1);
       await until(
-        clock,
         async () => (await second.getTask(later.taskId)).state === 'completed',
         'the delayed task ran',
+        clock,
       );
       const past = await second.runTask({ ...summary, runAt: T0 - MINUTE });
-      await until(clock, async () => (await second.getTask(past.taskId)).state === 'completed', 'the past one ran');
+      await until(async () => (await second.getTask(past.taskId)).state === 'completed', 'the past one ran', clock);
       expect(ran).toEqual(['ran', 'ran']);
     });
   });

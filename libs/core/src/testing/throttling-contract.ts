@@ -7,22 +7,13 @@ import type { Engine } from '../engine/engine.js';
 import type { JsonValue } from '../domain/json.js';
 import { silentLogger } from '../ports/logger.js';
 import type { TaskStore } from '../store/task-store.js';
+import { until } from './until.js';
 import { PAY_TEMPLATE } from './pay-template.js';
 
 /** Where a worker process finds the store of a test: its URL, and the prefix of its Redis keys. */
 export interface ChildStore {
   url: string;
   prefix?: string;
-}
-
-/** Waits (in real time, a little at a time) until `check` holds. */
-async function until(check: () => Promise<boolean>, what: string, clock?: SimulatedClock): Promise<void> {
-  for (let round = 0; round < 2_000; round++) {
-    clock?.increment(0);
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`gave up waiting until ${what}`);
 }
 
 /**

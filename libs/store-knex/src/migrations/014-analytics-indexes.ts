@@ -26,8 +26,13 @@ export async function up(db: Knex, tables: TableNames): Promise<void> {
       ? `CREATE INDEX "${tables.tasks}_window" ON "${tables.tasks}" (created_at) INCLUDE (${FIGURE_COLUMNS})`
       : `CREATE INDEX "${tables.tasks}_window" ON "${tables.tasks}" (created_at, ${FIGURE_COLUMNS})`,
   );
+  await createErrorsIndex(db, tables);
+}
+
+/** The `transitions_errors` index; migration 016 drops it (the figures read rollups) and its `down` restores it. */
+export async function createErrorsIndex(db: Knex, tables: TableNames): Promise<void> {
   await db.raw(
-    postgres
+    dialectOf(db) === 'postgres'
       ? `CREATE INDEX "${tables.transitions}_errors" ON "${tables.transitions}" (task_id) INCLUDE (step_name, error) ` +
           'WHERE error IS NOT NULL'
       : `CREATE INDEX "${tables.transitions}_errors" ON "${tables.transitions}" (task_id, step_name) ` +

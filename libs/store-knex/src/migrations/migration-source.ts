@@ -15,6 +15,7 @@ import * as stepItems from './012-step-items.js';
 import * as limits from './013-priorities-concurrency-and-rate-limits.js';
 import * as analyticsIndexes from './014-analytics-indexes.js';
 import * as taskRetention from './015-task-retention.js';
+import * as analyticsRollups from './016-analytics-rollups.js';
 
 /** A numbered migration, given the table names so that one schema serves every table prefix. */
 interface TaskerMigration {
@@ -40,6 +41,7 @@ const MIGRATIONS: readonly TaskerMigration[] = [
   { name: '013-priorities-concurrency-and-rate-limits', ...limits },
   { name: '014-analytics-indexes', ...analyticsIndexes },
   { name: '015-task-retention', ...taskRetention },
+  { name: '016-analytics-rollups', ...analyticsRollups },
 ];
 
 /**

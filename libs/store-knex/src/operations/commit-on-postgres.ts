@@ -48,7 +48,9 @@ const PRUNE_EVERY = 1_000;
  * Fencing is in the statement too: `unfenced` locks the batch's task rows whose lease token is the writes' (or that
  * carry none) `FOR UPDATE`, and every change is limited to those tasks. A claim that raised a token first makes its
  * row fail the check (the lock waits for the claim and re-reads the row); a claim that comes later waits for this
- * statement. The others' writes are dropped and reported as fenced.
+ * statement. The others' writes are dropped and reported as fenced. The rows are locked in id order, so two batches
+ * that share tasks (a fenced writer's and the new owner's) wait for each other rather than deadlock; the longer
+ * they are held (the rollup triggers run before the commit), the likelier that was.
  */
 function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId: string): Fragment {
   const now = Date.now();
@@ -72,7 +74,8 @@ function batchStatement(tables: TableNames, batch: readonly TaskWrite[], batchId
     {
       sql:
         `unfenced AS (SELECT t."id" FROM ${quote(tables.tasks)} AS t JOIN unnest(CAST(? AS text[]), CAST(? AS integer[])) ` +
-        'AS f ("id", "token") ON t."id" = f."id" WHERE f."token" IS NULL OR t."lease_token" = f."token" FOR UPDATE OF t)',
+        'AS f ("id", "token") ON t."id" = f."id" WHERE f."token" IS NULL OR t."lease_token" = f."token" ' +
+        'ORDER BY t."id" FOR UPDATE OF t)',
       bindings: [batch.map((write) => write.taskId), batch.map((write) => write.leaseToken ?? null)],
     },
   ];

@@ -14,6 +14,7 @@ import type { StoreContext } from '../store-context.js';
 import { getAnnotations } from './get-annotations.js';
 import { getTransitions } from './get-transitions.js';
 import { loadTasks } from './load-tasks.js';
+import { purgeOldRollups } from '../rollups/rollup-retention.js';
 
 const FINISHED_LIST = FINISHED_TASK_STATES.map((state) => `'${state}'`).join(', ');
 
@@ -48,7 +49,8 @@ export async function listExpiredTasks(
 
 /**
  * Deletes the finished tasks among `taskIds` and every row they own, in one short transaction; with
- * `options.archive`, copies each into the archive table first, in the same transaction. The tasks are locked first
+ * `options.archive`, copies each into the archive table first, in the same transaction. The analytics rollups
+ * keep counting the purged tasks; those of minutes past every analytics window are deleted. The tasks are locked first
  * (Postgres `FOR UPDATE`; SQLite has one writer), so a task an operator reopens meanwhile is either purged before or
  * left whole. The idempotency key goes with the task row.
  */
@@ -82,6 +84,8 @@ export async function purgeTasks(
       for (const table of owned)
         await runSql(trx, `DELETE FROM ${quote(table)} WHERE ${amongIds(dialect, 'task_id')}`, [ids]);
       await runSql(trx, `DELETE FROM ${quote(tables.tasks)} WHERE ${amongIds(dialect, 'id')}`, [ids]);
+      // The tasks' rollups stay (figures describe what ran); only minutes past every analytics window go.
+      await purgeOldRollups(trx, tables);
       return doomed;
     }),
   );

@@ -6,59 +6,54 @@ import {
   type TaskFigures,
   type TaskState,
 } from '@tasker/core';
-import type { Dialect } from '../dialect.js';
 import { quote } from '../rows/column.js';
-import { activityWindow } from '../sql/activity-window.js';
-import { durationAggregateSql, durationFiguresOf, numberOf } from '../sql/duration-aggregates.js';
+import { TASK_DURATIONS } from '../rollups/rollup-upserts.js';
+import { rollupWindow } from '../rollups/rollup-window.js';
+import { durationFiguresOf, histogramAggregateSql, numberOf } from '../sql/duration-aggregates.js';
 import { runSql, type Row } from '../sql/run-sql.js';
 import type { StoreContext } from '../store-context.js';
 
-/** Start to completion of a completed task of the tasks table aliased `t`, null for any other. */
-const COMPLETED_DURATION = `CASE WHEN t."state" = 'completed' THEN t."completed_at" - t."started_at" END`;
+/** A key of a row's columns, to match the rows of several statements. */
+const keyOf = (row: Row, columns: readonly string[]) => JSON.stringify(columns.map((column) => row[column]));
+
+/** Rows by their key of `columns`. */
+function byKey(rows: readonly Row[], columns: readonly string[]): Map<string, Row> {
+  return new Map(rows.map((row) => [keyOf(row, columns), row]));
+}
 
 /**
- * Memory PostgreSQL may give each sort and hash of an analytics statement (the server's default is 4 MB): with it a
- * day of tasks grouped by duration hashes in memory instead of sorting on disk. Set for the statement's own
- * transaction only.
+ * The figures of the filter's histograms of task durations (`tasks: true`) or step durations, grouped by `groups`
+ * ({@link histogramAggregateSql}), from the hourly duration rollups.
  */
-const ANALYTICS_WORK_MEM = '64MB';
-
-/** Runs one analytics statement: on PostgreSQL in a transaction of its own with {@link ANALYTICS_WORK_MEM}. */
-function runFigures({ db, dialect }: StoreContext, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
-  if (dialect !== 'postgres') return runSql(db, sql, bindings);
-  return db.transaction(async (trx) => {
-    await trx.raw(`SET LOCAL work_mem = '${ANALYTICS_WORK_MEM}'`);
-    return runSql(trx, sql, bindings);
-  });
-}
-
-/** A field of a JSON column, as text. */
-function jsonText(dialect: Dialect, column: string, field: string): string {
-  return dialect === 'postgres' ? `${column}->>'${field}'` : `json_extract(${column}, '$.${field}')`;
+function histogramRows(
+  { db, tables }: StoreContext,
+  filter: ActivityFilter,
+  tasks: boolean,
+  groups: readonly string[],
+): Promise<Row[]> {
+  const { where, bindings } = rollupWindow(filter, true);
+  const source =
+    'SELECT "namespace" AS namespace, "name" AS name, "version" AS version, "step" AS step, "bucket" AS d, ' +
+    `"count" AS c, "total" AS s FROM ${quote(tables.durationRollups)} WHERE ${where} ` +
+    `AND "step" ${tasks ? '=' : '<>'} '${TASK_DURATIONS}'`;
+  return runSql(db, histogramAggregateSql({ source, groups }), bindings);
 }
 
 /**
- * Counts by namespace and state, and completed durations, of the tasks of the filter: two aggregate statements
- * over the window's tasks, which migration 014's covering index answers without reading the table.
+ * Counts by namespace and state, and completed durations, of the tasks of the filter, from the rollups of the
+ * window's minutes (migration 016): two small aggregates whatever the number of tasks.
  */
 export async function taskFigures(context: StoreContext, filter: ActivityFilter): Promise<TaskFigures> {
-  const { where, bindings } = activityWindow(filter);
-  const tasks = quote(context.tables.tasks);
+  const { db, tables } = context;
+  const { where, bindings } = rollupWindow(filter, false);
   const [stateRows, durationRows] = await Promise.all([
-    runFigures(
-      context,
-      `SELECT t."namespace" AS namespace, t."state" AS state, count(*) AS n FROM ${tasks} AS t WHERE ${where} ` +
-        'GROUP BY t."namespace", t."state"',
+    runSql(
+      db,
+      `SELECT "namespace" AS namespace, "state" AS state, sum("tasks") AS n FROM ${quote(tables.taskRollups)} ` +
+        `WHERE ${where} GROUP BY "namespace", "state" HAVING sum("tasks") > 0`,
       bindings,
     ),
-    runFigures(
-      context,
-      durationAggregateSql({
-        source: `SELECT ${COMPLETED_DURATION} AS d FROM ${tasks} AS t WHERE ${where} AND t."state" = 'completed'`,
-        groups: [],
-      }),
-      bindings,
-    ),
+    histogramRows(context, filter, true, []),
   ]);
   return {
     byState: stateRows.map((row) => ({
@@ -66,72 +61,54 @@ export async function taskFigures(context: StoreContext, filter: ActivityFilter)
       state: row.state as TaskState,
       count: numberOf(row.n)!,
     })),
-    completedDurations: durationFiguresOf(durationRows[0]!),
+    completedDurations: durationFiguresOf(durationRows[0]),
   };
 }
 
 /**
- * Per-step and per-template figures of the tasks of the filter: three aggregate statements (steps joined to the
- * window's tasks, grouped by template and step; the errors of failed attempts, ranked per step; the window's tasks
- * grouped by template version).
+ * Per-step and per-template figures of the tasks of the filter, from the rollups of the window's minutes: step
+ * counters, step and template histograms, errors ranked per step, and tasks per template version.
  */
 export async function stepFigures(context: StoreContext, filter: ActivityFilter): Promise<StepFigures> {
-  const { dialect, tables } = context;
-  const { where, bindings } = activityWindow(filter);
-  const tasks = quote(tables.tasks);
-  const stepSource =
-    'SELECT t."namespace" AS namespace, t."name" AS name, s."name" AS step, s."dependent_system" AS system, ' +
-    's."attempts" AS attempts, s."state" AS state, s."duration_ms" AS d ' +
-    `FROM ${tasks} AS t JOIN ${quote(tables.steps)} AS s ON s."task_id" = t."id" WHERE ${where}`;
-  const errorSource =
-    'SELECT t."namespace" AS namespace, t."name" AS name, x."step_name" AS step, ' +
-    `${jsonText(dialect, 'x."error"', 'code')} AS code, ${jsonText(dialect, 'x."error"', 'message')} AS message ` +
-    `FROM ${tasks} AS t JOIN ${quote(tables.transitions)} AS x ON x."task_id" = t."id" ` +
-    `WHERE ${where} AND x."error" IS NOT NULL AND x."step_name" IS NOT NULL`;
-  const [stepRows, errorRows, templateRows] = await Promise.all([
-    runFigures(
-      context,
-      durationAggregateSql({
-        source: stepSource,
-        groups: ['namespace', 'name', 'step'],
-        figures: [
-          { name: 'system', expression: 'max(system)', combine: 'max' },
-          { name: 'executions', expression: 'count(*) FILTER (WHERE attempts > 0)', combine: 'sum' },
-          { name: 'attempts', expression: 'sum(attempts)', combine: 'sum' },
-          { name: 'retries', expression: 'sum(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END)', combine: 'sum' },
-          { name: 'failures', expression: "count(*) FILTER (WHERE state = 'failed')", combine: 'sum' },
-        ],
-      }),
+  const { db, tables } = context;
+  const { where, bindings } = rollupWindow(filter, false);
+  const stepKey = ['namespace', 'name', 'step'];
+  const templateKey = ['namespace', 'name', 'version'];
+  const [stepRows, stepDurationRows, errorRows, templateRows, templateDurationRows] = await Promise.all([
+    runSql(
+      db,
+      'SELECT "namespace" AS namespace, "name" AS name, "step" AS step, max("system") AS system, ' +
+        'sum("executions") AS executions, sum("attempts") AS attempts, sum("retries") AS retries, ' +
+        `sum("failures") AS failures FROM ${quote(tables.stepRollups)} WHERE ${where} GROUP BY "namespace", "name", "step"`,
       bindings,
     ),
-    runFigures(
-      context,
+    histogramRows(context, filter, false, stepKey),
+    runSql(
+      db,
       'SELECT namespace, name, step, code, message, n FROM (' +
-        'SELECT namespace, name, step, code, message, count(*) AS n, ' +
-        'dense_rank() OVER (PARTITION BY namespace, name, step ORDER BY count(*) DESC) AS r ' +
-        `FROM (${errorSource}) AS errors GROUP BY namespace, name, step, code, message) AS ranked ` +
+        'SELECT "namespace" AS namespace, "name" AS name, "step" AS step, "code" AS code, "message" AS message, ' +
+        'sum("count") AS n, dense_rank() OVER (PARTITION BY "namespace", "name", "step" ORDER BY sum("count") DESC) AS r ' +
+        `FROM ${quote(tables.errorRollups)} WHERE ${where} GROUP BY "namespace", "name", "step", "code", "message") AS ranked ` +
         `WHERE r <= ${COMMON_ERROR_RANKS}`,
       bindings,
     ),
-    runFigures(
-      context,
-      durationAggregateSql({
-        source:
-          `SELECT t."namespace" AS namespace, t."name" AS name, t."version" AS version, ${COMPLETED_DURATION} AS d ` +
-          `FROM ${tasks} AS t WHERE ${where}`,
-        groups: ['namespace', 'name', 'version'],
-        figures: [{ name: 'tasks', expression: 'count(*)', combine: 'sum' }],
-      }),
+    runSql(
+      db,
+      'SELECT "namespace" AS namespace, "name" AS name, "version" AS version, sum("tasks") AS tasks ' +
+        `FROM ${quote(tables.taskRollups)} WHERE ${where} GROUP BY "namespace", "name", "version" HAVING sum("tasks") > 0`,
       bindings,
     ),
+    histogramRows(context, filter, true, templateKey),
   ]);
   const errors = new Map<string, ErrorCount[]>();
   for (const row of errorRows) {
-    const key = JSON.stringify([row.namespace, row.name, row.step]);
+    const key = keyOf(row, stepKey);
     const list = errors.get(key) ?? [];
     list.push({ code: String(row.code), message: String(row.message), count: numberOf(row.n)! });
     errors.set(key, list);
   }
+  const stepDurations = byKey(stepDurationRows, stepKey);
+  const templateDurations = byKey(templateDurationRows, templateKey);
   return {
     tasks: templateRows.reduce((sum, row) => sum + numberOf(row.tasks)!, 0),
     steps: stepRows.map((row) => ({
@@ -143,14 +120,14 @@ export async function stepFigures(context: StoreContext, filter: ActivityFilter)
       attempts: numberOf(row.attempts)!,
       retries: numberOf(row.retries)!,
       failures: numberOf(row.failures)!,
-      durations: durationFiguresOf(row),
-      commonErrors: errors.get(JSON.stringify([row.namespace, row.name, row.step])) ?? [],
+      durations: durationFiguresOf(stepDurations.get(keyOf(row, stepKey))),
+      commonErrors: errors.get(keyOf(row, stepKey)) ?? [],
     })),
     templates: templateRows.map((row) => ({
       namespace: String(row.namespace),
       name: String(row.name),
       version: String(row.version),
-      durations: durationFiguresOf(row),
+      durations: durationFiguresOf(templateDurations.get(keyOf(row, templateKey))),
     })),
   };
 }

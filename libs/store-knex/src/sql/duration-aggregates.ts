@@ -8,56 +8,42 @@ const PERCENTILES = [
   ['p99', 99],
 ] as const;
 
-/** One more figure per group: `expression` over the rows of a (group, duration), then combined by `combine`. */
-export interface GroupFigure {
-  name: string;
-  /** An aggregate over `source`'s columns, e.g. `count(*) FILTER (WHERE attempts > 0)`. */
-  expression: string;
-  /** How the figures of one group's durations add up: `sum` for counts and sums, `max` for a greatest value. */
-  combine: 'sum' | 'max';
-}
-
-/** A grouped aggregate over a row source: what to group by and what else to compute per group. */
-export interface DurationAggregate {
-  /** A subquery yielding the `groups` columns, a nullable duration column `d` (whole milliseconds) and what `figures` read. */
+/** A grouped aggregate over the buckets of duration histograms. */
+export interface HistogramAggregate {
+  /**
+   * A subquery yielding the `groups` columns and, per histogram bucket, `d` (the bucket's lower bound), `c` (how
+   * many durations it holds) and `s` (their exact sum); several rows of one group and bucket add up.
+   */
   source: string;
   /** Column names of `source` to group by (none: one row over everything). */
   groups: readonly string[];
-  figures?: readonly GroupFigure[];
 }
 
 /**
- * A statement selecting, per group of `source`, its `groups` and `figures` columns and the duration figures of its
- * non-null `d`s: `n` (count), `total` (sum) and nearest-rank `p50`, `p95`, `p99`. The same SQL on PostgreSQL and
- * SQLite.
+ * A statement selecting, per group of `source`, its `groups` and the figures of its histogram: `n` (count), `total`
+ * (the exact sum) and nearest-rank `p50`, `p95`, `p99`. The same SQL on PostgreSQL and SQLite.
  *
- * Rows are first counted per group and duration (`GROUP BY ..., d`: a hash aggregate, one pass, no sort of the
- * rows); a window sum then gives each duration the number of durations up to it (`upto`), and the `p`th
- * percentile is the smallest duration with `100 × upto ≥ p × n`: the nearest-rank percentile (`ceil(p × n / 100)`-th
- * value, PostgreSQL's `percentile_disc`), in integer arithmetic, so exact. The counting is a `MATERIALIZED` CTE so
- * that PostgreSQL hashes it rather than sorting every row to hand the window its order: only the distinct durations
- * of a group are sorted, not its rows: millisecond durations repeat, so a million rows make a few thousand. (Plain
- * `percentile_disc ... WITHIN GROUP` sorts every row of every group, which spilled to disk at a million steps;
- * SQLite has no ordered-set aggregate at all.)
+ * Buckets are first added up per group (`GROUP BY ..., d`: the same bucket comes from many minutes); a window sum
+ * then gives each bucket the number of durations up to it (`upto`), and the `p`th percentile is the smallest bucket
+ * with `100 × upto ≥ p × n`: the bucket of the nearest-rank percentile (`ceil(p × n / 100)`-th duration, PostgreSQL's
+ * `percentile_disc`), in integer arithmetic, as the Redis store reads its histograms. Only the distinct buckets of a
+ * group are sorted: three significant digits make a few thousand at most.
  */
-export function durationAggregateSql({ source, groups, figures = [] }: DurationAggregate): string {
-  const list = (columns: readonly string[]) => columns.map((column) => `${column}, `).join('');
+export function histogramAggregateSql({ source, groups }: HistogramAggregate): string {
+  const list = groups.map((column) => `${column}, `).join('');
   const partition = groups.length === 0 ? '' : `PARTITION BY ${groups.join(', ')} `;
-  const counted =
-    `SELECT ${list(groups)}d, count(*) AS c${figures.map(({ name, expression }) => `, ${expression} AS ${name}`).join('')} ` +
-    `FROM (${source}) AS src GROUP BY ${list(groups)}d`;
+  const counted = `SELECT ${list}d, sum(c) AS c, sum(s) AS s FROM (${source}) AS src GROUP BY ${list}d`;
   const ranked =
-    `SELECT *, sum(c) OVER (${partition}ORDER BY d NULLS LAST ROWS UNBOUNDED PRECEDING) AS upto, ` +
-    `sum(CASE WHEN d IS NOT NULL THEN c END) OVER (${partition}) AS dn FROM counted`;
+    `SELECT *, sum(c) OVER (${partition}ORDER BY d ROWS UNBOUNDED PRECEDING) AS upto, ` +
+    `sum(c) OVER (${partition}) AS dn FROM counted WHERE c > 0`;
   const selected = [
     ...groups,
-    ...figures.map(({ name, combine }) => `${combine}(${name}) AS ${name}`),
-    'sum(CASE WHEN d IS NOT NULL THEN c END) AS n',
-    'sum(d * c) AS total',
+    'sum(c) AS n',
+    'sum(s) AS total',
     ...PERCENTILES.map(([name, p]) => `min(CASE WHEN 100 * upto >= ${p} * dn THEN d END) AS ${name}`),
   ];
   const groupBy = groups.length === 0 ? '' : ` GROUP BY ${groups.join(', ')}`;
-  return `WITH counted AS MATERIALIZED (${counted}) SELECT ${selected.join(', ')} FROM (${ranked}) AS ranked${groupBy}`;
+  return `WITH counted AS (${counted}) SELECT ${selected.join(', ')} FROM (${ranked}) AS ranked${groupBy}`;
 }
 
 /** A number from a driver's value: PostgreSQL returns bigint and numeric as strings. */
@@ -65,14 +51,14 @@ export function numberOf(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
-/** The {@link DurationFigures} of a row of {@link durationAggregateSql}. */
-export function durationFiguresOf(row: Row): DurationFigures {
-  const count = numberOf(row.n) ?? 0;
+/** The {@link DurationFigures} of a row of {@link histogramAggregateSql}; none when `row` is absent. */
+export function durationFiguresOf(row: Row | undefined): DurationFigures {
+  const count = numberOf(row?.n) ?? 0;
   return {
     count,
-    avg: count === 0 ? null : numberOf(row.total)! / count,
-    p50: numberOf(row.p50),
-    p95: numberOf(row.p95),
-    p99: numberOf(row.p99),
+    avg: count === 0 ? null : numberOf(row!.total)! / count,
+    p50: count === 0 ? null : numberOf(row!.p50),
+    p95: count === 0 ? null : numberOf(row!.p95),
+    p99: count === 0 ? null : numberOf(row!.p99),
   };
 }

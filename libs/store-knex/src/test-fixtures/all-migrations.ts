@@ -15,4 +15,5 @@ export const ALL_MIGRATIONS = [
   '013-priorities-concurrency-and-rate-limits',
   '014-analytics-indexes',
   '015-task-retention',
+  '016-analytics-rollups',
 ];

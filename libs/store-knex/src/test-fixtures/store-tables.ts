@@ -13,4 +13,8 @@ export const STORE_TABLES = [
   'tasker_concurrency_slots',
   'tasker_rate_limits',
   'tasker_step_items',
+  'tasker_task_rollups',
+  'tasker_step_rollups',
+  'tasker_duration_rollups',
+  'tasker_error_rollups',
 ];
