@@ -4,9 +4,21 @@
 // maps); every source map must carry its sources, and every file that `exports`, `main`, `types` and `bin` name
 // must be in it. Each problem is printed with the tarball it was found in; the exit code is 1 if there was any.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The files a package reads at run time beside its code, which its build copies from src/ to dist/ (Lua scripts). */
+function assetsOf(manifest) {
+  const source = join(REPO, manifest.repository?.directory ?? '', 'src');
+  if (!manifest.repository?.directory || !existsSync(source)) return [];
+  return readdirSync(source, { recursive: true })
+    .filter((path) => path.endsWith('.lua'))
+    .map((path) => `dist/${relative(source, join(source, path))}`);
+}
 
 const ROOT_FILES = new Set(['package.json', 'README.md', 'LICENSE']);
 const FORBIDDEN = [/\.test\./, /test-fixtures\//, /\.tsbuildinfo$/, /\.d\.ts\.map$/, /\.ts$(?<!\.d\.ts)/];
@@ -49,6 +61,9 @@ function problemsOf(tarball) {
     const manifest = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8'));
     for (const target of entryPoints(manifest)) {
       if (!contents.has(target)) problems.push(`package.json names ${target}, which the tarball lacks`);
+    }
+    for (const asset of assetsOf(manifest)) {
+      if (!contents.has(asset)) problems.push(`${asset}: read at run time, missing (the build copies it from src/)`);
     }
     for (const bin of Object.values(manifest.bin ?? {})) {
       const text = readFileSync(join(dir, 'package', bin), 'utf8');

@@ -26,6 +26,11 @@ export function taskIdOfMember(member: string): string {
   return member.slice(TIME_DIGITS + 1);
 }
 
+/** The order Redis gives members of equal score: their bytes compared (memcmp), as `Buffer.compare` does. */
+export function compareMembers(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
 /** A `ZRANGE ... BYLEX` range: `max` and `min` in Redis' bound syntax (`(x`, `[x`, `+`, `-`). */
 export interface LexRange {
   max: string;

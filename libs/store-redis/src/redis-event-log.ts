@@ -8,18 +8,17 @@ import {
   type EventQuery,
   type LoggedEvent,
 } from '@tasker/core';
-import type { Redis } from 'ioredis';
-import { LuaScript } from './lua-script.js';
+import { duplicateClient, type RedisClient } from './connect-client.js';
 import { RedisSeam } from './redis-seam.js';
 import { pipelineReplies } from './pipeline-replies.js';
-import type { RedisKeys } from './redis-keys.js';
-import { PURGE_EVENTS_SCRIPT } from './scripts/purge-events-script.js';
-
-const purgeScript = new LuaScript(PURGE_EVENTS_SCRIPT);
+import type { OutboxEntry } from './script-arguments.js';
+import { SCRIPTS } from './scripts.js';
 
 /** A stream entry as XRANGE and XREAD answer it: the id and the flat list of fields and values. */
 type StreamEntry = [id: string, fields: string[]];
 
+/** How many outbox entries a drain reads per shard at a time. */
+const APPEND_PAGE = 1_000;
 /** How many entries one read of the stream takes when filters may leave most of them out. */
 const SCAN_PAGE = 500;
 /** How long a watcher whose blocking read failed waits before reading again. */
@@ -48,21 +47,100 @@ function isAfter(id: string, after: string): boolean {
 }
 
 /**
- * The {@link EventLog} of the Redis store: the stream `events` of the prefix, appended to by the commit script.
+ * The {@link EventLog} of the Redis store: the stream `events` of the prefix, in the store-wide slot. The commit
+ * script of a shard puts a write's events in the shard's outbox, atomically with the write; the store then appends
+ * them to the stream ({@link append}, exactly once whoever appends and however often: see append-events.lua).
+ * Entries a process left in an outbox when it died between the two calls are appended by the next commit on that
+ * shard, or by the next purge ({@link drainOutboxes}).
+ *
  * Filters are applied here: one task's events are found through the task's list of their ids, other filters by
  * reading the stream in pages; a watcher blocks on XREAD on a connection of its own.
  */
 export class RedisEventLog extends RedisSeam implements EventLog {
-  readonly #prefix: string;
-  readonly #stream: string;
-  readonly #readers = new Set<Redis>();
+  readonly #readers = new Set<RedisClient>();
   /** One blocking reader however many follow the log. */
   readonly #watch = sharedWatch((notify) => this.#startReader(notify));
+  /** The outbox sequence each shard is known to be appended up to: its outbox holds nothing older to send. */
+  readonly #appended = new Map<number, number>();
 
-  constructor(client: Redis, keys: RedisKeys, countCommand: () => void) {
-    super(client, keys, countCommand);
-    this.#prefix = keys.prefix;
-    this.#stream = keys.events;
+  get #stream(): string {
+    return this.keys.events;
+  }
+
+  /** The sequence up to which shard `shard`'s outbox is known to be in the log (0 when not known). */
+  appendedUpTo(shard: number): number {
+    return this.#appended.get(shard) ?? 0;
+  }
+
+  /**
+   * Appends outbox entries to the stream: `outboxes` holds each shard's as the commit script or a ZRANGE answers
+   * them (`[member, sequence, ...]`, oldest first). Entries whose member `rank` orders (a batch's, in its write
+   * order) go in that order after the others (older, left behind), each shard's still oldest first.
+   */
+  async append(
+    outboxes: ReadonlyMap<number, readonly string[]>,
+    rank: ReadonlyMap<string, number> = new Map(),
+  ): Promise<void> {
+    const queues = [...outboxes].map(([shard, flat]) => {
+      const entries: Array<{ shard: number; sequence: string; entry: string; rank: number }> = [];
+      for (let index = 0; index + 1 < flat.length; index += 2) {
+        const entry = flat[index]!.slice(flat[index]!.indexOf(' ') + 1);
+        entries.push({ shard, sequence: flat[index + 1]!, entry, rank: rank.get(entry) ?? -1 });
+      }
+      return entries;
+    });
+    const keys = [this.keys.events, this.keys.outboxPositions];
+    const args: Array<string | number> = [];
+    // A merge of the shards' queues by rank: each queue is in rank order already (a shard's outbox keeps the order
+    // its commit script wrote the batch in).
+    for (;;) {
+      const next = queues.filter((queue) => queue.length > 0).sort((a, b) => a[0]!.rank - b[0]!.rank)[0];
+      if (!next) break;
+      const { shard, sequence, entry } = next.shift()!;
+      const [taskId, at, event] = JSON.parse(entry) as OutboxEntry;
+      keys.push(this.keys.taskEvents(taskId));
+      args.push(shard, sequence, taskId, at, event);
+    }
+    if (args.length === 0) return;
+    const positions = (await this.runScript(SCRIPTS.appendEvents, keys, args)) as Array<string | number>;
+    for (let index = 0; index + 1 < positions.length; index += 2) {
+      const shard = Number(positions[index]);
+      this.#appended.set(shard, Math.max(Number(positions[index + 1]), this.appendedUpTo(shard)));
+    }
+  }
+
+  /**
+   * On a single server, the append of a one-shard store's outbox sent right behind its commit script, in the same
+   * round trip (see append-outbox.lua): call it without awaiting the commit. Answers the outbox's position after it.
+   */
+  async appendOnServer(taskIds: readonly string[]): Promise<number> {
+    const keys = [this.keys.shards[0]!.outbox, this.keys.events, this.keys.outboxPositions];
+    for (const id of taskIds) keys.push(this.keys.taskEvents(id));
+    const position = Number(await this.runScript(SCRIPTS.appendOutbox, keys, [0, ...taskIds]));
+    this.#appended.set(0, Math.max(position, this.appendedUpTo(0)));
+    return position;
+  }
+
+  /** Appends what every shard's outbox holds (entries left by a process that died after its commit), then trims. */
+  async drainOutboxes(): Promise<void> {
+    for (;;) {
+      this.countCommands(this.keys.shardCount);
+      const outboxes = await Promise.all(
+        this.keys.shards.map(async ({ outbox }) =>
+          this.client.zrange(outbox, '0', String(APPEND_PAGE - 1), 'WITHSCORES'),
+        ),
+      );
+      const found = new Map(outboxes.flatMap((entries, shard) => (entries.length > 0 ? [[shard, entries]] : [])));
+      if (found.size === 0) return;
+      await this.append(found);
+      this.countCommands(found.size);
+      await Promise.all(
+        [...found.keys()].map((shard) =>
+          this.client.zremrangebyscore(this.keys.shards[shard]!.outbox, '-inf', this.appendedUpTo(shard)),
+        ),
+      );
+      if (outboxes.every((entries) => entries.length < 2 * APPEND_PAGE)) return;
+    }
   }
 
   async readEvents(query: EventQuery): Promise<LoggedEvent[]> {
@@ -131,8 +209,7 @@ export class RedisEventLog extends RedisSeam implements EventLog {
    * connection), once more, since entries may have come meanwhile.
    */
   async #startReader(onEvents: () => void): Promise<() => Promise<void>> {
-    const reader = this.client.duplicate();
-    reader.on('error', () => undefined);
+    const reader = duplicateClient(this.client);
     this.#readers.add(reader);
     let lastId = (await this.lastEventId()) ?? '0-0';
     let stopped = false;
@@ -166,8 +243,31 @@ export class RedisEventLog extends RedisSeam implements EventLog {
     };
   }
 
+  /**
+   * Appends what the outboxes hold first, then deletes the oldest entries of the stream, at most `limit`, while
+   * they are beyond the newest `keepNewest` or their `at` field is before `before`, and their ids from their task's
+   * `task-events:<id>` list, in one transaction. Stream ids are never reused, so a reader's position stays valid.
+   */
   async purgeEvents({ before, keepNewest, limit }: EventPurge): Promise<number> {
-    return Number(await this.runScript(purgeScript, [this.#prefix, before, keepNewest, limit]));
+    await this.drainOutboxes();
+    this.countCommand();
+    const excess = (await this.client.xlen(this.#stream)) - keepNewest;
+    this.countCommand();
+    const oldest = (await this.client.xrange(this.#stream, '-', '+', 'COUNT', limit)) as StreamEntry[];
+    const doomed: Array<{ id: string; taskId: string | undefined }> = [];
+    for (const [index, [id, fields]] of oldest.entries()) {
+      const at = Number(fields[fields.indexOf('at') + 1]);
+      if (index >= excess && !(at < before)) break;
+      const task = fields.indexOf('t');
+      doomed.push({ id, taskId: task < 0 ? undefined : fields[task + 1] });
+    }
+    if (doomed.length === 0) return 0;
+    const transaction = this.client.multi().xdel(this.#stream, ...doomed.map(({ id }) => id));
+    for (const { id, taskId } of doomed)
+      if (taskId !== undefined) transaction.lrem(this.keys.taskEvents(taskId), 1, id);
+    this.countCommand();
+    const [deleted] = await pipelineReplies(transaction);
+    return Number(deleted);
   }
 
   /** Closes every watcher's connection: the store is closing. */
@@ -175,7 +275,7 @@ export class RedisEventLog extends RedisSeam implements EventLog {
     for (const reader of this.#readers) this.#close(reader);
   }
 
-  #close(reader: Redis): void {
+  #close(reader: RedisClient): void {
     // A blocked XREAD never answers a QUIT: the connection is cut instead, which ends the read.
     if (this.#readers.delete(reader)) reader.disconnect();
   }

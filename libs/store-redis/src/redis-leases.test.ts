@@ -2,7 +2,6 @@ import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import type { TaskRecord } from '@tasker/core';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { REDIS_SCHEMA_VERSION } from './redis-store.js';
 import type { RedisStore } from './redis-store.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
@@ -170,26 +169,6 @@ describe('leases on Redis', () => {
     } finally {
       listener.disconnect();
     }
-  });
-
-  it('upgrades a version 1 prefix: its unfinished tasks become claimable at once, oldest first', async () => {
-    const prefix = uniquePrefix();
-    const store = stores.open(prefix);
-    const [first, second, finished] = await createTasks(store, 3);
-    await store.commit([{ taskId: finished!.id, task: { state: 'completed' } }]);
-    // What version 1 stored: no lease sets, no lease fields.
-    await raw.del(`${prefix}idx:claimable`, `${prefix}idx:leased`);
-    await raw.set(`${prefix}schema`, '1');
-    expect((await store.claimTasks({ ...terms('w1'), limit: 5 })).leases).toEqual([]);
-
-    await Promise.all([store.migrate(), stores.open(prefix).migrate()]);
-    expect(await raw.get(`${prefix}schema`)).toBe(String(REDIS_SCHEMA_VERSION));
-    expect((await store.claimTasks({ ...terms('w1'), limit: 5 })).leases).toEqual([
-      { taskId: first!.id, token: 1 },
-      { taskId: second!.id, token: 1 },
-    ]);
-    await store.migrate();
-    expect((await store.claimTasks({ ...terms('w2'), limit: 5 })).leases).toEqual([]);
   });
 });
 

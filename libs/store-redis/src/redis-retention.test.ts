@@ -11,7 +11,9 @@ it("leaves no key and no index member of a purged task behind, only the prefix's
   const store = stores.open();
   const client = new Redis(TEST_REDIS_URL);
   try {
-    const keysNow = async () => (await client.keys(`${store.prefix}*`)).sort();
+    /** The prefix's keys by name, without the prefix and hash tag (`<prefix>{<prefix><part>}<name>`). */
+    const keysNow = async () =>
+      (await client.keys(`${store.prefix}*`)).map((key) => key.slice(key.indexOf('}') + 1)).sort();
     await store.migrate();
     const sharedKeys = await keysNow();
 
@@ -26,51 +28,35 @@ it("leaves no key and no index member of a purged task behind, only the prefix's
         annotations: [{ taskId: task.id, type: 'audit', content: 1, createdAt: 10 }],
         snapshot: { machineVersion: 1, state: {} },
         events: [sampleEvent(task.id, 'step.completed', 10)],
+        items: [
+          {
+            taskId: task.id,
+            stepName: 'validate_cart',
+            index: 0,
+            state: 'completed',
+            attempts: 1,
+            budgetBase: 0,
+            updatedAt: 10,
+          },
+        ],
       },
     ]);
+    expect(await store.countStepItems(task.id, 'validate_cart')).toEqual({ completed: 1 });
     expect(await store.purgeTasks([task.id])).toEqual([task.id]);
 
-    // The stream, the batch record and the analytics rollups of the task's minute outlive the task (shared by every
-    // task; rollups count what ran and expire on their own); the stream is empty.
+    // The stream, the batch record, the outbox's counter and positions outlive the task (shared by every task), and
+    // so do the analytics rollups of its minute: figures describe what ran.
     const left = (await keysNow()).filter((key) => !sharedKeys.includes(key));
-    expect(left.map((key) => key.slice(store.prefix.length).replace(/:.*$/, ''))).toEqual([
+    expect(left.map((key) => key.replace(/:.*$/, ''))).toEqual([
       'commit',
       'events',
+      'outbox-positions',
+      'outbox-seq',
       'rollup',
       'rollups',
     ]);
-    expect(await client.xlen(`${store.prefix}events`)).toBe(0);
-  } finally {
-    client.disconnect();
-  }
-});
-
-it('indexes the tasks that finished before the retention index existed when it migrates, once', async () => {
-  const store = stores.open();
-  const client = new Redis(TEST_REDIS_URL);
-  try {
-    await store.migrate();
-    const done = sampleTask({ state: 'failed', updatedAt: 50 });
-    const running = sampleTask();
-    await store.createTasks([done, running].map((task) => ({ task, steps: sampleSteps(task.id) })));
-    // As a prefix written before the index: no index, no record of having built it.
-    await client.del(`${store.prefix}idx:finished:failed`, `${store.prefix}retention-indexed`);
-    const expired = () => store.listExpiredTasks({ state: 'failed', before: 100, limit: 10 });
-    expect(await expired()).toEqual([]);
-
-    await store.migrate();
-    expect(await expired()).toEqual([
-      {
-        id: done.id,
-        namespace: done.namespace,
-        name: done.name,
-        version: done.version,
-        state: 'failed',
-        finishedAt: 50,
-      },
-    ]);
-    expect(await client.exists(`${store.prefix}retention-indexed`)).toBe(1);
-    expect(await store.purgeTasks([done.id])).toEqual([done.id]);
+    expect(await client.xlen((await client.keys(`${store.prefix}*events`))[0]!)).toBe(0);
+    expect((await client.keys(`${store.prefix}*`)).filter((key) => key.includes('idempotency'))).toEqual([]);
   } finally {
     client.disconnect();
   }

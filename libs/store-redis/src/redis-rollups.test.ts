@@ -2,7 +2,7 @@ import { durationBucket } from '@tasker/core';
 import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROLLUP_PRELUDE } from './scripts/rollup-prelude.js';
+import { luaInclude } from './lua-script.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
 
@@ -18,7 +18,7 @@ describe('analytics rollups on Redis', () => {
     try {
       const durations = [0, 7, 999, 1_000, 1_234, 9_999, 10_000, 56_789, 999_999, 1_000_001, 123_456_789_012];
       const buckets = await client.eval(
-        `${ROLLUP_PRELUDE}\nlocal out = {}\nfor i, d in ipairs(ARGV) do out[i] = tostring(duration_bucket(tonumber(d))) end\nreturn out`,
+        `${luaInclude('rollup')}\nlocal out = {}\nfor i, d in ipairs(ARGV) do out[i] = tostring(duration_bucket(tonumber(d))) end\nreturn out`,
         0,
         ...durations.map(String),
       );
@@ -63,7 +63,7 @@ describe('analytics rollups on Redis', () => {
     await store.createTask(task, sampleSteps(task.id));
     const client = new Redis(TEST_REDIS_URL);
     try {
-      const keys = await client.keys(`${prefix}rollup*`);
+      const keys = await client.keys(`${prefix}{*}rollup*`);
       expect(keys).toHaveLength(2);
       for (const key of keys) {
         const ttl = await client.pttl(key);

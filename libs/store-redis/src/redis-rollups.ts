@@ -11,14 +11,17 @@ import {
   type TaskState,
   type TransitionRecord,
 } from '@tasker/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect-client.js';
 import { pipelineReplies } from './pipeline-replies.js';
+import type { RedisKeys } from './redis-keys.js';
 
 /**
- * Analytics rollups: the figures of `TaskAnalytics`, kept by the create and commit scripts (`rollup-prelude.ts`) as
- * tasks change, so that a query reads one small hash per minute and template version instead of every task.
+ * Analytics rollups: the figures of `TaskAnalytics`, kept by the create and commit scripts (`lua/includes/rollup.lua`)
+ * as tasks change, so that a query reads one small hash per minute, template version and shard instead of every
+ * task. Each shard keeps the rollups of its tasks (in its slot, so that a commit changes them atomically with the
+ * rows); a query reads every shard's and adds them up.
  *
- * | key | type | holds |
+ * | key (of each shard) | type | holds |
  * |---|---|---|
  * | `rollups:<minute>` | set | the template versions (JSON `[namespace, name, version]`) with a task created in that minute (minutes since the epoch) |
  * | `rollup:<minute>:<template>` | hash | the figures of those tasks, as they are now: `s:<state>` tasks in a state; `td:<bucket>` completed tasks by duration bucket and `ts` the sum of their durations; per step `a:`, `e:`, `r:`, `f:<step>` attempts, executions, retries, failed steps, `d:<step>:<bucket>` and `ds:<step>` its durations, `y:<step>` its dependent system; `x:<JSON [step, code, message]>` failed attempts by error |
@@ -32,10 +35,12 @@ import { pipelineReplies } from './pipeline-replies.js';
  */
 const MINUTE = 60_000;
 
-/** What the create script adds to a new task's rollup (read in Lua as `r`). */
+/**
+ * What the create script adds to a new task's rollup (read in Lua as `r`): the rollup's minute and template version
+ * name its keys (see `ShardKeys.rollup`).
+ */
 export interface RollupArgument {
-  key: string;
-  set: string;
+  minute: number;
   template: string;
   steps: string[];
   systems: Record<string, string>;
@@ -43,12 +48,9 @@ export interface RollupArgument {
 
 /** The rollup a new task counts in, its steps and their dependent systems, for the create script. */
 export function rollupArgument(task: TaskRecord, steps: readonly StepRecord[]): RollupArgument {
-  const minute = Math.floor(task.createdAt / MINUTE);
-  const template = JSON.stringify([task.namespace, task.name, task.version]);
   return {
-    key: `rollup:${minute}:${template}`,
-    set: `rollups:${minute}`,
-    template,
+    minute: Math.floor(task.createdAt / MINUTE),
+    template: JSON.stringify([task.namespace, task.name, task.version]),
     steps: steps.map((step) => step.name),
     systems: Object.fromEntries(
       steps.flatMap((step) => (step.dependentSystem === undefined ? [] : [[step.name, step.dependentSystem]])),
@@ -105,14 +107,14 @@ interface Rollup {
 }
 
 /**
- * The rollups of the minutes the filter's window touches, of the filter's template: one pipeline of `SMEMBERS` (the
- * templates of each minute), then one of `HGETALL`.
+ * The rollups of the minutes the filter's window touches, of the filter's template, of every shard: per shard one
+ * pipeline of `SMEMBERS` (the templates of each minute), then one of `HGETALL`, all shards at once.
  *
  * @param countCommands told how many commands were sent, for the store's command count.
  */
 async function readRollups(
-  client: Redis,
-  prefix: string,
+  client: RedisClient,
+  keys: RedisKeys,
   filter: ActivityFilter,
   countCommands: (count: number) => void,
 ): Promise<Rollup[]> {
@@ -120,25 +122,35 @@ async function readRollups(
   const last = Math.floor((filter.createdTo - 1) / MINUTE);
   if (last < first) return [];
   const minutes = Array.from({ length: last - first + 1 }, (_, index) => first + index);
-  const listing = client.pipeline();
-  for (const minute of minutes) listing.smembers(`${prefix}rollups:${minute}`);
-  const templates = (await pipelineReplies(listing)) as string[][];
-  countCommands(minutes.length);
-  const wanted = minutes.flatMap((minute, index) =>
-    templates[index]!.flatMap((template) => {
-      const [namespace, name, version] = JSON.parse(template) as [string, string, string];
-      if (filter.namespace !== undefined && namespace !== filter.namespace) return [];
-      if (filter.name !== undefined && name !== filter.name) return [];
-      if (filter.version !== undefined && version !== filter.version) return [];
-      return [{ key: `${prefix}rollup:${minute}:${template}`, namespace, name, version }];
+  const perShard = await Promise.all(
+    keys.shards.map(async (shard) => {
+      const listing = client.pipeline();
+      for (const minute of minutes) listing.smembers(shard.rollupSet(minute));
+      const templates = (await pipelineReplies(listing)) as string[][];
+      countCommands(minutes.length);
+      const wanted = minutes.flatMap((minute, index) =>
+        templates[index]!.flatMap((template) => {
+          const [namespace, name, version] = JSON.parse(template) as [string, string, string];
+          if (filter.namespace !== undefined && namespace !== filter.namespace) return [];
+          if (filter.name !== undefined && name !== filter.name) return [];
+          if (filter.version !== undefined && version !== filter.version) return [];
+          return [{ key: shard.rollup(minute, template), namespace, name, version }];
+        }),
+      );
+      if (wanted.length === 0) return [];
+      const reading = client.pipeline();
+      for (const { key } of wanted) reading.hgetall(key);
+      const hashes = (await pipelineReplies(reading)) as Array<Record<string, string>>;
+      countCommands(wanted.length);
+      return wanted.map(({ namespace, name, version }, index) => ({
+        namespace,
+        name,
+        version,
+        fields: hashes[index]!,
+      }));
     }),
   );
-  if (wanted.length === 0) return [];
-  const reading = client.pipeline();
-  for (const { key } of wanted) reading.hgetall(key);
-  const hashes = (await pipelineReplies(reading)) as Array<Record<string, string>>;
-  countCommands(wanted.length);
-  return wanted.map(({ namespace, name, version }, index) => ({ namespace, name, version, fields: hashes[index]! }));
+  return perShard.flat();
 }
 
 /** A field's kind (before the first `:`) and the rest. */
@@ -149,14 +161,14 @@ function splitField(field: string): [string, string] {
 
 /** `TaskAnalytics.taskFigures` from the rollups. */
 export async function rollupTaskFigures(
-  client: Redis,
-  prefix: string,
+  client: RedisClient,
+  keys: RedisKeys,
   filter: ActivityFilter,
   countCommands: (count: number) => void,
 ): Promise<TaskFigures> {
   const counts = new Map<string, { namespace: string; state: TaskState; count: number }>();
   const durations = newHistogram();
-  for (const { namespace, fields } of await readRollups(client, prefix, filter, countCommands)) {
+  for (const { namespace, fields } of await readRollups(client, keys, filter, countCommands)) {
     for (const [field, value] of Object.entries(fields)) {
       const [kind, rest] = splitField(field);
       if (kind === 's') {
@@ -176,8 +188,8 @@ export async function rollupTaskFigures(
 
 /** `TaskAnalytics.stepFigures` from the rollups. */
 export async function rollupStepFigures(
-  client: Redis,
-  prefix: string,
+  client: RedisClient,
+  keys: RedisKeys,
   filter: ActivityFilter,
   countCommands: (count: number) => void,
 ): Promise<StepFigures> {
@@ -188,7 +200,7 @@ export async function rollupStepFigures(
   const steps = new Map<string, Step>();
   const templates = new Map<string, { namespace: string; name: string; version: string; histogram: Histogram }>();
   let tasks = 0;
-  for (const { namespace, name, version, fields } of await readRollups(client, prefix, filter, countCommands)) {
+  for (const { namespace, name, version, fields } of await readRollups(client, keys, filter, countCommands)) {
     const templateKey = JSON.stringify([namespace, name, version]);
     const template = templates.get(templateKey) ?? { namespace, name, version, histogram: newHistogram() };
     templates.set(templateKey, template);

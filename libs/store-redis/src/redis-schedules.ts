@@ -1,18 +1,6 @@
 import type { ScheduleAdvance, ScheduleRecord } from '@tasker/core';
-import { LuaScript } from './lua-script.js';
 import { RedisSeam } from './redis-seam.js';
-
-/**
- * The compare-and-set of a schedule's next fire time: changes the schedule only while its `nextFireAt` field is
- * still ARGV[2] (JSON, compared as the string TypeScript wrote).
- * ARGV: the schedule's hash key (the store's scripts take their keys in ARGV), from, then field/value pairs to set.
- * Returns 1 when it set them, 0 otherwise.
- */
-const ADVANCE_SCRIPT = new LuaScript(`
-if redis.call('HGET', ARGV[1], 'nextFireAt') ~= ARGV[2] then return 0 end
-redis.call('HSET', ARGV[1], unpack(ARGV, 3))
-return 1
-`);
+import { SCRIPTS } from './scripts.js';
 
 /** The fields of a schedule kept beside its `record`, which a fire changes. */
 const MOVING_FIELDS = ['nextFireAt', 'lastTaskId', 'updatedAt'] as const;
@@ -81,7 +69,11 @@ export class RedisSchedules extends RedisSeam {
     const fields = MOVING_FIELDS.flatMap((field) =>
       advance[field] === undefined ? [] : [field, JSON.stringify(advance[field])],
     );
-    const args = [this.keys.schedule(id), JSON.stringify(from), ...fields];
-    return (await this.runScript(ADVANCE_SCRIPT, args)) === 1;
+    const changed = await this.runScript(
+      SCRIPTS.advanceSchedule,
+      [this.keys.schedule(id)],
+      [JSON.stringify(from), ...fields],
+    );
+    return changed === 1;
   }
 }

@@ -1,8 +1,9 @@
-import { describeStoreContract, sampleSteps, sampleTask } from '@tasker/core/testing';
+import { describeStoreContract, sampleEvent, sampleSteps, sampleTask } from '@tasker/core/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
+import { SCRIPTS } from './scripts.js';
 import { TEST_REDIS_URL, uniquePrefix } from './test-fixtures/test-redis.js';
 import { TestStores } from './test-fixtures/test-stores.js';
 
@@ -12,6 +13,8 @@ const openStore = (prefix?: string) => stores.open(prefix);
 afterEach(() => stores.cleanUp());
 
 describeStoreContract('Redis', () => openStore());
+// Several shards on one server: the merges and multi-shard paths a cluster takes, without a cluster.
+describeStoreContract('Redis, 4 shards', () => stores.open(undefined, TEST_REDIS_URL, { shards: 4 }));
 
 describe('RedisStore', () => {
   it('keeps two prefixes on one server apart', async () => {
@@ -85,6 +88,28 @@ describe('RedisStore', () => {
     const again = store.commandCount;
     await store.commit([{ taskId: tasks[0]!.id, task: { updatedAt: 2 } }]);
     expect(store.commandCount - again).toBe(1);
+  });
+
+  it("appends a commit's events with it in one round trip, and still when the server ran the append first", async () => {
+    const store = openStore();
+    const task = sampleTask();
+    await store.createTask(task, sampleSteps(task.id));
+    const before = store.commandCount;
+    await store.commit([{ taskId: task.id, events: [sampleEvent(task.id, 'step.started', 1)] }]);
+    // The commit script and the append behind it: two commands, one round trip.
+    expect(store.commandCount - before).toBe(2);
+    // A server that forgot the commit script but knows the append's runs the append first, before the commit sent
+    // again whole: the store appends the commit's events as a cluster would.
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      await raw.script('FLUSH');
+      await raw.script('LOAD', SCRIPTS.appendOutbox.source);
+      await store.commit([{ taskId: task.id, events: [sampleEvent(task.id, 'step.completed', 2)] }]);
+    } finally {
+      raw.disconnect();
+    }
+    const logged = await store.readEvents({ taskId: task.id, limit: 10 });
+    expect(logged.map(({ event }) => event.type)).toEqual(['step.started', 'step.completed']);
   });
 
   it('keeps JSON values exactly: long numbers, unicode, empty arrays and objects, nulls', async () => {
@@ -174,15 +199,28 @@ describe('RedisStore', () => {
     );
   });
 
-  it('records its data model version once and refuses a prefix holding another', async () => {
+  it('records its data model version and shard count once and refuses a prefix holding others', async () => {
     const prefix = uniquePrefix();
     const store = openStore(prefix);
     await Promise.all([store.migrate(), openStore(prefix).migrate()]);
     await store.migrate();
+    await expect(stores.open(prefix, TEST_REDIS_URL, { shards: 2 }).migrate()).rejects.toMatchObject({
+      code: 'STORE_SCHEMA_MISMATCH',
+      message: expect.stringContaining('version 3 with 1 shards'),
+    });
     const raw = new Redis(TEST_REDIS_URL);
+    // Where versions 1 and 2, whose keys had no hash tags, recorded themselves; no version ever was 99.
     await raw.set(`${prefix}schema`, '99');
     raw.disconnect();
-    await expect(store.migrate()).rejects.toMatchObject({ code: 'STORE_SCHEMA_MISMATCH' });
+    await expect(store.migrate()).rejects.toMatchObject({
+      code: 'STORE_SCHEMA_MISMATCH',
+      message: expect.stringContaining('holds data model version 99;'),
+    });
+  });
+
+  it('refuses a prefix holding a brace, which would put every key in one slot, and shard counts out of range', () => {
+    expect(() => createRedisStore(TEST_REDIS_URL, { prefix: '{app}:' })).toThrow(/prefix: must hold no '\{' or '\}'/);
+    expect(() => createRedisStore(TEST_REDIS_URL, { shards: 0 })).toThrow(/shards: must be a whole number from 1/);
   });
 
   it('rejects commands promptly while the server is unreachable', async () => {

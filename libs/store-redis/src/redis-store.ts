@@ -1,11 +1,6 @@
-import { classifyRedisError } from './classify-error.js';
 import { randomUUID } from 'node:crypto';
 import {
-  NotFoundError,
   TaskerError,
-  decodeTaskCursor,
-  encodeTaskCursor,
-  pageSize,
   type ActivityFilter,
   type HeldSlot,
   type SlotGrant,
@@ -53,63 +48,65 @@ import {
   type ExpiredTaskQuery,
   type PurgeOptions,
 } from '@tasker/core';
-import type { Redis } from 'ioredis';
-import { pageRange, taskIdOfMember } from './index-member.js';
-import { listActivity } from './list-activity.js';
+import { classifyRedisError } from './classify-error.js';
+import { isCluster, type RedisClient } from './connect-client.js';
+import { parseJsonList, stepsFromHash, taskFromHash } from './record-codec.js';
+import { RedisCommits } from './redis-commits.js';
+import { RedisCreations } from './redis-creations.js';
 import { rollupStepFigures, rollupTaskFigures } from './redis-rollups.js';
-import { loadTasks } from './load-tasks.js';
-import { LuaScript } from './lua-script.js';
-import { parseJsonList, pairsOf, stepsFromHash, taskFromHash } from './record-codec.js';
+import { RollupNames } from './rollup-names.js';
 import { RedisEventLog } from './redis-event-log.js';
+import { RedisKeys } from './redis-keys.js';
 import { RedisLeases } from './redis-leases.js';
+import { RedisQueries } from './redis-queries.js';
 import { RedisRetention } from './redis-retention.js';
+import { RedisSchedules } from './redis-schedules.js';
 import { RedisSubscribers } from './redis-subscribers.js';
 import { RedisWebhookDeliveries } from './redis-webhook-deliveries.js';
-import { RedisSchedules } from './redis-schedules.js';
-import { indexSuffix, RedisKeys } from './redis-keys.js';
-import { newTaskArgument, writeArgument } from './script-arguments.js';
-import { COMMIT_SCRIPT } from './scripts/commit-script.js';
-import { CREATE_TASK_SCRIPT } from './scripts/create-task-script.js';
-import { LIST_TASKS_SCRIPT } from './scripts/list-tasks-script.js';
-import { MIGRATE_SCRIPT } from './scripts/migrate-script.js';
-import { SEND_SIGNAL_SCRIPT } from './scripts/send-signal-script.js';
+import { newTaskArgument } from './script-arguments.js';
+import { SCRIPTS } from './scripts.js';
+import { UNTAGGED_VERSIONS, UntaggedUpgrade } from './untagged-upgrade.js';
 import { RedisLimits } from './redis-limits.js';
 import { WorkWatchers } from './work-watchers.js';
 
 /**
- * The version of the data model described in `redis-keys.ts`; `migrate()` upgrades a prefix holding version 1
- * (before leases) and refuses any other. Version 2 added the lease fields and sets: a version 1 process writing to
- * the prefix would create tasks no worker ever claims, and write without fencing.
+ * The version of the data model described in `redis-keys.ts`. Version 3 gave every key a hash tag and spread the
+ * tasks over shards (for Redis Cluster); `migrate()` moves a prefix of version 1 or 2 (untagged keys) into it.
  */
-export const REDIS_SCHEMA_VERSION = 2;
-const UPGRADABLE_SCHEMA_VERSION = 1;
+export const REDIS_SCHEMA_VERSION = 3;
 
-const createTaskScript = new LuaScript(CREATE_TASK_SCRIPT);
-const commitScript = new LuaScript(COMMIT_SCRIPT);
-const listTasksScript = new LuaScript(LIST_TASKS_SCRIPT);
-const migrateScript = new LuaScript(MIGRATE_SCRIPT);
-const sendSignalScript = new LuaScript(SEND_SIGNAL_SCRIPT);
+/** The shard count of a store on a Redis Cluster when none is given. */
+export const DEFAULT_CLUSTER_SHARDS = 16;
 
-/** How a {@link RedisStore} names its keys. */
+/** How a {@link RedisStore} names and spreads its keys. */
 export interface RedisStoreOptions {
-  /** Prepended to every key, so several apps or test runs share one server. `tasker:` when absent. */
+  /** Prepended to every key, so several apps or test runs share one server. `tasker:` when absent; no braces. */
   prefix?: string;
+  /**
+   * How many shards (hash-tag slots) the tasks of the prefix are spread over, 1 to 1024: on a Redis Cluster each
+   * shard may live on another node. 1 on a single server, {@link DEFAULT_CLUSTER_SHARDS} on a cluster when absent.
+   * Recorded by `migrate()`: every store of a prefix must use the same count.
+   */
+  shards?: number;
 }
 
 /**
- * A {@link TaskStore} on Redis (7 or later; one server or a primary, not a cluster, since scripts compute key
- * names). The data model is described in `redis-keys.ts`.
- *
- * Every change is one Lua script, so it is atomic and costs one round trip: `createTask` (idempotency key, task,
- * steps and index entries), `commit` (a whole group-commit batch of many tasks, fencing checked write by write)
- * and each lease operation (see `RedisLeases`). Every read is one command. `watchWork` listens on a pub/sub
+ * A {@link TaskStore} on Redis 7 or later: one server, a primary, or a Redis Cluster. The data model is described
+ * in `redis-keys.ts`: a task's keys and its shard's indexes share a hash tag, so every change of one shard is one
+ * Lua script, atomic, and one round trip: `createTask` (task, steps and index entries), `commit` (the writes of a
+ * group-commit batch to one shard, fencing checked write by write), each lease operation (see `RedisLeases`).
+ * Operations over several shards send one script per shard at once; the event log lives in a slot of its own,
+ * appended after the commit from the shards' outboxes (see `RedisEventLog`). `watchWork` listens on a pub/sub
  * channel of the prefix, with a connection of its own. Create it with {@link createRedisStore}.
  */
 export class RedisStore implements TaskStore {
   readonly prefix: string;
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #keys: RedisKeys;
+  readonly #creations: RedisCreations;
+  readonly #commits: RedisCommits;
+  readonly #queries: RedisQueries;
   readonly #leases: RedisLeases;
   readonly #watchers: WorkWatchers;
   readonly #eventLog: RedisEventLog;
@@ -118,27 +115,36 @@ export class RedisStore implements TaskStore {
   readonly #schedules: RedisSchedules;
   readonly #retention: RedisRetention;
   readonly #limits: RedisLimits;
-  /** Names this instance's record of recently committed batches (see the commit script). */
-  readonly #instanceId = randomUUID();
-  #batchSequence = 0;
   #commands = 0;
   readonly #countCommand = () => {
     this.#commands++;
   };
 
-  constructor(client: Redis, owned: boolean, options: RedisStoreOptions = {}) {
+  /** @throws InvalidRequestError when the prefix holds a brace or the shard count is out of range. */
+  constructor(client: RedisClient, owned: boolean, options: RedisStoreOptions = {}) {
     this.#client = client;
     this.#owned = owned;
     this.prefix = options.prefix ?? 'tasker:';
-    this.#keys = new RedisKeys(this.prefix);
-    this.#leases = new RedisLeases(client, this.prefix, this.#countCommand);
-    this.#watchers = new WorkWatchers(client, this.#keys.workChannel);
-    this.#eventLog = new RedisEventLog(client, this.#keys, this.#countCommand);
-    this.#subscribers = new RedisSubscribers(client, this.#keys, this.#countCommand);
-    this.#webhookDeliveries = new RedisWebhookDeliveries(client, this.#keys, this.#countCommand);
-    this.#schedules = new RedisSchedules(client, this.#keys, this.#countCommand);
-    this.#retention = new RedisRetention(client, this.#keys, this.#countCommand);
-    this.#limits = new RedisLimits(client, this.#keys, this.#countCommand);
+    const keys = new RedisKeys(this.prefix, options.shards ?? (isCluster(client) ? DEFAULT_CLUSTER_SHARDS : 1));
+    const count = this.#countCommand;
+    this.#keys = keys;
+    this.#eventLog = new RedisEventLog(client, keys, count);
+    const rollups = new RollupNames();
+    this.#creations = new RedisCreations(client, keys, count, rollups);
+    this.#commits = new RedisCommits(client, keys, count, this.#eventLog, rollups);
+    this.#queries = new RedisQueries(client, keys, count, rollups);
+    this.#leases = new RedisLeases(client, keys, count);
+    this.#watchers = new WorkWatchers(client, keys.workChannel);
+    this.#subscribers = new RedisSubscribers(client, keys, count);
+    this.#webhookDeliveries = new RedisWebhookDeliveries(client, keys, count);
+    this.#schedules = new RedisSchedules(client, keys, count);
+    this.#retention = new RedisRetention(client, keys, count);
+    this.#limits = new RedisLimits(client, keys, count);
+  }
+
+  /** How many shards the store spreads its tasks over (see {@link RedisStoreOptions.shards}). */
+  get shards(): number {
+    return this.#keys.shardCount;
   }
 
   saveSchedule(schedule: ScheduleRecord): Promise<void> {
@@ -183,70 +189,68 @@ export class RedisStore implements TaskStore {
   }
 
   /**
-   * Records the data model's version under the prefix, or checks the one recorded, upgrading version 1 (its
-   * unfinished tasks become claimable at once; see the migrate script), and indexes the tasks finished before
-   * retention's index existed (once per prefix, see `RedisRetention.indexFinishedTasks`). Redis needs no schema, so this is
-   * otherwise a guard against a prefix written by an incompatible store; safe when several processes start at once.
-   * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version.
+   * Records the data model's version and the shard count under the prefix, or checks the ones recorded. A prefix of
+   * data model 1 or 2 (keys without hash tags, one server) is upgraded first (see {@link UntaggedUpgrade}: stop the
+   * processes of the older version before). Redis needs no schema, so this is otherwise a guard against a prefix
+   * written by an incompatible store (or one of another shard count, which would look for tasks in other slots);
+   * safe when several processes start at once.
+   * @throws TaskerError `STORE_SCHEMA_MISMATCH` when the prefix holds another version or shard count.
    */
   async migrate(): Promise<void> {
-    const recorded = (await migrateScript.run(
-      this.#client,
-      [this.prefix, REDIS_SCHEMA_VERSION, UPGRADABLE_SCHEMA_VERSION],
-      this.#countCommand,
-    )) as string | null;
-    if (recorded !== null) {
-      throw new TaskerError(
+    const mismatch = (found: string) =>
+      new TaskerError(
         'STORE_SCHEMA_MISMATCH',
-        `Redis prefix '${this.prefix}' holds data model version ${recorded}; this store reads version ${REDIS_SCHEMA_VERSION}`,
+        `Redis prefix '${this.prefix}' holds ${found}; this store reads data model version ${REDIS_SCHEMA_VERSION} with ${this.shards} shards`,
       );
+    this.#commands++;
+    const untagged = await this.#client.get(this.#keys.untaggedSchema);
+    if (untagged !== null) {
+      if (!UNTAGGED_VERSIONS.includes(untagged)) throw mismatch(`data model version ${untagged}`);
+      await new UntaggedUpgrade(this.#client, this.#keys, this.#countCommand).upgrade(untagged);
     }
-    await this.#retention.indexFinishedTasks();
+    const recorded = (await SCRIPTS.migrate.run(
+      this.#client,
+      [this.#keys.schema, this.#keys.shardCountKey],
+      [REDIS_SCHEMA_VERSION, this.shards],
+      this.#countCommand,
+    )) as [string, string] | null;
+    if (recorded !== null) throw mismatch(`data model version ${recorded[0]} with ${recorded[1] || '?'} shards`);
   }
 
   /**
-   * One script call per task, all sent at once on the connection (one round trip): Redis runs them in order, so a
-   * key repeated in the batch finds the task the first request created. Every request is checked before the first
-   * is sent. Each unleased task publishes its own notification: a watching worker that is claiming already
+   * The creations of a batch, all sent at once (see {@link RedisCreations}), but for a request whose idempotency key
+   * an earlier request of the batch has too: it waits for that one, so that it finds the task the first created
+   * (on a cluster, calls to different nodes may be answered in any order). Every request is checked before the
+   * first is sent. Each unleased task publishes its own notification: a watching worker that is claiming already
    * folds them into one more claim.
    */
   async createTasks(requests: readonly NewTask[]): Promise<CreateTaskResult[]> {
     const created = requests.map((request) => ({ task: request.task, argument: newTaskArgument(request) }));
-    return Promise.all(created.map(({ task, argument }) => this.#create(task, argument)));
+    const byKey = new Map<string, Promise<unknown>>();
+    return Promise.all(
+      created.map(({ task, argument }) => {
+        // Whatever became of the earlier request, this one then runs.
+        const earlier = argument.idempotency === undefined ? undefined : byKey.get(argument.idempotency);
+        const creation = (earlier?.catch(() => undefined) ?? Promise.resolve()).then(() =>
+          this.#creations.create(task, argument),
+        );
+        if (argument.idempotency !== undefined) byKey.set(argument.idempotency, creation);
+        return creation;
+      }),
+    );
   }
 
   async createTask(task: TaskRecord, steps: StepRecord[]): Promise<CreateTaskResult> {
-    return this.#create(task, newTaskArgument({ task, steps }));
+    return this.#creations.create(task, newTaskArgument({ task, steps }));
   }
 
-  async #create(task: TaskRecord, argument: string): Promise<CreateTaskResult> {
-    const reply = (await createTaskScript.run(this.#client, [this.prefix, argument], this.#countCommand)) as [
-      number,
-      string[]?,
-    ];
-    if (reply[0] === 1) return { task: JSON.parse(JSON.stringify(task)) as TaskRecord, created: true };
-    return { task: taskFromHash(pairsOf(reply[1] ?? []))!, created: false };
-  }
-
+  /**
+   * Commits a batch, one script per shard it touches (see {@link RedisCommits}). The write queue retries a failed
+   * batch with the same id: each shard skips a batch it applied although its reply was lost.
+   */
   async commit(writes: readonly TaskWrite[], batch: { id: string } = { id: randomUUID() }): Promise<CommitResult> {
     if (writes.length === 0) return { fenced: [] };
-    // The write queue retries a failed batch with the same id: the script skips a batch it applied although its
-    // reply was lost.
-    const token = batch.id;
-    const argument = JSON.stringify(writes.map(writeArgument));
-    try {
-      const fenced = (await commitScript.run(
-        this.#client,
-        [this.prefix, this.#instanceId, token, ++this.#batchSequence, argument],
-        this.#countCommand,
-      )) as string[];
-      return { fenced };
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('TASK_NOT_FOUND ')) {
-        throw new NotFoundError('TASK_NOT_FOUND', `RedisStore: ${error.message.slice('TASK_NOT_FOUND '.length)}`);
-      }
-      throw error;
-    }
+    return this.#commits.commit(writes, batch.id);
   }
 
   /** A missing task is lost, a script's refusal of the data rejected, the rest transient: see {@link classifyRedisError}. */
@@ -338,21 +342,24 @@ export class RedisStore implements TaskStore {
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {
     this.#commands++;
-    return taskFromHash(Object.entries(await this.#client.hgetall(this.#keys.task(taskId))));
+    return taskFromHash(Object.entries(await this.#client.hgetall(this.#keys.task(taskId).task)));
   }
 
   async sendSignal(signal: SentSignal): Promise<SendSignalOutcome> {
     const { taskId, name, payload, sentAt } = signal;
-    return (await sendSignalScript.run(
+    const shard = this.#keys.shardOf(taskId);
+    const keys = this.#keys.task(taskId);
+    return (await SCRIPTS.sendSignal.run(
       this.#client,
-      [this.prefix, taskId, name, JSON.stringify({ payload, sentAt }), sentAt],
+      [shard.claimable, shard.owners, keys.task, keys.signals],
+      [taskId, name, JSON.stringify({ payload, sentAt }), sentAt, this.#keys.workChannel],
       this.#countCommand,
     )) as SendSignalOutcome;
   }
 
   async readSignals(taskId: string): Promise<SentSignal[]> {
     this.#commands++;
-    const stored = await this.#client.hgetall(this.#keys.signals(taskId));
+    const stored = await this.#client.hgetall(this.#keys.task(taskId).signals);
     return Object.entries(stored)
       .map(([name, value]) => {
         const { payload, sentAt } = JSON.parse(value) as Pick<SentSignal, 'payload' | 'sentAt'>;
@@ -382,65 +389,49 @@ export class RedisStore implements TaskStore {
 
   async getSteps(taskId: string): Promise<StepRecord[]> {
     this.#commands++;
-    return stepsFromHash(taskId, Object.entries(await this.#client.hgetall(this.#keys.steps(taskId))));
+    return stepsFromHash(taskId, Object.entries(await this.#client.hgetall(this.#keys.task(taskId).steps)));
   }
 
   async getTransitions(taskId: string): Promise<TransitionRecord[]> {
     this.#commands++;
-    return parseJsonList(await this.#client.lrange(this.#keys.transitions(taskId), 0, -1));
+    return parseJsonList(await this.#client.lrange(this.#keys.task(taskId).transitions, 0, -1));
   }
 
   async getAnnotations(taskId: string): Promise<AnnotationRecord[]> {
     this.#commands++;
-    return parseJsonList(await this.#client.lrange(this.#keys.annotations(taskId), 0, -1));
+    return parseJsonList(await this.#client.lrange(this.#keys.task(taskId).annotations, 0, -1));
   }
 
   async getSnapshot(taskId: string): Promise<StoredSnapshot | undefined> {
     this.#commands++;
-    const snapshot = await this.#client.get(this.#keys.snapshot(taskId));
+    const snapshot = await this.#client.get(this.#keys.task(taskId).snapshot);
     return snapshot === null ? undefined : (JSON.parse(snapshot) as StoredSnapshot);
   }
 
   async loadTasks(taskIds: readonly string[]): Promise<StoredTask[]> {
-    return loadTasks(this.#client, this.#keys, taskIds, (count) => (this.#commands += count));
+    return this.#queries.loadTasks(taskIds);
   }
 
   async listTasks(filter: TaskFilter = {}): Promise<TaskPage> {
-    const limit = pageSize(filter.limit);
-    const cursor = filter.cursor === undefined ? undefined : decodeTaskCursor(filter.cursor);
-    const query = {
-      filters: filterIndexes(filter),
-      ...pageRange({ cursor, createdFrom: filter.createdFrom, createdTo: filter.createdTo }),
-      count: limit + 1,
-    };
-    const reply = (await listTasksScript.run(
-      this.#client,
-      [this.prefix, JSON.stringify(query)],
-      this.#countCommand,
-    )) as string[][];
-    const found = reply.map((fields) => taskFromHash(pairsOf(fields))).filter((task) => task !== undefined);
-    const tasks = found.slice(0, limit);
-    const last = tasks.at(-1);
-    return found.length > limit && last ? { tasks, nextCursor: encodeTaskCursor(last) } : { tasks };
+    return this.#queries.listTasks(filter);
   }
 
   async listActivity(filter: ActivityFilter): Promise<TaskActivity[]> {
-    return listActivity(this.#client, this.#keys, filter, (count) => (this.#commands += count));
+    return this.#queries.listActivity(filter);
   }
 
   /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
   async taskFigures(filter: ActivityFilter): Promise<TaskFigures> {
-    return rollupTaskFigures(this.#client, this.#keys.prefix, filter, (count) => (this.#commands += count));
+    return rollupTaskFigures(this.#client, this.#keys, filter, (count) => (this.#commands += count));
   }
 
   /** From the per-minute rollups the scripts keep (see `redis-rollups.ts`), not from the tasks. */
   async stepFigures(filter: ActivityFilter): Promise<StepFigures> {
-    return rollupStepFigures(this.#client, this.#keys.prefix, filter, (count) => (this.#commands += count));
+    return rollupStepFigures(this.#client, this.#keys, filter, (count) => (this.#commands += count));
   }
 
   async listUnfinishedTaskIds(): Promise<string[]> {
-    this.#commands++;
-    return (await this.#client.zrange(this.#keys.unfinished, 0, '-1')).map(taskIdOfMember);
+    return this.#queries.listUnfinishedTaskIds();
   }
 
   /**
@@ -458,17 +449,4 @@ export class RedisStore implements TaskStore {
       this.#client.disconnect();
     }
   }
-}
-
-/** The index suffixes a filter narrows by: all of the lists must match, any index within one list. */
-function filterIndexes(filter: TaskFilter): string[][] {
-  const filters: string[][] = [];
-  if (filter.state !== undefined)
-    filters.push(([] as string[]).concat(filter.state).map((state) => indexSuffix('state', state)));
-  if (filter.namespace !== undefined) filters.push([indexSuffix('namespace', filter.namespace)]);
-  if (filter.name !== undefined) filters.push([indexSuffix('name', filter.name)]);
-  if (filter.version !== undefined) filters.push([indexSuffix('version', filter.version)]);
-  if (filter.correlationId !== undefined) filters.push([indexSuffix('correlation', filter.correlationId)]);
-  if (filter.annotationType !== undefined) filters.push([indexSuffix('annotation', filter.annotationType)]);
-  return filters;
 }

@@ -1,9 +1,6 @@
 import type { WebhookDelivery, WebhookDeliveryLog, WebhookDeliveryQuery } from '@tasker/core';
-import { LuaScript } from './lua-script.js';
 import { RedisSeam } from './redis-seam.js';
-import { RECORD_WEBHOOK_DELIVERY_SCRIPT } from './scripts/record-webhook-delivery-script.js';
-
-const recordScript = new LuaScript(RECORD_WEBHOOK_DELIVERY_SCRIPT);
+import { SCRIPTS } from './scripts.js';
 
 /** A list entry, `<sequence> <json>`, as its sequence and try. */
 function entryOf(raw: string): { sequence: number; delivery: WebhookDelivery } {
@@ -13,11 +10,15 @@ function entryOf(raw: string): { sequence: number; delivery: WebhookDelivery } {
 
 /**
  * The {@link WebhookDeliveryLog} of a {@link RedisStore}: a list per webhook, newest first and trimmed on every push
- * (one script), and the set of webhook names, so that a read across webhooks merges their lists by sequence.
+ * (one script), and the set of webhook names, all in the store-wide slot, so that a read across webhooks merges their lists by sequence.
  */
 export class RedisWebhookDeliveries extends RedisSeam implements WebhookDeliveryLog {
   async recordWebhookDelivery(delivery: WebhookDelivery, keepNewest: number): Promise<void> {
-    await this.runScript(recordScript, [this.keys.prefix, delivery.webhook, JSON.stringify(delivery), keepNewest]);
+    await this.runScript(
+      SCRIPTS.recordWebhookDelivery,
+      [this.keys.webhookDeliveries(delivery.webhook), this.keys.webhookSequence, this.keys.webhooks],
+      [delivery.webhook, JSON.stringify(delivery), keepNewest],
+    );
   }
 
   async listWebhookDeliveries({ webhook, eventId, limit = 100 }: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {

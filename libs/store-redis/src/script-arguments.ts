@@ -1,6 +1,6 @@
-import { InvalidRequestError, type NewTask, type TaskWrite } from '@tasker/core';
+import { InvalidRequestError, TASK_STATES, type NewTask, type TaskWrite } from '@tasker/core';
 import { indexMember } from './index-member.js';
-import { idempotencySuffix, indexSuffix, stepField } from './redis-keys.js';
+import { idempotencySuffix, indexSuffix, stepField, type RedisKeys } from './redis-keys.js';
 import { stepHashFields, toHashFields } from './record-codec.js';
 import { errorFields, rollupArgument, type RollupArgument } from './redis-rollups.js';
 
@@ -40,9 +40,8 @@ export interface WriteArgument {
   /** Map steps' items: `[step name, index, JSON StepItemRecord]` in turn, each set in the step's `items:` hash. */
   items?: string[];
   snapshot?: string;
-  /** The write's events as JSON, appended to the event log's stream, and their times (strings, as scores are). */
+  /** The write's events as outbox entries: each JSON `[task id, time (ms), JSON event]` (see `redis-keys.ts`). */
   events?: string[];
-  eventTimes?: string[];
   /** The writer's fencing token: the script skips the write unless the task's stored token equals it. */
   token?: number;
   /** The rollup fields of the write's failed attempts (see `redis-rollups.ts`). */
@@ -63,7 +62,7 @@ export function scoreOf(ms: number, field: string): string {
 }
 
 /** The create-task script's argument for a task, its steps and its lease, if created leased. */
-export function newTaskArgument({ task, steps, lease, claimableAt }: NewTask): string {
+export function newTaskArgument({ task, steps, lease, claimableAt }: NewTask): NewTaskArgument {
   const argument: NewTaskArgument = {
     id: task.id,
     member: indexMember(task.createdAt, task.id),
@@ -88,8 +87,32 @@ export function newTaskArgument({ task, steps, lease, claimableAt }: NewTask): s
     ...(lease ? { lease: { owner: lease.workerId, expiry: scoreOf(lease.until, 'lease.until') } } : {}),
     ...(task.idempotencyKey === undefined ? {} : { idempotency: idempotencySuffix(task, task.idempotencyKey) }),
   };
-  return JSON.stringify(argument);
+  return argument;
 }
+
+/** The KEYS of create-task.lua and publish-task.lua for a task. */
+export function creationKeys(keys: RedisKeys, argument: NewTaskArgument): string[] {
+  const shard = keys.shardOf(argument.id);
+  const task = keys.task(argument.id);
+  return [
+    shard.claimable,
+    shard.leased,
+    shard.owners,
+    shard.tokens,
+    task.task,
+    task.steps,
+    shard.all,
+    shard.state(argument.state),
+    shard.unfinished,
+    shard.finished(argument.state),
+    shard.rollup(argument.rollup.minute, argument.rollup.template),
+    shard.rollupSet(argument.rollup.minute),
+    ...argument.indexes.map((suffix) => shard.index(suffix)),
+  ];
+}
+
+/** The outbox entry `[task id, time, JSON event]` of an event, as the commit script puts it in the shard's outbox. */
+export type OutboxEntry = [taskId: string, at: number, event: string];
 
 /** Fields a patch sets (as `[field, JSON, ...]`) and clears (a key present with `undefined`). */
 function splitPatch(patch: object, fieldName: (key: string) => string): { set?: string[]; clear?: string[] } {
@@ -102,6 +125,17 @@ function splitPatch(patch: object, fieldName: (key: string) => string): { set?: 
   return { ...(set.length > 0 ? { set } : {}), ...(clear.length > 0 ? { clear } : {}) };
 }
 
+/**
+ * A task state that has an index: the commit script moves a task between the state indexes it is given.
+ * @throws InvalidRequestError naming `task.state` for any other.
+ */
+function knownState(state: string): string {
+  if (!(TASK_STATES as readonly string[]).includes(state)) {
+    throw new InvalidRequestError('task.state', `must be one of ${TASK_STATES.join(', ')}, got '${state}'`);
+  }
+  return state;
+}
+
 /** The commit script's argument for one write. */
 export function writeArgument(write: TaskWrite): WriteArgument {
   const argument: WriteArgument = { id: write.taskId };
@@ -110,7 +144,7 @@ export function writeArgument(write: TaskWrite): WriteArgument {
       argument,
       splitPatch(write.task, (key) => key),
     );
-    if (write.task.state !== undefined) argument.state = write.task.state;
+    if (write.task.state !== undefined) argument.state = knownState(write.task.state);
   }
   if (write.steps?.length) {
     argument.steps = write.steps.map(({ name, ...patch }) => ({
@@ -132,8 +166,9 @@ export function writeArgument(write: TaskWrite): WriteArgument {
   }
   if (write.snapshot) argument.snapshot = JSON.stringify(write.snapshot);
   if (write.events?.length) {
-    argument.events = write.events.map((event) => JSON.stringify(event));
-    argument.eventTimes = write.events.map((event) => String(event.at));
+    argument.events = write.events.map((event) =>
+      JSON.stringify([write.taskId, event.at, JSON.stringify(event)] satisfies OutboxEntry),
+    );
   }
   if (write.leaseToken !== undefined) argument.token = write.leaseToken;
   return argument;

@@ -1,15 +1,15 @@
-import type { Redis } from 'ioredis';
+import { duplicateClient, type RedisClient } from './connect-client.js';
 
 /**
  * The store's `watchWork` listeners: each one a subscriber connection (a duplicate of the store's client, since a
  * subscribed connection takes no other commands) on the channel where the scripts publish claimable work.
  */
 export class WorkWatchers {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #channel: string;
-  readonly #subscribers = new Set<Redis>();
+  readonly #subscribers = new Set<RedisClient>();
 
-  constructor(client: Redis, channel: string) {
+  constructor(client: RedisClient, channel: string) {
     this.#client = client;
     this.#channel = channel;
   }
@@ -19,9 +19,8 @@ export class WorkWatchers {
    * subscribed with the function that stops it.
    */
   async watch(onWork: () => void): Promise<() => Promise<void>> {
-    const subscriber = this.#client.duplicate();
     // Lost connections are reported by the store's own commands; ioredis reconnects and subscribes again.
-    subscriber.on('error', () => undefined);
+    const subscriber = duplicateClient(this.#client);
     subscriber.on('message', () => onWork());
     let subscribed = false;
     subscriber.on('ready', () => {
@@ -47,7 +46,7 @@ export class WorkWatchers {
     await Promise.all([...this.#subscribers].map((subscriber) => this.#close(subscriber)));
   }
 
-  async #close(subscriber: Redis): Promise<void> {
+  async #close(subscriber: RedisClient): Promise<void> {
     if (!this.#subscribers.delete(subscriber)) return;
     try {
       await subscriber.quit();

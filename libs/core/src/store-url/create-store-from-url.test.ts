@@ -34,6 +34,10 @@ describe('createStoreFromUrl', () => {
     ['memory:extra', "write plain 'memory:'"],
     ['sqlite:', 'names no file'],
     ['redis://127.0.0.1:6379/?prefix=', 'prefix is empty'],
+    [
+      'redis+cluster://:hunter2@a:7000,b:7001/?prefix=',
+      "'redis+cluster://***@a:7000,b:7001/?prefix=': prefix is empty",
+    ],
   ])('refuses %s naming what is wrong', async (url, problem) => {
     const error = await createStoreFromUrl(url).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreUrlError);
@@ -43,7 +47,7 @@ describe('createStoreFromUrl', () => {
   it('lists the supported schemes for an unknown one and never shows the password', async () => {
     await expect(createStoreFromUrl('mysql://root:hunter2@db/app')).rejects.toThrow(
       "store URL 'mysql://root:***@db/app' has the unsupported scheme 'mysql:'; " +
-        'supported: postgres://, postgresql://, redis://, rediss://, sqlite:, memory:',
+        'supported: postgres://, postgresql://, redis://, rediss://, redis+cluster://, sqlite:, memory:',
     );
   });
 
@@ -58,6 +62,7 @@ describe('createStoreFromUrl', () => {
     ['sqlite:tasks.sqlite', '@tasker/store-knex', 'npm install @tasker/store-knex better-sqlite3', 'sqlite:'],
     ['rediss://:hunter2@cache:6380', '@tasker/store-redis', 'npm install @tasker/store-redis ioredis', 'rediss:'],
     ['redis://cache:6379', 'ioredis', 'npm install @tasker/store-redis ioredis', 'redis:'],
+    ['redis+cluster://a:7000,b:7001', 'ioredis', 'npm install @tasker/store-redis ioredis', 'redis+cluster:'],
   ])('tells how to install what %s needs when %s is missing', async (url, missing, install, scheme) => {
     const error = await open(url, without(missing)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'STORE_ADAPTER_MISSING' });

@@ -111,6 +111,7 @@ export async function openStoreFromUrl(
  * | `postgres://user:password@host:5432/db`, `postgresql://…` | PostgreSQL | `@tasker/store-knex pg` |
  * | `sqlite:tasks.sqlite` (relative to the working directory, or absolute), `sqlite::memory:` | SQLite | `@tasker/store-knex better-sqlite3` |
  * | `redis://host:6379`, `rediss://…`, with `?prefix=app:` for the keys' prefix | Redis | `@tasker/store-redis ioredis` |
+ * | `redis+cluster://host:6379,host:6380` (some nodes of the cluster), with `?prefix=app:` | Redis Cluster | `@tasker/store-redis ioredis` |
  * | `memory:` | in-memory, gone with the process | nothing |
  *
  * Close the store with `store.close()` after `engine.stop()`. Errors never show the URL's password.

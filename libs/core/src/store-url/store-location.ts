@@ -8,6 +8,7 @@ export const STORE_URL_SCHEMES = [
   'postgresql://',
   'redis://',
   'rediss://',
+  'redis+cluster://',
   'sqlite:',
   'memory:',
 ] as const;
@@ -46,13 +47,29 @@ function redisLocation(url: string): StoreLocation {
   return { kind: 'redis', url: parsed.toString(), prefix };
 }
 
+/**
+ * A `redis+cluster://[:password@]host:port,host:port[/?prefix=…]` URL without `prefix`, and the prefix. Parsed by
+ * hand: WHATWG URLs take no list of hosts. The node list is checked by the Redis store.
+ */
+function redisClusterLocation(url: string): StoreLocation {
+  const query = url.indexOf('?');
+  const params = new URLSearchParams(query < 0 ? '' : url.slice(query + 1));
+  const prefix = params.get('prefix');
+  if (prefix === null) return { kind: 'redis', url };
+  if (prefix === '') throw new StoreUrlError('INVALID_STORE_URL', `store URL '${redactUrl(url)}': prefix is empty`);
+  params.delete('prefix');
+  const rest = params.toString();
+  return { kind: 'redis', url: `${url.slice(0, query)}${rest === '' ? '' : `?${rest}`}`, prefix };
+}
+
 /** The scheme of a URL in lower case, without its colon (`postgres`); undefined when it has none. */
 export function schemeOf(url: string): string | undefined {
   return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 }
 
 /**
- * Parses a store URL: `postgres://…`/`postgresql://…`, `redis://…`/`rediss://…` (with an optional `?prefix=`),
+ * Parses a store URL: `postgres://…`/`postgresql://…`, `redis://…`/`rediss://…`/`redis+cluster://…` (with an
+ * optional `?prefix=`),
  * `sqlite:path` (resolved against `cwd`; `sqlite::memory:` too) or `memory:`.
  * @throws StoreUrlError `INVALID_STORE_URL` naming the URL (password hidden) and the supported schemes.
  */
@@ -73,6 +90,8 @@ export function parseStoreLocation(url: string, cwd: string = process.cwd()): St
     case 'redis':
     case 'rediss':
       return redisLocation(url);
+    case 'redis+cluster':
+      return redisClusterLocation(url);
     default:
       throw new StoreUrlError(
         'INVALID_STORE_URL',

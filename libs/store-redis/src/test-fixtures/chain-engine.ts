@@ -8,15 +8,19 @@ export type RunLog = string[];
 
 /**
  * An engine with one template `test/chain@1.0.0` of {@link CHAIN_STEPS}. Each handler logs its run, waits
- * `stepDelayMs` (so a test can act while tasks are mid-run) and returns its step name.
+ * `stepDelayMs` (so a test can act while tasks are mid-run) and returns its step name; the handler of step `hangOn`
+ * never returns (a process to kill mid-step).
  */
-export function createChainEngine(options: EngineOptions & { stepDelayMs?: number }): { engine: Engine; runs: RunLog } {
-  const { stepDelayMs = 0, ...engineOptions } = options;
+export function createChainEngine(
+  options: EngineOptions & { stepDelayMs?: number; hangOn?: (typeof CHAIN_STEPS)[number] },
+): { engine: Engine; runs: RunLog } {
+  const { stepDelayMs = 0, hangOn, ...engineOptions } = options;
   const engine = createEngine(engineOptions);
   const runs: RunLog = [];
   for (const name of CHAIN_STEPS) {
     engine.registerHandler(name, async (ctx: StepContext) => {
       runs.push(`${ctx.task.id}:${name}`);
+      if (name === hangOn) await new Promise(() => undefined);
       if (stepDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, stepDelayMs));
       return { step: name };
     });

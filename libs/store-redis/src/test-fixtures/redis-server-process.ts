@@ -4,18 +4,45 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-async function freePort(): Promise<number> {
+/** Whether `port` on loopback is free to listen on. */
+async function isFree(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port to listen on');
-  return address.port;
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /**
+ * A free port; for a cluster node, one whose cluster bus port (the port + 10000) is free too. Drawn at random from
+ * 20000–55000 so that test runs at once on one machine rarely try the same.
+ */
+async function freePort(withBus: boolean): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 35_000);
+    if ((await isFree(port)) && (!withBus || (await isFree(port + 10_000)))) return port;
+  }
+  throw new Error('no free TCP port to listen on');
+}
+
+/** How a {@link RedisServerProcess} keeps its data. */
+export type RedisServerMode =
+  /** Append-only file fsynced on every write, so nothing it acknowledged is lost across a kill. */
+  | 'durable'
+  /** A node of a Redis Cluster (see `RedisClusterProcesses`), keeping nothing on disk but its cluster config. */
+  | 'cluster-node';
+
+const MODE_ARGS: Record<RedisServerMode, (dir: string) => string[]> = {
+  durable: () => ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+  'cluster-node': (dir) => [
+    ...['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')],
+    ...['--save', '', '--appendonly', 'no'],
+  ],
+};
+
+/**
  * A redis-server of a test's own, on a free port with its data in a temporary folder, that the test can kill and
- * start again with its data kept: append-only file fsynced on every write, so nothing it acknowledged is lost.
+ * start again with its data kept (in the default `durable` mode).
  */
 export class RedisServerProcess {
   #process: ChildProcess | undefined;
@@ -23,15 +50,17 @@ export class RedisServerProcess {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    readonly mode: RedisServerMode,
   ) {}
 
-  static async create(): Promise<RedisServerProcess> {
-    return new RedisServerProcess(await freePort(), await mkdtemp(join(tmpdir(), 'tasker-redis-')));
+  static async create(mode: RedisServerMode = 'durable'): Promise<RedisServerProcess> {
+    const port = await freePort(mode === 'cluster-node');
+    return new RedisServerProcess(port, await mkdtemp(join(tmpdir(), 'tasker-redis-')), mode);
   }
 
   /** A server of its own, started. */
-  static async started(): Promise<RedisServerProcess> {
-    const server = await RedisServerProcess.create();
+  static async started(mode: RedisServerMode = 'durable'): Promise<RedisServerProcess> {
+    const server = await RedisServerProcess.create(mode);
     await server.start();
     return server;
   }
@@ -50,7 +79,7 @@ export class RedisServerProcess {
       'redis-server',
       [
         ...['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--daemonize', 'no'],
-        ...['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+        ...MODE_ARGS[this.mode](this.dir),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
