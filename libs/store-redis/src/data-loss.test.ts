@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
 import { createChainEngine, runChain } from './test-fixtures/chain-engine.js';
-import { RedisServerProcess } from './test-fixtures/redis-server-process.js';
+import { RedisServerProcess } from './testing/redis-server-process.js';
 import { until } from './test-fixtures/until.js';
 
 describe('a Redis that loses its data', () => {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
 import { CHAIN_STEPS, createChainEngine, runChain } from './test-fixtures/chain-engine.js';
-import { RedisServerProcess } from './test-fixtures/redis-server-process.js';
+import { RedisServerProcess } from './testing/redis-server-process.js';
 import { sleep, until } from './test-fixtures/until.js';
 
 function spyLogger(): Logger {

@@ -2,7 +2,7 @@ import { sampleSteps, sampleTask } from '@tasker/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './create-redis-store.js';
 import type { RedisStore } from './redis-store.js';
-import { RedisServerProcess } from './test-fixtures/redis-server-process.js';
+import { RedisServerProcess } from './testing/redis-server-process.js';
 import { until } from './test-fixtures/until.js';
 
 describe('watching for work across a Redis restart', () => {

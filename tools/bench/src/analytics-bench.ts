@@ -123,9 +123,9 @@ async function main(): Promise<void> {
   console.log(
     `analytics over ${TASKS} finished tasks of five steps created over ${SPAN / HOUR} h, PostgreSQL, ` +
       `${os.cpus().length} cores, load ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   const bench = await openBenchStore('postgres');
   const db = knex({ client: 'pg', connection: String(bench.location), pool: { min: 0, max: 1 } });

@@ -7,6 +7,7 @@ import { createStoreFromUrl, type TaskStore } from '@tasker/core';
 import type { KnexStore } from '@tasker/store-knex';
 import { TEST_DATABASE_URL, freshPostgresDatabase } from '@tasker/store-knex/testing';
 import type { RedisStore } from '@tasker/store-redis';
+import { RedisClusterProcesses } from '@tasker/store-redis/testing';
 import { redisWithAppendOnly } from '@tasker/chaos/servers';
 import type { StoreTarget } from '@tasker/chaos/store-target';
 
@@ -30,9 +31,10 @@ export interface BenchStore {
 /**
  * `memory` is the in-memory engine every durable store is compared with; `redis` is the shared server, which keeps
  * nothing on disk; `redis-always` a private one with an append-only file synced on every write (`appendfsync
- * always`), as a Redis that must not lose a commit runs.
+ * always`), as a Redis that must not lose a commit runs; `redis-cluster` a three-master Redis Cluster of the run's own
+ * on loopback ports (no persistence), whose tasks the store spreads over its 16 shards.
  */
-export const STORE_KINDS = ['memory', 'postgres', 'sqlite', 'redis', 'redis-always'] as const;
+export const STORE_KINDS = ['memory', 'postgres', 'sqlite', 'redis', 'redis-always', 'redis-cluster'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const POSTGRES_URL = new URL(TEST_DATABASE_URL);
@@ -126,6 +128,17 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore> {
         return Number(/aof_current_size:(\d+)/.exec(info)?.[1] ?? Number.NaN);
       };
       return bench;
+    }
+    case 'redis-cluster': {
+      const cluster = await RedisClusterProcesses.started();
+      const location = `${cluster.url}/?prefix=${encodeURIComponent('tasker-bench:')}`;
+      const store = await openAt<RedisStore>(location);
+      return benchStore(
+        location,
+        store,
+        () => store.commandCount,
+        () => cluster.dispose(),
+      );
     }
     case 'redis': {
       const prefix = `tasker-bench-${run}:`;

@@ -1,6 +1,7 @@
 /**
  * Many workers on one store (issue 5), printed, not asserted:
- * - scaling: 1, 2 and 4 worker processes drain N five-step chains on PostgreSQL and on Redis: steps/s and the
+ * - scaling: 1, 2 and 4 worker processes drain N five-step chains on PostgreSQL, on Redis and on a three-master
+ *   Redis Cluster started for the run: steps/s and the
  *   ratio to one worker (the database shares this machine's cores with the workers), and where the time went: the
  *   workers' and the server's CPU per step, how many cores were busy, WAL bytes and commits per step, and what
  *   PostgreSQL's running statements waited on (pg_stat_activity sampled every 25 ms; pg_stat_statements needs a
@@ -230,6 +231,7 @@ if (SECTIONS.has('scaling')) {
   console.log(`Scaling: ${TASKS} five-step chains drained by worker processes of 50 slots each`);
   await scaling('postgres');
   await scaling('redis');
+  await scaling('redis-cluster');
 }
 if (SECTIONS.has('wakeup')) {
   console.log('Wake-up of idle workers');

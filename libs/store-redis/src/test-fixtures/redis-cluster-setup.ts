@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { RedisClusterProcesses } from './redis-cluster-processes.js';
+import { RedisClusterProcesses } from '../testing/redis-cluster-processes.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -8,7 +8,7 @@ import type { StoreTarget } from '@tasker/chaos/store-target';
  * busy connections waited on, and (PostgreSQL) the write-ahead log and commits it wrote.
  */
 export interface ServerLoad {
-  /** CPU seconds the server used (PostgreSQL: the benchmark database's backends; Redis: INFO cpu, all clients'). */
+  /** CPU seconds the server used (PostgreSQL: the benchmark database's backends; Redis: INFO cpu of every node, all clients'). */
   cpuSeconds: number;
   /** PostgreSQL: bytes of write-ahead log written (the whole server's, other databases' writes included). */
   walBytes?: number;
@@ -106,14 +106,25 @@ async function samplePostgres(location: StoreTarget): Promise<ServerSampler> {
   };
 }
 
-/** Reads a Redis server's CPU and command count from INFO at the start and at the stop. */
+/** The `host:port` of every node a `redis://` or `redis+cluster://host:port,host:port` store URL names. */
+function redisNodes(location: StoreTarget): string[] {
+  const authority = location.replace(/^[a-z+]+:\/\//, '').split(/[/?]/)[0]!;
+  return authority.replace(/^.*@/, '').split(',');
+}
+
+/** Reads the CPU and command count of every node of a Redis server or cluster from INFO, at the start and the stop. */
 function sampleRedis(location: StoreTarget): ServerSampler {
-  const url = new URL(location);
-  const server = `redis://${url.host}`;
+  const nodes = redisNodes(location);
   const read = () => {
-    const info = execFileSync('redis-cli', ['-u', server, 'INFO', 'all'], { encoding: 'utf8' });
-    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
-    return { cpu: field('used_cpu_user') + field('used_cpu_sys'), commands: field('total_commands_processed') };
+    let cpu = 0;
+    let commands = 0;
+    for (const node of nodes) {
+      const info = execFileSync('redis-cli', ['-u', `redis://${node}`, 'INFO', 'all'], { encoding: 'utf8' });
+      const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+      cpu += field('used_cpu_user') + field('used_cpu_sys');
+      commands += field('total_commands_processed');
+    }
+    return { cpu, commands };
   };
   const start = read();
   return {
@@ -124,7 +135,7 @@ function sampleRedis(location: StoreTarget): ServerSampler {
   };
 }
 
-/** Starts sampling the server behind `location`, a `postgres://` or `redis://` store URL. */
+/** Starts sampling the server behind `location`, a `postgres://`, `redis://` or `redis+cluster://` store URL. */
 export async function sampleServer(location: StoreTarget): Promise<ServerSampler> {
   return location.startsWith('postgres') ? samplePostgres(location) : sampleRedis(location);
 }

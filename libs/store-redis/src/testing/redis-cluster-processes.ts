@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import { RedisServerProcess } from './redis-server-process.js';
-import { sleep } from './until.js';
 
 const run = promisify(execFile);
 
