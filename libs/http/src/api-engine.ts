@@ -32,4 +32,5 @@ export type ApiEngine = Pick<
   | 'unschedule'
   | 'listSchedules'
   | 'getSchedule'
+  | 'purgeFinishedTasks'
 >;
