@@ -113,6 +113,7 @@ describe('the tasker command', () => {
     const unknown = await runTasker(['token', '--sub', 'x', '--permissions', 'tasks:delete', '--namespaces', '*']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/unknown tasks:delete; the permissions are tasks:read, /);
+    expect(unknown.err).toContain('tasks:purge');
     const secretless = await runTasker(args, {});
     expect(secretless).toMatchObject({ code: 1, out: '' });
     expect(secretless.err).toMatch(/TASKER_JWT_SECRET/);

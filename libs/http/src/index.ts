@@ -21,6 +21,7 @@ export { PERIODS } from './analytics/periods.js';
 export type { PeriodName } from './analytics/periods.js';
 export { annotationJson, stepJson, taskJson, taskSummaryJson, transitionJson } from './json/task-json.js';
 export { eventJson } from './json/event-json.js';
+export { purgeReportJson } from './json/purge-report-json.js';
 export { requestTraceContext } from './routes/request-headers.js';
 export { isStoreUnavailable } from './errors/store-unavailable.js';
 export { taskerFrameworkErrors, toApiError } from './errors/to-api-error.js';

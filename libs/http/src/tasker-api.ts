@@ -21,6 +21,7 @@ import type { RouteContext } from './routes/route-context.js';
 import { stepsRoutes } from './routes/steps-routes.js';
 import { signalsRoutes } from './routes/signals-routes.js';
 import { tasksRoutes } from './routes/tasks-routes.js';
+import { purgeRoute } from './routes/purge-route.js';
 import { schedulesRoutes } from './routes/schedules-routes.js';
 import { templatesRoutes } from './routes/templates-routes.js';
 import { checkOptions, type TaskerApiOptions } from './tasker-api-options.js';
@@ -138,6 +139,7 @@ export const taskerApi: FastifyPluginAsync<TaskerApiOptions> = async (app, optio
   );
   for (const routes of [
     tasksRoutes,
+    purgeRoute,
     stepsRoutes,
     signalsRoutes,
     templatesRoutes,

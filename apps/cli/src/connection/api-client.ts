@@ -1,11 +1,13 @@
 import type { JsonValue } from '@tasker/core';
 import type { ErrorBody } from '@tasker/http';
-import { CliError } from '../cli-error.js';
+import { CliError, UsageError } from '../cli-error.js';
 import { EventStreamParser } from './server-sent-events.js';
 import type {
   CreatedTaskJson,
   EventJson,
   EventQuery,
+  PurgeQuery,
+  PurgeReportJson,
   RunRequest,
   SignalJson,
   StepJson,
@@ -114,6 +116,21 @@ class ApiClient implements TaskerClient {
       `/tasks/${encodeURIComponent(taskId)}/signals/${encodeURIComponent(name)}`,
       payload,
     );
+  }
+
+  purge({ olderThan, states, dryRun, archive }: PurgeQuery) {
+    // The server archives as its engine's retention says: a client does not pick the server's directories.
+    if (archive !== undefined) {
+      throw new UsageError(
+        "--archive-dir and --archive-table need --store: over --api, the server's retention.archive applies",
+      );
+    }
+    const body = {
+      dry_run: dryRun,
+      ...(olderThan === undefined ? {} : { older_than: olderThan }),
+      ...(states === undefined ? {} : { states }),
+    };
+    return this.#call<PurgeReportJson>('POST', '/tasks/purge', body);
   }
 
   async listWorkers(): Promise<WorkersJson> {

@@ -8,13 +8,14 @@ import {
   type JsonValue,
   type TaskStore,
 } from '@tasker/core';
-import { eventJson, stepJson, taskJson, taskSummaryJson } from '@tasker/http';
+import { eventJson, purgeReportJson, stepJson, taskJson, taskSummaryJson } from '@tasker/http';
 import { semverResolver } from '@tasker/template';
 import { CliError } from '../cli-error.js';
 import { loadWithStandIns } from './template-stand-ins.js';
 import type {
   EventJson,
   EventQuery,
+  PurgeQuery,
   RunRequest,
   SignalJson,
   TaskerClient,
@@ -182,6 +183,16 @@ class StoreClient implements TaskerClient {
       if (page.length < EVENT_PAGE) return;
       after = page.at(-1)!.id;
     }
+  }
+
+  async purge({ olderThan, states, dryRun, archive }: PurgeQuery) {
+    const report = await this.#engine.purgeFinishedTasks({
+      dryRun,
+      ...(olderThan === undefined ? {} : { olderThan }),
+      ...(states === undefined ? {} : { states }),
+      ...(archive === undefined ? {} : { archive }),
+    });
+    return purgeReportJson(report);
   }
 
   async close() {

@@ -1,5 +1,5 @@
-import type { JsonObject, JsonValue, TaskState } from '@tasker/core';
-import type { eventJson, stepJson, taskJson, taskSummaryJson } from '@tasker/http';
+import type { FinishedTaskState, JsonObject, JsonValue, TaskState } from '@tasker/core';
+import type { eventJson, purgeReportJson, stepJson, taskJson, taskSummaryJson } from '@tasker/http';
 
 /** A task with its steps, annotations and history, as the REST API answers `GET /tasks/:id`. */
 export type TaskJson = ReturnType<typeof taskJson>;
@@ -9,6 +9,8 @@ export type TaskSummaryJson = ReturnType<typeof taskSummaryJson>;
 export type StepJson = ReturnType<typeof stepJson>;
 /** One engine event, as the API's event stream sends it. */
 export type EventJson = ReturnType<typeof eventJson>;
+/** What a purge went through (or, on a dry run, would), as `POST /tasks/purge` answers. */
+export type PurgeReportJson = ReturnType<typeof purgeReportJson>;
 
 /** What creating a task answers. */
 export interface CreatedTaskJson {
@@ -60,6 +62,16 @@ export interface EventQuery {
   follow: boolean;
 }
 
+/** Which finished tasks `purge` deletes (see `engine.purgeFinishedTasks`). */
+export interface PurgeQuery {
+  /** `'30d'`, `'12h'` or ms; the engine's retention policy when absent (an API's engine may have one). */
+  olderThan?: string | number;
+  states?: FinishedTaskState[];
+  dryRun: boolean;
+  /** Archival before deleting; only a store opened directly takes it (an API archives as its engine says). */
+  archive?: { directory?: string; table?: boolean };
+}
+
 /**
  * What the commands need of Tasker, written once for both transports: a store opened directly (an operator-only
  * engine on it) or a running REST API. Answers are the REST API's JSON shapes, whichever transport serves them.
@@ -77,6 +89,11 @@ export interface TaskerClient {
   listWorkers(): Promise<WorkersJson>;
   /** Calls `onEvent` for each event of `query` until the feed has no more (or, following, until `signal` aborts). */
   readEvents(query: EventQuery, onEvent: (event: EventJson) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Deletes the finished tasks `query` names, or counts them on a dry run.
+   * @throws InvalidRequestError (store) or CliError (API) naming a bad age or state.
+   */
+  purge(query: PurgeQuery): Promise<PurgeReportJson>;
   /** Releases connections. */
   close(): Promise<void>;
 }

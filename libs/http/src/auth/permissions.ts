@@ -5,6 +5,7 @@ export const PERMISSIONS = [
   'tasks:retry',
   'tasks:cancel',
   'tasks:signal',
+  'tasks:purge',
   'steps:resolve',
   'templates:read',
   'analytics:read',

@@ -1,7 +1,7 @@
 import { InvalidRequestError, NotFoundError, type JsonObject } from '@tasker/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors/api-error.js';
+import { invalidAt } from '../errors/invalid-at.js';
 import { scheduleJson } from '../json/schedule-json.js';
 import { errorResponses } from '../schemas/response-schemas.js';
 import { putScheduleBody, scheduleParams, scheduleResponse } from '../schemas/schedule-schemas.js';
@@ -18,8 +18,7 @@ function atRestField(error: unknown): unknown {
   const field = REST_FIELDS[error.field]?.startsWith('params.')
     ? REST_FIELDS[error.field]!
     : `body.${REST_FIELDS[error.field] ?? error.field}`;
-  const message = error.message.slice(error.field.length + ': '.length);
-  return new ApiError('INVALID_REQUEST', `${field}: ${message}`, [{ field, message }]);
+  return invalidAt(field, error);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidRequestError, type JsonObject } from '@tasker/core';
-import { ApiError } from '../errors/api-error.js';
+import { invalidAt } from '../errors/invalid-at.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskParams } from '../schemas/common-schemas.js';
@@ -19,9 +19,7 @@ function atRestField(error: unknown): unknown {
   if (!(error instanceof InvalidRequestError)) return error;
   const index = /^bypassSteps\[(\d+)\]$/.exec(error.field)?.[1];
   if (index === undefined) return error;
-  const field = `body.bypass_steps.${index}`;
-  const message = error.message.slice(error.field.length + ': '.length);
-  return new ApiError('INVALID_REQUEST', `${field}: ${message}`, [{ field, message }]);
+  return invalidAt(`body.bypass_steps.${index}`, error);
 }
 
 /** Tasks: create, list, show, retry, cancel. */
