@@ -34,6 +34,7 @@ const ROUTES: Array<[Method, string]> = [
   ['GET', '/tasks/{id}/steps/{step}/items'],
   ['POST', '/tasks/{id}/steps/{step}/resolve'],
   ['POST', '/tasks/{id}/signals/{name}'],
+  ['POST', '/tasks/purge'],
   ['GET', '/namespaces'],
   ['GET', '/namespaces/{ns}/templates'],
   ['GET', '/namespaces/{ns}/templates/{name}'],
@@ -42,6 +43,11 @@ const ROUTES: Array<[Method, string]> = [
   ['GET', '/health/ready'],
   ['GET', '/health/status'],
   ['GET', '/events'],
+  ['GET', '/webhooks/deliveries'],
+  ['GET', '/schedules'],
+  ['GET', '/schedules/{name}'],
+  ['PUT', '/schedules/{name}'],
+  ['DELETE', '/schedules/{name}'],
   ['GET', '/analytics/performance'],
   ['GET', '/analytics/bottlenecks'],
   ['GET', '/metrics'],
@@ -57,7 +63,22 @@ const deepTexts = (['array', 'object'] as const).map((kind) => deepJson(DEEP, ki
 function bodies(taskIds: string[]) {
   const replaced = fc
     .tuple(
-      fc.constantFrom('namespace', 'name', 'version', 'context', 'idempotency_key', 'tags', 'reason', 'results'),
+      fc.constantFrom(
+        'namespace',
+        'name',
+        'version',
+        'context',
+        'idempotency_key',
+        'tags',
+        'reason',
+        'results',
+        'dry_run',
+        'older_than',
+        'states',
+        'cron',
+        'timezone',
+        'task',
+      ),
       nastyJson,
     )
     .map(([field, value]) => JSON.stringify({ ...validBody, [field]: value }));
