@@ -204,6 +204,20 @@ describe.each(useTestStores())(
       await store.close();
     });
 
+    it('fuzzes every route the API documents (a new route not listed here fails this)', async () => {
+      const { paths } = (await api.call({ method: 'GET', url: '/tasker/docs/json' })).json() as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const listed = new Set(ROUTES.map(([method, path]) => `${method} ${path.replace(/\{[a-z]+\}/g, '{}')}`));
+      const documented = Object.entries(paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map(
+          (method) => `${method.toUpperCase()} ${path.replace(/^\/tasker/, '').replace(/\{[A-Za-z]+\}/g, '{}')}`,
+        ),
+      );
+      expect(documented.length).toBeGreaterThan(20);
+      expect(documented.filter((route) => !listed.has(route))).toEqual([]);
+    });
+
     it('answers none with a 5xx, every refusal with a registered code, stores only what it accepted, and frees memory', async () => {
       const created = new Set<string>();
       const statuses = new Map<number, number>();
