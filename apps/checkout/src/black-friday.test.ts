@@ -20,12 +20,11 @@ describe('Black Friday on SQLite', () => {
   let load: LoadResult;
   let books: Reconciliation;
   const retriesByStep = new Map<string, number>();
-  let throttledPayments = 0;
   let itemRetries = 0;
 
   beforeAll(async () => {
     test = await startTestApp({
-      // Calls take 5 to 20 ms, so that a merchant's payments overlap and meet its concurrency key (5 at once).
+      // Calls take 5 to 20 ms, so that a merchant's payments overlap (its concurrency key allows 5 at once).
       simulation: {
         ...TEST_SIMULATION,
         latencyMs: { min: 5, max: 20 },
@@ -36,9 +35,6 @@ describe('Black Friday on SQLite', () => {
     });
     await restockAll(test.app.database.knex, 1_000);
     await addScarceProduct(test.app.database.knex, { id: 5, name: 'Limited console', priceCents: 49_900, stock: 10 });
-    test.app.engine.on('step.throttled', () => {
-      throttledPayments++;
-    });
     test.app.engine.on('step.retry_scheduled', (event) => {
       retriesByStep.set(event.stepName!, (retriesByStep.get(event.stepName!) ?? 0) + 1);
     });
@@ -64,12 +60,14 @@ describe('Black Friday on SQLite', () => {
   }, 60_000);
   afterAll(() => test.close());
 
-  it("never had more than 5 of a merchant's payments in flight at the processor, others waiting throttled", () => {
+  // Whether payments meet the limit at all depends on how the load lines up on the host, so this checks that the limit
+  // held; that a step over it waits throttled is checked where the load is controlled (core's throttling tests and the
+  // store contract's three workers).
+  it("never had more than 5 of a merchant's payments in flight at the processor", () => {
     const peaks = Object.values(load.peakPaymentsInFlight);
     expect(Object.keys(load.peakPaymentsInFlight).sort()).toEqual(['m-0', 'm-1', 'm-2']);
     expect(Math.max(...peaks)).toBeGreaterThan(1);
     expect(Math.max(...peaks)).toBeLessThanOrEqual(5);
-    expect(throttledPayments).toBeGreaterThan(0);
   });
 
   it('completes every checkout that nothing stopped; the others fail, are cancelled or are refunded', () => {
