@@ -1,6 +1,6 @@
 import knex from 'knex';
 import { durationBucket, stepFiguresOf, taskFiguresOf, type StepFigures, type TaskFigures } from '@tasker/core';
-import { sampleSteps, sampleTask } from '@tasker/core/testing';
+import { expectRollupPercentilesOfLongDurations, sampleSteps, sampleTask } from '@tasker/core/testing';
 import { describe, expect, it } from 'vitest';
 import * as analyticsRollups from './migrations/016-analytics-rollups.js';
 import { createKnexStore } from './index.js';
@@ -38,23 +38,8 @@ describe.each(backends)('analytics rollups on %s', (_name, open) => {
   it('gives percentiles of long durations within 1% under the exact ones, and exact counts and averages', async () => {
     const store = open('long_');
     try {
-      const durations = [1234, 56_789, 999, 1_000_001];
-      for (const [index, duration] of durations.entries()) {
-        const task = sampleTask({
-          createdAt: START + index,
-          state: 'completed',
-          startedAt: START,
-          completedAt: START + duration,
-        });
-        await store.createTask(task, sampleSteps(task.id));
-      }
-      const { completedDurations } = await store.taskFigures({ createdFrom: START, createdTo: START + MINUTE });
-      expect(completedDurations.count).toBe(4);
-      expect(completedDurations.avg).toBe(durations.reduce((sum, value) => sum + value, 0) / 4);
-      // The same figures as the Redis store's rollups give (redis-rollups.test.ts): exact ranks 1234 and 1,000,001.
-      expect([completedDurations.p50, completedDurations.p95, completedDurations.p99]).toEqual([
-        1230, 1_000_000, 1_000_000,
-      ]);
+      // The same figures as the Redis store's rollups give (redis-rollups.test.ts).
+      await expectRollupPercentilesOfLongDurations(store, START);
     } finally {
       await store.close();
     }

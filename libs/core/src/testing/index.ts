@@ -21,3 +21,4 @@ export { sampleEvent, sampleTask, sampleSteps } from './sample-records.js';
 export { describeScheduleFiring } from './schedule-firing-contract.js';
 export { describeDeadlines } from './deadline-contract.js';
 export { describeThrottlingAcrossWorkers, type ChildStore } from './throttling-contract.js';
+export { expectRollupPercentilesOfLongDurations } from './rollup-percentiles.js';
